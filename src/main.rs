@@ -1,1 +1,102 @@
-fn main(){}
+//! The binary: reads `.env`, parses the command line, sets up logging and runs one
+//! subcommand. Wiring only; every behaviour lives in the library.
+
+use anyhow::Context;
+use clap::Parser;
+use interview_coach::app::App;
+use interview_coach::config::{Cli, Cmd, DatabaseArgs, ServeArgs};
+use interview_coach::domain::StreamId;
+use interview_coach::engine::SystemClock;
+use interview_coach::{projections, replay, store};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+fn main() -> ExitCode {
+    let _ = dotenvy::dotenv();
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let db = cli.database;
+    match cli.command {
+        None => serve(&db, ServeArgs::from_env()).await,
+        Some(Cmd::Serve(args)) => serve(&db, *args).await,
+        Some(Cmd::Migrate) => {
+            let s = open(&db).await?;
+            println!("database is up to date ({})", s.backend());
+            Ok(())
+        }
+        Some(Cmd::Replay { id }) => {
+            let s = open(&db).await?;
+            projections::catch_up(s.as_ref()).await?;
+            let stream = match s.find_interview(&id).await? {
+                Some(row) => row.stream(),
+                None => StreamId::new(id.clone()),
+            };
+            let events = s.read_stream(&stream, 1).await?;
+            anyhow::ensure!(!events.is_empty(), "no interview with id or stream id {id}");
+            print!("{}", replay::transcript(&events));
+            Ok(())
+        }
+        Some(Cmd::RebuildProjections) => {
+            let s = open(&db).await?;
+            let position = projections::rebuild(s.as_ref()).await?;
+            println!("interview list rebuilt up to position {position}");
+            Ok(())
+        }
+    }
+}
+
+async fn open(db: &DatabaseArgs) -> anyhow::Result<Arc<dyn store::Storage>> {
+    store::connect(db.database_url.expose(), &db.store_options())
+        .await
+        .context("cannot open the event store")
+}
+
+async fn serve(db: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()> {
+    let app = App::build(db, args, Arc::new(SystemClock)).await?;
+    app.run_until_stopped(shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}

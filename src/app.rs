@@ -1,0 +1,122 @@
+//! The running service: `App::build` opens the store, binds the HTTP listener and
+//! reports the real port; `run_until_stopped` runs the feed, the projector and the HTTP
+//! server until the shutdown future resolves, then drains them. Tests and the binary
+//! start exactly this.
+
+use crate::config::{DatabaseArgs, ServeArgs, platform_status};
+use crate::engine::{Clock, Engine};
+use crate::http;
+use crate::projections;
+use crate::store::{self, Storage, StoreError};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use thiserror::Error;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+#[derive(Debug, Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("HTTP server failed: {0}")]
+    Serve(std::io::Error),
+}
+
+pub struct App {
+    listener: TcpListener,
+    engine: Engine,
+    args: ServeArgs,
+}
+
+impl App {
+    /// Open and migrate the database, bring the read models up to date, and bind.
+    pub async fn build(
+        db: &DatabaseArgs,
+        args: ServeArgs,
+        clock: Arc<dyn Clock>,
+    ) -> Result<App, AppError> {
+        let store = store::connect(db.database_url.expose(), &db.store_options()).await?;
+        Self::with_store(store, args, clock).await
+    }
+
+    pub async fn with_store(
+        store: Arc<dyn Storage>,
+        args: ServeArgs,
+        clock: Arc<dyn Clock>,
+    ) -> Result<App, AppError> {
+        projections::catch_up(store.as_ref()).await?;
+        let listener = TcpListener::bind(args.bind)
+            .await
+            .map_err(|source| AppError::Bind {
+                addr: args.bind,
+                source,
+            })?;
+        let engine = Engine::new(store, clock);
+        Ok(App {
+            listener,
+            engine,
+            args,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Serve until `shutdown` resolves; then stop accepting, stop background tasks and
+    /// wait for them.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), AppError> {
+        let cancel = CancellationToken::new();
+        for (platform, status) in platform_status(&self.args) {
+            match status {
+                Ok(()) => tracing::info!(platform, "enabled"),
+                Err(why) => tracing::info!(platform, "disabled: {why}"),
+            }
+        }
+        let feed = self.engine.spawn_feed(cancel.clone()).await?;
+        let projector = tokio::spawn(run_projector(self.engine.clone(), cancel.clone()));
+        let addr = self.listener.local_addr().map_err(AppError::Serve)?;
+        tracing::info!(%addr, backend = self.engine.store().backend(), "serving");
+        let router = http::router(self.engine.clone());
+        let stop = cancel.clone();
+        let server = axum::serve(self.listener, router).with_graceful_shutdown(async move {
+            tokio::select! {
+                _ = shutdown => {}
+                _ = stop.cancelled() => {}
+            }
+        });
+        let result = server.await.map_err(AppError::Serve);
+        cancel.cancel();
+        let _ = feed.await;
+        let _ = projector.await;
+        tracing::info!("stopped");
+        result
+    }
+}
+
+/// Keep the read models caught up with the log.
+async fn run_projector(engine: Engine, cancel: CancellationToken) {
+    let mut wake = engine.store().subscribe();
+    loop {
+        if let Err(e) = engine.catch_up_projections().await {
+            tracing::warn!(error = %e, "projection catch-up failed; will retry");
+        }
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            changed = wake.changed() => if changed.is_err() { return },
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! What people and the coach ask of an interview, in the imperative. Everything
+//! `decide` needs travels inside the command: the clock reading, the actor, and
+//! whatever an adapter looked up (such as the length of the problem's hint ladder).
+
+use super::events::{
+    EndReason, FailureKind, HireSignal, LlmUsage, ReplyKind, SubmissionSource, Version,
+};
+use super::ids::{Actor, Place};
+use super::problem::{CoachConfig, Difficulty, Mode, Problem};
+use super::scores::{Analysis, Rubric};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    StartInterview(StartInterview),
+    ExplainApproach {
+        actor: Actor,
+        text: String,
+        at: DateTime<Utc>,
+    },
+    SubmitCode(SubmitCode),
+    SendMessage {
+        actor: Actor,
+        text: String,
+        at: DateTime<Utc>,
+    },
+    /// `max_hints` is the length of the problem's hint ladder when it has one.
+    RequestHint {
+        actor: Actor,
+        max_hints: Option<u32>,
+        at: DateTime<Utc>,
+    },
+    /// Re-run the latest failed coach turn.
+    RetryCoach {
+        actor: Actor,
+        at: DateTime<Utc>,
+    },
+    EndInterview {
+        by: EndBy,
+        at: DateTime<Utc>,
+    },
+    RecordCoachReply {
+        reply_to: Version,
+        kind: ReplyKind,
+        text: String,
+        usage: Option<LlmUsage>,
+        at: DateTime<Utc>,
+    },
+    RecordAnalysis {
+        reply_to: Version,
+        analysis: Analysis,
+        usage: Option<LlmUsage>,
+        at: DateTime<Utc>,
+    },
+    RecordCoachFailure {
+        reply_to: Version,
+        kind: FailureKind,
+        message: String,
+        attempts: u32,
+        retryable: bool,
+        at: DateTime<Utc>,
+    },
+    RecordSummary(RecordSummary),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StartInterview {
+    pub interview_id: Uuid,
+    pub place: Place,
+    pub candidate: Actor,
+    pub problem: Problem,
+    pub language: Option<String>,
+    pub difficulty: Option<Difficulty>,
+    pub time_limit_minutes: Option<u32>,
+    pub mode: Mode,
+    pub coach: CoachConfig,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubmitCode {
+    pub actor: Actor,
+    pub language: String,
+    pub code: String,
+    pub source: SubmissionSource,
+    pub at: DateTime<Utc>,
+}
+
+/// Who ends an interview.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EndBy {
+    Member(Actor),
+    /// The time limit passed; refused if it has not.
+    Timer,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordSummary {
+    pub reply_to: Version,
+    pub overall: String,
+    pub strengths: Vec<String>,
+    pub improvements: Vec<String>,
+    pub rubric: Rubric,
+    pub hire_signal: HireSignal,
+    pub usage: Option<LlmUsage>,
+    pub at: DateTime<Utc>,
+}
+
+impl Command {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::StartInterview(_) => "start",
+            Command::ExplainApproach { .. } => "approach",
+            Command::SubmitCode(_) => "submit",
+            Command::SendMessage { .. } => "message",
+            Command::RequestHint { .. } => "hint",
+            Command::RetryCoach { .. } => "retry",
+            Command::EndInterview { .. } => "end",
+            Command::RecordCoachReply { .. } => "coach reply",
+            Command::RecordAnalysis { .. } => "analysis",
+            Command::RecordCoachFailure { .. } => "coach failure",
+            Command::RecordSummary(_) => "summary",
+        }
+    }
+
+    /// Why an interview ended, for the end commands.
+    pub fn end_reason(by: &EndBy) -> EndReason {
+        match by {
+            EndBy::Member(_) => EndReason::Finished,
+            EndBy::Timer => EndReason::TimeLimit,
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! Refusals: the moves an interview does not allow. Each has a message fit to show the
+//! person who tried; adapters render it as an ephemeral reply and append nothing.
+
+use super::events::Version;
+use thiserror::Error;
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum DomainError {
+    #[error("an interview is already running here")]
+    AlreadyStarted,
+    #[error("no interview has started here yet")]
+    NotStarted,
+    #[error("this interview has ended")]
+    InterviewOver,
+    #[error("this interview has already ended")]
+    AlreadyEnded,
+    #[error("the {what} is empty: please write something first")]
+    EmptyText { what: &'static str },
+    #[error("the {what} is too long ({got} characters; the limit is {max})")]
+    TextTooLong {
+        what: &'static str,
+        got: usize,
+        max: usize,
+    },
+    #[error("please write some code first")]
+    EmptyCode,
+    #[error("the code is too large ({got} bytes; the limit is {max} bytes)")]
+    CodeTooLarge { got: usize, max: usize },
+    #[error("only {candidate} can do that in this interview")]
+    OnlyCandidate { candidate: String },
+    #[error("this is {candidate}'s interview; only they talk to the coach here")]
+    NotParticipant { candidate: String },
+    #[error(
+        "your previous submission is still being reviewed; wait for its analysis before submitting again"
+    )]
+    AnalysisPending,
+    #[error("there is no failed coach turn to retry")]
+    NothingToRetry,
+    #[error("turn {reply_to} is not waiting for that coach answer")]
+    NotPending { reply_to: Version },
+    #[error("the interview has not ended yet")]
+    NotEnded,
+    #[error("this interview has no time limit")]
+    NoTimeLimit,
+    #[error("the time limit has not been reached yet")]
+    TimeLimitNotReached,
+    #[error("a time limit must be between 1 and {max} minutes, got {got}")]
+    InvalidTimeLimit { got: u32, max: u32 },
+    #[error("all {max} hints for this problem have been used")]
+    HintsExhausted { max: u32 },
+}

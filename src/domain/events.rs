@@ -1,0 +1,353 @@
+//! The facts of an interview, in the past tense. Each variant is one JSON object with a
+//! `type` tag; its schema version is given by [`Event::schema_version`].
+//!
+//! Never edit a published variant in place: add a field with a default, or add a new
+//! schema version and an upcaster in the store's codec.
+
+use super::ids::{Actor, Place};
+use super::problem::{CoachConfig, Difficulty, Mode, Problem};
+use super::scores::{Analysis, Rubric};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Stream version of an event (1 for the first event of a stream).
+pub type Version = u64;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    InterviewStarted(InterviewStarted),
+    ApproachExplained(ApproachExplained),
+    CodeSubmitted(CodeSubmitted),
+    CandidateMessage(CandidateMessage),
+    HintRequested(HintRequested),
+    RetryRequested(RetryRequested),
+    CoachReplied(CoachReplied),
+    CodeAnalyzed(CodeAnalyzed),
+    CoachFailed(CoachFailed),
+    InterviewEnded(InterviewEnded),
+    SummaryWritten(SummaryWritten),
+}
+
+impl Event {
+    /// The `type` tag of the variant, as stored.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Event::InterviewStarted(_) => "interview_started",
+            Event::ApproachExplained(_) => "approach_explained",
+            Event::CodeSubmitted(_) => "code_submitted",
+            Event::CandidateMessage(_) => "candidate_message",
+            Event::HintRequested(_) => "hint_requested",
+            Event::RetryRequested(_) => "retry_requested",
+            Event::CoachReplied(_) => "coach_replied",
+            Event::CodeAnalyzed(_) => "code_analyzed",
+            Event::CoachFailed(_) => "coach_failed",
+            Event::InterviewEnded(_) => "interview_ended",
+            Event::SummaryWritten(_) => "summary_written",
+        }
+    }
+
+    /// The schema version written with the event. Bump it (and add an upcaster) when a
+    /// variant's shape changes incompatibly.
+    pub fn schema_version(&self) -> u32 {
+        1
+    }
+
+    /// Every type tag, for fixtures and documentation.
+    pub const TYPE_NAMES: [&'static str; 11] = [
+        "interview_started",
+        "approach_explained",
+        "code_submitted",
+        "candidate_message",
+        "hint_requested",
+        "retry_requested",
+        "coach_replied",
+        "code_analyzed",
+        "coach_failed",
+        "interview_ended",
+        "summary_written",
+    ];
+
+    pub fn at(&self) -> DateTime<Utc> {
+        match self {
+            Event::InterviewStarted(e) => e.at,
+            Event::ApproachExplained(e) => e.at,
+            Event::CodeSubmitted(e) => e.at,
+            Event::CandidateMessage(e) => e.at,
+            Event::HintRequested(e) => e.at,
+            Event::RetryRequested(e) => e.at,
+            Event::CoachReplied(e) => e.at,
+            Event::CodeAnalyzed(e) => e.at,
+            Event::CoachFailed(e) => e.at,
+            Event::InterviewEnded(e) => e.at,
+            Event::SummaryWritten(e) => e.at,
+        }
+    }
+
+    /// The person who caused the event, when it was a person.
+    pub fn actor(&self) -> Option<&Actor> {
+        match self {
+            Event::InterviewStarted(e) => Some(&e.candidate),
+            Event::ApproachExplained(e) => Some(&e.actor),
+            Event::CodeSubmitted(e) => Some(&e.actor),
+            Event::CandidateMessage(e) => Some(&e.actor),
+            Event::HintRequested(e) => Some(&e.actor),
+            Event::RetryRequested(e) => Some(&e.actor),
+            Event::InterviewEnded(e) => match &e.by {
+                EndedBy::Member { actor } => Some(actor),
+                EndedBy::Timer => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The candidate event a coach event answers.
+    pub fn reply_to(&self) -> Option<Version> {
+        match self {
+            Event::CoachReplied(e) => Some(e.reply_to),
+            Event::CodeAnalyzed(e) => Some(e.reply_to),
+            Event::CoachFailed(e) => Some(e.reply_to),
+            Event::SummaryWritten(e) => Some(e.reply_to),
+            _ => None,
+        }
+    }
+
+    /// Tokens the coach spent producing this event (0 for candidate events).
+    pub fn tokens_used(&self) -> u64 {
+        let usage = match self {
+            Event::CoachReplied(e) => e.usage.as_ref(),
+            Event::CodeAnalyzed(e) => e.usage.as_ref(),
+            Event::SummaryWritten(e) => e.usage.as_ref(),
+            _ => None,
+        };
+        usage.map(LlmUsage::billed_tokens).unwrap_or(0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InterviewStarted {
+    pub interview_id: Uuid,
+    pub place: Place,
+    pub candidate: Actor,
+    pub problem: Problem,
+    pub language: Option<String>,
+    pub difficulty: Option<Difficulty>,
+    pub time_limit_minutes: Option<u32>,
+    #[serde(default)]
+    pub mode: Mode,
+    pub coach: CoachConfig,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApproachExplained {
+    pub actor: Actor,
+    pub text: String,
+    pub at: DateTime<Utc>,
+}
+
+/// How a submission reached us.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubmissionSource {
+    Command,
+    Modal,
+    Attachment,
+    Message,
+    Editor,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CodeSubmitted {
+    pub actor: Actor,
+    pub language: String,
+    pub code: String,
+    pub source: SubmissionSource,
+    /// 1 for the first submission of the interview.
+    pub submission: u32,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CandidateMessage {
+    pub actor: Actor,
+    pub text: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HintRequested {
+    pub actor: Actor,
+    /// 1 for the first hint of the interview: the rung of the hint ladder.
+    pub hint: u32,
+    pub at: DateTime<Utc>,
+}
+
+/// The candidate asked the coach to try a failed turn again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RetryRequested {
+    pub actor: Actor,
+    /// The candidate event whose coach turn failed.
+    pub target: Version,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplyKind {
+    ApproachFeedback,
+    Chat,
+    Hint,
+    Nudge,
+    TimeWarning,
+}
+
+impl ReplyKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReplyKind::ApproachFeedback => "approach_feedback",
+            ReplyKind::Chat => "chat",
+            ReplyKind::Hint => "hint",
+            ReplyKind::Nudge => "nudge",
+            ReplyKind::TimeWarning => "time_warning",
+        }
+    }
+}
+
+/// What one LLM call cost and how it went.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct LlmUsage {
+    pub model: String,
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    #[serde(default)]
+    pub cache_read_tokens: u64,
+    #[serde(default)]
+    pub cache_write_tokens: u64,
+    pub latency_ms: u64,
+    #[serde(default)]
+    pub request_id: Option<String>,
+}
+
+impl LlmUsage {
+    /// Tokens counted against budgets: everything read and written.
+    pub fn billed_tokens(&self) -> u64 {
+        self.input_tokens + self.output_tokens + self.cache_read_tokens + self.cache_write_tokens
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CoachReplied {
+    pub reply_to: Version,
+    pub kind: ReplyKind,
+    pub text: String,
+    pub usage: Option<LlmUsage>,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CodeAnalyzed {
+    pub reply_to: Version,
+    pub analysis: Analysis,
+    pub usage: Option<LlmUsage>,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureKind {
+    /// No LLM is configured; the message names the variable to set.
+    NotConfigured,
+    /// The provider stayed overloaded or unreachable through every retry.
+    Unavailable,
+    /// The provider refused the request (bad request, auth, spend limit).
+    Rejected,
+    /// The model's answer did not validate (e.g. invalid analysis JSON twice).
+    InvalidResponse,
+    /// The member's cooldown or the place's daily budget is used up.
+    OverBudget,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CoachFailed {
+    pub reply_to: Version,
+    pub kind: FailureKind,
+    /// A message fit to show the candidate: no secrets, no stack traces.
+    pub message: String,
+    pub attempts: u32,
+    pub retryable: bool,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum EndedBy {
+    Member { actor: Actor },
+    Timer,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndReason {
+    Finished,
+    TimeLimit,
+    Abandoned,
+}
+
+impl EndReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndReason::Finished => "finished",
+            EndReason::TimeLimit => "time_limit",
+            EndReason::Abandoned => "abandoned",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InterviewEnded {
+    #[serde(flatten)]
+    pub by: EndedBy,
+    pub reason: EndReason,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HireSignal {
+    StrongNo,
+    No,
+    LeanNo,
+    LeanYes,
+    Yes,
+    StrongYes,
+}
+
+impl HireSignal {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HireSignal::StrongNo => "strong_no",
+            HireSignal::No => "no",
+            HireSignal::LeanNo => "lean_no",
+            HireSignal::LeanYes => "lean_yes",
+            HireSignal::Yes => "yes",
+            HireSignal::StrongYes => "strong_yes",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SummaryWritten {
+    pub reply_to: Version,
+    pub overall: String,
+    pub strengths: Vec<String>,
+    pub improvements: Vec<String>,
+    pub rubric: Rubric,
+    pub hire_signal: HireSignal,
+    pub duration_seconds: u64,
+    pub submissions: u32,
+    pub hints_used: u32,
+    pub usage: Option<LlmUsage>,
+    pub at: DateTime<Utc>,
+}

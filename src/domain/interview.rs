@@ -1,0 +1,219 @@
+//! The state of one interview, folded from its events, and the coach work it awaits.
+//!
+//! `apply` is total and pure: it trusts the log (decide has validated every event
+//! before it was appended) and never fails, so replay can never get stuck.
+
+use super::events::{EndReason, EndedBy, Event, InterviewStarted, Version};
+use super::scores::Score;
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Where the interview stands. Derived by folding, never stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Nothing yet: the web flow's first step, where the candidate describes a problem.
+    Problem,
+    Approach,
+    Coding,
+    Feedback,
+    Ended,
+    Summarised,
+}
+
+impl Phase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Problem => "problem",
+            Phase::Approach => "approach",
+            Phase::Coding => "coding",
+            Phase::Feedback => "feedback",
+            Phase::Ended => "ended",
+            Phase::Summarised => "summarised",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Phase> {
+        [
+            Phase::Problem,
+            Phase::Approach,
+            Phase::Coding,
+            Phase::Feedback,
+            Phase::Ended,
+            Phase::Summarised,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == s)
+    }
+
+    pub fn is_open(self) -> bool {
+        !matches!(self, Phase::Ended | Phase::Summarised)
+    }
+}
+
+/// What the coach owes for a candidate event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TurnKind {
+    /// React to a problem the candidate described and ask for their approach.
+    Intro,
+    ApproachFeedback,
+    Analysis,
+    Chat,
+    Hint,
+    Summary,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TurnState {
+    Pending,
+    Done,
+    Failed { retryable: bool },
+}
+
+/// One candidate event and the state of the coach's answer to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Turn {
+    pub reply_to: Version,
+    pub kind: TurnKind,
+    pub state: TurnState,
+    /// Failed attempts recorded so far.
+    pub failures: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Interview {
+    /// Number of events applied: the stream version.
+    pub version: Version,
+    pub started: Option<InterviewStarted>,
+    pub approach_explained: bool,
+    pub submissions: u32,
+    pub hints_used: u32,
+    pub last_score: Option<Score>,
+    pub ended: Option<(EndedBy, EndReason, DateTime<Utc>)>,
+    pub summarised: bool,
+    /// The phase, kept up to date by `apply`.
+    phase: Option<Phase>,
+    pub turns: BTreeMap<Version, Turn>,
+}
+
+impl Interview {
+    /// Fold a whole stream.
+    pub fn from_events<'a>(events: impl IntoIterator<Item = &'a Event>) -> Interview {
+        let mut interview = Interview::default();
+        for e in events {
+            interview.apply(e);
+        }
+        interview
+    }
+
+    /// Problem -> Approach -> Coding -> Feedback -> (Coding again when the approach is
+    /// revised; Feedback again on resubmission) -> Ended -> Summarised.
+    pub fn phase(&self) -> Phase {
+        self.phase.unwrap_or(Phase::Problem)
+    }
+
+    /// The deadline, when the interview has a time limit.
+    pub fn deadline(&self) -> Option<DateTime<Utc>> {
+        let s = self.started.as_ref()?;
+        let minutes = s.time_limit_minutes?;
+        Some(s.at + Duration::minutes(i64::from(minutes)))
+    }
+
+    /// Coach turns not yet answered, oldest first: the coach's work list.
+    pub fn pending_turns(&self) -> Vec<Turn> {
+        self.turns
+            .values()
+            .filter(|t| t.state == TurnState::Pending)
+            .copied()
+            .collect()
+    }
+
+    /// The latest turn whose coach answer failed.
+    pub fn last_failed_turn(&self) -> Option<&Turn> {
+        self.turns
+            .values()
+            .rev()
+            .find(|t| matches!(t.state, TurnState::Failed { .. }))
+    }
+
+    fn open_turn(&mut self, kind: TurnKind) {
+        let v = self.version;
+        self.turns.insert(
+            v,
+            Turn {
+                reply_to: v,
+                kind,
+                state: TurnState::Pending,
+                failures: 0,
+            },
+        );
+    }
+
+    fn close_turn(&mut self, reply_to: Version, state: TurnState) {
+        if let Some(t) = self.turns.get_mut(&reply_to) {
+            if let TurnState::Failed { .. } = state {
+                t.failures += 1;
+            }
+            t.state = state;
+        }
+    }
+
+    /// Fold one event into the state.
+    pub fn apply(&mut self, event: &Event) {
+        self.version += 1;
+        match event {
+            Event::InterviewStarted(e) => {
+                let custom = matches!(e.problem, super::problem::Problem::Custom { .. });
+                self.started = Some(e.clone());
+                self.phase = Some(Phase::Approach);
+                if custom {
+                    self.open_turn(TurnKind::Intro);
+                }
+            }
+            Event::ApproachExplained(_) => {
+                self.approach_explained = true;
+                self.phase = Some(Phase::Coding);
+                self.open_turn(TurnKind::ApproachFeedback);
+            }
+            Event::CodeSubmitted(e) => {
+                self.submissions = e.submission;
+                self.phase = Some(Phase::Feedback);
+                self.open_turn(TurnKind::Analysis);
+            }
+            Event::CandidateMessage(_) => self.open_turn(TurnKind::Chat),
+            Event::HintRequested(e) => {
+                self.hints_used = e.hint;
+                self.open_turn(TurnKind::Hint);
+            }
+            Event::RetryRequested(e) => {
+                if let Some(t) = self.turns.get_mut(&e.target) {
+                    t.state = TurnState::Pending;
+                }
+            }
+            Event::CoachReplied(e) => self.close_turn(e.reply_to, TurnState::Done),
+            Event::CodeAnalyzed(e) => {
+                self.last_score = Some(e.analysis.score);
+                self.close_turn(e.reply_to, TurnState::Done);
+            }
+            Event::CoachFailed(e) => self.close_turn(
+                e.reply_to,
+                TurnState::Failed {
+                    retryable: e.retryable,
+                },
+            ),
+            Event::InterviewEnded(e) => {
+                self.ended = Some((e.by.clone(), e.reason, e.at));
+                self.phase = Some(Phase::Ended);
+                self.open_turn(TurnKind::Summary);
+            }
+            Event::SummaryWritten(e) => {
+                self.summarised = true;
+                self.phase = Some(Phase::Summarised);
+                self.close_turn(e.reply_to, TurnState::Done);
+            }
+        }
+    }
+}

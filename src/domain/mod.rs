@@ -1,0 +1,23 @@
+//! The interview as a pure state machine: events, commands, state, `decide` and `apply`.
+//!
+//! This module must never do I/O, be async, or know about sqlx, HTTP or platforms; it
+//! imports nothing from the rest of the crate. Everything time- or lookup-dependent
+//! arrives inside a command.
+
+pub mod commands;
+pub mod decide;
+pub mod error;
+pub mod events;
+pub mod ids;
+pub mod interview;
+pub mod problem;
+pub mod scores;
+
+pub use commands::{Command, EndBy, RecordSummary, StartInterview, SubmitCode};
+pub use decide::decide;
+pub use error::DomainError;
+pub use events::*;
+pub use ids::{Actor, Place, Platform, StreamId};
+pub use interview::{Interview, Phase, Turn, TurnKind, TurnState};
+pub use problem::{CoachConfig, Difficulty, Mode, Problem};
+pub use scores::{Analysis, Band, Rubric, RubricScore, Score};

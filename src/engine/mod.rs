@@ -1,0 +1,206 @@
+//! The engine: load a stream, `decide`, append, publish, and find pending coach work.
+//!
+//! It is the only way commands reach the log. It retries on a version conflict by
+//! reloading and deciding again, answers a repeated idempotency key with the first
+//! result without deciding again, and never calls an LLM or a platform itself.
+
+pub mod clock;
+pub mod feed;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use feed::FeedReceiver;
+
+use crate::domain::{self, Command, DomainError, Interview, StreamId, Turn};
+use crate::projections::{self, InterviewFilter};
+use crate::store::{ExpectedVersion, Position, RecordedEvent, Storage, StoreError};
+use std::sync::Arc;
+use thiserror::Error;
+use tokio::sync::broadcast;
+use tokio_util::sync::CancellationToken;
+
+/// How often a conflicting append is re-decided before giving up.
+const MAX_CONFLICT_RETRIES: usize = 16;
+
+#[derive(Debug, Error)]
+pub enum EngineError {
+    /// The command is not allowed: show the message, nothing was written.
+    #[error(transparent)]
+    Refused(#[from] DomainError),
+    /// The database failed: nothing is known to be written; the caller may retry.
+    #[error("storage failure: {0}")]
+    Store(#[from] StoreError),
+    #[error("the interview changed too often while deciding; try again")]
+    Contention,
+}
+
+/// What a command produced.
+#[derive(Debug, Clone)]
+pub struct Executed {
+    /// The events appended (or, for a duplicate, those the first delivery appended).
+    pub events: Vec<RecordedEvent>,
+    /// The interview after the command.
+    pub state: Interview,
+    /// True when the idempotency key had been seen: nothing new was written.
+    pub duplicate: bool,
+}
+
+/// A coach turn owed on a stream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingWork {
+    pub stream: StreamId,
+    pub turn: Turn,
+}
+
+#[derive(Clone)]
+pub struct Engine {
+    store: Arc<dyn Storage>,
+    clock: Arc<dyn Clock>,
+    feed: broadcast::Sender<Arc<RecordedEvent>>,
+}
+
+impl Engine {
+    pub fn new(store: Arc<dyn Storage>, clock: Arc<dyn Clock>) -> Engine {
+        let (feed, _) = broadcast::channel(4096);
+        Engine { store, clock, feed }
+    }
+
+    pub fn store(&self) -> &Arc<dyn Storage> {
+        &self.store
+    }
+
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// Listen to every event committed from now on, by any instance. Start the feed
+    /// task with [`Engine::spawn_feed`].
+    pub fn listen(&self) -> FeedReceiver {
+        self.feed.subscribe()
+    }
+
+    /// Start tailing the log from its current head; stops when `cancel` fires.
+    pub async fn spawn_feed(
+        &self,
+        cancel: CancellationToken,
+    ) -> Result<tokio::task::JoinHandle<()>, StoreError> {
+        let head = self.store.head().await?;
+        let store: Arc<dyn crate::store::EventStore> = upcast(self.store.clone());
+        Ok(tokio::spawn(feed::run_feed(
+            store,
+            head,
+            self.feed.clone(),
+            cancel,
+        )))
+    }
+
+    /// The events and folded state of one stream.
+    pub async fn load(
+        &self,
+        stream: &StreamId,
+    ) -> Result<(Interview, Vec<RecordedEvent>), StoreError> {
+        let events = self.store.read_stream(stream, 1).await?;
+        let state = Interview::from_events(events.iter().map(|r| &r.event));
+        Ok((state, events))
+    }
+
+    /// Decide and append `command` on `stream`. With `idempotency_key`, a repeated
+    /// delivery returns the first result and writes nothing.
+    pub async fn execute(
+        &self,
+        stream: &StreamId,
+        command: Command,
+        idempotency_key: Option<&str>,
+    ) -> Result<Executed, EngineError> {
+        if let Some(key) = idempotency_key
+            && let Some(first) = self.store.find_key(key).await?
+        {
+            return self.duplicate(stream, first).await;
+        }
+        for _ in 0..MAX_CONFLICT_RETRIES {
+            let (mut state, _) = self.load(stream).await?;
+            let events = domain::decide(&state, command.clone())?;
+            let expected = ExpectedVersion::Exact(state.version);
+            match self
+                .store
+                .append(stream, expected, &events, idempotency_key)
+                .await
+            {
+                Ok(outcome) if outcome.duplicate => {
+                    return self.duplicate(stream, outcome.appended).await;
+                }
+                Ok(outcome) => {
+                    for e in &events {
+                        state.apply(e);
+                    }
+                    let first = outcome.appended.first_version;
+                    let recorded = self.store.read_stream(stream, first).await?;
+                    let recorded = recorded
+                        .into_iter()
+                        .take_while(|r| r.version <= outcome.appended.last_version)
+                        .collect();
+                    return Ok(Executed {
+                        events: recorded,
+                        state,
+                        duplicate: false,
+                    });
+                }
+                Err(e) if e.is_conflict() => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(EngineError::Contention)
+    }
+
+    async fn duplicate(
+        &self,
+        stream: &StreamId,
+        first: crate::store::Appended,
+    ) -> Result<Executed, EngineError> {
+        let (state, events) = self.load(stream).await?;
+        let events = events
+            .into_iter()
+            .filter(|r| r.version >= first.first_version && r.version <= first.last_version)
+            .collect();
+        Ok(Executed {
+            events,
+            state,
+            duplicate: true,
+        })
+    }
+
+    /// Coach turns owed anywhere, found from the log (through the interview list,
+    /// caught up first). Oldest stream first, turns in order.
+    pub async fn pending_work(&self) -> Result<Vec<PendingWork>, StoreError> {
+        projections::catch_up(self.store.as_ref()).await?;
+        let rows = self
+            .store
+            .list_interviews(&InterviewFilter {
+                limit: Some(10_000),
+                ..Default::default()
+            })
+            .await?;
+        let mut work = Vec::new();
+        for row in rows.iter().rev().filter(|r| r.phase != "summarised") {
+            let stream = row.stream();
+            let (state, _) = self.load(&stream).await?;
+            work.extend(state.pending_turns().into_iter().map(|turn| PendingWork {
+                stream: stream.clone(),
+                turn,
+            }));
+        }
+        Ok(work)
+    }
+
+    /// Bring the read models up to date with the log.
+    pub async fn catch_up_projections(&self) -> Result<Position, StoreError> {
+        projections::catch_up(self.store.as_ref()).await
+    }
+}
+
+fn upcast(store: Arc<dyn Storage>) -> Arc<dyn crate::store::EventStore> {
+    store
+}

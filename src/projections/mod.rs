@@ -1,0 +1,81 @@
+//! Read models built from the log: each has a checkpoint (the last position folded) and
+//! can be dropped and rebuilt from the log at any time. A projection never writes events.
+
+pub mod interview_list;
+mod sql;
+
+pub use interview_list::{InterviewFilter, InterviewRow};
+
+use crate::store::{EventStore, Position, StoreError};
+use async_trait::async_trait;
+use std::collections::HashMap;
+
+/// The name of the interview-list projection's checkpoint.
+pub const INTERVIEW_LIST: &str = "interview_list";
+
+/// Storage of read models, implemented by both database backends.
+#[async_trait]
+pub trait ReadModelStore: Send + Sync {
+    async fn checkpoint(&self, projection: &str) -> Result<Position, StoreError>;
+    async fn load_interviews(&self, stream_ids: &[String])
+    -> Result<Vec<InterviewRow>, StoreError>;
+    /// Upsert rows and move the checkpoint, atomically.
+    async fn save_interviews(
+        &self,
+        rows: &[InterviewRow],
+        checkpoint: Position,
+    ) -> Result<(), StoreError>;
+    /// Drop every row and the checkpoint.
+    async fn reset_interviews(&self) -> Result<(), StoreError>;
+    async fn list_interviews(
+        &self,
+        filter: &InterviewFilter,
+    ) -> Result<Vec<InterviewRow>, StoreError>;
+    /// Find by interview id or by stream id.
+    async fn find_interview(&self, id: &str) -> Result<Option<InterviewRow>, StoreError>;
+}
+
+/// Fold every event after the checkpoint into the interview list; returns the new
+/// checkpoint. Safe to run from several instances: rows are upserted from the log.
+pub async fn catch_up<S: EventStore + ReadModelStore + ?Sized>(
+    store: &S,
+) -> Result<Position, StoreError> {
+    let mut checkpoint = store.checkpoint(INTERVIEW_LIST).await?;
+    loop {
+        let batch = store.read_all(checkpoint, 500).await?;
+        let Some(last) = batch.last() else {
+            return Ok(checkpoint);
+        };
+        let last_position = last.position;
+        let streams: Vec<String> = batch.iter().map(|e| e.stream_id.to_string()).collect();
+        let mut rows: HashMap<String, InterviewRow> = store
+            .load_interviews(&streams)
+            .await?
+            .into_iter()
+            .map(|r| (r.stream_id.clone(), r))
+            .collect();
+        for recorded in &batch {
+            let key = recorded.stream_id.to_string();
+            match rows.get_mut(&key) {
+                Some(row) if row.last_position < recorded.position => row.apply(recorded),
+                Some(_) => {}
+                None => {
+                    if let Some(row) = InterviewRow::start(recorded) {
+                        rows.insert(key, row);
+                    }
+                }
+            }
+        }
+        let rows: Vec<InterviewRow> = rows.into_values().collect();
+        store.save_interviews(&rows, last_position).await?;
+        checkpoint = last_position;
+    }
+}
+
+/// Drop the interview list and fold the whole log again.
+pub async fn rebuild<S: EventStore + ReadModelStore + ?Sized>(
+    store: &S,
+) -> Result<Position, StoreError> {
+    store.reset_interviews().await?;
+    catch_up(store).await
+}

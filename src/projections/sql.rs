@@ -1,0 +1,197 @@
+//! SQL of the read models, the same statements for both backends (SQLite accepts the
+//! `$n` placeholders Postgres uses); a macro instantiates it for each pool type.
+
+use super::{INTERVIEW_LIST, InterviewFilter, InterviewRow, ReadModelStore};
+use crate::store::{Position, PostgresStore, SqliteStore, StoreError};
+use async_trait::async_trait;
+use sqlx::Row;
+
+const COLUMNS: &str = "stream_id, interview_id, platform, server, place, candidate_id, candidate_name, \
+    problem_title, phase, started_at, ended_at, last_score, submissions, hints_used, tokens_used, last_position";
+
+const UPSERT: &str = "INSERT INTO interview_list (stream_id, interview_id, platform, server, place, candidate_id, \
+    candidate_name, problem_title, phase, started_at, ended_at, last_score, submissions, hints_used, tokens_used, last_position) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+    ON CONFLICT (stream_id) DO UPDATE SET candidate_name = excluded.candidate_name, problem_title = excluded.problem_title, \
+    phase = excluded.phase, ended_at = excluded.ended_at, last_score = excluded.last_score, \
+    submissions = excluded.submissions, hints_used = excluded.hints_used, tokens_used = excluded.tokens_used, \
+    last_position = excluded.last_position \
+    WHERE interview_list.last_position < excluded.last_position";
+
+const SET_CHECKPOINT: &str = "INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2) \
+    ON CONFLICT (name) DO UPDATE SET position = excluded.position \
+    WHERE projection_checkpoints.position < excluded.position";
+
+fn list_sql(filter: &InterviewFilter) -> (String, Vec<String>) {
+    let mut clauses = Vec::new();
+    let mut binds = Vec::new();
+    let mut push = |clause: &str, value: &str| {
+        binds.push(value.to_string());
+        clauses.push(clause.replace('?', &format!("${}", binds.len())));
+    };
+    if let Some(p) = &filter.platform {
+        push("platform = ?", p);
+    }
+    if let Some(p) = &filter.place {
+        push("(server = ? OR place = ?)", p);
+    }
+    if let Some(m) = &filter.member {
+        push("candidate_id = ?", m);
+    }
+    if let Some(p) = &filter.phase {
+        push("phase = ?", p);
+    }
+    if filter.open_only {
+        clauses.push("phase NOT IN ('ended', 'summarised')".to_string());
+    }
+    let mut sql = format!("SELECT {COLUMNS} FROM interview_list");
+    if !clauses.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&clauses.join(" AND "));
+    }
+    sql.push_str(" ORDER BY started_at DESC, stream_id");
+    sql.push_str(&format!(
+        " LIMIT {}",
+        filter.limit.unwrap_or(200).min(10_000)
+    ));
+    (sql, binds)
+}
+
+macro_rules! read_models {
+    ($store:ty, $row:ty, $pool:ident) => {
+        fn row_from(row: &$row) -> Result<InterviewRow, StoreError> {
+            Ok(InterviewRow {
+                stream_id: row.try_get("stream_id")?,
+                interview_id: row.try_get("interview_id")?,
+                platform: row.try_get("platform")?,
+                server: row.try_get("server")?,
+                place: row.try_get("place")?,
+                candidate_id: row.try_get("candidate_id")?,
+                candidate_name: row.try_get("candidate_name")?,
+                problem_title: row.try_get("problem_title")?,
+                phase: row.try_get("phase")?,
+                started_at: row.try_get("started_at")?,
+                ended_at: row.try_get("ended_at")?,
+                last_score: row.try_get("last_score")?,
+                submissions: row.try_get("submissions")?,
+                hints_used: row.try_get("hints_used")?,
+                tokens_used: row.try_get("tokens_used")?,
+                last_position: row.try_get("last_position")?,
+            })
+        }
+
+        #[async_trait]
+        impl ReadModelStore for $store {
+            async fn checkpoint(&self, projection: &str) -> Result<Position, StoreError> {
+                let p: Option<i64> = sqlx::query_scalar("SELECT position FROM projection_checkpoints WHERE name = $1")
+                    .bind(projection)
+                    .fetch_optional(&self.$pool)
+                    .await?;
+                Ok(p.unwrap_or(0))
+            }
+
+            async fn load_interviews(&self, stream_ids: &[String]) -> Result<Vec<InterviewRow>, StoreError> {
+                let mut out = Vec::new();
+                let mut seen = std::collections::HashSet::new();
+                for id in stream_ids {
+                    if !seen.insert(id) {
+                        continue;
+                    }
+                    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "SELECT {COLUMNS} FROM interview_list WHERE stream_id = $1"
+                    )))
+                    .bind(id)
+                    .fetch_optional(&self.$pool)
+                    .await?;
+                    if let Some(row) = row {
+                        out.push(row_from(&row)?);
+                    }
+                }
+                Ok(out)
+            }
+
+            async fn save_interviews(&self, rows: &[InterviewRow], checkpoint: Position) -> Result<(), StoreError> {
+                let mut tx = self.writer().begin().await?;
+                for r in rows {
+                    sqlx::query(UPSERT)
+                        .bind(&r.stream_id)
+                        .bind(&r.interview_id)
+                        .bind(&r.platform)
+                        .bind(&r.server)
+                        .bind(&r.place)
+                        .bind(&r.candidate_id)
+                        .bind(&r.candidate_name)
+                        .bind(&r.problem_title)
+                        .bind(&r.phase)
+                        .bind(r.started_at)
+                        .bind(r.ended_at)
+                        .bind(r.last_score)
+                        .bind(r.submissions)
+                        .bind(r.hints_used)
+                        .bind(r.tokens_used)
+                        .bind(r.last_position)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                sqlx::query(SET_CHECKPOINT)
+                    .bind(INTERVIEW_LIST)
+                    .bind(checkpoint)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn reset_interviews(&self) -> Result<(), StoreError> {
+                let mut tx = self.writer().begin().await?;
+                sqlx::query("DELETE FROM interview_list").execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM projection_checkpoints WHERE name = $1")
+                    .bind(INTERVIEW_LIST)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn list_interviews(&self, filter: &InterviewFilter) -> Result<Vec<InterviewRow>, StoreError> {
+                let (sql, binds) = list_sql(filter);
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for b in &binds {
+                    query = query.bind(b.clone());
+                }
+                let rows = query.fetch_all(&self.$pool).await?;
+                rows.iter().map(row_from).collect()
+            }
+
+            async fn find_interview(&self, id: &str) -> Result<Option<InterviewRow>, StoreError> {
+                let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT {COLUMNS} FROM interview_list WHERE interview_id = $1 OR stream_id = $1 LIMIT 1"
+                )))
+                .bind(id)
+                .fetch_optional(&self.$pool)
+                .await?;
+                row.as_ref().map(row_from).transpose()
+            }
+        }
+    };
+}
+
+mod sqlite_impl {
+    use super::*;
+    impl SqliteStore {
+        fn writer(&self) -> &sqlx::SqlitePool {
+            &self.write
+        }
+    }
+    read_models!(SqliteStore, sqlx::sqlite::SqliteRow, read);
+}
+
+mod postgres_impl {
+    use super::*;
+    impl PostgresStore {
+        fn writer(&self) -> &sqlx::PgPool {
+            &self.pool
+        }
+    }
+    read_models!(PostgresStore, sqlx::postgres::PgRow, pool);
+}

@@ -1,0 +1,172 @@
+//! The event log: one append-only stream per interview, on SQLite (the embedded default)
+//! or Postgres (several instances).
+//!
+//! Both backends keep the same promises, checked by one contract test suite: optimistic
+//! concurrency on the stream version, idempotency keys that make a repeated append
+//! return the first result, `read_all` in commit order with no gaps, and a subscription
+//! that wakes on new events from any connection. This module never decides anything
+//! about interviews; it stores what the engine hands it.
+
+pub mod codec;
+mod error;
+pub mod postgres;
+pub mod sqlite;
+mod watcher;
+
+pub use error::StoreError;
+pub use postgres::PostgresStore;
+pub use sqlite::{SqliteStore, Synchronous};
+
+use crate::domain::{Event, StreamId, Version};
+use crate::projections::ReadModelStore;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+use tokio::sync::{oneshot, watch};
+
+/// A global, gap-free position in the whole log (commit order).
+pub type Position = i64;
+
+/// What the appender believes the stream's current version is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpectedVersion {
+    /// The stream must be at exactly this version (0: the stream must not exist).
+    Exact(Version),
+    /// No check (used only by tools, never by the engine).
+    Any,
+}
+
+impl ExpectedVersion {
+    fn as_i64(self) -> i64 {
+        match self {
+            ExpectedVersion::Exact(v) => v as i64,
+            ExpectedVersion::Any => -1,
+        }
+    }
+}
+
+/// An event as stored, with its place in the stream and in the whole log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordedEvent {
+    pub position: Position,
+    pub stream_id: StreamId,
+    pub version: Version,
+    pub recorded_at: DateTime<Utc>,
+    pub event: Event,
+}
+
+/// The result of an append. A repeated idempotency key returns the first append's
+/// `Appended` with `duplicate` set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Appended {
+    pub stream_id: StreamId,
+    pub first_version: Version,
+    pub last_version: Version,
+    pub first_position: Position,
+    pub last_position: Position,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppendOutcome {
+    pub appended: Appended,
+    /// True when the idempotency key had been used: nothing was written.
+    pub duplicate: bool,
+}
+
+/// Test support: an append that stops inside its open transaction (after writing,
+/// before committing) until released.
+#[doc(hidden)]
+pub struct Hold {
+    pub entered: oneshot::Sender<()>,
+    pub release: oneshot::Receiver<()>,
+}
+
+#[async_trait]
+pub trait EventStore: Send + Sync {
+    /// Append `events` to `stream` if it is at `expected`. With a key that was used
+    /// before, nothing is written and the first append's result comes back.
+    async fn append(
+        &self,
+        stream: &StreamId,
+        expected: ExpectedVersion,
+        events: &[Event],
+        idempotency_key: Option<&str>,
+    ) -> Result<AppendOutcome, StoreError> {
+        self.append_held(stream, expected, events, idempotency_key, None)
+            .await
+    }
+
+    /// `append`, optionally holding the transaction open (tests only).
+    #[doc(hidden)]
+    async fn append_held(
+        &self,
+        stream: &StreamId,
+        expected: ExpectedVersion,
+        events: &[Event],
+        idempotency_key: Option<&str>,
+        hold: Option<Hold>,
+    ) -> Result<AppendOutcome, StoreError>;
+
+    /// The result an idempotency key produced, if it was used.
+    async fn find_key(&self, key: &str) -> Result<Option<Appended>, StoreError>;
+
+    /// Events of one stream with version >= `from_version`, in order.
+    async fn read_stream(
+        &self,
+        stream: &StreamId,
+        from_version: Version,
+    ) -> Result<Vec<RecordedEvent>, StoreError>;
+
+    /// Up to `limit` events with position > `after`, in commit order.
+    async fn read_all(&self, after: Position, limit: u32)
+    -> Result<Vec<RecordedEvent>, StoreError>;
+
+    /// The highest committed position (0 for an empty log).
+    async fn head(&self) -> Result<Position, StoreError>;
+
+    /// A receiver whose value is the highest position known to be committed; it changes
+    /// whenever any connection (or, on Postgres, any instance) appends.
+    fn subscribe(&self) -> watch::Receiver<Position>;
+
+    /// The backend's name, for logs.
+    fn backend(&self) -> &'static str;
+}
+
+/// Everything the application needs from a database: the log and the read models.
+pub trait Storage: EventStore + ReadModelStore {}
+impl<T: EventStore + ReadModelStore> Storage for T {}
+
+/// Open (creating if needed) and migrate the database named by `url`.
+pub async fn connect(url: &str, options: &StoreOptions) -> Result<Arc<dyn Storage>, StoreError> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::open(url, options).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PostgresStore::connect(url, options).await?))
+    } else {
+        Err(StoreError::InvalidUrl(
+            "DATABASE_URL must start with sqlite:// or postgres://".to_string(),
+        ))
+    }
+}
+
+/// Tuning shared by both backends.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// SQLite durability: FULL (default) survives power loss; NORMAL may lose the last
+    /// transactions on power loss but never corrupts.
+    pub synchronous: Synchronous,
+    /// How often the subscription polls for appends made by other processes.
+    pub poll_interval: std::time::Duration,
+    /// Maximum connections in the (read) pool.
+    pub max_connections: u32,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            synchronous: Synchronous::Full,
+            poll_interval: std::time::Duration::from_millis(500),
+            max_connections: 8,
+        }
+    }
+}

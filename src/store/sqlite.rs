@@ -1,0 +1,359 @@
+//! The SQLite event store: the embedded default, a single file under a data directory.
+//!
+//! WAL journal, `BEGIN IMMEDIATE` appends through a single-connection writer pool (so
+//! commit order is position order), `synchronous=FULL` by default so an acknowledged
+//! event survives power loss, and a separate reader pool. It must never hold the
+//! writer longer than one append.
+
+use super::codec;
+use super::watcher::{Watcher, bump};
+use super::*;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Row, Sqlite, Transaction};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::{Mutex, OnceLock, Weak};
+use std::time::Duration;
+
+/// SQLite's `synchronous` setting for the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Synchronous {
+    Full,
+    Normal,
+}
+
+impl FromStr for Synchronous {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Synchronous, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "full" => Ok(Synchronous::Full),
+            "normal" => Ok(Synchronous::Normal),
+            other => Err(format!("expected FULL or NORMAL, got {other}")),
+        }
+    }
+}
+
+pub struct SqliteStore {
+    pub(crate) write: SqlitePool,
+    pub(crate) read: SqlitePool,
+    watcher: Watcher,
+    path: PathBuf,
+}
+
+/// Stores opened on the same file in one process share one wake-up channel.
+type Registry = Mutex<HashMap<PathBuf, Weak<watch::Sender<Position>>>>;
+fn registry() -> &'static Registry {
+    static REGISTRY: OnceLock<Registry> = OnceLock::new();
+    REGISTRY.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+impl SqliteStore {
+    /// Open `url` (`sqlite://path/to/file.db`), creating the file and its directory if
+    /// missing, and run the migrations.
+    pub async fn open(url: &str, options: &StoreOptions) -> Result<SqliteStore, StoreError> {
+        let connect = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::InvalidUrl(e.to_string()))?;
+        let path = connect.get_filename().to_path_buf();
+        if path.as_os_str().is_empty() || path.to_string_lossy().contains(":memory:") {
+            return Err(StoreError::InvalidUrl(
+                "an SQLite DATABASE_URL must name a file, e.g. sqlite://data/interview-coach.db"
+                    .into(),
+            ));
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Open(format!(
+                    "cannot create data directory {}: {e}",
+                    dir.display()
+                ))
+            })?;
+        }
+        let connect = connect
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(match options.synchronous {
+                Synchronous::Full => SqliteSynchronous::Full,
+                Synchronous::Normal => SqliteSynchronous::Normal,
+            })
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let open_err = |e: sqlx::Error| StoreError::Open(format!("{}: {e}", path.display()));
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(60))
+            .connect_with(connect.clone())
+            .await
+            .map_err(open_err)?;
+        sqlx::migrate!("./migrations/sqlite").run(&write).await?;
+        // A read-only directory lets SQLite open the file but not write the WAL.
+        sqlx::query("CREATE TABLE IF NOT EXISTS ic_write_check (x INTEGER)")
+            .execute(&write)
+            .await
+            .map_err(open_err)?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(options.max_connections.max(1))
+            .connect_with(connect.read_only(true))
+            .await
+            .map_err(open_err)?;
+        let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        let sender = shared_sender(&canonical);
+        let watcher = Watcher::new(sender);
+        let store = SqliteStore {
+            write,
+            read,
+            watcher,
+            path: canonical,
+        };
+        let head = store.head().await?;
+        store.watcher.bump(head);
+        let poll_pool = store.read.clone();
+        store.watcher.spawn_poller(options.poll_interval, move || {
+            let pool = poll_pool.clone();
+            async move { max_position(&pool).await.ok() }
+        });
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Close both pools (waits for connections to be returned).
+    pub async fn close(&self) {
+        self.watcher.stop();
+        self.write.close().await;
+        self.read.close().await;
+    }
+
+    async fn current_version(
+        tx: &mut Transaction<'static, Sqlite>,
+        stream: &StreamId,
+    ) -> Result<u64, StoreError> {
+        let v: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM events WHERE stream_id = $1")
+                .bind(stream.as_str())
+                .fetch_one(&mut **tx)
+                .await?;
+        Ok(v as u64)
+    }
+}
+
+impl Drop for SqliteStore {
+    fn drop(&mut self) {
+        self.watcher.stop();
+    }
+}
+
+fn shared_sender(path: &Path) -> Arc<watch::Sender<Position>> {
+    let mut map = registry().lock().unwrap_or_else(|p| p.into_inner());
+    map.retain(|_, w| w.strong_count() > 0);
+    if let Some(tx) = map.get(path).and_then(Weak::upgrade) {
+        return tx;
+    }
+    let (tx, _) = watch::channel(0);
+    let tx = Arc::new(tx);
+    map.insert(path.to_path_buf(), Arc::downgrade(&tx));
+    tx
+}
+
+async fn max_position(pool: &SqlitePool) -> Result<Position, StoreError> {
+    let p: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events")
+        .fetch_one(pool)
+        .await?;
+    Ok(p)
+}
+
+fn key_row(row: &sqlx::sqlite::SqliteRow) -> Result<Appended, StoreError> {
+    Ok(Appended {
+        stream_id: StreamId(row.try_get("stream_id")?),
+        first_version: row.try_get::<i64, _>("first_version")? as u64,
+        last_version: row.try_get::<i64, _>("last_version")? as u64,
+        first_position: row.try_get("first_position")?,
+        last_position: row.try_get("last_position")?,
+    })
+}
+
+pub(crate) fn event_row(row: &sqlx::sqlite::SqliteRow) -> Result<RecordedEvent, StoreError> {
+    let position: i64 = row.try_get("position")?;
+    let event_type: String = row.try_get("event_type")?;
+    let schema: i64 = row.try_get("schema_version")?;
+    let payload: String = row.try_get("payload")?;
+    let event =
+        codec::decode(&event_type, schema as u32, &payload).map_err(|e| StoreError::Codec {
+            position,
+            message: e.to_string(),
+        })?;
+    Ok(RecordedEvent {
+        position,
+        stream_id: StreamId(row.try_get("stream_id")?),
+        version: row.try_get::<i64, _>("version")? as u64,
+        recorded_at: row.try_get("recorded_at")?,
+        event,
+    })
+}
+
+const SELECT_EVENTS: &str = "SELECT position, stream_id, version, event_type, schema_version, payload, recorded_at FROM events";
+
+#[async_trait]
+impl EventStore for SqliteStore {
+    async fn append_held(
+        &self,
+        stream: &StreamId,
+        expected: ExpectedVersion,
+        events: &[Event],
+        key: Option<&str>,
+        hold: Option<Hold>,
+    ) -> Result<AppendOutcome, StoreError> {
+        let mut encoded = Vec::with_capacity(events.len());
+        for e in events {
+            encoded.push(codec::encode(e).map_err(|e| StoreError::Codec {
+                position: 0,
+                message: e.to_string(),
+            })?);
+        }
+        let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
+        if let Some(key) = key {
+            let row = sqlx::query("SELECT * FROM idempotency_keys WHERE key = $1")
+                .bind(key)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if let Some(row) = row {
+                let appended = key_row(&row)?;
+                tx.rollback().await?;
+                return duplicate(stream, appended);
+            }
+        }
+        let current = Self::current_version(&mut tx, stream).await?;
+        if let ExpectedVersion::Exact(v) = expected
+            && v != current
+        {
+            tx.rollback().await?;
+            return Err(StoreError::Conflict {
+                stream: stream.to_string(),
+                expected: expected.as_i64(),
+                actual: current,
+            });
+        }
+        let now = Utc::now();
+        let (mut first_position, mut last_position) = (0, 0);
+        for (i, (event_type, schema, payload)) in encoded.iter().enumerate() {
+            let position: i64 = sqlx::query_scalar(
+                "INSERT INTO events (stream_id, version, event_type, schema_version, payload, recorded_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING position",
+            )
+            .bind(stream.as_str())
+            .bind((current + 1 + i as u64) as i64)
+            .bind(event_type)
+            .bind(*schema as i64)
+            .bind(payload)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            if i == 0 {
+                first_position = position;
+            }
+            last_position = position;
+        }
+        let appended = Appended {
+            stream_id: stream.clone(),
+            first_version: current + 1,
+            last_version: current + events.len() as u64,
+            first_position,
+            last_position,
+        };
+        if let Some(key) = key {
+            sqlx::query(
+                "INSERT INTO idempotency_keys (key, stream_id, first_version, last_version, first_position, last_position, recorded_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(key)
+            .bind(stream.as_str())
+            .bind(appended.first_version as i64)
+            .bind(appended.last_version as i64)
+            .bind(first_position)
+            .bind(last_position)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some(hold) = hold {
+            let _ = hold.entered.send(());
+            let _ = hold.release.await;
+        }
+        tx.commit().await?;
+        bump(&self.watcher.sender(), last_position);
+        Ok(AppendOutcome {
+            appended,
+            duplicate: false,
+        })
+    }
+
+    async fn find_key(&self, key: &str) -> Result<Option<Appended>, StoreError> {
+        let row = sqlx::query("SELECT * FROM idempotency_keys WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&self.read)
+            .await?;
+        row.as_ref().map(key_row).transpose()
+    }
+
+    async fn read_stream(
+        &self,
+        stream: &StreamId,
+        from_version: Version,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SELECT_EVENTS} WHERE stream_id = $1 AND version >= $2 ORDER BY version"
+        )))
+        .bind(stream.as_str())
+        .bind(from_version as i64)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(event_row).collect()
+    }
+
+    async fn read_all(
+        &self,
+        after: Position,
+        limit: u32,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SELECT_EVENTS} WHERE position > $1 ORDER BY position LIMIT $2"
+        )))
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(event_row).collect()
+    }
+
+    async fn head(&self) -> Result<Position, StoreError> {
+        max_position(&self.read).await
+    }
+
+    fn subscribe(&self) -> watch::Receiver<Position> {
+        self.watcher.subscribe()
+    }
+
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+}
+
+/// A repeated key: the first append's result, if it was for the same stream.
+pub(crate) fn duplicate(
+    stream: &StreamId,
+    appended: Appended,
+) -> Result<AppendOutcome, StoreError> {
+    if &appended.stream_id != stream {
+        return Err(StoreError::KeyOnOtherStream {
+            stream: appended.stream_id.to_string(),
+        });
+    }
+    Ok(AppendOutcome {
+        appended,
+        duplicate: true,
+    })
+}

@@ -1,0 +1,190 @@
+import { useCallback, useEffect, useState } from 'react';
+import { getInterview, getShared, shareInterview, subscribeLive } from './api.js';
+import { AnalysisPanel, ErrorBox, PhaseBadge, PlatformBadge, ScorePill, Spinner, SummaryPanel } from './components.jsx';
+import { CodeBlock, RichText, fmtDateTime, fmtTime } from './format.jsx';
+
+const TYPE_LABELS = {
+  interview_started: 'Interview started',
+  approach_explained: 'Approach',
+  code_submitted: 'Code submitted',
+  candidate_message: 'Message',
+  hint_requested: 'Hint requested',
+  coach_replied: 'Coach',
+  code_analyzed: 'Code analysis',
+  coach_failed: 'Coach failed',
+  interview_ended: 'Interview ended',
+  summary_written: 'Summary',
+};
+const COACH_TYPES = new Set(['coach_replied', 'code_analyzed', 'coach_failed', 'summary_written']);
+
+function Entry({ e }) {
+  const coach = COACH_TYPES.has(e.type);
+  const actor = e.actor && (e.actor.name || e.actor.id);
+  return (
+    <li
+      className={'entry ' + (coach ? 'entry-coach' : 'entry-candidate') + ' entry-' + String(e.type)}
+      data-testid="transcript-entry"
+      data-type={String(e.type)}
+    >
+      <div className="entry-meta">
+        <span className="entry-type">
+          {TYPE_LABELS[e.type] || String(e.type)}
+          {e.kind && e.type === 'coach_replied' && e.kind !== 'chat' ? ` · ${String(e.kind).replace(/_/g, ' ')}` : ''}
+        </span>
+        <span className="entry-actor">{coach ? 'Coach' : actor ? String(actor) : ''}</span>
+        <span className="entry-time" title={fmtDateTime(e.at)}>
+          {fmtTime(e.at)}
+        </span>
+      </div>
+      {e.text ? <RichText text={String(e.text)} /> : null}
+      {typeof e.code === 'string' ? <CodeBlock code={e.code} language={e.language} testid="transcript-code" /> : null}
+      {e.analysis ? <AnalysisPanel analysis={e.analysis} compact /> : null}
+      {e.summary ? <SummaryPanel summary={e.summary} /> : null}
+      {e.error ? (
+        <div className="entry-error" role="alert">
+          <RichText text={String(e.error)} />
+        </div>
+      ) : null}
+    </li>
+  );
+}
+
+export default function Transcript({ interviewId, shareToken }) {
+  const [data, setData] = useState(null);
+  const [error, setError] = useState(null);
+  const [share, setShare] = useState(null);
+  const [shareErr, setShareErr] = useState(null);
+  const [copied, setCopied] = useState(false);
+
+  const load = useCallback(async () => {
+    try {
+      const d = shareToken ? await getShared(shareToken) : await getInterview(interviewId);
+      setData(d);
+      setError(null);
+    } catch (e) {
+      setError(e.message);
+    }
+  }, [interviewId, shareToken]);
+
+  useEffect(() => {
+    setData(null);
+    load();
+  }, [load]);
+
+  // Live updates for an interview still in progress (not on public share pages).
+  useEffect(() => {
+    if (shareToken) return undefined;
+    let t = null;
+    const unsub = subscribeLive((ev) => {
+      if (!ev || (ev.interview_id && ev.interview_id !== interviewId)) return;
+      clearTimeout(t);
+      t = setTimeout(load, 300);
+    });
+    return () => {
+      clearTimeout(t);
+      unsub();
+    };
+  }, [interviewId, shareToken, load]);
+
+  const doShare = async () => {
+    setShareErr(null);
+    try {
+      const r = await shareInterview(interviewId);
+      const path = String(r.url || '');
+      // Only ever build a same-origin link from the server's path.
+      const url = path.startsWith('/') ? window.location.origin + path : null;
+      if (!url) throw new Error('The server returned no share link.');
+      setShare(url);
+      setCopied(false);
+    } catch (e) {
+      setShareErr(e.message);
+    }
+  };
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(share);
+      setCopied(true);
+    } catch {
+      /* clipboard may be unavailable; the field is selectable */
+    }
+  };
+
+  if (error) {
+    return (
+      <div className="page">
+        <ErrorBox>{error}</ErrorBox>
+      </div>
+    );
+  }
+  if (!data) {
+    return (
+      <div className="page center-note">
+        <Spinner label="Loading transcript…" />
+      </div>
+    );
+  }
+  const iv = data.interview || {};
+  const problem = data.problem || {};
+  const entries = Array.isArray(data.entries) ? data.entries : [];
+  return (
+    <div className="page transcript" data-testid="transcript" data-interview-id={String(iv.interview_id || '')}>
+      <div className="page-head">
+        <div>
+          <h1>{String(problem.title || iv.problem_title || 'Interview transcript')}</h1>
+          <div className="meta-line">
+            <PlatformBadge platform={iv.platform} />
+            <PhaseBadge phase={iv.phase} />
+            {iv.place ? <span className="muted">{String(iv.place)}</span> : null}
+            {iv.candidate ? (
+              shareToken ? (
+                <span>{String(iv.candidate.name || iv.candidate.id || '')}</span>
+              ) : (
+                <a href={'#/member/' + encodeURIComponent(iv.candidate.id)} data-testid="member-link">
+                  {String(iv.candidate.name || iv.candidate.id || '')}
+                </a>
+              )
+            ) : null}
+            <span className="muted">
+              {fmtDateTime(iv.started_at)}
+              {iv.ended_at ? ' → ' + fmtDateTime(iv.ended_at) : ''}
+            </span>
+            {iv.last_score !== null && iv.last_score !== undefined ? <ScorePill score={iv.last_score} /> : null}
+          </div>
+        </div>
+        {!shareToken ? (
+          <div className="share-box">
+            <button type="button" className="btn" data-testid="share-button" onClick={doShare}>
+              Share
+            </button>
+          </div>
+        ) : (
+          <span className="badge">Shared transcript · read-only</span>
+        )}
+      </div>
+      {share ? (
+        <div className="card share-result">
+          <span>Anyone with this link can read the transcript:</span>
+          <input data-testid="share-link" readOnly value={share} onFocus={(e) => e.target.select()} />
+          <button type="button" className="btn small" onClick={copy}>
+            {copied ? 'Copied' : 'Copy'}
+          </button>
+        </div>
+      ) : null}
+      {shareErr ? <ErrorBox>{shareErr}</ErrorBox> : null}
+
+      {problem.statement ? (
+        <div className="card problem-card">
+          <h2>Problem</h2>
+          <RichText className="problem-text" text={String(problem.statement)} />
+        </div>
+      ) : null}
+
+      <ol className="timeline" data-testid="transcript-entries">
+        {entries.map((e, i) => (
+          <Entry key={(e.version ?? i) + ':' + i} e={e} />
+        ))}
+      </ol>
+      {entries.length === 0 ? <div className="card center-note muted">Nothing has happened in this interview yet.</div> : null}
+    </div>
+  );
+}
