@@ -19,7 +19,7 @@ use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
 /// How often a conflicting append is re-decided before giving up.
-const MAX_CONFLICT_RETRIES: usize = 16;
+const MAX_CONFLICT_RETRIES: u32 = 64;
 
 #[derive(Debug, Error)]
 pub enum EngineError {
@@ -120,7 +120,13 @@ impl Engine {
         {
             return self.duplicate(stream, first).await;
         }
-        for _ in 0..MAX_CONFLICT_RETRIES {
+        for attempt in 0..MAX_CONFLICT_RETRIES {
+            if attempt > 0 {
+                // Several writers on one interview: back off a little, with jitter, so
+                // they do not keep colliding.
+                let ms = rand::random_range(1..=(2 * attempt.min(10)) as u64);
+                tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+            }
             let (mut state, _) = self.load(stream).await?;
             let events = domain::decide(&state, command.clone())?;
             let expected = ExpectedVersion::Exact(state.version);

@@ -9,8 +9,8 @@
 use super::codec;
 use super::watcher::Watcher;
 use super::*;
-use sqlx::{Connection, PgConnection, Row};
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions, PgRow};
+use sqlx::{Connection, PgConnection, Row};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -29,16 +29,25 @@ impl PostgresStore {
         let target = format!("{}:{}", connect.get_host(), connect.get_port());
         // One direct connection first: its error says why (refused, auth, no database),
         // where a pool would only report a timeout.
-        let probe = tokio::time::timeout(Duration::from_secs(10), PgConnection::connect_with(&connect)).await;
+        let probe = tokio::time::timeout(
+            Duration::from_secs(10),
+            PgConnection::connect_with(&connect),
+        )
+        .await;
         match probe {
             Ok(Ok(conn)) => {
                 let _ = conn.close().await;
             }
             Ok(Err(e)) => {
-                return Err(StoreError::Open(format!("cannot reach Postgres at {target}: {}", describe(&e))));
+                return Err(StoreError::Open(format!(
+                    "cannot reach Postgres at {target}: {}",
+                    describe(&e)
+                )));
             }
             Err(_) => {
-                return Err(StoreError::Open(format!("cannot reach Postgres at {target}: timed out")));
+                return Err(StoreError::Open(format!(
+                    "cannot reach Postgres at {target}: timed out"
+                )));
             }
         }
         let pool = PgPoolOptions::new()

@@ -170,6 +170,7 @@ describe('interview-coach web page', () => {
       const score = Number(scoreText);
       assert.ok(Number.isInteger(score) && score >= 1 && score <= 10, `score is an integer 1-10, got "${scoreText}"`);
       await page.waitForFunction(() => !document.querySelector('[data-streaming="true"]'));
+      await page.waitForTimeout(800); // let the smooth scroll to the analysis settle
       await page.screenshot({ path: SCREENSHOT });
 
       // 5. Answer the follow-up in the chat

@@ -19,9 +19,9 @@ function shortDate(ts) {
 
 // Hand-written SVG line chart. series: [{key, label, color, values: (number|null)[]}]
 function LineChart({ points, series, min, max, ticks, testid, title }) {
-  const W = 760;
-  const H = 250;
-  const m = { l: 40, r: 16, t: 16, b: 36 };
+  const W = 1000;
+  const H = 270;
+  const m = { l: 40, r: 36, t: 14, b: 34 };
   const iw = W - m.l - m.r;
   const ih = H - m.t - m.b;
   const n = points.length;
@@ -52,7 +52,7 @@ function LineChart({ points, series, min, max, ticks, testid, title }) {
         ))}
         {points.map((p, i) =>
           i % labelEvery === 0 || i === n - 1 ? (
-            <text key={i} x={x(i)} y={H - 12} className="axis-label" textAnchor="middle">
+            <text key={i} x={x(i)} y={H - 10} className="axis-label" textAnchor={n > 1 && i === 0 ? 'start' : n > 1 && i === n - 1 ? 'end' : 'middle'}>
               {shortDate(p.at)}
             </text>
           ) : null,

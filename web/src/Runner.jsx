@@ -37,6 +37,7 @@ function useInterviewSocket(resumeId, dispatch, onInterviewId) {
   const idRef = useRef(resumeId);
   const [conn, setConn] = useState('connecting');
   const [fatal, setFatal] = useState(null);
+  const [failures, setFailures] = useState(0);
   const reconnectNow = useRef(() => {});
   const onIdRef = useRef(onInterviewId);
   onIdRef.current = onInterviewId;
@@ -52,6 +53,7 @@ function useInterviewSocket(resumeId, dispatch, onInterviewId) {
       if (stopped) return;
       const id = idRef.current;
       let gotInterview = false;
+      let opened = false;
       let lastError = null;
       let ws;
       try {
@@ -65,6 +67,8 @@ function useInterviewSocket(resumeId, dispatch, onInterviewId) {
       ws.onopen = () => {
         if (wsRef.current !== ws) return;
         attempt = 0;
+        opened = true;
+        setFailures(0);
         setConn('open');
         if (id) {
           dispatch({ type: 'begin_replay' });
@@ -106,6 +110,7 @@ function useInterviewSocket(resumeId, dispatch, onInterviewId) {
           return;
         }
         dispatch({ type: 'commit_replay' });
+        if (!opened) setFailures((f) => f + 1);
         schedule();
       };
     }
@@ -151,7 +156,7 @@ function useInterviewSocket(resumeId, dispatch, onInterviewId) {
     return true;
   }, []);
 
-  return { conn, send, fatal, reconnect: () => reconnectNow.current() };
+  return { conn, send, fatal, failures, reconnect: () => reconnectNow.current() };
 }
 
 function Stepper({ stage }) {
@@ -371,9 +376,10 @@ export default function Runner({ resumeId, onInterviewId, onNewInterview, visibl
     },
     [onInterviewId],
   );
-  const { conn, send, fatal, reconnect } = useInterviewSocket(resumeId, dispatch, handleId);
+  const { conn, send, fatal, failures, reconnect } = useInterviewSocket(resumeId, dispatch, handleId);
 
   const replaying = !!state.shadow;
+  const restoring = !!resumeId && !state.replayed && !fatal;
   const canSend = conn === 'open' && !replaying;
   const stage = view.stage;
   const interviewId = view.interviewId;
@@ -401,14 +407,22 @@ export default function Runner({ resumeId, onInterviewId, onNewInterview, visibl
 
   // Keep the chat pinned to the newest message unless the reader scrolled up.
   const stickToBottom = useRef(true);
+  const autoTop = useRef(-1);
   const lastText = view.items.length ? view.items[view.items.length - 1].text : '';
   useEffect(() => {
     const list = chatListRef.current;
-    if (list && stickToBottom.current) list.scrollTop = list.scrollHeight;
+    if (list && stickToBottom.current) {
+      list.scrollTop = list.scrollHeight;
+      autoTop.current = list.scrollTop;
+    }
   }, [view.items.length, lastText, view.status, localError, confirmEnd]);
   const onChatScroll = () => {
     const list = chatListRef.current;
-    if (list) stickToBottom.current = list.scrollHeight - list.scrollTop - list.clientHeight < 60;
+    if (!list) return;
+    // Ignore the scroll events our own pinning causes; only the reader's scrolling counts.
+    if (Math.abs(list.scrollTop - autoTop.current) <= 2) return;
+    stickToBottom.current = list.scrollHeight - list.scrollTop - list.clientHeight < 60;
+    autoTop.current = -1;
   };
 
   // Scroll only the stage column (never the window) to an element.
@@ -462,7 +476,7 @@ export default function Runner({ resumeId, onInterviewId, onNewInterview, visibl
       setLocalError('Describe the problem first.');
       return;
     }
-    if (doSend({ type: 'problem_description', content }, { kind: 'problem', content })) setProblemDraft('');
+    doSend({ type: 'problem_description', content }, { kind: 'problem', content });
   };
 
   const submitApproach = (e) => {
@@ -553,15 +567,32 @@ export default function Runner({ resumeId, onInterviewId, onNewInterview, visibl
         </ErrorBox>
       ) : null}
 
+      {!fatal && conn !== 'open' && failures >= 3 ? (
+        <ErrorBox testid="connection-error">
+          <strong>Cannot reach the interview server.</strong> Still trying to reconnect; nothing you have sent is lost.{' '}
+          <button type="button" className="btn small" onClick={reconnect}>
+            Retry now
+          </button>
+          {resumeId ? (
+            <>
+              {' '}
+              <button type="button" className="btn ghost small" onClick={onNewInterview}>
+                Start a new interview
+              </button>
+            </>
+          ) : null}
+        </ErrorBox>
+      ) : null}
+
       <div className="runner-body">
         <main className="stage" ref={stageRef}>
-          {replaying && view.items.length === 0 ? (
+          {restoring ? (
             <div className="card center-note">
               <Spinner label="Restoring your interview…" />
             </div>
           ) : null}
 
-          {stage === 'problem' && !(replaying && resumeId) ? (
+          {stage === 'problem' && !resumeId ? (
             <form className="card problem-form" onSubmit={submitProblem}>
               <h2>What problem are we practising?</h2>
               <p className="muted">
@@ -588,14 +619,14 @@ export default function Runner({ resumeId, onInterviewId, onNewInterview, visibl
               />
               <div className="form-actions">
                 <span className="muted small">Ctrl+Enter to start</span>
-                <button type="submit" className="btn primary" data-testid="problem-submit" disabled={!canSend}>
-                  Start interview
+                <button type="submit" className="btn primary" data-testid="problem-submit" disabled={!canSend || view.starting}>
+                  {view.starting ? 'Starting…' : 'Start interview'}
                 </button>
               </div>
             </form>
           ) : null}
 
-          {stage !== 'problem' ? (
+          {stage !== 'problem' && !restoring ? (
             <ProblemCard title={view.problemTitle} text={view.problemText} collapsible={stage !== 'approach'} />
           ) : null}
 

@@ -31,7 +31,7 @@ function Entry({ e }) {
           {TYPE_LABELS[e.type] || String(e.type)}
           {e.kind && e.type === 'coach_replied' && e.kind !== 'chat' ? ` · ${String(e.kind).replace(/_/g, ' ')}` : ''}
         </span>
-        <span className="entry-actor">{coach ? 'Coach' : actor ? String(actor) : ''}</span>
+        {!coach && actor ? <span className="entry-actor">{String(actor)}</span> : null}
         <span className="entry-time" title={fmtDateTime(e.at)}>
           {fmtTime(e.at)}
         </span>

@@ -43,6 +43,7 @@ export function initialState(resumeId = null) {
     hints: 0,
     shadow: null, // replay in progress
     replayed: false,
+    starting: false, // problem sent, waiting for the `interview` frame
   };
 }
 
@@ -72,6 +73,8 @@ function addCandidate(state, { kind, content, language, timestamp }, fromServer)
     ];
   }
   let next = { ...state, items };
+  // A new interview only exists once the server confirms it with `interview`.
+  if (kind === 'problem' && !fromServer) return { ...next, starting: true, problemText: text };
   if (CANDIDATE_STAGE[kind]) next.stage = maxStage(next.stage, CANDIDATE_STAGE[kind]);
   if (kind === 'problem' && !next.problemText) next.problemText = text;
   if (kind === 'code') {
@@ -95,6 +98,7 @@ export function applyServer(state, msg) {
     case 'interview':
       return {
         ...state,
+        starting: false,
         interviewId: msg.interview_id ?? state.interviewId,
         streamId: msg.stream_id ?? state.streamId,
         phase: msg.phase ?? state.phase,
@@ -164,12 +168,18 @@ export function applyServer(state, msg) {
       const st = { state: msg.state, message: String(msg.message ?? ''), replyTo: rt };
       return { ...state, status: st };
     }
-    case 'error':
+    case 'error': {
+      // An error before the interview exists: the problem was refused; let the
+      // candidate edit and resend it.
+      const base = state.starting
+        ? { ...state, starting: false, problemText: '', items: state.items.filter((it) => !(it.local && it.who === 'candidate' && it.kind === 'problem')) }
+        : state;
       return {
-        ...state,
-        items: [...state.items, { id: nextId(), who: 'error', text: String(msg.message ?? 'Something went wrong.'), at: msg.timestamp }],
+        ...base,
+        items: [...base.items, { id: nextId(), who: 'error', text: String(msg.message ?? 'Something went wrong.'), at: msg.timestamp }],
         status: state.status && state.status.state === 'thinking' ? null : state.status,
       };
+    }
     case 'candidate':
       return addCandidate(state, msg, true);
     default:

@@ -1,0 +1,236 @@
+//! The binary as a user runs it: `replay` of an interview built by the tests' own
+//! fixtures, `rebuild-projections`, `serve` answering `/healthz` and stopping cleanly on
+//! SIGTERM, and bad configuration ending with one clear error line and a non-zero exit.
+
+mod common;
+
+use common::fixtures::*;
+use interview_coach::engine::{Engine, ManualClock};
+use interview_coach::store::{self, StoreOptions};
+use std::process::{Command, Output};
+use std::sync::Arc;
+use std::time::Duration;
+use uuid::Uuid;
+
+fn binary(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_interview-coach"));
+    cmd.current_dir(dir);
+    for var in [
+        "DATABASE_URL",
+        "DISCORD_TOKEN",
+        "SLACK_BOT_TOKEN",
+        "SLACK_APP_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "ANTHROPIC_API_KEY",
+        "OPENAI_BASE_URL",
+        "BIND_ADDR",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("RUST_LOG", "warn");
+    cmd
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A failed run: non-zero exit, no panic, one `error:` line naming the problem.
+fn assert_clear_failure(o: &Output, needle: &str) {
+    let err = stderr(o);
+    assert!(!o.status.success(), "expected failure, got success: {err}");
+    assert!(!err.contains("panicked"), "panicked: {err}");
+    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "one error line expected, got: {err}");
+    assert!(
+        lines[0].starts_with("error:") && lines[0].contains(needle),
+        "unclear error: {err}"
+    );
+}
+
+#[tokio::test]
+async fn replay_prints_the_transcript_of_a_fixture_interview() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/data/log.db", dir.path().display());
+    let id = Uuid::new_v4();
+    let stream = {
+        let s = store::connect(&url, &StoreOptions::default())
+            .await
+            .unwrap();
+        let engine = Engine::new(s, Arc::new(ManualClock::new(t0())));
+        run_scripted_interview(&engine, id, discord_place("900")).await
+    };
+    for key in [id.to_string(), stream.to_string()] {
+        let out = binary(dir.path())
+            .args(["replay", &key])
+            .env("DATABASE_URL", &url)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = stdout(&out);
+        for expected in [
+            &format!("Interview {id} started by Maya in discord:77/500"),
+            "problem: Merge Intervals",
+            "Maya explained the approach:",
+            "| Sort by start, then sweep and merge overlapping intervals.",
+            "Maya submitted code #1 (python",
+            "|     intervals.sort()",
+            "Coach analysis of #4: score 7/10",
+            "complexity: Time O(n log n), space O(n)",
+            "testing: 2/4 (developing)",
+            "Maya ended the interview (finished)",
+            "Summary: 25 min, 1 submission(s), 0 hint(s), hire signal lean_yes",
+        ] {
+            assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+        }
+    }
+    let out = binary(dir.path())
+        .args(["replay", "no-such-interview"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert_clear_failure(&out, "no interview");
+}
+
+#[tokio::test]
+async fn rebuild_projections_and_migrate_report_what_they_did() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/log.db", dir.path().display());
+    {
+        let s = store::connect(&url, &StoreOptions::default())
+            .await
+            .unwrap();
+        let engine = Engine::new(s, Arc::new(ManualClock::new(t0())));
+        run_scripted_interview(&engine, Uuid::new_v4(), discord_place("901")).await;
+    }
+    let out = binary(dir.path())
+        .arg("rebuild-projections")
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("rebuilt up to position 9"),
+        "{}",
+        stdout(&out)
+    );
+    let out = binary(dir.path())
+        .arg("migrate")
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(stdout(&out).contains("up to date (sqlite)"));
+}
+
+#[test]
+fn the_default_database_is_an_sqlite_file_under_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = binary(dir.path()).arg("migrate").output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dir.path().join("data/interview-coach.db").exists());
+}
+
+#[test]
+fn a_malformed_database_url_is_one_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in ["mysql://localhost/x", "not a url", "postgres://user@[::1"] {
+        let out = binary(dir.path())
+            .arg("migrate")
+            .env("DATABASE_URL", url)
+            .output()
+            .unwrap();
+        assert_clear_failure(&out, "DATABASE_URL");
+    }
+}
+
+#[test]
+fn an_unreachable_postgres_is_one_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = binary(dir.path())
+        .arg("migrate")
+        .env(
+            "DATABASE_URL",
+            "postgres://postgres:hunter2@127.0.0.1:1/test",
+        )
+        .output()
+        .unwrap();
+    assert_clear_failure(&out, "cannot reach Postgres at 127.0.0.1:1");
+    assert!(!stderr(&out).contains("hunter2"), "the password leaked");
+}
+
+#[test]
+fn a_read_only_data_directory_is_one_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    // Root ignores permission bits; the immutable flag stops root too.
+    let immutable = Command::new("chattr")
+        .arg("+i")
+        .arg(&data)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !immutable {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o555)).unwrap();
+    }
+    let out = binary(dir.path())
+        .arg("migrate")
+        .env("DATABASE_URL", "sqlite://data/log.db")
+        .output()
+        .unwrap();
+    if immutable {
+        let _ = Command::new("chattr").arg("-i").arg(&data).status();
+    }
+    assert_clear_failure(&out, "data/log.db");
+}
+
+#[test]
+fn serve_answers_healthz_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = binary(dir.path())
+        .arg("serve")
+        .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut body = String::new();
+    for _ in 0..100 {
+        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            use std::io::{Read, Write};
+            s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .unwrap();
+            s.read_to_string(&mut body).unwrap();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        body.starts_with("HTTP/1.1 200") && body.ends_with("ok"),
+        "{body}"
+    );
+    unsafe { libc_kill(child.id() as i32, 15) };
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "exit {:?}", out.status);
+    let log = stderr(&out);
+    assert!(log.contains("disabled: DISCORD_TOKEN is not set"), "{log}");
+    assert!(
+        log.contains("disabled: SLACK_BOT_TOKEN is not set"),
+        "{log}"
+    );
+    assert!(log.contains("stopped"), "{log}");
+}
+
+unsafe extern "C" {
+    #[link_name = "kill"]
+    fn libc_kill(pid: i32, sig: i32) -> i32;
+}

@@ -1,0 +1,351 @@
+//! The event store contract, run against SQLite and Postgres: optimistic concurrency,
+//! idempotency keys, gap-free `read_all`, wake-ups across connections, and durability
+//! of acknowledged events across a killed process.
+
+mod common;
+
+use chrono::{TimeZone, Utc};
+use common::TestDb;
+use interview_coach::domain::{Actor, CandidateMessage, Event, Platform, StreamId};
+use interview_coach::store::{ExpectedVersion, Hold, Storage, StoreError};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::oneshot;
+
+fn message(text: &str) -> Event {
+    Event::CandidateMessage(CandidateMessage {
+        actor: Actor::new(Platform::Web, "u1", "Sam"),
+        text: text.to_string(),
+        at: Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap(),
+    })
+}
+
+fn stream(name: &str) -> StreamId {
+    StreamId::new(format!("web:{name}"))
+}
+
+per_backend!(
+    concurrent_appenders_get_one_winner_per_version,
+    repeated_idempotency_key_returns_the_first_result,
+    concurrent_idempotent_appends_write_one_copy,
+    read_all_never_passes_an_open_append,
+    subscriber_wakes_on_append_from_another_connection,
+    read_stream_and_read_all_return_what_was_appended,
+    expected_version_zero_means_the_stream_is_new,
+);
+
+async fn concurrent_appenders_get_one_winner_per_version(db: &TestDb) {
+    const WRITERS: usize = 8;
+    const ROUNDS: u64 = 200;
+    let store = db.open().await;
+    let s = stream("race");
+    for round in 0..ROUNDS {
+        let mut tasks = Vec::new();
+        for w in 0..WRITERS {
+            let store = store.clone();
+            let s = s.clone();
+            tasks.push(tokio::spawn(async move {
+                store
+                    .append(
+                        &s,
+                        ExpectedVersion::Exact(round),
+                        &[message(&format!("r{round} w{w}"))],
+                        None,
+                    )
+                    .await
+            }));
+        }
+        let mut winners = 0;
+        for t in tasks {
+            match t.await.unwrap() {
+                Ok(outcome) => {
+                    winners += 1;
+                    assert_eq!(outcome.appended.first_version, round + 1);
+                }
+                Err(StoreError::Conflict { actual, .. }) => {
+                    assert_eq!(actual, round + 1, "loser sees the winner's version")
+                }
+                Err(e) => panic!("unexpected error in round {round}: {e}"),
+            }
+        }
+        assert_eq!(winners, 1, "exactly one winner in round {round}");
+    }
+    let events = store.read_stream(&s, 1).await.unwrap();
+    let versions: Vec<u64> = events.iter().map(|e| e.version).collect();
+    assert_eq!(
+        versions,
+        (1..=ROUNDS).collect::<Vec<_>>(),
+        "versions are contiguous"
+    );
+    let all = store.read_all(0, 10_000).await.unwrap();
+    assert_eq!(all.len() as u64, ROUNDS);
+    assert!(all.windows(2).all(|w| w[0].position < w[1].position));
+}
+
+async fn repeated_idempotency_key_returns_the_first_result(db: &TestDb) {
+    let store = db.open().await;
+    let s = stream("idem");
+    let first = store
+        .append(
+            &s,
+            ExpectedVersion::Exact(0),
+            &[message("a"), message("b")],
+            Some("discord:interaction:1"),
+        )
+        .await
+        .unwrap();
+    assert!(!first.duplicate);
+    // A redelivery, even with a stale expected version, writes nothing.
+    let again = store
+        .append(
+            &s,
+            ExpectedVersion::Exact(0),
+            &[message("a"), message("b")],
+            Some("discord:interaction:1"),
+        )
+        .await
+        .unwrap();
+    assert!(again.duplicate);
+    assert_eq!(again.appended, first.appended);
+    assert_eq!(store.read_stream(&s, 1).await.unwrap().len(), 2);
+    assert_eq!(
+        store.find_key("discord:interaction:1").await.unwrap(),
+        Some(first.appended)
+    );
+    assert_eq!(store.find_key("never-used").await.unwrap(), None);
+}
+
+async fn concurrent_idempotent_appends_write_one_copy(db: &TestDb) {
+    let store = db.open().await;
+    let other = db.open().await;
+    for round in 0..20u64 {
+        let s = stream(&format!("idem-race-{round}"));
+        let key = format!("slack:event:{round}");
+        let mut tasks = Vec::new();
+        for w in 0..8 {
+            let store = if w % 2 == 0 {
+                store.clone()
+            } else {
+                other.clone()
+            };
+            let (s, key) = (s.clone(), key.clone());
+            tasks.push(tokio::spawn(async move {
+                store
+                    .append(
+                        &s,
+                        ExpectedVersion::Exact(0),
+                        &[message("once")],
+                        Some(&key),
+                    )
+                    .await
+            }));
+        }
+        let mut results = Vec::new();
+        for t in tasks {
+            results.push(
+                t.await
+                    .unwrap()
+                    .expect("every caller gets the first result"),
+            );
+        }
+        assert_eq!(
+            results.iter().filter(|r| !r.duplicate).count(),
+            1,
+            "one real append in round {round}"
+        );
+        assert!(results.iter().all(|r| r.appended == results[0].appended));
+        assert_eq!(
+            store.read_stream(&s, 1).await.unwrap().len(),
+            1,
+            "one copy in the log"
+        );
+    }
+}
+
+async fn read_all_never_passes_an_open_append(db: &TestDb) {
+    let store = db.open().await;
+    store
+        .append(
+            &stream("before"),
+            ExpectedVersion::Exact(0),
+            &[message("before")],
+            None,
+        )
+        .await
+        .unwrap();
+    let before = store.head().await.unwrap();
+
+    // A: an append that holds its transaction open after writing.
+    let (entered_tx, entered_rx) = oneshot::channel();
+    let (release_tx, release_rx) = oneshot::channel();
+    let held = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let hold = Hold {
+                entered: entered_tx,
+                release: release_rx,
+            };
+            store
+                .append_held(
+                    &stream("held"),
+                    ExpectedVersion::Exact(0),
+                    &[message("held")],
+                    None,
+                    Some(hold),
+                )
+                .await
+        })
+    };
+    entered_rx
+        .await
+        .expect("held append entered its transaction");
+
+    // B, C: later appends from other connections, started while A is open.
+    let mut later = Vec::new();
+    for name in ["later-1", "later-2"] {
+        let store = db.open().await;
+        later.push(tokio::spawn(async move {
+            store
+                .append(
+                    &stream(name),
+                    ExpectedVersion::Exact(0),
+                    &[message(name)],
+                    None,
+                )
+                .await
+        }));
+    }
+
+    // A tailing reader never gets past A while it is open.
+    let reader = db.open().await;
+    let mut seen = Vec::new();
+    let mut checkpoint = before;
+    for _ in 0..50 {
+        let batch = reader.read_all(checkpoint, 100).await.unwrap();
+        if let Some(last) = batch.last() {
+            checkpoint = last.position;
+        }
+        seen.extend(batch);
+        tokio::task::yield_now().await;
+    }
+    assert!(
+        seen.is_empty(),
+        "reader passed an open transaction: saw {:?}",
+        seen.iter().map(|e| &e.stream_id).collect::<Vec<_>>()
+    );
+
+    release_tx.send(()).unwrap();
+    let a = held.await.unwrap().unwrap();
+    for t in later {
+        t.await.unwrap().unwrap();
+    }
+    // After the commit the tailing reader sees all three, A first, in position order.
+    let mut rest = Vec::new();
+    loop {
+        let batch = reader.read_all(checkpoint, 100).await.unwrap();
+        let Some(last) = batch.last() else { break };
+        checkpoint = last.position;
+        rest.extend(batch);
+    }
+    assert_eq!(rest.len(), 3);
+    assert_eq!(rest[0].stream_id, stream("held"));
+    assert_eq!(rest[0].position, a.appended.first_position);
+    assert!(rest.windows(2).all(|w| w[0].position < w[1].position));
+    let everything = reader.read_all(0, 100).await.unwrap();
+    assert_eq!(everything.len(), 4, "nothing skipped");
+}
+
+async fn subscriber_wakes_on_append_from_another_connection(db: &TestDb) {
+    // Polling off (an hour): on Postgres only NOTIFY from the other pool can wake us,
+    // on SQLite the shared in-process channel of the other connection.
+    let options = interview_coach::store::StoreOptions {
+        poll_interval: Duration::from_secs(3600),
+        ..db.options()
+    };
+    let listener = db.open_with(options.clone()).await;
+    let writer = db.open_with(options).await;
+    let mut rx = listener.subscribe();
+    let start = *rx.borrow_and_update();
+    let appended = writer
+        .append(
+            &stream("wake"),
+            ExpectedVersion::Exact(0),
+            &[message("hi")],
+            None,
+        )
+        .await
+        .unwrap();
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while *rx.borrow_and_update() < appended.appended.last_position {
+            rx.changed().await.unwrap();
+        }
+    })
+    .await
+    .expect("subscriber woken by an append from another connection");
+    assert!(*rx.borrow() > start);
+}
+
+async fn read_stream_and_read_all_return_what_was_appended(db: &TestDb) {
+    let store = db.open().await;
+    let a = stream("a");
+    let b = stream("b");
+    store
+        .append(
+            &a,
+            ExpectedVersion::Exact(0),
+            &[message("a1"), message("a2")],
+            None,
+        )
+        .await
+        .unwrap();
+    store
+        .append(&b, ExpectedVersion::Exact(0), &[message("b1")], None)
+        .await
+        .unwrap();
+    store
+        .append(&a, ExpectedVersion::Exact(2), &[message("a3")], None)
+        .await
+        .unwrap();
+    let texts = |events: Vec<interview_coach::store::RecordedEvent>| -> Vec<String> {
+        events
+            .into_iter()
+            .map(|e| match e.event {
+                Event::CandidateMessage(m) => m.text,
+                other => panic!("unexpected {other:?}"),
+            })
+            .collect()
+    };
+    assert_eq!(
+        texts(store.read_stream(&a, 1).await.unwrap()),
+        ["a1", "a2", "a3"]
+    );
+    assert_eq!(texts(store.read_stream(&a, 3).await.unwrap()), ["a3"]);
+    assert_eq!(
+        texts(store.read_all(0, 100).await.unwrap()),
+        ["a1", "a2", "b1", "a3"]
+    );
+    assert_eq!(texts(store.read_all(0, 2).await.unwrap()), ["a1", "a2"]);
+    let head = store.head().await.unwrap();
+    assert!(store.read_all(head, 10).await.unwrap().is_empty());
+    assert_eq!(store.read_stream(&stream("none"), 1).await.unwrap(), vec![]);
+}
+
+async fn expected_version_zero_means_the_stream_is_new(db: &TestDb) {
+    let store: Arc<dyn Storage> = db.open().await;
+    let s = stream("new");
+    store
+        .append(&s, ExpectedVersion::Exact(0), &[message("x")], None)
+        .await
+        .unwrap();
+    let err = store
+        .append(&s, ExpectedVersion::Exact(0), &[message("y")], None)
+        .await
+        .unwrap_err();
+    assert!(err.is_conflict(), "{err}");
+    let err = store
+        .append(&s, ExpectedVersion::Exact(5), &[message("y")], None)
+        .await
+        .unwrap_err();
+    assert!(err.is_conflict(), "{err}");
+    assert_eq!(store.read_stream(&s, 1).await.unwrap().len(), 1);
+}
