@@ -6,9 +6,11 @@
 
 pub mod clock;
 pub mod feed;
+pub mod progress;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use feed::FeedReceiver;
+pub use progress::{Progress, ProgressBus, ProgressKind};
 
 use crate::domain::{self, Command, DomainError, Interview, StreamId, Turn};
 use crate::projections::{self, InterviewFilter};
@@ -56,12 +58,23 @@ pub struct Engine {
     store: Arc<dyn Storage>,
     clock: Arc<dyn Clock>,
     feed: broadcast::Sender<Arc<RecordedEvent>>,
+    progress: ProgressBus,
 }
 
 impl Engine {
     pub fn new(store: Arc<dyn Storage>, clock: Arc<dyn Clock>) -> Engine {
         let (feed, _) = broadcast::channel(4096);
-        Engine { store, clock, feed }
+        Engine {
+            store,
+            clock,
+            feed,
+            progress: ProgressBus::new(),
+        }
+    }
+
+    /// Coach progress (thinking, retrying, streamed text) on this instance.
+    pub fn progress(&self) -> &ProgressBus {
+        &self.progress
     }
 
     pub fn store(&self) -> &Arc<dyn Storage> {

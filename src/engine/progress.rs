@@ -1,0 +1,55 @@
+//! Coach progress that is not a fact of the interview: "thinking", "retrying", and text
+//! as it streams in. Broadcast in-process only; the final answer is always an event in
+//! the log, so a listener that misses progress (or runs on another instance) still gets
+//! the result. Nothing here is ever persisted.
+
+use crate::domain::{StreamId, Version};
+use tokio::sync::broadcast;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProgressKind {
+    /// The coach started working on the turn.
+    Thinking,
+    /// The provider is busy; the coach will retry (attempt number, wait in ms).
+    Retrying { attempt: u32, wait_ms: u64 },
+    /// Streamed text of the reply so far: this piece only.
+    Delta(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress {
+    pub stream: StreamId,
+    pub reply_to: Version,
+    pub kind: ProgressKind,
+}
+
+#[derive(Clone)]
+pub struct ProgressBus {
+    tx: broadcast::Sender<Progress>,
+}
+
+impl Default for ProgressBus {
+    fn default() -> Self {
+        ProgressBus::new()
+    }
+}
+
+impl ProgressBus {
+    pub fn new() -> ProgressBus {
+        let (tx, _) = broadcast::channel(4096);
+        ProgressBus { tx }
+    }
+
+    pub fn publish(&self, stream: &StreamId, reply_to: Version, kind: ProgressKind) {
+        // Nobody listening is fine.
+        let _ = self.tx.send(Progress {
+            stream: stream.clone(),
+            reply_to,
+            kind,
+        });
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Progress> {
+        self.tx.subscribe()
+    }
+}
