@@ -5,7 +5,10 @@
 
 use crate::config::{DatabaseArgs, ServeArgs, platform_status};
 use crate::engine::{Clock, Engine};
+use crate::coach::{self, Coach, llm::TokioSleeper};
 use crate::http;
+use crate::problems::ProblemBank;
+use crate::platforms::web::{self, ShareKey, Web};
 use crate::projections;
 use crate::store::{self, Storage, StoreError};
 use std::future::Future;
@@ -26,12 +29,20 @@ pub enum AppError {
     },
     #[error("HTTP server failed: {0}")]
     Serve(std::io::Error),
+    #[error(transparent)]
+    Web(#[from] web::WebError),
+    #[error(transparent)]
+    Problems(#[from] crate::problems::BankError),
 }
 
 pub struct App {
     listener: TcpListener,
     engine: Engine,
     args: ServeArgs,
+    /// Signs share links; kept in the database unless WEB_SHARE_SECRET is set.
+    share_key: ShareKey,
+    /// Answers pending turns from the log.
+    coach: Arc<Coach>,
 }
 
 impl App {
@@ -42,7 +53,11 @@ impl App {
         clock: Arc<dyn Clock>,
     ) -> Result<App, AppError> {
         let store = store::connect(db.database_url.expose(), &db.store_options()).await?;
-        Self::with_store(store, args, clock).await
+        let mut app = Self::with_store(store, args, clock).await?;
+        app.share_key = ShareKey::load(&app.args, db.database_url.expose())
+            .await
+            .map_err(web::WebError::from)?;
+        Ok(app)
     }
 
     pub async fn with_store(
@@ -50,6 +65,7 @@ impl App {
         args: ServeArgs,
         clock: Arc<dyn Clock>,
     ) -> Result<App, AppError> {
+        web::check_bind(&args)?;
         projections::catch_up(store.as_ref()).await?;
         let listener = TcpListener::bind(args.bind)
             .await
@@ -58,10 +74,16 @@ impl App {
                 source,
             })?;
         let engine = Engine::new(store, clock);
+        let share_key = ShareKey::from_args_or_random(&args);
+        let problems = Arc::new(ProblemBank::load_default()?);
+        let (llm, settings) = coach::setup::from_args(&args.coach);
+        let coach = Arc::new(Coach::new(engine.clone(), llm, settings, Arc::new(TokioSleeper), problems));
         Ok(App {
             listener,
             engine,
             args,
+            share_key,
+            coach,
         })
     }
 
@@ -88,20 +110,26 @@ impl App {
         }
         let feed = self.engine.spawn_feed(cancel.clone()).await?;
         let projector = tokio::spawn(run_projector(self.engine.clone(), cancel.clone()));
+        let coach = tokio::spawn(self.coach.clone().run(cancel.clone()));
         let addr = self.listener.local_addr().map_err(AppError::Serve)?;
         tracing::info!(%addr, backend = self.engine.store().backend(), "serving");
-        let router = http::router(self.engine.clone());
+        let closing = cancel.child_token();
+        let web = Web::start(self.engine.clone(), &self.args, self.share_key, closing.clone());
+        let router = http::router(self.engine.clone(), web);
         let stop = cancel.clone();
         let server = axum::serve(self.listener, router).with_graceful_shutdown(async move {
             tokio::select! {
                 _ = shutdown => {}
                 _ = stop.cancelled() => {}
             }
+            // Open sockets and event streams end now, or the shutdown would wait on them.
+            closing.cancel();
         });
         let result = server.await.map_err(AppError::Serve);
         cancel.cancel();
         let _ = feed.await;
         let _ = projector.await;
+        let _ = coach.await;
         tracing::info!("stopped");
         result
     }

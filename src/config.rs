@@ -126,12 +126,17 @@ pub struct ServeArgs {
     /// Slack signing secret for the HTTP Events API.
     #[arg(long, env = "SLACK_SIGNING_SECRET", hide_env_values = true)]
     pub slack_signing_secret: Option<Secret>,
-    /// Anthropic API key; the coach uses Claude when set.
-    #[arg(long, env = "ANTHROPIC_API_KEY", hide_env_values = true)]
-    pub anthropic_api_key: Option<Secret>,
-    /// OpenAI-compatible base URL (Ollama, llama.cpp, vLLM, OpenAI); used when no Anthropic key is set.
-    #[arg(long, env = "OPENAI_BASE_URL")]
-    pub openai_base_url: Option<String>,
+    #[command(flatten)]
+    pub coach: CoachArgs,
+    /// Access token for `/api` and `/ws` (Bearer header or `?token=`); required when BIND_ADDR is not loopback.
+    #[arg(long, env = "WEB_ACCESS_TOKEN", hide_env_values = true)]
+    pub web_access_token: Option<Secret>,
+    /// Key for signing share links; unset: a random key kept in the database.
+    #[arg(long, env = "WEB_SHARE_SECRET", hide_env_values = true)]
+    pub web_share_secret: Option<Secret>,
+    /// The built web page (index.html + assets/); default `web/dist` of the working directory or the source tree.
+    #[arg(long, env = "WEB_DIST_DIR")]
+    pub web_dist_dir: Option<std::path::PathBuf>,
 }
 
 impl ServeArgs {
@@ -165,4 +170,42 @@ pub fn platform_status(args: &ServeArgs) -> Vec<(&'static str, Result<(), &'stat
         _ => Ok(()),
     };
     vec![("discord", discord), ("slack", slack)]
+}
+
+/// The coach's LLM and limits.
+#[derive(Debug, Clone, Args)]
+pub struct CoachArgs {
+    /// Anthropic API key; the coach uses Claude when set.
+    #[arg(long, env = "ANTHROPIC_API_KEY", hide_env_values = true)]
+    pub anthropic_api_key: Option<Secret>,
+    /// Anthropic API base URL.
+    #[arg(long, env = "ANTHROPIC_BASE_URL", default_value = "https://api.anthropic.com")]
+    pub anthropic_base_url: String,
+    /// Claude model.
+    #[arg(long, env = "ANTHROPIC_MODEL", default_value = "claude-sonnet-4-5")]
+    pub anthropic_model: String,
+    /// OpenAI-compatible base URL (Ollama, llama.cpp server, vLLM, OpenAI), e.g. http://127.0.0.1:11434/v1; used when no Anthropic key is set.
+    #[arg(long, env = "OPENAI_BASE_URL")]
+    pub openai_base_url: Option<String>,
+    /// API key for the OpenAI-compatible server, if it needs one.
+    #[arg(long, env = "OPENAI_API_KEY", hide_env_values = true)]
+    pub openai_api_key: Option<Secret>,
+    /// Model name on the OpenAI-compatible server.
+    #[arg(long, env = "OPENAI_MODEL", default_value = "gpt-4o-mini")]
+    pub openai_model: String,
+    /// Minimum seconds between two coach answers to the same member (0 disables).
+    #[arg(long, env = "COACH_COOLDOWN_SECONDS", default_value_t = 5)]
+    pub coach_cooldown_seconds: u32,
+    /// Tokens one community (Discord server, Slack workspace, the web) may spend per UTC day; unset: unlimited.
+    #[arg(long, env = "COACH_DAILY_TOKEN_BUDGET")]
+    pub coach_daily_token_budget: Option<u64>,
+    /// Estimated context size above which older turns are compacted.
+    #[arg(long, env = "COACH_CONTEXT_BUDGET_TOKENS", default_value_t = 60_000)]
+    pub coach_context_budget_tokens: usize,
+    /// Upper bound on the time spent waiting between retries of one LLM call.
+    #[arg(long, env = "COACH_MAX_RETRY_SECONDS", default_value_t = 60)]
+    pub coach_max_retry_seconds: u64,
+    /// Timeout of one LLM request.
+    #[arg(long, env = "COACH_REQUEST_TIMEOUT_SECONDS", default_value_t = 120)]
+    pub coach_request_timeout_seconds: u64,
 }

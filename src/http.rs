@@ -1,13 +1,28 @@
-//! The HTTP surface: health now; the web platform's routes merge in here. Handlers are
-//! thin; 5xx details are logged, never sent.
+//! The HTTP surface: `/healthz` and the web platform's routes (page, API, WebSocket),
+//! behind the security headers every response carries, a request-body limit, and a
+//! trace span per request that records the path but never the query (it may hold the
+//! access token). Handlers are thin; 5xx details are logged, never sent.
 
 use crate::engine::Engine;
+use crate::platforms::web::{Web, static_files};
+use axum::extract::Request;
 use axum::{Router, extract::State, http::StatusCode, routing::get};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
 
-pub fn router(engine: Engine) -> Router {
-    Router::new()
+/// Largest HTTP request body accepted (the API takes only small JSON bodies).
+const MAX_BODY_BYTES: usize = 64 * 1024;
+
+pub fn router(engine: Engine, web: Web) -> Router {
+    let router = Router::new()
         .route("/healthz", get(healthz))
         .with_state(engine)
+        .merge(web.router());
+    static_files::security_headers(router)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            tracing::debug_span!("http", method = %req.method(), path = %req.uri().path())
+        }))
 }
 
 /// `ok` when the database answers.

@@ -7,11 +7,13 @@
 //! adapters), and `app`/`config`/`http` (wiring).
 
 pub mod app;
+pub mod coach;
 pub mod config;
 pub mod domain;
 pub mod engine;
 pub mod http;
 pub mod platforms;
+pub mod problems;
 pub mod projections;
 pub mod replay;
 pub mod store;

@@ -108,6 +108,9 @@ pub fn transcript(events: &[RecordedEvent]) -> String {
                     e.reason.as_str()
                 ),
             },
+            Event::ContextCompacted(e) => {
+                writeln!(out, "Coach context compacted up to #{}", e.up_to)
+            }
             Event::SummaryWritten(e) => {
                 let _ = writeln!(
                     out,

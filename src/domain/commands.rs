@@ -62,6 +62,12 @@ pub enum Command {
         at: DateTime<Utc>,
     },
     RecordSummary(RecordSummary),
+    /// Replace the coach's view of events up to `up_to` with `digest`.
+    CompactContext {
+        up_to: Version,
+        digest: String,
+        at: DateTime<Utc>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -121,6 +127,7 @@ impl Command {
             Command::RecordAnalysis { .. } => "analysis",
             Command::RecordCoachFailure { .. } => "coach failure",
             Command::RecordSummary(_) => "summary",
+            Command::CompactContext { .. } => "compaction",
         }
     }
 

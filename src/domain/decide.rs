@@ -115,6 +115,17 @@ pub fn decide(state: &Interview, command: Command) -> Result<Vec<Event>, DomainE
             })])
         }
         Command::RecordSummary(c) => summary(state, c),
+        Command::CompactContext { up_to, digest, at } => {
+            started(state)?;
+            if up_to <= state.compacted_up_to || up_to > state.version {
+                return Err(DomainError::InvalidCompaction { up_to });
+            }
+            Ok(vec![Event::ContextCompacted(ContextCompacted {
+                up_to,
+                digest,
+                at,
+            })])
+        }
     }
 }
 
@@ -186,6 +197,17 @@ fn retry(
     let turn = state
         .last_failed_turn()
         .ok_or(DomainError::NothingToRetry)?;
+    // A failed review of code that has since been resubmitted is superseded, and after
+    // the end only the summary is still worth retrying.
+    let superseded = turn.kind == TurnKind::Analysis
+        && state
+            .turns
+            .values()
+            .any(|t| t.kind == TurnKind::Analysis && t.reply_to > turn.reply_to);
+    let over = state.ended.is_some() && turn.kind != TurnKind::Summary;
+    if superseded || over {
+        return Err(DomainError::NothingToRetry);
+    }
     Ok(vec![Event::RetryRequested(RetryRequested {
         actor,
         target: turn.reply_to,

@@ -46,6 +46,8 @@ pub enum DomainError {
     TimeLimitNotReached,
     #[error("a time limit must be between 1 and {max} minutes, got {got}")]
     InvalidTimeLimit { got: u32, max: u32 },
+    #[error("cannot compact the context up to event {up_to}")]
+    InvalidCompaction { up_to: Version },
     #[error("all {max} hints for this problem have been used")]
     HintsExhausted { max: u32 },
 }

@@ -28,6 +28,7 @@ pub enum Event {
     CoachFailed(CoachFailed),
     InterviewEnded(InterviewEnded),
     SummaryWritten(SummaryWritten),
+    ContextCompacted(ContextCompacted),
 }
 
 impl Event {
@@ -45,17 +46,23 @@ impl Event {
             Event::CoachFailed(_) => "coach_failed",
             Event::InterviewEnded(_) => "interview_ended",
             Event::SummaryWritten(_) => "summary_written",
+            Event::ContextCompacted(_) => "context_compacted",
         }
     }
 
     /// The schema version written with the event. Bump it (and add an upcaster) when a
     /// variant's shape changes incompatibly.
     pub fn schema_version(&self) -> u32 {
-        1
+        Event::current_schema_version(self.type_name()).unwrap_or(1)
+    }
+
+    /// Today's schema version of the event type named `type_name`, if it is known.
+    pub fn current_schema_version(type_name: &str) -> Option<u32> {
+        Event::TYPE_NAMES.contains(&type_name).then_some(1)
     }
 
     /// Every type tag, for fixtures and documentation.
-    pub const TYPE_NAMES: [&'static str; 11] = [
+    pub const TYPE_NAMES: [&'static str; 12] = [
         "interview_started",
         "approach_explained",
         "code_submitted",
@@ -67,6 +74,7 @@ impl Event {
         "coach_failed",
         "interview_ended",
         "summary_written",
+        "context_compacted",
     ];
 
     pub fn at(&self) -> DateTime<Utc> {
@@ -82,6 +90,7 @@ impl Event {
             Event::CoachFailed(e) => e.at,
             Event::InterviewEnded(e) => e.at,
             Event::SummaryWritten(e) => e.at,
+            Event::ContextCompacted(e) => e.at,
         }
     }
 
@@ -349,5 +358,15 @@ pub struct SummaryWritten {
     pub submissions: u32,
     pub hints_used: u32,
     pub usage: Option<LlmUsage>,
+    pub at: DateTime<Utc>,
+}
+
+/// The coach's context was compacted: events up to `up_to` are represented by
+/// `digest` from now on, so long interviews stay inside the token budget and the
+/// replayed prefix stays stable.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContextCompacted {
+    pub up_to: Version,
+    pub digest: String,
     pub at: DateTime<Utc>,
 }

@@ -97,6 +97,8 @@ pub struct Interview {
     /// The phase, kept up to date by `apply`.
     phase: Option<Phase>,
     pub turns: BTreeMap<Version, Turn>,
+    /// Events up to this version are summarised by a compaction digest.
+    pub compacted_up_to: Version,
 }
 
 impl Interview {
@@ -214,6 +216,7 @@ impl Interview {
                 self.phase = Some(Phase::Summarised);
                 self.close_turn(e.reply_to, TurnState::Done);
             }
+            Event::ContextCompacted(e) => self.compacted_up_to = e.up_to,
         }
     }
 }

@@ -1,2 +1,4 @@
 //! Platform adapters (Discord, Slack, web). Each turns platform input into an engine
 //! `Command` and renders engine output; none of them touches the store or an LLM.
+
+pub mod web;

@@ -8,7 +8,15 @@ pub use interview_list::{InterviewFilter, InterviewRow};
 
 use crate::store::{EventStore, Position, StoreError};
 use async_trait::async_trait;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+
+/// Tokens spent by the coach for one community on one UTC day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DailyUsage {
+    pub server: String,
+    pub day: String,
+    pub tokens: i64,
+}
 
 /// The name of the interview-list projection's checkpoint.
 pub const INTERVIEW_LIST: &str = "interview_list";
@@ -19,12 +27,18 @@ pub trait ReadModelStore: Send + Sync {
     async fn checkpoint(&self, projection: &str) -> Result<Position, StoreError>;
     async fn load_interviews(&self, stream_ids: &[String])
     -> Result<Vec<InterviewRow>, StoreError>;
-    /// Upsert rows and move the checkpoint, atomically.
+    /// Upsert rows, add token usage and move the checkpoint from `from` to `to`,
+    /// atomically. False (nothing written) when the checkpoint is no longer at `from`:
+    /// another instance folded the batch first.
     async fn save_interviews(
         &self,
         rows: &[InterviewRow],
-        checkpoint: Position,
-    ) -> Result<(), StoreError>;
+        usage: &[DailyUsage],
+        from: Position,
+        to: Position,
+    ) -> Result<bool, StoreError>;
+    /// Tokens the coach spent for `server` on the UTC `day` (`YYYY-MM-DD`).
+    async fn tokens_used_on(&self, server: &str, day: &str) -> Result<i64, StoreError>;
     /// Drop every row and the checkpoint.
     async fn reset_interviews(&self) -> Result<(), StoreError>;
     async fn list_interviews(
@@ -54,10 +68,18 @@ pub async fn catch_up<S: EventStore + ReadModelStore + ?Sized>(
             .into_iter()
             .map(|r| (r.stream_id.clone(), r))
             .collect();
+        let mut usage: BTreeMap<(String, String), i64> = BTreeMap::new();
         for recorded in &batch {
             let key = recorded.stream_id.to_string();
             match rows.get_mut(&key) {
-                Some(row) if row.last_position < recorded.position => row.apply(recorded),
+                Some(row) if row.last_position < recorded.position => {
+                    row.apply(recorded);
+                    let tokens = recorded.event.tokens_used() as i64;
+                    if tokens > 0 {
+                        let day = recorded.event.at().format("%Y-%m-%d").to_string();
+                        *usage.entry((row.server.clone(), day)).or_default() += tokens;
+                    }
+                }
                 Some(_) => {}
                 None => {
                     if let Some(row) = InterviewRow::start(recorded) {
@@ -67,8 +89,22 @@ pub async fn catch_up<S: EventStore + ReadModelStore + ?Sized>(
             }
         }
         let rows: Vec<InterviewRow> = rows.into_values().collect();
-        store.save_interviews(&rows, last_position).await?;
-        checkpoint = last_position;
+        let usage: Vec<DailyUsage> = usage
+            .into_iter()
+            .map(|((server, day), tokens)| DailyUsage {
+                server,
+                day,
+                tokens,
+            })
+            .collect();
+        if store
+            .save_interviews(&rows, &usage, checkpoint, last_position)
+            .await?
+        {
+            checkpoint = last_position;
+        } else {
+            checkpoint = store.checkpoint(INTERVIEW_LIST).await?;
+        }
     }
 }
 

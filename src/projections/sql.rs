@@ -1,7 +1,7 @@
 //! SQL of the read models, the same statements for both backends (SQLite accepts the
 //! `$n` placeholders Postgres uses); a macro instantiates it for each pool type.
 
-use super::{INTERVIEW_LIST, InterviewFilter, InterviewRow, ReadModelStore};
+use super::{DailyUsage, INTERVIEW_LIST, InterviewFilter, InterviewRow, ReadModelStore};
 use crate::store::{Position, PostgresStore, SqliteStore, StoreError};
 use async_trait::async_trait;
 use sqlx::Row;
@@ -18,9 +18,13 @@ const UPSERT: &str = "INSERT INTO interview_list (stream_id, interview_id, platf
     last_position = excluded.last_position \
     WHERE interview_list.last_position < excluded.last_position";
 
-const SET_CHECKPOINT: &str = "INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2) \
-    ON CONFLICT (name) DO UPDATE SET position = excluded.position \
-    WHERE projection_checkpoints.position < excluded.position";
+/// Compare-and-swap of the checkpoint: only moves from the position the batch was read
+/// from, so two instances catching up at once never fold the same events twice.
+const MOVE_CHECKPOINT: &str =
+    "UPDATE projection_checkpoints SET position = $3 WHERE name = $1 AND position = $2";
+const FIRST_CHECKPOINT: &str = "INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING";
+const ADD_USAGE: &str = "INSERT INTO usage_daily (server, day, tokens) VALUES ($1, $2, $3) \
+    ON CONFLICT (server, day) DO UPDATE SET tokens = usage_daily.tokens + excluded.tokens";
 
 fn list_sql(filter: &InterviewFilter) -> (String, Vec<String>) {
     let mut clauses = Vec::new();
@@ -110,8 +114,26 @@ macro_rules! read_models {
                 Ok(out)
             }
 
-            async fn save_interviews(&self, rows: &[InterviewRow], checkpoint: Position) -> Result<(), StoreError> {
+            async fn save_interviews(
+                &self,
+                rows: &[InterviewRow],
+                usage: &[DailyUsage],
+                from: Position,
+                to: Position,
+            ) -> Result<bool, StoreError> {
                 let mut tx = self.writer().begin().await?;
+                let moved = if from == 0 {
+                    sqlx::query(FIRST_CHECKPOINT).bind(INTERVIEW_LIST).bind(to).execute(&mut *tx).await?.rows_affected()
+                } else {
+                    sqlx::query(MOVE_CHECKPOINT).bind(INTERVIEW_LIST).bind(from).bind(to).execute(&mut *tx).await?.rows_affected()
+                };
+                if moved != 1 {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
+                for u in usage {
+                    sqlx::query(ADD_USAGE).bind(&u.server).bind(&u.day).bind(u.tokens).execute(&mut *tx).await?;
+                }
                 for r in rows {
                     sqlx::query(UPSERT)
                         .bind(&r.stream_id)
@@ -133,18 +155,23 @@ macro_rules! read_models {
                         .execute(&mut *tx)
                         .await?;
                 }
-                sqlx::query(SET_CHECKPOINT)
-                    .bind(INTERVIEW_LIST)
-                    .bind(checkpoint)
-                    .execute(&mut *tx)
-                    .await?;
                 tx.commit().await?;
-                Ok(())
+                Ok(true)
+            }
+
+            async fn tokens_used_on(&self, server: &str, day: &str) -> Result<i64, StoreError> {
+                let t: Option<i64> = sqlx::query_scalar("SELECT tokens FROM usage_daily WHERE server = $1 AND day = $2")
+                    .bind(server)
+                    .bind(day)
+                    .fetch_optional(&self.$pool)
+                    .await?;
+                Ok(t.unwrap_or(0))
             }
 
             async fn reset_interviews(&self) -> Result<(), StoreError> {
                 let mut tx = self.writer().begin().await?;
                 sqlx::query("DELETE FROM interview_list").execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM usage_daily").execute(&mut *tx).await?;
                 sqlx::query("DELETE FROM projection_checkpoints WHERE name = $1")
                     .bind(INTERVIEW_LIST)
                     .execute(&mut *tx)

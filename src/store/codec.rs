@@ -23,6 +23,10 @@ pub enum CodecError {
     Json(#[from] serde_json::Error),
     #[error("event type {0} at schema version {1} is newer than this build understands")]
     TooNew(String, u32),
+    #[error("unknown event type {0}")]
+    UnknownType(String),
+    #[error("event type {0} at schema version {1} has no upcaster to today's version")]
+    NoUpcaster(String, u32),
     #[error("stored type {stored} does not match payload type {payload}")]
     TypeMismatch { stored: String, payload: String },
 }
@@ -49,6 +53,11 @@ pub fn decode_with(
     schema_version: u32,
     payload: &str,
 ) -> Result<Event, CodecError> {
+    let current = Event::current_schema_version(event_type)
+        .ok_or_else(|| CodecError::UnknownType(event_type.to_string()))?;
+    if schema_version > current {
+        return Err(CodecError::TooNew(event_type.to_string(), schema_version));
+    }
     let mut value: Value = serde_json::from_str(payload)?;
     let mut version = schema_version;
     while let Some(step) = upcasters
@@ -58,15 +67,15 @@ pub fn decode_with(
         value = (step.lift)(value);
         version += 1;
     }
+    if version < current {
+        return Err(CodecError::NoUpcaster(event_type.to_string(), version));
+    }
     let event: Event = serde_json::from_value(value)?;
     if event.type_name() != event_type {
         return Err(CodecError::TypeMismatch {
             stored: event_type.to_string(),
             payload: event.type_name().to_string(),
         });
-    }
-    if version > event.schema_version() {
-        return Err(CodecError::TooNew(event_type.to_string(), version));
     }
     Ok(event)
 }

@@ -9,11 +9,13 @@
 
 pub mod codec;
 mod error;
+pub mod lease;
 pub mod postgres;
 pub mod sqlite;
 mod watcher;
 
 pub use error::StoreError;
+pub use lease::Leases;
 pub use postgres::PostgresStore;
 pub use sqlite::{SqliteStore, Synchronous};
 
@@ -133,8 +135,8 @@ pub trait EventStore: Send + Sync {
 }
 
 /// Everything the application needs from a database: the log and the read models.
-pub trait Storage: EventStore + ReadModelStore {}
-impl<T: EventStore + ReadModelStore> Storage for T {}
+pub trait Storage: EventStore + ReadModelStore + Leases {}
+impl<T: EventStore + ReadModelStore + Leases> Storage for T {}
 
 /// Open (creating if needed) and migrate the database named by `url`.
 pub async fn connect(url: &str, options: &StoreOptions) -> Result<Arc<dyn Storage>, StoreError> {

@@ -4,6 +4,7 @@
 //! `CI=true`.
 #![allow(dead_code)]
 
+pub mod fake_anthropic;
 pub mod fixtures;
 
 use interview_coach::store::{self, Storage, StoreOptions};

@@ -1,0 +1,265 @@
+//! The coach's context, rebuilt from the log for every turn. Deterministic: the same log
+//! gives the same request, byte for byte. Candidate events appear in version order, each
+//! followed by the coach's answer to it, so turn N+1's messages start with turn N's.
+//! The stable prefix (persona, rubric, problem) ends with a cache breakpoint, and a
+//! second breakpoint sits on the latest completed turn.
+
+use super::llm::{LlmRequest, Message, Role, TextBlock};
+use super::prompts::{self, attr, candidate_block};
+use super::schema;
+use crate::domain::{Event, InterviewStarted, TurnKind, Version};
+use crate::store::RecordedEvent;
+
+/// What the context needs besides the log.
+#[derive(Debug, Clone)]
+pub struct ContextInputs<'a> {
+    pub model: &'a str,
+    pub max_tokens: u32,
+    /// The statement of a bank problem (custom problems carry their own text).
+    pub statement: Option<&'a str>,
+    pub hints: &'a [String],
+}
+
+/// Build the request for the turn answering `reply_to`.
+pub fn build_request(
+    events: &[RecordedEvent],
+    reply_to: Version,
+    kind: TurnKind,
+    inputs: &ContextInputs,
+) -> LlmRequest {
+    let started = events.iter().find_map(|r| match &r.event {
+        Event::InterviewStarted(s) => Some(s),
+        _ => None,
+    });
+    let mut system = vec![TextBlock {
+        text: format!("{}\n\n{}", prompts::PERSONA, prompts::RUBRIC),
+        cache: false,
+    }];
+    system.push(TextBlock {
+        text: problem_text(started, inputs),
+        cache: true,
+    });
+    let mut messages = render(events, reply_to);
+    mark_latest_completed_turn(&mut messages);
+    let forced = match kind {
+        TurnKind::Analysis => Some(schema::ANALYSIS_TOOL.to_string()),
+        TurnKind::Summary => Some(schema::SUMMARY_TOOL.to_string()),
+        _ => None,
+    };
+    LlmRequest {
+        model: inputs.model.to_string(),
+        system,
+        messages,
+        max_tokens: inputs.max_tokens,
+        temperature: Some(0.2),
+        tools: schema::tools(),
+        tool_choice: forced,
+    }
+}
+
+fn problem_text(started: Option<&InterviewStarted>, inputs: &ContextInputs) -> String {
+    let Some(s) = started else {
+        return "No problem has been set.".to_string();
+    };
+    let statement = match &s.problem {
+        crate::domain::Problem::Custom { text, .. } => candidate_block("problem", "", text),
+        crate::domain::Problem::Bank { .. } => inputs
+            .statement
+            .unwrap_or("(statement unavailable)")
+            .to_string(),
+    };
+    prompts::problem_block(s.problem.title(), &statement, inputs.hints)
+}
+
+/// Rough token count (4 characters a token), for the context budget.
+pub fn estimate_tokens(req: &LlmRequest) -> usize {
+    let chars: usize = req.system.iter().map(|b| b.text.len()).sum::<usize>()
+        + req
+            .messages
+            .iter()
+            .flat_map(|m| &m.content)
+            .map(|b| b.text.len())
+            .sum::<usize>();
+    chars / 4
+}
+
+/// Messages in logical order up to and including the candidate event `reply_to`.
+fn render(events: &[RecordedEvent], reply_to: Version) -> Vec<Message> {
+    let compaction = events.iter().rev().find_map(|r| match &r.event {
+        Event::ContextCompacted(c) if c.up_to < reply_to => Some(c),
+        _ => None,
+    });
+    let compacted_up_to = compaction.map(|c| c.up_to).unwrap_or(0);
+    let mut out: Vec<Message> = Vec::new();
+    if let Some(c) = compaction {
+        push(
+            &mut out,
+            Role::User,
+            format!("(Earlier turns, compacted)\n{}", c.digest),
+        );
+    }
+    for r in events
+        .iter()
+        .filter(|r| r.version <= reply_to && r.version > compacted_up_to)
+    {
+        let Some(text) = candidate_text(&r.event) else {
+            continue;
+        };
+        push(&mut out, Role::User, text);
+        if r.version == reply_to {
+            break;
+        }
+        let answer = events.iter().find(|a| {
+            a.event.reply_to() == Some(r.version) && !matches!(a.event, Event::CoachFailed(_))
+        });
+        if let Some(text) = answer.and_then(|a| coach_text(&a.event)) {
+            push(&mut out, Role::Assistant, text);
+        }
+    }
+    out
+}
+
+fn push(out: &mut Vec<Message>, role: Role, text: String) {
+    match out.last_mut() {
+        Some(last) if last.role == role => last.content.push(TextBlock { text, cache: false }),
+        _ => out.push(Message {
+            role,
+            content: vec![TextBlock { text, cache: false }],
+        }),
+    }
+}
+
+fn mark_latest_completed_turn(messages: &mut [Message]) {
+    if let Some(block) = messages
+        .iter_mut()
+        .rev()
+        .find(|m| m.role == Role::Assistant)
+        .and_then(|m| m.content.last_mut())
+    {
+        block.cache = true;
+    }
+}
+
+/// How a candidate event reads to the coach; None for events that are not candidate turns.
+pub fn candidate_text(event: &Event) -> Option<String> {
+    Some(match event {
+        Event::InterviewStarted(s) => {
+            let mut t = format!("The interview starts. Candidate: {}.", s.candidate.name);
+            if let Some(l) = &s.language {
+                t.push_str(&format!(" Language: {l}."));
+            }
+            if let Some(d) = s.difficulty {
+                t.push_str(&format!(" Difficulty: {}.", d.as_str()));
+            }
+            if let Some(m) = s.time_limit_minutes {
+                t.push_str(&format!(" Time limit: {m} minutes."));
+            }
+            if matches!(s.problem, crate::domain::Problem::Custom { .. }) {
+                t.push_str("\n(The candidate described the problem themselves. Greet them in one sentence, restate the problem briefly to confirm you understood it, and ask them to explain their approach before coding.)");
+            }
+            t
+        }
+        Event::ApproachExplained(e) => format!(
+            "{}\n(Respond as the interviewer to this approach.)",
+            candidate_block(
+                "approach",
+                &format!("from=\"{}\"", attr(&e.actor.name)),
+                &e.text
+            )
+        ),
+        Event::CodeSubmitted(e) => format!(
+            "Submission #{} ({}):\n{}\n(Review this submission with the {} tool.)",
+            e.submission,
+            e.language,
+            candidate_block(
+                "code",
+                &format!("language=\"{}\"", attr(&e.language)),
+                &e.code
+            ),
+            schema::ANALYSIS_TOOL
+        ),
+        Event::CandidateMessage(e) => candidate_block(
+            "message",
+            &format!("from=\"{}\"", attr(&e.actor.name)),
+            &e.text,
+        ),
+        Event::HintRequested(e) => format!(
+            "(The candidate asks for hint #{}. Give rung {} of the hint ladder, adapted to their current approach and code; if the ladder has no such rung, give one small nudge of your own.)",
+            e.hint, e.hint
+        ),
+        Event::InterviewEnded(e) => format!(
+            "(The interview has ended: {}. Write the final assessment with the {} tool.)",
+            e.reason.as_str(),
+            schema::SUMMARY_TOOL
+        ),
+        _ => return None,
+    })
+}
+
+/// How a coach answer reads in later turns.
+pub fn coach_text(event: &Event) -> Option<String> {
+    Some(match event {
+        Event::CoachReplied(e) => e.text.clone(),
+        Event::CodeAnalyzed(e) => {
+            let a = &e.analysis;
+            let rubric: Vec<String> = a
+                .rubric
+                .dimensions()
+                .iter()
+                .map(|(n, d)| format!("{n} {}/4", d.score.get()))
+                .collect();
+            format!(
+                "Review (score {}/10).\nCorrectness: {}\nFeedback: {}\nComplexity: {}\nCode quality: {}\nRubric: {}\nFollow-up question: {}",
+                a.score.get(),
+                a.correctness,
+                a.technical_feedback,
+                a.complexity_analysis,
+                a.code_quality,
+                rubric.join(", "),
+                a.follow_up_question
+            )
+        }
+        Event::SummaryWritten(e) => format!("Final assessment: {}", e.overall),
+        _ => return None,
+    })
+}
+
+/// A deterministic digest of the events up to `up_to`, replacing them in later contexts.
+pub fn digest(events: &[RecordedEvent], up_to: Version) -> String {
+    let mut lines = Vec::new();
+    for r in events.iter().filter(|r| r.version <= up_to) {
+        let line = match &r.event {
+            Event::ApproachExplained(e) => format!("- Approach: {}", clip(&e.text, 400)),
+            Event::CodeSubmitted(e) => format!(
+                "- Submission #{} ({}), {} lines",
+                e.submission,
+                e.language,
+                e.code.lines().count()
+            ),
+            Event::CodeAnalyzed(e) => format!(
+                "- Review: score {}/10; correctness: {}; follow-up asked: {}",
+                e.analysis.score.get(),
+                clip(&e.analysis.correctness, 200),
+                clip(&e.analysis.follow_up_question, 200)
+            ),
+            Event::HintRequested(e) => format!("- Hint #{} given", e.hint),
+            Event::CandidateMessage(e) => {
+                format!("- {} said: {}", e.actor.name, clip(&e.text, 160))
+            }
+            Event::CoachReplied(e) => format!("- Coach: {}", clip(&e.text, 160)),
+            _ => continue,
+        };
+        lines.push(line);
+    }
+    lines.join("\n")
+}
+
+fn clip(s: &str, max: usize) -> String {
+    let one_line = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= max {
+        return one_line;
+    }
+    let mut out: String = one_line.chars().take(max).collect();
+    out.push('…');
+    out
+}

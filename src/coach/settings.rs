@@ -1,0 +1,45 @@
+//! The coach's knobs, with the defaults a community bot wants. Built from `CoachArgs`
+//! (environment) by the app; tests set them directly.
+
+use super::llm::RetryPolicy;
+use chrono::Duration;
+
+#[derive(Debug, Clone)]
+pub struct CoachSettings {
+    pub model: String,
+    pub max_tokens_text: u32,
+    pub max_tokens_structured: u32,
+    /// Above this estimated size, older turns are compacted into a digest event.
+    pub context_budget_tokens: usize,
+    /// Completed turns kept verbatim when compacting.
+    pub keep_recent_turns: usize,
+    /// Minimum time between two coach answers to the same member (0 disables).
+    pub cooldown: Duration,
+    /// Tokens a community (Discord server, Slack workspace, web) may spend per UTC day.
+    pub daily_token_budget: Option<u64>,
+    pub retry: RetryPolicy,
+    /// How long a claimed turn stays claimed without renewal.
+    pub lease_ttl: Duration,
+    /// How often to look for pending work (expired leases, missed wake-ups).
+    pub scan_interval: std::time::Duration,
+    /// How long shutdown waits for turns in flight.
+    pub drain_timeout: std::time::Duration,
+}
+
+impl Default for CoachSettings {
+    fn default() -> Self {
+        CoachSettings {
+            model: "claude-sonnet-4-5".to_string(),
+            max_tokens_text: 1024,
+            max_tokens_structured: 2048,
+            context_budget_tokens: 60_000,
+            keep_recent_turns: 6,
+            cooldown: Duration::seconds(5),
+            daily_token_budget: None,
+            retry: RetryPolicy::default(),
+            lease_ttl: Duration::seconds(90),
+            scan_interval: std::time::Duration::from_secs(30),
+            drain_timeout: std::time::Duration::from_secs(60),
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! Turning configuration into a coach: which LLM client (Claude, an OpenAI-compatible
+//! server, or none) and which limits. Logs which provider is in use, never a key.
+
+use super::llm::{AnthropicClient, LlmClient, OpenAiClient, RetryPolicy};
+use super::settings::CoachSettings;
+use crate::config::CoachArgs;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The client and settings `args` describe. No client when nothing is configured: the
+/// coach then records a clear configuration failure for every turn.
+pub fn from_args(args: &CoachArgs) -> (Option<Arc<dyn LlmClient>>, CoachSettings) {
+    let timeout = Duration::from_secs(args.coach_request_timeout_seconds.max(1));
+    let mut settings = CoachSettings {
+        cooldown: chrono::Duration::seconds(i64::from(args.coach_cooldown_seconds)),
+        daily_token_budget: args.coach_daily_token_budget,
+        context_budget_tokens: args.coach_context_budget_tokens,
+        retry: RetryPolicy {
+            max_total: Duration::from_secs(args.coach_max_retry_seconds),
+            ..RetryPolicy::default()
+        },
+        ..CoachSettings::default()
+    };
+    let client: Option<Arc<dyn LlmClient>> = if let Some(key) = &args.anthropic_api_key {
+        settings.model = args.anthropic_model.clone();
+        let base = args.anthropic_base_url.trim_end_matches('/').to_string();
+        tracing::info!(provider = "anthropic", model = %settings.model, "coach enabled");
+        Some(Arc::new(AnthropicClient::new(
+            key.clone(),
+            base,
+            settings.model.clone(),
+            timeout,
+        )))
+    } else if let Some(base) = &args.openai_base_url {
+        settings.model = args.openai_model.clone();
+        let base = base.trim_end_matches('/').to_string();
+        tracing::info!(provider = "openai-compatible", model = %settings.model, "coach enabled");
+        Some(Arc::new(OpenAiClient::new(
+            args.openai_api_key.clone(),
+            base,
+            settings.model.clone(),
+            timeout,
+        )))
+    } else {
+        tracing::warn!(
+            "coach disabled: set ANTHROPIC_API_KEY (or OPENAI_BASE_URL); every coach turn will report this"
+        );
+        None
+    };
+    (client, settings)
+}

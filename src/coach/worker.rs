@@ -1,0 +1,564 @@
+//! The coach worker: finds pending turns from the log, claims each with a lease, calls
+//! the LLM (with retries) and records exactly one answer or failure through the engine.
+//! Turns of one interview run one at a time, oldest first. It never talks to a
+//! platform: answers reach people as events in the log.
+
+use super::budget::{self, OverLimit};
+use super::context::{self, ContextInputs};
+use super::llm::{LlmClient, LlmError, LlmRequest, LlmResponse, Sleeper, with_retries};
+use super::schema;
+use super::settings::CoachSettings;
+use crate::domain::*;
+use crate::engine::{Engine, EngineError, ProgressKind};
+use crate::problems::ProblemBank;
+use crate::projections::InterviewFilter;
+use crate::store::RecordedEvent;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+pub struct Coach {
+    engine: Engine,
+    llm: Option<Arc<dyn LlmClient>>,
+    settings: CoachSettings,
+    sleeper: Arc<dyn Sleeper>,
+    problems: Arc<ProblemBank>,
+    /// This instance's name in leases.
+    owner: String,
+    /// Streams being worked on here; `true` means new work arrived meanwhile.
+    busy: Mutex<HashMap<StreamId, bool>>,
+}
+
+/// What became of one turn.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TurnOutcome {
+    Answered,
+    Failed(FailureKind),
+    /// Another instance holds the turn, or it was answered meanwhile.
+    Skipped,
+}
+
+impl Coach {
+    pub fn new(
+        engine: Engine,
+        llm: Option<Arc<dyn LlmClient>>,
+        settings: CoachSettings,
+        sleeper: Arc<dyn Sleeper>,
+        problems: Arc<ProblemBank>,
+    ) -> Coach {
+        let owner = format!("coach-{}", uuid::Uuid::new_v4().simple());
+        Coach {
+            engine,
+            llm,
+            settings,
+            sleeper,
+            problems,
+            owner,
+            busy: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Work until `cancel` fires, then let in-flight turns finish. The engine's feed
+    /// must be running so that new candidate events wake the worker.
+    pub async fn run(self: Arc<Self>, cancel: CancellationToken) {
+        let mut feed = self.engine.listen();
+        let mut tasks = JoinSet::new();
+        let mut ticker = tokio::time::interval(self.settings.scan_interval);
+        loop {
+            tokio::select! {
+                _ = cancel.cancelled() => break,
+                _ = ticker.tick() => self.scan(&mut tasks).await,
+                event = feed.recv() => match event {
+                    Ok(e) if e.event.reply_to().is_none() => self.wake(e.stream_id.clone(), &mut tasks),
+                    Ok(_) => {}
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => self.scan(&mut tasks).await,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                },
+                Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
+            }
+        }
+        let drain = async { while tasks.join_next().await.is_some() {} };
+        if tokio::time::timeout(self.settings.drain_timeout, drain)
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                "coach turns still running at shutdown; their leases will expire and another start finishes them"
+            );
+        }
+    }
+
+    async fn scan(self: &Arc<Self>, tasks: &mut JoinSet<()>) {
+        match self.engine.pending_work().await {
+            Ok(work) => {
+                for w in work {
+                    self.wake(w.stream, tasks);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "could not look for pending coach work"),
+        }
+    }
+
+    fn wake(self: &Arc<Self>, stream: StreamId, tasks: &mut JoinSet<()>) {
+        {
+            let mut busy = self.busy.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(dirty) = busy.get_mut(&stream) {
+                *dirty = true;
+                return;
+            }
+            busy.insert(stream.clone(), false);
+        }
+        let coach = self.clone();
+        tasks.spawn(async move { coach.work_on(stream).await });
+    }
+
+    /// Answer every pending turn of `stream`, oldest first.
+    async fn work_on(&self, stream: StreamId) {
+        loop {
+            if let Err(e) = self.process_stream(&stream).await {
+                tracing::warn!(%stream, error = %e, "coach turn could not be recorded; it stays pending");
+            }
+            let mut busy = self.busy.lock().unwrap_or_else(|p| p.into_inner());
+            match busy.get_mut(&stream) {
+                Some(dirty) if *dirty => *dirty = false,
+                _ => {
+                    busy.remove(&stream);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// One pass over a stream's pending turns (tests call this directly).
+    pub async fn process_stream(&self, stream: &StreamId) -> Result<Vec<TurnOutcome>, EngineError> {
+        let mut outcomes = Vec::new();
+        loop {
+            let (state, _) = self.engine.load(stream).await?;
+            let Some(turn) = state.pending_turns().into_iter().next() else {
+                return Ok(outcomes);
+            };
+            let outcome = self.handle_turn(stream, turn).await?;
+            let stop = outcome == TurnOutcome::Skipped;
+            outcomes.push(outcome);
+            if stop {
+                return Ok(outcomes);
+            }
+        }
+    }
+
+    /// Claim, run and record one turn.
+    pub async fn handle_turn(
+        &self,
+        stream: &StreamId,
+        turn: Turn,
+    ) -> Result<TurnOutcome, EngineError> {
+        let key = format!("coach:{stream}:{}:{}", turn.reply_to, turn.failures);
+        let now = self.engine.now();
+        let until = now + self.settings.lease_ttl;
+        if !self
+            .engine
+            .store()
+            .try_lease(&key, &self.owner, now, until)
+            .await?
+        {
+            return Ok(TurnOutcome::Skipped);
+        }
+        let renew = self.keep_lease(key.clone());
+        let result = self.run_turn(stream, turn, &key).await;
+        renew.cancel();
+        let _ = self.engine.store().release(&key, &self.owner).await;
+        result
+    }
+
+    fn keep_lease(&self, key: String) -> CancellationToken {
+        let stop = CancellationToken::new();
+        let (store, clock, owner, ttl) = (
+            self.engine.store().clone(),
+            self.engine.clock().clone(),
+            self.owner.clone(),
+            self.settings.lease_ttl,
+        );
+        let every = (ttl / 3)
+            .to_std()
+            .unwrap_or(std::time::Duration::from_secs(10));
+        let token = stop.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = token.cancelled() => return,
+                    _ = tokio::time::sleep(every) => {
+                        let now = clock.now();
+                        let _ = store.try_lease(&key, &owner, now, now + ttl).await;
+                    }
+                }
+            }
+        });
+        stop
+    }
+
+    async fn run_turn(
+        &self,
+        stream: &StreamId,
+        turn: Turn,
+        key: &str,
+    ) -> Result<TurnOutcome, EngineError> {
+        let (state, events) = self.engine.load(stream).await?;
+        if state.turns.get(&turn.reply_to).map(|t| t.state) != Some(TurnState::Pending) {
+            return Ok(TurnOutcome::Skipped);
+        }
+        if let Some(over) = self.over_limit(&state, &events, turn).await? {
+            let failure = (FailureKind::OverBudget, over.message(), 0, true);
+            return self.record_failure(stream, turn, key, failure).await;
+        }
+        let Some(llm) = self.llm.clone() else {
+            let err = LlmError::NotConfigured {
+                variable: "ANTHROPIC_API_KEY",
+            };
+            return self
+                .record_failure(
+                    stream,
+                    turn,
+                    key,
+                    (err.failure_kind(), err.user_message(), 0, false),
+                )
+                .await;
+        };
+        let events = self.compact_if_needed(stream, &state, events, turn).await?;
+        let request = self.request(&state, &events, turn);
+        self.engine
+            .progress()
+            .publish(stream, turn.reply_to, ProgressKind::Thinking);
+        let answer = match turn.kind {
+            TurnKind::Analysis | TurnKind::Summary => {
+                self.structured(llm.as_ref(), stream, turn, &request).await
+            }
+            _ => self
+                .text(llm.as_ref(), stream, turn, &request)
+                .await
+                .map(|(r, n)| (Answer::Text(r), n)),
+        };
+        let at = self.engine.now();
+        let command = match answer {
+            Ok((Answer::Text(r), _)) => Command::RecordCoachReply {
+                reply_to: turn.reply_to,
+                kind: reply_kind(turn.kind),
+                text: r.text.trim().to_string(),
+                usage: Some(r.usage),
+                at,
+            },
+            Ok((Answer::Analysis(analysis, usage), _)) => Command::RecordAnalysis {
+                reply_to: turn.reply_to,
+                analysis,
+                usage: Some(usage),
+                at,
+            },
+            Ok((Answer::Summary(s, usage), _)) => Command::RecordSummary(RecordSummary {
+                reply_to: turn.reply_to,
+                overall: s.overall,
+                strengths: s.strengths,
+                improvements: s.improvements,
+                rubric: s.rubric,
+                hire_signal: s.hire_signal,
+                usage: Some(usage),
+                at,
+            }),
+            Err((kind, message, attempts, retryable)) => {
+                return self
+                    .record_failure(stream, turn, key, (kind, message, attempts, retryable))
+                    .await;
+            }
+        };
+        self.record(stream, command, key).await.map(|recorded| {
+            if recorded {
+                TurnOutcome::Answered
+            } else {
+                TurnOutcome::Skipped
+            }
+        })
+    }
+
+    fn request(&self, state: &Interview, events: &[RecordedEvent], turn: Turn) -> LlmRequest {
+        let bank = state.started.as_ref().and_then(|s| match &s.problem {
+            Problem::Bank { id, version, .. } => self.problems.get_version(id, *version),
+            Problem::Custom { .. } => None,
+        });
+        let statement = bank.map(|p| p.full_statement());
+        let max_tokens = match turn.kind {
+            TurnKind::Analysis | TurnKind::Summary => self.settings.max_tokens_structured,
+            _ => self.settings.max_tokens_text,
+        };
+        let inputs = ContextInputs {
+            model: &self.settings.model,
+            max_tokens,
+            statement: statement.as_deref(),
+            hints: bank.map(|p| p.hints.as_slice()).unwrap_or(&[]),
+        };
+        context::build_request(events, turn.reply_to, turn.kind, &inputs)
+    }
+
+    /// Append a compaction when the context outgrows its budget, and return the events
+    /// the request should be built from.
+    async fn compact_if_needed(
+        &self,
+        stream: &StreamId,
+        state: &Interview,
+        events: Vec<RecordedEvent>,
+        turn: Turn,
+    ) -> Result<Vec<RecordedEvent>, EngineError> {
+        let estimate = context::estimate_tokens(&self.request(state, &events, turn));
+        if estimate <= self.settings.context_budget_tokens {
+            return Ok(events);
+        }
+        // Keep the most recent completed turns; fold everything older into a digest.
+        let done: Vec<Version> = state
+            .turns
+            .values()
+            .filter(|t| t.state == TurnState::Done && t.reply_to < turn.reply_to)
+            .map(|t| t.reply_to)
+            .collect();
+        let keep = self.settings.keep_recent_turns.min(done.len());
+        let Some(&first_kept) = done.get(done.len() - keep) else {
+            return Ok(events);
+        };
+        let up_to = first_kept.saturating_sub(1);
+        if up_to <= state.compacted_up_to {
+            return Ok(events);
+        }
+        let digest = context::digest(&events, up_to);
+        let command = Command::CompactContext {
+            up_to,
+            digest,
+            at: self.engine.now(),
+        };
+        match self
+            .engine
+            .execute(stream, command, Some(&format!("compact:{stream}:{up_to}")))
+            .await
+        {
+            Ok(_) | Err(EngineError::Refused(_)) => {}
+            Err(e) => return Err(e),
+        }
+        Ok(self.engine.load(stream).await?.1)
+    }
+
+    async fn over_limit(
+        &self,
+        state: &Interview,
+        events: &[RecordedEvent],
+        turn: Turn,
+    ) -> Result<Option<OverLimit>, EngineError> {
+        let Some(started) = &state.started else {
+            return Ok(None);
+        };
+        let Some((member, asked_at)) = budget::turn_owner(events, turn.reply_to) else {
+            return Ok(None);
+        };
+        let mut last = budget::last_answer_to(events, &member);
+        let others = self
+            .engine
+            .store()
+            .list_interviews(&InterviewFilter {
+                member: Some(member.member_id()),
+                open_only: true,
+                ..Default::default()
+            })
+            .await?;
+        for row in others
+            .iter()
+            .filter(|r| r.stream_id != started.place.stream_id().as_str())
+        {
+            let (_, other) = self.engine.load(&row.stream()).await?;
+            last = last.max(budget::last_answer_to(&other, &member));
+        }
+        if let Some(over) = budget::cooldown(turn.kind, asked_at, last, self.settings.cooldown) {
+            return Ok(Some(over));
+        }
+        if self.settings.daily_token_budget.is_some() && turn.kind != TurnKind::Summary {
+            self.engine.catch_up_projections().await?;
+            let day = self.engine.now().format("%Y-%m-%d").to_string();
+            let used = self
+                .engine
+                .store()
+                .tokens_used_on(&started.place.server(), &day)
+                .await?;
+            return Ok(budget::daily_budget(used, self.settings.daily_token_budget));
+        }
+        Ok(None)
+    }
+
+    async fn text(
+        &self,
+        llm: &dyn LlmClient,
+        stream: &StreamId,
+        turn: Turn,
+        req: &LlmRequest,
+    ) -> Result<(LlmResponse, u32), Failure> {
+        let progress = self.engine.progress().clone();
+        let s = stream.clone();
+        let on_text =
+            move |t: &str| progress.publish(&s, turn.reply_to, ProgressKind::Delta(t.to_string()));
+        let attempted = with_retries(
+            &self.settings.retry,
+            self.sleeper.as_ref(),
+            &self.on_retry(stream, turn),
+            || llm.stream(req, &on_text),
+        )
+        .await;
+        match attempted.result {
+            Ok(r) if !r.text.trim().is_empty() => Ok((r, attempted.attempts)),
+            Ok(_) => Err((
+                FailureKind::InvalidResponse,
+                "The coach's answer was empty. Please try again.".into(),
+                attempted.attempts,
+                true,
+            )),
+            Err(e) => Err(failure(&e, attempted.attempts)),
+        }
+    }
+
+    /// A forced tool call, validated; one more call if the first answer does not validate.
+    async fn structured(
+        &self,
+        llm: &dyn LlmClient,
+        stream: &StreamId,
+        turn: Turn,
+        req: &LlmRequest,
+    ) -> Result<(Answer, u32), Failure> {
+        let mut attempts = 0;
+        let mut spent: Option<LlmUsage> = None;
+        for _ in 0..2 {
+            let attempted = with_retries(
+                &self.settings.retry,
+                self.sleeper.as_ref(),
+                &self.on_retry(stream, turn),
+                || llm.complete(req),
+            )
+            .await;
+            attempts += attempted.attempts;
+            let response = attempted.result.map_err(|e| failure(&e, attempts))?;
+            let usage = add_usage(spent.take(), response.usage.clone());
+            let parsed = match turn.kind {
+                TurnKind::Analysis => schema::parse_analysis(response.tool_input.as_ref())
+                    .map(|a| Answer::Analysis(a, usage.clone())),
+                _ => schema::parse_summary(response.tool_input.as_ref())
+                    .map(|s| Answer::Summary(s, usage.clone())),
+            };
+            match parsed {
+                Ok(answer) => return Ok((answer, attempts)),
+                Err(why) => {
+                    tracing::warn!(%stream, reply_to = turn.reply_to, %why, "the model's structured answer did not validate");
+                    spent = Some(usage);
+                }
+            }
+        }
+        Err((
+            FailureKind::InvalidResponse,
+            "The coach could not produce a valid review this time (its answer was malformed twice). Use retry to try again.".into(),
+            attempts,
+            true,
+        ))
+    }
+
+    fn on_retry(
+        &self,
+        stream: &StreamId,
+        turn: Turn,
+    ) -> impl Fn(u32, &LlmError, std::time::Duration) + Send + Sync + use<> {
+        let progress = self.engine.progress().clone();
+        let stream = stream.clone();
+        move |attempt, err, wait| {
+            tracing::info!(%stream, attempt, error = %err, wait_ms = wait.as_millis() as u64, "coach retrying");
+            progress.publish(
+                &stream,
+                turn.reply_to,
+                ProgressKind::Retrying {
+                    attempt,
+                    wait_ms: wait.as_millis() as u64,
+                },
+            );
+        }
+    }
+
+    async fn record_failure(
+        &self,
+        stream: &StreamId,
+        turn: Turn,
+        key: &str,
+        f: Failure,
+    ) -> Result<TurnOutcome, EngineError> {
+        let (kind, message, attempts, retryable) = f;
+        let command = Command::RecordCoachFailure {
+            reply_to: turn.reply_to,
+            kind,
+            message,
+            attempts,
+            retryable,
+            at: self.engine.now(),
+        };
+        Ok(if self.record(stream, command, key).await? {
+            TurnOutcome::Failed(kind)
+        } else {
+            TurnOutcome::Skipped
+        })
+    }
+
+    /// Append the coach's result once; false when the turn was already answered.
+    async fn record(
+        &self,
+        stream: &StreamId,
+        command: Command,
+        key: &str,
+    ) -> Result<bool, EngineError> {
+        match self
+            .engine
+            .execute(stream, command, Some(&format!("{key}:result")))
+            .await
+        {
+            Ok(executed) => Ok(!executed.duplicate),
+            Err(EngineError::Refused(DomainError::NotPending { .. })) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+enum Answer {
+    Text(LlmResponse),
+    Analysis(Analysis, LlmUsage),
+    Summary(super::schema::SummaryInput, LlmUsage),
+}
+
+/// kind, message for the candidate, attempts, retryable.
+type Failure = (FailureKind, String, u32, bool);
+
+fn failure(e: &LlmError, attempts: u32) -> Failure {
+    let retryable = !matches!(
+        e,
+        LlmError::NotConfigured { .. } | LlmError::SpendLimit { .. }
+    );
+    (e.failure_kind(), e.user_message(), attempts, retryable)
+}
+
+fn add_usage(before: Option<LlmUsage>, now: LlmUsage) -> LlmUsage {
+    match before {
+        None => now,
+        Some(b) => LlmUsage {
+            model: now.model,
+            input_tokens: b.input_tokens + now.input_tokens,
+            output_tokens: b.output_tokens + now.output_tokens,
+            cache_read_tokens: b.cache_read_tokens + now.cache_read_tokens,
+            cache_write_tokens: b.cache_write_tokens + now.cache_write_tokens,
+            latency_ms: b.latency_ms + now.latency_ms,
+            request_id: now.request_id,
+        },
+    }
+}
+
+fn reply_kind(kind: TurnKind) -> ReplyKind {
+    match kind {
+        TurnKind::ApproachFeedback => ReplyKind::ApproachFeedback,
+        TurnKind::Hint => ReplyKind::Hint,
+        TurnKind::Intro => ReplyKind::Nudge,
+        _ => ReplyKind::Chat,
+    }
+}

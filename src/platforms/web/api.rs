@@ -1,0 +1,145 @@
+//! The read API over every interview in the log, whatever its platform: the list with
+//! filters, one transcript, a member's progress, and signed share links.
+//!
+//! Handlers are thin: parse the query, read the store (the list after bringing the read
+//! model up to date), render JSON. They never write events.
+
+use super::transcript::{self, Transcript};
+use super::views::{Person, RowView};
+use super::{ApiError, Web, lookup};
+use crate::domain::{Event, Rubric};
+use crate::projections::InterviewFilter;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+/// Interviews listed when no `limit` is given, and the most a request may ask for.
+const DEFAULT_LIMIT: u32 = 100;
+const MAX_LIMIT: u32 = 1000;
+/// Interviews of one member read for a progress chart.
+const MAX_PROGRESS_INTERVIEWS: u32 = 500;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    platform: Option<String>,
+    place: Option<String>,
+    member: Option<String>,
+    phase: Option<String>,
+    limit: Option<u32>,
+}
+
+fn non_empty(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// `GET /api/interviews`: newest first.
+pub async fn list(
+    State(web): State<Web>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Value>, ApiError> {
+    web.engine().catch_up_projections().await?;
+    let filter = InterviewFilter {
+        platform: non_empty(q.platform),
+        place: non_empty(q.place),
+        member: non_empty(q.member),
+        phase: non_empty(q.phase),
+        open_only: false,
+        limit: Some(q.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT)),
+    };
+    let rows = web.engine().store().list_interviews(&filter).await?;
+    let rows: Vec<RowView> = rows.iter().map(RowView::from).collect();
+    Ok(Json(json!({ "interviews": rows })))
+}
+
+/// `GET /api/interviews/{id}`: by interview id or stream id.
+pub async fn show(
+    State(web): State<Web>,
+    Path(id): Path<String>,
+) -> Result<Json<Transcript>, ApiError> {
+    transcript_of(&web, &id).await.map(Json)
+}
+
+async fn transcript_of(web: &Web, id: &str) -> Result<Transcript, ApiError> {
+    let loaded = lookup::load(web.engine(), id)
+        .await?
+        .ok_or(ApiError::NotFound("interview not found"))?;
+    transcript::build(&loaded).ok_or(ApiError::NotFound("interview not found"))
+}
+
+#[derive(Debug, Serialize)]
+struct Point {
+    interview_id: String,
+    at: DateTime<Utc>,
+    problem_title: String,
+    score: u8,
+    rubric: Rubric,
+}
+
+/// `GET /api/members/{member_id}/progress`: every code analysis of the member's
+/// interviews, oldest first.
+pub async fn progress(
+    State(web): State<Web>,
+    Path(member_id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    web.engine().catch_up_projections().await?;
+    let filter = InterviewFilter {
+        member: Some(member_id.clone()),
+        limit: Some(MAX_PROGRESS_INTERVIEWS),
+        ..InterviewFilter::default()
+    };
+    let rows = web.engine().store().list_interviews(&filter).await?;
+    let Some(latest) = rows.first() else {
+        return Err(ApiError::NotFound("member not found"));
+    };
+    let member = Person {
+        id: member_id,
+        name: latest.candidate_name.clone(),
+    };
+    let mut points = Vec::new();
+    for row in rows.iter().rev() {
+        let events = web.engine().store().read_stream(&row.stream(), 1).await?;
+        points.extend(events.iter().filter_map(|r| match &r.event {
+            Event::CodeAnalyzed(a) => Some(Point {
+                interview_id: row.interview_id.clone(),
+                at: a.at,
+                problem_title: row.problem_title.clone(),
+                score: a.analysis.score.get(),
+                rubric: a.analysis.rubric.clone(),
+            }),
+            _ => None,
+        }));
+    }
+    points.sort_by_key(|p| p.at);
+    Ok(Json(json!({ "member": member, "points": points })))
+}
+
+/// `POST /api/interviews/{id}/share`: a link anyone can open to read the transcript.
+pub async fn share(
+    State(web): State<Web>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let loaded = lookup::load(web.engine(), &id)
+        .await?
+        .ok_or(ApiError::NotFound("interview not found"))?;
+    let started = loaded
+        .started()
+        .ok_or(ApiError::NotFound("interview not found"))?;
+    let token = web.share_key().sign(started.interview_id);
+    Ok(Json(json!({ "url": format!("/share/{token}") })))
+}
+
+/// `GET /api/share/{token}`: the transcript a valid share token names (no access token
+/// needed).
+pub async fn shared(
+    State(web): State<Web>,
+    Path(token): Path<String>,
+) -> Result<Json<Transcript>, ApiError> {
+    let not_found = ApiError::NotFound("share link not found");
+    let id = web.share_key().verify(&token).ok_or(not_found)?;
+    match transcript_of(&web, &id.to_string()).await {
+        Err(ApiError::NotFound(_)) => Err(ApiError::NotFound("share link not found")),
+        other => other.map(Json),
+    }
+}

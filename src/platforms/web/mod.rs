@@ -1,0 +1,176 @@
+//! The web platform: the seed's WebSocket protocol at `/ws` and `/ws/{id}`, the read
+//! API over every interview under `/api` (with live updates over SSE and signed share
+//! links), and the built React page. docs/WEB-API.md is the contract.
+//!
+//! Handlers are thin: parse, turn into an engine `Command` or a store read, render. This
+//! module must never decide interview rules, call an LLM, append except through
+//! `Engine::execute`, send a 5xx detail or a secret to a client, or serve beyond
+//! loopback without an access token.
+
+mod api;
+mod auth;
+mod error;
+mod hub;
+mod identity;
+mod live;
+mod lookup;
+pub mod share;
+pub mod static_files;
+mod transcript;
+mod views;
+pub mod ws;
+
+pub use error::ApiError;
+pub use share::ShareKey;
+
+use crate::config::{Secret, ServeArgs};
+use crate::domain::CoachConfig;
+use crate::engine::Engine;
+use axum::Router;
+use axum::routing::{get, post};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use thiserror::Error;
+use tokio_util::sync::CancellationToken;
+
+/// Why the web platform cannot start.
+#[derive(Debug, Error)]
+pub enum WebError {
+    #[error(
+        "BIND_ADDR {addr} is not a loopback address: set WEB_ACCESS_TOKEN to require a token on /api and /ws, or bind to 127.0.0.1"
+    )]
+    TokenRequired { addr: SocketAddr },
+    #[error("cannot read or create the share-link key in the database: {0}")]
+    ShareKey(#[from] sqlx::Error),
+}
+
+/// Refuse to serve beyond loopback unless an access token is configured.
+pub fn check_bind(args: &ServeArgs) -> Result<(), WebError> {
+    if args.bind.ip().is_loopback() || access_token(args).is_some() {
+        Ok(())
+    } else {
+        Err(WebError::TokenRequired { addr: args.bind })
+    }
+}
+
+/// The configured access token; an empty value counts as unset.
+fn access_token(args: &ServeArgs) -> Option<&Secret> {
+    args.web_access_token
+        .as_ref()
+        .filter(|t| !t.expose().trim().is_empty())
+}
+
+/// What every web handler shares.
+#[derive(Clone)]
+pub struct Web {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    engine: Engine,
+    token: Option<Secret>,
+    share_key: ShareKey,
+    dist: PathBuf,
+    hub: hub::Hub,
+    coach: CoachConfig,
+    interview_ids: live::InterviewIds,
+    /// Fires when the server starts shutting down: sockets and SSE streams end.
+    shutdown: CancellationToken,
+}
+
+impl Web {
+    /// Start the web platform's background routing (subscribed to the feed from now on).
+    pub fn start(
+        engine: Engine,
+        args: &ServeArgs,
+        share_key: ShareKey,
+        shutdown: CancellationToken,
+    ) -> Web {
+        let hub = hub::Hub::start(&engine, shutdown.clone());
+        let dist = static_files::resolve_dist(args.web_dist_dir.as_deref());
+        if !dist.join("index.html").is_file() {
+            tracing::warn!(dist = %dist.display(), "the web page is not built; / answers 503 with instructions");
+        }
+        Web {
+            inner: Arc::new(Inner {
+                engine,
+                token: access_token(args).cloned(),
+                share_key,
+                dist,
+                hub,
+                coach: coach_config(args),
+                interview_ids: live::InterviewIds::default(),
+                shutdown,
+            }),
+        }
+    }
+
+    /// Every route of the web platform.
+    pub fn router(&self) -> Router {
+        let guarded = Router::new()
+            .route("/api/interviews", get(api::list))
+            .route("/api/interviews/{id}", get(api::show))
+            .route("/api/interviews/{id}/share", post(api::share))
+            .route("/api/members/{member_id}/progress", get(api::progress))
+            .route("/api/live", get(live::live))
+            .route("/ws", get(ws::start))
+            .route("/ws/{id}", get(ws::resume))
+            .route_layer(axum::middleware::from_fn_with_state(
+                self.clone(),
+                auth::require_token,
+            ));
+        Router::new()
+            .merge(guarded)
+            .route("/api/share/{token}", get(api::shared))
+            .route("/api/{*rest}", get(api_not_found).post(api_not_found))
+            .merge(static_files::routes(&self.inner.dist))
+            .with_state(self.clone())
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
+    pub fn access_token(&self) -> Option<&str> {
+        self.inner.token.as_ref().map(Secret::expose)
+    }
+
+    pub fn share_key(&self) -> &ShareKey {
+        &self.inner.share_key
+    }
+
+    pub fn dist(&self) -> &Path {
+        &self.inner.dist
+    }
+
+    pub fn shutdown(&self) -> &CancellationToken {
+        &self.inner.shutdown
+    }
+
+    /// The coach set-up recorded in a new web interview.
+    pub fn coach_config(&self) -> CoachConfig {
+        self.inner.coach.clone()
+    }
+
+    fn hub(&self) -> &hub::Hub {
+        &self.inner.hub
+    }
+
+    fn interview_ids(&self) -> &live::InterviewIds {
+        &self.inner.interview_ids
+    }
+}
+
+async fn api_not_found() -> ApiError {
+    ApiError::NotFound("no such API route")
+}
+
+/// The model and prompt versions a new web interview records.
+fn coach_config(_args: &ServeArgs) -> CoachConfig {
+    CoachConfig {
+        model: crate::coach::llm::anthropic::DEFAULT_MODEL.to_string(),
+        prompt_version: 1,
+        rubric_version: 1,
+    }
+}

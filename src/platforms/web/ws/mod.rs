@@ -1,0 +1,144 @@
+//! The WebSocket endpoints: `/ws` starts a new web interview, `/ws/{id}` resumes one
+//! (by interview id or stream id), replaying its history from the log before going
+//! live, also after a restart.
+//!
+//! Messages are capped at 1 MiB; everything else about a connection lives in
+//! `session`. An unknown or non-web interview gets an `error` frame and a close.
+
+mod limit;
+mod outbox;
+pub mod protocol;
+mod render;
+mod session;
+
+use super::identity::{self, GUEST_NAME};
+use super::{Web, lookup};
+use crate::domain::{Actor, Place, Platform};
+use axum::extract::ws::{WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use protocol::Frame;
+use session::{End, Session};
+use uuid::Uuid;
+
+/// Largest message (and frame) a client may send.
+pub const MAX_MESSAGE_BYTES: usize = 1 << 20;
+
+const WELCOME: &str = "Welcome! I'm your AI interview coach. Describe the problem you want to practise, then we'll go through your approach, your code and a summary.";
+const WELCOME_BACK: &str = "Welcome back! Picking up where you left off.";
+
+fn limited(upgrade: WebSocketUpgrade) -> WebSocketUpgrade {
+    upgrade
+        .max_message_size(MAX_MESSAGE_BYTES)
+        .max_frame_size(MAX_MESSAGE_BYTES)
+}
+
+/// `GET /ws`: a new interview, started by the first `problem_description`.
+pub async fn start(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let member = identity::member_id(&headers);
+    limited(upgrade).on_upgrade(move |socket| run_new(web, socket, member))
+}
+
+/// `GET /ws/{id}`: resume an interview.
+pub async fn resume(
+    State(web): State<Web>,
+    Path(id): Path<String>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    limited(upgrade).on_upgrade(move |socket| run_resume(web, socket, id))
+}
+
+async fn run_new(web: Web, socket: WebSocket, member: Option<String>) {
+    let id = Uuid::new_v4();
+    let stream = Place::Web {
+        session: id.to_string(),
+    }
+    .stream_id();
+    let actor = Actor::new(
+        Platform::Web,
+        member.unwrap_or_else(|| id.simple().to_string()),
+        GUEST_NAME,
+    );
+    let (out, incoming) = outbox::split(socket);
+    let session = Session::new(web, stream, id, actor, out);
+    let welcome = Frame::System {
+        message: WELCOME.to_string(),
+        timestamp: session.web.engine().now(),
+    };
+    if session.send(welcome).await.is_ok() {
+        session.serve(incoming).await;
+    }
+}
+
+async fn run_resume(web: Web, socket: WebSocket, id: String) {
+    let (out, incoming) = outbox::split(socket);
+    let now = web.engine().now();
+    let refuse = |message: &str| Frame::error(message, now);
+    let loaded = match lookup::load(web.engine(), &id).await {
+        Ok(Some(loaded)) => loaded,
+        Ok(None) => {
+            let _ = out.send(&refuse("Interview not found.")).await;
+            out.close(4404, "interview not found").await;
+            return out.finish(None).await;
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "cannot load an interview to resume");
+            let _ = out
+                .send(&refuse("Cannot read this interview right now; try again shortly."))
+                .await;
+            out.close(1011, "store unavailable").await;
+            return out.finish(None).await;
+        }
+    };
+    let Some(started) = loaded.started().cloned() else {
+        return out.finish(None).await;
+    };
+    if started.place.platform() != Platform::Web {
+        let message = format!(
+            "This is a {} interview; it continues there. Open its transcript to read it.",
+            started.place.platform()
+        );
+        let _ = out.send(&refuse(&message)).await;
+        out.close(4403, "not a web interview").await;
+        return out.finish(None).await;
+    }
+    // Subscribe (in Session::new) before catching up past the loaded events: no gap.
+    let mut session = Session::new(web, loaded.stream, started.interview_id, started.candidate, out);
+    if replay(&mut session, &loaded.events).await.is_ok() {
+        session.serve(incoming).await;
+    }
+}
+
+/// Welcome back, `interview`, the history, `replay_done`, and what the coach still owes.
+async fn replay(
+    session: &mut Session,
+    events: &[crate::store::RecordedEvent],
+) -> Result<(), End> {
+    let mut history = Vec::new();
+    for e in events {
+        history.extend(session.renderer.event(e));
+    }
+    let welcome = Frame::System {
+        message: WELCOME_BACK.to_string(),
+        timestamp: session.web.engine().now(),
+    };
+    session.send(welcome).await?;
+    let frame = session
+        .renderer
+        .interview_frame(session.stream.as_str(), session.interview_id);
+    session.send(frame).await?;
+    for frame in history {
+        session.send(frame).await?;
+    }
+    session.catch_up().await?;
+    session.send(Frame::ReplayDone).await?;
+    for frame in session.renderer.pending_status() {
+        session.send(frame).await?;
+    }
+    Ok(())
+}

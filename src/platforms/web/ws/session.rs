@@ -1,0 +1,280 @@
+//! One WebSocket connection on one interview stream: client messages become engine
+//! commands (thin: parse -> command -> render), and the stream's events, replayed from
+//! the log and then live from the hub, become frames, each version exactly once and in
+//! order.
+//!
+//! A session never appends except through `Engine::execute`, never trusts the hub to
+//! be complete (a gap or a lag is filled from the log), and never holds more than its
+//! bounded queues.
+
+use super::limit::TokenBucket;
+use super::outbox::{Outbox, Stop};
+use super::protocol::{self, Frame, Inbound};
+use super::render::{self, Renderer};
+use crate::domain::*;
+use crate::engine::EngineError;
+use crate::platforms::web::Web;
+use crate::platforms::web::hub::{Delivery, Next, Subscription};
+use crate::store::RecordedEvent;
+use axum::extract::ws::{Message, WebSocket};
+use futures::StreamExt;
+use futures::stream::SplitStream;
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+/// Messages a client may send in a burst, and the window that refills it.
+const RATE_BURST: u32 = 20;
+const RATE_WINDOW: Duration = Duration::from_secs(10);
+
+pub struct Session {
+    pub web: Web,
+    pub stream: StreamId,
+    pub interview_id: Uuid,
+    /// Who the commands of this socket are from: the interview's candidate.
+    pub actor: Actor,
+    pub sub: Subscription,
+    pub renderer: Renderer,
+    pub out: Outbox,
+    bucket: TokenBucket,
+}
+
+/// How a session ended, for the close frame.
+pub enum End {
+    Normal,
+    Stopped(Stop),
+    /// The log could not be read: the client should reconnect and replay.
+    StoreFailed,
+    ShuttingDown,
+}
+
+impl Session {
+    pub fn new(web: Web, stream: StreamId, interview_id: Uuid, actor: Actor, out: Outbox) -> Self {
+        let sub = web.hub().subscribe(stream.as_str());
+        Session {
+            web,
+            stream,
+            interview_id,
+            actor,
+            sub,
+            renderer: Renderer::default(),
+            out,
+            bucket: TokenBucket::new(RATE_BURST, RATE_WINDOW, Instant::now()),
+        }
+    }
+
+    pub async fn send(&self, frame: Frame) -> Result<(), End> {
+        self.out.send(&frame).await.map_err(End::Stopped)
+    }
+
+    pub async fn error(&self, message: impl Into<String>) -> Result<(), End> {
+        self.send(Frame::error(message, self.web.engine().now()))
+            .await
+    }
+
+    /// Serve the connection until it closes; then close it with the right code.
+    pub async fn serve(mut self, incoming: SplitStream<WebSocket>) {
+        let end = match self.run(incoming).await {
+            Ok(()) => End::Normal,
+            Err(end) => end,
+        };
+        let stop = match end {
+            End::Stopped(stop) => Some(stop),
+            End::StoreFailed => {
+                let _ = self.error("Lost contact with the interview log; reconnecting should pick up where you left off.").await;
+                self.out.close(1011, "store unavailable").await;
+                None
+            }
+            End::ShuttingDown => {
+                self.out.close(1001, "server restarting").await;
+                None
+            }
+            End::Normal => None,
+        };
+        let Session { out, sub, .. } = self;
+        drop(sub);
+        out.finish(stop).await;
+    }
+
+    async fn run(&mut self, mut incoming: SplitStream<WebSocket>) -> Result<(), End> {
+        let shutdown = self.web.shutdown().clone();
+        loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => return Err(End::ShuttingDown),
+                message = incoming.next() => match message {
+                    Some(Ok(Message::Text(text))) => self.on_text(text.as_str()).await?,
+                    Some(Ok(Message::Binary(_))) => {
+                        if self.allowed().await? {
+                            self.error("Messages must be JSON text frames.").await?;
+                        }
+                    }
+                    Some(Ok(Message::Close(_))) | None => return Ok(()),
+                    Some(Ok(_)) => {}
+                    Some(Err(e)) => {
+                        tracing::debug!(error = %e, stream = %self.stream, "websocket read failed");
+                        let too_big = e.to_string().contains("limit");
+                        let reason = if too_big { "message too big (limit 1 MiB)" } else { "protocol error" };
+                        self.out.close(if too_big { 1009 } else { 1002 }, reason).await;
+                        return Ok(());
+                    }
+                },
+                next = self.sub.next() => match next {
+                    Next::Delivery(Delivery::Event(e)) => self.on_event(&e).await?,
+                    Next::Delivery(Delivery::Progress(p)) => self.send(render::progress(&p)).await?,
+                    Next::Lagged => self.catch_up().await?,
+                    Next::Closed => return Err(End::ShuttingDown),
+                },
+            }
+        }
+    }
+
+    /// Take a rate-limit token, or tell the client to slow down.
+    async fn allowed(&mut self) -> Result<bool, End> {
+        if self.bucket.take(Instant::now()) {
+            return Ok(true);
+        }
+        self.error("Slow down: too many messages. Wait a few seconds, then send it again.")
+            .await?;
+        Ok(false)
+    }
+
+    async fn on_text(&mut self, text: &str) -> Result<(), End> {
+        if !self.allowed().await? {
+            return Ok(());
+        }
+        let message = match protocol::parse(text) {
+            Ok(m) => m,
+            Err(why) => return self.error(why).await,
+        };
+        let command = self.command(message.inbound);
+        let key = message.id.map(|id| format!("web:{}:{id}", self.stream));
+        let result = self
+            .web
+            .engine()
+            .execute(&self.stream, command, key.as_deref())
+            .await;
+        match result {
+            Ok(done) => {
+                if !done.duplicate {
+                    for e in done.events.iter().filter(|e| e.event.actor().is_some()) {
+                        self.renderer.mark_own(e.version);
+                    }
+                }
+                for e in &done.events {
+                    self.on_event(e).await?;
+                }
+                Ok(())
+            }
+            Err(EngineError::Refused(why)) => self.error(sentence(&why.to_string())).await,
+            Err(EngineError::Contention) => {
+                self.error("The interview is busy; please send that again.")
+                    .await
+            }
+            Err(EngineError::Store(e)) => {
+                tracing::error!(error = %e, stream = %self.stream, "web command could not be stored");
+                self.error("Could not save that right now; please try again.")
+                    .await
+            }
+        }
+    }
+
+    fn command(&self, inbound: Inbound) -> Command {
+        let actor = self.actor.clone();
+        let at = self.web.engine().now();
+        match inbound {
+            Inbound::ProblemDescription { content } => Command::StartInterview(StartInterview {
+                interview_id: self.interview_id,
+                place: Place::Web {
+                    session: self.interview_id.to_string(),
+                },
+                candidate: actor,
+                problem: Problem::custom(&content),
+                language: None,
+                difficulty: None,
+                time_limit_minutes: None,
+                mode: Mode::Solo,
+                coach: self.web.coach_config(),
+                at,
+            }),
+            Inbound::Explanation { content } => Command::ExplainApproach {
+                actor,
+                text: content,
+                at,
+            },
+            Inbound::CodeSubmission { code, language } => Command::SubmitCode(SubmitCode {
+                actor,
+                language,
+                code,
+                source: SubmissionSource::Editor,
+                at,
+            }),
+            Inbound::Message { content } => Command::SendMessage {
+                actor,
+                text: content,
+                at,
+            },
+            Inbound::EndSession {} => Command::EndInterview {
+                by: EndBy::Member(actor),
+                at,
+            },
+            Inbound::Hint {} => Command::RequestHint {
+                actor,
+                max_hints: None,
+                at,
+            },
+            Inbound::Retry {} => Command::RetryCoach { actor, at },
+        }
+    }
+
+    /// Render the stream's next event; skip one already sent; fill a gap from the log.
+    pub async fn on_event(&mut self, e: &RecordedEvent) -> Result<(), End> {
+        let next = self.renderer.version() + 1;
+        if e.version < next {
+            return Ok(());
+        }
+        if e.version > next {
+            return self.catch_up().await;
+        }
+        self.render(e).await
+    }
+
+    async fn render(&mut self, e: &RecordedEvent) -> Result<(), End> {
+        for frame in self.renderer.event(e) {
+            self.send(frame).await?;
+        }
+        Ok(())
+    }
+
+    /// Send every event of the stream after the last one sent, from the log.
+    pub async fn catch_up(&mut self) -> Result<(), End> {
+        let from = self.renderer.version() + 1;
+        let events = self
+            .web
+            .engine()
+            .store()
+            .read_stream(&self.stream, from)
+            .await
+            .map_err(|e| {
+                tracing::warn!(error = %e, stream = %self.stream, "websocket catch-up failed");
+                End::StoreFailed
+            })?;
+        for e in &events {
+            if e.version == self.renderer.version() + 1 {
+                self.render(e).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A refusal as a sentence: capitalised, ending with a full stop.
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    let mut out: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => return String::new(),
+    };
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
+}

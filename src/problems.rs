@@ -1,0 +1,219 @@
+//! The problem bank: one TOML file per problem under `problems/`, loaded and validated
+//! at start-up. A broken file is named in the error. The bank only reads files; it
+//! never writes and never talks to the store.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+pub const TOPICS: [&str; 12] = [
+    "arrays",
+    "strings",
+    "hashing",
+    "two-pointers",
+    "stacks",
+    "linked-lists",
+    "trees",
+    "graphs",
+    "dynamic-programming",
+    "intervals",
+    "heaps",
+    "design",
+];
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub input: String,
+    pub output: String,
+    #[serde(default)]
+    pub explanation: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TestCase {
+    pub input: String,
+    pub output: String,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BankProblem {
+    pub id: String,
+    pub version: u32,
+    pub title: String,
+    pub difficulty: String,
+    pub topics: Vec<String>,
+    pub statement: String,
+    pub constraints: Vec<String>,
+    pub hints: Vec<String>,
+    pub function: String,
+    pub compare: String,
+    pub examples: Vec<Example>,
+    pub tests: Vec<TestCase>,
+}
+
+impl BankProblem {
+    /// The statement as the candidate sees it: Markdown with examples and constraints.
+    pub fn full_statement(&self) -> String {
+        let mut out = format!("# {}\n\n{}\n", self.title, self.statement.trim());
+        for (i, e) in self.examples.iter().enumerate() {
+            out.push_str(&format!(
+                "\n**Example {}**\n- input: `{}`\n- output: `{}`\n",
+                i + 1,
+                e.input,
+                e.output
+            ));
+            if let Some(x) = &e.explanation {
+                out.push_str(&format!("- why: {x}\n"));
+            }
+        }
+        if !self.constraints.is_empty() {
+            out.push_str("\n**Constraints**\n");
+            for c in &self.constraints {
+                out.push_str(&format!("- {c}\n"));
+            }
+        }
+        out
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum BankError {
+    #[error("cannot read the problem bank at {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("problem file {path} is invalid: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// All problems by id.
+#[derive(Debug, Clone, Default)]
+pub struct ProblemBank {
+    problems: BTreeMap<String, BankProblem>,
+}
+
+impl ProblemBank {
+    /// Load every `*.toml` under `dir`, validating each.
+    pub fn load(dir: &Path) -> Result<ProblemBank, BankError> {
+        let read_err = |source| BankError::Read {
+            path: dir.to_path_buf(),
+            source,
+        };
+        let mut problems = BTreeMap::new();
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(read_err)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        entries.sort();
+        for path in entries {
+            let text = std::fs::read_to_string(&path).map_err(|source| BankError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            let problem = parse(&path, &text)?;
+            problems.insert(problem.id.clone(), problem);
+        }
+        Ok(ProblemBank { problems })
+    }
+
+    /// The bank under `problems/` of the working directory, or of the source tree.
+    pub fn load_default() -> Result<ProblemBank, BankError> {
+        let local = PathBuf::from("problems");
+        if local.is_dir() {
+            return ProblemBank::load(&local);
+        }
+        ProblemBank::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("problems"))
+    }
+
+    pub fn get(&self, id: &str) -> Option<&BankProblem> {
+        self.problems.get(id)
+    }
+
+    /// The problem at exactly `version`, as an interview recorded it.
+    pub fn get_version(&self, id: &str, version: u32) -> Option<&BankProblem> {
+        self.get(id).filter(|p| p.version == version)
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &BankProblem> {
+        self.problems.values()
+    }
+
+    pub fn len(&self) -> usize {
+        self.problems.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.problems.is_empty()
+    }
+
+    /// Problems whose id or title contains `query` (case-insensitive), for autocomplete.
+    pub fn search(&self, query: &str) -> Vec<&BankProblem> {
+        let q = query.trim().to_lowercase();
+        self.all()
+            .filter(|p| q.is_empty() || p.id.contains(&q) || p.title.to_lowercase().contains(&q))
+            .collect()
+    }
+}
+
+fn parse(path: &Path, text: &str) -> Result<BankProblem, BankError> {
+    let invalid = |message: String| BankError::Invalid {
+        path: path.to_path_buf(),
+        message,
+    };
+    let p: BankProblem = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    if p.id != stem {
+        return Err(invalid(format!(
+            "id {:?} does not match the file name {stem:?}",
+            p.id
+        )));
+    }
+    if p.version == 0 {
+        return Err(invalid("version must be at least 1".into()));
+    }
+    if !["easy", "medium", "hard"].contains(&p.difficulty.as_str()) {
+        return Err(invalid(format!("unknown difficulty {:?}", p.difficulty)));
+    }
+    if p.topics.is_empty() || p.topics.iter().any(|t| !TOPICS.contains(&t.as_str())) {
+        return Err(invalid(format!(
+            "topics must be from {TOPICS:?}, got {:?}",
+            p.topics
+        )));
+    }
+    if p.hints.len() < 3 {
+        return Err(invalid("the hint ladder needs at least 3 rungs".into()));
+    }
+    if p.examples.is_empty() || p.tests.len() < 5 {
+        return Err(invalid("needs at least 1 example and 5 tests".into()));
+    }
+    if !["exact", "unordered", "unordered_nested", "float"].contains(&p.compare.as_str()) {
+        return Err(invalid(format!("unknown compare mode {:?}", p.compare)));
+    }
+    let cases = p
+        .examples
+        .iter()
+        .map(|e| (&e.input, &e.output))
+        .chain(p.tests.iter().map(|t| (&t.input, &t.output)));
+    for (i, (input, output)) in cases.enumerate() {
+        let value: serde_json::Value = serde_json::from_str(input)
+            .map_err(|e| invalid(format!("case {i}: input is not JSON: {e}")))?;
+        if !value.is_object() {
+            return Err(invalid(format!("case {i}: input must be a JSON object")));
+        }
+        serde_json::from_str::<serde_json::Value>(output)
+            .map_err(|e| invalid(format!("case {i}: output is not JSON: {e}")))?;
+    }
+    if p.title.trim().is_empty() || p.statement.trim().is_empty() {
+        return Err(invalid("title and statement must not be empty".into()));
+    }
+    Ok(p)
+}

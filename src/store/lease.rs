@@ -1,0 +1,48 @@
+//! Leases: a short claim on a piece of work (a coach turn) so that several instances
+//! never work on it at once, and a dead instance's work is taken over when its lease
+//! expires. The same SQL runs on both backends (an upsert that only takes an expired
+//! lease or renews one's own). Leases are coordination, not truth: losing one costs
+//! at most a duplicate attempt, which the log refuses to record twice.
+
+use super::{PostgresStore, SqliteStore, StoreError};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+#[async_trait]
+pub trait Leases: Send + Sync {
+    /// Take `key` for `owner` until `until`, if it is free, expired, or already ours.
+    async fn try_lease(&self, key: &str, owner: &str, now: DateTime<Utc>, until: DateTime<Utc>) -> Result<bool, StoreError>;
+    /// Give `key` up (only if we hold it).
+    async fn release(&self, key: &str, owner: &str) -> Result<(), StoreError>;
+}
+
+const TAKE: &str = "INSERT INTO leases (key, owner, expires_at_ms) VALUES ($1, $2, $3) \
+    ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, expires_at_ms = excluded.expires_at_ms \
+    WHERE leases.expires_at_ms < $4 OR leases.owner = excluded.owner";
+const RELEASE: &str = "DELETE FROM leases WHERE key = $1 AND owner = $2";
+
+macro_rules! leases {
+    ($store:ty, $pool:ident) => {
+        #[async_trait]
+        impl Leases for $store {
+            async fn try_lease(&self, key: &str, owner: &str, now: DateTime<Utc>, until: DateTime<Utc>) -> Result<bool, StoreError> {
+                let done = sqlx::query(TAKE)
+                    .bind(key)
+                    .bind(owner)
+                    .bind(until.timestamp_millis())
+                    .bind(now.timestamp_millis())
+                    .execute(&self.$pool)
+                    .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn release(&self, key: &str, owner: &str) -> Result<(), StoreError> {
+                sqlx::query(RELEASE).bind(key).bind(owner).execute(&self.$pool).await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+leases!(SqliteStore, write);
+leases!(PostgresStore, pool);

@@ -1,0 +1,420 @@
+//! The OpenAI-compatible client against a mock chat-completions server on loopback:
+//! bearer auth (and none without a key), the exact body, plain and streamed parsing,
+//! errors after the 200, retries through `with_retries`, timeouts, and secrecy.
+
+use async_trait::async_trait;
+use interview_coach::coach::llm::{
+    LlmClient, LlmError, LlmRequest, LlmResponse, Message, OpenAiClient, RetryPolicy, Role,
+    Sleeper, TextBlock, ToolSpec, with_retries,
+};
+use interview_coach::config::Secret;
+use serde_json::{Value, json};
+use std::sync::Mutex;
+use std::time::Duration;
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const KEY: &str = "sk-proj-test-0123456789";
+
+fn client(server: &MockServer) -> OpenAiClient {
+    with_key(server, Some(KEY), Duration::from_secs(5))
+}
+
+fn with_key(server: &MockServer, key: Option<&str>, timeout: Duration) -> OpenAiClient {
+    let base = format!("{}/v1", server.uri());
+    OpenAiClient::new(key.map(Secret::new), base, "qwen2.5-coder".into(), timeout)
+}
+
+fn request() -> LlmRequest {
+    LlmRequest {
+        model: String::new(),
+        system: vec![
+            TextBlock::new("You are an interviewer."),
+            TextBlock::cached("Problem: two-sum."),
+        ],
+        messages: vec![
+            Message::user("I'd use a hash map."),
+            Message {
+                role: Role::Assistant,
+                content: vec![TextBlock::cached("Why a hash map?")],
+            },
+            Message {
+                role: Role::User,
+                content: vec![
+                    TextBlock::new("O(1) lookups."),
+                    TextBlock::new("Here is my code."),
+                ],
+            },
+        ],
+        max_tokens: 512,
+        temperature: Some(0.5),
+        tools: vec![
+            ToolSpec {
+                name: "record_analysis".into(),
+                description: "Record the analysis.".into(),
+                input_schema: json!({"type": "object", "properties": {"score": {"type": "integer"}}}),
+            },
+            ToolSpec {
+                name: "record_summary".into(),
+                description: "Record the summary.".into(),
+                input_schema: json!({"type": "object"}),
+            },
+        ],
+        tool_choice: Some("record_analysis".into()),
+    }
+}
+
+fn reply(arguments: &str) -> Value {
+    json!({
+        "id": "chatcmpl-1", "object": "chat.completion", "model": "qwen2.5-coder:7b",
+        "choices": [{"index": 0, "finish_reason": "tool_calls", "message": {"role": "assistant", "content": "Noted.",
+            "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "record_analysis", "arguments": arguments}}]}}],
+        "usage": {"prompt_tokens": 1200, "completion_tokens": 40, "prompt_tokens_details": {"cached_tokens": 1000}}
+    })
+}
+
+fn ok() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(reply("{\"score\": 3}"))
+}
+
+fn error(status: u16, kind: &str, code: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status)
+        .set_body_json(json!({"error": {"message": "refused", "type": kind, "code": code}}))
+}
+
+fn sse(chunks: &[Value], done: bool) -> ResponseTemplate {
+    let mut body: String = chunks.iter().map(|c| format!("data: {c}\n\n")).collect();
+    if done {
+        body.push_str("data: [DONE]\n\n");
+    }
+    ResponseTemplate::new(200).set_body_raw(body, "text/event-stream")
+}
+
+fn stream_chunks() -> Vec<Value> {
+    let delta = |delta: Value, finish: Value| json!({"id": "c1", "model": "qwen2.5-coder:7b", "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]});
+    let args = |index: u32, fragment: &str| json!({"tool_calls": [{"index": index, "function": {"arguments": fragment}}]});
+    vec![
+        delta(json!({"role": "assistant", "content": ""}), Value::Null),
+        delta(json!({"content": "Hello"}), Value::Null),
+        delta(json!({"content": ", world"}), Value::Null),
+        delta(
+            json!({"tool_calls": [{"index": 0, "id": "call_1", "type": "function", "function": {"name": "record_analysis", "arguments": ""}}]}),
+            Value::Null,
+        ),
+        delta(args(0, "{\"score\": "), Value::Null),
+        delta(args(0, "3}"), Value::Null),
+        delta(json!({}), json!("tool_calls")),
+        json!({"id": "c1", "choices": [], "usage": {"prompt_tokens": 50, "completion_tokens": 7, "prompt_tokens_details": {"cached_tokens": 20}}}),
+    ]
+}
+
+async fn mount(server: &MockServer, response: ResponseTemplate) {
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
+async fn requests(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap().len()
+}
+
+/// Records waits instead of sleeping.
+#[derive(Default)]
+struct RecordingSleeper(Mutex<Vec<Duration>>);
+
+#[async_trait]
+impl Sleeper for RecordingSleeper {
+    async fn sleep(&self, d: Duration) {
+        self.0.lock().unwrap().push(d);
+    }
+}
+
+async fn complete_with_retries(
+    server: &MockServer,
+    sleeper: &RecordingSleeper,
+) -> (Result<LlmResponse, LlmError>, u32) {
+    let client = client(server);
+    let req = request();
+    let outcome = with_retries(&RetryPolicy::default(), sleeper, &|_, _, _| {}, || {
+        client.complete(&req)
+    })
+    .await;
+    (outcome.result, outcome.attempts)
+}
+
+#[tokio::test]
+async fn sends_a_bearer_key_and_a_json_content_type() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(header("authorization", format!("Bearer {KEY}").as_str()))
+        .and(header("content-type", "application/json"))
+        .respond_with(ok())
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server).complete(&request()).await.unwrap();
+}
+
+#[tokio::test]
+async fn sends_no_authorization_without_a_key() {
+    let server = MockServer::start().await;
+    mount(&server, ok()).await;
+    with_key(&server, None, Duration::from_secs(5))
+        .complete(&request())
+        .await
+        .unwrap();
+    let sent = &server.received_requests().await.unwrap()[0];
+    assert!(sent.headers.get("authorization").is_none());
+}
+
+#[tokio::test]
+async fn the_body_joins_text_drops_cache_flags_and_forces_the_function() {
+    let server = MockServer::start().await;
+    mount(&server, ok()).await;
+    client(&server).complete(&request()).await.unwrap();
+    let body: Value = server.received_requests().await.unwrap()[0]
+        .body_json()
+        .unwrap();
+    assert_eq!(
+        body,
+        json!({
+            "model": "qwen2.5-coder",
+            "messages": [
+                {"role": "system", "content": "You are an interviewer.\n\nProblem: two-sum."},
+                {"role": "user", "content": "I'd use a hash map."},
+                {"role": "assistant", "content": "Why a hash map?"},
+                {"role": "user", "content": "O(1) lookups.\n\nHere is my code."}
+            ],
+            "max_tokens": 512,
+            "temperature": 0.5,
+            "tools": [
+                {"type": "function", "function": {"name": "record_analysis", "description": "Record the analysis.",
+                    "parameters": {"type": "object", "properties": {"score": {"type": "integer"}}}}},
+                {"type": "function", "function": {"name": "record_summary", "description": "Record the summary.",
+                    "parameters": {"type": "object"}}}
+            ],
+            "tool_choice": {"type": "function", "function": {"name": "record_analysis"}}
+        })
+    );
+}
+
+#[tokio::test]
+async fn the_body_is_byte_identical_for_the_same_request_and_streaming_asks_for_usage() {
+    let server = MockServer::start().await;
+    mount(&server, ok()).await;
+    let client = client(&server);
+    let first = client.request_body(&request(), false);
+    assert_eq!(first, client.request_body(&request(), false));
+    client.complete(&request()).await.unwrap();
+    assert_eq!(server.received_requests().await.unwrap()[0].body, first);
+    let streamed: Value = serde_json::from_slice(&client.request_body(&request(), true)).unwrap();
+    assert_eq!(streamed["stream"], json!(true));
+    assert_eq!(streamed["stream_options"], json!({"include_usage": true}));
+}
+
+#[tokio::test]
+async fn without_a_tool_choice_the_tools_stay_but_tool_calls_are_forbidden() {
+    let server = MockServer::start().await;
+    let client = client(&server);
+    let mut chat = request();
+    chat.tool_choice = None;
+    let body: Value = serde_json::from_slice(&client.request_body(&chat, false)).unwrap();
+    assert_eq!(body["tools"].as_array().map(Vec::len), Some(2));
+    assert_eq!(body["tool_choice"], json!("none"));
+    chat.tools.clear();
+    let body: Value = serde_json::from_slice(&client.request_body(&chat, false)).unwrap();
+    assert!(body.get("tools").is_none() && body.get("tool_choice").is_none());
+}
+
+#[tokio::test]
+async fn a_reply_gives_text_tool_input_uncached_usage_and_request_id() {
+    let server = MockServer::start().await;
+    mount(&server, ok().insert_header("x-request-id", "req_abc")).await;
+    let response = client(&server).complete(&request()).await.unwrap();
+    assert_eq!(response.text, "Noted.");
+    assert_eq!(response.tool_input, Some(json!({"score": 3})));
+    assert_eq!(response.stop_reason.as_deref(), Some("tool_calls"));
+    let usage = response.usage;
+    assert_eq!(usage.model, "qwen2.5-coder:7b");
+    assert_eq!(
+        (
+            usage.input_tokens,
+            usage.cache_read_tokens,
+            usage.output_tokens
+        ),
+        (200, 1000, 40)
+    );
+    assert_eq!(usage.request_id.as_deref(), Some("req_abc"));
+}
+
+#[tokio::test]
+async fn unparsable_tool_arguments_are_an_invalid_response() {
+    let server = MockServer::start().await;
+    mount(
+        &server,
+        ResponseTemplate::new(200).set_body_json(reply("{\"score\": 3")),
+    )
+    .await;
+    let err = client(&server).complete(&request()).await.unwrap_err();
+    assert!(matches!(err, LlmError::InvalidResponse(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_stream_delivers_deltas_in_order_and_assembles_the_response() {
+    let server = MockServer::start().await;
+    mount(
+        &server,
+        sse(&stream_chunks(), true).insert_header("x-request-id", "req_s"),
+    )
+    .await;
+    let seen = Mutex::new(Vec::new());
+    let response = client(&server)
+        .stream(&request(), &|text| {
+            seen.lock().unwrap().push(text.to_string())
+        })
+        .await
+        .unwrap();
+    assert_eq!(*seen.lock().unwrap(), ["Hello", ", world"]);
+    assert_eq!(response.text, "Hello, world");
+    assert_eq!(response.tool_input, Some(json!({"score": 3})));
+    assert_eq!(response.stop_reason.as_deref(), Some("tool_calls"));
+    let usage = response.usage;
+    assert_eq!(
+        (
+            usage.input_tokens,
+            usage.cache_read_tokens,
+            usage.output_tokens
+        ),
+        (30, 20, 7)
+    );
+    assert_eq!(usage.request_id.as_deref(), Some("req_s"));
+}
+
+#[tokio::test]
+async fn an_error_chunk_after_the_200_is_an_error_not_a_partial_response() {
+    let server = MockServer::start().await;
+    let mut chunks = stream_chunks()[..3].to_vec();
+    chunks.push(json!({"error": {"message": "model crashed", "type": "server_error"}}));
+    mount(&server, sse(&chunks, true)).await;
+    let err = client(&server)
+        .stream(&request(), &|_| {})
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, LlmError::Stream(m) if m.contains("model crashed")),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_stream_without_done_is_an_error() {
+    let server = MockServer::start().await;
+    mount(&server, sse(&stream_chunks(), false)).await;
+    let err = client(&server)
+        .stream(&request(), &|_| {})
+        .await
+        .unwrap_err();
+    assert!(matches!(err, LlmError::Stream(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_429_with_retry_after_waits_at_least_that_long_then_succeeds() {
+    let server = MockServer::start().await;
+    let limited = error(429, "requests", "rate_limit_exceeded").insert_header("retry-after", "2");
+    Mock::given(method("POST"))
+        .respond_with(limited)
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    mount(&server, ok()).await;
+    let sleeper = RecordingSleeper::default();
+    let (result, attempts) = complete_with_retries(&server, &sleeper).await;
+    assert!(result.is_ok());
+    assert_eq!(attempts, 2);
+    let waits = sleeper.0.lock().unwrap().clone();
+    assert!(
+        waits.len() == 1 && waits[0] >= Duration::from_secs(2),
+        "{waits:?}"
+    );
+}
+
+#[tokio::test]
+async fn server_errors_three_times_then_ok_makes_exactly_four_requests() {
+    let server = MockServer::start().await;
+    let unavailable = error(503, "server_error", "unavailable");
+    Mock::given(method("POST"))
+        .respond_with(unavailable)
+        .up_to_n_times(3)
+        .mount(&server)
+        .await;
+    mount(&server, ok()).await;
+    let (result, attempts) = complete_with_retries(&server, &RecordingSleeper::default()).await;
+    assert!(result.is_ok());
+    assert_eq!((attempts, requests(&server).await), (4, 4));
+}
+
+#[tokio::test]
+async fn an_insufficient_quota_429_is_tried_once() {
+    let server = MockServer::start().await;
+    mount(
+        &server,
+        error(429, "insufficient_quota", "insufficient_quota"),
+    )
+    .await;
+    let sleeper = RecordingSleeper::default();
+    let (result, attempts) = complete_with_retries(&server, &sleeper).await;
+    assert!(
+        matches!(result, Err(LlmError::SpendLimit { .. })),
+        "{result:?}"
+    );
+    assert_eq!((attempts, requests(&server).await), (1, 1));
+    assert!(sleeper.0.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_bad_request_is_tried_once() {
+    let server = MockServer::start().await;
+    mount(
+        &server,
+        error(400, "invalid_request_error", "context_length_exceeded"),
+    )
+    .await;
+    let (result, attempts) = complete_with_retries(&server, &RecordingSleeper::default()).await;
+    assert!(
+        matches!(result, Err(LlmError::Status { status: 400, .. })),
+        "{result:?}"
+    );
+    assert_eq!((attempts, requests(&server).await), (1, 1));
+}
+
+#[tokio::test]
+async fn a_slow_server_is_a_timeout() {
+    let server = MockServer::start().await;
+    mount(&server, ok().set_delay(Duration::from_secs(3))).await;
+    let client = with_key(&server, Some(KEY), Duration::from_millis(200));
+    assert_eq!(
+        client.complete(&request()).await.unwrap_err(),
+        LlmError::Timeout
+    );
+}
+
+#[tokio::test]
+async fn the_key_never_shows_in_errors_or_debug_output() {
+    let server = MockServer::start().await;
+    let echo = json!({"error": {"message": format!("Incorrect API key provided: {KEY}"), "type": "invalid_request_error", "code": "invalid_api_key"}});
+    mount(&server, ResponseTemplate::new(401).set_body_json(echo)).await;
+    let client = client(&server);
+    let err = client.complete(&request()).await.unwrap_err();
+    assert!(matches!(err, LlmError::Status { status: 401, .. }));
+    for text in [
+        err.to_string(),
+        format!("{err:?}"),
+        err.user_message(),
+        format!("{client:?}"),
+    ] {
+        assert!(!text.contains(KEY), "{text}");
+    }
+}
