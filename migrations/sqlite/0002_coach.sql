@@ -13,3 +13,14 @@ CREATE TABLE IF NOT EXISTS usage_daily (
     tokens INTEGER NOT NULL,
     PRIMARY KEY (server, day)
 );
+
+-- Outbox bookkeeping: which coach events have been posted to a chat platform, so each
+-- reply is posted once across restarts and instances.
+CREATE TABLE IF NOT EXISTS deliveries (
+    key TEXT PRIMARY KEY,
+    stream_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    attempted_at_ms INTEGER,
+    delivered_at_ms INTEGER,
+    external_id TEXT
+);

@@ -6,6 +6,7 @@
 
 pub mod clock;
 pub mod feed;
+pub mod outbox;
 pub mod progress;
 
 pub use clock::{Clock, ManualClock, SystemClock};

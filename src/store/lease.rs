@@ -11,7 +11,13 @@ use chrono::{DateTime, Utc};
 #[async_trait]
 pub trait Leases: Send + Sync {
     /// Take `key` for `owner` until `until`, if it is free, expired, or already ours.
-    async fn try_lease(&self, key: &str, owner: &str, now: DateTime<Utc>, until: DateTime<Utc>) -> Result<bool, StoreError>;
+    async fn try_lease(
+        &self,
+        key: &str,
+        owner: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
     /// Give `key` up (only if we hold it).
     async fn release(&self, key: &str, owner: &str) -> Result<(), StoreError>;
 }
@@ -25,7 +31,13 @@ macro_rules! leases {
     ($store:ty, $pool:ident) => {
         #[async_trait]
         impl Leases for $store {
-            async fn try_lease(&self, key: &str, owner: &str, now: DateTime<Utc>, until: DateTime<Utc>) -> Result<bool, StoreError> {
+            async fn try_lease(
+                &self,
+                key: &str,
+                owner: &str,
+                now: DateTime<Utc>,
+                until: DateTime<Utc>,
+            ) -> Result<bool, StoreError> {
                 let done = sqlx::query(TAKE)
                     .bind(key)
                     .bind(owner)
@@ -37,7 +49,11 @@ macro_rules! leases {
             }
 
             async fn release(&self, key: &str, owner: &str) -> Result<(), StoreError> {
-                sqlx::query(RELEASE).bind(key).bind(owner).execute(&self.$pool).await?;
+                sqlx::query(RELEASE)
+                    .bind(key)
+                    .bind(owner)
+                    .execute(&self.$pool)
+                    .await?;
                 Ok(())
             }
         }

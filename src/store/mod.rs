@@ -8,12 +8,14 @@
 //! about interviews; it stores what the engine hands it.
 
 pub mod codec;
+pub mod delivery;
 mod error;
 pub mod lease;
 pub mod postgres;
 pub mod sqlite;
 mod watcher;
 
+pub use delivery::{Deliveries, DeliveryRecord};
 pub use error::StoreError;
 pub use lease::Leases;
 pub use postgres::PostgresStore;
@@ -135,8 +137,8 @@ pub trait EventStore: Send + Sync {
 }
 
 /// Everything the application needs from a database: the log and the read models.
-pub trait Storage: EventStore + ReadModelStore + Leases {}
-impl<T: EventStore + ReadModelStore + Leases> Storage for T {}
+pub trait Storage: EventStore + ReadModelStore + Leases + Deliveries {}
+impl<T: EventStore + ReadModelStore + Leases + Deliveries> Storage for T {}
 
 /// Open (creating if needed) and migrate the database named by `url`.
 pub async fn connect(url: &str, options: &StoreOptions) -> Result<Arc<dyn Storage>, StoreError> {

@@ -38,6 +38,8 @@ pub struct FakeAnthropic {
     state: Arc<Mutex<State>>,
     /// Text every text turn answers with when nothing is scripted.
     pub default_text: Arc<Mutex<String>>,
+    /// When false, cache breakpoints are ignored and every token is billed as input.
+    pub caching: Arc<std::sync::atomic::AtomicBool>,
 }
 
 pub fn analysis_input(score: i64) -> Value {
@@ -76,6 +78,7 @@ impl FakeAnthropic {
             server: server.clone(),
             state: Arc::new(Mutex::new(State::default())),
             default_text: Arc::new(Mutex::new("Good. What is the time complexity of that?".to_string())),
+            caching: Arc::new(std::sync::atomic::AtomicBool::new(true)),
         };
         Mock::given(matchers::method("POST"))
             .and(matchers::path("/v1/messages"))
@@ -103,12 +106,12 @@ impl FakeAnthropic {
     }
 
     /// Usage as Anthropic would report it: tokens ~ bytes / 4.
-    fn usage(state: &mut State, body: &Value) -> Value {
+    fn usage(state: &mut State, body: &Value, caching: bool) -> Value {
         let mut prefix = String::new();
         let mut breakpoints = Vec::new();
         let mut add = |text: &str, cache: bool, prefix: &mut String| {
             prefix.push_str(text);
-            if cache {
+            if cache && caching {
                 breakpoints.push(prefix.clone());
             }
         };
@@ -154,7 +157,8 @@ impl FakeAnthropic {
     }
 
     fn answer(&self, body: &Value, scripted: Option<Scripted>) -> ResponseTemplate {
-        let usage = Self::usage(&mut self.state.lock().unwrap(), body);
+        let caching = self.caching.load(std::sync::atomic::Ordering::SeqCst);
+        let usage = Self::usage(&mut self.state.lock().unwrap(), body, caching);
         let forced = body["tool_choice"]["name"].as_str().map(str::to_string);
         let streaming = body["stream"].as_bool().unwrap_or(false);
         let text = match &scripted {

@@ -240,6 +240,23 @@ impl WsClient {
         }
     }
 
+    /// The next JSON frame within `window`, or `None` when none came; panics on a close.
+    pub async fn next_within(&mut self, window: Duration) -> Option<Value> {
+        let deadline = tokio::time::Instant::now() + window;
+        loop {
+            match tokio::time::timeout_at(deadline, self.ws.next()).await {
+                Err(_) => return None,
+                Ok(Some(Ok(Message::Text(t)))) => {
+                    return Some(serde_json::from_str(t.as_str()).expect("frames are JSON"));
+                }
+                Ok(Some(Ok(Message::Close(_)))) | Ok(None) | Ok(Some(Err(_))) => {
+                    panic!("the server closed the connection")
+                }
+                Ok(Some(Ok(_))) => continue,
+            }
+        }
+    }
+
     /// Frames that arrive within `window` (for checking that nothing more comes).
     pub async fn drain_for(&mut self, window: Duration) -> Vec<Value> {
         let mut frames = Vec::new();

@@ -1,0 +1,97 @@
+//! Delivery records: for each (platform, coach event), whether it was attempted and
+//! posted. Together with a lease, this makes a platform's outbox post each reply once;
+//! `attempted` without `delivered` tells a restarted poster to check the platform before
+//! posting again. The same SQL runs on both backends.
+
+use super::{PostgresStore, SqliteStore, StoreError};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DeliveryRecord {
+    pub attempted: bool,
+    pub delivered: bool,
+    pub external_id: Option<String>,
+}
+
+#[async_trait]
+pub trait Deliveries: Send + Sync {
+    async fn delivery(&self, key: &str) -> Result<DeliveryRecord, StoreError>;
+    /// Note that posting is about to be tried.
+    async fn mark_attempted(
+        &self,
+        key: &str,
+        stream: &str,
+        version: u64,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    async fn mark_delivered(
+        &self,
+        key: &str,
+        external_id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+}
+
+const GET: &str =
+    "SELECT attempted_at_ms, delivered_at_ms, external_id FROM deliveries WHERE key = $1";
+const ATTEMPT: &str = "INSERT INTO deliveries (key, stream_id, version, attempted_at_ms) VALUES ($1, $2, $3, $4) \
+    ON CONFLICT (key) DO UPDATE SET attempted_at_ms = excluded.attempted_at_ms";
+const DELIVERED: &str =
+    "UPDATE deliveries SET delivered_at_ms = $2, external_id = $3 WHERE key = $1";
+
+macro_rules! deliveries {
+    ($store:ty, $read:ident, $write:ident) => {
+        #[async_trait]
+        impl Deliveries for $store {
+            async fn delivery(&self, key: &str) -> Result<DeliveryRecord, StoreError> {
+                let row: Option<(Option<i64>, Option<i64>, Option<String>)> = sqlx::query_as(GET)
+                    .bind(key)
+                    .fetch_optional(&self.$read)
+                    .await?;
+                Ok(row
+                    .map(|(a, d, id)| DeliveryRecord {
+                        attempted: a.is_some(),
+                        delivered: d.is_some(),
+                        external_id: id,
+                    })
+                    .unwrap_or_default())
+            }
+
+            async fn mark_attempted(
+                &self,
+                key: &str,
+                stream: &str,
+                version: u64,
+                at: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                sqlx::query(ATTEMPT)
+                    .bind(key)
+                    .bind(stream)
+                    .bind(version as i64)
+                    .bind(at.timestamp_millis())
+                    .execute(&self.$write)
+                    .await?;
+                Ok(())
+            }
+
+            async fn mark_delivered(
+                &self,
+                key: &str,
+                external_id: &str,
+                at: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                sqlx::query(DELIVERED)
+                    .bind(key)
+                    .bind(at.timestamp_millis())
+                    .bind(external_id)
+                    .execute(&self.$write)
+                    .await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+deliveries!(SqliteStore, write, write);
+deliveries!(PostgresStore, pool, pool);
