@@ -111,11 +111,15 @@ impl App {
         let feed = self.engine.spawn_feed(cancel.clone()).await?;
         let projector = tokio::spawn(run_projector(self.engine.clone(), cancel.clone()));
         let coach = tokio::spawn(self.coach.clone().run(cancel.clone()));
+        let discord =
+            crate::platforms::discord::start(self.engine.clone(), &self.args, cancel.clone())?;
         let addr = self.listener.local_addr().map_err(AppError::Serve)?;
         tracing::info!(%addr, backend = self.engine.store().backend(), "serving");
         let closing = cancel.child_token();
         let web = Web::start(self.engine.clone(), &self.args, self.share_key, closing.clone());
-        let router = http::router(self.engine.clone(), web);
+        let slack = crate::platforms::slack::start(&self.engine, &self.args, cancel.clone());
+        let router = http::router(self.engine.clone(), web)
+            .merge(crate::platforms::slack::router(slack.as_ref()));
         let stop = cancel.clone();
         let server = axum::serve(self.listener, router).with_graceful_shutdown(async move {
             tokio::select! {
@@ -130,6 +134,12 @@ impl App {
         let _ = feed.await;
         let _ = projector.await;
         let _ = coach.await;
+        if let Some(slack) = slack {
+            slack.stopped().await;
+        }
+        if let Some(discord) = discord {
+            let _ = discord.await;
+        }
         tracing::info!("stopped");
         result
     }

@@ -68,6 +68,15 @@ pub enum Cmd {
     },
     /// Drop the read models and rebuild them from the log.
     RebuildProjections,
+    /// Discord helpers.
+    #[command(subcommand)]
+    Discord(DiscordCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DiscordCmd {
+    /// Print the slash-command definitions as JSON, for review and manual registration.
+    Manifest,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -117,6 +126,8 @@ pub struct ServeArgs {
     /// Discord bot token; unset disables Discord.
     #[arg(long, env = "DISCORD_TOKEN", hide_env_values = true)]
     pub discord_token: Option<Secret>,
+    #[command(flatten)]
+    pub discord: DiscordArgs,
     /// Slack bot token (xoxb-...); with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET enables Slack.
     #[arg(long, env = "SLACK_BOT_TOKEN", hide_env_values = true)]
     pub slack_bot_token: Option<Secret>,
@@ -126,6 +137,8 @@ pub struct ServeArgs {
     /// Slack signing secret for the HTTP Events API.
     #[arg(long, env = "SLACK_SIGNING_SECRET", hide_env_values = true)]
     pub slack_signing_secret: Option<Secret>,
+    #[command(flatten)]
+    pub slack: SlackArgs,
     #[command(flatten)]
     pub coach: CoachArgs,
     /// Access token for `/api` and `/ws` (Bearer header or `?token=`); required when BIND_ADDR is not loopback.
@@ -170,6 +183,28 @@ pub fn platform_status(args: &ServeArgs) -> Vec<(&'static str, Result<(), &'stat
         _ => Ok(()),
     };
     vec![("discord", discord), ("slack", slack)]
+}
+
+/// Slack settings beyond the credentials above.
+#[derive(Debug, Clone, Args)]
+pub struct SlackArgs {
+    /// Base URL of the Slack Web API (no trailing slash); tests point it at a loopback fake.
+    #[arg(long, env = "SLACK_API_URL", default_value = "https://slack.com/api")]
+    pub slack_api_url: String,
+}
+
+/// Discord settings beyond the token above.
+#[derive(Debug, Clone, Args)]
+pub struct DiscordArgs {
+    /// Register the slash commands in this server only (instant, for development); unset registers them globally.
+    #[arg(long, env = "DISCORD_GUILD_ID")]
+    pub discord_guild_id: Option<u64>,
+    /// Number of gateway shards; unset uses the number Discord recommends.
+    #[arg(long, env = "DISCORD_SHARDS")]
+    pub discord_shards: Option<u32>,
+    /// Send Discord API calls to this base URL instead of https://discord.com (tests and local fakes only; disables the rate limiter).
+    #[arg(long, env = "DISCORD_API_PROXY", hide = true)]
+    pub discord_api_proxy: Option<String>,
 }
 
 /// The coach's LLM and limits.

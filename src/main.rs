@@ -4,7 +4,7 @@
 use anyhow::Context;
 use clap::Parser;
 use interview_coach::app::App;
-use interview_coach::config::{Cli, Cmd, DatabaseArgs, ServeArgs};
+use interview_coach::config::{Cli, Cmd, DatabaseArgs, DiscordCmd, ServeArgs};
 use interview_coach::domain::StreamId;
 use interview_coach::engine::SystemClock;
 use interview_coach::{projections, replay, store};
@@ -57,6 +57,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let events = s.read_stream(&stream, 1).await?;
             anyhow::ensure!(!events.is_empty(), "no interview with id or stream id {id}");
             print!("{}", replay::transcript(&events));
+            Ok(())
+        }
+        Some(Cmd::Discord(DiscordCmd::Manifest)) => {
+            let manifest = interview_coach::platforms::discord::manifest::manifest();
+            println!("{}", serde_json::to_string_pretty(&manifest)?);
             Ok(())
         }
         Some(Cmd::RebuildProjections) => {

@@ -58,6 +58,29 @@ pub fn decode_with(
     if schema_version > current {
         return Err(CodecError::TooNew(event_type.to_string(), schema_version));
     }
+    let event: Event = if schema_version == current {
+        // Today's shape: straight from the text, no intermediate JSON tree.
+        serde_json::from_str(payload)?
+    } else {
+        lift(upcasters, event_type, schema_version, current, payload)?
+    };
+    if event.type_name() != event_type {
+        return Err(CodecError::TypeMismatch {
+            stored: event_type.to_string(),
+            payload: event.type_name().to_string(),
+        });
+    }
+    Ok(event)
+}
+
+/// Run the upcasters from `schema_version` up to `current`.
+fn lift(
+    upcasters: &[Upcaster],
+    event_type: &str,
+    schema_version: u32,
+    current: u32,
+    payload: &str,
+) -> Result<Event, CodecError> {
     let mut value: Value = serde_json::from_str(payload)?;
     let mut version = schema_version;
     while let Some(step) = upcasters
@@ -70,12 +93,5 @@ pub fn decode_with(
     if version < current {
         return Err(CodecError::NoUpcaster(event_type.to_string(), version));
     }
-    let event: Event = serde_json::from_value(value)?;
-    if event.type_name() != event_type {
-        return Err(CodecError::TypeMismatch {
-            stored: event_type.to_string(),
-            payload: event.type_name().to_string(),
-        });
-    }
-    Ok(event)
+    Ok(serde_json::from_value(value)?)
 }

@@ -11,6 +11,7 @@ pub mod codec;
 pub mod delivery;
 mod error;
 pub mod lease;
+mod pg_batch;
 pub mod postgres;
 pub mod sqlite;
 mod watcher;

@@ -7,6 +7,7 @@
 //! strings never appear in errors or logs.
 
 use super::codec;
+use super::pg_batch;
 use super::watcher::Watcher;
 use super::*;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions, PgRow};
@@ -17,6 +18,8 @@ use std::time::Duration;
 pub struct PostgresStore {
     pub(crate) pool: PgPool,
     watcher: Watcher,
+    /// Appends go through the group-commit task (see `pg_batch`).
+    batch: tokio::sync::mpsc::Sender<pg_batch::Job>,
 }
 
 const CHANNEL: &str = "ic_events";
@@ -64,7 +67,12 @@ impl PostgresStore {
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         let (tx, _) = watch::channel(0);
         let watcher = Watcher::new(Arc::new(tx));
-        let store = PostgresStore { pool, watcher };
+        let batch = pg_batch::spawn(pool.clone());
+        let store = PostgresStore {
+            pool,
+            watcher,
+            batch,
+        };
         store.watcher.bump(store.head().await?);
         store.spawn_listener();
         let poll_pool = store.pool.clone();
@@ -172,7 +180,6 @@ pub(crate) fn event_row(row: &PgRow) -> Result<RecordedEvent, StoreError> {
 }
 
 const SELECT_EVENTS: &str = "SELECT position, stream_id, version, event_type, schema_version, payload, recorded_at FROM events";
-const APPEND: &str = "SELECT * FROM ic_append($1, $2, $3, $4, $5, $6)";
 
 #[async_trait]
 impl EventStore for PostgresStore {
@@ -194,26 +201,43 @@ impl EventStore for PostgresStore {
             schemas.push(s as i32);
             payloads.push(p);
         }
-        let query = sqlx::query(APPEND)
-            .bind(stream.as_str())
-            .bind(expected.as_i64())
-            .bind(key)
-            .bind(&types)
-            .bind(&schemas)
-            .bind(&payloads);
-        let row = match hold {
-            None => query.fetch_one(&self.pool).await?,
+        let (status, appended) = match hold {
+            None => {
+                let (reply, answer) = tokio::sync::oneshot::channel();
+                let job = pg_batch::Job {
+                    stream: stream.to_string(),
+                    expected: expected.as_i64(),
+                    key: key.map(str::to_string),
+                    types,
+                    schemas,
+                    payloads,
+                    reply,
+                };
+                self.batch
+                    .send(job)
+                    .await
+                    .map_err(|_| StoreError::Open("the append task has stopped".into()))?;
+                answer
+                    .await
+                    .map_err(|_| StoreError::Open("the append task has stopped".into()))??
+            }
             Some(hold) => {
                 let mut tx = self.pool.begin().await?;
-                let row = query.fetch_one(&mut *tx).await?;
+                let row = sqlx::query(pg_batch::APPEND)
+                    .bind(stream.as_str())
+                    .bind(expected.as_i64())
+                    .bind(key)
+                    .bind(&types)
+                    .bind(&schemas)
+                    .bind(&payloads)
+                    .fetch_one(&mut *tx)
+                    .await?;
                 let _ = hold.entered.send(());
                 let _ = hold.release.await;
                 tx.commit().await?;
-                row
+                pg_batch::parse(&row)?
             }
         };
-        let status: String = row.try_get("status")?;
-        let appended = appended_row(&row)?;
         match status.as_str() {
             "ok" => {
                 self.watcher.bump(appended.last_position);

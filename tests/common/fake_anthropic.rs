@@ -77,7 +77,9 @@ impl FakeAnthropic {
         let fake = FakeAnthropic {
             server: server.clone(),
             state: Arc::new(Mutex::new(State::default())),
-            default_text: Arc::new(Mutex::new("Good. What is the time complexity of that?".to_string())),
+            default_text: Arc::new(Mutex::new(
+                "Good. What is the time complexity of that?".to_string(),
+            )),
             caching: Arc::new(std::sync::atomic::AtomicBool::new(true)),
         };
         Mock::given(matchers::method("POST"))
@@ -117,12 +119,20 @@ impl FakeAnthropic {
         };
         prefix.push_str(&body["tools"].to_string());
         for block in body["system"].as_array().into_iter().flatten() {
-            add(block["text"].as_str().unwrap_or(""), block.get("cache_control").is_some(), &mut prefix);
+            add(
+                block["text"].as_str().unwrap_or(""),
+                block.get("cache_control").is_some(),
+                &mut prefix,
+            );
         }
         for message in body["messages"].as_array().into_iter().flatten() {
             prefix.push_str(message["role"].as_str().unwrap_or(""));
             for block in message["content"].as_array().into_iter().flatten() {
-                add(block["text"].as_str().unwrap_or(""), block.get("cache_control").is_some(), &mut prefix);
+                add(
+                    block["text"].as_str().unwrap_or(""),
+                    block.get("cache_control").is_some(),
+                    &mut prefix,
+                );
             }
         }
         let total = prefix.len() / 4;
@@ -181,7 +191,9 @@ impl FakeAnthropic {
                     json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Partial answer that must never be reco"}}),
                     json!({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}),
                 );
-                return ResponseTemplate::new(200).insert_header("content-type", "text/event-stream").set_body_string(sse);
+                return ResponseTemplate::new(200)
+                    .insert_header("content-type", "text/event-stream")
+                    .set_body_string(sse);
             }
             Some(Scripted::Delay(d)) => {
                 return self.answer(body, None).set_delay(d);
@@ -202,16 +214,35 @@ impl FakeAnthropic {
         }
         if streaming {
             let mut sse = String::new();
-            let mut ev = |name: &str, data: Value| sse.push_str(&format!("event: {name}\ndata: {data}\n\n"));
-            ev("message_start", json!({"type": "message_start", "message": {"id": "msg_1", "model": body["model"], "usage": usage}}));
-            ev("content_block_start", json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}));
+            let mut ev =
+                |name: &str, data: Value| sse.push_str(&format!("event: {name}\ndata: {data}\n\n"));
+            ev(
+                "message_start",
+                json!({"type": "message_start", "message": {"id": "msg_1", "model": body["model"], "usage": usage}}),
+            );
+            ev(
+                "content_block_start",
+                json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
+            );
             for piece in text.split_inclusive(' ') {
-                ev("content_block_delta", json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": piece}}));
+                ev(
+                    "content_block_delta",
+                    json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": piece}}),
+                );
             }
-            ev("content_block_stop", json!({"type": "content_block_stop", "index": 0}));
-            ev("message_delta", json!({"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": 60}}));
+            ev(
+                "content_block_stop",
+                json!({"type": "content_block_stop", "index": 0}),
+            );
+            ev(
+                "message_delta",
+                json!({"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": 60}}),
+            );
             ev("message_stop", json!({"type": "message_stop"}));
-            return ResponseTemplate::new(200).insert_header("content-type", "text/event-stream").insert_header("request-id", "req_fake").set_body_string(sse);
+            return ResponseTemplate::new(200)
+                .insert_header("content-type", "text/event-stream")
+                .insert_header("request-id", "req_fake")
+                .set_body_string(sse);
         }
         ResponseTemplate::new(200).insert_header("request-id", "req_fake").set_body_json(json!({
             "id": "msg_1", "type": "message", "role": "assistant", "model": body["model"],

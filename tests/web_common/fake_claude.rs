@@ -3,6 +3,9 @@
 //! input, anything else a text reply that echoes the last user text together with XSS
 //! payloads (so the browser test proves model text renders inert). `"stream": true`
 //! gets Server-Sent Events. Latency and the analysis delay can be changed while running.
+//! The `[fail]` switch (as in the page's TEST FAKE server): once armed, the next requests
+//! whose body contains `[fail]` are answered "overloaded" (529), so the coach fails the
+//! turn and the page's Retry brings the answer.
 #![allow(dead_code)]
 
 use serde_json::{Value, json};
@@ -23,6 +26,8 @@ struct Knobs {
     analysis_delay_ms: AtomicU64,
     calls: AtomicUsize,
     analyses: AtomicUsize,
+    /// `[fail]` requests still to refuse.
+    fail_switch: AtomicUsize,
 }
 
 /// A running fake; dropping it stops the server.
@@ -35,7 +40,10 @@ struct Responder(Arc<Knobs>);
 
 impl FakeClaude {
     pub async fn start() -> FakeClaude {
-        let server = MockServer::builder().start().await;
+        let server = MockServer::builder()
+            .disable_request_recording()
+            .start()
+            .await;
         let knobs = Arc::new(Knobs::default());
         Mock::given(method("POST"))
             .and(path("/v1/messages"))
@@ -76,6 +84,11 @@ impl FakeClaude {
             .store(d.as_millis() as u64, Ordering::SeqCst);
     }
 
+    /// Refuse the next `n` requests that mention `[fail]` with 529 overloaded.
+    pub fn arm_fail_switch(&self, n: usize) {
+        self.knobs.fail_switch.store(n, Ordering::SeqCst);
+    }
+
     /// Requests answered (or being answered) so far.
     pub fn calls(&self) -> usize {
         self.knobs.calls.load(Ordering::SeqCst)
@@ -89,6 +102,13 @@ impl FakeClaude {
 impl Respond for Responder {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         self.0.calls.fetch_add(1, Ordering::SeqCst);
+        let mentions_fail = String::from_utf8_lossy(&request.body).contains("[fail]");
+        let take = |n: usize| n.checked_sub(1);
+        if mentions_fail && self.0.fail_switch.fetch_update(Ordering::SeqCst, Ordering::SeqCst, take).is_ok() {
+            return ResponseTemplate::new(529).set_body_json(
+                json!({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}),
+            );
+        }
         let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
         let streamed = body["stream"] == true;
         let forced = body["tool_choice"]["name"].as_str().map(str::to_string);

@@ -16,6 +16,9 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const TIMEOUT = Number(process.env.E2E_TIMEOUT || 60000);
 const SCREENSHOT = process.env.SCREENSHOT || '/tmp/web-shot.png';
 const FAKE = process.env.FAKE_SERVER === '1';
+// The `[fail]` switch: the TEST FAKE server has it; the real server has it when its LLM is
+// a fake that implements it (tests/web_browser.rs sets E2E_FAIL_SWITCH=1).
+const FAIL_SWITCH = FAKE || process.env.E2E_FAIL_SWITCH === '1';
 const TOKEN = process.env.E2E_TOKEN || '';
 const START = BASE_URL + '/' + (TOKEN ? '?token=' + encodeURIComponent(TOKEN) : '');
 
@@ -299,7 +302,7 @@ describe('interview-coach web page', () => {
     }
   });
 
-  test('coach failure shows Retry, and Retry brings the answer (fake server switch)', { skip: FAKE ? false : 'needs the fake server\'s [fail] switch' }, async () => {
+  test('coach failure shows Retry, and Retry brings the answer (fake server switch)', { skip: FAIL_SWITCH ? false : 'needs the [fail] switch (FAKE_SERVER=1 or E2E_FAIL_SWITCH=1)' }, async () => {
     const { context, page, problems } = await openPage();
     try {
       await page.goto(START);

@@ -1,0 +1,244 @@
+//! Web load benchmark, printed as figures for BENCHMARKS.md: N concurrent interviews,
+//! each a client speaking only the seed protocol (problem, explanation, code, message,
+//! end), against the real binary (SQLite, `synchronous=FULL`) whose coach calls a fake
+//! Claude on loopback that answers after a fixed latency. Reports the per-turn overhead
+//! beyond the LLM latency (p50, p99, max) and the server's resident memory (peak and at
+//! the end, from /proc/PID/status).
+//!
+//! Run: `ulimit -n 8192; cargo bench --bench web_load`
+//! Env: `WEB_LOAD_N` (default `100,1000`), `WEB_LOAD_LATENCY_MS` (200), `WEB_LOAD_THINK_MS`
+//! (2000: the mean pause of a client before each turn, drawn from 0.5x to 1.5x).
+
+#[path = "../tests/web_common/fake_claude.rs"]
+mod fake_claude;
+
+use fake_claude::FakeClaude;
+use futures::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio_tungstenite::tungstenite::Message;
+
+const CODE: &str = "def two_sum(nums, target):\n    seen = {}\n    for i, n in enumerate(nums):\n        if target - n in seen:\n            return [seen[target - n], i]\n        seen[n] = i\n";
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Resident memory of a process in MiB: (current, peak).
+fn rss_mib(pid: u32) -> Option<(f64, f64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .map(|kb| kb / 1024.0)
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+fn start_server(dir: &std::path::Path, port: u16, fake: &FakeClaude) -> Server {
+    let child = Command::new(env!("CARGO_BIN_EXE_interview-coach"))
+        .current_dir(dir)
+        .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+        .env("DATABASE_URL", format!("sqlite://{}/bench.db", dir.display()))
+        .env("SQLITE_SYNCHRONOUS", "full")
+        .env("ANTHROPIC_API_KEY", "fake-key")
+        .env("ANTHROPIC_BASE_URL", fake.url())
+        .env("ANTHROPIC_MODEL", "claude-fake")
+        .env("COACH_COOLDOWN_SECONDS", "0")
+        .env_remove("OPENAI_BASE_URL")
+        .env_remove("WEB_ACCESS_TOKEN")
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the server starts");
+    Server(child)
+}
+
+async fn wait_healthy(base: &str) {
+    for _ in 0..400 {
+        if reqwest::get(format!("{base}/healthz"))
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the server did not become healthy");
+}
+
+fn jittered(mean: Duration) -> Duration {
+    mean.mul_f64(rand::random_range(0.5..1.5))
+}
+
+/// One interview; returns the duration of each of its five turns.
+async fn interview(ws_url: String, think: Duration) -> Result<Vec<Duration>, String> {
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("{ws_url}/ws"))
+        .await
+        .map_err(|e| format!("connect: {e}"))?;
+    let welcome = next_frame(&mut ws).await?;
+    if welcome["type"] != "system" {
+        return Err(format!("expected the welcome, got {welcome}"));
+    }
+    let turns = [
+        (json!({"type": "problem_description", "content": "Two Sum: return the indices of the two numbers adding up to target."}), "ai_response"),
+        (json!({"type": "explanation", "content": "A hash map from value to index, one pass: O(n) time and space."}), "ai_response"),
+        (json!({"type": "code_submission", "code": CODE, "language": "python"}), "code_analysis"),
+        (json!({"type": "message", "content": "With a sorted array I would use two pointers."}), "ai_response"),
+        (json!({"type": "end_session", "content": {}}), "session_summary"),
+    ];
+    let mut took = Vec::new();
+    for (frame, expected) in turns {
+        tokio::time::sleep(jittered(think)).await;
+        let sent = Instant::now();
+        ws.send(Message::text(frame.to_string()))
+            .await
+            .map_err(|e| format!("send: {e}"))?;
+        loop {
+            let f = next_frame(&mut ws).await?;
+            if f["type"] == expected {
+                break;
+            }
+            if f["type"] == "error" {
+                return Err(format!("error frame: {f}"));
+            }
+        }
+        took.push(sent.elapsed());
+    }
+    Ok(took)
+}
+
+async fn next_frame(
+    ws: &mut tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+) -> Result<Value, String> {
+    loop {
+        let m = tokio::time::timeout(Duration::from_secs(120), ws.next())
+            .await
+            .map_err(|_| "no frame within 120 s".to_string())?;
+        match m {
+            Some(Ok(Message::Text(t))) => {
+                return serde_json::from_str(t.as_str()).map_err(|e| e.to_string());
+            }
+            Some(Ok(_)) => continue,
+            other => return Err(format!("connection ended: {other:?}")),
+        }
+    }
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+async fn run(n: usize, latency: Duration, think: Duration) {
+    let fake = FakeClaude::start().await;
+    fake.set_latency(latency);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let server = start_server(dir.path(), port, &fake);
+    let pid = server.0.id();
+    let base = format!("http://127.0.0.1:{port}");
+    wait_healthy(&base).await;
+    let (idle_rss, _) = rss_mib(pid).unwrap_or_default();
+
+    let peak = Arc::new(Mutex::new(0.0f64));
+    let sampler = {
+        let peak = peak.clone();
+        tokio::spawn(async move {
+            loop {
+                if let Some((rss, _)) = rss_mib(pid) {
+                    let mut p = peak.lock().unwrap_or_else(|e| e.into_inner());
+                    *p = p.max(rss);
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        })
+    };
+
+    let started = Instant::now();
+    let ws_url = format!("ws://127.0.0.1:{port}");
+    let clients: Vec<_> = (0..n)
+        .map(|_| {
+            let url = ws_url.clone();
+            tokio::spawn(async move { interview(url, think).await })
+        })
+        .collect();
+    let mut overheads = Vec::new();
+    let mut errors = Vec::new();
+    for c in clients {
+        match c.await {
+            Ok(Ok(turns)) => overheads.extend(
+                turns
+                    .iter()
+                    .map(|d| d.saturating_sub(latency).as_secs_f64() * 1000.0),
+            ),
+            Ok(Err(e)) => errors.push(e),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    let wall = started.elapsed();
+    sampler.abort();
+    let (end_rss, hwm) = rss_mib(pid).unwrap_or_default();
+    let peak = peak.lock().map(|p| p.max(hwm)).unwrap_or(hwm);
+    drop(server);
+
+    overheads.sort_by(|a, b| a.total_cmp(b));
+    let turns = overheads.len();
+    println!(
+        "N={n:>5}  turns {turns:>5}  errors {:>3}  LLM calls {:>5}  overhead beyond the LLM: p50 {:>7.1} ms  p99 {:>7.1} ms  max {:>7.1} ms  server RSS: idle {idle_rss:.0} MiB, peak {peak:.0} MiB, end {end_rss:.0} MiB  wall {:.1} s",
+        errors.len(),
+        fake.calls(),
+        percentile(&overheads, 50.0),
+        percentile(&overheads, 99.0),
+        overheads.last().copied().unwrap_or(f64::NAN),
+        wall.as_secs_f64(),
+    );
+    for e in errors.iter().take(5) {
+        println!("  error: {e}");
+    }
+}
+
+fn main() {
+    let ns: Vec<usize> = std::env::var("WEB_LOAD_N")
+        .unwrap_or_else(|_| "100,1000".to_string())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let latency = Duration::from_millis(env_or("WEB_LOAD_LATENCY_MS", 200));
+    let think = Duration::from_millis(env_or("WEB_LOAD_THINK_MS", 2000));
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    println!(
+        "web load: fake LLM latency {} ms, mean think time {} ms, SQLite synchronous=FULL",
+        latency.as_millis(),
+        think.as_millis()
+    );
+    for n in ns {
+        runtime.block_on(run(n, latency, think));
+    }
+}

@@ -1,0 +1,308 @@
+//! Gateway events that are not slash commands: plain messages in an interview thread
+//! (chat, the approach, or a fenced code block as a submission) and the buttons under
+//! the bot's messages. Keyed by message or interaction id, so a redelivery after a
+//! gateway resume appends once.
+
+use super::auth::{self, Action, Decision, Via};
+use super::commands::{CodeModal, actor_of};
+use super::flow::{self, Turn};
+use super::parse;
+use super::render::Button;
+use super::{Data, Error};
+use crate::domain::{Actor, Command, EndBy, Interview, Phase, SubmissionSource, SubmitCode};
+use crate::engine::EngineError;
+use chrono::{DateTime, Utc};
+use poise::serenity_prelude as serenity;
+use serenity::{
+    CreateAllowedMentions, CreateInteractionResponse, CreateInteractionResponseFollowup,
+    CreateInteractionResponseMessage, CreateMessage, EditInteractionResponse,
+};
+
+/// Routes the events the framework does not handle itself.
+pub async fn handle(
+    ctx: &serenity::Context,
+    event: &serenity::FullEvent,
+    data: &Data,
+) -> Result<(), Error> {
+    match event {
+        serenity::FullEvent::Message { new_message } => on_message(ctx, data, new_message).await,
+        serenity::FullEvent::InteractionCreate {
+            interaction: serenity::Interaction::Component(press),
+        } => on_button(ctx, data, press).await,
+        _ => Ok(()),
+    }
+}
+
+/// What a plain thread message means: a submission (a fenced block from the candidate),
+/// the approach (the candidate's first message before any), chat, or nothing.
+pub fn message_command(
+    interview: &Interview,
+    actor: &Actor,
+    content: &str,
+    at: DateTime<Utc>,
+) -> Option<Command> {
+    let started = interview.started.as_ref()?;
+    let content = content.trim();
+    if content.is_empty() {
+        return None;
+    }
+    let submission = parse::submission_from_message(content, started.language.as_deref());
+    let action = auth::message_action(interview, actor, submission.is_some())?;
+    let actor = actor.clone();
+    Some(match (action, submission) {
+        (Action::Submit, Some(s)) => Command::SubmitCode(SubmitCode {
+            actor,
+            language: s.language,
+            code: s.code,
+            source: SubmissionSource::Message,
+            at,
+        }),
+        _ if started.candidate.same_person(&actor)
+            && interview.phase() == Phase::Approach
+            && !interview.approach_explained =>
+        {
+            Command::ExplainApproach {
+                actor,
+                text: content.to_string(),
+                at,
+            }
+        }
+        _ => Command::SendMessage {
+            actor,
+            text: content.to_string(),
+            at,
+        },
+    })
+}
+
+async fn on_message(
+    ctx: &serenity::Context,
+    data: &Data,
+    msg: &serenity::Message,
+) -> Result<(), Error> {
+    if msg.author.bot || msg.content.trim().is_empty() {
+        return Ok(());
+    }
+    let Some(guild) = msg.guild_id else {
+        return Ok(());
+    };
+    if !data.seen.first_time(msg.id.get()) {
+        return Ok(());
+    }
+    let turn = Turn::at(&data.engine, guild, msg.channel_id, actor_of(&msg.author)).await?;
+    let Some(command) = message_command(
+        &turn.interview,
+        &turn.actor,
+        &msg.content,
+        data.engine.now(),
+    ) else {
+        return Ok(());
+    };
+    let key = msg.id.to_string();
+    match data.engine.execute(&turn.stream, command, Some(&key)).await {
+        Ok(_) => Ok(()),
+        Err(EngineError::Refused(why)) => {
+            // A message cannot be answered privately: reply to it, mentioning no one.
+            let reply = CreateMessage::new()
+                .content(auth::capitalise(&why.to_string()))
+                .reference_message(msg)
+                .allowed_mentions(CreateAllowedMentions::new());
+            msg.channel_id.send_message(&ctx.http, reply).await?;
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn on_button(
+    ctx: &serenity::Context,
+    data: &Data,
+    press: &serenity::ComponentInteraction,
+) -> Result<(), Error> {
+    let Some(button) = Button::from_custom_id(&press.data.custom_id) else {
+        return Ok(());
+    };
+    let Some(guild) = press.guild_id else {
+        return Ok(());
+    };
+    if !data.seen.first_time(press.id.get()) {
+        return Ok(());
+    }
+    let turn = Turn::at(&data.engine, guild, press.channel_id, actor_of(&press.user)).await?;
+    let action = match button {
+        Button::Hint => Action::Hint,
+        Button::Submit => Action::Submit,
+        Button::End => Action::End,
+        Button::Retry => Action::Retry,
+    };
+    if let Decision::Refuse(why) =
+        auth::authorise(&turn.interview, &turn.actor, action, Via::Interaction)
+    {
+        let reply = CreateInteractionResponseMessage::new()
+            .content(why)
+            .ephemeral(true);
+        press
+            .create_response(&ctx.http, CreateInteractionResponse::Message(reply))
+            .await?;
+        return Ok(());
+    }
+    let at = data.engine.now();
+    let actor = turn.actor.clone();
+    let key = press.id.to_string();
+    if button == Button::Submit {
+        let modal = poise::execute_modal_on_component_interaction::<CodeModal>(
+            ctx,
+            press.clone(),
+            None,
+            Some(std::time::Duration::from_secs(15 * 60)),
+        )
+        .await?;
+        let Some(modal) = modal else {
+            return Ok(());
+        };
+        let language = turn
+            .interview
+            .started
+            .as_ref()
+            .and_then(|s| s.language.clone());
+        let s = parse::submission_from_modal(&modal.code, None, language.as_deref());
+        let command = Command::SubmitCode(SubmitCode {
+            actor,
+            language: s.language,
+            code: s.code,
+            source: SubmissionSource::Modal,
+            at,
+        });
+        let answer = flow::execute(&data.engine, &turn, command, &key, action).await?;
+        let follow = CreateInteractionResponseFollowup::new()
+            .content(answer)
+            .ephemeral(true);
+        press.create_followup(&ctx.http, follow).await?;
+        return Ok(());
+    }
+    press
+        .create_response(
+            &ctx.http,
+            CreateInteractionResponse::Defer(
+                CreateInteractionResponseMessage::new().ephemeral(true),
+            ),
+        )
+        .await?;
+    let command = match button {
+        Button::Hint => Command::RequestHint {
+            actor,
+            max_hints: flow::max_hints(&data.problems, &turn.interview),
+            at,
+        },
+        Button::End => Command::EndInterview {
+            by: EndBy::Member(actor),
+            at,
+        },
+        _ => Command::RetryCoach { actor, at },
+    };
+    let answer = flow::execute(&data.engine, &turn, command, &key, action).await?;
+    press
+        .edit_response(&ctx.http, EditInteractionResponse::new().content(answer))
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{
+        ApproachExplained, CoachConfig, Event, InterviewStarted, Mode, Place, Platform, Problem,
+    };
+
+    fn started(mode: Mode) -> Event {
+        Event::InterviewStarted(InterviewStarted {
+            interview_id: uuid::Uuid::nil(),
+            place: Place::Discord {
+                guild: "1".into(),
+                channel: "2".into(),
+                thread: "3".into(),
+            },
+            candidate: maya(),
+            problem: Problem::custom("Merge intervals"),
+            language: Some("python".into()),
+            difficulty: None,
+            time_limit_minutes: None,
+            mode,
+            coach: CoachConfig {
+                model: "m".into(),
+                prompt_version: 1,
+                rubric_version: 1,
+            },
+            at: Utc::now(),
+        })
+    }
+
+    fn maya() -> Actor {
+        Actor::new(Platform::Discord, "100", "Maya")
+    }
+
+    fn leo() -> Actor {
+        Actor::new(Platform::Discord, "200", "Leo")
+    }
+
+    fn explained() -> Event {
+        Event::ApproachExplained(ApproachExplained {
+            actor: maya(),
+            text: "sort then sweep".into(),
+            at: Utc::now(),
+        })
+    }
+
+    #[test]
+    fn the_candidates_first_message_is_the_approach() {
+        let i = Interview::from_events([&started(Mode::Solo)]);
+        let cmd = message_command(&i, &maya(), "I'd sort by start", Utc::now());
+        assert!(
+            matches!(cmd, Some(Command::ExplainApproach { .. })),
+            "{cmd:?}"
+        );
+    }
+
+    #[test]
+    fn later_messages_are_chat_and_fenced_blocks_are_submissions() {
+        let (s, e) = (started(Mode::Solo), explained());
+        let i = Interview::from_events([&s, &e]);
+        let chat = message_command(&i, &maya(), "is O(n log n) ok?", Utc::now());
+        assert!(
+            matches!(chat, Some(Command::SendMessage { .. })),
+            "{chat:?}"
+        );
+        let code = message_command(&i, &maya(), "```py\nprint(1)\n```", Utc::now());
+        let Some(Command::SubmitCode(sub)) = code else {
+            panic!("a submission: {code:?}")
+        };
+        assert_eq!(
+            (sub.language.as_str(), sub.code.as_str(), sub.source),
+            ("python", "print(1)", SubmissionSource::Message)
+        );
+    }
+
+    #[test]
+    fn watchers_are_ignored_in_solo_mode_and_chat_in_group_mode() {
+        let solo = Interview::from_events([&started(Mode::Solo)]);
+        assert_eq!(message_command(&solo, &leo(), "nice!", Utc::now()), None);
+        assert_eq!(
+            message_command(&solo, &leo(), "```py\nx\n```", Utc::now()),
+            None
+        );
+        let group = Interview::from_events([&started(Mode::Group)]);
+        let chat = message_command(&group, &leo(), "```py\nx\n```", Utc::now());
+        assert!(
+            matches!(chat, Some(Command::SendMessage { .. })),
+            "{chat:?}"
+        );
+    }
+
+    #[test]
+    fn messages_outside_an_interview_mean_nothing() {
+        assert_eq!(
+            message_command(&Interview::default(), &maya(), "hi", Utc::now()),
+            None
+        );
+    }
+}

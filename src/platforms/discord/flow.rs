@@ -1,0 +1,112 @@
+//! The steps every thread interaction shares: find the interview of the channel, run a
+//! command through the engine with the Discord id as idempotency key, and turn the
+//! outcome into the text the member sees.
+
+use super::auth::{Action, capitalise};
+use super::render;
+use super::{Context, Error};
+use crate::domain::{Actor, Command, Interview, Problem, StreamId};
+use crate::engine::{Engine, EngineError};
+use crate::problems::ProblemBank;
+use poise::serenity_prelude as serenity;
+
+/// The interview a member acts in, and who they are.
+pub struct Turn {
+    pub stream: StreamId,
+    pub interview: Interview,
+    pub actor: Actor,
+}
+
+/// The stream of the interview living in `thread` of `guild`.
+pub fn stream_of(guild: serenity::GuildId, thread: serenity::ChannelId) -> StreamId {
+    StreamId::new(format!("discord:{guild}:{thread}"))
+}
+
+/// The thread of a Discord stream id, for typing indicators.
+pub fn thread_of_stream(stream: &StreamId) -> Option<serenity::ChannelId> {
+    let rest = stream.as_str().strip_prefix("discord:")?;
+    let (_, thread) = rest.split_once(':')?;
+    thread
+        .parse::<u64>()
+        .ok()
+        .filter(|id| *id != 0)
+        .map(serenity::ChannelId::new)
+}
+
+/// The interaction id of a command invocation: the idempotency key of what it appends.
+pub fn invocation_id(ctx: Context<'_>) -> u64 {
+    match ctx {
+        poise::Context::Application(a) => a.interaction.id.get(),
+        poise::Context::Prefix(p) => p.msg.id.get(),
+    }
+}
+
+impl Turn {
+    /// The interview of the channel `ctx` runs in (`None` outside a server).
+    pub async fn load(ctx: Context<'_>) -> Result<Option<Turn>, Error> {
+        let Some(guild) = ctx.guild_id() else {
+            return Ok(None);
+        };
+        let actor = super::commands::actor_of(ctx.author());
+        Turn::at(&ctx.data().engine, guild, ctx.channel_id(), actor)
+            .await
+            .map(Some)
+    }
+
+    pub async fn at(
+        engine: &Engine,
+        guild: serenity::GuildId,
+        channel: serenity::ChannelId,
+        actor: Actor,
+    ) -> Result<Turn, Error> {
+        let stream = stream_of(guild, channel);
+        let (interview, _) = engine.load(&stream).await?;
+        Ok(Turn {
+            stream,
+            interview,
+            actor,
+        })
+    }
+}
+
+/// Runs `command`; the text for the member: an acknowledgement, or the refusal.
+pub async fn execute(
+    engine: &Engine,
+    turn: &Turn,
+    command: Command,
+    key: &str,
+    action: Action,
+) -> Result<String, Error> {
+    match engine.execute(&turn.stream, command, Some(key)).await {
+        Ok(_) => Ok(render::acknowledgement(action).to_string()),
+        Err(EngineError::Refused(why)) => Ok(capitalise(&why.to_string())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The length of the interview's hint ladder when its problem is from the bank.
+pub fn max_hints(bank: &ProblemBank, interview: &Interview) -> Option<u32> {
+    match &interview.started.as_ref()?.problem {
+        Problem::Bank { id, version, .. } => bank
+            .get_version(id, *version)
+            .or_else(|| bank.get(id))
+            .map(|p| p.hints.len() as u32),
+        Problem::Custom { .. } => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stream_id_names_its_thread() {
+        let stream = stream_of(serenity::GuildId::new(11), serenity::ChannelId::new(22));
+        assert_eq!(stream.as_str(), "discord:11:22");
+        assert_eq!(
+            thread_of_stream(&stream),
+            Some(serenity::ChannelId::new(22))
+        );
+        assert_eq!(thread_of_stream(&StreamId::new("slack:T:C:1.2")), None);
+    }
+}

@@ -1,0 +1,240 @@
+//! The Discord platform (poise on serenity, gateway): `/interview start` opens a thread
+//! per interview; in the thread, slash commands, buttons and plain messages become
+//! engine commands; the outbox posts the coach's answers; a typing indicator shows
+//! while the coach works. `docs`: README section "Discord".
+//!
+//! Handlers are thin: parse, turn into an engine `Command` keyed by the Discord id,
+//! render. This module must never decide interview rules, call an LLM, touch the store
+//! except through the engine, or mention anyone in coach output.
+
+pub mod auth;
+mod commands;
+mod events;
+pub mod flow;
+pub mod manifest;
+pub mod parse;
+pub mod render;
+pub mod send;
+mod typing;
+
+use crate::config::ServeArgs;
+use crate::domain::CoachConfig;
+use crate::engine::Engine;
+use crate::engine::outbox::Outbox;
+use crate::problems::{BankError, ProblemBank};
+use poise::serenity_prelude as serenity;
+use std::collections::{HashSet, VecDeque};
+use std::sync::{Arc, Mutex};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+pub type Error = anyhow::Error;
+pub type Context<'a> = poise::Context<'a, Data, Error>;
+
+/// What every command and event handler shares.
+pub struct Data {
+    pub engine: Engine,
+    pub problems: Arc<ProblemBank>,
+    /// Recorded in each new interview.
+    pub coach: CoachConfig,
+    /// Interaction and message ids already handled on this instance, so a redelivery
+    /// after a gateway resume is not acknowledged twice. A cache: the engine's
+    /// idempotency key is the guarantee.
+    pub seen: Seen,
+}
+
+/// The gateway intents the bot needs: servers and threads, their messages, and the
+/// privileged message-content intent (plain messages in threads are chat).
+pub fn intents() -> serenity::GatewayIntents {
+    serenity::GatewayIntents::GUILDS
+        | serenity::GatewayIntents::GUILD_MESSAGES
+        | serenity::GatewayIntents::MESSAGE_CONTENT
+}
+
+/// A bounded set of recently seen ids.
+pub struct Seen {
+    inner: Mutex<(VecDeque<u64>, HashSet<u64>)>,
+    capacity: usize,
+}
+
+impl Seen {
+    pub fn new(capacity: usize) -> Seen {
+        Seen {
+            inner: Mutex::new((VecDeque::new(), HashSet::new())),
+            capacity,
+        }
+    }
+
+    /// True the first time `id` is offered (until it is evicted).
+    pub fn first_time(&self, id: u64) -> bool {
+        let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let (order, set) = &mut *guard;
+        if !set.insert(id) {
+            return false;
+        }
+        order.push_back(id);
+        if order.len() > self.capacity
+            && let Some(old) = order.pop_front()
+        {
+            set.remove(&old);
+        }
+        true
+    }
+}
+
+/// Starts the Discord adapter when `DISCORD_TOKEN` is set: the gateway client, the
+/// outbox and the typing indicator. It stops when `cancel` fires.
+pub fn start(
+    engine: Engine,
+    args: &ServeArgs,
+    cancel: CancellationToken,
+) -> Result<Option<JoinHandle<()>>, BankError> {
+    let Some(token) = &args.discord_token else {
+        return Ok(None);
+    };
+    let token = token.expose().to_string();
+    let settings = args.discord.clone();
+    let data = Data {
+        engine,
+        problems: Arc::new(ProblemBank::load_default()?),
+        coach: coach_config(args),
+        seen: Seen::new(4096),
+    };
+    Ok(Some(tokio::spawn(async move {
+        if let Err(e) = run(token, settings, data, cancel).await {
+            tracing::error!("Discord stopped: {e:#}");
+        }
+    })))
+}
+
+/// The model and prompt versions a new Discord interview records.
+fn coach_config(args: &ServeArgs) -> CoachConfig {
+    let model = if args.coach.anthropic_api_key.is_none() && args.coach.openai_base_url.is_some() {
+        args.coach.openai_model.clone()
+    } else {
+        args.coach.anthropic_model.clone()
+    };
+    CoachConfig {
+        model,
+        prompt_version: crate::coach::prompts::PROMPT_VERSION,
+        rubric_version: crate::coach::prompts::RUBRIC_VERSION,
+    }
+}
+
+async fn run(
+    token: String,
+    settings: crate::config::DiscordArgs,
+    data: Data,
+    cancel: CancellationToken,
+) -> Result<(), Error> {
+    let mut http = serenity::HttpBuilder::new(&token);
+    if let Some(proxy) = &settings.discord_api_proxy {
+        // Tests and local fakes only: serenity applies the proxy only without its
+        // rate limiter.
+        http = http.proxy(proxy.clone()).ratelimiter_disabled(true);
+    }
+    let engine = data.engine.clone();
+    let guild = settings.discord_guild_id.map(serenity::GuildId::new);
+    let framework = poise::Framework::builder()
+        .options(poise::FrameworkOptions {
+            commands: commands::all(),
+            event_handler: |framework, event| {
+                Box::pin(events::handle(
+                    framework.serenity_context,
+                    event,
+                    framework.user_data,
+                ))
+            },
+            on_error: |error| Box::pin(on_error(error)),
+            allowed_mentions: Some(serenity::CreateAllowedMentions::new()),
+            initialize_owners: false,
+            ..Default::default()
+        })
+        .setup(move |ctx, ready, framework| {
+            Box::pin(async move {
+                let commands = &framework.options().commands;
+                match guild {
+                    Some(g) => poise::builtins::register_in_guild(ctx, commands, g).await?,
+                    None => poise::builtins::register_globally(ctx, commands).await?,
+                }
+                tracing::info!(bot = %ready.user.name, guild = ?guild, "Discord connected; commands registered");
+                Ok(data)
+            })
+        })
+        .build();
+    let mut client = serenity::ClientBuilder::new_with_http(http.build(), intents())
+        .framework(framework)
+        .await?;
+    let http = client.http.clone();
+    let outbox = Arc::new(Outbox::new(
+        engine.clone(),
+        Arc::new(send::DiscordOutlet { http: http.clone() }),
+    ));
+    let outbox = tokio::spawn(outbox.run(cancel.clone()));
+    let typing = tokio::spawn(typing::run(engine, http, cancel.clone()));
+    let shards = client.shard_manager.clone();
+    let stop = cancel.clone();
+    tokio::spawn(async move {
+        stop.cancelled().await;
+        shards.shutdown_all().await;
+    });
+    let result = match settings.discord_shards {
+        Some(n) => client.start_shards(n).await,
+        None => client.start_autosharded().await,
+    };
+    cancel.cancel();
+    let _ = outbox.await;
+    let _ = typing.await;
+    result.map_err(|e| match e {
+        serenity::Error::Gateway(serenity::GatewayError::DisallowedGatewayIntents) => {
+            anyhow::anyhow!(
+                "Discord refused the message-content intent: enable \"Message Content Intent\" \
+                 under Bot in the developer portal"
+            )
+        }
+        e => anyhow::Error::new(e).context("Discord gateway failed"),
+    })
+}
+
+/// One place answers every unexpected failure: logged in full, a short private note to
+/// the member.
+async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
+    match error {
+        poise::FrameworkError::Command { error, ctx, .. } => {
+            tracing::warn!(
+                command = %ctx.command().name,
+                "Discord command failed: {error:#}"
+            );
+            let reply = poise::CreateReply::default()
+                .content("Something went wrong on my side; please try again in a moment.")
+                .ephemeral(true);
+            let _ = ctx.send(reply).await;
+        }
+        poise::FrameworkError::EventHandler { error, event, .. } => {
+            tracing::warn!(
+                event = event.snake_case_name(),
+                "Discord event failed: {error:#}"
+            );
+        }
+        other => {
+            if let Err(e) = poise::builtins::on_error(other).await {
+                tracing::warn!(error = %e, "cannot report a Discord error");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seen_ids_are_refused_until_evicted() {
+        let seen = Seen::new(2);
+        assert!(seen.first_time(1));
+        assert!(!seen.first_time(1));
+        assert!(seen.first_time(2));
+        assert!(seen.first_time(3));
+        assert!(seen.first_time(1), "1 was evicted");
+    }
+}

@@ -1,0 +1,173 @@
+//! The Slack Web API calls the adapter makes, through slack-morphism: post a message
+//! (optionally in a thread, with event metadata), post an ephemeral reply, open a
+//! modal, and find a message of ours in a thread by its metadata. The base URL is
+//! configurable so tests point it at a loopback fake.
+
+use super::blocks::Rendered;
+use crate::config::Secret;
+use serde_json::Value;
+use slack_morphism::errors::SlackClientError;
+use slack_morphism::prelude::*;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The metadata `event_type` on every coach message we post.
+pub const METADATA_EVENT_TYPE: &str = "interview_coach_event";
+
+pub type SlackHyperClient = SlackClient<SlackClientHyperHttpsConnector>;
+
+/// A Web API client bound to the bot token.
+#[derive(Clone)]
+pub struct SlackApi {
+    client: Arc<SlackHyperClient>,
+    token: SlackApiToken,
+}
+
+/// Why a Web API call failed: `permanent` when retrying cannot help (channel gone,
+/// bot removed, bad request).
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct ApiFailure {
+    pub message: String,
+    pub permanent: bool,
+}
+
+impl From<SlackClientError> for ApiFailure {
+    fn from(e: SlackClientError) -> Self {
+        let permanent = match &e {
+            SlackClientError::ApiError(api) => !matches!(
+                api.code.as_str(),
+                "ratelimited"
+                    | "internal_error"
+                    | "fatal_error"
+                    | "service_unavailable"
+                    | "request_timeout"
+            ),
+            _ => false,
+        };
+        ApiFailure {
+            message: e.to_string(),
+            permanent,
+        }
+    }
+}
+
+/// An HTTP(S) connector: HTTPS with the webpki roots for Slack, plain HTTP for a
+/// loopback fake named by SLACK_API_URL.
+pub fn connector() -> SlackClientHyperHttpsConnector {
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_webpki_roots()
+        .https_or_http()
+        .enable_http1()
+        .enable_http2()
+        .build();
+    SlackClientHyperConnector::from(https)
+}
+
+impl SlackApi {
+    /// `api_url` is e.g. `https://slack.com/api` (no trailing slash needed).
+    pub fn new(api_url: &str, bot_token: &Secret) -> SlackApi {
+        let connector = connector().with_slack_api_url(api_url.trim_end_matches('/'));
+        SlackApi {
+            client: Arc::new(SlackClient::new(connector)),
+            token: SlackApiToken::new(bot_token.expose().to_string().into()),
+        }
+    }
+
+    pub fn client(&self) -> &Arc<SlackHyperClient> {
+        &self.client
+    }
+
+    fn content(r: &Rendered) -> Result<SlackMessageContent, ApiFailure> {
+        let mut content = SlackMessageContent::new().with_text(r.text.clone());
+        if let Some(blocks) = &r.blocks {
+            let blocks: Vec<SlackBlock> =
+                serde_json::from_value(blocks.clone()).map_err(|e| ApiFailure {
+                    message: format!("invalid Block Kit: {e}"),
+                    permanent: true,
+                })?;
+            content = content.with_blocks(blocks);
+        }
+        Ok(content)
+    }
+
+    /// Post `r` to `channel` (in `thread_ts`'s thread when given); the message's ts.
+    /// `key` is stored as metadata so [`SlackApi::find_by_key`] can find it again.
+    pub async fn post(
+        &self,
+        channel: &str,
+        thread_ts: Option<&str>,
+        r: &Rendered,
+        key: Option<&str>,
+    ) -> Result<String, ApiFailure> {
+        let mut content = Self::content(r)?;
+        if let Some(key) = key {
+            let payload = HashMap::from([("key".to_string(), key.to_string())]);
+            content = content.with_metadata(SlackMessageMetadata {
+                event_type: METADATA_EVENT_TYPE.to_string(),
+                event_payload: Some(payload),
+            });
+        }
+        let mut req = SlackApiChatPostMessageRequest::new(channel.into(), content);
+        if let Some(ts) = thread_ts {
+            req = req.with_thread_ts(ts.into());
+        }
+        let session = self.client.open_session(&self.token);
+        let res = session.chat_post_message(&req).await?;
+        Ok(res.ts.0)
+    }
+
+    /// Show `text` to `user` only.
+    pub async fn post_ephemeral(
+        &self,
+        channel: &str,
+        user: &str,
+        thread_ts: Option<&str>,
+        text: &str,
+    ) -> Result<(), ApiFailure> {
+        let content = SlackMessageContent::new().with_text(text.to_string());
+        let mut req = SlackApiChatPostEphemeralRequest::new(channel.into(), user.into(), content);
+        if let Some(ts) = thread_ts {
+            req = req.with_thread_ts(ts.into());
+        }
+        let session = self.client.open_session(&self.token);
+        session.chat_post_ephemeral(&req).await?;
+        Ok(())
+    }
+
+    /// Open a modal for the `trigger_id` of a button press (valid for about 3 s).
+    pub async fn open_view(&self, trigger_id: &str, view: Value) -> Result<(), ApiFailure> {
+        let body = serde_json::json!({"trigger_id": trigger_id, "view": view});
+        let session = self.client.open_session(&self.token);
+        let _: Value = session
+            .http_session_api
+            .http_post("views.open", &body, None)
+            .await?;
+        Ok(())
+    }
+
+    /// The ts of the message in `thread_ts`'s thread whose metadata carries `key`.
+    pub async fn find_by_key(
+        &self,
+        channel: &str,
+        thread_ts: &str,
+        key: &str,
+    ) -> Result<Option<String>, ApiFailure> {
+        let params = vec![
+            ("channel", Some(channel)),
+            ("ts", Some(thread_ts)),
+            ("include_all_metadata", Some("true")),
+            ("limit", Some("1000")),
+        ];
+        let session = self.client.open_session(&self.token);
+        let res: Value = session
+            .http_session_api
+            .http_get("conversations.replies", &params, None)
+            .await?;
+        let found = res["messages"].as_array().into_iter().flatten().find(|m| {
+            m["metadata"]["event_type"] == METADATA_EVENT_TYPE
+                && m["metadata"]["event_payload"]["key"] == key
+        });
+        Ok(found.and_then(|m| m["ts"].as_str()).map(str::to_string))
+    }
+}

@@ -1,0 +1,393 @@
+//! What the adapter does with each thing Slack sends, after the transport has
+//! acknowledged it: parse -> engine `Command` (with the Slack event id, action ts or
+//! trigger id as idempotency key, so redeliveries append once) -> render. Refusals are
+//! ephemeral replies to the person who tried; nothing is appended for them. Coach
+//! answers are not posted here: the outbox posts them from the log.
+
+use super::api::SlackApi;
+use super::blocks::{self, RootInfo};
+use super::inbound::*;
+use super::start;
+use crate::domain::{
+    self, Actor, CoachConfig, Command, EndBy, Interview, Mode, Phase, Place, Platform, Problem,
+    StartInterview, SubmissionSource, SubmitCode,
+};
+use crate::engine::{Engine, EngineError};
+use crate::platforms::text::parse_code_block;
+use crate::problems::ProblemBank;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+/// How many recent slash-command trigger ids are remembered against redelivery.
+const RECENT_COMMANDS: usize = 512;
+
+pub struct Handler {
+    engine: Engine,
+    api: SlackApi,
+    problems: Arc<ProblemBank>,
+    coach: CoachConfig,
+    /// Trigger ids of slash commands being handled: a redelivered command must not post
+    /// a second root message. A cache; the log's idempotency key is the guarantee.
+    recent_commands: Mutex<VecDeque<String>>,
+}
+
+/// Where to show a refusal: this person, in this channel (and thread).
+struct ReplyTo<'a> {
+    channel: &'a str,
+    user: &'a str,
+    thread_ts: Option<&'a str>,
+}
+
+impl Handler {
+    pub fn new(
+        engine: Engine,
+        api: SlackApi,
+        problems: Arc<ProblemBank>,
+        coach: CoachConfig,
+    ) -> Handler {
+        Handler {
+            engine,
+            api,
+            problems,
+            coach,
+            recent_commands: Mutex::new(VecDeque::new()),
+        }
+    }
+
+    /// Handle `inbound` in the background: the transport acks at once.
+    pub fn spawn(self: &Arc<Self>, inbound: Inbound) {
+        if inbound == Inbound::Ignored {
+            return;
+        }
+        let handler = self.clone();
+        tokio::spawn(async move { handler.handle(inbound).await });
+    }
+
+    pub async fn handle(&self, inbound: Inbound) {
+        match inbound {
+            Inbound::Command(c) => self.command(c).await,
+            Inbound::Message(m) => self.message(m).await,
+            Inbound::Button(b) => self.button(b).await,
+            Inbound::Modal(m) => self.modal(m).await,
+            Inbound::Ignored => {}
+        }
+    }
+
+    async fn tell(&self, to: &ReplyTo<'_>, text: &str) {
+        if let Err(e) = self
+            .api
+            .post_ephemeral(to.channel, to.user, to.thread_ts, text)
+            .await
+        {
+            tracing::warn!(error = %e, "could not post an ephemeral reply on Slack");
+        }
+    }
+
+    /// Execute `command`; a refusal is told to the person (unless `quiet` says to
+    /// ignore it). True when something was appended.
+    async fn run(
+        &self,
+        place: &Place,
+        command: Command,
+        key: &str,
+        to: &ReplyTo<'_>,
+        quiet: impl Fn(&domain::DomainError) -> bool,
+    ) -> bool {
+        match self
+            .engine
+            .execute(&place.stream_id(), command, Some(key))
+            .await
+        {
+            Ok(done) => !done.duplicate,
+            Err(EngineError::Refused(e)) if quiet(&e) => false,
+            Err(EngineError::Refused(e)) => {
+                self.tell(to, &capitalise(&e.to_string())).await;
+                false
+            }
+            Err(e) => {
+                tracing::error!(error = %e, stream = %place.stream_id(), "Slack command failed");
+                self.tell(to, "Something went wrong saving that; please try again.")
+                    .await;
+                false
+            }
+        }
+    }
+
+    async fn load(&self, place: &Place) -> Option<Interview> {
+        match self.engine.load(&place.stream_id()).await {
+            Ok((state, _)) => state.started.is_some().then_some(state),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read an interview for Slack");
+                None
+            }
+        }
+    }
+
+    fn first_delivery(&self, trigger_id: &str) -> bool {
+        let mut recent = self
+            .recent_commands
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if recent.iter().any(|t| t == trigger_id) {
+            return false;
+        }
+        if recent.len() >= RECENT_COMMANDS {
+            recent.pop_front();
+        }
+        recent.push_back(trigger_id.to_string());
+        true
+    }
+
+    async fn command(&self, c: SlashCommand) {
+        if !self.first_delivery(&c.trigger_id) {
+            return;
+        }
+        let to = ReplyTo {
+            channel: &c.channel,
+            user: &c.user.id,
+            thread_ts: None,
+        };
+        let chosen = start::parse(&c.text)
+            .and_then(|a| start::choose(&self.problems, &a).map(|p| (a, p.clone())));
+        let (args, problem) = match chosen {
+            Ok(found) => found,
+            Err(message) => return self.tell(&to, &message).await,
+        };
+        let at = self.engine.now();
+        let minutes = args.minutes.unwrap_or(start::DEFAULT_MINUTES);
+        let mut command = StartInterview {
+            interview_id: uuid::Uuid::new_v4(),
+            place: Place::Slack {
+                team: c.team.clone(),
+                channel: c.channel.clone(),
+                thread_ts: String::new(),
+            },
+            candidate: Actor::new(Platform::Slack, &c.user.id, &c.user.name),
+            problem: Problem::Bank {
+                id: problem.id.clone(),
+                version: problem.version,
+                title: problem.title.clone(),
+            },
+            language: args.language.clone(),
+            difficulty: args
+                .difficulty
+                .or(domain::Difficulty::parse(&problem.difficulty)),
+            time_limit_minutes: Some(minutes),
+            mode: Mode::Solo,
+            coach: self.coach.clone(),
+            at,
+        };
+        // Refuse before posting anything (e.g. a time limit out of range).
+        let probe = Command::StartInterview(command.clone());
+        if let Err(e) = domain::decide(&Interview::default(), probe) {
+            return self.tell(&to, &capitalise(&e.to_string())).await;
+        }
+        let statement = problem.full_statement();
+        let root = blocks::root_message(&RootInfo {
+            title: &problem.title,
+            statement: &statement,
+            candidate_id: &c.user.id,
+            difficulty: command.difficulty.map(|d| d.as_str()),
+            language: command.language.as_deref(),
+            deadline: Some(at + chrono::Duration::minutes(i64::from(minutes))),
+        });
+        let ts = match self.api.post(&c.channel, None, &root, None).await {
+            Ok(ts) => ts,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not post an interview's root message");
+                let why = "I could not post in this channel: invite me with `/invite @interview-coach` and try again.";
+                return self.tell(&to, why).await;
+            }
+        };
+        command.place = Place::Slack {
+            team: c.team.clone(),
+            channel: c.channel.clone(),
+            thread_ts: ts,
+        };
+        let place = command.place.clone();
+        let key = format!("slack:command:{}", c.trigger_id);
+        self.run(&place, Command::StartInterview(command), &key, &to, |_| {
+            false
+        })
+        .await;
+    }
+
+    async fn message(&self, m: ThreadMessage) {
+        let place = Place::Slack {
+            team: m.team.clone(),
+            channel: m.channel.clone(),
+            thread_ts: m.thread_ts.clone(),
+        };
+        // A reply in a thread that is not an interview's is none of our business.
+        let Some(state) = self.load(&place).await else {
+            return;
+        };
+        let started = state
+            .started
+            .as_ref()
+            .expect("loaded interviews have started");
+        let is_candidate = started.candidate.user_id == m.user.id;
+        let name = if is_candidate {
+            started.candidate.name.clone()
+        } else {
+            m.user.name.clone()
+        };
+        let actor = Actor::new(Platform::Slack, &m.user.id, name);
+        let at = self.engine.now();
+        let command = if let Some(block) = parse_code_block(&m.text) {
+            Command::SubmitCode(SubmitCode {
+                actor,
+                language: block
+                    .language
+                    .or_else(|| started.language.clone())
+                    .unwrap_or_else(|| "text".to_string()),
+                code: block.code,
+                source: SubmissionSource::Message,
+                at,
+            })
+        } else if is_candidate && state.phase() == Phase::Approach && !state.approach_explained {
+            Command::ExplainApproach {
+                actor,
+                text: m.text.clone(),
+                at,
+            }
+        } else {
+            Command::SendMessage {
+                actor,
+                text: m.text.clone(),
+                at,
+            }
+        };
+        let to = ReplyTo {
+            channel: &m.channel,
+            user: &m.user.id,
+            thread_ts: Some(&m.thread_ts),
+        };
+        let key = format!("slack:event:{}", m.event_id);
+        // In a solo interview others' messages are simply not for the coach.
+        let quiet =
+            |e: &domain::DomainError| matches!(e, domain::DomainError::NotParticipant { .. });
+        self.run(&place, command, &key, &to, quiet).await;
+    }
+
+    async fn button(&self, b: ButtonPress) {
+        let place = Place::Slack {
+            team: b.team.clone(),
+            channel: b.channel.clone(),
+            thread_ts: b.thread_ts.clone(),
+        };
+        let to = ReplyTo {
+            channel: &b.channel,
+            user: &b.user.id,
+            thread_ts: Some(&b.thread_ts),
+        };
+        let Some(state) = self.load(&place).await else {
+            return self
+                .tell(&to, "This interview is not in my log any more.")
+                .await;
+        };
+        let actor = Actor::new(Platform::Slack, &b.user.id, &b.user.name);
+        let at = self.engine.now();
+        let metadata = modal_metadata(&b.channel, &b.thread_ts);
+        let language = state.started.as_ref().and_then(|s| s.language.clone());
+        let command = match b.button {
+            Button::Approach | Button::Submit => {
+                // Check who may act first (a fast local read), then open the modal
+                // while the trigger id is still valid.
+                let (probe, view) = if b.button == Button::Approach {
+                    let probe = Command::ExplainApproach {
+                        actor,
+                        text: "probe".into(),
+                        at,
+                    };
+                    (probe, blocks::approach_modal(&metadata))
+                } else {
+                    let probe = Command::SubmitCode(SubmitCode {
+                        actor,
+                        language: "text".into(),
+                        code: "probe".into(),
+                        source: SubmissionSource::Modal,
+                        at,
+                    });
+                    (probe, blocks::submit_modal(&metadata, language.as_deref()))
+                };
+                if let Err(e) = domain::decide(&state, probe) {
+                    return self.tell(&to, &capitalise(&e.to_string())).await;
+                }
+                if let Err(e) = self.api.open_view(&b.trigger_id, view).await {
+                    tracing::warn!(error = %e, "could not open a Slack modal");
+                    self.tell(&to, "I could not open the form; you can also reply in the thread (a ```code block``` is a submission).").await;
+                }
+                return;
+            }
+            Button::Hint => Command::RequestHint {
+                actor,
+                max_hints: self.hint_count(&state),
+                at,
+            },
+            Button::End => Command::EndInterview {
+                by: EndBy::Member(actor),
+                at,
+            },
+            Button::Retry => Command::RetryCoach { actor, at },
+        };
+        let key = format!("slack:action:{}:{}", b.team, b.action_ts);
+        self.run(&place, command, &key, &to, |_| false).await;
+    }
+
+    fn hint_count(&self, state: &Interview) -> Option<u32> {
+        match &state.started.as_ref()?.problem {
+            Problem::Bank { id, version, .. } => self
+                .problems
+                .get_version(id, *version)
+                .map(|p| p.hints.len() as u32),
+            Problem::Custom { .. } => None,
+        }
+    }
+
+    async fn modal(&self, m: ModalSubmission) {
+        let place = Place::Slack {
+            team: m.team.clone(),
+            channel: m.channel.clone(),
+            thread_ts: m.thread_ts.clone(),
+        };
+        let to = ReplyTo {
+            channel: &m.channel,
+            user: &m.user.id,
+            thread_ts: Some(&m.thread_ts),
+        };
+        let Some(state) = self.load(&place).await else {
+            return;
+        };
+        let actor = Actor::new(Platform::Slack, &m.user.id, &m.user.name);
+        let at = self.engine.now();
+        let command = match m.kind {
+            ModalKind::Approach => Command::ExplainApproach {
+                actor,
+                text: m.text.clone(),
+                at,
+            },
+            ModalKind::Submit => Command::SubmitCode(SubmitCode {
+                actor,
+                language: m
+                    .language
+                    .clone()
+                    .or_else(|| state.started.as_ref().and_then(|s| s.language.clone()))
+                    .unwrap_or_else(|| "text".to_string()),
+                code: m.text.clone(),
+                source: SubmissionSource::Modal,
+                at,
+            }),
+        };
+        let key = format!("slack:view:{}", m.view_id);
+        self.run(&place, command, &key, &to, |_| false).await;
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,105 @@
+//! The Slack platform (slack-morphism): `/interview start` posts the interview's root
+//! message with buttons, and the interview lives in that message's thread, where
+//! replies are chat and a fenced code block is a submission. Socket Mode by default
+//! (SLACK_APP_TOKEN), the HTTP Events API with signature checks as an option
+//! (SLACK_SIGNING_SECRET); coach answers are posted by the outbox from the log.
+//!
+//! Handlers are thin: parse, turn into an engine `Command`, render. This module must
+//! never touch the store or an LLM, decide interview rules itself, or do slow work
+//! before Slack's 3-second ack.
+
+pub mod api;
+pub mod blocks;
+mod handlers;
+mod http;
+pub mod inbound;
+pub mod outlet;
+pub mod signature;
+mod socket;
+pub mod start;
+
+use crate::config::ServeArgs;
+use crate::domain::CoachConfig;
+use crate::engine::Engine;
+use crate::engine::outbox::Outbox;
+use crate::problems::ProblemBank;
+use axum::Router;
+use handlers::Handler;
+use std::sync::Arc;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+/// The running Slack adapter: its HTTP routes (when SLACK_SIGNING_SECRET is set) and
+/// its background tasks (outbox, Socket Mode).
+pub struct Slack {
+    router: Option<Router>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Slack {
+    /// Wait for the background tasks after `cancel` fired.
+    pub async fn stopped(self) {
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+}
+
+/// The routes of `slack` (none when Slack or its HTTP transport is off).
+pub fn router(slack: Option<&Slack>) -> Router {
+    slack.and_then(|s| s.router.clone()).unwrap_or_default()
+}
+
+/// Start Slack if its credentials are set (the app logs which platforms are enabled).
+pub fn start(engine: &Engine, args: &ServeArgs, cancel: CancellationToken) -> Option<Slack> {
+    let bot_token = args.slack_bot_token.as_ref()?;
+    if args.slack_app_token.is_none() && args.slack_signing_secret.is_none() {
+        return None;
+    }
+    let problems = match ProblemBank::load_default() {
+        Ok(bank) => Arc::new(bank),
+        Err(e) => {
+            tracing::error!(error = %e, "Slack disabled: the problem bank cannot be read");
+            return None;
+        }
+    };
+    let api = api::SlackApi::new(&args.slack.slack_api_url, bot_token);
+    let handler = Arc::new(Handler::new(
+        engine.clone(),
+        api.clone(),
+        problems,
+        coach_config(args),
+    ));
+    let outbox = Arc::new(Outbox::new(
+        engine.clone(),
+        Arc::new(outlet::SlackOutlet::new(api.clone())),
+    ));
+    let mut tasks = vec![tokio::spawn(outbox.run(cancel.clone()))];
+    if let Some(app_token) = &args.slack_app_token {
+        tasks.push(tokio::spawn(socket::run(
+            api.client().clone(),
+            app_token.clone(),
+            handler.clone(),
+            cancel,
+        )));
+    }
+    let router = args
+        .slack_signing_secret
+        .clone()
+        .map(|secret| http::router(secret, engine.clock().clone(), handler));
+    Some(Slack { router, tasks })
+}
+
+/// The model and prompt versions a new Slack interview records.
+fn coach_config(args: &ServeArgs) -> CoachConfig {
+    let model = if args.coach.anthropic_api_key.is_none() && args.coach.openai_base_url.is_some() {
+        args.coach.openai_model.clone()
+    } else {
+        args.coach.anthropic_model.clone()
+    };
+    CoachConfig {
+        model,
+        prompt_version: crate::coach::prompts::PROMPT_VERSION,
+        rubric_version: crate::coach::prompts::RUBRIC_VERSION,
+    }
+}

@@ -1,0 +1,213 @@
+//! The Discord adapter end to end: the real app (SQLite, the coach on a fake Anthropic)
+//! connected to a loopback fake of Discord. `/interview start` opens a thread and posts
+//! the problem; `/submit` with a file is deferred and answered with the analysis embed;
+//! a redelivered interaction or message appends once and is answered once.
+
+mod common;
+mod discord_fake;
+
+use clap::Parser;
+use common::fake_anthropic::FakeAnthropic;
+use discord_fake::*;
+use interview_coach::app::App;
+use interview_coach::config::ServeArgs;
+use interview_coach::domain::{Event, StreamId};
+use interview_coach::engine::SystemClock;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::Duration;
+
+fn serve_args(flags: &[String]) -> ServeArgs {
+    #[derive(Parser)]
+    struct Only {
+        #[command(flatten)]
+        args: ServeArgs,
+    }
+    let mut argv = vec!["interview-coach".to_string()];
+    argv.extend(flags.iter().cloned());
+    Only::try_parse_from(argv).expect("valid flags").args
+}
+
+fn start_command() -> Value {
+    json!({"id": "1", "name": "interview", "type": 1, "options": [{
+        "name": "start", "type": 1, "options": [
+            {"name": "problem", "type": 3, "value": "merge-intervals"},
+            {"name": "language", "type": 3, "value": "python"},
+            {"name": "minutes", "type": 4, "value": 45}
+        ]
+    }]})
+}
+
+fn submit_command(file_url: &str) -> Value {
+    json!({"id": "2", "name": "submit", "type": 1,
+        "options": [{"name": "file", "type": 11, "value": "4242"}],
+        "resolved": {"attachments": {"4242": {
+            "id": "4242", "filename": "merge.py", "size": 120, "url": file_url,
+            "proxy_url": file_url, "content_type": "text/x-python"
+        }}}
+    })
+}
+
+const CODE: &str = "def merge(xs):\n    xs.sort()\n    out = []\n    for s, e in xs:\n        if out and s <= out[-1][1]:\n            out[-1][1] = max(out[-1][1], e)\n        else:\n            out.append([s, e])\n    return out\n";
+
+fn is_post_in(thread: &str) -> impl Fn(&Call) -> bool + '_ {
+    move |c: &Call| c.method == "POST" && c.path == format!("/api/v10/channels/{thread}/messages")
+}
+
+fn callback_of(id: u64) -> impl Fn(&Call) -> bool {
+    move |c: &Call| {
+        c.method == "POST" && c.path.starts_with(&format!("/api/v10/interactions/{id}/"))
+    }
+}
+
+async fn events(engine: &interview_coach::engine::Engine, stream: &StreamId) -> Vec<Event> {
+    let (_, events) = engine.load(stream).await.expect("load");
+    events.into_iter().map(|r| r.event).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interview_runs_in_a_thread_against_a_fake_discord() {
+    let discord = FakeDiscord::start().await;
+    let claude = FakeAnthropic::start().await;
+    let db = common::sqlite_db();
+    let flags: Vec<String> = [
+        "--bind",
+        "127.0.0.1:0",
+        "--discord-token",
+        "fake-token",
+        "--discord-api-proxy",
+        &discord.url(),
+        "--discord-guild-id",
+        &GUILD.to_string(),
+        "--discord-shards",
+        "1",
+        "--anthropic-api-key",
+        "test-key",
+        "--anthropic-base-url",
+        &claude.uri(),
+        "--coach-cooldown-seconds",
+        "0",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let app = App::with_store(db.open().await, serve_args(&flags), Arc::new(SystemClock))
+        .await
+        .expect("app builds");
+    let engine = app.engine().clone();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(app.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+    discord
+        .wait_for("command registration", |c| {
+            c.method == "PUT"
+                && c.path == format!("/api/v10/applications/{APP_ID}/guilds/{GUILD}/commands")
+        })
+        .await;
+
+    // /interview start: deferred privately, a thread, the problem in it.
+    let start = interaction(1001, CHANNEL, MAYA, "Maya", start_command());
+    discord.dispatch("INTERACTION_CREATE", start.clone());
+    let deferred = discord.wait_for("start deferred", callback_of(1001)).await;
+    assert_eq!(deferred.body["type"], 5);
+    assert_eq!(deferred.body["data"]["flags"], 64, "deferred ephemerally");
+    let thread_call = discord
+        .wait_for("thread created", |c| {
+            c.path == format!("/api/v10/channels/{CHANNEL}/threads")
+        })
+        .await;
+    assert_eq!(thread_call.body["name"], "Merge Intervals · Maya");
+    let problem = discord
+        .wait_for("problem posted", |c| {
+            c.method == "POST"
+                && c.path.contains("/messages")
+                && c.body["content"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("Merge Intervals"))
+        })
+        .await;
+    let thread = problem.path.split('/').nth(4).unwrap().to_string();
+    let content = problem.body["content"].as_str().unwrap();
+    assert!(content.contains(":R>"), "a relative deadline: {content}");
+    let stream = StreamId::new(format!("discord:{GUILD}:{thread}"));
+    let started = events(&engine, &stream).await;
+    assert!(
+        matches!(started.as_slice(), [Event::InterviewStarted(_)]),
+        "{started:?}"
+    );
+
+    // The same interaction again (a gateway resume): nothing new.
+    discord.dispatch("INTERACTION_CREATE", start);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(discord.count(|c| c.path.ends_with("/threads")), 1);
+    assert_eq!(discord.count(callback_of(1001)), 1);
+    assert_eq!(events(&engine, &stream).await.len(), 1);
+
+    // /submit with a file: deferred, then the analysis embed in the thread.
+    let url = discord.file("merge.py", CODE.as_bytes());
+    let thread_id: u64 = thread.parse().unwrap();
+    let submit = interaction(1002, thread_id, MAYA, "Maya", submit_command(&url));
+    discord.dispatch("INTERACTION_CREATE", submit.clone());
+    let deferred = discord.wait_for("submit deferred", callback_of(1002)).await;
+    assert_eq!(deferred.body["type"], 5);
+    let analysis = discord
+        .wait_for("analysis embed", |c| {
+            is_post_in(&thread)(c)
+                && c.body["embeds"][0]["title"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("Code analysis"))
+        })
+        .await;
+    assert_eq!(
+        analysis.body["embeds"][0]["title"],
+        "Code analysis · score 7/10"
+    );
+    assert_eq!(analysis.body["allowed_mentions"]["parse"], json!([]));
+    discord.dispatch("INTERACTION_CREATE", submit);
+
+    // A stranger's /submit: a private refusal, nothing appended.
+    let before = events(&engine, &stream).await.len();
+    let stranger = interaction(1003, thread_id, LEO, "Leo", submit_command(&url));
+    discord.dispatch("INTERACTION_CREATE", stranger);
+    let refusal = discord.wait_for("refusal", callback_of(1003)).await;
+    assert_eq!(refusal.body["type"], 4);
+    assert_eq!(refusal.body["data"]["flags"], 64);
+    assert!(
+        refusal.body["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("Only Maya")
+    );
+
+    // A chat message delivered twice: one event, one reply.
+    let chat = message_create(2001, thread_id, MAYA, "Maya", "Could I avoid the sort?");
+    discord.dispatch("MESSAGE_CREATE", chat.clone());
+    discord.dispatch("MESSAGE_CREATE", chat);
+    let reply_text = claude.default_text.lock().unwrap().clone();
+    discord
+        .wait_for("chat reply", |c| {
+            is_post_in(&thread)(c) && c.body["content"] == reply_text.as_str()
+        })
+        .await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let all = events(&engine, &stream).await;
+    let chats = all
+        .iter()
+        .filter(|e| matches!(e, Event::CandidateMessage(_)))
+        .count();
+    let submissions = all
+        .iter()
+        .filter(|e| matches!(e, Event::CodeSubmitted(_)))
+        .count();
+    assert_eq!((chats, submissions), (1, 1), "{all:?}");
+    assert!(all.len() > before);
+    assert_eq!(
+        discord.count(|c| is_post_in(&thread)(c) && c.body["content"] == reply_text.as_str()),
+        1
+    );
+    assert_eq!(discord.count(callback_of(1002)), 1);
+
+    let _ = stop.send(());
+    let _ = tokio::time::timeout(Duration::from_secs(10), running).await;
+}

@@ -1,0 +1,286 @@
+//! A loopback fake of Discord for end-to-end tests: the REST API under `/api/v10`
+//! (recording every call and answering with the fields serenity requires) and a plain
+//! `ws://` gateway that says HELLO, answers IDENTIFY with READY, acknowledges
+//! heartbeats, and sends whatever dispatches the test pushes. See
+//! ../shared/PLATFORM-FACTS.md for what serenity needs from it.
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use futures::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::broadcast;
+use tokio_tungstenite::tungstenite::Message;
+
+pub const APP_ID: u64 = 900_000_000_000_000_001;
+pub const BOT_ID: u64 = 900_000_000_000_000_001;
+pub const GUILD: u64 = 800_000_000_000_000_001;
+pub const CHANNEL: u64 = 700_000_000_000_000_001;
+pub const MAYA: u64 = 600_000_000_000_000_001;
+pub const LEO: u64 = 600_000_000_000_000_002;
+/// How long a test waits for one call.
+pub const WAIT: Duration = Duration::from_secs(30);
+
+/// One REST call the bot made.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub method: String,
+    pub path: String,
+    pub body: Value,
+}
+
+struct Inner {
+    calls: Mutex<Vec<Call>>,
+    next_id: AtomicU64,
+    seq: AtomicU64,
+    dispatch: broadcast::Sender<String>,
+    ws_url: String,
+    files: Mutex<Vec<(String, Vec<u8>)>>,
+}
+
+#[derive(Clone)]
+pub struct FakeDiscord {
+    pub addr: SocketAddr,
+    inner: Arc<Inner>,
+}
+
+impl FakeDiscord {
+    pub async fn start() -> FakeDiscord {
+        let rest = TcpListener::bind("127.0.0.1:0").await.expect("bind rest");
+        let gateway = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind gateway");
+        let addr = rest.local_addr().unwrap();
+        let ws_url = format!("ws://{}", gateway.local_addr().unwrap());
+        let (dispatch, _) = broadcast::channel(256);
+        let inner = Arc::new(Inner {
+            calls: Mutex::new(Vec::new()),
+            next_id: AtomicU64::new(500_000_000_000_000_000),
+            seq: AtomicU64::new(0),
+            dispatch,
+            ws_url,
+            files: Mutex::new(Vec::new()),
+        });
+        let app = Router::new().fallback(rest_call).with_state(inner.clone());
+        tokio::spawn(async move {
+            let _ = axum::serve(rest, app).await;
+        });
+        let gw = inner.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = gateway.accept().await {
+                tokio::spawn(serve_gateway(gw.clone(), stream));
+            }
+        });
+        FakeDiscord { addr, inner }
+    }
+
+    /// The proxy URL to give serenity.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Serve a file at `/files/{name}` (an attachment's CDN URL).
+    pub fn file(&self, name: &str, bytes: &[u8]) -> String {
+        self.inner
+            .files
+            .lock()
+            .unwrap()
+            .push((name.to_string(), bytes.to_vec()));
+        format!("{}/files/{name}", self.url())
+    }
+
+    pub fn calls(&self) -> Vec<Call> {
+        self.inner.calls.lock().unwrap().clone()
+    }
+
+    pub fn count(&self, pred: impl Fn(&Call) -> bool) -> usize {
+        self.calls().iter().filter(|c| pred(c)).count()
+    }
+
+    /// Waits for the first call matching `pred`.
+    pub async fn wait_for(&self, what: &str, pred: impl Fn(&Call) -> bool) -> Call {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            if let Some(c) = self.calls().into_iter().find(|c| pred(c)) {
+                return c;
+            }
+            if tokio::time::Instant::now() > deadline {
+                panic!("no call: {what}; calls: {:#?}", self.calls());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Sends a gateway dispatch to every connected shard.
+    pub fn dispatch(&self, event: &str, data: Value) {
+        let s = self.inner.seq.fetch_add(1, Ordering::SeqCst) + 2;
+        let frame = json!({"op": 0, "t": event, "s": s, "d": data}).to_string();
+        let _ = self.inner.dispatch.send(frame);
+    }
+}
+
+fn id(inner: &Inner) -> String {
+    inner.next_id.fetch_add(1, Ordering::SeqCst).to_string()
+}
+
+pub fn user(id: u64, name: &str, bot: bool) -> Value {
+    json!({"id": id.to_string(), "username": name.to_lowercase(), "global_name": name,
+           "discriminator": "0", "avatar": null, "bot": bot})
+}
+
+pub fn message(id: &str, channel: &str, author: Value, content: &str) -> Value {
+    json!({
+        "id": id, "channel_id": channel, "author": author, "content": content,
+        "timestamp": "2026-01-01T00:00:00.000000+00:00", "edited_timestamp": null,
+        "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [],
+        "attachments": [], "embeds": [], "pinned": false, "type": 0
+    })
+}
+
+fn member(user_id: u64, name: &str) -> Value {
+    json!({"user": user(user_id, name, false), "roles": [], "joined_at": "2025-01-01T00:00:00.000000+00:00",
+           "deaf": false, "mute": false, "flags": 0, "permissions": "2199023255551"})
+}
+
+/// An application-command interaction from `user_id` in `channel`.
+pub fn interaction(id: u64, channel: u64, user_id: u64, name: &str, data: Value) -> Value {
+    json!({
+        "id": id.to_string(), "application_id": APP_ID.to_string(), "type": 2, "data": data,
+        "guild_id": GUILD.to_string(), "channel_id": channel.to_string(),
+        "member": member(user_id, name), "token": format!("token{id}"), "version": 1,
+        "app_permissions": "2199023255551", "locale": "en-US", "guild_locale": "en-US",
+        "entitlements": [], "authorizing_integration_owners": {}, "context": 0,
+        "attachment_size_limit": 26214400
+    })
+}
+
+/// A plain message in a server channel, as MESSAGE_CREATE carries it.
+pub fn message_create(id: u64, channel: u64, user_id: u64, name: &str, content: &str) -> Value {
+    let mut m = message(
+        &id.to_string(),
+        &channel.to_string(),
+        user(user_id, name, false),
+        content,
+    );
+    m["guild_id"] = json!(GUILD.to_string());
+    m
+}
+
+async fn rest_call(
+    State(inner): State<Arc<Inner>>,
+    method: Method,
+    uri: Uri,
+    body: Bytes,
+) -> Response {
+    let path = uri.path().to_string();
+    let parsed = serde_json::from_slice(&body).unwrap_or_else(|_| {
+        // Multipart (files): keep the JSON part when there is one.
+        let text = String::from_utf8_lossy(&body).to_string();
+        Value::String(text)
+    });
+    inner.calls.lock().unwrap().push(Call {
+        method: method.to_string(),
+        path: path.clone(),
+        body: parsed.clone(),
+    });
+    let segments: Vec<&str> = path.trim_start_matches("/api/v10/").split('/').collect();
+    let ok = |v: Value| (StatusCode::OK, axum::Json(v)).into_response();
+    match (method.as_str(), segments.as_slice()) {
+        ("GET", ["gateway"]) => ok(json!({"url": inner.ws_url})),
+        ("GET", ["gateway", "bot"]) => ok(json!({
+            "url": inner.ws_url, "shards": 1,
+            "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+        })),
+        ("GET", ["users", "@me"]) => ok(user(BOT_ID, "coach", true)),
+        ("PUT", [.., "commands"]) => ok(json!([])),
+        ("POST", ["channels", parent, "threads"]) => ok(json!({
+            "id": id(&inner), "guild_id": GUILD.to_string(), "parent_id": parent,
+            "type": parsed["type"].as_u64().unwrap_or(11), "name": parsed["name"],
+            "flags": 0, "position": 0, "permission_overwrites": [], "nsfw": false
+        })),
+        ("POST", ["channels", channel, "messages"]) => {
+            let content = parsed["content"].as_str().unwrap_or("");
+            ok(message(
+                &id(&inner),
+                channel,
+                user(BOT_ID, "coach", true),
+                content,
+            ))
+        }
+        ("GET", ["channels", _, "messages"]) => ok(json!([])),
+        ("POST", ["channels", _, "typing"]) => StatusCode::NO_CONTENT.into_response(),
+        ("PUT", ["channels", _, "thread-members", _]) => StatusCode::NO_CONTENT.into_response(),
+        ("POST", ["interactions", _, _, "callback"]) => StatusCode::NO_CONTENT.into_response(),
+        ("POST", ["webhooks", _, _]) | ("PATCH", ["webhooks", _, _, "messages", _]) => {
+            let content = parsed["content"].as_str().unwrap_or("");
+            ok(message(
+                &id(&inner),
+                &CHANNEL.to_string(),
+                user(BOT_ID, "coach", true),
+                content,
+            ))
+        }
+        _ if path.starts_with("/files/") => {
+            let name = path.trim_start_matches("/files/");
+            let files = inner.files.lock().unwrap();
+            match files.iter().find(|(n, _)| n == name) {
+                Some((_, bytes)) => (StatusCode::OK, bytes.clone()).into_response(),
+                None => StatusCode::NOT_FOUND.into_response(),
+            }
+        }
+        _ => (
+            StatusCode::NOT_FOUND,
+            axum::Json(json!({"message": "Unknown route in the fake", "code": 0})),
+        )
+            .into_response(),
+    }
+}
+
+async fn serve_gateway(inner: Arc<Inner>, stream: tokio::net::TcpStream) {
+    let Ok(ws) = tokio_tungstenite::accept_async(stream).await else {
+        return;
+    };
+    let (mut tx, mut rx) = ws.split();
+    let mut dispatches = inner.dispatch.subscribe();
+    let hello = json!({"op": 10, "d": {"heartbeat_interval": 41250}}).to_string();
+    if tx.send(Message::text(hello)).await.is_err() {
+        return;
+    }
+    loop {
+        tokio::select! {
+            frame = rx.next() => {
+                let Some(Ok(frame)) = frame else { return };
+                let Ok(text) = frame.into_text() else { continue };
+                let Ok(v) = serde_json::from_str::<Value>(text.as_str()) else { continue };
+                let answer = match v["op"].as_u64() {
+                    Some(1) => Some(json!({"op": 11})),
+                    Some(2) => Some(json!({"op": 0, "t": "READY", "s": 1, "d": {
+                        "v": 10, "user": user(BOT_ID, "coach", true), "guilds": [],
+                        "session_id": "fake-session", "resume_gateway_url": inner.ws_url,
+                        "shard": [0, 1], "application": {"id": APP_ID.to_string(), "flags": 0}
+                    }})),
+                    Some(6) => Some(json!({"op": 0, "t": "RESUMED", "s": 1, "d": {}})),
+                    _ => None,
+                };
+                if let Some(a) = answer
+                    && tx.send(Message::text(a.to_string())).await.is_err()
+                {
+                    return;
+                }
+            }
+            d = dispatches.recv() => match d {
+                Ok(frame) => if tx.send(Message::text(frame)).await.is_err() { return },
+                Err(broadcast::error::RecvError::Lagged(_)) => {}
+                Err(broadcast::error::RecvError::Closed) => return,
+            },
+        }
+    }
+}

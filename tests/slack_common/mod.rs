@@ -1,0 +1,337 @@
+//! Slack test support: a loopback fake of the Slack Web API (wiremock) that records
+//! every call and answers like Slack, the real app on port 0 with the HTTP Events API
+//! enabled and pointed at the fake, and signed requests as Slack sends them.
+#![allow(dead_code)]
+
+use clap::Parser;
+use interview_coach::app::App;
+use interview_coach::config::ServeArgs;
+use interview_coach::domain::{Event, StreamId};
+use interview_coach::engine::{Engine, SystemClock};
+use interview_coach::platforms::slack::signature;
+use interview_coach::store::Storage;
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, matchers};
+
+pub const SECRET: &str = "test-signing-secret";
+pub const TEAM: &str = "T1";
+pub const CHANNEL: &str = "C1";
+pub const OMAR: (&str, &str) = ("U_OMAR", "omar");
+pub const ANA: (&str, &str) = ("U_ANA", "ana");
+
+/// One Web API call the app made.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub method: String,
+    pub body: Value,
+    /// The ts the fake answered with (chat.postMessage).
+    pub ts: Option<String>,
+}
+
+#[derive(Clone, Default)]
+pub struct Recorder {
+    calls: Arc<Mutex<Vec<Call>>>,
+    next_ts: Arc<AtomicU64>,
+}
+
+impl Respond for Recorder {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let method = request.url.path().trim_start_matches("/api/").to_string();
+        let body = serde_json::from_slice(&request.body).unwrap_or_else(|_| {
+            let q: serde_json::Map<String, Value> = request
+                .url
+                .query_pairs()
+                .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
+                .collect();
+            Value::Object(q)
+        });
+        let (answer, ts) = match method.as_str() {
+            "chat.postMessage" => {
+                let n = self.next_ts.fetch_add(1, Ordering::SeqCst) + 1;
+                let ts = format!("1700000000.{n:06}");
+                let answer = json!({"ok": true, "channel": body["channel"], "ts": ts,
+                    "message": {"ts": ts, "text": body["text"]}});
+                (answer, Some(ts))
+            }
+            "chat.postEphemeral" => (json!({"ok": true, "message_ts": "1700000000.999999"}), None),
+            "views.open" => (json!({"ok": true, "view": {"id": "V1"}}), None),
+            "conversations.replies" => (json!({"ok": true, "messages": []}), None),
+            _ => (json!({"ok": false, "error": "unknown_method"}), None),
+        };
+        self.calls.lock().unwrap().push(Call { method, body, ts });
+        ResponseTemplate::new(200).set_body_json(answer)
+    }
+}
+
+pub struct FakeSlack {
+    pub server: MockServer,
+    recorder: Recorder,
+}
+
+impl FakeSlack {
+    pub async fn start() -> FakeSlack {
+        let server = MockServer::start().await;
+        let recorder = Recorder::default();
+        Mock::given(matchers::path_regex("^/api/.*"))
+            .respond_with(recorder.clone())
+            .mount(&server)
+            .await;
+        FakeSlack { server, recorder }
+    }
+
+    pub fn api_url(&self) -> String {
+        format!("{}/api", self.server.uri())
+    }
+
+    pub fn calls(&self, method: &str) -> Vec<Call> {
+        let calls = self.recorder.calls.lock().unwrap();
+        calls
+            .iter()
+            .filter(|c| c.method == method)
+            .cloned()
+            .collect()
+    }
+
+    /// Messages posted in `thread_ts`'s thread.
+    pub fn thread_posts(&self, thread_ts: &str) -> Vec<Call> {
+        self.calls("chat.postMessage")
+            .into_iter()
+            .filter(|c| c.body["thread_ts"] == thread_ts)
+            .collect()
+    }
+}
+
+/// Serve settings from flags.
+pub fn serve_args(flags: &[String]) -> ServeArgs {
+    #[derive(Parser)]
+    struct Only {
+        #[command(flatten)]
+        args: ServeArgs,
+    }
+    let mut argv = vec![
+        "interview-coach".to_string(),
+        "--bind".into(),
+        "127.0.0.1:0".into(),
+    ];
+    argv.extend_from_slice(flags);
+    Only::try_parse_from(argv).expect("valid serve flags").args
+}
+
+pub struct SlackApp {
+    pub addr: SocketAddr,
+    pub engine: Engine,
+    pub http: reqwest::Client,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for SlackApp {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl SlackApp {
+    /// The real app on `store`, Slack over HTTP against `slack`, the coach on `llm_url`.
+    pub async fn start(store: Arc<dyn Storage>, slack: &FakeSlack, llm_url: &str) -> SlackApp {
+        let flags: Vec<String> = [
+            "--slack-bot-token",
+            "xoxb-test",
+            "--slack-signing-secret",
+            SECRET,
+            "--slack-api-url",
+            &slack.api_url(),
+            "--anthropic-api-key",
+            "fake-key",
+            "--anthropic-base-url",
+            llm_url,
+            "--anthropic-model",
+            "claude-fake",
+            "--coach-cooldown-seconds",
+            "0",
+            "--web-dist-dir",
+            "/nonexistent",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let app = App::with_store(store, serve_args(&flags), Arc::new(SystemClock))
+            .await
+            .expect("app starts");
+        let addr = SocketAddr::from(([127, 0, 0, 1], app.port()));
+        let engine = app.engine().clone();
+        let task = tokio::spawn(async move {
+            let _ = app.run_until_stopped(std::future::pending()).await;
+        });
+        let http = reqwest::Client::new();
+        for _ in 0..100 {
+            if let Ok(r) = http.get(format!("http://{addr}/healthz")).send().await
+                && r.status().is_success()
+            {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        SlackApp {
+            addr,
+            engine,
+            http,
+            task,
+        }
+    }
+
+    /// POST `body` to `path`, signed at `timestamp` (now when None) with `secret`.
+    pub async fn post_signed(
+        &self,
+        path: &str,
+        body: &str,
+        content_type: &str,
+        timestamp: Option<i64>,
+        retry: Option<u32>,
+    ) -> reqwest::Response {
+        let ts = timestamp
+            .unwrap_or_else(|| chrono::Utc::now().timestamp())
+            .to_string();
+        let sig = signature::sign(SECRET, &ts, body.as_bytes());
+        self.post_raw(path, body, content_type, &ts, &sig, retry)
+            .await
+    }
+
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        body: &str,
+        content_type: &str,
+        ts: &str,
+        sig: &str,
+        retry: Option<u32>,
+    ) -> reqwest::Response {
+        let mut req = self
+            .http
+            .post(format!("http://{}{path}", self.addr))
+            .header("content-type", content_type)
+            .header("x-slack-request-timestamp", ts)
+            .header("x-slack-signature", sig)
+            .body(body.to_string());
+        if let Some(n) = retry {
+            req = req
+                .header("x-slack-retry-num", n.to_string())
+                .header("x-slack-retry-reason", "http_timeout");
+        }
+        req.send().await.expect("request sent")
+    }
+
+    pub async fn command(
+        &self,
+        user: (&str, &str),
+        text: &str,
+        trigger: &str,
+    ) -> reqwest::Response {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("team_id", TEAM)
+            .append_pair("channel_id", CHANNEL)
+            .append_pair("user_id", user.0)
+            .append_pair("user_name", user.1)
+            .append_pair("command", "/interview")
+            .append_pair("text", text)
+            .append_pair("response_url", "https://hooks.slack.com/commands/x")
+            .append_pair("trigger_id", trigger)
+            .finish();
+        self.post_signed(
+            "/slack/commands",
+            &body,
+            "application/x-www-form-urlencoded",
+            None,
+            None,
+        )
+        .await
+    }
+
+    pub async fn event(&self, body: &Value, retry: Option<u32>) -> reqwest::Response {
+        self.post_signed(
+            "/slack/events",
+            &body.to_string(),
+            "application/json",
+            None,
+            retry,
+        )
+        .await
+    }
+
+    pub async fn interaction(&self, payload: &Value) -> reqwest::Response {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("payload", &payload.to_string())
+            .finish();
+        self.post_signed(
+            "/slack/interactions",
+            &body,
+            "application/x-www-form-urlencoded",
+            None,
+            None,
+        )
+        .await
+    }
+
+    pub async fn events(&self, stream: &StreamId) -> Vec<Event> {
+        let (_, recorded) = self.engine.load(stream).await.expect("load");
+        recorded.into_iter().map(|r| r.event).collect()
+    }
+
+    /// Wait until `stream`'s events satisfy `pred`.
+    pub async fn wait_events(
+        &self,
+        stream: &StreamId,
+        pred: impl Fn(&[Event]) -> bool,
+    ) -> Vec<Event> {
+        for _ in 0..300 {
+            let events = self.events(stream).await;
+            if pred(&events) {
+                return events;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("timed out; events: {:#?}", self.events(stream).await);
+    }
+}
+
+/// Wait until `f` is true (up to 15 s).
+pub async fn wait_for(what: &str, f: impl Fn() -> bool) {
+    for _ in 0..300 {
+        if f() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+pub fn stream_of(root_ts: &str) -> StreamId {
+    StreamId::new(format!("slack:{TEAM}:{CHANNEL}:{root_ts}"))
+}
+
+/// A thread reply as the Events API delivers it.
+pub fn thread_message(event_id: &str, user: &str, root_ts: &str, ts: &str, text: &str) -> Value {
+    json!({
+        "token": "x", "type": "event_callback", "team_id": TEAM, "api_app_id": "A1",
+        "event_id": event_id, "event_time": 1700000000,
+        "event": {"type": "message", "channel": CHANNEL, "channel_type": "channel", "user": user,
+                  "ts": ts, "thread_ts": root_ts, "text": text, "team": TEAM}
+    })
+}
+
+/// A button press on the interview's root message.
+pub fn button(action_id: &str, user: (&str, &str), root_ts: &str, action_ts: &str) -> Value {
+    json!({
+        "type": "block_actions", "team": {"id": TEAM, "domain": "t"}, "api_app_id": "A1",
+        "user": {"id": user.0, "username": user.1, "name": user.1, "team_id": TEAM},
+        "trigger_id": format!("trigger-{action_ts}"),
+        "container": {"type": "message", "message_ts": root_ts, "channel_id": CHANNEL, "is_ephemeral": false},
+        "channel": {"id": CHANNEL, "name": "interview-practice"},
+        "message": {"type": "message", "ts": root_ts, "text": "Mock interview"},
+        "actions": [{"type": "button", "action_id": action_id, "block_id": "interview_actions",
+                     "value": action_id, "action_ts": action_ts}]
+    })
+}
