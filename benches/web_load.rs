@@ -7,7 +7,8 @@
 //!
 //! Run: `ulimit -n 8192; cargo bench --bench web_load`
 //! Env: `WEB_LOAD_N` (default `100,1000`), `WEB_LOAD_LATENCY_MS` (200), `WEB_LOAD_THINK_MS`
-//! (2000: the mean pause of a client before each turn, drawn from 0.5x to 1.5x).
+//! (2000: the mean pause of a client before each turn, drawn from 0.5x to 1.5x),
+//! `WEB_LOAD_SYNCHRONOUS` (`full`; `normal` to see what the fsyncs cost).
 
 #[path = "../tests/web_common/fake_claude.rs"]
 mod fake_claude;
@@ -52,12 +53,16 @@ fn rss_mib(pid: u32) -> Option<(f64, f64)> {
     Some((field("VmRSS:")?, field("VmHWM:")?))
 }
 
+fn synchronous() -> String {
+    std::env::var("WEB_LOAD_SYNCHRONOUS").unwrap_or_else(|_| "full".to_string())
+}
+
 fn start_server(dir: &std::path::Path, port: u16, fake: &FakeClaude) -> Server {
     let child = Command::new(env!("CARGO_BIN_EXE_interview-coach"))
         .current_dir(dir)
         .env("BIND_ADDR", format!("127.0.0.1:{port}"))
         .env("DATABASE_URL", format!("sqlite://{}/bench.db", dir.display()))
-        .env("SQLITE_SYNCHRONOUS", "full")
+        .env("SQLITE_SYNCHRONOUS", synchronous())
         .env("ANTHROPIC_API_KEY", "fake-key")
         .env("ANTHROPIC_BASE_URL", fake.url())
         .env("ANTHROPIC_MODEL", "claude-fake")
@@ -234,9 +239,10 @@ fn main() {
     let think = Duration::from_millis(env_or("WEB_LOAD_THINK_MS", 2000));
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     println!(
-        "web load: fake LLM latency {} ms, mean think time {} ms, SQLite synchronous=FULL",
+        "web load: fake LLM latency {} ms, mean think time {} ms, SQLite synchronous={}",
         latency.as_millis(),
-        think.as_millis()
+        think.as_millis(),
+        synchronous()
     );
     for n in ns {
         runtime.block_on(run(n, latency, think));

@@ -201,7 +201,7 @@ async fn each_turn_extends_the_previous_request_and_moves_the_cache_breakpoint()
         .filter(|(_, m)| m["content"].as_array().unwrap().iter().any(|b| b.get("cache_control").is_some()))
         .map(|(i, _)| i)
         .collect();
-    assert_eq!(marked, vec![messages.len() - 2], "one breakpoint, on the latest completed turn");
+    assert_eq!(marked, vec![messages.len() - 2, messages.len() - 1], "breakpoints on the latest completed turn and the final message");
     assert_eq!(messages[messages.len() - 2]["role"], "assistant");
     let usage = r.fake.bodies().len();
     assert_eq!(usage, 3);

@@ -1,8 +1,9 @@
 //! The coach's context, rebuilt from the log for every turn. Deterministic: the same log
 //! gives the same request, byte for byte. Candidate events appear in version order, each
 //! followed by the coach's answer to it, so turn N+1's messages start with turn N's.
-//! The stable prefix (persona, rubric, problem) ends with a cache breakpoint, and a
-//! second breakpoint sits on the latest completed turn.
+//! The stable prefix (persona, rubric, problem) ends with a cache breakpoint, a second
+//! sits on the latest completed turn, and a third on the final message, so the next
+//! turn reads the whole conversation so far from the cache.
 
 use super::llm::{LlmRequest, Message, Role, TextBlock};
 use super::prompts::{self, attr, candidate_block};
@@ -129,6 +130,8 @@ fn push(out: &mut Vec<Message>, role: Role, text: String) {
     }
 }
 
+/// Cache breakpoints in the messages: on the latest completed turn (the last coach
+/// answer), and on the final candidate message, which the next turn will re-read.
 fn mark_latest_completed_turn(messages: &mut [Message]) {
     if let Some(block) = messages
         .iter_mut()
@@ -136,6 +139,9 @@ fn mark_latest_completed_turn(messages: &mut [Message]) {
         .find(|m| m.role == Role::Assistant)
         .and_then(|m| m.content.last_mut())
     {
+        block.cache = true;
+    }
+    if let Some(block) = messages.last_mut().and_then(|m| m.content.last_mut()) {
         block.cache = true;
     }
 }

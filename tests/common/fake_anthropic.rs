@@ -109,30 +109,18 @@ impl FakeAnthropic {
 
     /// Usage as Anthropic would report it: tokens ~ bytes / 4.
     fn usage(state: &mut State, body: &Value, caching: bool) -> Value {
-        let mut prefix = String::new();
-        let mut breakpoints = Vec::new();
-        let mut add = |text: &str, cache: bool, prefix: &mut String| {
-            prefix.push_str(text);
-            if cache && caching {
-                breakpoints.push(prefix.clone());
-            }
-        };
-        prefix.push_str(&body["tools"].to_string());
+        // Prefix text at every content-block boundary, and which boundaries are breakpoints.
+        let mut prefix = body["tools"].to_string();
+        let mut boundaries: Vec<(String, bool)> = Vec::new();
         for block in body["system"].as_array().into_iter().flatten() {
-            add(
-                block["text"].as_str().unwrap_or(""),
-                block.get("cache_control").is_some(),
-                &mut prefix,
-            );
+            prefix.push_str(block["text"].as_str().unwrap_or(""));
+            boundaries.push((prefix.clone(), block.get("cache_control").is_some() && caching));
         }
         for message in body["messages"].as_array().into_iter().flatten() {
             prefix.push_str(message["role"].as_str().unwrap_or(""));
             for block in message["content"].as_array().into_iter().flatten() {
-                add(
-                    block["text"].as_str().unwrap_or(""),
-                    block.get("cache_control").is_some(),
-                    &mut prefix,
-                );
+                prefix.push_str(block["text"].as_str().unwrap_or(""));
+                boundaries.push((prefix.clone(), block.get("cache_control").is_some() && caching));
             }
         }
         let total = prefix.len() / 4;
@@ -142,19 +130,24 @@ impl FakeAnthropic {
             s.hash(&mut h);
             h.finish()
         };
-        // The longest breakpoint prefix already cached is read; longer breakpoints are written.
+        // Like Anthropic: each breakpoint looks back up to 20 block boundaries for the
+        // longest cached prefix; the prefix up to each breakpoint is then cached.
         let mut read = 0;
-        for bp in &breakpoints {
-            if state.cached.contains(&hash(bp)) {
-                read = bp.len() / 4;
+        for (i, (_, is_bp)) in boundaries.iter().enumerate() {
+            if !is_bp {
+                continue;
+            }
+            for (p, _) in boundaries[i.saturating_sub(20)..=i].iter() {
+                if state.cached.contains(&hash(p)) {
+                    read = read.max(p.len() / 4);
+                }
             }
         }
         let mut write_upto = read;
-        for bp in &breakpoints {
-            let h = hash(bp);
-            if !state.cached.contains(&h) {
-                state.cached.insert(h);
-                write_upto = write_upto.max(bp.len() / 4);
+        for (p, is_bp) in &boundaries {
+            if *is_bp && !state.cached.contains(&hash(p)) {
+                state.cached.insert(hash(p));
+                write_upto = write_upto.max(p.len() / 4);
             }
         }
         let write = write_upto - read;

@@ -121,9 +121,23 @@ pub fn pick_language(
     [explicit, detected, interview]
         .into_iter()
         .flatten()
-        .map(|l| l.trim().to_ascii_lowercase())
+        .map(normalise_language)
         .find(|l| !l.is_empty())
         .unwrap_or_else(|| UNKNOWN_LANGUAGE.to_string())
+}
+
+/// A language name or fence tag in the coach's vocabulary: `py` → `python`, `C++` → `cpp`.
+pub fn normalise_language(tag: &str) -> String {
+    let tag = tag.trim().to_ascii_lowercase();
+    let alias = match tag.as_str() {
+        "c++" => Some("cpp"),
+        "c#" => Some("csharp"),
+        "golang" => Some("go"),
+        "shell" | "zsh" => Some("bash"),
+        "python3" | "py3" => Some("python"),
+        _ => language_from_filename(&format!("file.{tag}")),
+    };
+    alias.map_or(tag, str::to_string)
 }
 
 /// A message in the thread that is a submission: its body is one fenced code block.
@@ -278,6 +292,15 @@ mod tests {
         let s = submission_from_message("```\nfn main() {}\n```", Some("Rust")).unwrap();
         assert_eq!(s.language, "rust");
         assert_eq!(submission_from_message("I'd use a heap", None), None);
+    }
+
+    #[test]
+    fn fence_tags_and_aliases_become_language_names() {
+        assert_eq!(normalise_language("py"), "python");
+        assert_eq!(normalise_language("C++"), "cpp");
+        assert_eq!(normalise_language("golang"), "go");
+        assert_eq!(normalise_language("Python"), "python");
+        assert_eq!(normalise_language("zig"), "zig");
     }
 
     #[test]

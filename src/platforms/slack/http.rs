@@ -43,27 +43,25 @@ pub fn router(secret: Secret, clock: Arc<dyn Clock>, handler: Arc<Handler>) -> R
 }
 
 impl Transport {
-    fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<(), Response> {
+    /// The 401 to answer when the request is not signed by Slack.
+    fn refuse(&self, headers: &HeaderMap, body: &[u8]) -> Option<Response> {
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-        signature::verify(
+        let checked = signature::verify(
             self.secret.expose(),
             header("x-slack-request-timestamp"),
             header("x-slack-signature"),
             body,
             self.clock.now(),
-        )
-        .map_err(|e| {
+        );
+        if let Err(e) = checked {
             tracing::warn!(error = %e, "refused a Slack request");
-            (StatusCode::UNAUTHORIZED, "invalid Slack signature").into_response()
-        })?;
-        if let Some(n) = header("x-slack-retry-num") {
-            tracing::debug!(
-                retry = n,
-                reason = header("x-slack-retry-reason"),
-                "Slack retried a request"
-            );
+            return Some((StatusCode::UNAUTHORIZED, "invalid Slack signature").into_response());
         }
-        Ok(())
+        if let Some(n) = header("x-slack-retry-num") {
+            let reason = header("x-slack-retry-reason");
+            tracing::debug!(retry = n, reason, "Slack retried a request");
+        }
+        None
     }
 
     fn accept(&self, inbound: Option<Inbound>) -> Response {
@@ -78,7 +76,7 @@ impl Transport {
 }
 
 async fn events(State(t): State<Transport>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(refused) = t.verify(&headers, &body) {
+    if let Some(refused) = t.refuse(&headers, &body) {
         return refused;
     }
     let Ok(json) = serde_json::from_slice::<serde_json::Value>(&body) else {
@@ -91,14 +89,14 @@ async fn events(State(t): State<Transport>, headers: HeaderMap, body: Bytes) -> 
 }
 
 async fn commands(State(t): State<Transport>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(refused) = t.verify(&headers, &body) {
+    if let Some(refused) = t.refuse(&headers, &body) {
         return refused;
     }
     t.accept(inbound::parse_command_form(&body).map(Inbound::Command))
 }
 
 async fn interactions(State(t): State<Transport>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(refused) = t.verify(&headers, &body) {
+    if let Some(refused) = t.refuse(&headers, &body) {
         return refused;
     }
     t.accept(inbound::interaction_json(&body).map(|p| inbound::parse_interaction(&p)))
