@@ -111,6 +111,7 @@ impl App {
         let feed = self.engine.spawn_feed(cancel.clone()).await?;
         let projector = tokio::spawn(run_projector(self.engine.clone(), cancel.clone()));
         let coach = tokio::spawn(self.coach.clone().run(cancel.clone()));
+        let timers = tokio::spawn(crate::engine::timer::Timers::new(self.engine.clone()).run(cancel.clone()));
         let discord =
             crate::platforms::discord::start(self.engine.clone(), &self.args, cancel.clone())?;
         let addr = self.listener.local_addr().map_err(AppError::Serve)?;
@@ -134,6 +135,7 @@ impl App {
         let _ = feed.await;
         let _ = projector.await;
         let _ = coach.await;
+        let _ = timers.await;
         if let Some(slack) = slack {
             slack.stopped().await;
         }

@@ -1316,6 +1316,9 @@ fn test_producing(error: &DomainError) -> &'static str {
             "compacting_up_to_an_event_not_yet_written_is_refused"
         }
         DomainError::HintsExhausted { .. } => "a_hint_beyond_the_end_of_the_ladder_is_refused",
+        DomainError::TimeUp => "submitting_code_after_the_deadline_is_refused",
+        DomainError::AlreadyWarned => "a_second_time_warning_is_refused",
+        DomainError::WarningNotDue => "a_time_warning_before_it_is_due_is_refused",
     }
 }
 
@@ -1349,6 +1352,9 @@ fn every_domain_error_variant_has_a_test_that_produces_it() {
         DomainError::InvalidTimeLimit { got: 0, max: 240 },
         DomainError::InvalidCompaction { up_to: 0 },
         DomainError::HintsExhausted { max: 0 },
+        DomainError::TimeUp,
+        DomainError::AlreadyWarned,
+        DomainError::WarningNotDue,
     ];
     let source = include_str!("domain_decide.rs");
     for error in &every_variant {
@@ -1358,4 +1364,63 @@ fn every_domain_error_variant_has_a_test_that_produces_it() {
             "{error:?} names {name}, which is not a test in this file"
         );
     }
+}
+
+// ---------------------------------------------------------------------------------
+// Time limits
+// ---------------------------------------------------------------------------------
+
+fn warn(minute: i64) -> Command {
+    Command::WarnTime {
+        minutes_left: 5,
+        at: t(minute),
+    }
+}
+
+#[test]
+fn submitting_code_after_the_deadline_is_refused() {
+    given(&[started()])
+        .when(submit(TIME_LIMIT as i64))
+        .then_error(DomainError::TimeUp);
+}
+
+#[test]
+fn ending_after_the_deadline_is_still_allowed() {
+    let events = given(&[started()])
+        .when(end_by(ada(), TIME_LIMIT as i64 + 3))
+        .events()
+        .to_vec();
+    assert!(matches!(events[0], Event::InterviewEnded(_)));
+}
+
+#[test]
+fn the_time_warning_is_given_once_five_minutes_before_the_deadline() {
+    let warned = given(&[started()])
+        .when(warn(TIME_LIMIT as i64 - 5))
+        .events()
+        .to_vec();
+    let Event::CoachReplied(reply) = &warned[0] else {
+        panic!("{warned:?}")
+    };
+    assert_eq!(reply.kind, ReplyKind::TimeWarning);
+    assert!(reply.text.contains("5 minutes left"), "{}", reply.text);
+    assert!(Interview::from_events(&[started(), warned[0].clone()]).time_warned);
+}
+
+#[test]
+fn a_second_time_warning_is_refused() {
+    let warned = given(&[started()])
+        .when(warn(TIME_LIMIT as i64 - 4))
+        .events()
+        .to_vec();
+    given(&[started(), warned[0].clone()])
+        .when(warn(TIME_LIMIT as i64 - 3))
+        .then_error(DomainError::AlreadyWarned);
+}
+
+#[test]
+fn a_time_warning_before_it_is_due_is_refused() {
+    given(&[started()])
+        .when(warn(TIME_LIMIT as i64 - 6))
+        .then_error(DomainError::WarningNotDue);
 }

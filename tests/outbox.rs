@@ -26,14 +26,22 @@ impl Outlet for FakeOutlet {
         Platform::Discord
     }
 
-    async fn post(&self, event: &RecordedEvent, _interview: &Interview) -> Result<String, OutletError> {
+    async fn post(
+        &self,
+        event: &RecordedEvent,
+        _interview: &Interview,
+    ) -> Result<String, OutletError> {
         tokio::task::yield_now().await;
         let mut posted = self.posted.lock().unwrap();
         posted.push((event.stream_id.to_string(), event.version));
         Ok(format!("msg-{}", posted.len()))
     }
 
-    async fn find_posted(&self, event: &RecordedEvent, _interview: &Interview) -> Result<Option<String>, OutletError> {
+    async fn find_posted(
+        &self,
+        event: &RecordedEvent,
+        _interview: &Interview,
+    ) -> Result<Option<String>, OutletError> {
         let posted = self.posted.lock().unwrap();
         Ok(posted
             .iter()
@@ -50,12 +58,22 @@ async fn each_coach_event_is_posted_once(db: &TestDb) {
     let b = engine(db.open().await);
     let stream = run_scripted_interview(&a, Uuid::new_v4(), discord_place("out-1")).await;
     let outlet = Arc::new(FakeOutlet::default());
-    let (oa, ob) = (Arc::new(Outbox::new(a.clone(), outlet.clone())), Arc::new(Outbox::new(b.clone(), outlet.clone())));
+    let (oa, ob) = (
+        Arc::new(Outbox::new(a.clone(), outlet.clone())),
+        Arc::new(Outbox::new(b.clone(), outlet.clone())),
+    );
 
     // Two instances race for every coach event of the interview.
     let (_, events) = a.load(&stream).await.unwrap();
-    let wanted: Vec<RecordedEvent> = events.into_iter().filter(|e| outlet.wants(&e.event)).collect();
-    assert_eq!(wanted.len(), 4, "approach feedback, analysis, chat reply, summary");
+    let wanted: Vec<RecordedEvent> = events
+        .into_iter()
+        .filter(|e| outlet.wants(&e.event))
+        .collect();
+    assert_eq!(
+        wanted.len(),
+        4,
+        "approach feedback, analysis, chat reply, summary"
+    );
     let mut tasks = Vec::new();
     for e in wanted.iter().cloned() {
         for ob in [oa.clone(), ob.clone()] {
@@ -68,7 +86,10 @@ async fn each_coach_event_is_posted_once(db: &TestDb) {
         results.push(t.await.unwrap());
     }
     // A loser either found the lease taken (and the winner posts) or found it posted.
-    assert_eq!(results.iter().filter(|r| **r == Delivered::Posted).count(), 4);
+    assert_eq!(
+        results.iter().filter(|r| **r == Delivered::Posted).count(),
+        4
+    );
     assert_eq!(outlet.posted.lock().unwrap().len(), 4);
 
     // A restarted instance finds nothing left to post.
@@ -83,15 +104,33 @@ async fn a_crash_between_posting_and_recording_does_not_post_twice() {
     let engine = Engine::new(db.open().await, Arc::new(ManualClock::new(t0())));
     let stream = run_scripted_interview(&engine, Uuid::new_v4(), discord_place("out-2")).await;
     let (_, events) = engine.load(&stream).await.unwrap();
-    let reply = events.iter().find(|e| matches!(e.event, Event::CoachReplied(_))).unwrap().clone();
+    let reply = events
+        .iter()
+        .find(|e| matches!(e.event, Event::CoachReplied(_)))
+        .unwrap()
+        .clone();
     let outlet = Arc::new(FakeOutlet::default());
     // The dead instance had marked the attempt and posted, then died before recording.
     let key = format!("deliver:discord:{}:{}", reply.stream_id, reply.version);
-    engine.store().mark_attempted(&key, reply.stream_id.as_str(), reply.version, t0()).await.unwrap();
+    engine
+        .store()
+        .mark_attempted(&key, reply.stream_id.as_str(), reply.version, t0())
+        .await
+        .unwrap();
     outlet.post(&reply, &Interview::default()).await.unwrap();
 
     let outbox = Outbox::new(engine.clone(), outlet.clone());
-    assert_eq!(outbox.deliver(&reply).await.unwrap(), Delivered::AlreadyPosted);
-    assert_eq!(outlet.posted.lock().unwrap().len(), 1, "asked the platform instead of posting again");
-    assert_eq!(outbox.deliver(&reply).await.unwrap(), Delivered::AlreadyPosted);
+    assert_eq!(
+        outbox.deliver(&reply).await.unwrap(),
+        Delivered::AlreadyPosted
+    );
+    assert_eq!(
+        outlet.posted.lock().unwrap().len(),
+        1,
+        "asked the platform instead of posting again"
+    );
+    assert_eq!(
+        outbox.deliver(&reply).await.unwrap(),
+        Delivered::AlreadyPosted
+    );
 }

@@ -103,9 +103,22 @@ fn render(events: &[RecordedEvent], reply_to: Version) -> Vec<Message> {
         .iter()
         .filter(|r| r.version <= reply_to && r.version > compacted_up_to)
     {
-        let Some(text) = candidate_text(&r.event) else {
+        let Some(mut text) = candidate_text(&r.event) else {
             continue;
         };
+        if matches!(r.event, Event::InterviewEnded(_)) {
+            let before = |t: &str| {
+                events
+                    .iter()
+                    .filter(|e| e.version < r.version && e.event.type_name() == t)
+                    .count()
+            };
+            text.push_str(&format!(
+                "\nSubmissions: {}. Hints used: {} (weigh them in problem_solving as the rubric says).",
+                before("code_submitted"),
+                before("hint_requested")
+            ));
+        }
         push(&mut out, Role::User, text);
         if r.version == reply_to {
             break;

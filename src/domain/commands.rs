@@ -62,6 +62,11 @@ pub enum Command {
         at: DateTime<Utc>,
     },
     RecordSummary(RecordSummary),
+    /// Warn the candidate that the time limit is `minutes_left` minutes away (once).
+    WarnTime {
+        minutes_left: u32,
+        at: DateTime<Utc>,
+    },
     /// Replace the coach's view of events up to `up_to` with `digest`.
     CompactContext {
         up_to: Version,
@@ -128,6 +133,7 @@ impl Command {
             Command::RecordCoachFailure { .. } => "coach failure",
             Command::RecordSummary(_) => "summary",
             Command::CompactContext { .. } => "compaction",
+            Command::WarnTime { .. } => "time warning",
         }
     }
 

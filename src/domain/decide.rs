@@ -23,6 +23,7 @@ pub fn decide(state: &Interview, command: Command) -> Result<Vec<Event>, DomainE
         Command::StartInterview(c) => start(state, c),
         Command::ExplainApproach { actor, text, at } => {
             open(state)?;
+            in_time(state, at)?;
             candidate_only(state, &actor)?;
             let text = checked_text("approach", text, MAX_TEXT_CHARS)?;
             Ok(vec![Event::ApproachExplained(ApproachExplained {
@@ -34,6 +35,7 @@ pub fn decide(state: &Interview, command: Command) -> Result<Vec<Event>, DomainE
         Command::SubmitCode(c) => submit(state, c),
         Command::SendMessage { actor, text, at } => {
             open(state)?;
+            in_time(state, at)?;
             participant(state, &actor)?;
             let text = checked_text("message", text, MAX_TEXT_CHARS)?;
             Ok(vec![Event::CandidateMessage(CandidateMessage {
@@ -48,6 +50,7 @@ pub fn decide(state: &Interview, command: Command) -> Result<Vec<Event>, DomainE
             at,
         } => {
             open(state)?;
+            in_time(state, at)?;
             candidate_only(state, &actor)?;
             if let Some(max) = max_hints
                 && state.hints_used >= max
@@ -115,6 +118,28 @@ pub fn decide(state: &Interview, command: Command) -> Result<Vec<Event>, DomainE
             })])
         }
         Command::RecordSummary(c) => summary(state, c),
+        Command::WarnTime { minutes_left, at } => {
+            open(state)?;
+            let deadline = state.deadline().ok_or(DomainError::NoTimeLimit)?;
+            if state.time_warned {
+                return Err(DomainError::AlreadyWarned);
+            }
+            if at < deadline - chrono::Duration::minutes(i64::from(minutes_left)) || at >= deadline
+            {
+                return Err(DomainError::WarningNotDue);
+            }
+            let left = (deadline - at).num_minutes().max(1);
+            Ok(vec![Event::CoachReplied(CoachReplied {
+                reply_to: 0,
+                kind: ReplyKind::TimeWarning,
+                text: format!(
+                    "About {left} minute{} left. Make sure your best solution is submitted, then talk through how you would test it.",
+                    if left == 1 { "" } else { "s" }
+                ),
+                usage: None,
+                at,
+            })])
+        }
         Command::CompactContext { up_to, digest, at } => {
             started(state)?;
             if up_to <= state.compacted_up_to || up_to > state.version {
@@ -160,6 +185,7 @@ fn start(state: &Interview, c: StartInterview) -> Result<Vec<Event>, DomainError
 
 fn submit(state: &Interview, c: SubmitCode) -> Result<Vec<Event>, DomainError> {
     open(state)?;
+    in_time(state, c.at)?;
     candidate_only(state, &c.actor)?;
     if c.code.trim().is_empty() {
         return Err(DomainError::EmptyCode);
@@ -271,6 +297,14 @@ fn started(state: &Interview) -> Result<(), DomainError> {
         return Err(DomainError::NotStarted);
     }
     Ok(())
+}
+
+/// Before the deadline, when there is one: past it, only ending is allowed.
+fn in_time(state: &Interview, at: chrono::DateTime<chrono::Utc>) -> Result<(), DomainError> {
+    match state.deadline() {
+        Some(deadline) if at >= deadline => Err(DomainError::TimeUp),
+        _ => Ok(()),
+    }
 }
 
 /// Started and not ended.

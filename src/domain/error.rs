@@ -46,6 +46,12 @@ pub enum DomainError {
     TimeLimitNotReached,
     #[error("a time limit must be between 1 and {max} minutes, got {got}")]
     InvalidTimeLimit { got: u32, max: u32 },
+    #[error("time is up for this interview: you can still end it to get your summary")]
+    TimeUp,
+    #[error("the time warning has already been given")]
+    AlreadyWarned,
+    #[error("it is not yet time for the time warning")]
+    WarningNotDue,
     #[error("cannot compact the context up to event {up_to}")]
     InvalidCompaction { up_to: Version },
     #[error("all {max} hints for this problem have been used")]

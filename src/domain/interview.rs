@@ -99,6 +99,8 @@ pub struct Interview {
     pub turns: BTreeMap<Version, Turn>,
     /// Events up to this version are summarised by a compaction digest.
     pub compacted_up_to: Version,
+    /// The time-limit warning has been given.
+    pub time_warned: bool,
 }
 
 impl Interview {
@@ -195,7 +197,12 @@ impl Interview {
                     t.state = TurnState::Pending;
                 }
             }
-            Event::CoachReplied(e) => self.close_turn(e.reply_to, TurnState::Done),
+            Event::CoachReplied(e) => {
+                if e.kind == super::events::ReplyKind::TimeWarning {
+                    self.time_warned = true;
+                }
+                self.close_turn(e.reply_to, TurnState::Done);
+            }
             Event::CodeAnalyzed(e) => {
                 self.last_score = Some(e.analysis.score);
                 self.close_turn(e.reply_to, TurnState::Done);

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod feed;
 pub mod outbox;
 pub mod progress;
+pub mod timer;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use feed::FeedReceiver;

@@ -122,7 +122,8 @@ fn fence_change(line: &str, open: Option<&str>) -> Option<Option<String>> {
 
 /// The fence state after every line of `text`, starting outside a fence: `Some(tag)`
 /// when `text` ends inside a fence.
-pub(crate) fn open_fence_after(text: &str) -> Option<String> {
+#[cfg(test)]
+fn open_fence_after(text: &str) -> Option<String> {
     let mut open: Option<String> = None;
     for line in text.lines() {
         if let Some(next) = fence_change(line, open.as_deref()) {

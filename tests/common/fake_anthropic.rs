@@ -114,13 +114,19 @@ impl FakeAnthropic {
         let mut boundaries: Vec<(String, bool)> = Vec::new();
         for block in body["system"].as_array().into_iter().flatten() {
             prefix.push_str(block["text"].as_str().unwrap_or(""));
-            boundaries.push((prefix.clone(), block.get("cache_control").is_some() && caching));
+            boundaries.push((
+                prefix.clone(),
+                block.get("cache_control").is_some() && caching,
+            ));
         }
         for message in body["messages"].as_array().into_iter().flatten() {
             prefix.push_str(message["role"].as_str().unwrap_or(""));
             for block in message["content"].as_array().into_iter().flatten() {
                 prefix.push_str(block["text"].as_str().unwrap_or(""));
-                boundaries.push((prefix.clone(), block.get("cache_control").is_some() && caching));
+                boundaries.push((
+                    prefix.clone(),
+                    block.get("cache_control").is_some() && caching,
+                ));
             }
         }
         let total = prefix.len() / 4;

@@ -36,6 +36,8 @@ pub struct Call {
 pub struct Recorder {
     calls: Arc<Mutex<Vec<Call>>>,
     next_ts: Arc<AtomicU64>,
+    /// What `apps.connections.open` answers (Socket Mode).
+    socket_url: Arc<Mutex<Option<String>>>,
 }
 
 impl Respond for Recorder {
@@ -60,6 +62,13 @@ impl Respond for Recorder {
             "chat.postEphemeral" => (json!({"ok": true, "message_ts": "1700000000.999999"}), None),
             "views.open" => (json!({"ok": true, "view": {"id": "V1"}}), None),
             "conversations.replies" => (json!({"ok": true, "messages": []}), None),
+            "apps.connections.open" => {
+                let url = self.socket_url.lock().unwrap().clone();
+                (
+                    json!({"ok": url.is_some(), "url": url, "error": "no_socket"}),
+                    None,
+                )
+            }
             _ => (json!({"ok": false, "error": "unknown_method"}), None),
         };
         self.calls.lock().unwrap().push(Call { method, body, ts });
@@ -81,6 +90,11 @@ impl FakeSlack {
             .mount(&server)
             .await;
         FakeSlack { server, recorder }
+    }
+
+    /// Answer `apps.connections.open` with `url`.
+    pub fn set_socket_url(&self, url: &str) {
+        *self.recorder.socket_url.lock().unwrap() = Some(url.to_string());
     }
 
     pub fn api_url(&self) -> String {
@@ -137,27 +151,37 @@ impl Drop for SlackApp {
 impl SlackApp {
     /// The real app on `store`, Slack over HTTP against `slack`, the coach on `llm_url`.
     pub async fn start(store: Arc<dyn Storage>, slack: &FakeSlack, llm_url: &str) -> SlackApp {
-        let flags: Vec<String> = [
-            "--slack-bot-token",
-            "xoxb-test",
-            "--slack-signing-secret",
-            SECRET,
-            "--slack-api-url",
-            &slack.api_url(),
-            "--anthropic-api-key",
-            "fake-key",
-            "--anthropic-base-url",
-            llm_url,
-            "--anthropic-model",
-            "claude-fake",
-            "--coach-cooldown-seconds",
-            "0",
-            "--web-dist-dir",
-            "/nonexistent",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+        Self::start_with(store, slack, llm_url, &["--slack-signing-secret", SECRET]).await
+    }
+
+    /// The app with `transport` flags (signing secret and/or app token).
+    pub async fn start_with(
+        store: Arc<dyn Storage>,
+        slack: &FakeSlack,
+        llm_url: &str,
+        transport: &[&str],
+    ) -> SlackApp {
+        let mut flags: Vec<String> = transport.iter().map(|s| s.to_string()).collect();
+        flags.extend(
+            [
+                "--slack-bot-token",
+                "xoxb-test",
+                "--slack-api-url",
+                &slack.api_url(),
+                "--anthropic-api-key",
+                "fake-key",
+                "--anthropic-base-url",
+                llm_url,
+                "--anthropic-model",
+                "claude-fake",
+                "--coach-cooldown-seconds",
+                "0",
+                "--web-dist-dir",
+                "/nonexistent",
+            ]
+            .iter()
+            .map(|s| s.to_string()),
+        );
         let app = App::with_store(store, serve_args(&flags), Arc::new(SystemClock))
             .await
             .expect("app starts");

@@ -15,6 +15,7 @@ pub mod manifest;
 pub mod parse;
 pub mod render;
 pub mod send;
+mod start;
 mod typing;
 
 use crate::config::ServeArgs;
