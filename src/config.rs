@@ -68,6 +68,11 @@ pub enum Cmd {
     },
     /// Drop the read models and rebuild them from the log.
     RebuildProjections,
+    /// Print one interview as a Markdown transcript (code, analyses, summary).
+    Export {
+        /// An interview id (uuid) or a stream id.
+        id: String,
+    },
     /// Discord helpers.
     #[command(subcommand)]
     Discord(DiscordCmd),

@@ -10,6 +10,7 @@ pub mod app;
 pub mod coach;
 pub mod config;
 pub mod domain;
+pub mod export;
 pub mod engine;
 pub mod http;
 pub mod platforms;

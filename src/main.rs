@@ -49,19 +49,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Cmd::Replay { id }) => {
             let s = open(&db).await?;
-            projections::catch_up(s.as_ref()).await?;
-            let stream = match s.find_interview(&id).await? {
-                Some(row) => row.stream(),
-                None => StreamId::new(id.clone()),
-            };
-            let events = s.read_stream(&stream, 1).await?;
-            anyhow::ensure!(!events.is_empty(), "no interview with id or stream id {id}");
+            let events = interview_events(s.as_ref(), &id).await?;
             print!("{}", replay::transcript(&events));
             Ok(())
         }
         Some(Cmd::Discord(DiscordCmd::Manifest)) => {
             let manifest = interview_coach::platforms::discord::manifest::manifest();
             println!("{}", serde_json::to_string_pretty(&manifest)?);
+            Ok(())
+        }
+        Some(Cmd::Export { id }) => {
+            let s = open(&db).await?;
+            let events = interview_events(s.as_ref(), &id).await?;
+            let bank = interview_coach::problems::ProblemBank::load_default().ok();
+            print!(
+                "{}",
+                interview_coach::export::markdown(&events, bank.as_ref())
+            );
             Ok(())
         }
         Some(Cmd::RebuildProjections) => {
@@ -71,6 +75,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The events of the interview named by an interview id or a stream id.
+async fn interview_events(
+    s: &dyn store::Storage,
+    id: &str,
+) -> anyhow::Result<Vec<store::RecordedEvent>> {
+    projections::catch_up(s).await?;
+    let stream = match s.find_interview(id).await? {
+        Some(row) => row.stream(),
+        None => StreamId::new(id),
+    };
+    let events = s.read_stream(&stream, 1).await?;
+    anyhow::ensure!(!events.is_empty(), "no interview with id or stream id {id}");
+    Ok(events)
 }
 
 async fn open(db: &DatabaseArgs) -> anyhow::Result<Arc<dyn store::Storage>> {

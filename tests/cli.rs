@@ -234,3 +234,33 @@ unsafe extern "C" {
     #[link_name = "kill"]
     fn libc_kill(pid: i32, sig: i32) -> i32;
 }
+
+#[tokio::test]
+async fn export_prints_the_interview_as_markdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/log.db", dir.path().display());
+    let id = Uuid::new_v4();
+    {
+        let s = store::connect(&url, &StoreOptions::default()).await.unwrap();
+        let engine = Engine::new(s, Arc::new(ManualClock::new(t0())));
+        run_scripted_interview(&engine, id, discord_place("902")).await;
+    }
+    let out = binary(dir.path()).args(["export", &id.to_string()]).env("DATABASE_URL", &url).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let md = stdout(&out);
+    for expected in [
+        "# Merge Intervals",
+        "- Candidate: Maya",
+        "## Problem",
+        "**Maya** submitted code #1",
+        "```python\ndef merge(intervals):",
+        "### Analysis of submission (score 7/10)",
+        "- **Complexity:** Time O(n log n), space O(n)",
+        "| testing | 2/4 (developing) | did not walk through an edge case |",
+        "## Summary",
+        "- Hire signal: lean yes",
+        "- Clear plan before coding",
+    ] {
+        assert!(md.contains(expected), "missing {expected:?} in:\n{md}");
+    }
+}

@@ -164,6 +164,14 @@ async fn an_interview_runs_in_a_thread_against_a_fake_discord() {
         "Code analysis · score 7/10"
     );
     assert_eq!(analysis.body["allowed_mentions"]["parse"], json!([]));
+    discord
+        .wait_for("code echoed for watchers", |c| {
+            is_post_in(&thread)(c)
+                && c.body["content"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("submitted python code") && t.contains("def merge"))
+        })
+        .await;
     discord.dispatch("INTERACTION_CREATE", submit);
 
     // A stranger's /submit: a private refusal, nothing appended.
@@ -207,6 +215,62 @@ async fn an_interview_runs_in_a_thread_against_a_fake_discord() {
         1
     );
     assert_eq!(discord.count(callback_of(1002)), 1);
+
+    assert!(
+        discord.count(|c| c.path == format!("/api/v10/channels/{thread}/typing")) >= 1,
+        "the typing indicator showed while the coach worked"
+    );
+
+    // A watcher's chat in a solo interview is ignored quietly.
+    let before = events(&engine, &stream).await.len();
+    let watcher = message_create(2002, thread_id, LEO, "Leo", "nice!");
+    discord.dispatch("MESSAGE_CREATE", watcher);
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(events(&engine, &stream).await.len(), before);
+
+    // The Hint button: deferred privately, a hint requested once.
+    let press = button_press(3001, thread_id, MAYA, "Maya", "interview:hint");
+    discord.dispatch("INTERACTION_CREATE", press.clone());
+    discord.dispatch("INTERACTION_CREATE", press);
+    let deferred = discord.wait_for("hint deferred", callback_of(3001)).await;
+    assert_eq!(
+        (
+            deferred.body["type"].as_u64(),
+            deferred.body["data"]["flags"].as_u64()
+        ),
+        (Some(5), Some(64))
+    );
+    discord
+        .wait_for("hint acknowledged", |c| {
+            c.method == "PATCH" && c.path.contains("/token3001/")
+        })
+        .await;
+    let hints = events(&engine, &stream)
+        .await
+        .iter()
+        .filter(|e| matches!(e, Event::HintRequested(_)))
+        .count();
+    assert_eq!(hints, 1);
+
+    // /end: the summary embed.
+    let end = interaction(
+        1004,
+        thread_id,
+        MAYA,
+        "Maya",
+        json!({"id": "3", "name": "end", "type": 1}),
+    );
+    discord.dispatch("INTERACTION_CREATE", end);
+    let summary = discord
+        .wait_for("summary embed", |c| {
+            is_post_in(&thread)(c) && c.body["embeds"][0]["title"] == "Interview summary"
+        })
+        .await;
+    assert!(
+        summary.body["embeds"][0]["fields"]
+            .as_array()
+            .is_some_and(|f| !f.is_empty())
+    );
 
     let _ = stop.send(());
     let _ = tokio::time::timeout(Duration::from_secs(10), running).await;

@@ -162,6 +162,25 @@ pub fn interaction(id: u64, channel: u64, user_id: u64, name: &str, data: Value)
     })
 }
 
+/// A press on button `custom_id` under a bot message in `channel`.
+pub fn button_press(id: u64, channel: u64, user_id: u64, name: &str, custom_id: &str) -> Value {
+    let mut press = interaction(
+        id,
+        channel,
+        user_id,
+        name,
+        json!({"custom_id": custom_id, "component_type": 2}),
+    );
+    press["type"] = json!(3);
+    press["message"] = message(
+        "1",
+        &channel.to_string(),
+        user(BOT_ID, "coach", true),
+        "problem",
+    );
+    press
+}
+
 /// A plain message in a server channel, as MESSAGE_CREATE carries it.
 pub fn message_create(id: u64, channel: u64, user_id: u64, name: &str, content: &str) -> Value {
     let mut m = message(

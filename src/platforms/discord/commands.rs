@@ -141,6 +141,8 @@ pub async fn submit(
     });
     let answer = flow::execute(
         &data.engine,
+        ctx.http(),
+        ctx.channel_id(),
         &turn,
         command,
         &flow::invocation_id(ctx_any).to_string(),
@@ -187,6 +189,8 @@ async fn run(
     let command = make(turn.actor.clone(), &turn, data.engine.now());
     let answer = flow::execute(
         &data.engine,
+        ctx.http(),
+        ctx.channel_id(),
         &turn,
         command,
         &flow::invocation_id(ctx).to_string(),

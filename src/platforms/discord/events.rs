@@ -173,7 +173,16 @@ async fn on_button(
             source: SubmissionSource::Modal,
             at,
         });
-        let answer = flow::execute(&data.engine, &turn, command, &key, action).await?;
+        let answer = flow::execute(
+            &data.engine,
+            &ctx.http,
+            press.channel_id,
+            &turn,
+            command,
+            &key,
+            action,
+        )
+        .await?;
         let follow = CreateInteractionResponseFollowup::new()
             .content(answer)
             .ephemeral(true);
@@ -200,7 +209,16 @@ async fn on_button(
         },
         _ => Command::RetryCoach { actor, at },
     };
-    let answer = flow::execute(&data.engine, &turn, command, &key, action).await?;
+    let answer = flow::execute(
+        &data.engine,
+        &ctx.http,
+        press.channel_id,
+        &turn,
+        command,
+        &key,
+        action,
+    )
+    .await?;
     press
         .edit_response(&ctx.http, EditInteractionResponse::new().content(answer))
         .await?;

@@ -4,6 +4,7 @@
 
 use super::auth::{Action, capitalise};
 use super::render;
+use super::send;
 use super::{Context, Error};
 use crate::domain::{Actor, Command, Interview, Problem, StreamId};
 use crate::engine::{Engine, EngineError};
@@ -69,16 +70,32 @@ impl Turn {
     }
 }
 
-/// Runs `command`; the text for the member: an acknowledgement, or the refusal.
+/// Runs `command`; the text for the member: an acknowledgement, or the refusal. What
+/// the member typed privately (an approach, code from the editor or a file) is echoed
+/// in the thread for those watching, once.
 pub async fn execute(
     engine: &Engine,
+    http: &serenity::Http,
+    channel: serenity::ChannelId,
     turn: &Turn,
     command: Command,
     key: &str,
     action: Action,
 ) -> Result<String, Error> {
     match engine.execute(&turn.stream, command, Some(key)).await {
-        Ok(_) => Ok(render::acknowledgement(action).to_string()),
+        Ok(executed) => {
+            let echoes = executed
+                .events
+                .iter()
+                .filter_map(|e| render::echo(&e.event));
+            for post in echoes.filter(|_| !executed.duplicate) {
+                let nonce_key = format!("echo:{key}");
+                if let Err(e) = send::send_post(http, channel, &post, Some(&nonce_key)).await {
+                    tracing::warn!(error = %e, "cannot echo a submission in its thread");
+                }
+            }
+            Ok(render::acknowledgement(action).to_string())
+        }
         Err(EngineError::Refused(why)) => Ok(capitalise(&why.to_string())),
         Err(e) => Err(e.into()),
     }

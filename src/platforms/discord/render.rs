@@ -6,7 +6,9 @@
 //! It renders only what is in the log; it never decides anything.
 
 use super::parse::truncate_chars;
-use crate::domain::{Analysis, CoachFailed, Event, HireSignal, Interview, Rubric, SummaryWritten};
+use crate::domain::{
+    Analysis, CoachFailed, Event, HireSignal, Interview, Rubric, SubmissionSource, SummaryWritten,
+};
 use crate::platforms::text::split_message;
 use chrono::{DateTime, Utc};
 
@@ -299,8 +301,36 @@ pub fn problem_post(
     }
 }
 
-/// A short public acknowledgement after a thread command, so the channel shows what
-/// the candidate did while the coach works.
+/// What the member typed privately, shown in the thread for those watching: an
+/// approach from `/approach`, code from the editor or a file. `None` for other events
+/// (and for code posted as a message, which is visible already).
+pub fn echo(event: &Event) -> Option<Post> {
+    let text = match event {
+        Event::ApproachExplained(e) => {
+            let quoted: Vec<String> = e.text.lines().map(|l| format!("> {l}")).collect();
+            format!(
+                "📝 **{}** explained their approach:\n{}",
+                e.actor.name,
+                quoted.join("\n")
+            )
+        }
+        Event::CodeSubmitted(e) if e.source != SubmissionSource::Message => format!(
+            "📨 **{}** submitted {} code (submission {}):\n```{}\n{}\n```",
+            e.actor.name,
+            e.language,
+            e.submission,
+            e.language,
+            e.code.trim_end()
+        ),
+        _ => return None,
+    };
+    Some(Post {
+        body: text_body(&text, "submission.md"),
+        buttons: Vec::new(),
+    })
+}
+
+/// The private acknowledgement of a thread command, while the coach works.
 pub fn acknowledgement(action: super::auth::Action) -> &'static str {
     use super::auth::Action;
     match action {
@@ -459,6 +489,30 @@ mod tests {
         assert!(chunks[0].contains("<t:1800000000:R>"), "{}", chunks[0]);
         assert!(chunks[0].contains("<@42>"));
         assert_eq!(post.buttons, INTERVIEW_BUTTONS.to_vec());
+    }
+
+    #[test]
+    fn private_submissions_are_echoed_and_message_submissions_are_not() {
+        let submitted = |source| {
+            Event::CodeSubmitted(crate::domain::CodeSubmitted {
+                actor: crate::domain::Actor::new(crate::domain::Platform::Discord, "1", "Maya"),
+                language: "python".into(),
+                code: "print(1)\n".into(),
+                source,
+                submission: 2,
+                at: Utc::now(),
+            })
+        };
+        let post = echo(&submitted(SubmissionSource::Modal)).unwrap();
+        let Body::Text(chunks) = post.body else {
+            panic!("text")
+        };
+        assert_eq!(
+            chunks[0],
+            "📨 **Maya** submitted python code (submission 2):\n```python\nprint(1)\n```"
+        );
+        assert!(post.buttons.is_empty());
+        assert_eq!(echo(&submitted(SubmissionSource::Message)), None);
     }
 
     #[test]

@@ -99,7 +99,7 @@ pub async fn run(
         return;
     }
     listener.start().await;
-    tracing::info!("Slack Socket Mode connected");
+    tracing::info!("Slack Socket Mode started");
     cancel.cancelled().await;
     listener.shutdown().await;
 }
