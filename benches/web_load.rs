@@ -2,8 +2,9 @@
 //! each a client speaking only the seed protocol (problem, explanation, code, message,
 //! end), against the real binary (SQLite, `synchronous=FULL`) whose coach calls a fake
 //! Claude on loopback that answers after a fixed latency. Reports the per-turn overhead
-//! beyond the LLM latency (p50, p99, max) and the server's resident memory (peak and at
-//! the end, from /proc/PID/status).
+//! beyond the LLM latency (p50, p99, max), where it goes (from the log's timestamps: to
+//! the log, coach before and after the LLM call, back to the client), and the server's
+//! resident memory (peak and at the end, from /proc/PID/status).
 //!
 //! Run: `ulimit -n 8192; cargo bench --bench web_load`
 //! Env: `WEB_LOAD_N` (default `100,1000`), `WEB_LOAD_LATENCY_MS` (200), `WEB_LOAD_THINK_MS`
@@ -18,7 +19,10 @@ use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use chrono::{DateTime, Utc};
+use interview_coach::domain::{Event, StreamId};
+use interview_coach::store::{self, StoreOptions};
+use std::time::{Duration, Instant, SystemTime};
 use tokio_tungstenite::tungstenite::Message;
 
 const CODE: &str = "def two_sum(nums, target):\n    seen = {}\n    for i, n in enumerate(nums):\n        if target - n in seen:\n            return [seen[target - n], i]\n        seen[n] = i\n";
@@ -94,8 +98,11 @@ fn jittered(mean: Duration) -> Duration {
     mean.mul_f64(rand::random_range(0.5..1.5))
 }
 
-/// One interview; returns the duration of each of its five turns.
-async fn interview(ws_url: String, think: Duration) -> Result<Vec<Duration>, String> {
+/// A turn as the client saw it: wall-clock send and receive times.
+type Stamps = (SystemTime, SystemTime);
+
+/// One interview; returns its id and the send/receive times of its five turns.
+async fn interview(ws_url: String, think: Duration) -> Result<(String, Vec<Stamps>), String> {
     let (mut ws, _) = tokio_tungstenite::connect_async(format!("{ws_url}/ws"))
         .await
         .map_err(|e| format!("connect: {e}"))?;
@@ -111,14 +118,18 @@ async fn interview(ws_url: String, think: Duration) -> Result<Vec<Duration>, Str
         (json!({"type": "end_session", "content": {}}), "session_summary"),
     ];
     let mut took = Vec::new();
+    let mut id = String::new();
     for (frame, expected) in turns {
         tokio::time::sleep(jittered(think)).await;
-        let sent = Instant::now();
+        let sent = SystemTime::now();
         ws.send(Message::text(frame.to_string()))
             .await
             .map_err(|e| format!("send: {e}"))?;
         loop {
             let f = next_frame(&mut ws).await?;
+            if f["type"] == "interview" {
+                id = f["interview_id"].as_str().unwrap_or_default().to_string();
+            }
             if f["type"] == expected {
                 break;
             }
@@ -126,9 +137,47 @@ async fn interview(ws_url: String, think: Duration) -> Result<Vec<Duration>, Str
                 return Err(format!("error frame: {f}"));
             }
         }
-        took.push(sent.elapsed());
+        took.push((sent, SystemTime::now()));
     }
-    Ok(took)
+    Ok((id, took))
+}
+
+/// Milliseconds from `a` to `b` (negative if `b` is earlier).
+fn ms(a: DateTime<Utc>, b: DateTime<Utc>) -> f64 {
+    (b - a).num_microseconds().unwrap_or(0) as f64 / 1000.0
+}
+
+/// Where each turn's time went, from the log: [to the log, coach before the LLM call, the
+/// LLM call as the coach measured it, coach after it, back to the client].
+async fn breakdown(db_url: &str, runs: &[(String, Vec<Stamps>)]) -> Vec<[f64; 5]> {
+    let log = store::connect(db_url, &StoreOptions::default()).await.expect("open the log");
+    let mut out = Vec::new();
+    for (id, stamps) in runs {
+        let events = log.read_stream(&StreamId::new(format!("web:{id}")), 1).await.unwrap_or_default();
+        let candidates = events.iter().filter(|e| e.event.actor().is_some() && e.event.reply_to().is_none());
+        for (candidate, (sent, received)) in candidates.zip(stamps) {
+            let Some(coach) = events.iter().find(|e| e.event.reply_to() == Some(candidate.version)) else {
+                continue;
+            };
+            let llm_ms = match &coach.event {
+                Event::CoachReplied(e) => e.usage.as_ref(),
+                Event::CodeAnalyzed(e) => e.usage.as_ref(),
+                Event::SummaryWritten(e) => e.usage.as_ref(),
+                _ => None,
+            }
+            .map_or(0.0, |u| u.latency_ms as f64);
+            let (sent, received) = (DateTime::<Utc>::from(*sent), DateTime::<Utc>::from(*received));
+            let at = coach.event.at();
+            out.push([
+                ms(sent, candidate.recorded_at),
+                ms(candidate.recorded_at, at) - llm_ms,
+                llm_ms,
+                ms(at, coach.recorded_at),
+                ms(coach.recorded_at, received),
+            ]);
+        }
+    }
+    out
 }
 
 async fn next_frame(
@@ -196,13 +245,16 @@ async fn run(n: usize, latency: Duration, think: Duration) {
         .collect();
     let mut overheads = Vec::new();
     let mut errors = Vec::new();
+    let mut runs = Vec::new();
     for c in clients {
         match c.await {
-            Ok(Ok(turns)) => overheads.extend(
-                turns
-                    .iter()
-                    .map(|d| d.saturating_sub(latency).as_secs_f64() * 1000.0),
-            ),
+            Ok(Ok(run)) => {
+                overheads.extend(run.1.iter().map(|(sent, received)| {
+                    let took = received.duration_since(*sent).unwrap_or_default();
+                    took.saturating_sub(latency).as_secs_f64() * 1000.0
+                }));
+                runs.push(run);
+            }
             Ok(Err(e)) => errors.push(e),
             Err(e) => errors.push(e.to_string()),
         }
@@ -226,6 +278,13 @@ async fn run(n: usize, latency: Duration, think: Duration) {
     );
     for e in errors.iter().take(5) {
         println!("  error: {e}");
+    }
+    let parts = breakdown(&format!("sqlite://{}/bench.db", dir.path().display()), &runs).await;
+    let names = ["to the log", "coach before the LLM", "LLM (as timed by the coach)", "coach after the LLM", "log to the client"];
+    for (i, name) in names.iter().enumerate() {
+        let mut v: Vec<f64> = parts.iter().map(|p| p[i]).collect();
+        v.sort_by(|a, b| a.total_cmp(b));
+        println!("    {name:<30} p50 {:>7.1} ms  p99 {:>7.1} ms", percentile(&v, 50.0), percentile(&v, 99.0));
     }
 }
 

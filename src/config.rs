@@ -68,6 +68,9 @@ pub enum Cmd {
     },
     /// Drop the read models and rebuild them from the log.
     RebuildProjections,
+    /// Privacy requests.
+    #[command(subcommand)]
+    Privacy(PrivacyCmd),
     /// Print one interview as a Markdown transcript (code, analyses, summary).
     Export {
         /// An interview id (uuid) or a stream id.
@@ -82,6 +85,15 @@ pub enum Cmd {
 pub enum DiscordCmd {
     /// Print the slash-command definitions as JSON, for review and manual registration.
     Manifest,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PrivacyCmd {
+    /// Erase a member's words and code from every interview (replay and export keep working).
+    Forget {
+        /// The member id: `{platform}:{user id}`, e.g. `discord:284719305521938432`.
+        member: String,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -207,6 +219,9 @@ pub struct DiscordArgs {
     /// Number of gateway shards; unset uses the number Discord recommends.
     #[arg(long, env = "DISCORD_SHARDS")]
     pub discord_shards: Option<u32>,
+    /// The shards this instance runs, `first-last` (inclusive) out of DISCORD_SHARDS, to split a large bot across instances; unset runs them all.
+    #[arg(long, env = "DISCORD_SHARD_RANGE", requires = "discord_shards")]
+    pub discord_shard_range: Option<String>,
     /// Send Discord API calls to this base URL instead of https://discord.com (tests and local fakes only; disables the rate limiter).
     #[arg(long, env = "DISCORD_API_PROXY", hide = true)]
     pub discord_api_proxy: Option<String>,

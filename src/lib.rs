@@ -14,6 +14,7 @@ pub mod export;
 pub mod engine;
 pub mod http;
 pub mod platforms;
+pub mod privacy;
 pub mod problems;
 pub mod projections;
 pub mod replay;

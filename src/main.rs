@@ -4,7 +4,7 @@
 use anyhow::Context;
 use clap::Parser;
 use interview_coach::app::App;
-use interview_coach::config::{Cli, Cmd, DatabaseArgs, DiscordCmd, ServeArgs};
+use interview_coach::config::{Cli, Cmd, DatabaseArgs, DiscordCmd, PrivacyCmd, ServeArgs};
 use interview_coach::domain::StreamId;
 use interview_coach::engine::SystemClock;
 use interview_coach::{projections, replay, store};
@@ -56,6 +56,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Cmd::Discord(DiscordCmd::Manifest)) => {
             let manifest = interview_coach::platforms::discord::manifest::manifest();
             println!("{}", serde_json::to_string_pretty(&manifest)?);
+            Ok(())
+        }
+        Some(Cmd::Privacy(PrivacyCmd::Forget { member })) => {
+            let s = open(&db).await?;
+            let report = interview_coach::privacy::forget(s.as_ref(), &member).await?;
+            println!(
+                "erased {member}'s content: {} event(s) rewritten in {} interview(s)",
+                report.events_rewritten, report.interviews
+            );
             Ok(())
         }
         Some(Cmd::Export { id }) => {

@@ -85,7 +85,6 @@ async fn socket_mode_starts_an_interview_and_a_redelivered_reply_is_answered_onc
     let db = common::sqlite_db();
     let slack = FakeSlack::start().await;
     let llm = FakeAnthropic::start().await;
-    let _ = tracing_subscriber::fmt().with_env_filter("debug,hyper=info,h2=info,sqlx=warn").with_test_writer().try_init(); // DEBUG-TMP
     let (url, send, mut acks) = fake_socket().await;
     slack.set_socket_url(&url);
     let app = SlackApp::start_with(

@@ -133,6 +133,11 @@ pub trait EventStore: Send + Sync {
     /// whenever any connection (or, on Postgres, any instance) appends.
     fn subscribe(&self) -> watch::Receiver<Position>;
 
+    /// Replace the stored payload of the event at `position` with `event` (same type).
+    /// The one exception to append-only: erasing a member's content on request. Never
+    /// used for anything else.
+    async fn redact(&self, position: Position, event: &Event) -> Result<(), StoreError>;
+
     /// The backend's name, for logs.
     fn backend(&self) -> &'static str;
 }

@@ -301,6 +301,22 @@ impl EventStore for PostgresStore {
         self.watcher.subscribe()
     }
 
+    async fn redact(&self, position: Position, event: &Event) -> Result<(), StoreError> {
+        let (event_type, schema, payload) =
+            codec::encode(event).map_err(|e| StoreError::Codec {
+                position,
+                message: e.to_string(),
+            })?;
+        sqlx::query("UPDATE events SET payload = $1, schema_version = $2 WHERE position = $3 AND event_type = $4")
+            .bind(payload)
+            .bind(schema as i32)
+            .bind(position)
+            .bind(event_type)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     fn backend(&self) -> &'static str {
         "postgres"
     }

@@ -73,6 +73,8 @@ impl SqliteStore {
         }
         let connect = connect
             .create_if_missing(true)
+            // Erased content is overwritten on disk, not left in free pages.
+            .pragma("secure_delete", "on")
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(match options.synchronous {
                 Synchronous::Full => SqliteSynchronous::Full,
@@ -335,6 +337,22 @@ impl EventStore for SqliteStore {
 
     fn subscribe(&self) -> watch::Receiver<Position> {
         self.watcher.subscribe()
+    }
+
+    async fn redact(&self, position: Position, event: &Event) -> Result<(), StoreError> {
+        let (event_type, schema, payload) =
+            codec::encode(event).map_err(|e| StoreError::Codec {
+                position,
+                message: e.to_string(),
+            })?;
+        sqlx::query("UPDATE events SET payload = $1, schema_version = $2 WHERE position = $3 AND event_type = $4")
+            .bind(payload)
+            .bind(schema as i32)
+            .bind(position)
+            .bind(event_type)
+            .execute(&self.write)
+            .await?;
+        Ok(())
     }
 
     fn backend(&self) -> &'static str {

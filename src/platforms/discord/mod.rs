@@ -179,9 +179,14 @@ async fn run(
         stop.cancelled().await;
         shards.shutdown_all().await;
     });
-    let result = match settings.discord_shards {
-        Some(n) => client.start_shards(n).await,
-        None => client.start_autosharded().await,
+    let range = match (&settings.discord_shard_range, settings.discord_shards) {
+        (Some(range), Some(total)) => Some(shard_range(range, total).map_err(anyhow::Error::msg)?),
+        _ => None,
+    };
+    let result = match (range, settings.discord_shards) {
+        (Some((first, last)), Some(total)) => client.start_shard_range(first..last, total).await,
+        (_, Some(n)) => client.start_shards(n).await,
+        (_, None) => client.start_autosharded().await,
     };
     cancel.cancel();
     let _ = outbox.await;
@@ -195,6 +200,23 @@ async fn run(
         }
         e => anyhow::Error::new(e).context("Discord gateway failed"),
     })
+}
+
+/// Parses `DISCORD_SHARD_RANGE` (`first-last`, inclusive) against the shard total.
+pub fn shard_range(range: &str, total: u32) -> Result<(u32, u32), String> {
+    let bad = || {
+        format!(
+            "DISCORD_SHARD_RANGE must be `first-last` within 0-{}, got {range:?}",
+            total.saturating_sub(1)
+        )
+    };
+    let (first, last) = range.split_once('-').ok_or_else(bad)?;
+    let first: u32 = first.trim().parse().map_err(|_| bad())?;
+    let last: u32 = last.trim().parse().map_err(|_| bad())?;
+    if first > last || last >= total {
+        return Err(bad());
+    }
+    Ok((first, last))
 }
 
 /// One place answers every unexpected failure: logged in full, a short private note to
@@ -228,6 +250,15 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shard_range_is_inclusive_and_within_the_total() {
+        assert_eq!(shard_range("0-3", 8), Ok((0, 3)));
+        assert_eq!(shard_range("4-7", 8), Ok((4, 7)));
+        assert!(shard_range("4-8", 8).is_err());
+        assert!(shard_range("3-1", 8).is_err());
+        assert!(shard_range("two", 8).is_err());
+    }
 
     #[test]
     fn seen_ids_are_refused_until_evicted() {

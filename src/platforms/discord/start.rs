@@ -130,7 +130,9 @@ pub async fn start(
         place: place.clone(),
         candidate: actor,
         problem: chosen.problem,
-        language: language.map(|l| l.trim().to_ascii_lowercase()),
+        language: language
+            .map(|l| parse::normalise_language(&l))
+            .filter(|l| !l.is_empty()),
         difficulty: difficulty.map(Difficulty::from),
         time_limit_minutes: minutes,
         mode: Mode::Solo,

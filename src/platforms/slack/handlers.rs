@@ -5,12 +5,10 @@
 //! answers are not posted here: the outbox posts them from the log.
 
 use super::api::SlackApi;
-use super::blocks::{self, RootInfo};
 use super::inbound::*;
-use super::start;
 use crate::domain::{
-    self, Actor, CoachConfig, Command, EndBy, Interview, Mode, Phase, Place, Platform, Problem,
-    StartInterview, SubmissionSource, SubmitCode,
+    self, Actor, CoachConfig, Command, Interview, Phase, Place, Platform, SubmissionSource,
+    SubmitCode,
 };
 use crate::engine::{Engine, EngineError};
 use crate::platforms::text::parse_code_block;
@@ -18,8 +16,8 @@ use crate::problems::ProblemBank;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
-/// How many recent slash-command trigger ids are remembered against redelivery.
-const RECENT_COMMANDS: usize = 512;
+mod buttons;
+mod command;
 
 pub struct Handler {
     engine: Engine,
@@ -123,95 +121,6 @@ impl Handler {
         }
     }
 
-    fn first_delivery(&self, trigger_id: &str) -> bool {
-        let mut recent = self
-            .recent_commands
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        if recent.iter().any(|t| t == trigger_id) {
-            return false;
-        }
-        if recent.len() >= RECENT_COMMANDS {
-            recent.pop_front();
-        }
-        recent.push_back(trigger_id.to_string());
-        true
-    }
-
-    async fn command(&self, c: SlashCommand) {
-        if !self.first_delivery(&c.trigger_id) {
-            return;
-        }
-        let to = ReplyTo {
-            channel: &c.channel,
-            user: &c.user.id,
-            thread_ts: None,
-        };
-        let chosen = start::parse(&c.text)
-            .and_then(|a| start::choose(&self.problems, &a).map(|p| (a, p.clone())));
-        let (args, problem) = match chosen {
-            Ok(found) => found,
-            Err(message) => return self.tell(&to, &message).await,
-        };
-        let at = self.engine.now();
-        let minutes = args.minutes.unwrap_or(start::DEFAULT_MINUTES);
-        let mut command = StartInterview {
-            interview_id: uuid::Uuid::new_v4(),
-            place: Place::Slack {
-                team: c.team.clone(),
-                channel: c.channel.clone(),
-                thread_ts: String::new(),
-            },
-            candidate: Actor::new(Platform::Slack, &c.user.id, &c.user.name),
-            problem: Problem::Bank {
-                id: problem.id.clone(),
-                version: problem.version,
-                title: problem.title.clone(),
-            },
-            language: args.language.clone(),
-            difficulty: args
-                .difficulty
-                .or(domain::Difficulty::parse(&problem.difficulty)),
-            time_limit_minutes: Some(minutes),
-            mode: Mode::Solo,
-            coach: self.coach.clone(),
-            at,
-        };
-        // Refuse before posting anything (e.g. a time limit out of range).
-        let probe = Command::StartInterview(command.clone());
-        if let Err(e) = domain::decide(&Interview::default(), probe) {
-            return self.tell(&to, &capitalise(&e.to_string())).await;
-        }
-        let statement = problem.full_statement();
-        let root = blocks::root_message(&RootInfo {
-            title: &problem.title,
-            statement: &statement,
-            candidate_id: &c.user.id,
-            difficulty: command.difficulty.map(|d| d.as_str()),
-            language: command.language.as_deref(),
-            deadline: Some(at + chrono::Duration::minutes(i64::from(minutes))),
-        });
-        let ts = match self.api.post(&c.channel, None, &root, None).await {
-            Ok(ts) => ts,
-            Err(e) => {
-                tracing::warn!(error = %e, "could not post an interview's root message");
-                let why = "I could not post in this channel: invite me with `/invite @interview-coach` and try again.";
-                return self.tell(&to, why).await;
-            }
-        };
-        command.place = Place::Slack {
-            team: c.team.clone(),
-            channel: c.channel.clone(),
-            thread_ts: ts,
-        };
-        let place = command.place.clone();
-        let key = format!("slack:command:{}", c.trigger_id);
-        self.run(&place, Command::StartInterview(command), &key, &to, |_| {
-            false
-        })
-        .await;
-    }
-
     async fn message(&self, m: ThreadMessage) {
         let place = Place::Slack {
             team: m.team.clone(),
@@ -268,81 +177,6 @@ impl Handler {
         let quiet =
             |e: &domain::DomainError| matches!(e, domain::DomainError::NotParticipant { .. });
         self.run(&place, command, &key, &to, quiet).await;
-    }
-
-    async fn button(&self, b: ButtonPress) {
-        let place = Place::Slack {
-            team: b.team.clone(),
-            channel: b.channel.clone(),
-            thread_ts: b.thread_ts.clone(),
-        };
-        let to = ReplyTo {
-            channel: &b.channel,
-            user: &b.user.id,
-            thread_ts: Some(&b.thread_ts),
-        };
-        let Some(state) = self.load(&place).await else {
-            return self
-                .tell(&to, "This interview is not in my log any more.")
-                .await;
-        };
-        let actor = Actor::new(Platform::Slack, &b.user.id, &b.user.name);
-        let at = self.engine.now();
-        let metadata = modal_metadata(&b.channel, &b.thread_ts);
-        let language = state.started.as_ref().and_then(|s| s.language.clone());
-        let command = match b.button {
-            Button::Approach | Button::Submit => {
-                // Check who may act first (a fast local read), then open the modal
-                // while the trigger id is still valid.
-                let (probe, view) = if b.button == Button::Approach {
-                    let probe = Command::ExplainApproach {
-                        actor,
-                        text: "probe".into(),
-                        at,
-                    };
-                    (probe, blocks::approach_modal(&metadata))
-                } else {
-                    let probe = Command::SubmitCode(SubmitCode {
-                        actor,
-                        language: "text".into(),
-                        code: "probe".into(),
-                        source: SubmissionSource::Modal,
-                        at,
-                    });
-                    (probe, blocks::submit_modal(&metadata, language.as_deref()))
-                };
-                if let Err(e) = domain::decide(&state, probe) {
-                    return self.tell(&to, &capitalise(&e.to_string())).await;
-                }
-                if let Err(e) = self.api.open_view(&b.trigger_id, view).await {
-                    tracing::warn!(error = %e, "could not open a Slack modal");
-                    self.tell(&to, "I could not open the form; you can also reply in the thread (a ```code block``` is a submission).").await;
-                }
-                return;
-            }
-            Button::Hint => Command::RequestHint {
-                actor,
-                max_hints: self.hint_count(&state),
-                at,
-            },
-            Button::End => Command::EndInterview {
-                by: EndBy::Member(actor),
-                at,
-            },
-            Button::Retry => Command::RetryCoach { actor, at },
-        };
-        let key = format!("slack:action:{}:{}", b.team, b.action_ts);
-        self.run(&place, command, &key, &to, |_| false).await;
-    }
-
-    fn hint_count(&self, state: &Interview) -> Option<u32> {
-        match &state.started.as_ref()?.problem {
-            Problem::Bank { id, version, .. } => self
-                .problems
-                .get_version(id, *version)
-                .map(|p| p.hints.len() as u32),
-            Problem::Custom { .. } => None,
-        }
     }
 
     async fn modal(&self, m: ModalSubmission) {

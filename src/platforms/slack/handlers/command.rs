@@ -1,0 +1,104 @@
+//! `/interview start`: choose the problem, refuse what the rules refuse before posting
+//! anything, post the root message, then record the interview under the thread it made.
+
+use super::{Handler, ReplyTo, capitalise};
+use crate::domain::{
+    self, Actor, Command, Interview, Mode, Place, Platform, Problem, StartInterview,
+};
+use crate::platforms::slack::blocks::{self, RootInfo};
+use crate::platforms::slack::inbound::SlashCommand;
+use crate::platforms::slack::start;
+
+/// How many recent slash-command trigger ids are remembered against redelivery.
+pub(super) const RECENT_COMMANDS: usize = 512;
+
+impl Handler {
+    fn first_delivery(&self, trigger_id: &str) -> bool {
+        let mut recent = self
+            .recent_commands
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if recent.iter().any(|t| t == trigger_id) {
+            return false;
+        }
+        if recent.len() >= RECENT_COMMANDS {
+            recent.pop_front();
+        }
+        recent.push_back(trigger_id.to_string());
+        true
+    }
+
+    pub(super) async fn command(&self, c: SlashCommand) {
+        if !self.first_delivery(&c.trigger_id) {
+            return;
+        }
+        let to = ReplyTo {
+            channel: &c.channel,
+            user: &c.user.id,
+            thread_ts: None,
+        };
+        let chosen = start::parse(&c.text)
+            .and_then(|a| start::choose(&self.problems, &a).map(|p| (a, p.clone())));
+        let (args, problem) = match chosen {
+            Ok(found) => found,
+            Err(message) => return self.tell(&to, &message).await,
+        };
+        let at = self.engine.now();
+        let minutes = args.minutes.unwrap_or(start::DEFAULT_MINUTES);
+        let mut command = StartInterview {
+            interview_id: uuid::Uuid::new_v4(),
+            place: Place::Slack {
+                team: c.team.clone(),
+                channel: c.channel.clone(),
+                thread_ts: String::new(),
+            },
+            candidate: Actor::new(Platform::Slack, &c.user.id, &c.user.name),
+            problem: Problem::Bank {
+                id: problem.id.clone(),
+                version: problem.version,
+                title: problem.title.clone(),
+            },
+            language: args.language.clone(),
+            difficulty: args
+                .difficulty
+                .or(domain::Difficulty::parse(&problem.difficulty)),
+            time_limit_minutes: Some(minutes),
+            mode: Mode::Solo,
+            coach: self.coach.clone(),
+            at,
+        };
+        // Refuse before posting anything (e.g. a time limit out of range).
+        let probe = Command::StartInterview(command.clone());
+        if let Err(e) = domain::decide(&Interview::default(), probe) {
+            return self.tell(&to, &capitalise(&e.to_string())).await;
+        }
+        let statement = problem.full_statement();
+        let root = blocks::root_message(&RootInfo {
+            title: &problem.title,
+            statement: &statement,
+            candidate_id: &c.user.id,
+            difficulty: command.difficulty.map(|d| d.as_str()),
+            language: command.language.as_deref(),
+            deadline: Some(at + chrono::Duration::minutes(i64::from(minutes))),
+        });
+        let ts = match self.api.post(&c.channel, None, &root, None).await {
+            Ok(ts) => ts,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not post an interview's root message");
+                let why = "I could not post in this channel: invite me with `/invite @interview-coach` and try again.";
+                return self.tell(&to, why).await;
+            }
+        };
+        command.place = Place::Slack {
+            team: c.team.clone(),
+            channel: c.channel.clone(),
+            thread_ts: ts,
+        };
+        let place = command.place.clone();
+        let key = format!("slack:command:{}", c.trigger_id);
+        self.run(&place, Command::StartInterview(command), &key, &to, |_| {
+            false
+        })
+        .await;
+    }
+}
