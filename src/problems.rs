@@ -217,3 +217,125 @@ fn parse(path: &Path, text: &str) -> Result<BankProblem, BankError> {
     }
     Ok(p)
 }
+
+/// What a member asked for when they did not name a problem.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    pub difficulty: Option<String>,
+    pub topic: Option<String>,
+}
+
+impl ProblemBank {
+    /// Problems matching `selection`, preferring ones not in `done`; `pick` chooses an
+    /// index among the candidates (random in production, fixed in tests).
+    pub fn select(
+        &self,
+        selection: &Selection,
+        done: &std::collections::HashSet<String>,
+        pick: impl FnOnce(usize) -> usize,
+    ) -> Option<&BankProblem> {
+        let matching: Vec<&BankProblem> = self
+            .all()
+            .filter(|p| {
+                selection
+                    .difficulty
+                    .as_ref()
+                    .is_none_or(|d| &p.difficulty == d)
+            })
+            .filter(|p| {
+                selection
+                    .topic
+                    .as_ref()
+                    .is_none_or(|t| p.topics.contains(t))
+            })
+            .collect();
+        let fresh: Vec<&BankProblem> = matching
+            .iter()
+            .copied()
+            .filter(|p| !done.contains(&p.id))
+            .collect();
+        let pool = if fresh.is_empty() { matching } else { fresh };
+        if pool.is_empty() {
+            return None;
+        }
+        let i = pick(pool.len()).min(pool.len() - 1);
+        Some(pool[i])
+    }
+
+    /// `select` with a random pick.
+    pub fn select_random(
+        &self,
+        selection: &Selection,
+        done: &std::collections::HashSet<String>,
+    ) -> Option<&BankProblem> {
+        self.select(selection, done, |n| rand::random_range(0..n))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    fn bank() -> ProblemBank {
+        ProblemBank::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("problems"))
+            .expect("the bank loads")
+    }
+
+    #[test]
+    fn the_bank_loads_and_has_every_topic() {
+        let b = bank();
+        assert!(b.len() >= 40);
+        for t in TOPICS {
+            assert!(
+                b.all().filter(|p| p.topics.iter().any(|x| x == t)).count() >= 2,
+                "{t}"
+            );
+        }
+    }
+
+    #[test]
+    fn selection_filters_and_avoids_problems_already_done() {
+        let b = bank();
+        let sel = Selection {
+            difficulty: Some("easy".into()),
+            topic: Some("linked-lists".into()),
+        };
+        let all: Vec<String> = (0..50)
+            .filter_map(|i| b.select(&sel, &HashSet::new(), |n| i % n))
+            .map(|p| p.id.clone())
+            .collect();
+        assert!(!all.is_empty());
+        for id in &all {
+            let p = b.get(id).unwrap();
+            assert_eq!(p.difficulty, "easy");
+            assert!(p.topics.contains(&"linked-lists".to_string()));
+        }
+        let matching: Vec<&BankProblem> = b
+            .all()
+            .filter(|p| p.difficulty == "easy" && p.topics.iter().any(|t| t == "linked-lists"))
+            .collect();
+        let left = matching[0].id.clone();
+        let done: HashSet<String> = matching.iter().skip(1).map(|p| p.id.clone()).collect();
+        for i in 0..10 {
+            assert_eq!(
+                b.select(&sel, &done, |n| i % n).unwrap().id,
+                left,
+                "the one not done yet"
+            );
+        }
+        let all_done: HashSet<String> = matching.iter().map(|p| p.id.clone()).collect();
+        assert!(
+            b.select(&sel, &all_done, |_| 0).is_some(),
+            "when all are done, repeats are allowed"
+        );
+    }
+
+    #[test]
+    fn a_broken_file_is_named_in_the_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("oops.toml"), "id = \"oops\"\nversion = 1\n").unwrap();
+        let err = ProblemBank::load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("oops.toml"), "{err}");
+    }
+}

@@ -40,6 +40,27 @@ pub struct Recorder {
     socket_url: Arc<Mutex<Option<String>>>,
 }
 
+impl Recorder {
+    /// The thread as Slack would list it: the messages posted in it, with their metadata
+    /// only when `include_all_metadata` is set.
+    fn replies(&self, query: &Value) -> Value {
+        let with_metadata = query["include_all_metadata"] == "true";
+        let calls = self.calls.lock().unwrap();
+        let messages: Vec<Value> = calls
+            .iter()
+            .filter(|c| c.method == "chat.postMessage" && c.body["thread_ts"] == query["ts"])
+            .map(|c| {
+                let mut m = json!({"type": "message", "ts": c.ts, "thread_ts": query["ts"], "text": c.body["text"]});
+                if with_metadata && !c.body["metadata"].is_null() {
+                    m["metadata"] = c.body["metadata"].clone();
+                }
+                m
+            })
+            .collect();
+        json!({"ok": true, "messages": messages, "has_more": false})
+    }
+}
+
 impl Respond for Recorder {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let method = request.url.path().trim_start_matches("/api/").to_string();
@@ -61,7 +82,7 @@ impl Respond for Recorder {
             }
             "chat.postEphemeral" => (json!({"ok": true, "message_ts": "1700000000.999999"}), None),
             "views.open" => (json!({"ok": true, "view": {"id": "V1"}}), None),
-            "conversations.replies" => (json!({"ok": true, "messages": []}), None),
+            "conversations.replies" => (self.replies(&body), None),
             "apps.connections.open" => {
                 let url = self.socket_url.lock().unwrap().clone();
                 let answer = match url {

@@ -1,0 +1,93 @@
+//! The Slack outlet against a loopback fake of the Web API: coach events are posted in
+//! the interview's thread with their event key as metadata, and `find_posted` finds
+//! them again through `conversations.replies` (what the outbox asks after a crash
+//! between posting and recording).
+
+mod slack_common;
+
+use chrono::Utc;
+use interview_coach::config::Secret;
+use interview_coach::domain::*;
+use interview_coach::engine::outbox::Outlet;
+use interview_coach::platforms::slack::api::SlackApi;
+use interview_coach::platforms::slack::outlet::SlackOutlet;
+use interview_coach::store::RecordedEvent;
+use slack_common::*;
+
+fn interview(root: &str) -> Interview {
+    let started = Event::InterviewStarted(InterviewStarted {
+        interview_id: uuid::Uuid::new_v4(),
+        place: Place::Slack {
+            team: TEAM.into(),
+            channel: CHANNEL.into(),
+            thread_ts: root.into(),
+        },
+        candidate: Actor::new(Platform::Slack, OMAR.0, OMAR.1),
+        problem: Problem::custom("Two sum"),
+        language: Some("python".into()),
+        difficulty: None,
+        time_limit_minutes: None,
+        mode: Mode::Solo,
+        coach: CoachConfig {
+            model: "m".into(),
+            prompt_version: 1,
+            rubric_version: 1,
+        },
+        at: Utc::now(),
+    });
+    Interview::from_events([&started])
+}
+
+fn recorded(root: &str, version: u64, text: &str) -> RecordedEvent {
+    RecordedEvent {
+        position: version as i64,
+        stream_id: stream_of(root),
+        version,
+        recorded_at: Utc::now(),
+        event: Event::CoachReplied(CoachReplied {
+            reply_to: version - 1,
+            kind: ReplyKind::Chat,
+            text: text.into(),
+            usage: None,
+            at: Utc::now(),
+        }),
+    }
+}
+
+#[tokio::test]
+async fn a_posted_coach_event_is_found_again_by_its_metadata_and_an_unposted_one_is_not() {
+    let slack = FakeSlack::start().await;
+    let outlet = SlackOutlet::new(SlackApi::new(&slack.api_url(), &Secret::new("xoxb-test")));
+    let root = "1690000000.000001";
+    let state = interview(root);
+    let posted = recorded(root, 3, "What is the complexity?");
+    let ts = outlet.post(&posted, &state).await.expect("posted");
+    let call = &slack.thread_posts(root)[0];
+    assert_eq!(call.body["channel"], CHANNEL);
+    assert_eq!(call.body["text"], "What is the complexity?");
+    assert_eq!(
+        outlet.find_posted(&posted, &state).await.expect("asked"),
+        Some(ts)
+    );
+    let never = recorded(root, 5, "Not posted");
+    assert_eq!(
+        outlet.find_posted(&never, &state).await.expect("asked"),
+        None
+    );
+}
+
+#[tokio::test]
+async fn a_long_reply_is_posted_in_parts_and_only_the_first_carries_the_key() {
+    let slack = FakeSlack::start().await;
+    let outlet = SlackOutlet::new(SlackApi::new(&slack.api_url(), &Secret::new("xoxb-test")));
+    let root = "1690000000.000002";
+    let text = format!("Here:\n```python\n{}```", "x = 1\n".repeat(1200));
+    outlet
+        .post(&recorded(root, 3, &text), &interview(root))
+        .await
+        .expect("posted");
+    let posts = slack.thread_posts(root);
+    assert!(posts.len() > 1, "split into parts");
+    assert!(!posts[0].body["metadata"].is_null());
+    assert!(posts[1..].iter().all(|p| p.body["metadata"].is_null()));
+}
