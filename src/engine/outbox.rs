@@ -106,6 +106,18 @@ impl Outbox {
         {
             return Ok(Delivered::Skipped);
         }
+        // Read again under the lease: the previous holder may have posted meanwhile.
+        let record = match store.delivery(&key).await {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = store.release(&key, &self.owner).await;
+                return Err(e);
+            }
+        };
+        if record.delivered {
+            let _ = store.release(&key, &self.owner).await;
+            return Ok(Delivered::AlreadyPosted);
+        }
         let result = self.post_once(event, &key, record.attempted).await;
         let _ = store.release(&key, &self.owner).await;
         result
