@@ -31,7 +31,10 @@ fn main() {
     for input in &inputs {
         println!("cargo:rerun-if-changed={}", input.display());
     }
-    println!("cargo:rerun-if-changed={}", web.join("dist/index.html").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        web.join("dist/index.html").display()
+    );
     if std::env::var("INTERVIEW_COACH_SKIP_WEB_BUILD").is_ok_and(|v| v == "1") {
         return;
     }
@@ -46,7 +49,9 @@ fn main() {
         return;
     }
     if let Err(why) = build(&web) {
-        println!("cargo:warning=the web page was not built ({why}); `/` will show how to build it (cd web && npm ci && npm run build)");
+        println!(
+            "cargo:warning=the web page was not built ({why}); `/` will show how to build it (cd web && npm ci && npm run build)"
+        );
     }
 }
 

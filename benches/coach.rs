@@ -38,18 +38,34 @@ fn two_hundred_turns() -> Vec<RecordedEvent> {
     let t = Utc.with_ymd_and_hms(2026, 11, 20, 18, 0, 0).unwrap();
     let mut events = vec![Event::InterviewStarted(InterviewStarted {
         interview_id: uuid::Uuid::nil(),
-        place: Place::Discord { guild: "1".into(), channel: "2".into(), thread: "3".into() },
+        place: Place::Discord {
+            guild: "1".into(),
+            channel: "2".into(),
+            thread: "3".into(),
+        },
         candidate: maya(),
-        problem: Problem::Bank { id: "merge-intervals".into(), version: 1, title: "Merge Intervals".into() },
+        problem: Problem::Bank {
+            id: "merge-intervals".into(),
+            version: 1,
+            title: "Merge Intervals".into(),
+        },
         language: Some("python".into()),
         difficulty: Some(Difficulty::Medium),
         time_limit_minutes: None,
         mode: Mode::Solo,
-        coach: CoachConfig { model: "claude-sonnet-4-5".into(), prompt_version: 1, rubric_version: 1 },
+        coach: CoachConfig {
+            model: "claude-sonnet-4-5".into(),
+            prompt_version: 1,
+            rubric_version: 1,
+        },
         at: t,
     })];
     for i in 0..200u64 {
-        events.push(Event::CandidateMessage(CandidateMessage { actor: maya(), text: format!("Question {i}: what if the input is empty?"), at: t }));
+        events.push(Event::CandidateMessage(CandidateMessage {
+            actor: maya(),
+            text: format!("Question {i}: what if the input is empty?"),
+            at: t,
+        }));
         events.push(Event::CoachReplied(CoachReplied {
             reply_to: 2 + 2 * i,
             kind: ReplyKind::Chat,
@@ -58,11 +74,21 @@ fn two_hundred_turns() -> Vec<RecordedEvent> {
             at: t,
         }));
     }
-    events.push(Event::CandidateMessage(CandidateMessage { actor: maya(), text: "And the last one?".into(), at: t }));
+    events.push(Event::CandidateMessage(CandidateMessage {
+        actor: maya(),
+        text: "And the last one?".into(),
+        at: t,
+    }));
     events
         .into_iter()
         .enumerate()
-        .map(|(i, event)| RecordedEvent { position: i as i64 + 1, stream_id: StreamId::new("discord:1:3"), version: i as u64 + 1, recorded_at: t, event })
+        .map(|(i, event)| RecordedEvent {
+            position: i as i64 + 1,
+            stream_id: StreamId::new("discord:1:3"),
+            version: i as u64 + 1,
+            recorded_at: t,
+            event,
+        })
         .collect()
 }
 
@@ -71,28 +97,53 @@ async fn billed_over_twenty_turns(caching: bool) -> (u64, u64, u64, u64) {
     fake.caching.store(caching, Ordering::SeqCst);
     let dir = tempfile::tempdir().expect("tempdir");
     let url = format!("sqlite://{}/bench.db", dir.path().display());
-    let s = store::connect(&url, &StoreOptions::default()).await.expect("store");
+    let s = store::connect(&url, &StoreOptions::default())
+        .await
+        .expect("store");
     let t = Utc.with_ymd_and_hms(2026, 11, 20, 18, 0, 0).unwrap();
     let engine = Engine::new(s, Arc::new(ManualClock::new(t)));
-    let llm: Arc<dyn LlmClient> = Arc::new(AnthropicClient::new(Secret::new("k"), fake.uri(), "claude-sonnet-4-5".into(), Duration::from_secs(30)));
-    let settings = CoachSettings { cooldown: chrono::Duration::zero(), ..CoachSettings::default() };
+    let llm: Arc<dyn LlmClient> = Arc::new(AnthropicClient::new(
+        Secret::new("k"),
+        fake.uri(),
+        "claude-sonnet-4-5".into(),
+        Duration::from_secs(30),
+    ));
+    let settings = CoachSettings {
+        cooldown: chrono::Duration::zero(),
+        ..CoachSettings::default()
+    };
     let bank = Arc::new(ProblemBank::load_default().expect("bank"));
     let coach = Coach::new(engine.clone(), Some(llm), settings, Arc::new(NoSleep), bank);
-    let place = Place::Discord { guild: "1".into(), channel: "2".into(), thread: format!("{caching}") };
+    let place = Place::Discord {
+        guild: "1".into(),
+        channel: "2".into(),
+        thread: format!("{caching}"),
+    };
     let stream = place.stream_id();
     let start = StartInterview {
         interview_id: uuid::Uuid::new_v4(),
         place,
         candidate: maya(),
-        problem: Problem::Bank { id: "merge-intervals".into(), version: 1, title: "Merge Intervals".into() },
+        problem: Problem::Bank {
+            id: "merge-intervals".into(),
+            version: 1,
+            title: "Merge Intervals".into(),
+        },
         language: Some("python".into()),
         difficulty: Some(Difficulty::Medium),
         time_limit_minutes: None,
         mode: Mode::Solo,
-        coach: CoachConfig { model: "claude-sonnet-4-5".into(), prompt_version: 1, rubric_version: 1 },
+        coach: CoachConfig {
+            model: "claude-sonnet-4-5".into(),
+            prompt_version: 1,
+            rubric_version: 1,
+        },
         at: t,
     };
-    engine.execute(&stream, Command::StartInterview(start), None).await.expect("start");
+    engine
+        .execute(&stream, Command::StartInterview(start), None)
+        .await
+        .expect("start");
     for turn in 0..20 {
         let cmd = match turn {
             0 => Command::ExplainApproach { actor: maya(), text: "Sort by start, then sweep and merge.".into(), at: t },
@@ -134,20 +185,42 @@ fn main() {
     let bank = ProblemBank::load_default().expect("bank");
     let p = bank.get("merge-intervals").expect("problem");
     let statement = p.full_statement();
-    let inputs = ContextInputs { model: "claude-sonnet-4-5", max_tokens: 1024, statement: Some(&statement), hints: &p.hints };
+    let inputs = ContextInputs {
+        model: "claude-sonnet-4-5",
+        max_tokens: 1024,
+        statement: Some(&statement),
+        hints: &p.hints,
+    };
     let last = events.last().map(|e| e.version).unwrap_or(1);
     let iterations = 300;
     for _ in 0..30 {
-        std::hint::black_box(context::build_request(&events, last, TurnKind::Chat, &inputs));
+        std::hint::black_box(context::build_request(
+            &events,
+            last,
+            TurnKind::Chat,
+            &inputs,
+        ));
     }
     let start = Instant::now();
     for _ in 0..iterations {
-        std::hint::black_box(context::build_request(&events, last, TurnKind::Chat, &inputs));
+        std::hint::black_box(context::build_request(
+            &events,
+            last,
+            TurnKind::Chat,
+            &inputs,
+        ));
     }
     let per = start.elapsed() / iterations;
-    println!("context rebuild of a 200-turn interview ({} events): {:.3} ms", events.len(), per.as_secs_f64() * 1e3);
+    println!(
+        "context rebuild of a 200-turn interview ({} events): {:.3} ms",
+        events.len(),
+        per.as_secs_f64() * 1e3
+    );
 
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     rt.block_on(async {
         let (cached, input, read, write) = billed_over_twenty_turns(true).await;
         let (uncached, ..) = billed_over_twenty_turns(false).await;

@@ -14,14 +14,14 @@
 #[path = "../tests/web_common/fake_claude.rs"]
 mod fake_claude;
 
+use chrono::{DateTime, Utc};
 use fake_claude::FakeClaude;
 use futures::{SinkExt, StreamExt};
+use interview_coach::domain::{Event, StreamId};
+use interview_coach::store::{self, StoreOptions};
 use serde_json::{Value, json};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
-use chrono::{DateTime, Utc};
-use interview_coach::domain::{Event, StreamId};
-use interview_coach::store::{self, StoreOptions};
 use std::time::{Duration, Instant, SystemTime};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -65,7 +65,10 @@ fn start_server(dir: &std::path::Path, port: u16, fake: &FakeClaude) -> Server {
     let child = Command::new(env!("CARGO_BIN_EXE_interview-coach"))
         .current_dir(dir)
         .env("BIND_ADDR", format!("127.0.0.1:{port}"))
-        .env("DATABASE_URL", format!("sqlite://{}/bench.db", dir.display()))
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/bench.db", dir.display()),
+        )
         .env("SQLITE_SYNCHRONOUS", synchronous())
         .env("ANTHROPIC_API_KEY", "fake-key")
         .env("ANTHROPIC_BASE_URL", fake.url())
@@ -111,11 +114,26 @@ async fn interview(ws_url: String, think: Duration) -> Result<(String, Vec<Stamp
         return Err(format!("expected the welcome, got {welcome}"));
     }
     let turns = [
-        (json!({"type": "problem_description", "content": "Two Sum: return the indices of the two numbers adding up to target."}), "ai_response"),
-        (json!({"type": "explanation", "content": "A hash map from value to index, one pass: O(n) time and space."}), "ai_response"),
-        (json!({"type": "code_submission", "code": CODE, "language": "python"}), "code_analysis"),
-        (json!({"type": "message", "content": "With a sorted array I would use two pointers."}), "ai_response"),
-        (json!({"type": "end_session", "content": {}}), "session_summary"),
+        (
+            json!({"type": "problem_description", "content": "Two Sum: return the indices of the two numbers adding up to target."}),
+            "ai_response",
+        ),
+        (
+            json!({"type": "explanation", "content": "A hash map from value to index, one pass: O(n) time and space."}),
+            "ai_response",
+        ),
+        (
+            json!({"type": "code_submission", "code": CODE, "language": "python"}),
+            "code_analysis",
+        ),
+        (
+            json!({"type": "message", "content": "With a sorted array I would use two pointers."}),
+            "ai_response",
+        ),
+        (
+            json!({"type": "end_session", "content": {}}),
+            "session_summary",
+        ),
     ];
     let mut took = Vec::new();
     let mut id = String::new();
@@ -150,13 +168,23 @@ fn ms(a: DateTime<Utc>, b: DateTime<Utc>) -> f64 {
 /// Where each turn's time went, from the log: [to the log, coach before the LLM call, the
 /// LLM call as the coach measured it, coach after it, back to the client].
 async fn breakdown(db_url: &str, runs: &[(String, Vec<Stamps>)]) -> Vec<[f64; 5]> {
-    let log = store::connect(db_url, &StoreOptions::default()).await.expect("open the log");
+    let log = store::connect(db_url, &StoreOptions::default())
+        .await
+        .expect("open the log");
     let mut out = Vec::new();
     for (id, stamps) in runs {
-        let events = log.read_stream(&StreamId::new(format!("web:{id}")), 1).await.unwrap_or_default();
-        let candidates = events.iter().filter(|e| e.event.actor().is_some() && e.event.reply_to().is_none());
+        let events = log
+            .read_stream(&StreamId::new(format!("web:{id}")), 1)
+            .await
+            .unwrap_or_default();
+        let candidates = events
+            .iter()
+            .filter(|e| e.event.actor().is_some() && e.event.reply_to().is_none());
         for (candidate, (sent, received)) in candidates.zip(stamps) {
-            let Some(coach) = events.iter().find(|e| e.event.reply_to() == Some(candidate.version)) else {
+            let Some(coach) = events
+                .iter()
+                .find(|e| e.event.reply_to() == Some(candidate.version))
+            else {
                 continue;
             };
             let llm_ms = match &coach.event {
@@ -166,7 +194,10 @@ async fn breakdown(db_url: &str, runs: &[(String, Vec<Stamps>)]) -> Vec<[f64; 5]
                 _ => None,
             }
             .map_or(0.0, |u| u.latency_ms as f64);
-            let (sent, received) = (DateTime::<Utc>::from(*sent), DateTime::<Utc>::from(*received));
+            let (sent, received) = (
+                DateTime::<Utc>::from(*sent),
+                DateTime::<Utc>::from(*received),
+            );
             let at = coach.event.at();
             out.push([
                 ms(sent, candidate.recorded_at),
@@ -279,12 +310,26 @@ async fn run(n: usize, latency: Duration, think: Duration) {
     for e in errors.iter().take(5) {
         println!("  error: {e}");
     }
-    let parts = breakdown(&format!("sqlite://{}/bench.db", dir.path().display()), &runs).await;
-    let names = ["to the log", "coach before the LLM", "LLM (as timed by the coach)", "coach after the LLM", "log to the client"];
+    let parts = breakdown(
+        &format!("sqlite://{}/bench.db", dir.path().display()),
+        &runs,
+    )
+    .await;
+    let names = [
+        "to the log",
+        "coach before the LLM",
+        "LLM (as timed by the coach)",
+        "coach after the LLM",
+        "log to the client",
+    ];
     for (i, name) in names.iter().enumerate() {
         let mut v: Vec<f64> = parts.iter().map(|p| p[i]).collect();
         v.sort_by(|a, b| a.total_cmp(b));
-        println!("    {name:<30} p50 {:>7.1} ms  p99 {:>7.1} ms", percentile(&v, 50.0), percentile(&v, 99.0));
+        println!(
+            "    {name:<30} p50 {:>7.1} ms  p99 {:>7.1} ms",
+            percentile(&v, 50.0),
+            percentile(&v, 99.0)
+        );
     }
 }
 

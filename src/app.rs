@@ -3,12 +3,12 @@
 //! server until the shutdown future resolves, then drains them. Tests and the binary
 //! start exactly this.
 
+use crate::coach::{self, Coach, llm::TokioSleeper};
 use crate::config::{DatabaseArgs, ServeArgs, platform_status};
 use crate::engine::{Clock, Engine};
-use crate::coach::{self, Coach, llm::TokioSleeper};
 use crate::http;
-use crate::problems::ProblemBank;
 use crate::platforms::web::{self, ShareKey, Web};
+use crate::problems::ProblemBank;
 use crate::projections;
 use crate::store::{self, Storage, StoreError};
 use std::future::Future;
@@ -43,6 +43,8 @@ pub struct App {
     share_key: ShareKey,
     /// Answers pending turns from the log.
     coach: Arc<Coach>,
+    /// The problem bank (the web read API shows bank statements in transcripts).
+    problems: Arc<ProblemBank>,
 }
 
 impl App {
@@ -77,13 +79,20 @@ impl App {
         let share_key = ShareKey::from_args_or_random(&args);
         let problems = Arc::new(ProblemBank::load_default()?);
         let (llm, settings) = coach::setup::from_args(&args.coach);
-        let coach = Arc::new(Coach::new(engine.clone(), llm, settings, Arc::new(TokioSleeper), problems));
+        let coach = Arc::new(Coach::new(
+            engine.clone(),
+            llm,
+            settings,
+            Arc::new(TokioSleeper),
+            problems.clone(),
+        ));
         Ok(App {
             listener,
             engine,
             args,
             share_key,
             coach,
+            problems,
         })
     }
 
@@ -111,13 +120,21 @@ impl App {
         let feed = self.engine.spawn_feed(cancel.clone()).await?;
         let projector = tokio::spawn(run_projector(self.engine.clone(), cancel.clone()));
         let coach = tokio::spawn(self.coach.clone().run(cancel.clone()));
-        let timers = tokio::spawn(crate::engine::timer::Timers::new(self.engine.clone()).run(cancel.clone()));
+        let timers = tokio::spawn(
+            crate::engine::timer::Timers::new(self.engine.clone()).run(cancel.clone()),
+        );
         let discord =
             crate::platforms::discord::start(self.engine.clone(), &self.args, cancel.clone())?;
         let addr = self.listener.local_addr().map_err(AppError::Serve)?;
         tracing::info!(%addr, backend = self.engine.store().backend(), "serving");
         let closing = cancel.child_token();
-        let web = Web::start(self.engine.clone(), &self.args, self.share_key, closing.clone());
+        let web = Web::start(
+            self.engine.clone(),
+            &self.args,
+            self.share_key,
+            self.problems.clone(),
+            closing.clone(),
+        );
         let slack = crate::platforms::slack::start(&self.engine, &self.args, cancel.clone());
         let router = http::router(self.engine.clone(), web)
             .merge(crate::platforms::slack::router(slack.as_ref()));

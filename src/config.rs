@@ -234,7 +234,11 @@ pub struct CoachArgs {
     #[arg(long, env = "ANTHROPIC_API_KEY", hide_env_values = true)]
     pub anthropic_api_key: Option<Secret>,
     /// Anthropic API base URL.
-    #[arg(long, env = "ANTHROPIC_BASE_URL", default_value = "https://api.anthropic.com")]
+    #[arg(
+        long,
+        env = "ANTHROPIC_BASE_URL",
+        default_value = "https://api.anthropic.com"
+    )]
     pub anthropic_base_url: String,
     /// Claude model.
     #[arg(long, env = "ANTHROPIC_MODEL", default_value = "claude-sonnet-4-5")]

@@ -17,12 +17,19 @@ pub fn router(engine: Engine, web: Web) -> Router {
     let router = Router::new()
         .route("/healthz", get(healthz))
         .with_state(engine)
-        .merge(web.router());
+        .merge(web.router())
+        // An explicit fallback keeps the headers below on 404s even after this router is
+        // merged with another (a merge replaces a default fallback).
+        .fallback(not_found);
     static_files::security_headers(router)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             tracing::debug_span!("http", method = %req.method(), path = %req.uri().path())
         }))
+}
+
+async fn not_found() -> (StatusCode, &'static str) {
+    (StatusCode::NOT_FOUND, "not found")
 }
 
 /// `ok` when the database answers.

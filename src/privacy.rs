@@ -95,11 +95,9 @@ fn erase(event: &Event, all_text: bool, is_member: &impl Fn(&Actor) -> bool) -> 
     let mine = |a: &Actor| all_text || is_member(a);
     match &mut e {
         Event::InterviewStarted(s) => {
-            if all_text {
-                if let Problem::Custom { title, text: body } = &mut s.problem {
-                    *title = ERASED.to_string();
-                    *body = ERASED.to_string();
-                }
+            if all_text && let Problem::Custom { title, text: body } = &mut s.problem {
+                *title = ERASED.to_string();
+                *body = ERASED.to_string();
             }
             s.candidate = name(&s.candidate, is_member);
         }

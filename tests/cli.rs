@@ -241,11 +241,17 @@ async fn export_prints_the_interview_as_markdown() {
     let url = format!("sqlite://{}/log.db", dir.path().display());
     let id = Uuid::new_v4();
     {
-        let s = store::connect(&url, &StoreOptions::default()).await.unwrap();
+        let s = store::connect(&url, &StoreOptions::default())
+            .await
+            .unwrap();
         let engine = Engine::new(s, Arc::new(ManualClock::new(t0())));
         run_scripted_interview(&engine, id, discord_place("902")).await;
     }
-    let out = binary(dir.path()).args(["export", &id.to_string()]).env("DATABASE_URL", &url).output().unwrap();
+    let out = binary(dir.path())
+        .args(["export", &id.to_string()])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let md = stdout(&out);
     for expected in [

@@ -228,6 +228,34 @@ async fn an_interview_runs_in_a_thread_against_a_fake_discord() {
     tokio::time::sleep(Duration::from_millis(1000)).await;
     assert_eq!(events(&engine, &stream).await.len(), before);
 
+    // A source file attached to a plain message is a submission too.
+    let url = discord.file("second.py", b"def merge(xs):\n    return sorted(xs)\n");
+    let mut with_file = message_create(2003, thread_id, MAYA, "Maya", "");
+    with_file["attachments"] = json!([{"id": "4343", "filename": "second.py", "size": 38,
+        "url": url, "proxy_url": url}]);
+    discord.dispatch("MESSAGE_CREATE", with_file);
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let submitted: Vec<_> = events(&engine, &stream)
+            .await
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::CodeSubmitted(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        if let [_, second] = submitted.as_slice() {
+            assert_eq!(second.language, "python");
+            assert!(second.code.contains("sorted(xs)"));
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no second submission"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
     // The Hint button: deferred privately, a hint requested once.
     let press = button_press(3001, thread_id, MAYA, "Maya", "interview:hint");
     discord.dispatch("INTERACTION_CREATE", press.clone());
@@ -273,5 +301,9 @@ async fn an_interview_runs_in_a_thread_against_a_fake_discord() {
     );
 
     let _ = stop.send(());
-    let _ = tokio::time::timeout(Duration::from_secs(10), running).await;
+    tokio::time::timeout(Duration::from_secs(15), running)
+        .await
+        .expect("the app stops, Discord included")
+        .expect("the app task")
+        .expect("the app ran cleanly");
 }

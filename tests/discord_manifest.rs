@@ -129,6 +129,7 @@ fn the_manifest_has_interview_start_and_the_thread_commands() {
         (Some(5.0), Some(240.0))
     );
     assert_eq!(option(start, "private")["type"], BOOLEAN);
+    assert_eq!(option(start, "group")["type"], BOOLEAN);
 
     let submit = command(all, "submit");
     assert_eq!(option(submit, "file")["type"], ATTACHMENT);

@@ -179,14 +179,20 @@ fn an_upcaster_lifts_an_old_schema_version_to_todays_shape() {
 #[test]
 fn an_old_schema_version_without_its_upcaster_does_not_decode() {
     let result = codec::decode_with(&[], "candidate_message", 0, &candidate_message_v0());
-    assert!(matches!(result, Err(CodecError::NoUpcaster(_, 0))), "{result:?}");
+    assert!(
+        matches!(result, Err(CodecError::NoUpcaster(_, 0))),
+        "{result:?}"
+    );
 }
 
 #[test]
 fn an_upcaster_only_lifts_its_own_event_type() {
     let approach_v0 = candidate_message_v0().replace("candidate_message", "approach_explained");
     let result = codec::decode_with(TEST_UPCASTERS, "approach_explained", 0, &approach_v0);
-    assert!(matches!(result, Err(CodecError::NoUpcaster(_, 0))), "{result:?}");
+    assert!(
+        matches!(result, Err(CodecError::NoUpcaster(_, 0))),
+        "{result:?}"
+    );
 }
 
 #[test]

@@ -75,7 +75,7 @@ async fn each_coach_event_is_posted_once(db: &TestDb) {
         "approach feedback, analysis, chat reply, summary"
     );
     let mut tasks = Vec::new();
-    for e in wanted.iter().cloned() {
+    for e in &wanted {
         for ob in [oa.clone(), ob.clone()] {
             let e = e.clone();
             tasks.push(tokio::spawn(async move { ob.deliver(&e).await.unwrap() }));

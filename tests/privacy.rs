@@ -20,7 +20,13 @@ async fn ex(e: &Engine, s: &StreamId, cmd: Command) -> Version {
 }
 
 fn reply(reply_to: Version, text: &str) -> Command {
-    Command::RecordCoachReply { reply_to, kind: ReplyKind::Chat, text: text.into(), usage: None, at: t0() }
+    Command::RecordCoachReply {
+        reply_to,
+        kind: ReplyKind::Chat,
+        text: text.into(),
+        usage: None,
+        at: t0(),
+    }
 }
 
 /// Every text value of every table, as one string per row.
@@ -28,9 +34,17 @@ async fn every_row(db: &TestDb) -> Vec<String> {
     let mut rows = Vec::new();
     if db.backend == "sqlite" {
         let mut c = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
-        let tables: Vec<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'").fetch_all(&mut c).await.unwrap();
+        let tables: Vec<String> =
+            sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
+                .fetch_all(&mut c)
+                .await
+                .unwrap();
         for t in tables {
-            for row in sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM \"{t}\""))).fetch_all(&mut c).await.unwrap() {
+            for row in sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM \"{t}\"")))
+                .fetch_all(&mut c)
+                .await
+                .unwrap()
+            {
                 let mut text = format!("{t}:");
                 for i in 0..row.len() {
                     if let Ok(Some(v)) = row.try_get::<Option<String>, _>(i) {
@@ -43,9 +57,18 @@ async fn every_row(db: &TestDb) -> Vec<String> {
         }
     } else {
         let mut c = sqlx::PgConnection::connect(&db.url).await.unwrap();
-        let tables: Vec<String> = sqlx::query_scalar("SELECT tablename::text FROM pg_tables WHERE schemaname = 'public'").fetch_all(&mut c).await.unwrap();
+        let tables: Vec<String> =
+            sqlx::query_scalar("SELECT tablename::text FROM pg_tables WHERE schemaname = 'public'")
+                .fetch_all(&mut c)
+                .await
+                .unwrap();
         for t in tables {
-            let all: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT CAST(x AS TEXT) FROM \"{t}\" x"))).fetch_all(&mut c).await.unwrap();
+            let all: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT CAST(x AS TEXT) FROM \"{t}\" x"
+            )))
+            .fetch_all(&mut c)
+            .await
+            .unwrap();
             rows.extend(all.into_iter().map(|r| format!("{t}:{r}")));
         }
     }
@@ -56,23 +79,76 @@ async fn a_forgotten_member_leaves_no_trace_and_others_are_untouched(db: &TestDb
     let store = db.open().await;
     let e = Engine::new(store.clone(), Arc::new(ManualClock::new(t0())));
     // Maya's own interview, on a problem she described herself.
-    let maya_place = Place::Web { session: Uuid::new_v4().to_string() };
+    let maya_place = Place::Web {
+        session: Uuid::new_v4().to_string(),
+    };
     let maya_stream = maya_place.stream_id();
-    let mut start_maya = match start(Uuid::new_v4(), maya_place, Actor::new(Platform::Discord, "1001", "Maya")) {
+    let mut start_maya = match start(
+        Uuid::new_v4(),
+        maya_place,
+        Actor::new(Platform::Discord, "1001", "Maya"),
+    ) {
         Command::StartInterview(s) => s,
         _ => unreachable!(),
     };
-    start_maya.problem = Problem::custom("MAYA-PROBLEM merge my calendar\nDetails only Maya wrote.");
+    start_maya.problem =
+        Problem::custom("MAYA-PROBLEM merge my calendar\nDetails only Maya wrote.");
     start_maya.time_limit_minutes = None;
     ex(&e, &maya_stream, Command::StartInterview(start_maya)).await;
-    let intro = ex(&e, &maya_stream, reply(1, "Let us restate MAYA-PROBLEM together.")).await;
+    let intro = ex(
+        &e,
+        &maya_stream,
+        reply(1, "Let us restate MAYA-PROBLEM together."),
+    )
+    .await;
     assert_eq!(intro, 2);
-    let a = ex(&e, &maya_stream, Command::ExplainApproach { actor: maya(), text: "MAYA-APPROACH sort then sweep".into(), at: t0() }).await;
-    ex(&e, &maya_stream, Command::RecordCoachReply { reply_to: a, kind: ReplyKind::ApproachFeedback, text: "Nice, MAYA-APPROACH works.".into(), usage: None, at: t0() }).await;
-    let c = ex(&e, &maya_stream, Command::SubmitCode(SubmitCode { actor: maya(), language: "python".into(), code: "def MAYA_CODE(): pass".into(), source: SubmissionSource::Editor, at: t0() })).await;
+    let a = ex(
+        &e,
+        &maya_stream,
+        Command::ExplainApproach {
+            actor: maya(),
+            text: "MAYA-APPROACH sort then sweep".into(),
+            at: t0(),
+        },
+    )
+    .await;
+    ex(
+        &e,
+        &maya_stream,
+        Command::RecordCoachReply {
+            reply_to: a,
+            kind: ReplyKind::ApproachFeedback,
+            text: "Nice, MAYA-APPROACH works.".into(),
+            usage: None,
+            at: t0(),
+        },
+    )
+    .await;
+    let c = ex(
+        &e,
+        &maya_stream,
+        Command::SubmitCode(SubmitCode {
+            actor: maya(),
+            language: "python".into(),
+            code: "def MAYA_CODE(): pass".into(),
+            source: SubmissionSource::Editor,
+            at: t0(),
+        }),
+    )
+    .await;
     let mut quoting = analysis(6);
     quoting.technical_feedback = "MAYA_CODE returns nothing".into();
-    ex(&e, &maya_stream, Command::RecordAnalysis { reply_to: c, analysis: quoting, usage: None, at: t0() }).await;
+    ex(
+        &e,
+        &maya_stream,
+        Command::RecordAnalysis {
+            reply_to: c,
+            analysis: quoting,
+            usage: None,
+            at: t0(),
+        },
+    )
+    .await;
 
     // Leo's group interview, where Maya chatted.
     let leo_group = discord_place("leo-group");
@@ -83,35 +159,84 @@ async fn a_forgotten_member_leaves_no_trace_and_others_are_untouched(db: &TestDb
     };
     group.mode = Mode::Group;
     ex(&e, &lg, Command::StartInterview(group)).await;
-    let leo_says = ex(&e, &lg, Command::SendMessage { actor: leo(), text: "LEO-KEEP my own question".into(), at: t0() }).await;
+    let leo_says = ex(
+        &e,
+        &lg,
+        Command::SendMessage {
+            actor: leo(),
+            text: "LEO-KEEP my own question".into(),
+            at: t0(),
+        },
+    )
+    .await;
     ex(&e, &lg, reply(leo_says, "LEO-KEEP answer for Leo")).await;
-    let maya_says = ex(&e, &lg, Command::SendMessage { actor: maya(), text: "MAYA-GROUPCHAT hello".into(), at: t0() }).await;
+    let maya_says = ex(
+        &e,
+        &lg,
+        Command::SendMessage {
+            actor: maya(),
+            text: "MAYA-GROUPCHAT hello".into(),
+            at: t0(),
+        },
+    )
+    .await;
     ex(&e, &lg, reply(maya_says, "Hi, about MAYA-GROUPCHAT...")).await;
 
     // Leo's solo interview, which must not change at all.
     let leo_solo = run_scripted_interview_for(&e, leo(), discord_place("leo-solo")).await;
     let before = e.load(&leo_solo).await.unwrap().1;
     projections::catch_up(store.as_ref()).await.unwrap();
-    assert!(every_row(db).await.iter().any(|r| r.contains("MAYA-")), "the markers are there before");
+    assert!(
+        every_row(db).await.iter().any(|r| r.contains("MAYA-")),
+        "the markers are there before"
+    );
 
-    let report = privacy::forget(store.as_ref(), "discord:1001").await.unwrap();
+    let report = privacy::forget(store.as_ref(), "discord:1001")
+        .await
+        .unwrap();
     assert!(report.events_rewritten >= 8, "{report:?}");
 
     for row in every_row(db).await {
-        assert!(!row.contains("MAYA-") && !row.contains("MAYA_CODE") && !row.contains("Maya"), "still stored: {row}");
+        assert!(
+            !row.contains("MAYA-") && !row.contains("MAYA_CODE") && !row.contains("Maya"),
+            "still stored: {row}"
+        );
     }
-    assert!(every_row(db).await.iter().any(|r| r.contains("LEO-KEEP my own question")), "Leo's words stay");
-    assert_eq!(e.load(&leo_solo).await.unwrap().1, before, "Leo's own interview is unchanged");
+    assert!(
+        every_row(db)
+            .await
+            .iter()
+            .any(|r| r.contains("LEO-KEEP my own question")),
+        "Leo's words stay"
+    );
+    assert_eq!(
+        e.load(&leo_solo).await.unwrap().1,
+        before,
+        "Leo's own interview is unchanged"
+    );
 
     // Replay and export of Maya's interview still work, with her content erased.
     let events = e.load(&maya_stream).await.unwrap().1;
     assert_eq!(events.len(), 6);
     let text = replay::transcript(&events);
-    assert!(text.contains("[erased] submitted code #1") && text.contains("score 6/10"), "{text}");
+    assert!(
+        text.contains("[erased] submitted code #1") && text.contains("score 6/10"),
+        "{text}"
+    );
     let md = export::markdown(&events, None);
-    assert!(md.contains("### Analysis of submission (score 6/10)") && !md.contains("MAYA"), "{md}");
-    let row = store.find_interview(maya_stream.as_str()).await.unwrap().unwrap();
-    assert_eq!((row.candidate_name.as_str(), row.problem_title.as_str()), ("[erased]", "[erased]"));
+    assert!(
+        md.contains("### Analysis of submission (score 6/10)") && !md.contains("MAYA"),
+        "{md}"
+    );
+    let row = store
+        .find_interview(maya_stream.as_str())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (row.candidate_name.as_str(), row.problem_title.as_str()),
+        ("[erased]", "[erased]")
+    );
 }
 
 /// The scripted interview with another candidate.
@@ -123,7 +248,27 @@ async fn run_scripted_interview_for(e: &Engine, who: Actor, place: Place) -> Str
     };
     st.time_limit_minutes = None;
     ex(e, &s, Command::StartInterview(st)).await;
-    let v = ex(e, &s, Command::ExplainApproach { actor: who.clone(), text: "LEO-KEEP plan".into(), at: t0() }).await;
-    ex(e, &s, Command::RecordCoachReply { reply_to: v, kind: ReplyKind::ApproachFeedback, text: "ok".into(), usage: None, at: t0() }).await;
+    let v = ex(
+        e,
+        &s,
+        Command::ExplainApproach {
+            actor: who.clone(),
+            text: "LEO-KEEP plan".into(),
+            at: t0(),
+        },
+    )
+    .await;
+    ex(
+        e,
+        &s,
+        Command::RecordCoachReply {
+            reply_to: v,
+            kind: ReplyKind::ApproachFeedback,
+            text: "ok".into(),
+            usage: None,
+            at: t0(),
+        },
+    )
+    .await;
     s
 }

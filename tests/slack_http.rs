@@ -346,3 +346,137 @@ async fn the_candidate_pressing_submit_gets_a_modal_whose_code_is_submitted() {
         (SubmissionSource::Modal, "def f(): pass")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_teammate_is_ignored_in_a_solo_interview_and_heard_in_a_group_one() {
+    let (_db, slack, _llm, app) = setup().await;
+    let solo = start_interview(&app, &slack).await;
+    let before = app.events(&stream_of(&solo)).await.len();
+    let aside = thread_message("Ev_ana_1", ANA.0, &solo, "1700000900.000001", "Nice one!");
+    assert_eq!(app.event(&aside, None).await.status(), 200);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(app.events(&stream_of(&solo)).await.len(), before);
+    assert!(
+        slack.calls("chat.postEphemeral").is_empty(),
+        "ignored quietly"
+    );
+
+    app.command(OMAR, "start group two-sum", "trigger-group")
+        .await;
+    wait_for("the second root", || {
+        slack.calls("chat.postMessage").len() >= 2
+    })
+    .await;
+    let group = slack.calls("chat.postMessage")[1].ts.clone().unwrap();
+    app.wait_events(&stream_of(&group), |e| !e.is_empty()).await;
+    let question = thread_message(
+        "Ev_ana_2",
+        ANA.0,
+        &group,
+        "1700000900.000002",
+        "Could a set work?",
+    );
+    assert_eq!(app.event(&question, None).await.status(), 200);
+    let events = app
+        .wait_events(&stream_of(&group), |e| {
+            e.iter().any(|e| matches!(e, Event::CandidateMessage(_)))
+        })
+        .await;
+    let Some(Event::CandidateMessage(m)) = events
+        .iter()
+        .find(|e| matches!(e, Event::CandidateMessage(_)))
+    else {
+        unreachable!()
+    };
+    assert_eq!(m.actor.user_id, ANA.0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coach_failure_shows_a_retry_button_that_gets_the_answer() {
+    let (_db, slack, llm, app) = setup().await;
+    let root = start_interview(&app, &slack).await;
+    let stream = stream_of(&root);
+    let refusal = serde_json::json!({"type": "error", "error": {"type": "invalid_request_error", "message": "bad request"}});
+    llm.script([Scripted::Status(400, refusal, vec![])]);
+    let msg = thread_message(
+        "Ev_fail",
+        OMAR.0,
+        &root,
+        "1700001000.000001",
+        "Two pointers after sorting.",
+    );
+    app.event(&msg, None).await;
+    app.wait_events(&stream, |e| {
+        e.iter().any(|e| matches!(e, Event::CoachFailed(_)))
+    })
+    .await;
+    wait_for("the failure in the thread", || {
+        !slack.thread_posts(&root).is_empty()
+    })
+    .await;
+    assert_eq!(action_ids(&slack.thread_posts(&root)[0]), ["ic_retry"]);
+
+    let mut retry = button("ic_retry", OMAR, &root, "1700001000.000002");
+    retry["container"]["message_ts"] = slack.thread_posts(&root)[0].ts.clone().unwrap().into();
+    retry["container"]["thread_ts"] = root.clone().into();
+    assert_eq!(app.interaction(&retry).await.status(), 200);
+    app.wait_events(&stream, |e| {
+        e.iter().any(|e| matches!(e, Event::CoachReplied(_)))
+    })
+    .await;
+    wait_for("the answer in the thread", || {
+        slack.thread_posts(&root).len() == 2
+    })
+    .await;
+    let answer = &slack.thread_posts(&root)[1];
+    assert!(
+        answer.body["text"].as_str().unwrap().contains("complexity"),
+        "{answer:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_code_snippet_shared_in_the_thread_is_a_submission() {
+    let (_db, slack, _llm, app) = setup().await;
+    let root = start_interview(&app, &slack).await;
+    // Longer than a modal takes (3000 characters).
+    let code = format!(
+        "def two_sum(nums, target):\n{}    return []\n",
+        "    # think\n".repeat(400)
+    );
+    let url = slack
+        .serve_file("/files-pri/T1-F1/download/solve.py", &code)
+        .await;
+    let mut msg = thread_message("Ev_file", OMAR.0, &root, "1700001100.000001", "");
+    msg["event"]["subtype"] = "file_share".into();
+    msg["event"]["files"] = serde_json::json!([{"id": "F1", "name": "solve.py", "filetype": "python",
+        "mimetype": "text/plain", "url_private_download": url}]);
+    assert_eq!(app.event(&msg, None).await.status(), 200);
+    let events = app
+        .wait_events(&stream_of(&root), |e| {
+            e.iter().any(|e| matches!(e, Event::CodeSubmitted(_)))
+        })
+        .await;
+    let Some(Event::CodeSubmitted(sub)) =
+        events.iter().find(|e| matches!(e, Event::CodeSubmitted(_)))
+    else {
+        unreachable!()
+    };
+    assert_eq!(sub.source, SubmissionSource::Attachment);
+    assert_eq!(sub.language, "python");
+    assert_eq!(sub.code, code);
+    wait_for("the analysis in the thread", || {
+        !slack.thread_posts(&root).is_empty()
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_events_url_answers_slacks_signed_url_verification() {
+    let (_db, _slack, _llm, app) = setup().await;
+    let body = serde_json::json!({"token": "x", "challenge": "c-123", "type": "url_verification"});
+    let res = app.event(&body, None).await;
+    assert_eq!(res.status(), 200);
+    let answer: Value = res.json().await.unwrap();
+    assert_eq!(answer["challenge"], "c-123");
+}

@@ -81,7 +81,7 @@ async fn acked(acks: &mut mpsc::UnboundedReceiver<Value>, envelope_id: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn socket_mode_starts_an_interview_and_a_redelivered_reply_is_answered_once() {
+async fn socket_mode_runs_an_interview_acks_every_envelope_and_answers_a_redelivery_once() {
     let db = common::sqlite_db();
     let slack = FakeSlack::start().await;
     let llm = FakeAnthropic::start().await;
@@ -118,7 +118,12 @@ async fn socket_mode_starts_an_interview_and_a_redelivered_reply_is_answered_onc
     .await;
     let root = slack.calls("chat.postMessage")[0].ts.clone().unwrap();
     let stream = stream_of(&root);
-    app.wait_events(&stream, |e| !e.is_empty()).await;
+    let events = app.wait_events(&stream, |e| !e.is_empty()).await;
+    let Event::InterviewStarted(started) = &events[0] else {
+        panic!("not started: {events:?}")
+    };
+    // Socket Mode commands carry only the user id; the name comes from users.info.
+    assert_eq!(started.candidate.name, "omar");
 
     let calls_before = llm.requests();
     let reply = thread_message(
@@ -158,4 +163,28 @@ async fn socket_mode_starts_an_interview_and_a_redelivered_reply_is_answered_onc
         2,
         "one root message, one reply"
     );
+
+    // Buttons arrive as `interactive` envelopes: a stranger pressing End is refused.
+    let press = json!({"envelope_id": "env-end", "type": "interactive", "accepts_response_payload": false,
+        "payload": button("ic_end", ANA, &root, "1700000800.000009")});
+    send.send(press).unwrap();
+    acked(&mut acks, "env-end").await;
+    wait_for("the ephemeral refusal", || {
+        !slack.calls("chat.postEphemeral").is_empty()
+    })
+    .await;
+    assert_eq!(slack.calls("chat.postEphemeral")[0].body["user"], ANA.0);
+    // Omar's End is accepted and the summary lands in the thread.
+    let press = json!({"envelope_id": "env-end-2", "type": "interactive", "accepts_response_payload": false,
+        "payload": button("ic_end", OMAR, &root, "1700000800.000010")});
+    send.send(press).unwrap();
+    acked(&mut acks, "env-end-2").await;
+    app.wait_events(&stream, |e| {
+        e.iter().any(|e| matches!(e, Event::SummaryWritten(_)))
+    })
+    .await;
+    wait_for("the summary in the thread", || {
+        slack.thread_posts(&root).len() == 2
+    })
+    .await;
 }

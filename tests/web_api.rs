@@ -31,7 +31,8 @@ async fn get_json(url: &str) -> (StatusCode, Value) {
 async fn web_interview(app: &TestApp, problem: &str) -> String {
     let mut c = app.ws("/ws").await;
     c.next().await;
-    c.send(json!({"type": "problem_description", "content": problem})).await;
+    c.send(json!({"type": "problem_description", "content": problem}))
+        .await;
     let iv = c.expect("interview").await;
     iv["interview_id"].as_str().unwrap().to_string()
 }
@@ -51,7 +52,10 @@ async fn the_read_api_covers_interviews_of_every_platform(db: &TestDb) {
     assert_eq!(rows[0]["interview_id"], web_id.as_str(), "newest first");
     let discord = &rows[1];
     assert_eq!(discord["platform"], "discord");
-    assert_eq!(discord["candidate"], json!({"id": "discord:1001", "name": "Maya"}));
+    assert_eq!(
+        discord["candidate"],
+        json!({"id": "discord:1001", "name": "Maya"})
+    );
     assert_eq!(discord["phase"], "summarised");
     assert_eq!(discord["last_score"], 7);
     assert_eq!(discord["submissions"], 1);
@@ -66,7 +70,11 @@ async fn the_read_api_covers_interviews_of_every_platform(db: &TestDb) {
         ("platform=slack", 0),
     ] {
         let (_, v) = get_json(&app.url(&format!("/api/interviews?{query}"))).await;
-        assert_eq!(v["interviews"].as_array().unwrap().len(), expected, "{query}");
+        assert_eq!(
+            v["interviews"].as_array().unwrap().len(),
+            expected,
+            "{query}"
+        );
     }
 
     for key in [discord_id.to_string(), stream.to_string()] {
@@ -74,11 +82,31 @@ async fn the_read_api_covers_interviews_of_every_platform(db: &TestDb) {
         assert_eq!(status, StatusCode::OK);
         assert_eq!(t["interview"]["interview_id"], discord_id.to_string());
         assert_eq!(t["problem"]["title"], "Merge Intervals");
-        let types: Vec<&str> = t["entries"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
-        assert_eq!(types, [
-            "interview_started", "approach_explained", "coach_replied", "code_submitted", "code_analyzed",
-            "candidate_message", "coach_replied", "interview_ended", "summary_written",
-        ]);
+        let statement = t["problem"]["statement"].as_str().unwrap();
+        assert!(
+            statement.starts_with("# Merge Intervals") && statement.len() > 100,
+            "the bank's statement"
+        );
+        let types: Vec<&str> = t["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["type"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            types,
+            [
+                "interview_started",
+                "approach_explained",
+                "coach_replied",
+                "code_submitted",
+                "code_analyzed",
+                "candidate_message",
+                "coach_replied",
+                "interview_ended",
+                "summary_written",
+            ]
+        );
         let entries = t["entries"].as_array().unwrap();
         assert_eq!(entries[3]["code"], common::fixtures::CODE);
         assert_eq!(entries[3]["language"], "python");
@@ -87,7 +115,10 @@ async fn the_read_api_covers_interviews_of_every_platform(db: &TestDb) {
         assert_eq!(entries[4]["actor"], Value::Null);
         assert_eq!(entries[2]["kind"], "approach_feedback");
         let summary = &entries[8]["summary"];
-        assert_eq!(summary["session_data"], json!({"duration": "25 minutes", "submissions": 1}));
+        assert_eq!(
+            summary["session_data"],
+            json!({"duration": "25 minutes", "submissions": 1})
+        );
         assert_eq!(summary["hire_signal"], "lean_yes");
     }
     let (status, web) = get_json(&app.url(&format!("/api/interviews/{web_id}"))).await;
@@ -145,7 +176,12 @@ async fn live_events_arrive_over_server_sent_events() {
     let app = TestApp::start(db.open().await, &[]).await;
     let response = reqwest::get(app.url("/api/live")).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
     let mut body = response.bytes_stream();
     let id = Uuid::new_v4();
     let engine = app.engine.clone();
@@ -163,7 +199,10 @@ async fn live_events_arrive_over_server_sent_events() {
     assert!(found.is_ok(), "no summary event in {text}");
     let first = text
         .lines()
-        .find_map(|l| l.strip_prefix("data: ").filter(|d| d.contains("interview_started")))
+        .find_map(|l| {
+            l.strip_prefix("data: ")
+                .filter(|d| d.contains("interview_started"))
+        })
         .expect("a data line");
     let event: Value = serde_json::from_str(first).unwrap();
     assert_eq!(event["interview_id"], id.to_string());
@@ -182,14 +221,34 @@ async fn the_access_token_guards_the_api_and_the_socket_but_not_share_links() {
     run_scripted_interview(&app.engine, id, discord_place("903")).await;
     let client = reqwest::Client::new();
     let list = app.url("/api/interviews");
-    assert_eq!(reqwest::get(&list).await.unwrap().status(), StatusCode::UNAUTHORIZED);
-    let wrong = client.get(&list).bearer_auth("s3cret-tokeN").send().await.unwrap();
+    assert_eq!(
+        reqwest::get(&list).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let wrong = client
+        .get(&list)
+        .bearer_auth("s3cret-tokeN")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
-    let ok = client.get(&list).bearer_auth("s3cret-token").send().await.unwrap();
+    let ok = client
+        .get(&list)
+        .bearer_auth("s3cret-token")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(ok.status(), StatusCode::OK);
-    let ok = reqwest::get(app.url("/api/interviews?token=s3cret-token")).await.unwrap();
+    let ok = reqwest::get(app.url("/api/interviews?token=s3cret-token"))
+        .await
+        .unwrap();
     assert_eq!(ok.status(), StatusCode::OK);
-    assert!(tokio_tungstenite::connect_async(app.ws_url("/ws")).await.is_err(), "socket without the token");
+    assert!(
+        tokio_tungstenite::connect_async(app.ws_url("/ws"))
+            .await
+            .is_err(),
+        "socket without the token"
+    );
     let mut c = web_common::WsClient::connect(&app.ws_url("/ws?token=s3cret-token")).await;
     assert_eq!(c.next().await.unwrap()["type"], "system");
     let live = reqwest::get(app.url("/api/live")).await.unwrap();
@@ -203,11 +262,18 @@ async fn the_access_token_guards_the_api_and_the_socket_but_not_share_links() {
         .json()
         .await
         .unwrap();
-    let token = shared["url"].as_str().unwrap().trim_start_matches("/share/");
+    let token = shared["url"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("/share/");
     let (status, _) = get_json(&app.url(&format!("/api/share/{token}"))).await;
     assert_eq!(status, StatusCode::OK, "share links need no access token");
     for open in ["/", "/healthz", "/assets/index-abc.js"] {
-        assert_eq!(reqwest::get(app.url(open)).await.unwrap().status(), StatusCode::OK, "{open}");
+        assert_eq!(
+            reqwest::get(app.url(open)).await.unwrap().status(),
+            StatusCode::OK,
+            "{open}"
+        );
     }
     app.stop().await;
 }
@@ -223,13 +289,20 @@ async fn a_non_loopback_bind_without_a_token_refuses_to_start() {
     assert!(err.contains("WEB_ACCESS_TOKEN"), "{err}");
     assert!(!err.contains('\n'));
     let args = serve_args(&["--bind", "0.0.0.0:0", "--web-access-token", "t"]);
-    assert!(App::with_store(db.open().await, args, Arc::new(SystemClock)).await.is_ok());
+    assert!(
+        App::with_store(db.open().await, args, Arc::new(SystemClock))
+            .await
+            .is_ok()
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_interview-coach"))
         .current_dir(dir.path())
         .env_remove("WEB_ACCESS_TOKEN")
-        .env("DATABASE_URL", format!("sqlite://{}/log.db", dir.path().display()))
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/log.db", dir.path().display()),
+        )
         .env("BIND_ADDR", "0.0.0.0:0")
         .env("RUST_LOG", "off")
         .output()
@@ -238,7 +311,10 @@ async fn a_non_loopback_bind_without_a_token_refuses_to_start() {
     assert!(!out.status.success());
     let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
     assert_eq!(lines.len(), 1, "{stderr}");
-    assert!(lines[0].starts_with("error:") && lines[0].contains("WEB_ACCESS_TOKEN"), "{stderr}");
+    assert!(
+        lines[0].starts_with("error:") && lines[0].contains("WEB_ACCESS_TOKEN"),
+        "{stderr}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -256,16 +332,30 @@ async fn the_page_is_served_with_its_mime_types_and_security_headers() {
         let r = reqwest::get(app.url(path)).await.unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{path}");
         let h = r.headers();
-        assert!(h["content-type"].to_str().unwrap().starts_with(mime), "{path}: {:?}", h["content-type"]);
+        assert!(
+            h["content-type"].to_str().unwrap().starts_with(mime),
+            "{path}: {:?}",
+            h["content-type"]
+        );
         assert_eq!(h["content-security-policy"], CSP, "{path}");
         assert_eq!(h["x-content-type-options"], "nosniff");
         assert_eq!(h["referrer-policy"], "no-referrer");
         assert_eq!(h["x-frame-options"], "DENY");
     }
     let page = reqwest::get(app.url("/")).await.unwrap();
-    assert!(page.headers()["set-cookie"].to_str().unwrap().contains("HttpOnly"));
+    assert!(
+        page.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("HttpOnly")
+    );
     let asset = reqwest::get(app.url("/assets/index-abc.js")).await.unwrap();
-    assert!(asset.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    assert!(
+        asset.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
     for (path, status) in [
         ("/healthz", StatusCode::OK),
         ("/api/interviews", StatusCode::OK),
@@ -290,7 +380,13 @@ async fn without_a_built_page_the_root_explains_how_to_build_it() {
     assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(r.headers()["content-security-policy"], CSP);
     let text = r.text().await.unwrap();
-    assert!(text.contains("npm ci") && text.contains("npm run build"), "{text}");
-    assert_eq!(reqwest::get(app.url("/healthz")).await.unwrap().status(), StatusCode::OK);
+    assert!(
+        text.contains("npm ci") && text.contains("npm run build"),
+        "{text}"
+    );
+    assert_eq!(
+        reqwest::get(app.url("/healthz")).await.unwrap().status(),
+        StatusCode::OK
+    );
     app.stop().await;
 }

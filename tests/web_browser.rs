@@ -31,7 +31,9 @@ fn missing() -> Option<String> {
         return Some("node is not installed".into());
     }
     if !Path::new(&chromium).exists() {
-        return Some(format!("{chromium} is missing (apt-get install -y chromium)"));
+        return Some(format!(
+            "{chromium} is missing (apt-get install -y chromium)"
+        ));
     }
     let web = web_dir();
     if !web.join("node_modules/playwright-core").is_dir() {
@@ -60,8 +62,15 @@ async fn the_page_runs_a_whole_interview_in_headless_chromium_against_the_real_s
     let dist = web_dir().join("dist").display().to_string();
     let mut flags = fake.flags();
     flags.extend(
-        ["--web-dist-dir", &dist, "--coach-max-retry-seconds", "1", "--web-access-token", TOKEN]
-            .map(String::from),
+        [
+            "--web-dist-dir",
+            &dist,
+            "--coach-max-retry-seconds",
+            "1",
+            "--web-access-token",
+            TOKEN,
+        ]
+        .map(String::from),
     );
     let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
     let db = common::sqlite_db();

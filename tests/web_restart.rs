@@ -53,7 +53,10 @@ fn start(dir: &std::path::Path, port: u16, fake: &FakeClaude) -> Server {
 async fn wait_healthy(port: u16) {
     let url = format!("http://127.0.0.1:{port}/healthz");
     for _ in 0..200 {
-        if reqwest::get(&url).await.is_ok_and(|r| r.status().is_success()) {
+        if reqwest::get(&url)
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
             return;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -83,7 +86,10 @@ async fn a_crash_during_an_analysis_still_delivers_it_exactly_once() {
         .await;
     let asked = Instant::now();
     while fake.analyses() == 0 {
-        assert!(asked.elapsed() < Duration::from_secs(20), "the coach never asked for the analysis");
+        assert!(
+            asked.elapsed() < Duration::from_secs(20),
+            "the coach never asked for the analysis"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     // The fake is answering (5 s delay): kill the server now, mid-answer.
@@ -96,18 +102,29 @@ async fn a_crash_during_an_analysis_still_delivers_it_exactly_once() {
     let mut frames: Vec<Value> = c.until("replay_done").await;
     let deadline = Instant::now() + Duration::from_secs(180);
     while !frames.iter().any(|f| f["type"] == "code_analysis") {
-        assert!(Instant::now() < deadline, "no analysis after the restart: {frames:?}");
+        assert!(
+            Instant::now() < deadline,
+            "no analysis after the restart: {frames:?}"
+        );
         if let Some(f) = c.next_within(Duration::from_secs(10)).await {
             frames.push(f);
         }
     }
     frames.extend(c.drain_for(Duration::from_secs(3)).await);
-    let analyses = frames.iter().filter(|f| f["type"] == "code_analysis").count();
+    let analyses = frames
+        .iter()
+        .filter(|f| f["type"] == "code_analysis")
+        .count();
     assert_eq!(analyses, 1, "{frames:?}");
-    assert!(fake.analyses() >= 2, "the analysis was asked for again after the restart");
+    assert!(
+        fake.analyses() >= 2,
+        "the analysis was asked for again after the restart"
+    );
 
     let url = format!("sqlite://{}/log.db", dir.path().display());
-    let log = store::connect(&url, &StoreOptions::default()).await.unwrap();
+    let log = store::connect(&url, &StoreOptions::default())
+        .await
+        .unwrap();
     let events = log
         .read_stream(&StreamId::new(format!("web:{id}")), 1)
         .await

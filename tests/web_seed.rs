@@ -16,9 +16,14 @@ fn is_seed_analysis(frame: &Value) -> bool {
     let a = &frame["analysis"];
     let text = |f: &str| a[f].as_str().is_some_and(|s| !s.trim().is_empty());
     frame["type"] == "code_analysis"
-        && ["technical_feedback", "complexity_analysis", "code_quality", "follow_up_question"]
-            .into_iter()
-            .all(text)
+        && [
+            "technical_feedback",
+            "complexity_analysis",
+            "code_quality",
+            "follow_up_question",
+        ]
+        .into_iter()
+        .all(text)
         && a["score"].as_i64().is_some_and(|s| (1..=10).contains(&s))
         && frame["timestamp"].is_string()
 }
@@ -50,16 +55,19 @@ async fn a_seed_protocol_client_runs_a_whole_interview(db: &TestDb) {
     let analysis = c.next_seed().await;
     assert!(is_seed_analysis(&analysis), "{analysis}");
 
-    let stream = interview_coach::domain::StreamId::new(
-        format!("web:{}", interview_id(&app).await),
-    );
+    let stream =
+        interview_coach::domain::StreamId::new(format!("web:{}", interview_id(&app).await));
     let before = app.engine.load(&stream).await.unwrap().0.version;
     c.send(json!({"type": "code_submission", "code": "", "language": "python"}))
         .await;
     let refused = c.next_seed().await;
     assert_eq!(refused["type"], "error", "{refused}");
     assert!(refused["message"].is_string() && refused["timestamp"].is_string());
-    assert_eq!(app.engine.load(&stream).await.unwrap().0.version, before, "nothing appended");
+    assert_eq!(
+        app.engine.load(&stream).await.unwrap().0.version,
+        before,
+        "nothing appended"
+    );
 
     c.send(json!({"type": "message", "content": "With a sorted array I would use two pointers."}))
         .await;
@@ -70,7 +78,11 @@ async fn a_seed_protocol_client_runs_a_whole_interview(db: &TestDb) {
     let summary = c.next_seed().await;
     assert_eq!(summary["type"], "session_summary", "{summary}");
     assert!(summary["summary"].as_str().is_some_and(|s| !s.is_empty()));
-    assert!(summary["session_data"]["duration"].as_str().is_some_and(|d| !d.is_empty()));
+    assert!(
+        summary["session_data"]["duration"]
+            .as_str()
+            .is_some_and(|d| !d.is_empty())
+    );
     assert_eq!(summary["session_data"]["submissions"], 1);
     app.stop().await;
 }

@@ -26,7 +26,10 @@ async fn started(app: &TestApp) -> (WsClient, String, StreamId) {
     c.send(json!({"type": "problem_description", "content": "Two Sum\nReturn the indices of two numbers adding up to target."}))
         .await;
     let iv = c.expect("interview").await;
-    let id = iv["interview_id"].as_str().expect("interview id").to_string();
+    let id = iv["interview_id"]
+        .as_str()
+        .expect("interview id")
+        .to_string();
     let stream = StreamId::new(iv["stream_id"].as_str().expect("stream id"));
     (c, id, stream)
 }
@@ -91,10 +94,19 @@ async fn a_new_socket_is_welcomed_and_a_problem_starts_a_web_interview() {
     assert_eq!(iv["phase"], "approach");
     assert_eq!(iv["problem_title"], "Two Sum");
     assert_eq!(iv["deadline"], Value::Null);
-    let (state, events) = app.engine.load(&StreamId::new(format!("web:{id}"))).await.unwrap();
+    let (state, events) = app
+        .engine
+        .load(&StreamId::new(format!("web:{id}")))
+        .await
+        .unwrap();
     assert_eq!(events.len(), 1);
     let started = state.started.expect("started");
-    assert_eq!(started.place, Place::Web { session: id.to_string() });
+    assert_eq!(
+        started.place,
+        Place::Web {
+            session: id.to_string()
+        }
+    );
     assert_eq!(started.candidate.platform, Platform::Web);
     assert!(matches!(started.problem, Problem::Custom { .. }));
     app.stop().await;
@@ -132,12 +144,15 @@ async fn malformed_messages_get_an_error_and_append_nothing() {
         c.send_text(bad).await;
         assert_eq!(c.next_seed().await["type"], "error", "for {bad}");
     }
-    c.send(json!({"type": "problem_description", "content": "again"})).await;
+    c.send(json!({"type": "problem_description", "content": "again"}))
+        .await;
     assert_eq!(c.next_seed().await["type"], "error");
     assert_eq!(version(&app.engine, &stream).await, before);
     let mut fresh = app.ws("/ws").await;
     fresh.next().await;
-    fresh.send(json!({"type": "explanation", "content": "before any problem"})).await;
+    fresh
+        .send(json!({"type": "explanation", "content": "before any problem"}))
+        .await;
     assert_eq!(fresh.next_seed().await["type"], "error");
     app.stop().await;
 }
@@ -172,7 +187,9 @@ async fn more_than_twenty_messages_in_ten_seconds_are_dropped_with_slow_down() {
     let frames = c.drain_for(Duration::from_secs(2)).await;
     let slow = frames
         .iter()
-        .filter(|f| f["type"] == "error" && f["message"].as_str().unwrap_or("").starts_with("Slow down"))
+        .filter(|f| {
+            f["type"] == "error" && f["message"].as_str().unwrap_or("").starts_with("Slow down")
+        })
         .count();
     let (_, events) = app.engine.load(&stream).await.unwrap();
     let accepted = events
@@ -180,7 +197,11 @@ async fn more_than_twenty_messages_in_ten_seconds_are_dropped_with_slow_down() {
         .filter(|e| matches!(e.event, Event::CandidateMessage(_)))
         .count();
     assert!(slow >= 4, "expected some messages dropped, got {slow}");
-    assert_eq!(slow + accepted, 25, "every message is either appended or refused");
+    assert_eq!(
+        slow + accepted,
+        25,
+        "every message is either appended or refused"
+    );
     app.stop().await;
 }
 
@@ -193,7 +214,8 @@ async fn an_unknown_or_foreign_interview_gets_an_error_and_a_close() {
     assert_eq!(err["type"], "error");
     assert_eq!(c.closed().await, Some(4404));
     let place = common::fixtures::discord_place("901");
-    let stream = common::fixtures::run_scripted_interview(&app.engine, uuid::Uuid::new_v4(), place).await;
+    let stream =
+        common::fixtures::run_scripted_interview(&app.engine, uuid::Uuid::new_v4(), place).await;
     let mut c = app.ws(&format!("/ws/{stream}")).await;
     assert_eq!(c.next().await.expect("an error frame")["type"], "error");
     assert_eq!(c.closed().await, Some(4403));
@@ -206,9 +228,11 @@ async fn a_repeated_message_id_is_appended_once() {
     let app = app(&db).await;
     let (mut c, _, stream) = started(&app).await;
     for _ in 0..2 {
-        c.send(json!({"type": "message", "content": "hello", "id": "m-1"})).await;
+        c.send(json!({"type": "message", "content": "hello", "id": "m-1"}))
+            .await;
     }
-    c.send(json!({"type": "message", "content": "after", "id": "m-2"})).await;
+    c.send(json!({"type": "message", "content": "after", "id": "m-2"}))
+        .await;
     wait_version(&app.engine, &stream, 3).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     let (_, events) = app.engine.load(&stream).await.unwrap();
@@ -231,14 +255,27 @@ async fn coach_progress_is_streamed_as_deltas_and_statuses() {
     let bus = app.engine.progress();
     bus.publish(&stream, 1, ProgressKind::Thinking);
     let s = expect_status(&mut c, "thinking").await;
-    assert_eq!((s["state"].as_str(), s["reply_to"].as_u64()), (Some("thinking"), Some(1)));
+    assert_eq!(
+        (s["state"].as_str(), s["reply_to"].as_u64()),
+        (Some("thinking"), Some(1))
+    );
     bus.publish(&stream, 1, ProgressKind::Delta("Hel".into()));
     bus.publish(&stream, 1, ProgressKind::Delta("lo".into()));
     let d1 = c.expect("ai_response_delta").await;
     let d2 = c.expect("ai_response_delta").await;
-    assert_eq!((d1["delta"].as_str(), d2["delta"].as_str()), (Some("Hel"), Some("lo")));
+    assert_eq!(
+        (d1["delta"].as_str(), d2["delta"].as_str()),
+        (Some("Hel"), Some("lo"))
+    );
     assert_eq!(d1["reply_to"], 1);
-    bus.publish(&stream, 1, ProgressKind::Retrying { attempt: 1, wait_ms: 2000 });
+    bus.publish(
+        &stream,
+        1,
+        ProgressKind::Retrying {
+            attempt: 1,
+            wait_ms: 2000,
+        },
+    );
     let retrying = expect_status(&mut c, "retrying").await;
     assert!(retrying["message"].as_str().unwrap().contains("2 s"));
     app.stop().await;
@@ -249,31 +286,66 @@ async fn every_coach_event_reaches_the_socket_as_its_seed_frame(db: &TestDb) {
     let app = app(db).await;
     let (mut c, _, stream) = started(&app).await;
     let e = &app.engine;
-    record(e, &stream, reply(1, ReplyKind::Chat, "How would you approach it?")).await;
+    record(
+        e,
+        &stream,
+        reply(1, ReplyKind::Chat, "How would you approach it?"),
+    )
+    .await;
     let intro = c.next_seed().await;
-    assert_eq!((intro["type"].as_str(), intro["reply_to"].as_u64()), (Some("ai_response"), Some(1)));
+    assert_eq!(
+        (intro["type"].as_str(), intro["reply_to"].as_u64()),
+        (Some("ai_response"), Some(1))
+    );
     assert_eq!(intro["message"], "How would you approach it?");
 
-    c.send(json!({"type": "explanation", "content": "A hash map from value to index."})).await;
+    c.send(json!({"type": "explanation", "content": "A hash map from value to index."}))
+        .await;
     wait_version(e, &stream, 3).await;
-    record(e, &stream, reply(3, ReplyKind::ApproachFeedback, "Good; code it.")).await;
+    record(
+        e,
+        &stream,
+        reply(3, ReplyKind::ApproachFeedback, "Good; code it."),
+    )
+    .await;
     let fb = c.next_seed().await;
-    assert_eq!((fb["type"].as_str(), fb["kind"].as_str()), (Some("ai_response"), Some("approach_feedback")));
+    assert_eq!(
+        (fb["type"].as_str(), fb["kind"].as_str()),
+        (Some("ai_response"), Some("approach_feedback"))
+    );
 
-    c.send(json!({"type": "code_submission", "code": "def f(): pass", "language": "python"})).await;
+    c.send(json!({"type": "code_submission", "code": "def f(): pass", "language": "python"}))
+        .await;
     wait_version(e, &stream, 5).await;
-    let analysed = Command::RecordAnalysis { reply_to: 5, analysis: analysis(7), usage: None, at: chrono::Utc::now() };
+    let analysed = Command::RecordAnalysis {
+        reply_to: 5,
+        analysis: analysis(7),
+        usage: None,
+        at: chrono::Utc::now(),
+    };
     record(e, &stream, analysed).await;
     let a = c.next_seed().await;
     assert_eq!(a["type"], "code_analysis");
-    for field in ["technical_feedback", "complexity_analysis", "code_quality", "follow_up_question"] {
-        assert!(a["analysis"][field].as_str().is_some_and(|s| !s.is_empty()), "{field}");
+    for field in [
+        "technical_feedback",
+        "complexity_analysis",
+        "code_quality",
+        "follow_up_question",
+    ] {
+        assert!(
+            a["analysis"][field].as_str().is_some_and(|s| !s.is_empty()),
+            "{field}"
+        );
     }
     assert_eq!(a["analysis"]["score"], 7);
     assert_eq!(a["analysis"]["rubric"]["testing"]["score"], 2);
-    assert_eq!((a["submission"].as_u64(), a["reply_to"].as_u64()), (Some(1), Some(5)));
+    assert_eq!(
+        (a["submission"].as_u64(), a["reply_to"].as_u64()),
+        (Some(1), Some(5))
+    );
 
-    c.send(json!({"type": "message", "content": "What about duplicates?"})).await;
+    c.send(json!({"type": "message", "content": "What about duplicates?"}))
+        .await;
     wait_version(e, &stream, 7).await;
     let failed = Command::RecordCoachFailure {
         reply_to: 7,
@@ -289,7 +361,12 @@ async fn every_coach_event_reaches_the_socket_as_its_seed_frame(db: &TestDb) {
     assert_eq!(c.next_seed().await["type"], "error");
     c.send(json!({"type": "retry"})).await;
     wait_version(e, &stream, 9).await;
-    record(e, &stream, reply(7, ReplyKind::Chat, "Duplicates are fine.")).await;
+    record(
+        e,
+        &stream,
+        reply(7, ReplyKind::Chat, "Duplicates are fine."),
+    )
+    .await;
     assert_eq!(c.next_seed().await["message"], "Duplicates are fine.");
 
     c.send(json!({"type": "end_session", "content": {}})).await;
@@ -311,7 +388,12 @@ async fn every_coach_event_reaches_the_socket_as_its_seed_frame(db: &TestDb) {
     assert!(s["session_data"]["duration"].is_string());
     assert_eq!(s["session_data"]["submissions"], 1);
     assert_eq!(s["hire_signal"], "lean_yes");
-    assert!(c.drain_for(Duration::from_millis(300)).await.iter().all(|f| f["type"] != "session_summary"));
+    assert!(
+        c.drain_for(Duration::from_millis(300))
+            .await
+            .iter()
+            .all(|f| f["type"] != "session_summary")
+    );
     app.stop().await;
 }
 
@@ -323,7 +405,8 @@ async fn resume_replays_the_history_then_goes_live_each_event_once(db: &TestDb) 
     let e = &app.engine;
     record(e, &stream, reply(1, ReplyKind::Chat, "Approach?")).await;
     a.expect("ai_response").await;
-    a.send(json!({"type": "explanation", "content": "Sort, then two pointers."})).await;
+    a.send(json!({"type": "explanation", "content": "Sort, then two pointers."}))
+        .await;
     wait_version(e, &stream, 3).await;
 
     for path in [format!("/ws/{id}"), format!("/ws/{stream}")] {
@@ -331,27 +414,58 @@ async fn resume_replays_the_history_then_goes_live_each_event_once(db: &TestDb) 
         let frames = b.until("replay_done").await;
         let kinds: Vec<String> = frames
             .iter()
-            .map(|f| format!("{}{}", f["type"].as_str().unwrap(), f["kind"].as_str().map(|k| format!(":{k}")).unwrap_or_default()))
+            .map(|f| {
+                format!(
+                    "{}{}",
+                    f["type"].as_str().unwrap(),
+                    f["kind"]
+                        .as_str()
+                        .map(|k| format!(":{k}"))
+                        .unwrap_or_default()
+                )
+            })
             .collect();
-        assert_eq!(kinds, ["system", "interview", "candidate:problem", "ai_response:chat", "candidate:explanation", "replay_done"]);
+        assert_eq!(
+            kinds,
+            [
+                "system",
+                "interview",
+                "candidate:problem",
+                "ai_response:chat",
+                "candidate:explanation",
+                "replay_done"
+            ]
+        );
         assert_eq!(frames[1]["phase"], "coding");
         assert_eq!(frames[1]["interview_id"], id.as_str());
         let pending = b.next().await.expect("pending status");
-        assert_eq!((pending["type"].as_str(), pending["reply_to"].as_u64()), (Some("coach_status"), Some(3)));
+        assert_eq!(
+            (pending["type"].as_str(), pending["reply_to"].as_u64()),
+            (Some("coach_status"), Some(3))
+        );
     }
 
     let mut b = app.ws(&format!("/ws/{id}")).await;
     b.until("replay_done").await;
     record(e, &stream, reply(3, ReplyKind::ApproachFeedback, "Fine.")).await;
-    a.send(json!({"type": "message", "content": "Is sorting needed?"})).await;
+    a.send(json!({"type": "message", "content": "Is sorting needed?"}))
+        .await;
     wait_version(e, &stream, 5).await;
     let on_a = a.drain_for(Duration::from_millis(700)).await;
     let on_b = b.drain_for(Duration::from_millis(300)).await;
     let count = |frames: &[Value], ty: &str| frames.iter().filter(|f| f["type"] == ty).count();
     assert_eq!(count(&on_a, "ai_response"), 1, "{on_a:?}");
     assert_eq!(count(&on_b, "ai_response"), 1, "{on_b:?}");
-    assert_eq!(count(&on_a, "candidate"), 0, "a socket's own turns are not echoed");
-    assert_eq!(count(&on_b, "candidate"), 1, "the other socket sees the message");
+    assert_eq!(
+        count(&on_a, "candidate"),
+        0,
+        "a socket's own turns are not echoed"
+    );
+    assert_eq!(
+        count(&on_b, "candidate"),
+        1,
+        "the other socket sees the message"
+    );
     app.stop().await;
 }
 

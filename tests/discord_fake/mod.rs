@@ -44,6 +44,8 @@ struct Inner {
     dispatch: broadcast::Sender<String>,
     ws_url: String,
     files: Mutex<Vec<(String, Vec<u8>)>>,
+    /// Messages the bot posted, oldest first.
+    posted: Mutex<Vec<Value>>,
 }
 
 #[derive(Clone)]
@@ -68,6 +70,7 @@ impl FakeDiscord {
             dispatch,
             ws_url,
             files: Mutex::new(Vec::new()),
+            posted: Mutex::new(Vec::new()),
         });
         let app = Router::new().fallback(rest_call).with_state(inner.clone());
         tokio::spawn(async move {
@@ -227,14 +230,22 @@ async fn rest_call(
         })),
         ("POST", ["channels", channel, "messages"]) => {
             let content = parsed["content"].as_str().unwrap_or("");
-            ok(message(
-                &id(&inner),
-                channel,
-                user(BOT_ID, "coach", true),
-                content,
-            ))
+            let mut m = message(&id(&inner), channel, user(BOT_ID, "coach", true), content);
+            m["embeds"] = parsed.get("embeds").cloned().unwrap_or(json!([]));
+            inner.posted.lock().unwrap().push(m.clone());
+            ok(m)
         }
-        ("GET", ["channels", _, "messages"]) => ok(json!([])),
+        ("GET", ["channels", channel, "messages"]) => {
+            // Newest first, like Discord.
+            let posted = inner.posted.lock().unwrap();
+            let mut found: Vec<Value> = posted
+                .iter()
+                .filter(|m| m["channel_id"] == *channel)
+                .cloned()
+                .collect();
+            found.reverse();
+            ok(Value::Array(found))
+        }
         ("POST", ["channels", _, "typing"]) => StatusCode::NO_CONTENT.into_response(),
         ("PUT", ["channels", _, "thread-members", _]) => StatusCode::NO_CONTENT.into_response(),
         ("POST", ["interactions", _, _, "callback"]) => StatusCode::NO_CONTENT.into_response(),

@@ -82,6 +82,12 @@ impl Respond for Recorder {
             }
             "chat.postEphemeral" => (json!({"ok": true, "message_ts": "1700000000.999999"}), None),
             "views.open" => (json!({"ok": true, "view": {"id": "V1"}}), None),
+            "users.info" => {
+                let id = body["user"].as_str().unwrap_or("U0").to_string();
+                let handle = id.trim_start_matches("U_").to_lowercase();
+                let user = json!({"id": id, "name": handle, "profile": {"display_name": ""}});
+                (json!({"ok": true, "user": user}), None)
+            }
             "conversations.replies" => (self.replies(&body), None),
             "apps.connections.open" => {
                 let url = self.socket_url.lock().unwrap().clone();
@@ -112,6 +118,18 @@ impl FakeSlack {
             .mount(&server)
             .await;
         FakeSlack { server, recorder }
+    }
+
+    /// Serve `content` at `path` to requests carrying the bot token (a shared file);
+    /// the file's `url_private_download`.
+    pub async fn serve_file(&self, path: &str, content: &str) -> String {
+        Mock::given(matchers::method("GET"))
+            .and(matchers::path(path))
+            .and(matchers::header("authorization", "Bearer xoxb-test"))
+            .respond_with(ResponseTemplate::new(200).set_body_string(content))
+            .mount(&self.server)
+            .await;
+        format!("{}{path}", self.server.uri())
     }
 
     /// Answer `apps.connections.open` with `url`.

@@ -75,7 +75,9 @@ impl FakeClaude {
     }
 
     pub fn set_latency(&self, d: Duration) {
-        self.knobs.latency_ms.store(d.as_millis() as u64, Ordering::SeqCst);
+        self.knobs
+            .latency_ms
+            .store(d.as_millis() as u64, Ordering::SeqCst);
     }
 
     pub fn set_analysis_delay(&self, d: Duration) {
@@ -104,7 +106,13 @@ impl Respond for Responder {
         self.0.calls.fetch_add(1, Ordering::SeqCst);
         let mentions_fail = String::from_utf8_lossy(&request.body).contains("[fail]");
         let take = |n: usize| n.checked_sub(1);
-        if mentions_fail && self.0.fail_switch.fetch_update(Ordering::SeqCst, Ordering::SeqCst, take).is_ok() {
+        if mentions_fail
+            && self
+                .0
+                .fail_switch
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, take)
+                .is_ok()
+        {
             return ResponseTemplate::new(529).set_body_json(
                 json!({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}),
             );
@@ -186,8 +194,17 @@ fn reply_text(body: &Value) -> String {
             _ => String::new(),
         })
         .unwrap_or_default();
-    let tail: String = last_user.chars().rev().take(300).collect::<Vec<_>>().into_iter().rev().collect();
-    format!("Thanks. Here is what I heard:\n{tail}\n\nModel markup stays text: {MODEL_XSS}\n\nWhat would you test first?")
+    let tail: String = last_user
+        .chars()
+        .rev()
+        .take(300)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    format!(
+        "Thanks. Here is what I heard:\n{tail}\n\nModel markup stays text: {MODEL_XSS}\n\nWhat would you test first?"
+    )
 }
 
 fn usage() -> Value {
@@ -226,7 +243,9 @@ fn sse(content: &Block) -> String {
             events.push(json!({"type": "content_block_start", "index": 0, "content_block": {"type": "tool_use", "id": "toolu_fake", "name": name, "input": {}}}));
             let text = input.to_string();
             let mid = text.len() / 2;
-            let mid = (mid..text.len()).find(|i| text.is_char_boundary(*i)).unwrap_or(text.len());
+            let mid = (mid..text.len())
+                .find(|i| text.is_char_boundary(*i))
+                .unwrap_or(text.len());
             for part in [&text[..mid], &text[mid..]] {
                 events.push(json!({"type": "content_block_delta", "index": 0, "delta": {"type": "input_json_delta", "partial_json": part}}));
             }
@@ -238,6 +257,11 @@ fn sse(content: &Block) -> String {
     events.push(json!({"type": "message_stop"}));
     events
         .iter()
-        .map(|e| format!("event: {}\ndata: {e}\n\n", e["type"].as_str().unwrap_or("ping")))
+        .map(|e| {
+            format!(
+                "event: {}\ndata: {e}\n\n",
+                e["type"].as_str().unwrap_or("ping")
+            )
+        })
         .collect()
 }

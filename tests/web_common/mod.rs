@@ -44,12 +44,16 @@ pub fn fake_dist() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     let assets = dir.path().join("assets");
     std::fs::create_dir_all(&assets).expect("assets dir");
-    let write = |name: &str, body: &str| std::fs::write(dir.path().join(name), body).expect("write");
+    let write =
+        |name: &str, body: &str| std::fs::write(dir.path().join(name), body).expect("write");
     write(
         "index.html",
         "<!doctype html><html><head><script type=\"module\" src=\"/assets/index-abc.js\"></script></head><body><div id=\"root\"></div></body></html>",
     );
-    write("favicon.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>");
+    write(
+        "favicon.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>",
+    );
     write("assets/index-abc.js", "console.log('page');");
     write("assets/index-abc.css", "body{}");
     write("assets/codicon-abc.ttf", "ttf");

@@ -7,7 +7,7 @@
 
 use super::auth::{Action, Decision, Via, authorise};
 use super::flow::{self, Turn};
-use super::parse::{self, AttachmentError};
+use super::parse;
 use super::{Context, Data, Error};
 use crate::domain::{Actor, Command, EndBy, Platform, SubmissionSource, SubmitCode};
 use poise::serenity_prelude as serenity;
@@ -118,7 +118,7 @@ pub async fn submit(
     let (submission, source) = match file {
         Some(file) => {
             ctx_any.defer_ephemeral().await?;
-            match download(&file, language.as_deref(), lang.as_deref()).await {
+            match flow::download(&file, language.as_deref(), lang.as_deref()).await {
                 Ok(s) => (s, SubmissionSource::Attachment),
                 Err(why) => return ephemeral(ctx_any, why).await,
             }
@@ -150,21 +150,6 @@ pub async fn submit(
     )
     .await?;
     ephemeral(ctx_any, answer).await
-}
-
-/// Reads an attached source file within the size limit.
-async fn download(
-    file: &serenity::Attachment,
-    language: Option<&str>,
-    interview_language: Option<&str>,
-) -> Result<parse::Submission, String> {
-    parse::check_attachment_size(file.size).map_err(|e| e.to_string())?;
-    let bytes = file.download().await.map_err(|e| {
-        tracing::warn!(error = %e, "cannot download an attachment");
-        "I could not download that file; please try again.".to_string()
-    })?;
-    parse::submission_from_attachment(&file.filename, &bytes, language, interview_language)
-        .map_err(|e: AttachmentError| e.to_string())
 }
 
 /// The shape of every thread command but `/submit`: load the interview, check who

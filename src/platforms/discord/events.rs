@@ -80,7 +80,8 @@ async fn on_message(
     data: &Data,
     msg: &serenity::Message,
 ) -> Result<(), Error> {
-    if msg.author.bot || msg.content.trim().is_empty() {
+    let file = code_attachment(&msg.attachments);
+    if msg.author.bot || (msg.content.trim().is_empty() && file.is_none()) {
         return Ok(());
     }
     let Some(guild) = msg.guild_id else {
@@ -90,28 +91,60 @@ async fn on_message(
         return Ok(());
     }
     let turn = Turn::at(&data.engine, guild, msg.channel_id, actor_of(&msg.author)).await?;
-    let Some(command) = message_command(
-        &turn.interview,
-        &turn.actor,
-        &msg.content,
-        data.engine.now(),
-    ) else {
+    let at = data.engine.now();
+    let command = match file {
+        Some(file)
+            if auth::message_action(&turn.interview, &turn.actor, true) == Some(Action::Submit) =>
+        {
+            let language = turn
+                .interview
+                .started
+                .as_ref()
+                .and_then(|s| s.language.clone());
+            match flow::download(file, None, language.as_deref()).await {
+                Ok(s) => Some(Command::SubmitCode(SubmitCode {
+                    actor: turn.actor.clone(),
+                    language: s.language,
+                    code: s.code,
+                    source: SubmissionSource::Attachment,
+                    at,
+                })),
+                Err(why) => return reply(ctx, msg, &why).await,
+            }
+        }
+        _ => message_command(&turn.interview, &turn.actor, &msg.content, at),
+    };
+    let Some(command) = command else {
         return Ok(());
     };
     let key = msg.id.to_string();
     match data.engine.execute(&turn.stream, command, Some(&key)).await {
         Ok(_) => Ok(()),
         Err(EngineError::Refused(why)) => {
-            // A message cannot be answered privately: reply to it, mentioning no one.
-            let reply = CreateMessage::new()
-                .content(auth::capitalise(&why.to_string()))
-                .reference_message(msg)
-                .allowed_mentions(CreateAllowedMentions::new());
-            msg.channel_id.send_message(&ctx.http, reply).await?;
-            Ok(())
+            reply(ctx, msg, &auth::capitalise(&why.to_string())).await
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// A source file attached alone to a message (`merge.py`): a submission.
+pub fn code_attachment(attachments: &[serenity::Attachment]) -> Option<&serenity::Attachment> {
+    match attachments {
+        [one] if crate::platforms::text::language_from_filename(&one.filename).is_some() => {
+            Some(one)
+        }
+        _ => None,
+    }
+}
+
+/// A message cannot be answered privately: reply to it, mentioning no one.
+async fn reply(ctx: &serenity::Context, msg: &serenity::Message, text: &str) -> Result<(), Error> {
+    let reply = CreateMessage::new()
+        .content(text)
+        .reference_message(msg)
+        .allowed_mentions(CreateAllowedMentions::new());
+    msg.channel_id.send_message(&ctx.http, reply).await?;
+    Ok(())
 }
 
 async fn on_button(
@@ -314,6 +347,26 @@ mod tests {
             matches!(chat, Some(Command::SendMessage { .. })),
             "{chat:?}"
         );
+    }
+
+    fn attachment(name: &str) -> serenity::Attachment {
+        serde_json::from_value(serde_json::json!({
+            "id": "1", "filename": name, "size": 10,
+            "url": "https://cdn.example/x", "proxy_url": "https://cdn.example/x"
+        }))
+        .expect("an attachment")
+    }
+
+    #[test]
+    fn a_lone_source_file_is_a_submission_and_other_files_are_not() {
+        let code = [attachment("merge.py")];
+        assert_eq!(
+            code_attachment(&code).map(|a| a.filename.as_str()),
+            Some("merge.py")
+        );
+        assert!(code_attachment(&[attachment("notes.txt")]).is_none());
+        assert!(code_attachment(&[attachment("a.py"), attachment("b.py")]).is_none());
+        assert!(code_attachment(&[]).is_none());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! outcome into the text the member sees.
 
 use super::auth::{Action, capitalise};
+use super::parse;
 use super::render;
 use super::send;
 use super::{Context, Error};
@@ -99,6 +100,21 @@ pub async fn execute(
         Err(EngineError::Refused(why)) => Ok(capitalise(&why.to_string())),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Reads an attached source file within the size limit.
+pub async fn download(
+    file: &serenity::Attachment,
+    language: Option<&str>,
+    interview_language: Option<&str>,
+) -> Result<parse::Submission, String> {
+    parse::check_attachment_size(file.size).map_err(|e| e.to_string())?;
+    let bytes = file.download().await.map_err(|e| {
+        tracing::warn!(error = %e, "cannot download an attachment");
+        "I could not download that file; please try again.".to_string()
+    })?;
+    parse::submission_from_attachment(&file.filename, &bytes, language, interview_language)
+        .map_err(|e: parse::AttachmentError| e.to_string())
 }
 
 /// The length of the interview's hint ladder when its problem is from the bank.

@@ -1,7 +1,7 @@
 //! The Discord platform (poise on serenity, gateway): `/interview start` opens a thread
 //! per interview; in the thread, slash commands, buttons and plain messages become
 //! engine commands; the outbox posts the coach's answers; a typing indicator shows
-//! while the coach works. `docs`: README section "Discord".
+//! while the coach works. Set-up and permissions: README section "Discord".
 //!
 //! Handlers are thin: parse, turn into an engine `Command` keyed by the Discord id,
 //! render. This module must never decide interview rules, call an LLM, touch the store

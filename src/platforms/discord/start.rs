@@ -71,6 +71,8 @@ pub async fn start(
     #[max = 240]
     minutes: Option<u32>,
     #[description = "Open a private thread only you and invited members see"] private: Option<bool>,
+    #[description = "Let others in the thread chat with the coach too (group practice)"]
+    group: Option<bool>,
 ) -> Result<(), Error> {
     let data = ctx.data();
     if !data.seen.first_time(flow::invocation_id(ctx)) {
@@ -135,7 +137,11 @@ pub async fn start(
             .filter(|l| !l.is_empty()),
         difficulty: difficulty.map(Difficulty::from),
         time_limit_minutes: minutes,
-        mode: Mode::Solo,
+        mode: if group.unwrap_or(false) {
+            Mode::Group
+        } else {
+            Mode::Solo
+        },
         coach: data.coach.clone(),
         at: data.engine.now(),
     });

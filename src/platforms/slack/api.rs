@@ -21,7 +21,15 @@ pub type SlackHyperClient = SlackClient<SlackClientHyperHttpsConnector>;
 pub struct SlackApi {
     client: Arc<SlackHyperClient>,
     token: SlackApiToken,
+    /// Downloads shared files (`url_private_download`) with the bot token.
+    files: reqwest::Client,
+    /// Where the bot token may be sent besides `files.slack.com`: the API's origin.
+    api_origin: String,
 }
+
+/// Largest shared file read as a submission (the domain refuses code over 64 KiB with a
+/// clear message; this only stops huge downloads).
+const MAX_FILE_BYTES: usize = 256 * 1024;
 
 /// Why a Web API call failed: `permanent` when retrying cannot help (channel gone,
 /// bot removed, bad request).
@@ -68,9 +76,17 @@ impl SlackApi {
     /// `api_url` is e.g. `https://slack.com/api` (no trailing slash needed).
     pub fn new(api_url: &str, bot_token: &Secret) -> SlackApi {
         let connector = connector().with_slack_api_url(api_url.trim_end_matches('/'));
+        let api_origin = url::Url::parse(api_url)
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_default();
         SlackApi {
             client: Arc::new(SlackClient::new(connector)),
             token: SlackApiToken::new(bot_token.expose().to_string().into()),
+            files: reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(20))
+                .build()
+                .unwrap_or_default(),
+            api_origin,
         }
     }
 
@@ -135,6 +151,57 @@ impl SlackApi {
         Ok(())
     }
 
+    /// A member's handle (`users.info`), when Slack tells.
+    pub async fn user_name(&self, user: &str) -> Option<String> {
+        let session = self.client.open_session(&self.token);
+        let req = SlackApiUsersInfoRequest::new(user.into());
+        let res = session.users_info(&req).await.ok()?;
+        let profile = res.user.profile.as_ref();
+        let display = profile.and_then(|p| p.display_name.clone());
+        display.filter(|n| !n.is_empty()).or(res.user.name)
+    }
+
+    /// The text of a file shared in Slack. The bot token is only ever sent to Slack's
+    /// file host (or the configured API's origin, for tests).
+    pub async fn download(&self, file_url: &str) -> Result<String, ApiFailure> {
+        let refuse = |message: String| ApiFailure {
+            message,
+            permanent: true,
+        };
+        let url = url::Url::parse(file_url).map_err(|e| refuse(e.to_string()))?;
+        let trusted = (url.scheme() == "https" && url.host_str() == Some("files.slack.com"))
+            || url.origin().ascii_serialization() == self.api_origin;
+        if !trusted {
+            return Err(refuse(format!(
+                "not a Slack file URL: {}",
+                url.origin().ascii_serialization()
+            )));
+        }
+        let failed = |e: reqwest::Error| ApiFailure {
+            message: format!("file download failed: {e}"),
+            permanent: false,
+        };
+        let res = self
+            .files
+            .get(url)
+            .bearer_auth(&self.token.token_value.0)
+            .send()
+            .await
+            .and_then(|r| r.error_for_status())
+            .map_err(failed)?;
+        if res
+            .content_length()
+            .is_some_and(|n| n as usize > MAX_FILE_BYTES)
+        {
+            return Err(refuse("the file is too large".to_string()));
+        }
+        let bytes = res.bytes().await.map_err(failed)?;
+        if bytes.len() > MAX_FILE_BYTES {
+            return Err(refuse("the file is too large".to_string()));
+        }
+        String::from_utf8(bytes.to_vec()).map_err(|_| refuse("the file is not text".to_string()))
+    }
+
     /// Open a modal for the `trigger_id` of a button press (valid for about 3 s).
     pub async fn open_view(&self, trigger_id: &str, view: Value) -> Result<(), ApiFailure> {
         let body = serde_json::json!({"trigger_id": trigger_id, "view": view});
@@ -169,5 +236,24 @@ impl SlackApi {
                 && m["metadata"]["event_payload"]["key"] == key
         });
         Ok(found.and_then(|m| m["ts"].as_str()).map(str::to_string))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_bot_token_is_never_sent_to_a_host_that_is_not_slacks() {
+        let api = SlackApi::new("https://slack.com/api", &Secret::new("xoxb-secret"));
+        for url in [
+            "https://evil.example/files-pri/x",
+            "http://files.slack.com/files-pri/x",
+            "https://files.slack.com.evil.example/x",
+            "not a url",
+        ] {
+            let err = api.download(url).await.expect_err(url);
+            assert!(err.permanent, "{url}");
+        }
     }
 }

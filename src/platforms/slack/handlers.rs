@@ -11,7 +11,7 @@ use crate::domain::{
     SubmitCode,
 };
 use crate::engine::{Engine, EngineError};
-use crate::platforms::text::parse_code_block;
+use crate::platforms::text::{language_from_filename, parse_code_block};
 use crate::problems::ProblemBank;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -142,8 +142,38 @@ impl Handler {
             m.user.name.clone()
         };
         let actor = Actor::new(Platform::Slack, &m.user.id, name);
+        let to = ReplyTo {
+            channel: &m.channel,
+            user: &m.user.id,
+            thread_ts: Some(&m.thread_ts),
+        };
+        // A snippet shared by the candidate is a submission (code too long for a message).
+        let snippet = match m.files.first().filter(|_| is_candidate) {
+            Some(file) => match self.api.download(&file.url).await {
+                Ok(code) => Some((file, code)),
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not download a shared Slack file");
+                    let why =
+                        "I could not read that file; paste the code as a ```code block``` instead.";
+                    return self.tell(&to, why).await;
+                }
+            },
+            None => None,
+        };
         let at = self.engine.now();
-        let command = if let Some(block) = parse_code_block(&m.text) {
+        let command = if let Some((file, code)) = snippet {
+            let language = language_from_filename(&file.name)
+                .map(str::to_string)
+                .or_else(|| file.filetype.clone().filter(|t| t != "text"))
+                .or_else(|| started.language.clone());
+            Command::SubmitCode(SubmitCode {
+                actor,
+                language: language.unwrap_or_else(|| "text".to_string()),
+                code,
+                source: SubmissionSource::Attachment,
+                at,
+            })
+        } else if let Some(block) = parse_code_block(&m.text) {
             Command::SubmitCode(SubmitCode {
                 actor,
                 language: block
@@ -166,11 +196,6 @@ impl Handler {
                 text: m.text.clone(),
                 at,
             }
-        };
-        let to = ReplyTo {
-            channel: &m.channel,
-            user: &m.user.id,
-            thread_ts: Some(&m.thread_ts),
         };
         let key = format!("slack:event:{}", m.event_id);
         // In a solo interview others' messages are simply not for the coach.

@@ -57,6 +57,17 @@ pub struct ThreadMessage {
     pub user: SlackUser,
     /// The text with Slack's `&amp;`, `&lt;`, `&gt;` escapes undone.
     pub text: String,
+    /// Files shared with the reply (a code snippet too long for a message).
+    pub files: Vec<SharedFile>,
+}
+
+/// A file shared in a thread, to be downloaded with the bot token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedFile {
+    pub name: String,
+    pub url: String,
+    /// Slack's file type (`python`, `rust`, `text`, ...), when given.
+    pub filetype: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,8 +171,9 @@ pub fn parse_event(envelope: &Value) -> Inbound {
 
 fn thread_message(envelope: &Value) -> Option<ThreadMessage> {
     let event = envelope.get("event")?;
+    let subtype = str_at(event, &["subtype"]);
     let is_plain_message = str_at(event, &["type"]) == Some("message")
-        && event.get("subtype").is_none_or(Value::is_null)
+        && matches!(subtype, None | Some("file_share"))
         && event.get("bot_id").is_none_or(Value::is_null);
     if !is_plain_message {
         return None;
@@ -182,7 +194,25 @@ fn thread_message(envelope: &Value) -> Option<ThreadMessage> {
             id: user,
         },
         text: unescape(str_at(event, &["text"]).unwrap_or("")),
+        files: shared_files(event),
     })
+}
+
+fn shared_files(event: &Value) -> Vec<SharedFile> {
+    let files = event.get("files").and_then(Value::as_array);
+    files
+        .into_iter()
+        .flatten()
+        .filter_map(|f| {
+            let url =
+                str_at(f, &["url_private_download"]).or_else(|| str_at(f, &["url_private"]))?;
+            Some(SharedFile {
+                name: str_at(f, &["name"]).unwrap_or("snippet").to_string(),
+                url: url.to_string(),
+                filetype: str_at(f, &["filetype"]).map(str::to_string),
+            })
+        })
+        .collect()
 }
 
 /// An interaction payload: a button press or a modal submission.

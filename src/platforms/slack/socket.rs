@@ -48,10 +48,8 @@ async fn on_command(
     if let Some(h) = handler_of(&*states.read().await) {
         h.spawn(Inbound::Command(command));
     }
-    Ok(SlackCommandEventResponse::new(
-        SlackMessageContent::new().with_text("Setting up your interview…".to_string()),
-    )
-    .with_response_type(SlackMessageResponseType::Ephemeral))
+    // An empty ack: the root message (or an ephemeral refusal) follows from the work.
+    Ok(SlackCommandEventResponse::new(SlackMessageContent::new()))
 }
 
 async fn on_interaction(

@@ -2,12 +2,12 @@
 //! arguments (in any order) and choosing the problem from the bank. Pure.
 
 use crate::domain::Difficulty;
-use crate::problems::{BankProblem, ProblemBank};
+use crate::problems::{BankProblem, ProblemBank, Selection, TOPICS};
 
 /// The time limit when none is given.
 pub const DEFAULT_MINUTES: u32 = 45;
 
-pub const USAGE: &str = "Usage: `/interview start [problem] [easy|medium|hard] [language] [minutes]`, e.g. `/interview start two-sum python 30`. Without a problem you get a random one.";
+pub const USAGE: &str = "Usage: `/interview start [problem] [easy|medium|hard] [language] [minutes] [topic] [group]`, e.g. `/interview start two-sum python 30`. Without a problem you get a random one; `group` lets others in the thread chat with the coach too.";
 
 const LANGUAGES: [(&str, &str); 22] = [
     ("python", "python"),
@@ -40,8 +40,12 @@ pub struct StartArgs {
     /// Words naming the problem (an id like `two-sum` or a search).
     pub problem: Option<String>,
     pub difficulty: Option<Difficulty>,
+    /// A topic of the bank (`graphs`, `dynamic-programming`, ...) for a random problem.
+    pub topic: Option<String>,
     pub language: Option<String>,
     pub minutes: Option<u32>,
+    /// Others in the thread may chat with the coach (only the candidate acts).
+    pub group: bool,
 }
 
 /// Read `/interview ...` text; `Err` holds the message to show (usage or a mistake).
@@ -61,6 +65,8 @@ pub fn parse(text: &str) -> Result<StartArgs, String> {
             .parse::<u32>()
         {
             args.minutes = Some(m);
+        } else if lower == "group" {
+            args.group = true;
         } else if let Some(d) = Difficulty::parse(&lower) {
             args.difficulty = Some(d);
         } else if let Some((_, l)) = LANGUAGES.iter().find(|(k, _)| *k == lower) {
@@ -69,28 +75,34 @@ pub fn parse(text: &str) -> Result<StartArgs, String> {
             problem.push(lower);
         }
     }
+    // A lone topic word asks for a random problem of that topic ("intervals"); among
+    // other words it is part of a problem's name ("merge intervals").
+    if let [word] = problem.as_slice()
+        && TOPICS.contains(&word.as_str())
+    {
+        args.topic = problem.pop();
+    }
     args.problem = (!problem.is_empty()).then(|| problem.join(" "));
     Ok(args)
 }
 
 /// The bank problem `args` ask for: by id, then by search, else a random one of the
-/// difficulty. `Err` is the message to show.
+/// difficulty and topic. `Err` is the message to show.
 pub fn choose<'a>(bank: &'a ProblemBank, args: &StartArgs) -> Result<&'a BankProblem, String> {
-    let wanted = |p: &&BankProblem| {
-        args.difficulty
-            .is_none_or(|d| p.difficulty.eq_ignore_ascii_case(d.as_str()))
-    };
     match &args.problem {
         Some(q) => bank
             .get(&q.replace(' ', "-"))
             .or_else(|| bank.search(q).into_iter().next())
             .ok_or_else(|| format!("No problem in the bank matches \"{q}\". {USAGE}")),
         None => {
-            let candidates: Vec<&BankProblem> = bank.all().filter(wanted).collect();
-            if candidates.is_empty() {
-                return Err("The problem bank has no problem of that difficulty.".to_string());
-            }
-            Ok(candidates[rand::random_range(0..candidates.len())])
+            let selection = Selection {
+                difficulty: args.difficulty.map(|d| d.as_str().to_string()),
+                topic: args.topic.clone(),
+            };
+            bank.select_random(&selection, &Default::default())
+                .ok_or_else(|| {
+                    "The problem bank has no problem of that difficulty and topic.".to_string()
+                })
         }
     }
 }
@@ -109,6 +121,8 @@ mod tests {
         let b = parse("START 20min Rust merge intervals").unwrap();
         assert_eq!(b.problem.as_deref(), Some("merge intervals"));
         assert_eq!((b.minutes, b.language.as_deref()), (Some(20), Some("rust")));
+        assert!(!b.group);
+        assert!(parse("start group two-sum").unwrap().group);
         assert_eq!(parse("start").unwrap(), StartArgs::default());
     }
 
@@ -133,5 +147,9 @@ mod tests {
         );
         let random_hard = parse("start hard").unwrap();
         assert_eq!(choose(&bank, &random_hard).unwrap().difficulty, "hard");
+        let graphs = parse("start medium graphs").unwrap();
+        let chosen = choose(&bank, &graphs).unwrap();
+        assert_eq!(chosen.difficulty, "medium");
+        assert!(chosen.topics.iter().any(|t| t == "graphs"));
     }
 }

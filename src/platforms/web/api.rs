@@ -65,7 +65,7 @@ async fn transcript_of(web: &Web, id: &str) -> Result<Transcript, ApiError> {
     let loaded = lookup::load(web.engine(), id)
         .await?
         .ok_or(ApiError::NotFound("interview not found"))?;
-    transcript::build(&loaded).ok_or(ApiError::NotFound("interview not found"))
+    transcript::build(&loaded, web.problems()).ok_or(ApiError::NotFound("interview not found"))
 }
 
 #[derive(Debug, Serialize)]

@@ -46,7 +46,8 @@ impl IntoResponse for ApiError {
         let status = self.status();
         if status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE {
             tracing::error!(error = %self, "web request failed");
-            let body = Json(json!({ "error": "internal error; the details are in the server log" }));
+            let body =
+                Json(json!({ "error": "internal error; the details are in the server log" }));
             return (status, body).into_response();
         }
         if let ApiError::Unavailable(text) = self {

@@ -82,7 +82,11 @@ impl Hub {
             .by_stream
             .entry(stream.to_string())
             .or_default()
-            .push(Route { id, tx, lag: lag_tx });
+            .push(Route {
+                id,
+                tx,
+                lag: lag_tx,
+            });
         Subscription {
             hub: self.clone(),
             stream: stream.to_string(),

@@ -52,7 +52,13 @@ mod tests {
         assert_eq!(member_id(&h), None);
         let cookie = new_cookie();
         let mut h = HeaderMap::new();
-        let pair = cookie.to_str().unwrap().split(';').next().unwrap().to_string();
+        let pair = cookie
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
         h.insert(header::COOKIE, pair.parse().unwrap());
         assert!(member_id(&h).is_some());
     }

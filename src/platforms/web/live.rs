@@ -41,9 +41,7 @@ impl InterviewIds {
     }
 }
 
-pub async fn live(
-    State(web): State<Web>,
-) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
+pub async fn live(State(web): State<Web>) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
     let feed = web.engine().listen();
     let shutdown = web.shutdown().clone();
     let stream = futures::stream::unfold(
@@ -103,7 +101,12 @@ async fn interview_id(web: &Web, r: &RecordedEvent) -> Option<String> {
     if let Some(id) = web.interview_ids().get(stream) {
         return Some(id);
     }
-    let first = web.engine().store().read_stream(&r.stream_id, 1).await.ok()?;
+    let first = web
+        .engine()
+        .store()
+        .read_stream(&r.stream_id, 1)
+        .await
+        .ok()?;
     match first.first().map(|e| &e.event) {
         Some(Event::InterviewStarted(s)) => {
             let id = s.interview_id.to_string();

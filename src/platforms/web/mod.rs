@@ -26,6 +26,7 @@ pub use share::ShareKey;
 use crate::config::{Secret, ServeArgs};
 use crate::domain::CoachConfig;
 use crate::engine::Engine;
+use crate::problems::ProblemBank;
 use axum::Router;
 use axum::routing::{get, post};
 use std::net::SocketAddr;
@@ -74,6 +75,8 @@ struct Inner {
     dist: PathBuf,
     hub: hub::Hub,
     coach: CoachConfig,
+    /// Bank problems' statements, for transcripts.
+    problems: Arc<ProblemBank>,
     interview_ids: live::InterviewIds,
     /// Fires when the server starts shutting down: sockets and SSE streams end.
     shutdown: CancellationToken,
@@ -85,6 +88,7 @@ impl Web {
         engine: Engine,
         args: &ServeArgs,
         share_key: ShareKey,
+        problems: Arc<ProblemBank>,
         shutdown: CancellationToken,
     ) -> Web {
         let hub = hub::Hub::start(&engine, shutdown.clone());
@@ -100,6 +104,7 @@ impl Web {
                 dist,
                 hub,
                 coach: coach_config(args),
+                problems,
                 interview_ids: live::InterviewIds::default(),
                 shutdown,
             }),
@@ -153,6 +158,10 @@ impl Web {
         self.inner.coach.clone()
     }
 
+    pub fn problems(&self) -> &ProblemBank {
+        &self.inner.problems
+    }
+
     fn hub(&self) -> &hub::Hub {
         &self.inner.hub
     }
@@ -166,11 +175,17 @@ async fn api_not_found() -> ApiError {
     ApiError::NotFound("no such API route")
 }
 
-/// The model and prompt versions a new web interview records.
-fn coach_config(_args: &ServeArgs) -> CoachConfig {
+/// The model and prompt versions a new web interview records (as the other platforms do).
+fn coach_config(args: &ServeArgs) -> CoachConfig {
+    let coach = &args.coach;
+    let model = if coach.anthropic_api_key.is_none() && coach.openai_base_url.is_some() {
+        coach.openai_model.clone()
+    } else {
+        coach.anthropic_model.clone()
+    };
     CoachConfig {
-        model: crate::coach::llm::anthropic::DEFAULT_MODEL.to_string(),
-        prompt_version: 1,
-        rubric_version: 1,
+        model,
+        prompt_version: crate::coach::prompts::PROMPT_VERSION,
+        rubric_version: crate::coach::prompts::RUBRIC_VERSION,
     }
 }

@@ -61,7 +61,11 @@ async fn index(State(web): State<Web>, headers: HeaderMap) -> Response {
         }
         Err(e) => {
             tracing::error!(error = %e, path = %path.display(), "cannot read the web page");
-            return (StatusCode::INTERNAL_SERVER_ERROR, "cannot read the web page").into_response();
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "cannot read the web page",
+            )
+                .into_response();
         }
     };
     let mut response = (
@@ -82,7 +86,8 @@ async fn index(State(web): State<Web>, headers: HeaderMap) -> Response {
 
 /// The headers every response carries.
 pub fn security_headers(router: Router) -> Router {
-    let set = |name, value| SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value));
+    let set =
+        |name, value| SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value));
     router
         .layer(set(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))

@@ -7,6 +7,7 @@
 use super::lookup::Loaded;
 use super::views::{Person, RowView, SummaryBody};
 use crate::domain::{Analysis, EndedBy, Event, Problem, Version};
+use crate::problems::ProblemBank;
 use crate::projections::InterviewRow;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -48,7 +49,8 @@ pub struct Entry {
 }
 
 /// The transcript of a loaded interview, or `None` if its first event is not a start.
-pub fn build(loaded: &Loaded) -> Option<Transcript> {
+/// A bank problem's statement comes from `bank` (its title when the bank lacks it).
+pub fn build(loaded: &Loaded, bank: &ProblemBank) -> Option<Transcript> {
     let first = loaded.events.first()?;
     let mut row = InterviewRow::start(first)?;
     for e in &loaded.events[1..] {
@@ -57,7 +59,10 @@ pub fn build(loaded: &Loaded) -> Option<Transcript> {
     let started = loaded.started()?;
     let statement = match &started.problem {
         Problem::Custom { text, .. } => text.clone(),
-        other => other.title().to_string(),
+        Problem::Bank { id, version, title } => bank
+            .get_version(id, *version)
+            .map(|p| p.full_statement())
+            .unwrap_or_else(|| title.clone()),
     };
     let entries = loaded
         .events

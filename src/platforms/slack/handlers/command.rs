@@ -43,6 +43,15 @@ impl Handler {
             Ok(found) => found,
             Err(message) => return self.tell(&to, &message).await,
         };
+        // Socket Mode's slash commands carry no user name: ask Slack for it.
+        let name = if c.user.name == c.user.id {
+            self.api
+                .user_name(&c.user.id)
+                .await
+                .unwrap_or(c.user.id.clone())
+        } else {
+            c.user.name.clone()
+        };
         let at = self.engine.now();
         let minutes = args.minutes.unwrap_or(start::DEFAULT_MINUTES);
         let mut command = StartInterview {
@@ -52,7 +61,7 @@ impl Handler {
                 channel: c.channel.clone(),
                 thread_ts: String::new(),
             },
-            candidate: Actor::new(Platform::Slack, &c.user.id, &c.user.name),
+            candidate: Actor::new(Platform::Slack, &c.user.id, name),
             problem: Problem::Bank {
                 id: problem.id.clone(),
                 version: problem.version,
@@ -63,7 +72,7 @@ impl Handler {
                 .difficulty
                 .or(domain::Difficulty::parse(&problem.difficulty)),
             time_limit_minutes: Some(minutes),
-            mode: Mode::Solo,
+            mode: if args.group { Mode::Group } else { Mode::Solo },
             coach: self.coach.clone(),
             at,
         };

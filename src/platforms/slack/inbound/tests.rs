@@ -112,3 +112,25 @@ fn an_interaction_is_read_from_its_payload_field() {
     let json = interaction_json(body).unwrap();
     assert_eq!(parse_interaction(&json), Inbound::Ignored);
 }
+
+#[test]
+fn a_shared_snippet_comes_with_its_download_url() {
+    let envelope = json!({
+        "team_id": "T1", "event_id": "Ev2",
+        "event": {"type": "message", "subtype": "file_share", "channel": "C1", "user": "U1",
+                  "ts": "2.0", "thread_ts": "1.0", "text": "",
+                  "files": [{"id": "F1", "name": "solve.py", "filetype": "python",
+                             "url_private_download": "https://files.slack.com/files-pri/T1-F1/download/solve.py"}]}
+    });
+    let Inbound::Message(m) = parse_event(&envelope) else {
+        panic!("not a message")
+    };
+    assert_eq!(
+        m.files,
+        [SharedFile {
+            name: "solve.py".into(),
+            url: "https://files.slack.com/files-pri/T1-F1/download/solve.py".into(),
+            filetype: Some("python".into()),
+        }]
+    );
+}

@@ -89,7 +89,9 @@ async fn run_resume(web: Web, socket: WebSocket, id: String) {
         Err(e) => {
             tracing::error!(error = %e, "cannot load an interview to resume");
             let _ = out
-                .send(&refuse("Cannot read this interview right now; try again shortly."))
+                .send(&refuse(
+                    "Cannot read this interview right now; try again shortly.",
+                ))
                 .await;
             out.close(1011, "store unavailable").await;
             return out.finish(None).await;
@@ -108,17 +110,20 @@ async fn run_resume(web: Web, socket: WebSocket, id: String) {
         return out.finish(None).await;
     }
     // Subscribe (in Session::new) before catching up past the loaded events: no gap.
-    let mut session = Session::new(web, loaded.stream, started.interview_id, started.candidate, out);
+    let mut session = Session::new(
+        web,
+        loaded.stream,
+        started.interview_id,
+        started.candidate,
+        out,
+    );
     if replay(&mut session, &loaded.events).await.is_ok() {
         session.serve(incoming).await;
     }
 }
 
 /// Welcome back, `interview`, the history, `replay_done`, and what the coach still owes.
-async fn replay(
-    session: &mut Session,
-    events: &[crate::store::RecordedEvent],
-) -> Result<(), End> {
+async fn replay(session: &mut Session, events: &[crate::store::RecordedEvent]) -> Result<(), End> {
     let mut history = Vec::new();
     for e in events {
         history.extend(session.renderer.event(e));

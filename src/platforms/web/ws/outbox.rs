@@ -70,7 +70,10 @@ impl Outbox {
             writer.abort();
             return;
         }
-        if tokio::time::timeout(SEND_TIMEOUT, &mut writer).await.is_err() {
+        if tokio::time::timeout(SEND_TIMEOUT, &mut writer)
+            .await
+            .is_err()
+        {
             writer.abort();
         }
     }

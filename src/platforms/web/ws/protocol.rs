@@ -121,8 +121,8 @@ pub struct ClientMessage {
 
 /// Parse one text frame; the error is fit to show the client.
 pub fn parse(text: &str) -> Result<ClientMessage, String> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|_| "Invalid JSON: each message must be a JSON object.")?;
+    let value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|_| "Invalid JSON: each message must be a JSON object.")?;
     let Some(kind) = value.get("type").and_then(|t| t.as_str()) else {
         return Err("Invalid message: a `type` field is required.".to_string());
     };
@@ -179,7 +179,11 @@ mod tests {
     fn malformed_messages_are_refused_with_a_reason() {
         assert!(parse("{not json").unwrap_err().contains("Invalid JSON"));
         assert!(parse(r#"{"content":"x"}"#).unwrap_err().contains("type"));
-        assert!(parse(r#"{"type":"explode"}"#).unwrap_err().contains("Unknown"));
+        assert!(
+            parse(r#"{"type":"explode"}"#)
+                .unwrap_err()
+                .contains("Unknown")
+        );
         assert!(parse(r#"{"type":"message","content":5}"#).is_err());
         assert!(parse(r#"{"type":"code_submission"}"#).is_err());
     }

@@ -52,7 +52,9 @@ impl Renderer {
             }
         };
         match &recorded.event {
-            Event::InterviewStarted(e) if own => vec![self.interview_frame(&recorded.stream_id.0, e.interview_id)],
+            Event::InterviewStarted(e) if own => {
+                vec![self.interview_frame(&recorded.stream_id.0, e.interview_id)]
+            }
             Event::InterviewStarted(e) => {
                 let text = match &e.problem {
                     Problem::Custom { text, .. } => text.as_str(),
