@@ -1,8 +1,18 @@
-# Multi-stage build: compile in the Rust image, run from a slim Debian with only the
-# binary, CA certificates and the problem bank.
+# Multi-stage build: the web page with Node, the binary with Rust, and a slim Debian
+# runtime with only the binary, CA certificates, the page and the problem bank.
+FROM node:20-bookworm-slim AS web
+WORKDIR /src/web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY web/ ./
+RUN npm run build
+
 FROM rust:1.95-slim-bookworm AS build
 WORKDIR /src
 COPY . .
+COPY --from=web /src/web/dist /src/web/dist
+# The page is already built above; build.rs must not look for npm here.
+ENV INTERVIEW_COACH_SKIP_WEB_BUILD=1
 RUN cargo build --release --locked --bin interview-coach
 
 FROM debian:bookworm-slim
@@ -13,9 +23,12 @@ RUN apt-get update \
 WORKDIR /app
 COPY --from=build /src/target/release/interview-coach /usr/local/bin/interview-coach
 COPY --from=build /src/problems /app/problems
+COPY --from=web /src/web/dist /app/web/dist
 USER coach
+# Bound beyond loopback, the web UI requires WEB_ACCESS_TOKEN (pass it at run time).
 ENV DATABASE_URL=sqlite:///app/data/interview-coach.db \
-    BIND_ADDR=0.0.0.0:8000
+    BIND_ADDR=0.0.0.0:8000 \
+    WEB_DIST_DIR=/app/web/dist
 VOLUME ["/app/data"]
 EXPOSE 8000
 ENTRYPOINT ["interview-coach"]

@@ -676,3 +676,61 @@ impl Rig {
         self.clock.now()
     }
 }
+
+#[tokio::test]
+async fn hints_climb_the_ladder_and_reach_the_summary_input() {
+    let db = common::sqlite_db();
+    let r = rig(&db).await;
+    let s = started(&r, "h1").await;
+    for _ in 0..2 {
+        say(
+            &r,
+            &s,
+            Command::RequestHint {
+                actor: maya(),
+                max_hints: Some(3),
+                at: t0(),
+            },
+        )
+        .await;
+        assert_eq!(
+            r.coach.process_stream(&s).await.unwrap(),
+            vec![TurnOutcome::Answered]
+        );
+    }
+    say(
+        &r,
+        &s,
+        Command::EndInterview {
+            by: EndBy::Member(maya()),
+            at: t0(),
+        },
+    )
+    .await;
+    r.coach.process_stream(&s).await.unwrap();
+    let bodies = r.fake.bodies();
+    let last_text =
+        |b: &Value| b["messages"].as_array().unwrap().last().unwrap()["content"].to_string();
+    assert!(last_text(&bodies[0]).contains("hint #1") && last_text(&bodies[0]).contains("rung 1"));
+    assert!(last_text(&bodies[1]).contains("hint #2") && last_text(&bodies[1]).contains("rung 2"));
+    // The ladder itself is in the stable prefix, in order.
+    let system = bodies[0]["system"].to_string();
+    let bank = ProblemBank::load_default().unwrap();
+    let ladder = &bank.get("merge-intervals").unwrap().hints;
+    let first = system.find(&ladder[0].replace('"', "\\\"")[..20]).unwrap();
+    let second = system.find(&ladder[1].replace('"', "\\\"")[..20]).unwrap();
+    assert!(first < second);
+    assert_eq!(bodies[2]["tool_choice"]["name"], "record_summary");
+    assert!(
+        last_text(&bodies[2]).contains("Hints used: 2"),
+        "{}",
+        last_text(&bodies[2])
+    );
+    let log = events(&r, &s).await;
+    let Some(Event::SummaryWritten(summary)) = log.last() else {
+        panic!()
+    };
+    assert_eq!(summary.hints_used, 2);
+    let (state, _) = r.engine.load(&s).await.unwrap();
+    assert_eq!(state.hints_used, 2, "hints are recorded in the log");
+}
