@@ -1,7 +1,8 @@
 //! Exactly once across a crash: the real binary is killed (SIGKILL) while the fake Claude
 //! is still answering a code submission, then started again on the same SQLite file.
 //! The client reconnects to `/ws/{id}` and gets the analysis exactly once, and the log
-//! holds exactly one `CodeAnalyzed`.
+//! holds exactly one `CodeAnalyzed`. A share link made before the crash still opens after
+//! it (its key is kept in the database).
 //!
 //! The restarted coach takes the turn over when the dead instance's lease expires
 //! (90 s), so this test takes about two minutes.
@@ -92,12 +93,30 @@ async fn a_crash_during_an_analysis_still_delivers_it_exactly_once() {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    let shared: Value = reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{port}/api/interviews/{id}/share"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let share_url = format!(
+        "http://127.0.0.1:{port}/api{}",
+        shared["url"].as_str().unwrap()
+    );
     // The fake is answering (5 s delay): kill the server now, mid-answer.
     drop(first);
     fake.set_analysis_delay(Duration::ZERO);
     let _second = start(dir.path(), port, &fake);
     wait_healthy(port).await;
 
+    let reopened = reqwest::get(&share_url).await.unwrap();
+    assert_eq!(
+        reopened.status(),
+        reqwest::StatusCode::OK,
+        "the share link survives a restart"
+    );
     let mut c = WsClient::connect(&format!("ws://127.0.0.1:{port}/ws/{id}")).await;
     let mut frames: Vec<Value> = c.until("replay_done").await;
     let deadline = Instant::now() + Duration::from_secs(180);
