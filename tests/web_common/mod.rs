@@ -180,6 +180,12 @@ impl WsClient {
         self.send_text(&frame.to_string()).await;
     }
 
+    /// Send, reporting whether the connection took it (a server that closes on an
+    /// oversized frame may reset the connection mid-send).
+    pub async fn try_send(&mut self, frame: Value) -> bool {
+        self.ws.send(Message::text(frame.to_string())).await.is_ok()
+    }
+
     pub async fn send_text(&mut self, text: &str) {
         self.ws
             .send(Message::text(text))
