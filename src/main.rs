@@ -13,6 +13,14 @@ use std::sync::Arc;
 
 fn main() -> ExitCode {
     let _ = dotenvy::dotenv();
+    // An empty variable (as `.env.example` leaves the credentials) means "not set", so a
+    // blank DISCORD_TOKEN= disables Discord instead of failing to log in.
+    for (name, value) in std::env::vars_os() {
+        if value.is_empty() {
+            // SAFETY: nothing else runs yet: no threads, no runtime.
+            unsafe { std::env::remove_var(name) };
+        }
+    }
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(

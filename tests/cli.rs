@@ -191,6 +191,12 @@ fn a_read_only_data_directory_is_one_clear_error() {
 #[test]
 fn serve_answers_healthz_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
+    // Blank credentials, as `.env.example` leaves them, disable their platform.
+    std::fs::write(
+        dir.path().join(".env"),
+        "DISCORD_TOKEN=\nSLACK_BOT_TOKEN=\nANTHROPIC_API_KEY=\n",
+    )
+    .unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
