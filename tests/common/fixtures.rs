@@ -102,7 +102,15 @@ pub async fn run_scripted_interview(engine: &Engine, id: Uuid, place: Place) -> 
             .await
             .expect("scripted command")
     };
-    ex(start(id, place.clone(), maya())).await;
+    // No time limit: apps under test tick timers on the real clock, and t0 is in the past.
+    let Command::StartInterview(untimed) = start(id, place.clone(), maya()) else {
+        unreachable!("start() builds a StartInterview")
+    };
+    ex(Command::StartInterview(StartInterview {
+        time_limit_minutes: None,
+        ..untimed
+    }))
+    .await;
     let approach = ex(Command::ExplainApproach {
         actor: maya(),
         text: "Sort by start, then sweep and merge overlapping intervals.".into(),
