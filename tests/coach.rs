@@ -4,13 +4,13 @@
 
 mod common;
 
-use async_trait::async_trait;
 use chrono::Duration as ChronoDuration;
 use common::TestDb;
 use common::fake_anthropic::{FakeAnthropic, Scripted, analysis_input};
 use common::fixtures::*;
+use common::sleeper::RecordingSleeper;
 use interview_coach::coach::context::{self, ContextInputs};
-use interview_coach::coach::llm::{AnthropicClient, LlmClient, RetryPolicy, Sleeper};
+use interview_coach::coach::llm::{AnthropicClient, LlmClient, RetryPolicy};
 use interview_coach::coach::{Coach, CoachSettings, TurnOutcome};
 use interview_coach::config::Secret;
 use interview_coach::domain::*;
@@ -18,19 +18,9 @@ use interview_coach::engine::{Engine, ManualClock};
 use interview_coach::problems::ProblemBank;
 use interview_coach::store::Storage;
 use serde_json::{Value, json};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
-
-#[derive(Default)]
-struct RecordingSleeper(Mutex<Vec<Duration>>);
-
-#[async_trait]
-impl Sleeper for RecordingSleeper {
-    async fn sleep(&self, d: Duration) {
-        self.0.lock().unwrap().push(d);
-    }
-}
 
 struct Rig {
     engine: Engine,
@@ -408,7 +398,7 @@ async fn overloaded_three_times_then_an_answer_gives_one_reply() {
         vec![TurnOutcome::Answered]
     );
     assert_eq!(r.fake.requests(), 4);
-    assert_eq!(r.sleeper.0.lock().unwrap().len(), 3);
+    assert_eq!(r.sleeper.waits().len(), 3);
     assert_eq!(count(&events(&r, &s).await, "coach_replied"), 1);
 }
 
@@ -427,7 +417,7 @@ async fn a_retry_after_of_two_seconds_is_honoured() {
         r.coach.process_stream(&s).await.unwrap(),
         vec![TurnOutcome::Answered]
     );
-    let waits = r.sleeper.0.lock().unwrap().clone();
+    let waits = r.sleeper.waits();
     assert_eq!(waits.len(), 1);
     assert!(waits[0] >= Duration::from_secs(2), "waited {:?}", waits[0]);
 }

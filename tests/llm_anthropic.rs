@@ -2,13 +2,16 @@
 //! (cache breakpoints, forced tool), plain and streamed parsing, errors after the 200,
 //! retries through `with_retries` with a recording sleeper, timeouts, and secrecy.
 
-use async_trait::async_trait;
+#[path = "common/sleeper.rs"]
+mod sleeper;
+
 use interview_coach::coach::llm::{
-    AnthropicClient, LlmClient, LlmError, LlmRequest, Message, RetryPolicy, Role, Sleeper,
-    TextBlock, ToolSpec, with_retries,
+    AnthropicClient, LlmClient, LlmError, LlmRequest, Message, RetryPolicy, Role, TextBlock,
+    ToolSpec, with_retries,
 };
 use interview_coach::config::Secret;
 use serde_json::{Value, json};
+use sleeper::RecordingSleeper;
 use std::sync::Mutex;
 use std::time::Duration;
 use wiremock::matchers::{header, method, path};
@@ -146,23 +149,6 @@ async fn mount(server: &MockServer, response: ResponseTemplate) {
 
 async fn requests(server: &MockServer) -> usize {
     server.received_requests().await.unwrap().len()
-}
-
-/// Records waits instead of sleeping.
-#[derive(Default)]
-struct RecordingSleeper(Mutex<Vec<Duration>>);
-
-#[async_trait]
-impl Sleeper for RecordingSleeper {
-    async fn sleep(&self, d: Duration) {
-        self.0.lock().unwrap().push(d);
-    }
-}
-
-impl RecordingSleeper {
-    fn waits(&self) -> Vec<Duration> {
-        self.0.lock().unwrap().clone()
-    }
 }
 
 async fn complete_with_retries(

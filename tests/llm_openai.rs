@@ -2,13 +2,16 @@
 //! bearer auth (and none without a key), the exact body, plain and streamed parsing,
 //! errors after the 200, retries through `with_retries`, timeouts, and secrecy.
 
-use async_trait::async_trait;
+#[path = "common/sleeper.rs"]
+mod sleeper;
+
 use interview_coach::coach::llm::{
     LlmClient, LlmError, LlmRequest, LlmResponse, Message, OpenAiClient, RetryPolicy, Role,
-    Sleeper, TextBlock, ToolSpec, with_retries,
+    TextBlock, ToolSpec, with_retries,
 };
 use interview_coach::config::Secret;
 use serde_json::{Value, json};
+use sleeper::RecordingSleeper;
 use std::sync::Mutex;
 use std::time::Duration;
 use wiremock::matchers::{header, method, path};
@@ -118,17 +121,6 @@ async fn mount(server: &MockServer, response: ResponseTemplate) {
 
 async fn requests(server: &MockServer) -> usize {
     server.received_requests().await.unwrap().len()
-}
-
-/// Records waits instead of sleeping.
-#[derive(Default)]
-struct RecordingSleeper(Mutex<Vec<Duration>>);
-
-#[async_trait]
-impl Sleeper for RecordingSleeper {
-    async fn sleep(&self, d: Duration) {
-        self.0.lock().unwrap().push(d);
-    }
 }
 
 async fn complete_with_retries(
@@ -334,7 +326,7 @@ async fn a_429_with_retry_after_waits_at_least_that_long_then_succeeds() {
     let (result, attempts) = complete_with_retries(&server, &sleeper).await;
     assert!(result.is_ok());
     assert_eq!(attempts, 2);
-    let waits = sleeper.0.lock().unwrap().clone();
+    let waits = sleeper.waits();
     assert!(
         waits.len() == 1 && waits[0] >= Duration::from_secs(2),
         "{waits:?}"
@@ -371,7 +363,7 @@ async fn an_insufficient_quota_429_is_tried_once() {
         "{result:?}"
     );
     assert_eq!((attempts, requests(&server).await), (1, 1));
-    assert!(sleeper.0.lock().unwrap().is_empty());
+    assert!(sleeper.waits().is_empty());
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@
 
 pub mod fake_anthropic;
 pub mod fixtures;
+pub mod sleeper;
 
 use interview_coach::store::{self, Storage, StoreOptions};
 use sqlx::{Connection, Executor, PgConnection};
