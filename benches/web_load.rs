@@ -106,9 +106,11 @@ type Stamps = (SystemTime, SystemTime);
 
 /// One interview; returns its id and the send/receive times of its five turns.
 async fn interview(ws_url: String, think: Duration) -> Result<(String, Vec<Stamps>), String> {
-    let (mut ws, _) = tokio_tungstenite::connect_async(format!("{ws_url}/ws"))
-        .await
-        .map_err(|e| format!("connect: {e}"))?;
+    // Browsers disable Nagle's algorithm on their sockets; so does this client.
+    let (mut ws, _) =
+        tokio_tungstenite::connect_async_with_config(format!("{ws_url}/ws"), None, true)
+            .await
+            .map_err(|e| format!("connect: {e}"))?;
     let welcome = next_frame(&mut ws).await?;
     if welcome["type"] != "system" {
         return Err(format!("expected the welcome, got {welcome}"));

@@ -11,6 +11,7 @@ use crate::platforms::web::{self, ShareKey, Web};
 use crate::problems::ProblemBank;
 use crate::projections;
 use crate::store::{self, Storage, StoreError};
+use axum::serve::ListenerExt;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -139,7 +140,14 @@ impl App {
         let router = http::router(self.engine.clone(), web)
             .merge(crate::platforms::slack::router(slack.as_ref()));
         let stop = cancel.clone();
-        let server = axum::serve(self.listener, router).with_graceful_shutdown(async move {
+        // Small frames (streamed text, then the final message) go out at once: with
+        // Nagle's algorithm a second frame waits for the client's delayed ACK (~40 ms).
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %e, "could not set TCP_NODELAY");
+            }
+        });
+        let server = axum::serve(listener, router).with_graceful_shutdown(async move {
             tokio::select! {
                 _ = shutdown => {}
                 _ = stop.cancelled() => {}

@@ -267,4 +267,8 @@ pub struct CoachArgs {
     /// Timeout of one LLM request.
     #[arg(long, env = "COACH_REQUEST_TIMEOUT_SECONDS", default_value_t = 120)]
     pub coach_request_timeout_seconds: u64,
+    /// How long a coach turn stays claimed by an instance that stopped renewing it (it
+    /// crashed); another instance or a restart takes the turn over after that.
+    #[arg(long, env = "COACH_LEASE_SECONDS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(3..))]
+    pub coach_lease_seconds: u32,
 }

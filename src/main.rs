@@ -11,6 +11,11 @@ use interview_coach::{projections, replay, store};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+// Many small allocations across threads (JSON, SQL rows, frames): glibc's allocator
+// spent about a sixth of the server's CPU under load (`perf`, web_load bench).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let _ = dotenvy::dotenv();
     // An empty variable (as `.env.example` leaves the credentials) means "not set", so a

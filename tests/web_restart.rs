@@ -5,7 +5,7 @@
 //! it (its key is kept in the database).
 //!
 //! The restarted coach takes the turn over when the dead instance's lease expires
-//! (90 s), so this test takes about two minutes.
+//! (`COACH_LEASE_SECONDS`, 5 s here).
 
 mod web_common;
 
@@ -41,6 +41,7 @@ fn start(dir: &std::path::Path, port: u16, fake: &FakeClaude) -> Server {
         .env("ANTHROPIC_BASE_URL", fake.url())
         .env("ANTHROPIC_MODEL", "claude-fake")
         .env("COACH_COOLDOWN_SECONDS", "0")
+        .env("COACH_LEASE_SECONDS", "5")
         .env_remove("OPENAI_BASE_URL")
         .env_remove("WEB_ACCESS_TOKEN")
         .env("RUST_LOG", "warn")

@@ -20,7 +20,8 @@ pub struct CoachSettings {
     pub retry: RetryPolicy,
     /// How long a claimed turn stays claimed without renewal.
     pub lease_ttl: Duration,
-    /// How often to look for pending work (expired leases, missed wake-ups).
+    /// How often to retry streams left with work pending (a turn held by another
+    /// instance's lease, a storage error).
     pub scan_interval: std::time::Duration,
     /// How long shutdown waits for turns in flight.
     pub drain_timeout: std::time::Duration,
@@ -38,7 +39,7 @@ impl Default for CoachSettings {
             daily_token_budget: None,
             retry: RetryPolicy::default(),
             lease_ttl: Duration::seconds(90),
-            scan_interval: std::time::Duration::from_secs(30),
+            scan_interval: std::time::Duration::from_secs(5),
             drain_timeout: std::time::Duration::from_secs(60),
         }
     }

@@ -1,7 +1,10 @@
 //! The coach worker: finds pending turns from the log, claims each with a lease, calls
 //! the LLM (with retries) and records exactly one answer or failure through the engine.
-//! Turns of one interview run one at a time, oldest first. It never talks to a
-//! platform: answers reach people as events in the log.
+//! Turns of one interview run one at a time, oldest first. New work arrives through
+//! the event feed; the whole log is scanned for pending turns only at start and when
+//! the feed lagged, and streams left unfinished (a turn held by another instance's
+//! lease, a storage error) are retried on a timer until nothing is pending. It never
+//! talks to a platform: answers reach people as events in the log.
 
 use super::budget::{self, OverLimit};
 use super::context::{self, ContextInputs};
@@ -13,7 +16,7 @@ use crate::engine::{Engine, EngineError, ProgressKind};
 use crate::problems::ProblemBank;
 use crate::projections::InterviewFilter;
 use crate::store::RecordedEvent;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -28,6 +31,8 @@ pub struct Coach {
     owner: String,
     /// Streams being worked on here; `true` means new work arrived meanwhile.
     busy: Mutex<HashMap<StreamId, bool>>,
+    /// Streams that may still have pending turns: tried again on the next tick.
+    unfinished: Mutex<HashSet<StreamId>>,
 }
 
 /// What became of one turn.
@@ -56,6 +61,7 @@ impl Coach {
             problems,
             owner,
             busy: Mutex::new(HashMap::new()),
+            unfinished: Mutex::new(HashSet::new()),
         }
     }
 
@@ -65,10 +71,14 @@ impl Coach {
         let mut feed = self.engine.listen();
         let mut tasks = JoinSet::new();
         let mut ticker = tokio::time::interval(self.settings.scan_interval);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // The first tick is immediate: the full scan at start.
+        ticker.tick().await;
+        self.scan(&mut tasks).await;
         loop {
             tokio::select! {
                 _ = cancel.cancelled() => break,
-                _ = ticker.tick() => self.scan(&mut tasks).await,
+                _ = ticker.tick() => self.retry_unfinished(&mut tasks),
                 event = feed.recv() => match event {
                     Ok(e) if e.event.reply_to().is_none() => self.wake(e.stream_id.clone(), &mut tasks),
                     Ok(_) => {}
@@ -100,6 +110,17 @@ impl Coach {
         }
     }
 
+    /// Wake every stream the last passes left with work possibly pending.
+    fn retry_unfinished(self: &Arc<Self>, tasks: &mut JoinSet<()>) {
+        let streams: Vec<StreamId> = {
+            let mut unfinished = self.unfinished.lock().unwrap_or_else(|p| p.into_inner());
+            unfinished.drain().collect()
+        };
+        for stream in streams {
+            self.wake(stream, tasks);
+        }
+    }
+
     fn wake(self: &Arc<Self>, stream: StreamId, tasks: &mut JoinSet<()>) {
         {
             let mut busy = self.busy.lock().unwrap_or_else(|p| p.into_inner());
@@ -116,8 +137,20 @@ impl Coach {
     /// Answer every pending turn of `stream`, oldest first.
     async fn work_on(&self, stream: StreamId) {
         loop {
-            if let Err(e) = self.process_stream(&stream).await {
-                tracing::warn!(%stream, error = %e, "coach turn could not be recorded; it stays pending");
+            let finished = match self.process_stream(&stream).await {
+                Ok(outcomes) => outcomes.last() != Some(&TurnOutcome::Skipped),
+                Err(e) => {
+                    tracing::warn!(%stream, error = %e, "coach turn could not be recorded; it stays pending");
+                    false
+                }
+            };
+            {
+                let mut unfinished = self.unfinished.lock().unwrap_or_else(|p| p.into_inner());
+                if finished {
+                    unfinished.remove(&stream);
+                } else {
+                    unfinished.insert(stream.clone());
+                }
             }
             let mut busy = self.busy.lock().unwrap_or_else(|p| p.into_inner());
             match busy.get_mut(&stream) {

@@ -2,11 +2,17 @@
 //! the end of the interview at it (reason `time_limit`, which the coach then
 //! summarises). Nothing is scheduled in memory: every tick re-reads the open interviews,
 //! so timers survive restarts, and `decide` refuses a second warning or end, so they
-//! fire once even with several instances ticking at the same moment.
+//! fire once even with several instances ticking at the same moment. The one thing
+//! remembered between ticks is each open interview's deadline, a fact of its
+//! `InterviewStarted` that never changes, so a tick reads only the interviews that are
+//! due instead of every open one.
 
 use super::{Engine, EngineError};
 use crate::domain::{Command, DomainError, EndBy, Phase};
 use crate::projections::InterviewFilter;
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::sync::Mutex;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
@@ -16,6 +22,8 @@ pub struct Timers {
     pub warn_minutes: u32,
     /// How often to look for due timers.
     pub every: Duration,
+    /// Deadline (or none) of each open interview seen, by stream.
+    deadlines: Mutex<HashMap<String, Option<DateTime<Utc>>>>,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -30,7 +38,13 @@ impl Timers {
             engine,
             warn_minutes: 5,
             every: Duration::from_secs(10),
+            deadlines: Mutex::new(HashMap::new()),
         }
+    }
+
+    fn known_deadline(&self, stream: &str) -> Option<Option<DateTime<Utc>>> {
+        let known = self.deadlines.lock().unwrap_or_else(|p| p.into_inner());
+        known.get(stream).copied()
     }
 
     /// Warn and end whatever is due now.
@@ -42,9 +56,26 @@ impl Timers {
             ..Default::default()
         };
         let mut fired = Fired::default();
-        for row in self.engine.store().list_interviews(&open).await? {
+        let rows = self.engine.store().list_interviews(&open).await?;
+        {
+            let mut known = self.deadlines.lock().unwrap_or_else(|p| p.into_inner());
+            let open: std::collections::HashSet<&str> =
+                rows.iter().map(|r| r.stream_id.as_str()).collect();
+            known.retain(|stream, _| open.contains(stream.as_str()));
+        }
+        let warn_ahead = chrono::Duration::minutes(i64::from(self.warn_minutes));
+        for row in rows {
             let stream = row.stream();
+            match self.known_deadline(&row.stream_id) {
+                Some(None) => continue,
+                Some(Some(deadline)) if self.engine.now() < deadline - warn_ahead => continue,
+                _ => {}
+            }
             let (state, _) = self.engine.load(&stream).await?;
+            self.deadlines
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(row.stream_id.clone(), state.deadline());
             let Some(deadline) = state.deadline() else {
                 continue;
             };
@@ -60,9 +91,7 @@ impl Timers {
                     },
                     format!("timer:end:{stream}"),
                 )
-            } else if !state.time_warned
-                && now >= deadline - chrono::Duration::minutes(i64::from(self.warn_minutes))
-            {
+            } else if !state.time_warned && now >= deadline - warn_ahead {
                 (
                     Command::WarnTime {
                         minutes_left: self.warn_minutes,

@@ -121,7 +121,8 @@ macro_rules! read_models {
                 from: Position,
                 to: Position,
             ) -> Result<bool, StoreError> {
-                let mut tx = self.writer().begin().await?;
+                let mut conn = self.derived_writer().await?;
+                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
                 let moved = if from == 0 {
                     sqlx::query(FIRST_CHECKPOINT).bind(INTERVIEW_LIST).bind(to).execute(&mut *tx).await?.rows_affected()
                 } else {
@@ -169,7 +170,8 @@ macro_rules! read_models {
             }
 
             async fn reset_interviews(&self) -> Result<(), StoreError> {
-                let mut tx = self.writer().begin().await?;
+                let mut conn = self.derived_writer().await?;
+                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
                 sqlx::query("DELETE FROM interview_list").execute(&mut *tx).await?;
                 sqlx::query("DELETE FROM usage_daily").execute(&mut *tx).await?;
                 sqlx::query("DELETE FROM projection_checkpoints WHERE name = $1")
@@ -206,8 +208,12 @@ macro_rules! read_models {
 mod sqlite_impl {
     use super::*;
     impl SqliteStore {
-        fn writer(&self) -> &sqlx::SqlitePool {
-            &self.write
+        /// Read models are rebuilt from the log (their checkpoint moves in the same
+        /// transaction), so their writes skip the fsync.
+        async fn derived_writer(
+            &self,
+        ) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, StoreError> {
+            self.writer(crate::store::sqlite::WriteSync::Relaxed).await
         }
     }
     read_models!(SqliteStore, sqlx::sqlite::SqliteRow, read);
@@ -216,8 +222,10 @@ mod sqlite_impl {
 mod postgres_impl {
     use super::*;
     impl PostgresStore {
-        fn writer(&self) -> &sqlx::PgPool {
-            &self.pool
+        async fn derived_writer(
+            &self,
+        ) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, StoreError> {
+            Ok(self.pool.acquire().await?)
         }
     }
     read_models!(PostgresStore, sqlx::postgres::PgRow, pool);

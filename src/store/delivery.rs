@@ -3,6 +3,7 @@
 //! `attempted` without `delivered` tells a restarted poster to check the platform before
 //! posting again. The same SQL runs on both backends.
 
+use super::sqlite::WriteSync;
 use super::{PostgresStore, SqliteStore, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -41,7 +42,7 @@ const DELIVERED: &str =
     "UPDATE deliveries SET delivered_at_ms = $2, external_id = $3 WHERE key = $1";
 
 macro_rules! deliveries {
-    ($store:ty, $read:ident, $write:ident) => {
+    ($store:ty, $read:ident, $writer:ident) => {
         #[async_trait]
         impl Deliveries for $store {
             async fn delivery(&self, key: &str) -> Result<DeliveryRecord, StoreError> {
@@ -70,7 +71,7 @@ macro_rules! deliveries {
                     .bind(stream)
                     .bind(version as i64)
                     .bind(at.timestamp_millis())
-                    .execute(&self.$write)
+                    .execute(&mut *self.$writer().await?)
                     .await?;
                 Ok(())
             }
@@ -85,7 +86,7 @@ macro_rules! deliveries {
                     .bind(key)
                     .bind(at.timestamp_millis())
                     .bind(external_id)
-                    .execute(&self.$write)
+                    .execute(&mut *self.$writer().await?)
                     .await?;
                 Ok(())
             }
@@ -93,5 +94,22 @@ macro_rules! deliveries {
     };
 }
 
-deliveries!(SqliteStore, write, write);
-deliveries!(PostgresStore, pool, pool);
+impl SqliteStore {
+    /// A lost delivery record could post a reply twice: always durable.
+    async fn delivery_writer(
+        &self,
+    ) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, StoreError> {
+        self.writer(WriteSync::Durable).await
+    }
+}
+
+impl PostgresStore {
+    async fn delivery_writer(
+        &self,
+    ) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, StoreError> {
+        Ok(self.pool.acquire().await?)
+    }
+}
+
+deliveries!(SqliteStore, read, delivery_writer);
+deliveries!(PostgresStore, pool, delivery_writer);

@@ -2,8 +2,10 @@
 //! never work on it at once, and a dead instance's work is taken over when its lease
 //! expires. The same SQL runs on both backends (an upsert that only takes an expired
 //! lease or renews one's own). Leases are coordination, not truth: losing one costs
-//! at most a duplicate attempt, which the log refuses to record twice.
+//! at most a duplicate attempt, which the log refuses to record twice; so on SQLite
+//! they are written without waiting for an fsync.
 
+use super::sqlite::WriteSync;
 use super::{PostgresStore, SqliteStore, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -28,7 +30,7 @@ const TAKE: &str = "INSERT INTO leases (key, owner, expires_at_ms) VALUES ($1, $
 const RELEASE: &str = "DELETE FROM leases WHERE key = $1 AND owner = $2";
 
 macro_rules! leases {
-    ($store:ty, $pool:ident) => {
+    ($store:ty, $writer:ident) => {
         #[async_trait]
         impl Leases for $store {
             async fn try_lease(
@@ -43,7 +45,7 @@ macro_rules! leases {
                     .bind(owner)
                     .bind(until.timestamp_millis())
                     .bind(now.timestamp_millis())
-                    .execute(&self.$pool)
+                    .execute(&mut *self.$writer().await?)
                     .await?;
                 Ok(done.rows_affected() == 1)
             }
@@ -52,7 +54,7 @@ macro_rules! leases {
                 sqlx::query(RELEASE)
                     .bind(key)
                     .bind(owner)
-                    .execute(&self.$pool)
+                    .execute(&mut *self.$writer().await?)
                     .await?;
                 Ok(())
             }
@@ -60,5 +62,18 @@ macro_rules! leases {
     };
 }
 
-leases!(SqliteStore, write);
-leases!(PostgresStore, pool);
+impl SqliteStore {
+    /// Leases are retaken after a crash or expiry, so they skip the fsync.
+    async fn lease_writer(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, StoreError> {
+        self.writer(WriteSync::Relaxed).await
+    }
+}
+
+impl PostgresStore {
+    async fn lease_writer(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, StoreError> {
+        Ok(self.pool.acquire().await?)
+    }
+}
+
+leases!(SqliteStore, lease_writer);
+leases!(PostgresStore, lease_writer);

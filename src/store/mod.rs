@@ -14,6 +14,7 @@ pub mod lease;
 mod pg_batch;
 pub mod postgres;
 pub mod sqlite;
+mod sqlite_batch;
 mod watcher;
 
 pub use delivery::{Deliveries, DeliveryRecord};

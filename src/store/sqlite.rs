@@ -1,17 +1,23 @@
 //! The SQLite event store: the embedded default, a single file under a data directory.
 //!
 //! WAL journal, `BEGIN IMMEDIATE` appends through a single-connection writer pool (so
-//! commit order is position order), `synchronous=FULL` by default so an acknowledged
-//! event survives power loss, and a separate reader pool. It must never hold the
-//! writer longer than one append.
+//! commit order is position order) with group commit (`sqlite_batch`),
+//! `synchronous=FULL` by default so an acknowledged event survives power loss, and a
+//! separate reader pool. Only what cannot be rebuilt is written durably: events and
+//! delivery records. Leases and read models (rebuilt from the log, checkpointed in the
+//! same transaction) are written without waiting for an fsync; the next durable commit
+//! syncs them with it. It must never hold the writer longer than one batch.
 
 use super::codec;
+use super::sqlite_batch;
 use super::watcher::{Watcher, bump};
 use super::*;
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteSynchronous,
 };
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Executor, Row, Sqlite};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -37,11 +43,50 @@ impl FromStr for Synchronous {
 }
 
 pub struct SqliteStore {
-    pub(crate) write: SqlitePool,
+    pub(crate) write: WriterPool,
     pub(crate) read: SqlitePool,
     watcher: Watcher,
     path: PathBuf,
+    /// Appends without a test hold go through the group-commit task.
+    batch: tokio::sync::mpsc::Sender<sqlite_batch::Job>,
 }
+
+/// How a write on the writer connection waits for the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WriteSync {
+    /// At the configured `synchronous` level: events and delivery records.
+    Durable,
+    /// `synchronous=NORMAL`: the commit reaches the WAL without an fsync and is synced
+    /// by the next durable commit. Survives a crash of the process, not of the machine;
+    /// only for what can be rebuilt or retaken (read models, leases).
+    Relaxed,
+}
+
+/// The single writer connection. Every write sets the connection's `synchronous` level
+/// first, so a relaxed write never leaves a later durable one unsynced.
+#[derive(Clone)]
+pub(crate) struct WriterPool {
+    pool: SqlitePool,
+    durable: &'static str,
+}
+
+impl WriterPool {
+    pub(crate) async fn acquire(
+        &self,
+        sync: WriteSync,
+    ) -> Result<PoolConnection<Sqlite>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let pragma = match sync {
+            WriteSync::Durable => self.durable,
+            WriteSync::Relaxed => "PRAGMA synchronous = NORMAL",
+        };
+        conn.execute(pragma).await?;
+        Ok(conn)
+    }
+}
+
+/// An event ready to store: type, schema version, JSON payload.
+pub(crate) type Encoded = (String, u32, String);
 
 /// Stores opened on the same file in one process share one wake-up channel.
 type Registry = Mutex<HashMap<PathBuf, Weak<watch::Sender<Position>>>>;
@@ -89,10 +134,19 @@ impl SqliteStore {
             .connect_with(connect.clone())
             .await
             .map_err(open_err)?;
-        sqlx::migrate!("./migrations/sqlite").run(&write).await?;
+        let write = WriterPool {
+            pool: write,
+            durable: match options.synchronous {
+                Synchronous::Full => "PRAGMA synchronous = FULL",
+                Synchronous::Normal => "PRAGMA synchronous = NORMAL",
+            },
+        };
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&write.pool)
+            .await?;
         // A read-only directory lets SQLite open the file but not write the WAL.
         sqlx::query("CREATE TABLE IF NOT EXISTS ic_write_check (x INTEGER)")
-            .execute(&write)
+            .execute(&write.pool)
             .await
             .map_err(open_err)?;
         let read = SqlitePoolOptions::new()
@@ -103,11 +157,16 @@ impl SqliteStore {
         let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
         let sender = shared_sender(&canonical);
         let watcher = Watcher::new(sender);
+        let batch = sqlite_batch::spawn(sqlite_batch::Writer {
+            pool: write.clone(),
+            watcher: watcher.sender(),
+        });
         let store = SqliteStore {
             write,
             read,
             watcher,
             path: canonical,
+            batch,
         };
         let head = store.head().await?;
         store.watcher.bump(head);
@@ -126,20 +185,16 @@ impl SqliteStore {
     /// Close both pools (waits for connections to be returned).
     pub async fn close(&self) {
         self.watcher.stop();
-        self.write.close().await;
+        self.write.pool.close().await;
         self.read.close().await;
     }
 
-    async fn current_version(
-        tx: &mut Transaction<'static, Sqlite>,
-        stream: &StreamId,
-    ) -> Result<u64, StoreError> {
-        let v: i64 =
-            sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM events WHERE stream_id = $1")
-                .bind(stream.as_str())
-                .fetch_one(&mut **tx)
-                .await?;
-        Ok(v as u64)
+    /// The writer connection for a write of the given kind.
+    pub(crate) async fn writer(
+        &self,
+        sync: WriteSync,
+    ) -> Result<PoolConnection<Sqlite>, StoreError> {
+        self.write.acquire(sync).await
     }
 }
 
@@ -216,81 +271,24 @@ impl EventStore for SqliteStore {
                 message: e.to_string(),
             })?);
         }
-        let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
-        if let Some(key) = key {
-            let row = sqlx::query("SELECT * FROM idempotency_keys WHERE key = $1")
-                .bind(key)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if let Some(row) = row {
-                let appended = key_row(&row)?;
-                tx.rollback().await?;
-                return duplicate(stream, appended);
+        if hold.is_some() {
+            let outcome = append_one(&self.write, stream, expected, &encoded, key, hold).await?;
+            if !outcome.duplicate {
+                bump(&self.watcher.sender(), outcome.appended.last_position);
             }
+            return Ok(outcome);
         }
-        let current = Self::current_version(&mut tx, stream).await?;
-        if let ExpectedVersion::Exact(v) = expected
-            && v != current
-        {
-            tx.rollback().await?;
-            return Err(StoreError::Conflict {
-                stream: stream.to_string(),
-                expected: expected.as_i64(),
-                actual: current,
-            });
-        }
-        let now = Utc::now();
-        let (mut first_position, mut last_position) = (0, 0);
-        for (i, (event_type, schema, payload)) in encoded.iter().enumerate() {
-            let position: i64 = sqlx::query_scalar(
-                "INSERT INTO events (stream_id, version, event_type, schema_version, payload, recorded_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING position",
-            )
-            .bind(stream.as_str())
-            .bind((current + 1 + i as u64) as i64)
-            .bind(event_type)
-            .bind(*schema as i64)
-            .bind(payload)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-            if i == 0 {
-                first_position = position;
-            }
-            last_position = position;
-        }
-        let appended = Appended {
-            stream_id: stream.clone(),
-            first_version: current + 1,
-            last_version: current + events.len() as u64,
-            first_position,
-            last_position,
+        let (reply, answer) = oneshot::channel();
+        let job = sqlite_batch::Job {
+            stream: stream.clone(),
+            expected,
+            key: key.map(str::to_string),
+            events: encoded,
+            reply,
         };
-        if let Some(key) = key {
-            sqlx::query(
-                "INSERT INTO idempotency_keys (key, stream_id, first_version, last_version, first_position, last_position, recorded_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(key)
-            .bind(stream.as_str())
-            .bind(appended.first_version as i64)
-            .bind(appended.last_version as i64)
-            .bind(first_position)
-            .bind(last_position)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
-        if let Some(hold) = hold {
-            let _ = hold.entered.send(());
-            let _ = hold.release.await;
-        }
-        tx.commit().await?;
-        bump(&self.watcher.sender(), last_position);
-        Ok(AppendOutcome {
-            appended,
-            duplicate: false,
-        })
+        let closed = || StoreError::Open("the store is closed".to_string());
+        self.batch.send(job).await.map_err(|_| closed())?;
+        answer.await.map_err(|_| closed())?
     }
 
     async fn find_key(&self, key: &str) -> Result<Option<Appended>, StoreError> {
@@ -350,7 +348,7 @@ impl EventStore for SqliteStore {
             .bind(schema as i32)
             .bind(position)
             .bind(event_type)
-            .execute(&self.write)
+            .execute(&mut *self.writer(WriteSync::Durable).await?)
             .await?;
         Ok(())
     }
@@ -374,4 +372,111 @@ pub(crate) fn duplicate(
         appended,
         duplicate: true,
     })
+}
+
+/// Append in its own transaction, optionally held open before the commit (tests).
+pub(crate) async fn append_one(
+    pool: &WriterPool,
+    stream: &StreamId,
+    expected: ExpectedVersion,
+    events: &[Encoded],
+    key: Option<&str>,
+    hold: Option<Hold>,
+) -> Result<AppendOutcome, StoreError> {
+    let mut conn = pool.acquire(WriteSync::Durable).await?;
+    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+    let outcome = append_in(&mut tx, stream, expected, events, key, Utc::now()).await?;
+    if outcome.is_err() {
+        tx.rollback().await?;
+        return outcome;
+    }
+    if let Some(hold) = hold {
+        let _ = hold.entered.send(());
+        let _ = hold.release.await;
+    }
+    tx.commit().await?;
+    outcome
+}
+
+/// One append inside an open write transaction. The outer error is the database's (the
+/// transaction must be abandoned); the inner result is this append's answer: a
+/// conflict or a key used on another stream writes nothing and leaves the transaction
+/// usable for the appends after it.
+pub(crate) async fn append_in(
+    conn: &mut SqliteConnection,
+    stream: &StreamId,
+    expected: ExpectedVersion,
+    events: &[Encoded],
+    key: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Result<AppendOutcome, StoreError>, StoreError> {
+    if let Some(key) = key {
+        let row = sqlx::query("SELECT * FROM idempotency_keys WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if let Some(row) = row {
+            return Ok(duplicate(stream, key_row(&row)?));
+        }
+    }
+    let current: i64 =
+        sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM events WHERE stream_id = $1")
+            .bind(stream.as_str())
+            .fetch_one(&mut *conn)
+            .await?;
+    let current = current as u64;
+    if let ExpectedVersion::Exact(v) = expected
+        && v != current
+    {
+        return Ok(Err(StoreError::Conflict {
+            stream: stream.to_string(),
+            expected: expected.as_i64(),
+            actual: current,
+        }));
+    }
+    let (mut first_position, mut last_position) = (0, 0);
+    for (i, (event_type, schema, payload)) in events.iter().enumerate() {
+        let position: i64 = sqlx::query_scalar(
+            "INSERT INTO events (stream_id, version, event_type, schema_version, payload, recorded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING position",
+        )
+        .bind(stream.as_str())
+        .bind((current + 1 + i as u64) as i64)
+        .bind(event_type.as_str())
+        .bind(*schema as i64)
+        .bind(payload)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await?;
+        if i == 0 {
+            first_position = position;
+        }
+        last_position = position;
+    }
+    let appended = Appended {
+        stream_id: stream.clone(),
+        first_version: current + 1,
+        last_version: current + events.len() as u64,
+        first_position,
+        last_position,
+    };
+    if let Some(key) = key {
+        sqlx::query(
+            "INSERT INTO idempotency_keys (key, stream_id, first_version, last_version, first_position, last_position, recorded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(key)
+        .bind(stream.as_str())
+        .bind(appended.first_version as i64)
+        .bind(appended.last_version as i64)
+        .bind(first_position)
+        .bind(last_position)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(Ok(AppendOutcome {
+        appended,
+        duplicate: false,
+    }))
 }

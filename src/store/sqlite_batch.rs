@@ -1,0 +1,132 @@
+//! Group commit for SQLite appends. SQLite has one writer at a time and, with
+//! `synchronous=FULL`, every commit waits for an fsync of the WAL; committing appends one
+//! by one caps the log at one fsync each and queues every other writer behind them.
+//! This task gathers the appends waiting in this process and writes them in one
+//! `BEGIN IMMEDIATE` transaction: each keeps its own idempotency-key and version check
+//! (evaluated in order inside the transaction, so a later append sees an earlier one's
+//! events and key), and the whole batch pays for one fsync. No caller hears "appended"
+//! before the commit returned. A batch whose transaction fails is retried one append
+//! at a time, so one bad append never fails another.
+
+use super::sqlite::{Encoded, WriteSync, WriterPool, append_in, append_one};
+use super::watcher::bump;
+use super::{AppendOutcome, ExpectedVersion, Position, StoreError, StreamId, watch};
+use chrono::Utc;
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot};
+
+/// Most appends folded into one transaction.
+const MAX_BATCH: usize = 128;
+
+pub(crate) struct Job {
+    pub stream: StreamId,
+    pub expected: ExpectedVersion,
+    pub key: Option<String>,
+    pub events: Vec<Encoded>,
+    pub reply: oneshot::Sender<Result<AppendOutcome, StoreError>>,
+}
+
+/// Start the batching task; it ends when every sender is dropped.
+pub(crate) fn spawn(store: Writer) -> mpsc::Sender<Job> {
+    let (tx, mut rx) = mpsc::channel::<Job>(4096);
+    tokio::spawn(async move {
+        while let Some(first) = rx.recv().await {
+            let mut batch = vec![first];
+            while batch.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(job) => batch.push(job),
+                    Err(_) => break,
+                }
+            }
+            store.run(batch).await;
+        }
+    });
+    tx
+}
+
+/// What the task needs of the store: its writer and its wake-up channel.
+pub(crate) struct Writer {
+    pub pool: WriterPool,
+    pub watcher: Arc<watch::Sender<Position>>,
+}
+
+impl Writer {
+    async fn run(&self, batch: Vec<Job>) {
+        // Callers that gave up (a dropped request) need no work.
+        let batch: Vec<Job> = batch.into_iter().filter(|j| !j.reply.is_closed()).collect();
+        if batch.is_empty() {
+            return;
+        }
+        if batch.len() > 1 {
+            match self.together(&batch).await {
+                Ok(results) => {
+                    self.publish(&results);
+                    for (job, result) in batch.into_iter().zip(results) {
+                        let _ = job.reply.send(result);
+                    }
+                    return;
+                }
+                Err(e) => {
+                    tracing::debug!(error = %e, size = batch.len(), "batched append failed; retrying one by one")
+                }
+            }
+        }
+        for job in batch {
+            let result = append_one(
+                &self.pool,
+                &job.stream,
+                job.expected,
+                &job.events,
+                job.key.as_deref(),
+                None,
+            )
+            .await;
+            if let Ok(outcome) = &result
+                && !outcome.duplicate
+            {
+                bump(&self.watcher, outcome.appended.last_position);
+            }
+            let _ = job.reply.send(result);
+        }
+    }
+
+    /// Wake subscribers up to the last committed position.
+    fn publish(&self, results: &[Result<AppendOutcome, StoreError>]) {
+        let last = results
+            .iter()
+            .filter_map(|r| r.as_ref().ok())
+            .filter(|o| !o.duplicate)
+            .map(|o| o.appended.last_position)
+            .max();
+        if let Some(last) = last {
+            bump(&self.watcher, last);
+        }
+    }
+
+    /// One transaction for the whole batch. The outer error aborts it (nothing of the
+    /// batch is written); the inner results are each append's own answer.
+    async fn together(
+        &self,
+        batch: &[Job],
+    ) -> Result<Vec<Result<AppendOutcome, StoreError>>, StoreError> {
+        let mut conn = self.pool.acquire(WriteSync::Durable).await?;
+        let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+        let now = Utc::now();
+        let mut results = Vec::with_capacity(batch.len());
+        for job in batch {
+            results.push(
+                append_in(
+                    &mut tx,
+                    &job.stream,
+                    job.expected,
+                    &job.events,
+                    job.key.as_deref(),
+                    now,
+                )
+                .await?,
+            );
+        }
+        tx.commit().await?;
+        Ok(results)
+    }
+}
