@@ -64,14 +64,19 @@ impl Recorder {
 impl Respond for Recorder {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let method = request.url.path().trim_start_matches("/api/").to_string();
-        let body = serde_json::from_slice(&request.body).unwrap_or_else(|_| {
-            let q: serde_json::Map<String, Value> = request
-                .url
-                .query_pairs()
-                .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
-                .collect();
-            Value::Object(q)
-        });
+        let body = if method.starts_with("_upload/") {
+            // The file bytes sent to an upload URL.
+            Value::String(String::from_utf8_lossy(&request.body).to_string())
+        } else {
+            serde_json::from_slice(&request.body).unwrap_or_else(|_| {
+                let q: serde_json::Map<String, Value> = request
+                    .url
+                    .query_pairs()
+                    .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
+                    .collect();
+                Value::Object(q)
+            })
+        };
         let (answer, ts) = match method.as_str() {
             "chat.postMessage" => {
                 let n = self.next_ts.fetch_add(1, Ordering::SeqCst) + 1;
@@ -89,6 +94,14 @@ impl Respond for Recorder {
                 (json!({"ok": true, "user": user}), None)
             }
             "conversations.replies" => (self.replies(&body), None),
+            "files.getUploadURLExternal" => {
+                let origin = request.url.origin().ascii_serialization();
+                let answer = json!({"ok": true, "file_id": "F1",
+                    "upload_url": format!("{origin}/api/_upload/F1")});
+                (answer, None)
+            }
+            "_upload/F1" => (json!({"ok": true}), None),
+            "files.completeUploadExternal" => (json!({"ok": true, "files": [{"id": "F1"}]}), None),
             "apps.connections.open" => {
                 let url = self.socket_url.lock().unwrap().clone();
                 let answer = match url {
@@ -294,12 +307,23 @@ impl SlackApp {
         text: &str,
         trigger: &str,
     ) -> reqwest::Response {
+        self.slash(user, "/interview", text, trigger).await
+    }
+
+    /// Any slash command (`/stats`, `/leaderboard`, ...) by `user`.
+    pub async fn slash(
+        &self,
+        user: (&str, &str),
+        command: &str,
+        text: &str,
+        trigger: &str,
+    ) -> reqwest::Response {
         let body = url::form_urlencoded::Serializer::new(String::new())
             .append_pair("team_id", TEAM)
             .append_pair("channel_id", CHANNEL)
             .append_pair("user_id", user.0)
             .append_pair("user_name", user.1)
-            .append_pair("command", "/interview")
+            .append_pair("command", command)
             .append_pair("text", text)
             .append_pair("response_url", "https://hooks.slack.com/commands/x")
             .append_pair("trigger_id", trigger)
