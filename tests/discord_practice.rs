@@ -141,12 +141,15 @@ fn sub(name: &str, options: Value) -> Value {
     json!([{"name": name, "type": 1, "options": options}])
 }
 
-/// The answer to interaction `id`: its callback message, or the edit after a deferral.
+/// The answer to interaction `id`: its callback message, or the follow-up (or edit)
+/// after a deferral.
 async fn answer(discord: &FakeDiscord, id: u64) -> Value {
     let call = discord
         .wait_for("an answer", |c| {
             (c.path.starts_with(&format!("/api/v10/interactions/{id}/")) && c.body["type"] == 4)
-                || (c.method == "PATCH" && c.path.contains(&format!("/token{id}/")))
+                || (c.path.starts_with("/api/v10/webhooks/")
+                    && (c.path.ends_with(&format!("/token{id}"))
+                        || c.path.contains(&format!("/token{id}/"))))
         })
         .await;
     if call.body["type"] == 4 {

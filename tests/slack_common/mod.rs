@@ -38,6 +38,8 @@ pub struct Recorder {
     next_ts: Arc<AtomicU64>,
     /// What `apps.connections.open` answers (Socket Mode).
     socket_url: Arc<Mutex<Option<String>>>,
+    /// The fake's own base URL, for the upload URLs it hands out.
+    base_url: Arc<Mutex<String>>,
 }
 
 impl Recorder {
@@ -95,7 +97,7 @@ impl Respond for Recorder {
             }
             "conversations.replies" => (self.replies(&body), None),
             "files.getUploadURLExternal" => {
-                let origin = request.url.origin().ascii_serialization();
+                let origin = self.base_url.lock().unwrap().clone();
                 let answer = json!({"ok": true, "file_id": "F1",
                     "upload_url": format!("{origin}/api/_upload/F1")});
                 (answer, None)
@@ -126,6 +128,7 @@ impl FakeSlack {
     pub async fn start() -> FakeSlack {
         let server = MockServer::start().await;
         let recorder = Recorder::default();
+        *recorder.base_url.lock().unwrap() = server.uri();
         Mock::given(matchers::path_regex("^/api/.*"))
             .respond_with(recorder.clone())
             .mount(&server)
