@@ -40,11 +40,11 @@ impl OptInOutcome {
     pub fn message(self) -> &'static str {
         match self {
             OptInOutcome::Joined => {
-                "You joined this server's leaderboard. `/leaderboard leave` takes you off again."
+                "You joined the leaderboard here. `/leaderboard leave` takes you off again."
             }
-            OptInOutcome::AlreadyIn => "You are already on this server's leaderboard.",
-            OptInOutcome::Left => "You left this server's leaderboard.",
-            OptInOutcome::WasNotIn => "You were not on this server's leaderboard.",
+            OptInOutcome::AlreadyIn => "You are already on the leaderboard here.",
+            OptInOutcome::Left => "You left the leaderboard here.",
+            OptInOutcome::WasNotIn => "You were not on the leaderboard here.",
         }
     }
 }

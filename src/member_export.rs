@@ -56,13 +56,13 @@ pub async fn export_for(
     server: &str,
 ) -> Result<Result<ExportFile, ExportRefusal>, StoreError> {
     let stream = match target {
-        ExportTarget::Stream(s) => s.clone(),
+        ExportTarget::Stream(s) => Some(s.clone()),
         ExportTarget::Id(id) => {
             let id = id.trim();
             projections::catch_up(store).await?;
             match store.find_interview(id).await? {
-                Some(row) => row.stream(),
-                None => StreamId::new(id),
+                Some(row) => Some(row.stream()),
+                None => Some(StreamId::new(id)).filter(|s| s.platform().is_some()),
             }
         }
         ExportTarget::Latest { place } => {
@@ -73,16 +73,16 @@ pub async fn export_for(
                 limit: Some(1),
                 ..InterviewFilter::default()
             };
-            match store.list_interviews(&filter).await?.first() {
-                Some(row) => row.stream(),
-                None => StreamId::new(""),
-            }
+            store
+                .list_interviews(&filter)
+                .await?
+                .first()
+                .map(|r| r.stream())
         }
     };
-    let events = if stream.as_str().is_empty() {
-        Vec::new()
-    } else {
-        store.read_stream(&stream, 1).await?
+    let events = match &stream {
+        Some(stream) => store.read_stream(stream, 1).await?,
+        None => Vec::new(),
     };
     let started = events.first().and_then(|r| match &r.event {
         Event::InterviewStarted(s) => Some(s),

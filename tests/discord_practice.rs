@@ -326,6 +326,25 @@ async fn stats_leaderboard_export_and_forget_on_discord() {
     let outside = text_of(&answer(&discord, 5007).await);
     assert!(outside.contains("not an interview thread"), "{outside}");
 
+    let id_option = |id: String| command("export", json!([{"name": "id", "type": 3, "value": id}]));
+    let leos = id_option(format!("discord:{GUILD}:{}", MAYA_THREAD + 2));
+    discord.dispatch(
+        "INTERACTION_CREATE",
+        interaction(5010, CHANNEL, MAYA, "Maya", leos),
+    );
+    let not_hers = text_of(&answer(&discord, 5010).await);
+    assert!(not_hers.contains("Only Leo can export"), "{not_hers}");
+    let nope = id_option("no-such-interview".into());
+    discord.dispatch(
+        "INTERACTION_CREATE",
+        interaction(5011, CHANNEL, MAYA, "Maya", nope),
+    );
+    let nope = text_of(&answer(&discord, 5011).await);
+    assert!(
+        nope.contains("No interview with id `no-such-interview`"),
+        "{nope}"
+    );
+
     // /privacy forget without the confirm erases nothing; with it, everything of hers.
     let no = interaction(
         5008,
