@@ -8,7 +8,7 @@ const fixed = (v, digits = 1) => (typeof v === 'number' && Number.isFinite(v) ? 
 
 function arrow(trend, flat) {
   const s = trend && typeof trend.slope === 'number' ? trend.slope : null;
-  if (s === null) return { sign: '·', word: 'not enough data' };
+  if (s === null) return { sign: '', word: 'needs two analyses' };
   if (s > flat) return { sign: '↑', word: 'improving' };
   if (s < -flat) return { sign: '↓', word: 'slipping' };
   return { sign: '→', word: 'steady' };
@@ -57,9 +57,7 @@ export default function StatsPanel({ stats, next }) {
               <tr key={d.dimension} data-testid="stats-dimension">
                 <td>{label(d.dimension)}</td>
                 <td className="num">{fixed(d.trend && d.trend.average)}</td>
-                <td>
-                  {a.sign} {a.word}
-                </td>
+                <td>{a.sign ? `${a.sign} ${a.word}` : a.word}</td>
               </tr>
             );
           })}
