@@ -1,6 +1,7 @@
 //! SQL of the member-stats read model and the leaderboard opt-ins, the same statements
 //! for both backends; a macro instantiates it for each pool type. Kept apart from
-//! `sql.rs` so the two read models evolve independently.
+//! `sql.rs` so the two read models evolve independently. Storage only: it never
+//! decides anything and never touches the event tables.
 
 use super::member_stats::{MEMBER_STATS, MemberRows, StatsAnalysis, StatsInterview, StatsStore};
 use crate::store::{Position, PostgresStore, SqliteStore, StoreError};

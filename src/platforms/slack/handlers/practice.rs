@@ -2,7 +2,8 @@
 //! `/privacy`. Thin: parse (`slack::practice`), call the shared logic, answer
 //! privately. Slash commands never run inside Slack threads, so `/export` without an id
 //! takes the member's latest interview in the channel and shares the file in that
-//! interview's thread.
+//! interview's thread. Answers are ephemeral and never ping anyone; nothing here
+//! appends events or reads the store except through the shared logic.
 
 use super::{Handler, ReplyTo};
 use crate::domain::{Actor, Place, Platform};
@@ -175,7 +176,7 @@ impl Handler {
         else {
             return Ok(());
         };
-        let comment = format!("<@{}>'s transcript of *{}*.", c.user.id, file.title);
+        let comment = format!("Transcript of *{}*, exported by its candidate.", file.title);
         match self
             .api
             .upload_text(
