@@ -117,66 +117,77 @@ async fn stats_leaderboard_export_and_privacy_on_slack() {
     assert!(left.is_empty());
 }
 
-/// Omar already had one of the two hard linked-list problems: a random pick of that
-/// difficulty and topic is the other one, every time.
+/// Each member already had one of the two hard linked-list problems: their random pick
+/// of that difficulty and topic is the other one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_random_problem_is_one_the_member_has_not_done() {
     use interview_coach::domain::*;
     use interview_coach::store::ExpectedVersion;
+    let members = [
+        OMAR,
+        ANA,
+        ("U_ZOE", "zoe"),
+        ("U_BEA", "bea"),
+        ("U_CY", "cy"),
+    ];
     let db = common::sqlite_db();
     let store = db.open().await;
-    let done = Place::Slack {
-        team: TEAM.into(),
-        channel: CHANNEL.into(),
-        thread_ts: "1600000000.000001".into(),
-    };
-    let started = Event::InterviewStarted(InterviewStarted {
-        interview_id: uuid::Uuid::new_v4(),
-        place: done.clone(),
-        candidate: Actor::new(Platform::Slack, OMAR.0, OMAR.1),
-        problem: Problem::Bank {
-            id: "reverse-nodes-in-k-group".into(),
-            version: 1,
-            title: "Reverse Nodes in k-Group".into(),
-        },
-        language: None,
-        difficulty: Some(Difficulty::Hard),
-        time_limit_minutes: None,
-        mode: Mode::Solo,
-        coach: CoachConfig {
-            model: "m".into(),
-            prompt_version: 1,
-            rubric_version: 1,
-        },
-        at: chrono::Utc::now(),
-    });
-    store
-        .append(
-            &done.stream_id(),
-            ExpectedVersion::Exact(0),
-            &[started],
-            None,
-        )
-        .await
-        .expect("seed");
+    for (n, member) in members.iter().enumerate() {
+        let done = Place::Slack {
+            team: TEAM.into(),
+            channel: CHANNEL.into(),
+            thread_ts: format!("1600000000.00000{n}"),
+        };
+        let started = Event::InterviewStarted(InterviewStarted {
+            interview_id: uuid::Uuid::new_v4(),
+            place: done.clone(),
+            candidate: Actor::new(Platform::Slack, member.0, member.1),
+            problem: Problem::Bank {
+                id: "reverse-nodes-in-k-group".into(),
+                version: 1,
+                title: "Reverse Nodes in k-Group".into(),
+            },
+            language: None,
+            difficulty: Some(Difficulty::Hard),
+            time_limit_minutes: None,
+            mode: Mode::Solo,
+            coach: CoachConfig {
+                model: "m".into(),
+                prompt_version: 1,
+                rubric_version: 1,
+            },
+            at: chrono::Utc::now(),
+        });
+        store
+            .append(
+                &done.stream_id(),
+                ExpectedVersion::Exact(0),
+                &[started],
+                None,
+            )
+            .await
+            .expect("seed");
+    }
     let slack = FakeSlack::start().await;
     let llm = FakeAnthropic::start().await;
     let app = SlackApp::start(store, &slack, &llm.uri()).await;
-    for n in 1..=3 {
-        app.command(OMAR, "start hard linked-lists", &format!("t-start-{n}"))
+    for (n, member) in members.iter().enumerate() {
+        app.command(*member, "start hard linked-lists", &format!("t-start-{n}"))
             .await;
         wait_for("the root message", || {
-            slack.calls("chat.postMessage").len() >= n
+            slack.calls("chat.postMessage").len() > n
         })
         .await;
-        let root = slack.calls("chat.postMessage")[n - 1].ts.clone().unwrap();
+        let root = slack.calls("chat.postMessage")[n].ts.clone().unwrap();
         let events = app.wait_events(&stream_of(&root), |e| !e.is_empty()).await;
         let Event::InterviewStarted(s) = &events[0] else {
             panic!("{events:?}")
         };
+        assert_eq!(s.candidate.user_id, member.0);
         assert!(
             matches!(&s.problem, Problem::Bank { id, .. } if id == "merge-k-sorted-lists"),
-            "{:?}",
+            "{}: {:?}",
+            member.1,
             s.problem
         );
     }
