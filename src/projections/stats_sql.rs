@@ -25,7 +25,7 @@ const MOVE_CHECKPOINT: &str =
 const FIRST_CHECKPOINT: &str = "INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING";
 
 macro_rules! stats_models {
-    ($store:ty, $row:ty, $read:ident, $write:ident) => {
+    ($store:ty, $row:ty, $read:ident) => {
         fn interview_from(row: &$row) -> Result<StatsInterview, StoreError> {
             Ok(StatsInterview {
                 stream_id: row.try_get("stream_id")?,
@@ -82,7 +82,8 @@ macro_rules! stats_models {
                 from: Position,
                 to: Position,
             ) -> Result<bool, StoreError> {
-                let mut tx = self.$write.begin().await?;
+                let mut conn = self.stats_writer().await?;
+                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
                 let moved = if from == 0 {
                     sqlx::query(FIRST_CHECKPOINT)
                         .bind(MEMBER_STATS)
@@ -135,7 +136,8 @@ macro_rules! stats_models {
             }
 
             async fn reset_stats(&self) -> Result<(), StoreError> {
-                let mut tx = self.$write.begin().await?;
+                let mut conn = self.stats_writer().await?;
+                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
                 sqlx::query("DELETE FROM stats_interviews").execute(&mut *tx).await?;
                 sqlx::query("DELETE FROM stats_analyses").execute(&mut *tx).await?;
                 sqlx::query("DELETE FROM projection_checkpoints WHERE name = $1")
@@ -193,6 +195,7 @@ macro_rules! stats_models {
                 joined: bool,
                 at_ms: i64,
             ) -> Result<bool, StoreError> {
+                let mut conn = self.stats_writer().await?;
                 let result = if joined {
                     sqlx::query(
                         "INSERT INTO leaderboard_members (server, member_id, joined_at_ms) \
@@ -201,7 +204,7 @@ macro_rules! stats_models {
                     .bind(server)
                     .bind(member_id)
                     .bind(at_ms)
-                    .execute(&self.$write)
+                    .execute(&mut *conn)
                     .await?
                 } else {
                     sqlx::query(
@@ -209,7 +212,7 @@ macro_rules! stats_models {
                     )
                     .bind(server)
                     .bind(member_id)
-                    .execute(&self.$write)
+                    .execute(&mut *conn)
                     .await?
                 };
                 Ok(result.rows_affected() > 0)
@@ -220,15 +223,16 @@ macro_rules! stats_models {
                     "SELECT member_id FROM leaderboard_members WHERE server = $1 ORDER BY member_id",
                 )
                 .bind(server)
-                .fetch_all(&self.$write)
+                .fetch_all(&self.$read)
                 .await?;
                 Ok(members)
             }
 
             async fn forget_leaderboard(&self, member_id: &str) -> Result<u64, StoreError> {
+                let mut conn = self.stats_writer().await?;
                 let result = sqlx::query("DELETE FROM leaderboard_members WHERE member_id = $1")
                     .bind(member_id)
-                    .execute(&self.$write)
+                    .execute(&mut *conn)
                     .await?;
                 Ok(result.rows_affected())
             }
@@ -236,12 +240,29 @@ macro_rules! stats_models {
     };
 }
 
+// Every write of this read model goes through `stats_writer`, the one place that knows
+// how a backend hands out its writer connection.
+
 mod sqlite_impl {
     use super::*;
-    stats_models!(SqliteStore, sqlx::sqlite::SqliteRow, read, write);
+    impl SqliteStore {
+        async fn stats_writer(
+            &self,
+        ) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, StoreError> {
+            Ok(self.write.acquire().await?)
+        }
+    }
+    stats_models!(SqliteStore, sqlx::sqlite::SqliteRow, read);
 }
 
 mod postgres_impl {
     use super::*;
-    stats_models!(PostgresStore, sqlx::postgres::PgRow, pool, pool);
+    impl PostgresStore {
+        async fn stats_writer(
+            &self,
+        ) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, StoreError> {
+            Ok(self.pool.acquire().await?)
+        }
+    }
+    stats_models!(PostgresStore, sqlx::postgres::PgRow, pool);
 }
