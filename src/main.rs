@@ -75,8 +75,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let s = open(&db).await?;
             let report = interview_coach::privacy::forget(s.as_ref(), &member).await?;
             println!(
-                "erased {member}'s content: {} event(s) rewritten in {} interview(s)",
-                report.events_rewritten, report.interviews
+                "erased {member}'s content: {} event(s) rewritten in {} interview(s), {} leaderboard opt-in(s) removed",
+                report.events_rewritten, report.interviews, report.leaderboards_left
             );
             Ok(())
         }
@@ -93,7 +93,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Cmd::RebuildProjections) => {
             let s = open(&db).await?;
             let position = projections::rebuild(s.as_ref()).await?;
-            println!("interview list rebuilt up to position {position}");
+            println!(
+                "read models (interview list, member stats) rebuilt up to position {position}"
+            );
             Ok(())
         }
     }

@@ -17,10 +17,14 @@ pub const ERASED: &str = "[erased]";
 pub struct ForgetReport {
     pub interviews: usize,
     pub events_rewritten: usize,
+    /// Leaderboard opt-ins removed.
+    pub leaderboards_left: u64,
 }
 
-/// Erase `member_id`'s content (`{platform}:{user_id}`) everywhere.
+/// Erase `member_id`'s content (`{platform}:{user_id}`) everywhere, and take them off
+/// every leaderboard.
 pub async fn forget(store: &dyn Storage, member_id: &str) -> Result<ForgetReport, StoreError> {
+    let leaderboards_left = store.forget_leaderboard(member_id).await?;
     let mut all = Vec::new();
     let mut after = 0;
     loop {
@@ -46,6 +50,7 @@ pub async fn forget(store: &dyn Storage, member_id: &str) -> Result<ForgetReport
     let spoke_in: HashSet<StreamId> = spoken.iter().map(|(s, _)| s.clone()).collect();
     let mut report = ForgetReport {
         interviews: own.len(),
+        leaderboards_left,
         ..Default::default()
     };
     let mut touched: HashSet<StreamId> = HashSet::new();

@@ -9,6 +9,7 @@ const SUB_COMMAND: u64 = 1;
 const STRING: u64 = 3;
 const INTEGER: u64 = 4;
 const BOOLEAN: u64 = 5;
+const USER: u64 = 6;
 const ATTACHMENT: u64 = 11;
 
 fn command<'a>(all: &'a [Value], name: &str) -> &'a Value {
@@ -103,7 +104,18 @@ fn the_manifest_has_interview_start_and_the_thread_commands() {
     names.sort_unstable();
     assert_eq!(
         names,
-        ["approach", "end", "hint", "interview", "retry", "submit"]
+        [
+            "approach",
+            "end",
+            "export",
+            "hint",
+            "interview",
+            "leaderboard",
+            "privacy",
+            "retry",
+            "stats",
+            "submit"
+        ]
     );
 
     let start = option(command(all, "interview"), "start");
@@ -137,6 +149,27 @@ fn the_manifest_has_interview_start_and_the_thread_commands() {
     let approach = option(command(all, "approach"), "text");
     assert_eq!(approach["required"], true);
     assert_eq!(approach["max_length"], 6000);
+}
+
+#[test]
+fn the_manifest_has_the_practice_commands() {
+    let all = manifest();
+    let all = all.as_array().unwrap();
+    let member = option(command(all, "stats"), "member");
+    assert_eq!(member["type"], USER);
+    assert_ne!(member["required"], true, "stats default to oneself");
+    let board = command(all, "leaderboard");
+    for sub in ["show", "join", "leave"] {
+        assert_eq!(option(board, sub)["type"], SUB_COMMAND, "{sub}");
+    }
+    assert_ne!(option(command(all, "export"), "id")["required"], true);
+    let forget = option(command(all, "privacy"), "forget");
+    assert_eq!(forget["type"], SUB_COMMAND);
+    let confirm = option(forget, "confirm");
+    assert_eq!(
+        (confirm["type"].as_u64(), confirm["required"].as_bool()),
+        (Some(BOOLEAN), Some(true))
+    );
 }
 
 #[test]

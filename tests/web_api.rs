@@ -135,6 +135,15 @@ async fn the_read_api_covers_interviews_of_every_platform(db: &TestDb) {
     assert_eq!(points[0]["score"], 7);
     assert_eq!(points[0]["problem_title"], "Merge Intervals");
     assert_eq!(points[0]["rubric"]["communication"]["score"], 3);
+    let stats = &p["stats"];
+    assert_eq!(stats["interviews_done"], 1);
+    assert_eq!(stats["score"]["average"], 7.0);
+    assert_eq!(stats["dimensions"][3]["dimension"], "testing");
+    assert_eq!(stats["dimensions"][3]["trend"]["average"], 2.0);
+    assert_eq!(stats["weakest_topics"][0]["average"], 7.0);
+    assert_eq!(stats["problems_done"], json!(["merge-intervals"]));
+    let next = p["next"]["problem_id"].as_str().expect("a suggestion");
+    assert_ne!(next, "merge-intervals", "a problem not done yet");
     let (status, _) = get_json(&app.url("/api/members/discord:404/progress")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 

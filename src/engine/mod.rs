@@ -216,9 +216,11 @@ impl Engine {
         Ok(work)
     }
 
-    /// Bring the read models up to date with the log.
+    /// Bring the read models (interview list, member stats) up to date with the log.
     pub async fn catch_up_projections(&self) -> Result<Position, StoreError> {
-        projections::catch_up(self.store.as_ref()).await
+        let position = projections::catch_up(self.store.as_ref()).await?;
+        projections::catch_up_stats(self.store.as_ref()).await?;
+        Ok(position)
     }
 }
 

@@ -2,9 +2,12 @@
 //! can be dropped and rebuilt from the log at any time. A projection never writes events.
 
 pub mod interview_list;
+pub mod member_stats;
 mod sql;
+mod stats_sql;
 
 pub use interview_list::{InterviewFilter, InterviewRow};
+pub use member_stats::{StatsStore, catch_up_stats};
 
 use crate::store::{EventStore, Position, StoreError};
 use async_trait::async_trait;
@@ -21,9 +24,10 @@ pub struct DailyUsage {
 /// The name of the interview-list projection's checkpoint.
 pub const INTERVIEW_LIST: &str = "interview_list";
 
-/// Storage of read models, implemented by both database backends.
+/// Storage of read models, implemented by both database backends (the member stats
+/// through [`StatsStore`], in `stats_sql.rs`).
 #[async_trait]
-pub trait ReadModelStore: Send + Sync {
+pub trait ReadModelStore: StatsStore + Send + Sync {
     async fn checkpoint(&self, projection: &str) -> Result<Position, StoreError>;
     async fn load_interviews(&self, stream_ids: &[String])
     -> Result<Vec<InterviewRow>, StoreError>;
@@ -108,10 +112,11 @@ pub async fn catch_up<S: EventStore + ReadModelStore + ?Sized>(
     }
 }
 
-/// Drop the interview list and fold the whole log again.
+/// Drop the read models (interview list and member stats) and fold the whole log again.
 pub async fn rebuild<S: EventStore + ReadModelStore + ?Sized>(
     store: &S,
 ) -> Result<Position, StoreError> {
     store.reset_interviews().await?;
+    member_stats::rebuild_stats(store).await?;
     catch_up(store).await
 }

@@ -38,6 +38,8 @@ pub struct Recorder {
     next_ts: Arc<AtomicU64>,
     /// What `apps.connections.open` answers (Socket Mode).
     socket_url: Arc<Mutex<Option<String>>>,
+    /// The fake's own base URL, for the upload URLs it hands out.
+    base_url: Arc<Mutex<String>>,
 }
 
 impl Recorder {
@@ -64,14 +66,19 @@ impl Recorder {
 impl Respond for Recorder {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let method = request.url.path().trim_start_matches("/api/").to_string();
-        let body = serde_json::from_slice(&request.body).unwrap_or_else(|_| {
-            let q: serde_json::Map<String, Value> = request
-                .url
-                .query_pairs()
-                .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
-                .collect();
-            Value::Object(q)
-        });
+        let body = if method.starts_with("_upload/") {
+            // The file bytes sent to an upload URL.
+            Value::String(String::from_utf8_lossy(&request.body).to_string())
+        } else {
+            serde_json::from_slice(&request.body).unwrap_or_else(|_| {
+                let q: serde_json::Map<String, Value> = request
+                    .url
+                    .query_pairs()
+                    .map(|(k, v)| (k.to_string(), Value::String(v.to_string())))
+                    .collect();
+                Value::Object(q)
+            })
+        };
         let (answer, ts) = match method.as_str() {
             "chat.postMessage" => {
                 let n = self.next_ts.fetch_add(1, Ordering::SeqCst) + 1;
@@ -89,6 +96,14 @@ impl Respond for Recorder {
                 (json!({"ok": true, "user": user}), None)
             }
             "conversations.replies" => (self.replies(&body), None),
+            "files.getUploadURLExternal" => {
+                let origin = self.base_url.lock().unwrap().clone();
+                let answer = json!({"ok": true, "file_id": "F1",
+                    "upload_url": format!("{origin}/api/_upload/F1")});
+                (answer, None)
+            }
+            "_upload/F1" => (json!({"ok": true}), None),
+            "files.completeUploadExternal" => (json!({"ok": true, "files": [{"id": "F1"}]}), None),
             "apps.connections.open" => {
                 let url = self.socket_url.lock().unwrap().clone();
                 let answer = match url {
@@ -113,6 +128,7 @@ impl FakeSlack {
     pub async fn start() -> FakeSlack {
         let server = MockServer::start().await;
         let recorder = Recorder::default();
+        *recorder.base_url.lock().unwrap() = server.uri();
         Mock::given(matchers::path_regex("^/api/.*"))
             .respond_with(recorder.clone())
             .mount(&server)
@@ -294,12 +310,23 @@ impl SlackApp {
         text: &str,
         trigger: &str,
     ) -> reqwest::Response {
+        self.slash(user, "/interview", text, trigger).await
+    }
+
+    /// Any slash command (`/stats`, `/leaderboard`, ...) by `user`.
+    pub async fn slash(
+        &self,
+        user: (&str, &str),
+        command: &str,
+        text: &str,
+        trigger: &str,
+    ) -> reqwest::Response {
         let body = url::form_urlencoded::Serializer::new(String::new())
             .append_pair("team_id", TEAM)
             .append_pair("channel_id", CHANNEL)
             .append_pair("user_id", user.0)
             .append_pair("user_name", user.1)
-            .append_pair("command", "/interview")
+            .append_pair("command", command)
             .append_pair("text", text)
             .append_pair("response_url", "https://hooks.slack.com/commands/x")
             .append_pair("trigger_id", trigger)

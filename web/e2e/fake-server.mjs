@@ -528,7 +528,21 @@ export async function startFakeServer({ port = 8000, host = '127.0.0.1', dist = 
             })
             .filter(Boolean)
             .sort((a, b) => (a.at < b.at ? -1 : 1));
-          return json(res, 200, { member: mine[0].candidate, points });
+          // A simplified stats block of the same shape as the real server's (trend slope omitted).
+          const avg = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+          const trend = (xs) => ({ count: xs.length, average: avg(xs), latest: xs.length ? xs[xs.length - 1] : null, slope: null });
+          const dims = ['communication', 'problem_solving', 'technical_competency', 'testing'];
+          const stats = {
+            member_id: memberId,
+            interviews_started: mine.length,
+            interviews_done: mine.filter((iv) => iv.phase === 'ended' || iv.phase === 'summarised').length,
+            score: trend(points.map((p) => p.score)),
+            dimensions: dims.map((d) => ({ dimension: d, trend: trend(points.map((p) => p.rubric[d].score)) })),
+            hints_used: 0,
+            weakest_topics: [],
+            problems_done: [],
+          };
+          return json(res, 200, { member: mine[0].candidate, points, stats, next: null });
         }
         return json(res, 404, { error: 'not found' });
       }

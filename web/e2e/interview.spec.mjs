@@ -239,6 +239,8 @@ describe('interview-coach web page', () => {
         await member.click();
         await page.locator(tid('progress-chart-score')).waitFor();
         assert.ok((await page.locator(`${tid('progress-chart-score')} circle`).count()) >= 1, 'at least one point plotted');
+        await page.locator(tid('practice-stats')).waitFor();
+        assert.equal(await page.locator(tid('stats-dimension')).count(), 4, 'a trend per rubric dimension');
       }
 
       await assertClean(page, problems, 'the interview flow');

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { getProgress, subscribeLive } from './api.js';
 import { ErrorBox, RUBRIC_DIMENSIONS, ScorePill, Spinner } from './components.jsx';
 import { fmtDateTime } from './format.jsx';
+import StatsPanel from './Stats.jsx';
 
 const COLORS = {
   score: '#8b7cff',
@@ -169,6 +170,7 @@ export default function Progress({ memberId }) {
           Their interviews
         </a>
       </div>
+      <StatsPanel stats={data.stats} next={data.next} />
       {points.length === 0 ? (
         <div className="card center-note muted">No scored interviews yet.</div>
       ) : (

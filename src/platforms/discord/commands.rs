@@ -21,6 +21,10 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         hint(),
         end(),
         retry(),
+        super::practice::stats(),
+        super::practice::leaderboard(),
+        super::practice::export(),
+        super::practice::privacy(),
     ]
 }
 

@@ -13,6 +13,7 @@ mod events;
 pub mod flow;
 pub mod manifest;
 pub mod parse;
+mod practice;
 pub mod render;
 pub mod send;
 mod start;

@@ -6,7 +6,8 @@
 
 use crate::domain::{Difficulty, Problem};
 use crate::platforms::text::{language_from_filename, parse_code_block};
-use crate::problems::{BankProblem, ProblemBank};
+use crate::problems::{BankProblem, ProblemBank, Selection};
+use std::collections::HashSet;
 
 /// Longest thread name Discord accepts.
 pub const MAX_THREAD_NAME: usize = 100;
@@ -29,25 +30,22 @@ pub struct ChosenProblem {
 
 /// Resolves the `problem` option of `/interview start`: a bank id (what autocomplete
 /// sends), a bank title, or else the member's own problem text. With no option, the
-/// `roll`-th bank problem of the requested difficulty (callers pass a random number).
+/// `roll`-th bank problem of the requested difficulty (callers pass a random number),
+/// among those not in `done` while any is left.
 pub fn choose_problem(
     bank: &ProblemBank,
     input: Option<&str>,
     difficulty: Option<Difficulty>,
+    done: &HashSet<String>,
     roll: usize,
 ) -> Option<ChosenProblem> {
     let input = input.map(str::trim).filter(|s| !s.is_empty());
     let Some(input) = input else {
-        let fits: Vec<&BankProblem> = bank
-            .all()
-            .filter(|p| difficulty.is_none_or(|d| Difficulty::parse(&p.difficulty) == Some(d)))
-            .collect();
-        let pick = if fits.is_empty() {
-            return None;
-        } else {
-            fits[roll % fits.len()]
+        let selection = Selection {
+            difficulty: difficulty.map(|d| d.as_str().to_string()),
+            topic: None,
         };
-        return Some(from_bank(pick));
+        return bank.select(&selection, done, |n| roll % n).map(from_bank);
     };
     let by_title = || bank.all().find(|p| p.title.eq_ignore_ascii_case(input));
     if let Some(p) = bank.get(input).or_else(by_title) {
@@ -224,7 +222,7 @@ mod tests {
     fn an_autocompleted_id_picks_the_bank_problem() {
         let bank = bank();
         let first = bank.all().next().unwrap();
-        let chosen = choose_problem(&bank, Some(&first.id), None, 0).unwrap();
+        let chosen = choose_problem(&bank, Some(&first.id), None, &HashSet::new(), 0).unwrap();
         assert!(matches!(chosen.problem, Problem::Bank { ref id, .. } if *id == first.id));
         assert_eq!(chosen.hints, Some(first.hints.len() as u32));
         assert!(chosen.statement.contains(&first.title));
@@ -234,14 +232,27 @@ mod tests {
     fn a_typed_title_picks_the_bank_problem_ignoring_case() {
         let bank = bank();
         let first = bank.all().next().unwrap();
-        let chosen = choose_problem(&bank, Some(&first.title.to_uppercase()), None, 0).unwrap();
+        let chosen = choose_problem(
+            &bank,
+            Some(&first.title.to_uppercase()),
+            None,
+            &HashSet::new(),
+            0,
+        )
+        .unwrap();
         assert_eq!(chosen.problem.title(), first.title);
     }
 
     #[test]
     fn free_text_is_a_custom_problem() {
-        let chosen =
-            choose_problem(&bank(), Some("Reverse a linked list in place"), None, 0).unwrap();
+        let chosen = choose_problem(
+            &bank(),
+            Some("Reverse a linked list in place"),
+            None,
+            &HashSet::new(),
+            0,
+        )
+        .unwrap();
         assert!(matches!(chosen.problem, Problem::Custom { .. }));
         assert_eq!(chosen.statement, "Reverse a linked list in place");
         assert_eq!(chosen.hints, None);
@@ -251,11 +262,24 @@ mod tests {
     fn no_problem_picks_one_of_the_requested_difficulty() {
         let bank = bank();
         for roll in 0..5 {
-            let chosen = choose_problem(&bank, None, Some(Difficulty::Easy), roll).unwrap();
+            let chosen =
+                choose_problem(&bank, None, Some(Difficulty::Easy), &HashSet::new(), roll).unwrap();
             let Problem::Bank { id, .. } = chosen.problem else {
                 panic!("a bank problem")
             };
             assert_eq!(bank.get(&id).unwrap().difficulty, "easy");
+        }
+    }
+
+    #[test]
+    fn a_random_problem_avoids_those_already_done() {
+        let bank = bank();
+        let easy: Vec<&BankProblem> = bank.all().filter(|p| p.difficulty == "easy").collect();
+        let left = easy[0].id.clone();
+        let done: HashSet<String> = easy.iter().skip(1).map(|p| p.id.clone()).collect();
+        for roll in 0..20 {
+            let chosen = choose_problem(&bank, None, Some(Difficulty::Easy), &done, roll).unwrap();
+            assert!(matches!(chosen.problem, Problem::Bank { ref id, .. } if *id == left));
         }
     }
 

@@ -83,10 +83,13 @@ pub async fn start(
     };
     ctx.defer_ephemeral().await?;
     let roll = rand::random_range(0..10_000);
+    let member = actor_of(ctx.author()).member_id();
+    let done = crate::stats::problems_done(data.engine.store().as_ref(), &member).await?;
     let Some(chosen) = parse::choose_problem(
         &data.problems,
         problem.as_deref(),
         difficulty.map(Difficulty::from),
+        &done,
         roll,
     ) else {
         ctx.say("No problem in the bank fits; name one or describe your own.")

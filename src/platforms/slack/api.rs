@@ -3,6 +3,8 @@
 //! modal, and find a message of ours in a thread by its metadata. The base URL is
 //! configurable so tests point it at a loopback fake.
 
+mod upload;
+
 use super::blocks::Rendered;
 use crate::config::Secret;
 use serde_json::Value;
@@ -146,6 +148,20 @@ impl SlackApi {
         if let Some(ts) = thread_ts {
             req = req.with_thread_ts(ts.into());
         }
+        let session = self.client.open_session(&self.token);
+        session.chat_post_ephemeral(&req).await?;
+        Ok(())
+    }
+
+    /// Show the message `r` (text and blocks) to `user` only.
+    pub async fn post_ephemeral_rendered(
+        &self,
+        channel: &str,
+        user: &str,
+        r: &Rendered,
+    ) -> Result<(), ApiFailure> {
+        let content = Self::content(r)?;
+        let req = SlackApiChatPostEphemeralRequest::new(channel.into(), user.into(), content);
         let session = self.client.open_session(&self.token);
         session.chat_post_ephemeral(&req).await?;
         Ok(())

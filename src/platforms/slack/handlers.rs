@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex};
 
 mod buttons;
 mod command;
+mod practice;
 
 pub struct Handler {
     engine: Engine,

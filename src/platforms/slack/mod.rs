@@ -14,6 +14,7 @@ mod handlers;
 mod http;
 pub mod inbound;
 pub mod outlet;
+pub mod practice;
 pub mod signature;
 mod socket;
 pub mod start;

@@ -3,6 +3,7 @@
 
 use crate::domain::Difficulty;
 use crate::problems::{BankProblem, ProblemBank, Selection, TOPICS};
+use std::collections::HashSet;
 
 /// The time limit when none is given.
 pub const DEFAULT_MINUTES: u32 = 45;
@@ -87,8 +88,12 @@ pub fn parse(text: &str) -> Result<StartArgs, String> {
 }
 
 /// The bank problem `args` ask for: by id, then by search, else a random one of the
-/// difficulty and topic. `Err` is the message to show.
-pub fn choose<'a>(bank: &'a ProblemBank, args: &StartArgs) -> Result<&'a BankProblem, String> {
+/// difficulty and topic, preferring one not in `done`. `Err` is the message to show.
+pub fn choose<'a>(
+    bank: &'a ProblemBank,
+    args: &StartArgs,
+    done: &HashSet<String>,
+) -> Result<&'a BankProblem, String> {
     match &args.problem {
         Some(q) => bank
             .get(&q.replace(' ', "-"))
@@ -99,10 +104,9 @@ pub fn choose<'a>(bank: &'a ProblemBank, args: &StartArgs) -> Result<&'a BankPro
                 difficulty: args.difficulty.map(|d| d.as_str().to_string()),
                 topic: args.topic.clone(),
             };
-            bank.select_random(&selection, &Default::default())
-                .ok_or_else(|| {
-                    "The problem bank has no problem of that difficulty and topic.".to_string()
-                })
+            bank.select_random(&selection, done).ok_or_else(|| {
+                "The problem bank has no problem of that difficulty and topic.".to_string()
+            })
         }
     }
 }
@@ -136,20 +140,47 @@ mod tests {
     fn a_problem_is_found_by_id_or_search_or_refused() {
         let bank = ProblemBank::load_default().unwrap();
         let by_id = parse("start two-sum").unwrap();
-        assert_eq!(choose(&bank, &by_id).unwrap().id, "two-sum");
+        assert_eq!(
+            choose(&bank, &by_id, &HashSet::new()).unwrap().id,
+            "two-sum"
+        );
         let by_words = parse("start two sum").unwrap();
-        assert_eq!(choose(&bank, &by_words).unwrap().id, "two-sum");
+        assert_eq!(
+            choose(&bank, &by_words, &HashSet::new()).unwrap().id,
+            "two-sum"
+        );
         let none = parse("start zzzz-no-such-problem").unwrap();
         assert!(
-            choose(&bank, &none)
+            choose(&bank, &none, &HashSet::new())
                 .unwrap_err()
                 .contains("zzzz-no-such-problem")
         );
         let random_hard = parse("start hard").unwrap();
-        assert_eq!(choose(&bank, &random_hard).unwrap().difficulty, "hard");
+        assert_eq!(
+            choose(&bank, &random_hard, &HashSet::new())
+                .unwrap()
+                .difficulty,
+            "hard"
+        );
         let graphs = parse("start medium graphs").unwrap();
-        let chosen = choose(&bank, &graphs).unwrap();
+        let chosen = choose(&bank, &graphs, &HashSet::new()).unwrap();
         assert_eq!(chosen.difficulty, "medium");
         assert!(chosen.topics.iter().any(|t| t == "graphs"));
+    }
+
+    #[test]
+    fn a_random_problem_avoids_those_already_done() {
+        let bank = ProblemBank::load_default().unwrap();
+        let hard: Vec<&BankProblem> = bank.all().filter(|p| p.difficulty == "hard").collect();
+        let left = hard[hard.len() - 1].id.clone();
+        let done: HashSet<String> = hard
+            .iter()
+            .take(hard.len() - 1)
+            .map(|p| p.id.clone())
+            .collect();
+        let args = parse("start hard").unwrap();
+        for _ in 0..20 {
+            assert_eq!(choose(&bank, &args, &done).unwrap().id, left);
+        }
     }
 }

@@ -78,7 +78,7 @@ struct Point {
 }
 
 /// `GET /api/members/{member_id}/progress`: every code analysis of the member's
-/// interviews, oldest first.
+/// interviews, oldest first, with the member's stats and a problem to try next.
 pub async fn progress(
     State(web): State<Web>,
     Path(member_id): Path<String>,
@@ -112,7 +112,17 @@ pub async fn progress(
         }));
     }
     points.sort_by_key(|p| p.at);
-    Ok(Json(json!({ "member": member, "points": points })))
+    let stats = crate::stats::load(
+        web.engine().store().as_ref(),
+        &member.id,
+        None,
+        web.problems(),
+    )
+    .await?;
+    let next = crate::stats::suggest(&stats, web.problems(), |n| rand::random_range(0..n));
+    Ok(Json(
+        json!({ "member": member, "points": points, "stats": stats, "next": next }),
+    ))
 }
 
 /// `POST /api/interviews/{id}/share`: a link anyone can open to read the transcript.

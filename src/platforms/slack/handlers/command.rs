@@ -32,13 +32,24 @@ impl Handler {
         if !self.first_delivery(&c.trigger_id) {
             return;
         }
+        if self.practice(&c).await {
+            return;
+        }
         let to = ReplyTo {
             channel: &c.channel,
             user: &c.user.id,
             thread_ts: None,
         };
+        let member = Actor::new(Platform::Slack, &c.user.id, "").member_id();
+        let done = match crate::stats::problems_done(self.engine.store().as_ref(), &member).await {
+            Ok(done) => done,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the problems a member has done");
+                Default::default()
+            }
+        };
         let chosen = start::parse(&c.text)
-            .and_then(|a| start::choose(&self.problems, &a).map(|p| (a, p.clone())));
+            .and_then(|a| start::choose(&self.problems, &a, &done).map(|p| (a, p.clone())));
         let (args, problem) = match chosen {
             Ok(found) => found,
             Err(message) => return self.tell(&to, &message).await,

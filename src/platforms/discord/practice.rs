@@ -1,0 +1,243 @@
+//! The practice commands: `/stats [member]`, `/leaderboard show|join|leave`,
+//! `/export [id]` and `/privacy forget confirm`. Each is thin: read the options, call
+//! the shared logic (`crate::stats`, `crate::leaderboard`, `crate::member_export`,
+//! `crate::privacy`) and render; refusals are private replies and write nothing.
+//!
+//! A command's `///` line is its Discord description: keep each within 100 characters.
+//! Never mention (ping) anyone: members are shown as mentions with mentions disabled.
+
+use super::commands::actor_of;
+use super::flow::{invocation_id, stream_of};
+use super::{Context, Error};
+use crate::leaderboard::{self, OptIn};
+use crate::member_export::{ExportTarget, export_for};
+use crate::{privacy, stats};
+use poise::serenity_prelude as serenity;
+
+/// Embed colour of the practice replies.
+const COLOUR: u32 = 0x5865F2;
+
+fn server_of(guild: serenity::GuildId) -> String {
+    format!("discord:{guild}")
+}
+
+fn member_of(user: &serenity::User) -> String {
+    actor_of(user).member_id()
+}
+
+/// `<@id>` for a `discord:{id}` member (shown, never pinging).
+fn mention(member_id: &str) -> String {
+    match member_id.strip_prefix("discord:") {
+        Some(id) => format!("<@{id}>"),
+        None => member_id.to_string(),
+    }
+}
+
+async fn private(ctx: Context<'_>, reply: poise::CreateReply) -> Result<(), Error> {
+    ctx.send(
+        reply
+            .ephemeral(true)
+            .allowed_mentions(serenity::CreateAllowedMentions::new()),
+    )
+    .await?;
+    Ok(())
+}
+
+async fn say_privately(ctx: Context<'_>, text: impl Into<String>) -> Result<(), Error> {
+    private(ctx, poise::CreateReply::default().content(text)).await
+}
+
+/// Your practice stats (or a member's): trend per rubric dimension and what to try next
+#[poise::command(slash_command, guild_only)]
+pub async fn stats(
+    ctx: Context<'_>,
+    #[description = "Whose stats (you when empty)"] member: Option<serenity::User>,
+) -> Result<(), Error> {
+    let Some(guild) = ctx.guild_id() else {
+        return Ok(());
+    };
+    if !ctx.data().seen.first_time(invocation_id(ctx)) {
+        return Ok(());
+    }
+    ctx.defer_ephemeral().await?;
+    let data = ctx.data();
+    let user = member.as_ref().unwrap_or(ctx.author());
+    let who = actor_of(user);
+    let stats = stats::load(
+        data.engine.store().as_ref(),
+        &who.member_id(),
+        Some(&server_of(guild)),
+        &data.problems,
+    )
+    .await?;
+    if stats.is_empty() {
+        let text = if user.id == ctx.author().id {
+            "You have no interviews on this server yet. Start one with `/interview start`."
+                .to_string()
+        } else {
+            format!("{} has no interviews on this server yet.", who.name)
+        };
+        return say_privately(ctx, text).await;
+    }
+    let next = stats::suggest(&stats, &data.problems, |n| rand::random_range(0..n));
+    let mut embed = serenity::CreateEmbed::new()
+        .title(format!("Practice stats · {}", who.name))
+        .colour(COLOUR);
+    for (name, value) in stats::report_lines(&stats, next.as_ref()) {
+        embed = embed.field(name, value, false);
+    }
+    private(ctx, poise::CreateReply::default().embed(embed)).await
+}
+
+/// This server's opt-in leaderboard
+#[poise::command(
+    slash_command,
+    guild_only,
+    subcommands("show", "join", "leave"),
+    subcommand_required
+)]
+pub async fn leaderboard(_ctx: Context<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+/// Show the members who joined, ranked by their recent scores
+#[poise::command(slash_command, guild_only)]
+pub async fn show(ctx: Context<'_>) -> Result<(), Error> {
+    let Some(guild) = ctx.guild_id() else {
+        return Ok(());
+    };
+    if !ctx.data().seen.first_time(invocation_id(ctx)) {
+        return Ok(());
+    }
+    ctx.defer().await?;
+    let standings =
+        leaderboard::standings(ctx.data().engine.store().as_ref(), &server_of(guild)).await?;
+    let text = if standings.is_empty() {
+        "No one has joined this server's leaderboard yet: `/leaderboard join` puts you on it."
+            .to_string()
+    } else {
+        leaderboard::report_lines(&standings, mention).join("\n")
+    };
+    let embed = serenity::CreateEmbed::new()
+        .title("Leaderboard")
+        .description(text)
+        .footer(serenity::CreateEmbedFooter::new(
+            "Only members who ran /leaderboard join are listed.",
+        ))
+        .colour(COLOUR);
+    ctx.send(
+        poise::CreateReply::default()
+            .embed(embed)
+            .allowed_mentions(serenity::CreateAllowedMentions::new()),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Put yourself on this server's leaderboard
+#[poise::command(slash_command, guild_only)]
+pub async fn join(ctx: Context<'_>) -> Result<(), Error> {
+    opt(ctx, OptIn::Join).await
+}
+
+/// Take yourself off this server's leaderboard
+#[poise::command(slash_command, guild_only)]
+pub async fn leave(ctx: Context<'_>) -> Result<(), Error> {
+    opt(ctx, OptIn::Leave).await
+}
+
+async fn opt(ctx: Context<'_>, request: OptIn) -> Result<(), Error> {
+    let Some(guild) = ctx.guild_id() else {
+        return Ok(());
+    };
+    if !ctx.data().seen.first_time(invocation_id(ctx)) {
+        return Ok(());
+    }
+    let engine = &ctx.data().engine;
+    let outcome = leaderboard::set_opt_in(
+        engine.store().as_ref(),
+        &server_of(guild),
+        &member_of(ctx.author()),
+        request,
+        engine.now().timestamp_millis(),
+    )
+    .await?;
+    say_privately(ctx, outcome.message()).await
+}
+
+/// Get an interview's transcript as a Markdown file (this thread's, or by id)
+#[poise::command(slash_command, guild_only)]
+pub async fn export(
+    ctx: Context<'_>,
+    #[description = "Interview id (empty: the interview of this thread)"]
+    #[max_length = 200]
+    id: Option<String>,
+) -> Result<(), Error> {
+    let Some(guild) = ctx.guild_id() else {
+        return Ok(());
+    };
+    if !ctx.data().seen.first_time(invocation_id(ctx)) {
+        return Ok(());
+    }
+    ctx.defer_ephemeral().await?;
+    let data = ctx.data();
+    let target = match id.filter(|s| !s.trim().is_empty()) {
+        Some(id) => ExportTarget::Id(id),
+        None => ExportTarget::Stream(stream_of(guild, ctx.channel_id())),
+    };
+    let file = export_for(
+        data.engine.store().as_ref(),
+        &data.problems,
+        &target,
+        &member_of(ctx.author()),
+        &server_of(guild),
+    )
+    .await?;
+    match file {
+        Ok(file) => {
+            let attachment =
+                serenity::CreateAttachment::bytes(file.markdown.into_bytes(), file.filename);
+            let reply = poise::CreateReply::default()
+                .content(format!("The transcript of **{}**.", file.title))
+                .attachment(attachment);
+            private(ctx, reply).await
+        }
+        Err(refusal) => say_privately(ctx, refusal.to_string()).await,
+    }
+}
+
+/// Your data
+#[poise::command(slash_command, guild_only, subcommands("forget"), subcommand_required)]
+pub async fn privacy(_ctx: Context<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+/// Erase your messages and code from every interview (cannot be undone)
+#[poise::command(slash_command, guild_only)]
+pub async fn forget(
+    ctx: Context<'_>,
+    #[description = "True to erase your content everywhere; this cannot be undone"] confirm: bool,
+) -> Result<(), Error> {
+    if !ctx.data().seen.first_time(invocation_id(ctx)) {
+        return Ok(());
+    }
+    if !confirm {
+        return say_privately(
+            ctx,
+            "Nothing was erased. To erase your messages and code from every interview, run `/privacy forget confirm:True`.",
+        )
+        .await;
+    }
+    ctx.defer_ephemeral().await?;
+    let member = member_of(ctx.author());
+    let report = privacy::forget(ctx.data().engine.store().as_ref(), &member).await?;
+    say_privately(ctx, forget_message(&report)).await
+}
+
+/// The confirmation after forgetting.
+pub fn forget_message(report: &privacy::ForgetReport) -> String {
+    format!(
+        "Done: your messages and code were erased ({} event(s) in {} interview(s)) and you left {} leaderboard(s). Scores stay, without your words.",
+        report.events_rewritten, report.interviews, report.leaderboards_left
+    )
+}

@@ -1,0 +1,218 @@
+//! The member-stats read model: one row per interview (whose, where, which bank
+//! problem, finished or not, hints) and one row per code analysis (the score and the
+//! four rubric bands, in log order). The fold is pure; `stats_sql.rs` stores the rows
+//! and `crate::stats` turns them into a member's stats.
+//!
+//! Rows hold numbers and ids only, never anything a member or the coach wrote, so
+//! forgetting a member needs no rewrite here. This module never writes events.
+
+use super::ReadModelStore;
+use crate::domain::{Event, Problem};
+use crate::store::{EventStore, Position, RecordedEvent, StoreError};
+use async_trait::async_trait;
+use std::collections::HashMap;
+
+/// The name of the member-stats projection's checkpoint.
+pub const MEMBER_STATS: &str = "member_stats";
+
+/// Events folded per batch by [`catch_up_stats`].
+const BATCH: u32 = 500;
+
+/// One interview, as stats see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatsInterview {
+    pub stream_id: String,
+    /// The candidate: `{platform}:{user_id}`.
+    pub member_id: String,
+    /// The community: `web`, `discord:{guild}`, `slack:{team}`.
+    pub server: String,
+    /// The bank problem, `None` for a problem the candidate described.
+    pub problem_id: Option<String>,
+    /// Ended or summarised.
+    pub done: bool,
+    pub hints_used: i64,
+    pub last_position: Position,
+}
+
+/// One code analysis of a member's interview.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatsAnalysis {
+    /// The event's position in the log: the time order of analyses.
+    pub position: Position,
+    pub stream_id: String,
+    pub member_id: String,
+    pub server: String,
+    pub problem_id: Option<String>,
+    /// 1 to 10.
+    pub score: i64,
+    /// Rubric bands, 1 to 4.
+    pub communication: i64,
+    pub problem_solving: i64,
+    pub technical_competency: i64,
+    pub testing: i64,
+}
+
+impl StatsAnalysis {
+    /// The rubric bands with their stable names, in display order.
+    pub fn dimensions(&self) -> [(&'static str, i64); 4] {
+        [
+            ("communication", self.communication),
+            ("problem_solving", self.problem_solving),
+            ("technical_competency", self.technical_competency),
+            ("testing", self.testing),
+        ]
+    }
+}
+
+impl StatsInterview {
+    /// Start a row from an `InterviewStarted`; other events need an existing row.
+    pub fn start(recorded: &RecordedEvent) -> Option<StatsInterview> {
+        let Event::InterviewStarted(s) = &recorded.event else {
+            return None;
+        };
+        Some(StatsInterview {
+            stream_id: recorded.stream_id.to_string(),
+            member_id: s.candidate.member_id(),
+            server: s.place.server(),
+            problem_id: match &s.problem {
+                Problem::Bank { id, .. } => Some(id.clone()),
+                Problem::Custom { .. } => None,
+            },
+            done: false,
+            hints_used: 0,
+            last_position: recorded.position,
+        })
+    }
+
+    /// Fold one later event of the same stream; a code analysis also gives its row.
+    pub fn apply(&mut self, recorded: &RecordedEvent) -> Option<StatsAnalysis> {
+        self.last_position = recorded.position;
+        match &recorded.event {
+            Event::HintRequested(e) => self.hints_used = i64::from(e.hint),
+            Event::InterviewEnded(_) | Event::SummaryWritten(_) => self.done = true,
+            Event::CodeAnalyzed(e) => {
+                let r = &e.analysis.rubric;
+                return Some(StatsAnalysis {
+                    position: recorded.position,
+                    stream_id: self.stream_id.clone(),
+                    member_id: self.member_id.clone(),
+                    server: self.server.clone(),
+                    problem_id: self.problem_id.clone(),
+                    score: i64::from(e.analysis.score.get()),
+                    communication: i64::from(r.communication.score.get()),
+                    problem_solving: i64::from(r.problem_solving.score.get()),
+                    technical_competency: i64::from(r.technical_competency.score.get()),
+                    testing: i64::from(r.testing.score.get()),
+                });
+            }
+            _ => {}
+        }
+        None
+    }
+}
+
+/// A member's rows, analyses in log order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MemberRows {
+    pub interviews: Vec<StatsInterview>,
+    pub analyses: Vec<StatsAnalysis>,
+}
+
+/// Storage of the member-stats rows and leaderboard opt-ins, by both backends.
+#[async_trait]
+pub trait StatsStore: Send + Sync {
+    async fn load_stats_interviews(
+        &self,
+        stream_ids: &[String],
+    ) -> Result<Vec<StatsInterview>, StoreError>;
+    /// Upsert interview rows, insert analysis rows and move the `member_stats`
+    /// checkpoint from `from` to `to`, atomically; false (nothing written) when another
+    /// instance moved it first.
+    async fn save_stats(
+        &self,
+        interviews: &[StatsInterview],
+        analyses: &[StatsAnalysis],
+        from: Position,
+        to: Position,
+    ) -> Result<bool, StoreError>;
+    /// Drop every stats row and the checkpoint (opt-ins are kept: they are not folded).
+    async fn reset_stats(&self) -> Result<(), StoreError>;
+    /// The member's rows, only those of `server` when given.
+    async fn member_rows(
+        &self,
+        member_id: &str,
+        server: Option<&str>,
+    ) -> Result<MemberRows, StoreError>;
+    /// Record (`joined`) or remove an opt-in; true when something changed.
+    async fn set_leaderboard_opt_in(
+        &self,
+        server: &str,
+        member_id: &str,
+        joined: bool,
+        at_ms: i64,
+    ) -> Result<bool, StoreError>;
+    async fn leaderboard_opted_in(&self, server: &str) -> Result<Vec<String>, StoreError>;
+    /// Remove the member's opt-ins everywhere; how many there were.
+    async fn forget_leaderboard(&self, member_id: &str) -> Result<u64, StoreError>;
+}
+
+/// Fold every event after the stats checkpoint; returns the new checkpoint.
+pub async fn catch_up_stats<S: EventStore + ReadModelStore + ?Sized>(
+    store: &S,
+) -> Result<Position, StoreError> {
+    catch_up_stats_in(store, BATCH).await
+}
+
+/// [`catch_up_stats`] with a chosen batch size (tests use small ones).
+pub async fn catch_up_stats_in<S: EventStore + ReadModelStore + ?Sized>(
+    store: &S,
+    batch_size: u32,
+) -> Result<Position, StoreError> {
+    let mut checkpoint = store.checkpoint(MEMBER_STATS).await?;
+    loop {
+        let batch = store.read_all(checkpoint, batch_size.max(1)).await?;
+        let Some(last) = batch.last() else {
+            return Ok(checkpoint);
+        };
+        let last_position = last.position;
+        let streams: Vec<String> = batch.iter().map(|e| e.stream_id.to_string()).collect();
+        let mut rows: HashMap<String, StatsInterview> = store
+            .load_stats_interviews(&streams)
+            .await?
+            .into_iter()
+            .map(|r| (r.stream_id.clone(), r))
+            .collect();
+        let mut analyses = Vec::new();
+        for recorded in &batch {
+            let key = recorded.stream_id.to_string();
+            match rows.get_mut(&key) {
+                Some(row) if row.last_position < recorded.position => {
+                    analyses.extend(row.apply(recorded));
+                }
+                Some(_) => {}
+                None => {
+                    if let Some(row) = StatsInterview::start(recorded) {
+                        rows.insert(key, row);
+                    }
+                }
+            }
+        }
+        let rows: Vec<StatsInterview> = rows.into_values().collect();
+        if store
+            .save_stats(&rows, &analyses, checkpoint, last_position)
+            .await?
+        {
+            checkpoint = last_position;
+        } else {
+            checkpoint = store.checkpoint(MEMBER_STATS).await?;
+        }
+    }
+}
+
+/// Drop the stats rows and fold the whole log again.
+pub async fn rebuild_stats<S: EventStore + ReadModelStore + ?Sized>(
+    store: &S,
+) -> Result<Position, StoreError> {
+    store.reset_stats().await?;
+    catch_up_stats(store).await
+}

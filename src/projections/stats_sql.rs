@@ -1,0 +1,268 @@
+//! SQL of the member-stats read model and the leaderboard opt-ins, the same statements
+//! for both backends; a macro instantiates it for each pool type. Kept apart from
+//! `sql.rs` so the two read models evolve independently. Storage only: it never
+//! decides anything and never touches the event tables.
+
+use super::member_stats::{MEMBER_STATS, MemberRows, StatsAnalysis, StatsInterview, StatsStore};
+use crate::store::{Position, PostgresStore, SqliteStore, StoreError};
+use async_trait::async_trait;
+use sqlx::Row;
+
+const INTERVIEW_COLUMNS: &str =
+    "stream_id, member_id, server, problem_id, done, hints_used, last_position";
+const ANALYSIS_COLUMNS: &str = "position, stream_id, member_id, server, problem_id, score, \
+    communication, problem_solving, technical_competency, testing";
+
+const UPSERT_INTERVIEW: &str = "INSERT INTO stats_interviews (stream_id, member_id, server, problem_id, done, \
+    hints_used, last_position) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+    ON CONFLICT (stream_id) DO UPDATE SET done = excluded.done, hints_used = excluded.hints_used, \
+    last_position = excluded.last_position WHERE stats_interviews.last_position < excluded.last_position";
+const INSERT_ANALYSIS: &str = "INSERT INTO stats_analyses (position, stream_id, member_id, server, problem_id, \
+    score, communication, problem_solving, technical_competency, testing) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (position) DO NOTHING";
+const MOVE_CHECKPOINT: &str =
+    "UPDATE projection_checkpoints SET position = $3 WHERE name = $1 AND position = $2";
+const FIRST_CHECKPOINT: &str = "INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING";
+
+macro_rules! stats_models {
+    ($store:ty, $row:ty, $read:ident) => {
+        fn interview_from(row: &$row) -> Result<StatsInterview, StoreError> {
+            Ok(StatsInterview {
+                stream_id: row.try_get("stream_id")?,
+                member_id: row.try_get("member_id")?,
+                server: row.try_get("server")?,
+                problem_id: row.try_get("problem_id")?,
+                done: row.try_get::<i64, _>("done")? != 0,
+                hints_used: row.try_get("hints_used")?,
+                last_position: row.try_get("last_position")?,
+            })
+        }
+
+        fn analysis_from(row: &$row) -> Result<StatsAnalysis, StoreError> {
+            Ok(StatsAnalysis {
+                position: row.try_get("position")?,
+                stream_id: row.try_get("stream_id")?,
+                member_id: row.try_get("member_id")?,
+                server: row.try_get("server")?,
+                problem_id: row.try_get("problem_id")?,
+                score: row.try_get("score")?,
+                communication: row.try_get("communication")?,
+                problem_solving: row.try_get("problem_solving")?,
+                technical_competency: row.try_get("technical_competency")?,
+                testing: row.try_get("testing")?,
+            })
+        }
+
+        #[async_trait]
+        impl StatsStore for $store {
+            async fn load_stats_interviews(
+                &self,
+                stream_ids: &[String],
+            ) -> Result<Vec<StatsInterview>, StoreError> {
+                let mut out = Vec::new();
+                let mut seen = std::collections::HashSet::new();
+                for id in stream_ids.iter().filter(|id| seen.insert(*id)) {
+                    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "SELECT {INTERVIEW_COLUMNS} FROM stats_interviews WHERE stream_id = $1"
+                    )))
+                    .bind(id)
+                    .fetch_optional(&self.$read)
+                    .await?;
+                    if let Some(row) = row {
+                        out.push(interview_from(&row)?);
+                    }
+                }
+                Ok(out)
+            }
+
+            async fn save_stats(
+                &self,
+                interviews: &[StatsInterview],
+                analyses: &[StatsAnalysis],
+                from: Position,
+                to: Position,
+            ) -> Result<bool, StoreError> {
+                let mut conn = self.stats_writer().await?;
+                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                let moved = if from == 0 {
+                    sqlx::query(FIRST_CHECKPOINT)
+                        .bind(MEMBER_STATS)
+                        .bind(to)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected()
+                } else {
+                    sqlx::query(MOVE_CHECKPOINT)
+                        .bind(MEMBER_STATS)
+                        .bind(from)
+                        .bind(to)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected()
+                };
+                if moved != 1 {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
+                for r in interviews {
+                    sqlx::query(UPSERT_INTERVIEW)
+                        .bind(&r.stream_id)
+                        .bind(&r.member_id)
+                        .bind(&r.server)
+                        .bind(&r.problem_id)
+                        .bind(i64::from(r.done))
+                        .bind(r.hints_used)
+                        .bind(r.last_position)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                for a in analyses {
+                    sqlx::query(INSERT_ANALYSIS)
+                        .bind(a.position)
+                        .bind(&a.stream_id)
+                        .bind(&a.member_id)
+                        .bind(&a.server)
+                        .bind(&a.problem_id)
+                        .bind(a.score)
+                        .bind(a.communication)
+                        .bind(a.problem_solving)
+                        .bind(a.technical_competency)
+                        .bind(a.testing)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn reset_stats(&self) -> Result<(), StoreError> {
+                let mut conn = self.stats_writer().await?;
+                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                sqlx::query("DELETE FROM stats_interviews").execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM stats_analyses").execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM projection_checkpoints WHERE name = $1")
+                    .bind(MEMBER_STATS)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn member_rows(
+                &self,
+                member_id: &str,
+                server: Option<&str>,
+            ) -> Result<MemberRows, StoreError> {
+                let filter = if server.is_some() { " AND server = $2" } else { "" };
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT {INTERVIEW_COLUMNS} FROM stats_interviews WHERE member_id = $1{filter} \
+                     ORDER BY last_position"
+                )))
+                .bind(member_id);
+                if let Some(s) = server {
+                    q = q.bind(s);
+                }
+                let interviews = q
+                    .fetch_all(&self.$read)
+                    .await?
+                    .iter()
+                    .map(interview_from)
+                    .collect::<Result<Vec<_>, _>>()?;
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT {ANALYSIS_COLUMNS} FROM stats_analyses WHERE member_id = $1{filter} \
+                     ORDER BY position"
+                )))
+                .bind(member_id);
+                if let Some(s) = server {
+                    q = q.bind(s);
+                }
+                let analyses = q
+                    .fetch_all(&self.$read)
+                    .await?
+                    .iter()
+                    .map(analysis_from)
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(MemberRows {
+                    interviews,
+                    analyses,
+                })
+            }
+
+            async fn set_leaderboard_opt_in(
+                &self,
+                server: &str,
+                member_id: &str,
+                joined: bool,
+                at_ms: i64,
+            ) -> Result<bool, StoreError> {
+                let mut conn = self.stats_writer().await?;
+                let result = if joined {
+                    sqlx::query(
+                        "INSERT INTO leaderboard_members (server, member_id, joined_at_ms) \
+                         VALUES ($1, $2, $3) ON CONFLICT (server, member_id) DO NOTHING",
+                    )
+                    .bind(server)
+                    .bind(member_id)
+                    .bind(at_ms)
+                    .execute(&mut *conn)
+                    .await?
+                } else {
+                    sqlx::query(
+                        "DELETE FROM leaderboard_members WHERE server = $1 AND member_id = $2",
+                    )
+                    .bind(server)
+                    .bind(member_id)
+                    .execute(&mut *conn)
+                    .await?
+                };
+                Ok(result.rows_affected() > 0)
+            }
+
+            async fn leaderboard_opted_in(&self, server: &str) -> Result<Vec<String>, StoreError> {
+                let members: Vec<String> = sqlx::query_scalar(
+                    "SELECT member_id FROM leaderboard_members WHERE server = $1 ORDER BY member_id",
+                )
+                .bind(server)
+                .fetch_all(&self.$read)
+                .await?;
+                Ok(members)
+            }
+
+            async fn forget_leaderboard(&self, member_id: &str) -> Result<u64, StoreError> {
+                let mut conn = self.stats_writer().await?;
+                let result = sqlx::query("DELETE FROM leaderboard_members WHERE member_id = $1")
+                    .bind(member_id)
+                    .execute(&mut *conn)
+                    .await?;
+                Ok(result.rows_affected())
+            }
+        }
+    };
+}
+
+// Every write of this read model goes through `stats_writer`, the one place that knows
+// how a backend hands out its writer connection.
+
+mod sqlite_impl {
+    use super::*;
+    impl SqliteStore {
+        async fn stats_writer(
+            &self,
+        ) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, StoreError> {
+            Ok(self.write.acquire().await?)
+        }
+    }
+    stats_models!(SqliteStore, sqlx::sqlite::SqliteRow, read);
+}
+
+mod postgres_impl {
+    use super::*;
+    impl PostgresStore {
+        async fn stats_writer(
+            &self,
+        ) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, StoreError> {
+            Ok(self.pool.acquire().await?)
+        }
+    }
+    stats_models!(PostgresStore, sqlx::postgres::PgRow, pool);
+}

@@ -1,0 +1,393 @@
+//! The member-stats projection against a fold of the raw log: random interview logs
+//! (several members, communities and interviews, hints, analyses with random scores and
+//! rubrics, ends and summaries, interleaved) are appended to a real store and folded in
+//! random small batches; the stats read from the projection must equal the stats folded
+//! straight from `read_all`, on SQLite and Postgres. Also: rebuilding gives the same
+//! stats, and forgetting a member removes their leaderboard opt-in.
+
+mod common;
+
+use chrono::{Duration, TimeZone, Utc};
+use interview_coach::domain::*;
+use interview_coach::leaderboard::{self, OptIn, OptInOutcome};
+use interview_coach::problems::ProblemBank;
+use interview_coach::projections;
+use interview_coach::projections::member_stats::{
+    StatsAnalysis, StatsInterview, catch_up_stats_in,
+};
+use interview_coach::stats::{self, MemberStats};
+use interview_coach::store::{ExpectedVersion, RecordedEvent, Storage};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+const PROBLEMS: [&str; 5] = ["two-sum", "merge-intervals", "coin-change", "lru-cache", ""];
+const SERVERS: [&str; 2] = ["11", "22"];
+
+/// One step of one interview.
+#[derive(Debug, Clone)]
+enum Step {
+    Hint,
+    Analysis { score: i64, bands: [i64; 4] },
+    Message,
+    End,
+    Summary,
+}
+
+/// An interview: candidate (index), community (index), problem (index), steps.
+#[derive(Debug, Clone)]
+struct Spec {
+    member: usize,
+    server: usize,
+    problem: usize,
+    steps: Vec<Step>,
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        2 => Just(Step::Hint),
+        4 => (1i64..=10, [1i64..=4, 1i64..=4, 1i64..=4, 1i64..=4])
+            .prop_map(|(score, bands)| Step::Analysis { score, bands }),
+        1 => Just(Step::Message),
+        1 => Just(Step::End),
+        1 => Just(Step::Summary),
+    ]
+}
+
+fn spec() -> impl Strategy<Value = Spec> {
+    (
+        0usize..3,
+        0usize..2,
+        0usize..PROBLEMS.len(),
+        prop::collection::vec(step(), 0..6),
+    )
+        .prop_map(|(member, server, problem, steps)| Spec {
+            member,
+            server,
+            problem,
+            steps,
+        })
+}
+
+/// Interviews, the order their steps are interleaved in (by interview index), and
+/// after which appends the projection catches up, with its batch size.
+fn log() -> impl Strategy<Value = (Vec<Spec>, Vec<prop::sample::Index>, Vec<bool>, u32)> {
+    (
+        prop::collection::vec(spec(), 1..6),
+        prop::collection::vec(any::<prop::sample::Index>(), 0..40),
+        prop::collection::vec(any::<bool>(), 0..60),
+        1u32..7,
+    )
+}
+
+fn actor(case: u64, member: usize) -> Actor {
+    Actor::new(
+        Platform::Discord,
+        format!("{case}{member}"),
+        format!("m{member}"),
+    )
+}
+
+fn rubric(bands: [i64; 4]) -> Rubric {
+    let b = |n: i64| RubricScore {
+        score: Band::new(n).unwrap(),
+        evidence: "seen".into(),
+    };
+    Rubric {
+        communication: b(bands[0]),
+        problem_solving: b(bands[1]),
+        technical_competency: b(bands[2]),
+        testing: b(bands[3]),
+    }
+}
+
+fn started(case: u64, spec: &Spec, at: chrono::DateTime<Utc>) -> (StreamId, Event) {
+    let place = Place::Discord {
+        guild: SERVERS[spec.server].into(),
+        channel: "1".into(),
+        thread: Uuid::new_v4().simple().to_string(),
+    };
+    let problem = match PROBLEMS[spec.problem] {
+        "" => Problem::custom("my own problem"),
+        id => Problem::Bank {
+            id: id.into(),
+            version: 1,
+            title: id.into(),
+        },
+    };
+    let event = Event::InterviewStarted(InterviewStarted {
+        interview_id: Uuid::new_v4(),
+        place: place.clone(),
+        candidate: actor(case, spec.member),
+        problem,
+        language: None,
+        difficulty: None,
+        time_limit_minutes: None,
+        mode: Mode::Solo,
+        coach: CoachConfig {
+            model: "m".into(),
+            prompt_version: 1,
+            rubric_version: 1,
+        },
+        at,
+    });
+    (place.stream_id(), event)
+}
+
+fn event_of(step: &Step, who: &Actor, hints: &mut u32, at: chrono::DateTime<Utc>) -> Event {
+    match step {
+        Step::Hint => {
+            *hints += 1;
+            Event::HintRequested(HintRequested {
+                actor: who.clone(),
+                hint: *hints,
+                at,
+            })
+        }
+        Step::Analysis { score, bands } => Event::CodeAnalyzed(CodeAnalyzed {
+            reply_to: 1,
+            analysis: Analysis {
+                technical_feedback: "f".into(),
+                complexity_analysis: "c".into(),
+                code_quality: "q".into(),
+                follow_up_question: "?".into(),
+                score: Score::new(*score).unwrap(),
+                correctness: "ok".into(),
+                rubric: rubric(*bands),
+            },
+            usage: None,
+            at,
+        }),
+        Step::Message => Event::CandidateMessage(CandidateMessage {
+            actor: who.clone(),
+            text: "hello".into(),
+            at,
+        }),
+        Step::End => Event::InterviewEnded(InterviewEnded {
+            by: EndedBy::Member { actor: who.clone() },
+            reason: EndReason::Finished,
+            at,
+        }),
+        Step::Summary => Event::SummaryWritten(SummaryWritten {
+            reply_to: 1,
+            overall: "o".into(),
+            strengths: vec![],
+            improvements: vec![],
+            rubric: rubric([2, 2, 2, 2]),
+            hire_signal: HireSignal::LeanYes,
+            duration_seconds: 60,
+            submissions: 1,
+            hints_used: 0,
+            usage: None,
+            at,
+        }),
+    }
+}
+
+/// Stats of `member` (in `server` when given) folded straight from the raw log, through
+/// the domain's own interview fold rather than the projection's rows.
+fn fold_log(
+    all: &[RecordedEvent],
+    member: &str,
+    server: Option<&str>,
+    bank: &ProblemBank,
+) -> MemberStats {
+    let mut streams: BTreeMap<&StreamId, Vec<&RecordedEvent>> = BTreeMap::new();
+    for r in all {
+        streams.entry(&r.stream_id).or_default().push(r);
+    }
+    let mut interviews = Vec::new();
+    let mut analyses = Vec::new();
+    for (stream, events) in streams {
+        let state = Interview::from_events(events.iter().map(|r| &r.event));
+        let Some(s) = &state.started else { continue };
+        if s.candidate.member_id() != member || server.is_some_and(|x| x != s.place.server()) {
+            continue;
+        }
+        let problem_id = match &s.problem {
+            Problem::Bank { id, .. } => Some(id.clone()),
+            Problem::Custom { .. } => None,
+        };
+        interviews.push(StatsInterview {
+            stream_id: stream.to_string(),
+            member_id: member.into(),
+            server: s.place.server(),
+            problem_id: problem_id.clone(),
+            done: state.ended.is_some() || state.summarised,
+            hints_used: i64::from(state.hints_used),
+            last_position: 0,
+        });
+        for r in &events {
+            if let Event::CodeAnalyzed(a) = &r.event {
+                let band = |b: &RubricScore| i64::from(b.score.get());
+                let rb = &a.analysis.rubric;
+                analyses.push(StatsAnalysis {
+                    position: r.position,
+                    stream_id: stream.to_string(),
+                    member_id: member.into(),
+                    server: s.place.server(),
+                    problem_id: problem_id.clone(),
+                    score: i64::from(a.analysis.score.get()),
+                    communication: band(&rb.communication),
+                    problem_solving: band(&rb.problem_solving),
+                    technical_competency: band(&rb.technical_competency),
+                    testing: band(&rb.testing),
+                });
+            }
+        }
+    }
+    analyses.sort_by_key(|a| a.position);
+    stats::summarise(member, &interviews, &analyses, bank)
+}
+
+async fn read_everything(store: &dyn Storage) -> Vec<RecordedEvent> {
+    let mut all = Vec::new();
+    let mut after = 0;
+    loop {
+        let batch = store.read_all(after, 1000).await.expect("read_all");
+        let Some(last) = batch.last() else { break };
+        after = last.position;
+        all.extend(batch);
+    }
+    all
+}
+
+/// Append one random log (members unique to `case`) and compare.
+async fn check_case(
+    store: &dyn Storage,
+    bank: &ProblemBank,
+    case: u64,
+    (specs, order, catch_ups, batch): (Vec<Spec>, Vec<prop::sample::Index>, Vec<bool>, u32),
+) {
+    let t0 = Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap();
+    let mut minute = 0;
+    let mut at = || {
+        minute += 1;
+        t0 + Duration::minutes(minute)
+    };
+    let mut streams = Vec::new();
+    for spec in &specs {
+        let (stream, event) = started(case, spec, at());
+        store
+            .append(&stream, ExpectedVersion::Any, &[event], None)
+            .await
+            .expect("append start");
+        streams.push((stream, spec.steps.iter(), 0u32));
+    }
+    // Interleave the steps: the random order first, then whatever is left in turn.
+    let mut picks: Vec<usize> = order.iter().map(|i| i.index(specs.len())).collect();
+    for (i, spec) in specs.iter().enumerate() {
+        picks.extend(std::iter::repeat_n(i, spec.steps.len()));
+    }
+    let mut catch_ups = catch_ups.into_iter();
+    for i in picks {
+        let who = actor(case, specs[i].member);
+        let (stream, steps, hints) = &mut streams[i];
+        let Some(step) = steps.next() else { continue };
+        let event = event_of(step, &who, hints, at());
+        store
+            .append(stream, ExpectedVersion::Any, &[event], None)
+            .await
+            .expect("append step");
+        if catch_ups.next().unwrap_or(false) {
+            catch_up_stats_in(store, batch).await.expect("catch up");
+        }
+    }
+    catch_up_stats_in(store, batch).await.expect("catch up");
+    let all = read_everything(store).await;
+    for member in 0..3 {
+        let id = actor(case, member).member_id();
+        let mut scopes: Vec<Option<String>> = vec![None];
+        scopes.extend(SERVERS.iter().map(|s| Some(format!("discord:{s}"))));
+        for server in scopes {
+            let projected = stats::load(store, &id, server.as_deref(), bank)
+                .await
+                .expect("stats from the projection");
+            let folded = fold_log(&all, &id, server.as_deref(), bank);
+            assert_eq!(projected, folded, "member {id} in {server:?}");
+        }
+    }
+}
+
+async fn stats_equal_a_fold_of_the_raw_log(db: &common::TestDb, cases: u32) {
+    let store = db.open().await;
+    let bank = ProblemBank::load_default().expect("bank");
+    let rt = tokio::runtime::Handle::current();
+    let mut runner = TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let case = std::sync::atomic::AtomicU64::new(0);
+    let result = tokio::task::block_in_place(|| {
+        runner.run(&log(), |input| {
+            let n = case.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            rt.block_on(check_case(store.as_ref(), &bank, n, input));
+            Ok(())
+        })
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    // A rebuild folds the same stats again.
+    let before = stats::load(store.as_ref(), &actor(1, 0).member_id(), None, &bank)
+        .await
+        .unwrap();
+    projections::rebuild(store.as_ref()).await.expect("rebuild");
+    let after = stats::load(store.as_ref(), &actor(1, 0).member_id(), None, &bank)
+        .await
+        .unwrap();
+    assert_eq!(before, after);
+}
+
+async fn stats_on_sqlite_and_postgres(db: &common::TestDb) {
+    let cases = if db.backend == "sqlite" { 48 } else { 16 };
+    stats_equal_a_fold_of_the_raw_log(db, cases).await;
+}
+
+async fn forgetting_a_member_removes_their_leaderboard_opt_in(db: &common::TestDb) {
+    let store = db.open().await;
+    let maya = "discord:1001";
+    let server = "discord:77";
+    let join = leaderboard::set_opt_in(store.as_ref(), server, maya, OptIn::Join, 1)
+        .await
+        .unwrap();
+    assert_eq!(join, OptInOutcome::Joined);
+    let again = leaderboard::set_opt_in(store.as_ref(), server, maya, OptIn::Join, 2)
+        .await
+        .unwrap();
+    assert_eq!(again, OptInOutcome::AlreadyIn);
+    leaderboard::set_opt_in(store.as_ref(), server, "discord:1002", OptIn::Join, 3)
+        .await
+        .unwrap();
+    let report = interview_coach::privacy::forget(store.as_ref(), maya)
+        .await
+        .unwrap();
+    assert_eq!(report.leaderboards_left, 1);
+    assert_eq!(
+        store.leaderboard_opted_in(server).await.unwrap(),
+        vec!["discord:1002".to_string()]
+    );
+}
+
+async fn a_member_without_interviews_has_empty_stats(db: &common::TestDb) {
+    let store = db.open().await;
+    let bank = ProblemBank::load_default().unwrap();
+    let s = stats::load(store.as_ref(), "discord:404", None, &bank)
+        .await
+        .unwrap();
+    assert!(s.is_empty());
+    assert!(
+        stats::problems_done(store.as_ref(), "discord:404")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+per_backend!(
+    stats_on_sqlite_and_postgres,
+    forgetting_a_member_removes_their_leaderboard_opt_in,
+    a_member_without_interviews_has_empty_stats,
+);
