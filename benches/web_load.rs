@@ -76,7 +76,10 @@ fn start_server(dir: &std::path::Path, port: u16, fake: &FakeClaude) -> Server {
         .env("COACH_COOLDOWN_SECONDS", "0")
         .env_remove("OPENAI_BASE_URL")
         .env_remove("WEB_ACCESS_TOKEN")
-        .env("RUST_LOG", "error")
+        .env(
+            "RUST_LOG",
+            std::env::var("WEB_LOAD_SERVER_LOG").unwrap_or_else(|_| "error".to_string()),
+        )
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()

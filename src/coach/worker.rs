@@ -198,7 +198,10 @@ impl Coach {
             return Ok(TurnOutcome::Skipped);
         }
         let renew = self.keep_lease(key.clone());
-        let result = self.run_turn(stream, turn, &key).await;
+        // Read after the lease is ours: a turn another instance answered (and released)
+        // just before is seen as answered here, so it never costs a second LLM call.
+        let loaded = self.engine.load(stream).await?;
+        let result = self.run_turn(stream, turn, &key, loaded).await;
         renew.cancel();
         let _ = self.engine.store().release(&key, &self.owner).await;
         result
@@ -235,8 +238,9 @@ impl Coach {
         stream: &StreamId,
         turn: Turn,
         key: &str,
+        loaded: (Interview, Vec<RecordedEvent>),
     ) -> Result<TurnOutcome, EngineError> {
-        let (state, events) = self.engine.load(stream).await?;
+        let (state, events) = loaded;
         if state.turns.get(&turn.reply_to).map(|t| t.state) != Some(TurnState::Pending) {
             return Ok(TurnOutcome::Skipped);
         }
@@ -388,15 +392,20 @@ impl Coach {
             return Ok(None);
         };
         let mut last = budget::last_answer_to(events, &member);
-        let others = self
-            .engine
-            .store()
-            .list_interviews(&InterviewFilter {
-                member: Some(member.member_id()),
-                open_only: true,
-                ..Default::default()
-            })
-            .await?;
+        let cooldown_applies =
+            turn.kind != TurnKind::Summary && self.settings.cooldown > chrono::Duration::zero();
+        let others = if !cooldown_applies {
+            Vec::new()
+        } else {
+            self.engine
+                .store()
+                .list_interviews(&InterviewFilter {
+                    member: Some(member.member_id()),
+                    open_only: true,
+                    ..Default::default()
+                })
+                .await?
+        };
         for row in others
             .iter()
             .filter(|r| r.stream_id != started.place.stream_id().as_str())

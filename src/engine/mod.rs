@@ -130,9 +130,15 @@ impl Engine {
         command: Command,
         idempotency_key: Option<&str>,
     ) -> Result<Executed, EngineError> {
-        if let Some(key) = idempotency_key
-            && let Some(first) = self.store.find_key(key).await?
-        {
+        // The key check and the first load are independent reads: run them together.
+        let (first, mut loaded) = match idempotency_key {
+            Some(key) => {
+                let (first, loaded) = tokio::join!(self.store.find_key(key), self.load(stream));
+                (first?, Some(loaded?))
+            }
+            None => (None, None),
+        };
+        if let Some(first) = first {
             return self.duplicate(stream, first).await;
         }
         for attempt in 0..MAX_CONFLICT_RETRIES {
@@ -142,7 +148,10 @@ impl Engine {
                 let ms = rand::random_range(1..=(2 * attempt.min(10)) as u64);
                 tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
             }
-            let (mut state, _) = self.load(stream).await?;
+            let (mut state, _) = match loaded.take() {
+                Some(loaded) => loaded,
+                None => self.load(stream).await?,
+            };
             let events = domain::decide(&state, command.clone())?;
             let expected = ExpectedVersion::Exact(state.version);
             match self

@@ -195,7 +195,7 @@ macro_rules! stats_models {
                 joined: bool,
                 at_ms: i64,
             ) -> Result<bool, StoreError> {
-                let mut conn = self.stats_writer().await?;
+                let mut conn = self.member_writer().await?;
                 let result = if joined {
                     sqlx::query(
                         "INSERT INTO leaderboard_members (server, member_id, joined_at_ms) \
@@ -229,7 +229,7 @@ macro_rules! stats_models {
             }
 
             async fn forget_leaderboard(&self, member_id: &str) -> Result<u64, StoreError> {
-                let mut conn = self.stats_writer().await?;
+                let mut conn = self.member_writer().await?;
                 let result = sqlx::query("DELETE FROM leaderboard_members WHERE member_id = $1")
                     .bind(member_id)
                     .execute(&mut *conn)
@@ -245,11 +245,20 @@ macro_rules! stats_models {
 
 mod sqlite_impl {
     use super::*;
+    use crate::store::sqlite::WriteSync;
     impl SqliteStore {
+        /// The stats are rebuilt from the log: their writes skip the fsync.
         async fn stats_writer(
             &self,
         ) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, StoreError> {
-            Ok(self.write.acquire().await?)
+            self.writer(WriteSync::Relaxed).await
+        }
+
+        /// A member's leaderboard choice is not in the log: written durably.
+        async fn member_writer(
+            &self,
+        ) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, StoreError> {
+            self.writer(WriteSync::Durable).await
         }
     }
     stats_models!(SqliteStore, sqlx::sqlite::SqliteRow, read);
@@ -259,6 +268,12 @@ mod postgres_impl {
     use super::*;
     impl PostgresStore {
         async fn stats_writer(
+            &self,
+        ) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, StoreError> {
+            Ok(self.pool.acquire().await?)
+        }
+
+        async fn member_writer(
             &self,
         ) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, StoreError> {
             Ok(self.pool.acquire().await?)

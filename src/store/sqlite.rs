@@ -75,7 +75,16 @@ impl WriterPool {
         &self,
         sync: WriteSync,
     ) -> Result<PoolConnection<Sqlite>, StoreError> {
+        let waited = std::time::Instant::now();
         let mut conn = self.pool.acquire().await?;
+        let waited = waited.elapsed();
+        if waited > Duration::from_millis(20) {
+            tracing::debug!(
+                ?sync,
+                waited_ms = waited.as_millis() as u64,
+                "slow wait for the SQLite writer"
+            );
+        }
         let pragma = match sync {
             WriteSync::Durable => self.durable,
             WriteSync::Relaxed => "PRAGMA synchronous = NORMAL",

@@ -126,7 +126,16 @@ impl Writer {
                 .await?,
             );
         }
+        let committing = std::time::Instant::now();
         tx.commit().await?;
+        let took = committing.elapsed();
+        if took > std::time::Duration::from_millis(20) {
+            tracing::debug!(
+                size = batch.len(),
+                took_ms = took.as_millis() as u64,
+                "slow SQLite commit"
+            );
+        }
         Ok(results)
     }
 }
