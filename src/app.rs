@@ -172,6 +172,11 @@ impl App {
     }
 }
 
+/// How long the projector lets appends gather after a wake-up before folding them.
+/// Readers that need the latest rows (the API, timers, outboxes) catch up themselves;
+/// this only keeps the projector's writes from competing with every single append.
+const PROJECTOR_GATHER: std::time::Duration = std::time::Duration::from_millis(50);
+
 /// Keep the read models caught up with the log.
 async fn run_projector(engine: Engine, cancel: CancellationToken) {
     let mut wake = engine.store().subscribe();
@@ -182,6 +187,10 @@ async fn run_projector(engine: Engine, cancel: CancellationToken) {
         tokio::select! {
             _ = cancel.cancelled() => return,
             changed = wake.changed() => if changed.is_err() { return },
+        }
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            _ = tokio::time::sleep(PROJECTOR_GATHER) => {}
         }
     }
 }

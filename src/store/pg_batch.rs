@@ -53,15 +53,10 @@ pub(crate) fn parse(row: &sqlx::postgres::PgRow) -> Result<(String, Appended), S
 pub(crate) fn spawn(pool: PgPool) -> mpsc::Sender<Job> {
     let (tx, mut rx) = mpsc::channel::<Job>(1024);
     tokio::spawn(async move {
-        while let Some(first) = rx.recv().await {
-            let mut batch = vec![first];
-            while batch.len() < MAX_BATCH {
-                match rx.try_recv() {
-                    Ok(job) => batch.push(job),
-                    Err(_) => break,
-                }
-            }
-            run(&pool, batch).await;
+        let mut batch = Vec::with_capacity(MAX_BATCH);
+        // Wait for one append, then take every one already waiting (up to the cap).
+        while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+            run(&pool, std::mem::take(&mut batch)).await;
         }
     });
     tx

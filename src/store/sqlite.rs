@@ -68,7 +68,12 @@ pub(crate) enum WriteSync {
 pub(crate) struct WriterPool {
     pool: SqlitePool,
     durable: &'static str,
+    /// The level the writer connection was last set to (`UNKNOWN` while a change is
+    /// in flight), so consecutive writes of one kind skip the statement.
+    level: Arc<std::sync::atomic::AtomicU8>,
 }
+
+const UNKNOWN: u8 = 0;
 
 impl WriterPool {
     pub(crate) async fn acquire(
@@ -85,11 +90,19 @@ impl WriterPool {
                 "slow wait for the SQLite writer"
             );
         }
-        let pragma = match sync {
-            WriteSync::Durable => self.durable,
-            WriteSync::Relaxed => "PRAGMA synchronous = NORMAL",
+        let (pragma, level) = match sync {
+            WriteSync::Durable => (self.durable, 1),
+            WriteSync::Relaxed => ("PRAGMA synchronous = NORMAL", 2),
         };
-        conn.execute(pragma).await?;
+        // Only the holder of the single connection reads or changes `level`. It is
+        // UNKNOWN while the statement runs, so a write cancelled half-way makes the
+        // next one set the level again.
+        use std::sync::atomic::Ordering;
+        if self.level.load(Ordering::Acquire) != level {
+            self.level.store(UNKNOWN, Ordering::Release);
+            conn.execute(pragma).await?;
+            self.level.store(level, Ordering::Release);
+        }
         Ok(conn)
     }
 }
@@ -149,6 +162,7 @@ impl SqliteStore {
                 Synchronous::Full => "PRAGMA synchronous = FULL",
                 Synchronous::Normal => "PRAGMA synchronous = NORMAL",
             },
+            level: Arc::new(std::sync::atomic::AtomicU8::new(UNKNOWN)),
         };
         sqlx::migrate!("./migrations/sqlite")
             .run(&write.pool)

@@ -30,15 +30,10 @@ pub(crate) struct Job {
 pub(crate) fn spawn(store: Writer) -> mpsc::Sender<Job> {
     let (tx, mut rx) = mpsc::channel::<Job>(4096);
     tokio::spawn(async move {
-        while let Some(first) = rx.recv().await {
-            let mut batch = vec![first];
-            while batch.len() < MAX_BATCH {
-                match rx.try_recv() {
-                    Ok(job) => batch.push(job),
-                    Err(_) => break,
-                }
-            }
-            store.run(batch).await;
+        let mut batch = Vec::with_capacity(MAX_BATCH);
+        // Wait for one append, then take every one already waiting (up to the cap).
+        while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+            store.run(std::mem::take(&mut batch)).await;
         }
     });
     tx
