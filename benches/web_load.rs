@@ -9,7 +9,8 @@
 //! Run: `ulimit -n 8192; cargo bench --bench web_load`
 //! Env: `WEB_LOAD_N` (default `100,1000`), `WEB_LOAD_LATENCY_MS` (200), `WEB_LOAD_THINK_MS`
 //! (2000: the mean pause of a client before each turn, drawn from 0.5x to 1.5x),
-//! `WEB_LOAD_SYNCHRONOUS` (`full`; `normal` to see what the fsyncs cost).
+//! `WEB_LOAD_SYNCHRONOUS` (`full`; `normal` to see what the fsyncs cost),
+//! `WEB_LOAD_SERVER_LOG` (the server's `RUST_LOG`; default `error`).
 
 #[path = "../tests/web_common/fake_claude.rs"]
 mod fake_claude;
