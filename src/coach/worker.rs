@@ -17,6 +17,7 @@ use crate::problems::ProblemBank;
 use crate::projections::InterviewFilter;
 use crate::store::RecordedEvent;
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -33,6 +34,8 @@ pub struct Coach {
     busy: Mutex<HashMap<StreamId, bool>>,
     /// Streams that may still have pending turns: tried again on the next tick.
     unfinished: Mutex<HashSet<StreamId>>,
+    /// The last full scan failed: scan again on the next tick.
+    rescan: AtomicBool,
 }
 
 /// What became of one turn.
@@ -62,6 +65,7 @@ impl Coach {
             owner,
             busy: Mutex::new(HashMap::new()),
             unfinished: Mutex::new(HashSet::new()),
+            rescan: AtomicBool::new(false),
         }
     }
 
@@ -78,7 +82,7 @@ impl Coach {
         loop {
             tokio::select! {
                 _ = cancel.cancelled() => break,
-                _ = ticker.tick() => self.retry_unfinished(&mut tasks),
+                _ = ticker.tick() => self.tick(&mut tasks).await,
                 event = feed.recv() => match event {
                     Ok(e) if e.event.reply_to().is_none() => self.wake(e.stream_id.clone(), &mut tasks),
                     Ok(_) => {}
@@ -99,18 +103,31 @@ impl Coach {
         }
     }
 
+    /// Look through the whole log; a failed scan is tried again on the next tick.
     async fn scan(self: &Arc<Self>, tasks: &mut JoinSet<()>) {
         match self.engine.pending_work().await {
             Ok(work) => {
+                self.rescan.store(false, Ordering::Relaxed);
                 for w in work {
                     self.wake(w.stream, tasks);
                 }
             }
-            Err(e) => tracing::warn!(error = %e, "could not look for pending coach work"),
+            Err(e) => {
+                self.rescan.store(true, Ordering::Relaxed);
+                tracing::warn!(error = %e, "could not look for pending coach work; will scan again")
+            }
         }
     }
 
-    /// Wake every stream the last passes left with work possibly pending.
+    /// The periodic tick: a full scan if the last one failed, then every stream the
+    /// last passes left with work possibly pending.
+    async fn tick(self: &Arc<Self>, tasks: &mut JoinSet<()>) {
+        if self.rescan.load(Ordering::Relaxed) {
+            self.scan(tasks).await;
+        }
+        self.retry_unfinished(tasks);
+    }
+
     fn retry_unfinished(self: &Arc<Self>, tasks: &mut JoinSet<()>) {
         let streams: Vec<StreamId> = {
             let mut unfinished = self.unfinished.lock().unwrap_or_else(|p| p.into_inner());
