@@ -132,10 +132,9 @@ impl Handler {
         let Some(state) = self.load(&place).await else {
             return;
         };
-        let started = state
-            .started
-            .as_ref()
-            .expect("loaded interviews have started");
+        let Some(started) = state.started.as_ref() else {
+            return;
+        };
         let is_candidate = started.candidate.user_id == m.user.id;
         let name = if is_candidate {
             started.candidate.name.clone()
