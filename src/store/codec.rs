@@ -41,6 +41,22 @@ pub fn encode(event: &Event) -> Result<(String, u32, String), CodecError> {
     ))
 }
 
+/// [`encode`] for a store: a failure is a [`StoreError::Codec`] naming `position`
+/// (0 for an event not stored yet).
+pub(crate) fn encode_at(
+    event: &Event,
+    position: i64,
+) -> Result<(String, u32, String), super::StoreError> {
+    encode(event).map_err(|e| super::StoreError::Codec {
+        position,
+        message: e.to_string(),
+    })
+}
+
+/// The statement behind `EventStore::redact`, the same on both backends.
+pub(crate) const REDACT: &str =
+    "UPDATE events SET payload = $1, schema_version = $2 WHERE position = $3 AND event_type = $4";
+
 /// Read a stored event, upcasting it to the current schema.
 pub fn decode(event_type: &str, schema_version: u32, payload: &str) -> Result<Event, CodecError> {
     decode_with(UPCASTERS, event_type, schema_version, payload)

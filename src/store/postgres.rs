@@ -193,10 +193,7 @@ impl EventStore for PostgresStore {
     ) -> Result<AppendOutcome, StoreError> {
         let (mut types, mut schemas, mut payloads) = (Vec::new(), Vec::new(), Vec::new());
         for e in events {
-            let (t, s, p) = codec::encode(e).map_err(|e| StoreError::Codec {
-                position: 0,
-                message: e.to_string(),
-            })?;
+            let (t, s, p) = codec::encode_at(e, 0)?;
             types.push(t);
             schemas.push(s as i32);
             payloads.push(p);
@@ -302,12 +299,8 @@ impl EventStore for PostgresStore {
     }
 
     async fn redact(&self, position: Position, event: &Event) -> Result<(), StoreError> {
-        let (event_type, schema, payload) =
-            codec::encode(event).map_err(|e| StoreError::Codec {
-                position,
-                message: e.to_string(),
-            })?;
-        sqlx::query("UPDATE events SET payload = $1, schema_version = $2 WHERE position = $3 AND event_type = $4")
+        let (event_type, schema, payload) = codec::encode_at(event, position)?;
+        sqlx::query(codec::REDACT)
             .bind(payload)
             .bind(schema as i32)
             .bind(position)

@@ -287,13 +287,10 @@ impl EventStore for SqliteStore {
         key: Option<&str>,
         hold: Option<Hold>,
     ) -> Result<AppendOutcome, StoreError> {
-        let mut encoded = Vec::with_capacity(events.len());
-        for e in events {
-            encoded.push(codec::encode(e).map_err(|e| StoreError::Codec {
-                position: 0,
-                message: e.to_string(),
-            })?);
-        }
+        let encoded = events
+            .iter()
+            .map(|e| codec::encode_at(e, 0))
+            .collect::<Result<Vec<_>, _>>()?;
         if hold.is_some() {
             let outcome = append_one(&self.write, stream, expected, &encoded, key, hold).await?;
             if !outcome.duplicate {
@@ -361,12 +358,8 @@ impl EventStore for SqliteStore {
     }
 
     async fn redact(&self, position: Position, event: &Event) -> Result<(), StoreError> {
-        let (event_type, schema, payload) =
-            codec::encode(event).map_err(|e| StoreError::Codec {
-                position,
-                message: e.to_string(),
-            })?;
-        sqlx::query("UPDATE events SET payload = $1, schema_version = $2 WHERE position = $3 AND event_type = $4")
+        let (event_type, schema, payload) = codec::encode_at(event, position)?;
+        sqlx::query(codec::REDACT)
             .bind(payload)
             .bind(schema as i32)
             .bind(position)
