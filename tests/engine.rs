@@ -20,6 +20,8 @@ per_backend!(
     concurrent_engines_both_get_their_message_in,
     pending_work_is_found_from_the_log_after_a_restart,
     the_feed_publishes_events_appended_by_another_instance,
+    the_feed_gives_every_event_once_in_log_order_whoever_appends,
+    a_state_remembered_before_another_instance_wrote_is_decided_again,
     the_interview_list_matches_a_rebuild_and_filters,
 );
 
@@ -223,6 +225,94 @@ async fn the_feed_publishes_events_appended_by_another_instance(db: &TestDb) {
     assert_eq!(got.event.type_name(), "interview_started");
     cancel.cancel();
     task.await.unwrap();
+}
+
+fn message(text: String) -> Command {
+    Command::SendMessage {
+        actor: maya(),
+        text,
+        at: t0(),
+    }
+}
+
+/// Two engines on one database append to the same streams at once; the feed of one of
+/// them (its own commits come without a read, the other's from the log) must give
+/// exactly the log, in its order, and the events `execute` returned must be the
+/// log's.
+async fn the_feed_gives_every_event_once_in_log_order_whoever_appends(db: &TestDb) {
+    let a = engine(db.open().await);
+    let b = engine(db.open().await);
+    let cancel = CancellationToken::new();
+    let before = a.store().head().await.unwrap();
+    let mut feed = a.listen();
+    let task = a.spawn_feed(cancel.clone()).await.unwrap();
+    let places: Vec<Place> = (0..4)
+        .map(|i| discord_place(&format!("order-{i}-{}", Uuid::new_v4())))
+        .collect();
+    let streams: Vec<StreamId> = places.iter().map(Place::stream_id).collect();
+    for (i, place) in places.into_iter().enumerate() {
+        let e = if i % 2 == 0 { &a } else { &b };
+        e.execute(&streams[i], start(Uuid::new_v4(), place, maya()), None)
+            .await
+            .unwrap();
+    }
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let e = if i % 3 == 0 { b.clone() } else { a.clone() };
+        let s = streams[i % streams.len()].clone();
+        tasks.push(tokio::spawn(async move {
+            e.execute(&s, message(format!("m{i}")), None).await
+        }));
+    }
+    let mut returned = Vec::new();
+    for t in tasks {
+        returned.extend(t.await.unwrap().expect("appended").events);
+    }
+    let log = a.store().read_all(before, 10_000).await.unwrap();
+    assert_eq!(log.len(), 44);
+    for r in &returned {
+        let stored = log.iter().find(|e| e.position == r.position).unwrap();
+        assert_eq!(
+            r, stored,
+            "execute returns the events as the log holds them"
+        );
+    }
+    let mut got = Vec::new();
+    while got.len() < log.len() {
+        let e = tokio::time::timeout(std::time::Duration::from_secs(10), feed.recv())
+            .await
+            .expect("the feed keeps up")
+            .unwrap();
+        if e.position > before {
+            got.push((*e).clone());
+        }
+    }
+    assert_eq!(got, log, "every event once, in the log's order");
+    cancel.cancel();
+    task.await.unwrap();
+}
+
+async fn a_state_remembered_before_another_instance_wrote_is_decided_again(db: &TestDb) {
+    let place = discord_place(&format!("stale-{}", Uuid::new_v4()));
+    let s = place.stream_id();
+    let a = engine(db.open().await);
+    let b = engine(db.open().await);
+    // A reads the stream before it exists: it remembers an interview not started.
+    assert_eq!(a.load(&s).await.unwrap().0.version, 0);
+    b.execute(&s, start(Uuid::new_v4(), place, maya()), None)
+        .await
+        .unwrap();
+    // Decided on the remembered state this is a refusal (not started); on the log it
+    // is fine.
+    let first = a.execute(&s, message("hello".into()), None).await.unwrap();
+    assert_eq!(first.events[0].version, 2);
+    // B writes again behind A's back: A's remembered version 2 conflicts and is reread.
+    b.execute(&s, message("from b".into()), None).await.unwrap();
+    let third = a.execute(&s, message("again".into()), None).await.unwrap();
+    assert_eq!(third.events[0].version, 4);
+    assert_eq!(third.state.version, 4);
+    let (_, log) = a.load(&s).await.unwrap();
+    assert_eq!(log.len(), 4);
 }
 
 async fn the_interview_list_matches_a_rebuild_and_filters(db: &TestDb) {

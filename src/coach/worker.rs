@@ -1,6 +1,6 @@
-//! The coach worker: finds pending turns from the log, claims each with a lease, calls
-//! the LLM (with retries) and records exactly one answer or failure through the engine.
-//! Turns of one interview run one at a time, oldest first. New work arrives through
+//! The coach worker: finds pending turns from the log, claims their interview with a
+//! lease, calls the LLM (with retries) and records exactly one answer or failure
+//! through the engine. Turns of one interview run one at a time, oldest first. New work arrives through
 //! the event feed; the whole log is scanned for pending turns only at start and when
 //! the feed lagged, and streams left unfinished (a turn held by another instance's
 //! lease, a storage error) are retried on a timer until nothing is pending. It never
@@ -180,30 +180,11 @@ impl Coach {
         }
     }
 
-    /// One pass over a stream's pending turns (tests call this directly).
+    /// One pass over a stream's pending turns, oldest first, under this instance's
+    /// lease on the stream (tests call this directly). Another instance's live lease
+    /// gives `[Skipped]`: that instance answers the stream's turns.
     pub async fn process_stream(&self, stream: &StreamId) -> Result<Vec<TurnOutcome>, EngineError> {
-        let mut outcomes = Vec::new();
-        loop {
-            let (state, _) = self.engine.load(stream).await?;
-            let Some(turn) = state.pending_turns().into_iter().next() else {
-                return Ok(outcomes);
-            };
-            let outcome = self.handle_turn(stream, turn).await?;
-            let stop = outcome == TurnOutcome::Skipped;
-            outcomes.push(outcome);
-            if stop {
-                return Ok(outcomes);
-            }
-        }
-    }
-
-    /// Claim, run and record one turn.
-    pub async fn handle_turn(
-        &self,
-        stream: &StreamId,
-        turn: Turn,
-    ) -> Result<TurnOutcome, EngineError> {
-        let key = format!("coach:{stream}:{}:{}", turn.reply_to, turn.failures);
+        let key = format!("coach:{stream}");
         let now = self.engine.now();
         let until = now + self.settings.lease_ttl;
         if !self
@@ -212,16 +193,32 @@ impl Coach {
             .try_lease(&key, &self.owner, now, until)
             .await?
         {
-            return Ok(TurnOutcome::Skipped);
+            return Ok(vec![TurnOutcome::Skipped]);
         }
         let renew = self.keep_lease(key.clone());
-        // Read after the lease is ours: a turn another instance answered (and released)
-        // just before is seen as answered here, so it never costs a second LLM call.
-        let loaded = self.engine.load(stream).await?;
-        let result = self.run_turn(stream, turn, &key, loaded).await;
+        let result = self.leased_turns(stream).await;
         renew.cancel();
         let _ = self.engine.store().release(&key, &self.owner).await;
         result
+    }
+
+    async fn leased_turns(&self, stream: &StreamId) -> Result<Vec<TurnOutcome>, EngineError> {
+        let mut outcomes = Vec::new();
+        loop {
+            // Read after the lease is ours: a turn another instance answered (and
+            // released) just before is seen as answered, so it never costs a second
+            // LLM call.
+            let loaded = self.engine.load(stream).await?;
+            let Some(turn) = loaded.0.pending_turns().into_iter().next() else {
+                return Ok(outcomes);
+            };
+            let outcome = self.run_turn(stream, turn, loaded).await?;
+            let stop = outcome == TurnOutcome::Skipped;
+            outcomes.push(outcome);
+            if stop {
+                return Ok(outcomes);
+            }
+        }
     }
 
     fn keep_lease(&self, key: String) -> CancellationToken {
@@ -254,9 +251,10 @@ impl Coach {
         &self,
         stream: &StreamId,
         turn: Turn,
-        key: &str,
         loaded: (Interview, Vec<RecordedEvent>),
     ) -> Result<TurnOutcome, EngineError> {
+        // The turn's identity in the log: its result is appended under this key once.
+        let key = &format!("coach:{stream}:{}:{}", turn.reply_to, turn.failures);
         let (state, events) = loaded;
         if state.turns.get(&turn.reply_to).map(|t| t.state) != Some(TurnState::Pending) {
             return Ok(TurnOutcome::Skipped);

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod feed;
 pub mod outbox;
 pub mod progress;
+pub mod recent;
 pub mod timer;
 
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -61,6 +62,7 @@ pub struct Engine {
     clock: Arc<dyn Clock>,
     feed: broadcast::Sender<Arc<RecordedEvent>>,
     progress: ProgressBus,
+    recent: Arc<recent::RecentStates>,
 }
 
 impl Engine {
@@ -71,6 +73,7 @@ impl Engine {
             clock,
             feed,
             progress: ProgressBus::new(),
+            recent: Arc::default(),
         }
     }
 
@@ -119,40 +122,58 @@ impl Engine {
     ) -> Result<(Interview, Vec<RecordedEvent>), StoreError> {
         let events = self.store.read_stream(stream, 1).await?;
         let state = Interview::from_events(events.iter().map(|r| &r.event));
+        self.recent.remember(stream, state.clone());
         Ok((state, events))
+    }
+
+    /// Erase a member's text from the log (`privacy::forget`), forgetting every
+    /// remembered state first so that nothing erased is decided on again.
+    pub async fn forget_member(
+        &self,
+        member_id: &str,
+    ) -> Result<crate::privacy::ForgetReport, StoreError> {
+        self.recent.clear();
+        crate::privacy::forget(self.store.as_ref(), member_id).await
     }
 
     /// Decide and append `command` on `stream`. With `idempotency_key`, a repeated
     /// delivery returns the first result and writes nothing.
+    ///
+    /// The first decision is made on the stream's remembered state when there is one
+    /// (no read); the append's version check catches a stale one, and a refusal is
+    /// only given after deciding again on the log. The key is looked up only when the
+    /// decision is a refusal: otherwise the append itself finds a used key.
     pub async fn execute(
         &self,
         stream: &StreamId,
         command: Command,
         idempotency_key: Option<&str>,
     ) -> Result<Executed, EngineError> {
-        // The key check and the first load are independent reads: run them together.
-        let (first, mut loaded) = match idempotency_key {
-            Some(key) => {
-                let (first, loaded) = tokio::join!(self.store.find_key(key), self.load(stream));
-                (first?, Some(loaded?))
-            }
-            None => (None, None),
-        };
-        if let Some(first) = first {
-            return self.duplicate(stream, first).await;
-        }
-        for attempt in 0..MAX_CONFLICT_RETRIES {
-            if attempt > 0 {
+        let mut remembered = self.recent.take(stream);
+        let mut conflicts = 0;
+        while conflicts < MAX_CONFLICT_RETRIES {
+            if conflicts > 0 {
                 // Several writers on one interview: back off a little, with jitter, so
                 // they do not keep colliding.
-                let ms = rand::random_range(1..=(2 * attempt.min(10)) as u64);
+                let ms = rand::random_range(1..=(2 * conflicts.min(10)) as u64);
                 tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
             }
-            let (mut state, _) = match loaded.take() {
-                Some(loaded) => loaded,
-                None => self.load(stream).await?,
+            let guessed = remembered.is_some();
+            let mut state = match remembered.take() {
+                Some(state) => state,
+                None => self.load(stream).await?.0,
             };
-            let events = domain::decide(&state, command.clone())?;
+            let events = match domain::decide(&state, command.clone()) {
+                Ok(events) => events,
+                // A remembered state may be behind the log: decide again on the log.
+                Err(_) if guessed => continue,
+                Err(refused) => {
+                    if let Some(first) = self.find_key(idempotency_key).await? {
+                        return self.duplicate(stream, first).await;
+                    }
+                    return Err(refused.into());
+                }
+            };
             let expected = ExpectedVersion::Exact(state.version);
             match self
                 .store
@@ -163,26 +184,69 @@ impl Engine {
                     return self.duplicate(stream, outcome.appended).await;
                 }
                 Ok(outcome) => {
+                    let recorded = self.recorded(stream, &events, &outcome).await?;
                     for e in &events {
                         state.apply(e);
                     }
-                    let first = outcome.appended.first_version;
-                    let recorded = self.store.read_stream(stream, first).await?;
-                    let recorded = recorded
-                        .into_iter()
-                        .take_while(|r| r.version <= outcome.appended.last_version)
-                        .collect();
+                    self.recent.remember(stream, state.clone());
                     return Ok(Executed {
                         events: recorded,
                         state,
                         duplicate: false,
                     });
                 }
-                Err(e) if e.is_conflict() => continue,
+                Err(e) if e.is_conflict() => {
+                    if !guessed {
+                        conflicts += 1;
+                    }
+                }
                 Err(e) => return Err(e.into()),
             }
         }
         Err(EngineError::Contention)
+    }
+
+    async fn find_key(
+        &self,
+        key: Option<&str>,
+    ) -> Result<Option<crate::store::Appended>, StoreError> {
+        match key {
+            Some(key) => self.store.find_key(key).await,
+            None => Ok(None),
+        }
+    }
+
+    /// The events an append wrote, as stored: built from the append's outcome when the
+    /// store reports the rows' time, read back otherwise.
+    async fn recorded(
+        &self,
+        stream: &StreamId,
+        events: &[domain::Event],
+        outcome: &crate::store::AppendOutcome,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        let a = &outcome.appended;
+        let positions = a.last_position - a.first_position + 1;
+        if let Some(at) = outcome.recorded_at
+            && positions == events.len() as i64
+            && a.last_version + 1 - a.first_version == events.len() as u64
+        {
+            return Ok(events
+                .iter()
+                .enumerate()
+                .map(|(i, e)| RecordedEvent {
+                    position: a.first_position + i as i64,
+                    stream_id: stream.clone(),
+                    version: a.first_version + i as u64,
+                    recorded_at: at,
+                    event: e.clone(),
+                })
+                .collect());
+        }
+        let recorded = self.store.read_stream(stream, a.first_version).await?;
+        Ok(recorded
+            .into_iter()
+            .take_while(|r| r.version <= a.last_version)
+            .collect())
     }
 
     async fn duplicate(

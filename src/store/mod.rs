@@ -28,10 +28,13 @@ use crate::projections::ReadModelStore;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
-use tokio::sync::{oneshot, watch};
+use tokio::sync::{broadcast, oneshot, watch};
 
 /// A global, gap-free position in the whole log (commit order).
 pub type Position = i64;
+
+/// Events committed together, in position order.
+pub type Committed = Arc<[RecordedEvent]>;
 
 /// What the appender believes the stream's current version is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +80,11 @@ pub struct AppendOutcome {
     pub appended: Appended,
     /// True when the idempotency key had been used: nothing was written.
     pub duplicate: bool,
+    /// The `recorded_at` the new events were stored with, when the backend knows it
+    /// without reading them back (SQLite does; Postgres stamps rows with the server's
+    /// clock; a duplicate never has it). With it the caller can build the
+    /// `RecordedEvent`s it appended instead of re-reading them.
+    pub recorded_at: Option<DateTime<Utc>>,
 }
 
 /// Test support: an append that stops inside its open transaction (after writing,
@@ -133,6 +141,14 @@ pub trait EventStore: Send + Sync {
     /// A receiver whose value is the highest position known to be committed; it changes
     /// whenever any connection (or, on Postgres, any instance) appends.
     fn subscribe(&self) -> watch::Receiver<Position>;
+
+    /// Events this process committed, in commit order, as they commit: the event
+    /// feed's fast path, so a local append reaches listeners without a read. It may
+    /// miss events (another process's, a lagging receiver's), so the feed still fills
+    /// every gap from `read_all`. `None` where the backend has no such path.
+    fn committed(&self) -> Option<broadcast::Receiver<Committed>> {
+        None
+    }
 
     /// Replace the stored payload of the event at `position` with `event` (same type).
     /// The one exception to append-only: erasing a member's content on request. Never

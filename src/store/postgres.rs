@@ -241,6 +241,7 @@ impl EventStore for PostgresStore {
                 Ok(AppendOutcome {
                     appended,
                     duplicate: false,
+                    recorded_at: None,
                 })
             }
             "duplicate" => super::sqlite::duplicate(stream, appended),

@@ -49,6 +49,8 @@ pub struct SqliteStore {
     path: PathBuf,
     /// Appends without a test hold go through the group-commit task.
     batch: tokio::sync::mpsc::Sender<sqlite_batch::Job>,
+    /// What the group-commit task committed, for the event feed.
+    committed: broadcast::Sender<Committed>,
 }
 
 /// How a write on the writer connection waits for the disk.
@@ -180,9 +182,11 @@ impl SqliteStore {
         let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
         let sender = shared_sender(&canonical);
         let watcher = Watcher::new(sender);
+        let (committed, _) = broadcast::channel(1024);
         let batch = sqlite_batch::spawn(sqlite_batch::Writer {
             pool: write.clone(),
             watcher: watcher.sender(),
+            committed: committed.clone(),
         });
         let store = SqliteStore {
             write,
@@ -190,6 +194,7 @@ impl SqliteStore {
             watcher,
             path: canonical,
             batch,
+            committed,
         };
         let head = store.head().await?;
         store.watcher.bump(head);
@@ -304,6 +309,7 @@ impl EventStore for SqliteStore {
             expected,
             key: key.map(str::to_string),
             events: encoded,
+            originals: events.to_vec(),
             reply,
         };
         let closed = || StoreError::Open("the store is closed".to_string());
@@ -357,6 +363,10 @@ impl EventStore for SqliteStore {
         self.watcher.subscribe()
     }
 
+    fn committed(&self) -> Option<broadcast::Receiver<Committed>> {
+        Some(self.committed.subscribe())
+    }
+
     async fn redact(&self, position: Position, event: &Event) -> Result<(), StoreError> {
         let (event_type, schema, payload) = codec::encode_at(event, position)?;
         sqlx::query(codec::REDACT)
@@ -387,6 +397,7 @@ pub(crate) fn duplicate(
     Ok(AppendOutcome {
         appended,
         duplicate: true,
+        recorded_at: None,
     })
 }
 
@@ -494,5 +505,6 @@ pub(crate) async fn append_in(
     Ok(Ok(AppendOutcome {
         appended,
         duplicate: false,
+        recorded_at: Some(now),
     }))
 }

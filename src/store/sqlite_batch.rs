@@ -6,14 +6,19 @@
 //! (evaluated in order inside the transaction, so a later append sees an earlier one's
 //! events and key), and the whole batch pays for one fsync. No caller hears "appended"
 //! before the commit returned. A batch whose transaction fails is retried one append
-//! at a time, so one bad append never fails another.
+//! at a time, so one bad append never fails another. After each commit the task hands
+//! the events it wrote, in commit order, to this store's `committed` channel (the
+//! event feed's fast path) before it raises the store's head.
 
 use super::sqlite::{Encoded, WriteSync, WriterPool, append_in, append_one};
 use super::watcher::bump;
-use super::{AppendOutcome, ExpectedVersion, Position, StoreError, StreamId, watch};
+use super::{
+    AppendOutcome, Committed, ExpectedVersion, Position, RecordedEvent, StoreError, StreamId, watch,
+};
+use crate::domain::Event;
 use chrono::Utc;
 use std::sync::Arc;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{broadcast, mpsc, oneshot};
 
 /// Most appends folded into one transaction.
 const MAX_BATCH: usize = 128;
@@ -23,6 +28,8 @@ pub(crate) struct Job {
     pub expected: ExpectedVersion,
     pub key: Option<String>,
     pub events: Vec<Encoded>,
+    /// The same events, to hand to the feed once committed.
+    pub originals: Vec<Event>,
     pub reply: oneshot::Sender<Result<AppendOutcome, StoreError>>,
 }
 
@@ -39,10 +46,12 @@ pub(crate) fn spawn(store: Writer) -> mpsc::Sender<Job> {
     tx
 }
 
-/// What the task needs of the store: its writer and its wake-up channel.
+/// What the task needs of the store: its writer, its wake-up channel and the channel
+/// of committed events.
 pub(crate) struct Writer {
     pub pool: WriterPool,
     pub watcher: Arc<watch::Sender<Position>>,
+    pub committed: broadcast::Sender<Committed>,
 }
 
 impl Writer {
@@ -55,7 +64,7 @@ impl Writer {
         if batch.len() > 1 {
             match self.together(&batch).await {
                 Ok(results) => {
-                    self.publish(&results);
+                    self.publish(&batch, &results);
                     for (job, result) in batch.into_iter().zip(results) {
                         let _ = job.reply.send(result);
                     }
@@ -76,26 +85,27 @@ impl Writer {
                 None,
             )
             .await;
-            if let Ok(outcome) = &result
-                && !outcome.duplicate
-            {
-                bump(&self.watcher, outcome.appended.last_position);
-            }
+            self.publish(std::slice::from_ref(&job), std::slice::from_ref(&result));
             let _ = job.reply.send(result);
         }
     }
 
-    /// Wake subscribers up to the last committed position.
-    fn publish(&self, results: &[Result<AppendOutcome, StoreError>]) {
-        let last = results
-            .iter()
-            .filter_map(|r| r.as_ref().ok())
-            .filter(|o| !o.duplicate)
-            .map(|o| o.appended.last_position)
-            .max();
-        if let Some(last) = last {
-            bump(&self.watcher, last);
+    /// Hand the committed events to the feed, then wake subscribers up to the last
+    /// committed position.
+    fn publish(&self, jobs: &[Job], results: &[Result<AppendOutcome, StoreError>]) {
+        let mut written = Vec::new();
+        for (job, result) in jobs.iter().zip(results) {
+            let Ok(outcome) = result else { continue };
+            if !outcome.duplicate {
+                written.extend(recorded(job, outcome));
+            }
         }
+        let Some(last) = written.iter().map(|e| e.position).max() else {
+            return;
+        };
+        // Nobody listening is fine; a listener that lagged reads the log instead.
+        let _ = self.committed.send(Arc::from(written));
+        bump(&self.watcher, last);
     }
 
     /// One transaction for the whole batch. The outer error aborts it (nothing of the
@@ -133,4 +143,24 @@ impl Writer {
         }
         Ok(results)
     }
+}
+
+/// The events one append wrote, as the log holds them: an append's events take
+/// consecutive versions and positions inside its transaction.
+fn recorded(job: &Job, outcome: &AppendOutcome) -> Vec<RecordedEvent> {
+    let a = &outcome.appended;
+    let Some(at) = outcome.recorded_at else {
+        return Vec::new();
+    };
+    job.originals
+        .iter()
+        .enumerate()
+        .map(|(i, event)| RecordedEvent {
+            position: a.first_position + i as i64,
+            stream_id: a.stream_id.clone(),
+            version: a.first_version + i as u64,
+            recorded_at: at,
+            event: event.clone(),
+        })
+        .collect()
 }

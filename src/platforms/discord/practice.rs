@@ -230,7 +230,7 @@ pub async fn forget(
     }
     ctx.defer_ephemeral().await?;
     let member = member_of(ctx.author());
-    let report = privacy::forget(ctx.data().engine.store().as_ref(), &member).await?;
+    let report = ctx.data().engine.forget_member(&member).await?;
     say_privately(ctx, forget_message(&report)).await
 }
 

@@ -11,7 +11,7 @@ use crate::leaderboard::{self, OptIn};
 use crate::member_export::{ExportTarget, export_for};
 use crate::platforms::slack::inbound::SlashCommand;
 use crate::platforms::slack::practice::{self, BoardCommand};
-use crate::{privacy, stats};
+use crate::stats;
 
 fn member(user_id: &str) -> String {
     Actor::new(Platform::Slack, user_id, "").member_id()
@@ -214,7 +214,7 @@ impl Handler {
             }
             Ok(true) => {
                 let report =
-                    privacy::forget(self.engine.store().as_ref(), &member(&c.user.id)).await?;
+                    self.engine.forget_member(&member(&c.user.id)).await?;
                 let text = format!(
                     "Done: your messages and code were erased ({} event(s) in {} interview(s)) and you left {} leaderboard(s). Scores stay, without your words.",
                     report.events_rewritten, report.interviews, report.leaderboards_left
