@@ -32,6 +32,7 @@ per_backend!(
     subscriber_wakes_on_append_from_another_connection,
     read_stream_and_read_all_return_what_was_appended,
     expected_version_zero_means_the_stream_is_new,
+    leases_are_exclusive_and_never_wait_for_an_open_append,
 );
 
 async fn concurrent_appenders_get_one_winner_per_version(db: &TestDb) {
@@ -348,4 +349,70 @@ async fn expected_version_zero_means_the_stream_is_new(db: &TestDb) {
         .unwrap_err();
     assert!(err.is_conflict(), "{err}");
     assert_eq!(store.read_stream(&s, 1).await.unwrap().len(), 1);
+}
+
+/// A lease is one owner's until it expires, whichever connection asks; and taking one
+/// never waits for the log's writer (here held open by an append).
+async fn leases_are_exclusive_and_never_wait_for_an_open_append(db: &TestDb) {
+    let (a, b) = (db.open().await, db.open().await);
+    let (entered_tx, entered_rx) = oneshot::channel();
+    let (release_tx, release_rx) = oneshot::channel();
+    let held = {
+        let a = a.clone();
+        tokio::spawn(async move {
+            let hold = Hold {
+                entered: entered_tx,
+                release: release_rx,
+            };
+            a.append_held(
+                &stream("lease-held"),
+                ExpectedVersion::Exact(0),
+                &[message("held")],
+                None,
+                Some(hold),
+            )
+            .await
+        })
+    };
+    entered_rx.await.expect("the append holds the writer");
+    let now = Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap();
+    let minute = chrono::Duration::seconds(60);
+    let key = format!("coach:web:lease-{}", uuid::Uuid::new_v4());
+    // A liveness bound, not a speed check: the lease must not wait for the release.
+    let take = |store: Arc<dyn Storage>, owner: &'static str, at: chrono::DateTime<Utc>| {
+        let key = key.clone();
+        async move {
+            tokio::time::timeout(
+                Duration::from_secs(10),
+                store.try_lease(&key, owner, at, at + minute),
+            )
+            .await
+            .expect("a lease does not wait for an open append")
+            .unwrap()
+        }
+    };
+    assert!(take(a.clone(), "one", now).await);
+    assert!(!take(b.clone(), "two", now).await, "held by one");
+    assert!(take(a.clone(), "one", now).await, "one renews its own");
+    b.release(&key, "two").await.unwrap();
+    assert!(
+        !take(b.clone(), "two", now).await,
+        "only the owner releases"
+    );
+    assert!(
+        take(b.clone(), "two", now + minute * 2).await,
+        "expired: two takes it"
+    );
+    a.release(&key, "one").await.unwrap();
+    assert!(
+        !take(a.clone(), "one", now + minute * 2).await,
+        "two still holds it"
+    );
+    b.release(&key, "two").await.unwrap();
+    assert!(
+        take(a.clone(), "one", now + minute * 2).await,
+        "released: free again"
+    );
+    release_tx.send(()).unwrap();
+    held.await.unwrap().unwrap();
 }

@@ -3,9 +3,9 @@
 //! expires. The same SQL runs on both backends (an upsert that only takes an expired
 //! lease or renews one's own). Leases are coordination, not truth: losing one costs
 //! at most a duplicate attempt, which the log refuses to record twice; so on SQLite
-//! they are written without waiting for an fsync.
+//! they live in a file of their own beside the log (`<log>-leases`), written without
+//! an fsync and never queued behind the log's writer.
 
-use super::sqlite::WriteSync;
 use super::{PostgresStore, SqliteStore, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -63,9 +63,9 @@ macro_rules! leases {
 }
 
 impl SqliteStore {
-    /// Leases are retaken after a crash or expiry, so they skip the fsync.
+    /// Leases have their own file and connection: they never wait for the log's writer.
     async fn lease_writer(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, StoreError> {
-        self.writer(WriteSync::Relaxed).await
+        Ok(self.leases.acquire().await?)
     }
 }
 

@@ -4,9 +4,10 @@
 //! commit order is position order) with group commit (`sqlite_batch`),
 //! `synchronous=FULL` by default so an acknowledged event survives power loss, and a
 //! separate reader pool. Only what cannot be rebuilt is written durably: events and
-//! delivery records. Leases and read models (rebuilt from the log, checkpointed in the
-//! same transaction) are written without waiting for an fsync; the next durable commit
-//! syncs them with it. It must never hold the writer longer than one batch.
+//! delivery records. Read models (rebuilt from the log, checkpointed in the same
+//! transaction) are written without waiting for an fsync; the next durable commit
+//! syncs them with it. Leases live in a file of their own beside the log, so they never
+//! queue for its writer. It must never hold the writer longer than one batch.
 
 use super::codec;
 use super::sqlite_batch;
@@ -51,6 +52,9 @@ pub struct SqliteStore {
     batch: tokio::sync::mpsc::Sender<sqlite_batch::Job>,
     /// What the group-commit task committed, for the event feed.
     committed: broadcast::Sender<Committed>,
+    /// Leases, in a file of their own beside the log (`<log>-leases`): taking and
+    /// giving up a lease never waits for the log's writer or its fsyncs.
+    pub(crate) leases: SqlitePool,
 }
 
 /// How a write on the writer connection waits for the disk.
@@ -60,7 +64,7 @@ pub(crate) enum WriteSync {
     Durable,
     /// `synchronous=NORMAL`: the commit reaches the WAL without an fsync and is synced
     /// by the next durable commit. Survives a crash of the process, not of the machine;
-    /// only for what can be rebuilt or retaken (read models, leases).
+    /// only for what can be rebuilt (read models).
     Relaxed,
 }
 
@@ -179,6 +183,7 @@ impl SqliteStore {
             .connect_with(connect.read_only(true))
             .await
             .map_err(open_err)?;
+        let leases = open_leases(&path).await.map_err(open_err)?;
         let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
         let sender = shared_sender(&canonical);
         let watcher = Watcher::new(sender);
@@ -195,6 +200,7 @@ impl SqliteStore {
             path: canonical,
             batch,
             committed,
+            leases,
         };
         let head = store.head().await?;
         store.watcher.bump(head);
@@ -215,6 +221,7 @@ impl SqliteStore {
         self.watcher.stop();
         self.write.pool.close().await;
         self.read.close().await;
+        self.leases.close().await;
     }
 
     /// The writer connection for a write of the given kind.
@@ -230,6 +237,30 @@ impl Drop for SqliteStore {
     fn drop(&mut self) {
         self.watcher.stop();
     }
+}
+
+/// The lease file beside the log at `log`. Leases are coordination, not truth (see
+/// `lease.rs`): it is written at `synchronous=NORMAL` and a lost one is retaken.
+async fn open_leases(log: &Path) -> Result<SqlitePool, sqlx::Error> {
+    let mut name = log.as_os_str().to_owned();
+    name.push("-leases");
+    let connect = SqliteConnectOptions::new()
+        .filename(PathBuf::from(name))
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(Duration::from_secs(10));
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(60))
+        .connect_with(connect)
+        .await?;
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS leases (key TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at_ms INTEGER NOT NULL)",
+    )
+    .execute(&pool)
+    .await?;
+    Ok(pool)
 }
 
 fn shared_sender(path: &Path) -> Arc<watch::Sender<Position>> {
