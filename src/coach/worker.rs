@@ -212,11 +212,13 @@ impl Coach {
             let Some(turn) = loaded.0.pending_turns().into_iter().next() else {
                 return Ok(outcomes);
             };
-            let outcome = self.run_turn(stream, turn, loaded).await?;
-            let stop = outcome == TurnOutcome::Skipped;
+            let (outcome, after) = self.run_turn(stream, turn, loaded).await?;
             outcomes.push(outcome);
-            if stop {
-                return Ok(outcomes);
+            // The state right after the answer was appended tells whether another turn
+            // is owed (a later candidate event wakes this stream again anyway).
+            match after {
+                Some(state) if !state.pending_turns().is_empty() => {}
+                _ => return Ok(outcomes),
             }
         }
     }
@@ -252,12 +254,12 @@ impl Coach {
         stream: &StreamId,
         turn: Turn,
         loaded: (Interview, Vec<RecordedEvent>),
-    ) -> Result<TurnOutcome, EngineError> {
+    ) -> Result<Turned, EngineError> {
         // The turn's identity in the log: its result is appended under this key once.
         let key = &format!("coach:{stream}:{}:{}", turn.reply_to, turn.failures);
         let (state, events) = loaded;
         if state.turns.get(&turn.reply_to).map(|t| t.state) != Some(TurnState::Pending) {
-            return Ok(TurnOutcome::Skipped);
+            return Ok((TurnOutcome::Skipped, None));
         }
         if let Some(over) = self.over_limit(&state, &events, turn).await? {
             let failure = (FailureKind::OverBudget, over.message(), 0, true);
@@ -321,13 +323,12 @@ impl Coach {
                     .await;
             }
         };
-        self.record(stream, command, key).await.map(|recorded| {
-            if recorded {
-                TurnOutcome::Answered
-            } else {
-                TurnOutcome::Skipped
-            }
-        })
+        self.record(stream, command, key)
+            .await
+            .map(|after| match after {
+                Some(state) => (TurnOutcome::Answered, Some(state)),
+                None => (TurnOutcome::Skipped, None),
+            })
     }
 
     fn request(&self, state: &Interview, events: &[RecordedEvent], turn: Turn) -> LlmRequest {
@@ -543,7 +544,7 @@ impl Coach {
         turn: Turn,
         key: &str,
         f: Failure,
-    ) -> Result<TurnOutcome, EngineError> {
+    ) -> Result<Turned, EngineError> {
         let (kind, message, attempts, retryable) = f;
         let command = Command::RecordCoachFailure {
             reply_to: turn.reply_to,
@@ -553,31 +554,35 @@ impl Coach {
             retryable,
             at: self.engine.now(),
         };
-        Ok(if self.record(stream, command, key).await? {
-            TurnOutcome::Failed(kind)
-        } else {
-            TurnOutcome::Skipped
+        Ok(match self.record(stream, command, key).await? {
+            Some(state) => (TurnOutcome::Failed(kind), Some(state)),
+            None => (TurnOutcome::Skipped, None),
         })
     }
 
-    /// Append the coach's result once; false when the turn was already answered.
+    /// Append the coach's result once: the interview right after it, or `None` when the
+    /// turn was already answered.
     async fn record(
         &self,
         stream: &StreamId,
         command: Command,
         key: &str,
-    ) -> Result<bool, EngineError> {
+    ) -> Result<Option<Interview>, EngineError> {
         match self
             .engine
             .execute(stream, command, Some(&format!("{key}:result")))
             .await
         {
-            Ok(executed) => Ok(!executed.duplicate),
-            Err(EngineError::Refused(DomainError::NotPending { .. })) => Ok(false),
+            Ok(executed) if executed.duplicate => Ok(None),
+            Ok(executed) => Ok(Some(executed.state)),
+            Err(EngineError::Refused(DomainError::NotPending { .. })) => Ok(None),
             Err(e) => Err(e),
         }
     }
 }
+
+/// What became of a turn, and the interview right after its result was appended.
+type Turned = (TurnOutcome, Option<Interview>);
 
 enum Answer {
     Text(LlmResponse),

@@ -175,6 +175,8 @@ pub async fn catch_up_stats_in<S: EventStore + ReadModelStore + ?Sized>(
             return Ok(checkpoint);
         };
         let last_position = last.position;
+        // A short batch reached the head as it was when read: no need to ask again.
+        let at_head = batch.len() < batch_size.max(1) as usize;
         let streams: Vec<String> = batch.iter().map(|e| e.stream_id.to_string()).collect();
         let mut rows: HashMap<String, StatsInterview> = store
             .load_stats_interviews(&streams)
@@ -203,6 +205,9 @@ pub async fn catch_up_stats_in<S: EventStore + ReadModelStore + ?Sized>(
             .await?
         {
             checkpoint = last_position;
+            if at_head {
+                return Ok(checkpoint);
+            }
         } else {
             checkpoint = store.checkpoint(MEMBER_STATS).await?;
         }

@@ -53,6 +53,9 @@ pub trait ReadModelStore: StatsStore + Send + Sync {
     async fn find_interview(&self, id: &str) -> Result<Option<InterviewRow>, StoreError>;
 }
 
+/// Events folded per read of the log.
+const CATCH_UP_BATCH: u32 = 500;
+
 /// Fold every event after the checkpoint into the interview list; returns the new
 /// checkpoint. Safe to run from several instances: rows are upserted from the log.
 pub async fn catch_up<S: EventStore + ReadModelStore + ?Sized>(
@@ -60,11 +63,13 @@ pub async fn catch_up<S: EventStore + ReadModelStore + ?Sized>(
 ) -> Result<Position, StoreError> {
     let mut checkpoint = store.checkpoint(INTERVIEW_LIST).await?;
     loop {
-        let batch = store.read_all(checkpoint, 500).await?;
+        let batch = store.read_all(checkpoint, CATCH_UP_BATCH).await?;
         let Some(last) = batch.last() else {
             return Ok(checkpoint);
         };
         let last_position = last.position;
+        // A short batch reached the head as it was when read: no need to ask again.
+        let at_head = batch.len() < CATCH_UP_BATCH as usize;
         let streams: Vec<String> = batch.iter().map(|e| e.stream_id.to_string()).collect();
         let mut rows: HashMap<String, InterviewRow> = store
             .load_interviews(&streams)
@@ -106,6 +111,9 @@ pub async fn catch_up<S: EventStore + ReadModelStore + ?Sized>(
             .await?
         {
             checkpoint = last_position;
+            if at_head {
+                return Ok(checkpoint);
+            }
         } else {
             checkpoint = store.checkpoint(INTERVIEW_LIST).await?;
         }

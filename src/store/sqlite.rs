@@ -456,6 +456,33 @@ pub(crate) async fn append_one(
     outcome
 }
 
+/// `INSERT` of `n` events after the stream's current version, only if it is the
+/// expected one (`$N`, negative for any): parameters are the stream, the time, then
+/// type, schema and payload per event, then the expected version. Rows come back as
+/// (position, version).
+fn insert_sql(n: usize) -> String {
+    let values: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                "({}, ${}, ${}, ${})",
+                i + 1,
+                3 + 3 * i,
+                4 + 3 * i,
+                5 + 3 * i
+            )
+        })
+        .collect();
+    let expected = 3 + 3 * n;
+    format!(
+        "WITH cur(v) AS (SELECT COALESCE(MAX(version), 0) FROM events WHERE stream_id = $1) \
+         INSERT INTO events (stream_id, version, event_type, schema_version, payload, recorded_at) \
+         SELECT $1, cur.v + n.column1, n.column2, n.column3, n.column4, $2 \
+         FROM cur, (VALUES {}) AS n WHERE ${expected} < 0 OR cur.v = ${expected} \
+         RETURNING position, version",
+        values.join(", ")
+    )
+}
+
 /// One append inside an open write transaction. The outer error is the database's (the
 /// transaction must be abandoned); the inner result is this append's answer: a
 /// conflict or a key used on another stream writes nothing and leaves the transaction
@@ -477,40 +504,54 @@ pub(crate) async fn append_in(
             return Ok(duplicate(stream, key_row(&row)?));
         }
     }
-    let current: i64 =
-        sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM events WHERE stream_id = $1")
-            .bind(stream.as_str())
-            .fetch_one(&mut *conn)
-            .await?;
-    let current = current as u64;
-    if let ExpectedVersion::Exact(v) = expected
-        && v != current
-    {
-        return Ok(Err(StoreError::Conflict {
-            stream: stream.to_string(),
-            expected: expected.as_i64(),
-            actual: current,
-        }));
+    let version_now = async |conn: &mut SqliteConnection| -> Result<u64, StoreError> {
+        let current: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM events WHERE stream_id = $1")
+                .bind(stream.as_str())
+                .fetch_one(&mut *conn)
+                .await?;
+        Ok(current as u64)
+    };
+    let conflict = |actual: u64| StoreError::Conflict {
+        stream: stream.to_string(),
+        expected: expected.as_i64(),
+        actual,
+    };
+    if events.is_empty() {
+        // Nothing to insert: only the version check.
+        let current = version_now(&mut *conn).await?;
+        return Ok(match expected {
+            ExpectedVersion::Exact(v) if v != current => Err(conflict(current)),
+            _ => Ok(AppendOutcome {
+                appended: Appended {
+                    stream_id: stream.clone(),
+                    first_version: current + 1,
+                    last_version: current,
+                    first_position: 0,
+                    last_position: 0,
+                },
+                duplicate: false,
+                recorded_at: None,
+            }),
+        });
     }
-    let (mut first_position, mut last_position) = (0, 0);
-    for (i, (event_type, schema, payload)) in events.iter().enumerate() {
-        let position: i64 = sqlx::query_scalar(
-            "INSERT INTO events (stream_id, version, event_type, schema_version, payload, recorded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING position",
-        )
+    // The version check and every insert in one statement: a conflict inserts no row.
+    let mut insert = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(insert_sql(events.len())))
         .bind(stream.as_str())
-        .bind((current + 1 + i as u64) as i64)
-        .bind(event_type.as_str())
-        .bind(*schema as i64)
-        .bind(payload)
-        .bind(now)
-        .fetch_one(&mut *conn)
-        .await?;
-        if i == 0 {
-            first_position = position;
-        }
-        last_position = position;
+        .bind(now);
+    for (event_type, schema, payload) in events {
+        insert = insert
+            .bind(event_type.as_str())
+            .bind(*schema as i64)
+            .bind(payload);
     }
+    let mut rows = insert.bind(expected.as_i64()).fetch_all(&mut *conn).await?;
+    rows.sort_unstable_by_key(|(_, version)| *version);
+    let (Some(&(first_position, first)), Some(&(last_position, _))) = (rows.first(), rows.last())
+    else {
+        return Ok(Err(conflict(version_now(&mut *conn).await?)));
+    };
+    let current = first as u64 - 1;
     let appended = Appended {
         stream_id: stream.clone(),
         first_version: current + 1,
