@@ -7,7 +7,7 @@ mod common;
 use chrono::{TimeZone, Utc};
 use common::TestDb;
 use interview_coach::domain::{Actor, CandidateMessage, Event, Platform, StreamId};
-use interview_coach::store::{ExpectedVersion, Hold, Storage, StoreError};
+use interview_coach::store::{AppendOutcome, ExpectedVersion, Hold, Storage, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::oneshot;
@@ -22,6 +22,35 @@ fn message(text: &str) -> Event {
 
 fn stream(name: &str) -> StreamId {
     StreamId::new(format!("web:{name}"))
+}
+
+type HeldAppend = tokio::task::JoinHandle<Result<AppendOutcome, StoreError>>;
+
+/// Start an append to a new stream `name` that holds its transaction open after
+/// writing; it commits when the returned sender fires.
+async fn hold_an_append(store: &Arc<dyn Storage>, name: &str) -> (HeldAppend, oneshot::Sender<()>) {
+    let (entered_tx, entered_rx) = oneshot::channel();
+    let (release_tx, release_rx) = oneshot::channel();
+    let (store, s) = (store.clone(), stream(name));
+    let held = tokio::spawn(async move {
+        let hold = Hold {
+            entered: entered_tx,
+            release: release_rx,
+        };
+        store
+            .append_held(
+                &s,
+                ExpectedVersion::Exact(0),
+                &[message("held")],
+                None,
+                Some(hold),
+            )
+            .await
+    });
+    entered_rx
+        .await
+        .expect("held append entered its transaction");
+    (held, release_tx)
 }
 
 per_backend!(
@@ -177,29 +206,7 @@ async fn read_all_never_passes_an_open_append(db: &TestDb) {
     let before = store.head().await.unwrap();
 
     // A: an append that holds its transaction open after writing.
-    let (entered_tx, entered_rx) = oneshot::channel();
-    let (release_tx, release_rx) = oneshot::channel();
-    let held = {
-        let store = store.clone();
-        tokio::spawn(async move {
-            let hold = Hold {
-                entered: entered_tx,
-                release: release_rx,
-            };
-            store
-                .append_held(
-                    &stream("held"),
-                    ExpectedVersion::Exact(0),
-                    &[message("held")],
-                    None,
-                    Some(hold),
-                )
-                .await
-        })
-    };
-    entered_rx
-        .await
-        .expect("held append entered its transaction");
+    let (held, release_tx) = hold_an_append(&store, "held").await;
 
     // B, C: later appends from other connections, started while A is open.
     let mut later = Vec::new();
@@ -355,26 +362,7 @@ async fn expected_version_zero_means_the_stream_is_new(db: &TestDb) {
 /// never waits for the log's writer (here held open by an append).
 async fn leases_are_exclusive_and_never_wait_for_an_open_append(db: &TestDb) {
     let (a, b) = (db.open().await, db.open().await);
-    let (entered_tx, entered_rx) = oneshot::channel();
-    let (release_tx, release_rx) = oneshot::channel();
-    let held = {
-        let a = a.clone();
-        tokio::spawn(async move {
-            let hold = Hold {
-                entered: entered_tx,
-                release: release_rx,
-            };
-            a.append_held(
-                &stream("lease-held"),
-                ExpectedVersion::Exact(0),
-                &[message("held")],
-                None,
-                Some(hold),
-            )
-            .await
-        })
-    };
-    entered_rx.await.expect("the append holds the writer");
+    let (held, release_tx) = hold_an_append(&a, "lease-held").await;
     let now = Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap();
     let minute = chrono::Duration::seconds(60);
     let key = format!("coach:web:lease-{}", uuid::Uuid::new_v4());
