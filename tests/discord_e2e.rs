@@ -1,7 +1,9 @@
 //! The Discord adapter end to end: the real app (SQLite, the coach on a fake Anthropic)
 //! connected to a loopback fake of Discord. `/interview start` opens a thread and posts
 //! the problem; `/submit` with a file is deferred and answered with the analysis embed;
-//! a redelivered interaction or message appends once and is answered once.
+//! a redelivered interaction or message appends once and is answered once; the Hint
+//! button is deferred, and the Submit button's code modal is opened, submitted and
+//! acknowledged, with its outcome sent to the presser as a follow-up.
 
 mod common;
 mod discord_fake;
@@ -11,7 +13,7 @@ use common::fake_anthropic::FakeAnthropic;
 use discord_fake::*;
 use interview_coach::app::App;
 use interview_coach::config::ServeArgs;
-use interview_coach::domain::{Event, StreamId};
+use interview_coach::domain::{Event, StreamId, SubmissionSource};
 use interview_coach::engine::SystemClock;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -279,6 +281,51 @@ async fn an_interview_runs_in_a_thread_against_a_fake_discord() {
         .filter(|e| matches!(e, Event::HintRequested(_)))
         .count();
     assert_eq!(hints, 1);
+
+    // The Submit button: the code editor opens as a modal; its submission is recorded
+    // once, acknowledged, and the outcome reaches the presser as a follow-up.
+    let press = button_press(3002, thread_id, MAYA, "Maya", "interview:submit");
+    discord.dispatch("INTERACTION_CREATE", press);
+    let modal = discord.wait_for("code modal", callback_of(3002)).await;
+    assert_eq!(
+        modal.body["type"].as_u64(),
+        Some(9),
+        "a modal: {}",
+        modal.body
+    );
+    let modal_id = modal.body["data"]["custom_id"].clone();
+    let field = modal.body["data"]["components"][0]["components"][0]["custom_id"].clone();
+    let mut submitted = interaction(
+        3003,
+        thread_id,
+        MAYA,
+        "Maya",
+        json!({"custom_id": modal_id, "components": [{"type": 1, "components": [
+            {"type": 4, "custom_id": field, "value": "```python\ndef modal_sort(xs):\n    return sorted(xs)\n```"}
+        ]}]}),
+    );
+    submitted["type"] = json!(5);
+    discord.dispatch("INTERACTION_CREATE", submitted);
+    let ack = discord
+        .wait_for("modal acknowledged", callback_of(3003))
+        .await;
+    assert_eq!(ack.body["type"].as_u64(), Some(6));
+    discord
+        .wait_for("submit follow-up", |c| {
+            c.method == "POST" && c.path.contains("/token3002")
+        })
+        .await;
+    let from_modal: Vec<_> = events(&engine, &stream)
+        .await
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::CodeSubmitted(c) if c.source == SubmissionSource::Modal => Some(c),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(from_modal.len(), 1, "one submission from the modal");
+    assert!(from_modal[0].code.contains("modal_sort"));
+    assert_eq!(from_modal[0].language, "python");
 
     // /end: the summary embed.
     let end = interaction(

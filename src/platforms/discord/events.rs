@@ -182,7 +182,7 @@ async fn on_button(
     let at = data.engine.now();
     let actor = turn.actor.clone();
     let key = press.id.to_string();
-    if button == Button::Submit {
+    let command = if button == Button::Submit {
         let modal = poise::execute_modal_on_component_interaction::<CodeModal>(
             ctx,
             press.clone(),
@@ -199,48 +199,34 @@ async fn on_button(
             .as_ref()
             .and_then(|s| s.language.clone());
         let s = parse::submission_from_modal(&modal.code, None, language.as_deref());
-        let command = Command::SubmitCode(SubmitCode {
+        Command::SubmitCode(SubmitCode {
             actor,
             language: s.language,
             code: s.code,
             source: SubmissionSource::Modal,
             at,
-        });
-        let answer = flow::execute(
-            &data.engine,
-            &ctx.http,
-            press.channel_id,
-            &turn,
-            command,
-            &key,
-            action,
-        )
-        .await?;
-        let follow = CreateInteractionResponseFollowup::new()
-            .content(answer)
-            .ephemeral(true);
-        press.create_followup(&ctx.http, follow).await?;
-        return Ok(());
-    }
-    press
-        .create_response(
-            &ctx.http,
-            CreateInteractionResponse::Defer(
-                CreateInteractionResponseMessage::new().ephemeral(true),
-            ),
-        )
-        .await?;
-    let command = match button {
-        Button::Hint => Command::RequestHint {
-            actor,
-            max_hints: flow::max_hints(&data.problems, &turn.interview),
-            at,
-        },
-        Button::End => Command::EndInterview {
-            by: EndBy::Member(actor),
-            at,
-        },
-        _ => Command::RetryCoach { actor, at },
+        })
+    } else {
+        press
+            .create_response(
+                &ctx.http,
+                CreateInteractionResponse::Defer(
+                    CreateInteractionResponseMessage::new().ephemeral(true),
+                ),
+            )
+            .await?;
+        match button {
+            Button::Hint => Command::RequestHint {
+                actor,
+                max_hints: flow::max_hints(&data.problems, &turn.interview),
+                at,
+            },
+            Button::End => Command::EndInterview {
+                by: EndBy::Member(actor),
+                at,
+            },
+            _ => Command::RetryCoach { actor, at },
+        }
     };
     let answer = flow::execute(
         &data.engine,
@@ -252,9 +238,17 @@ async fn on_button(
         action,
     )
     .await?;
-    press
-        .edit_response(&ctx.http, EditInteractionResponse::new().content(answer))
-        .await?;
+    if button == Button::Submit {
+        // The press was answered by opening the modal: the outcome is a follow-up.
+        let follow = CreateInteractionResponseFollowup::new()
+            .content(answer)
+            .ephemeral(true);
+        press.create_followup(&ctx.http, follow).await?;
+    } else {
+        press
+            .edit_response(&ctx.http, EditInteractionResponse::new().content(answer))
+            .await?;
+    }
     Ok(())
 }
 
