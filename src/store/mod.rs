@@ -13,6 +13,7 @@ mod error;
 pub mod lease;
 mod pg_batch;
 pub mod postgres;
+mod reads;
 pub mod sqlite;
 mod sqlite_batch;
 mod watcher;

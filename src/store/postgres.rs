@@ -8,10 +8,11 @@
 
 use super::codec;
 use super::pg_batch;
+use super::reads::postgres as reads;
 use super::watcher::Watcher;
 use super::*;
-use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions, PgRow};
-use sqlx::{Connection, PgConnection, Row};
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
+use sqlx::{Connection, PgConnection};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -78,7 +79,7 @@ impl PostgresStore {
         let poll_pool = store.pool.clone();
         store.watcher.spawn_poller(options.poll_interval, move || {
             let pool = poll_pool.clone();
-            async move { max_position(&pool).await.ok() }
+            async move { reads::max_position(&pool).await.ok() }
         });
         Ok(store)
     }
@@ -142,44 +143,6 @@ fn describe(e: &sqlx::Error) -> String {
         other => other.to_string(),
     }
 }
-
-async fn max_position(pool: &PgPool) -> Result<Position, StoreError> {
-    let p: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events")
-        .fetch_one(pool)
-        .await?;
-    Ok(p)
-}
-
-fn appended_row(row: &PgRow) -> Result<Appended, StoreError> {
-    Ok(Appended {
-        stream_id: StreamId(row.try_get("stream_id")?),
-        first_version: row.try_get::<i64, _>("first_version")? as u64,
-        last_version: row.try_get::<i64, _>("last_version")? as u64,
-        first_position: row.try_get("first_position")?,
-        last_position: row.try_get("last_position")?,
-    })
-}
-
-pub(crate) fn event_row(row: &PgRow) -> Result<RecordedEvent, StoreError> {
-    let position: i64 = row.try_get("position")?;
-    let event_type: String = row.try_get("event_type")?;
-    let schema: i32 = row.try_get("schema_version")?;
-    let payload: String = row.try_get("payload")?;
-    let event =
-        codec::decode(&event_type, schema as u32, &payload).map_err(|e| StoreError::Codec {
-            position,
-            message: e.to_string(),
-        })?;
-    Ok(RecordedEvent {
-        position,
-        stream_id: StreamId(row.try_get("stream_id")?),
-        version: row.try_get::<i64, _>("version")? as u64,
-        recorded_at: row.try_get("recorded_at")?,
-        event,
-    })
-}
-
-const SELECT_EVENTS: &str = "SELECT position, stream_id, version, event_type, schema_version, payload, recorded_at FROM events";
 
 #[async_trait]
 impl EventStore for PostgresStore {
@@ -254,11 +217,7 @@ impl EventStore for PostgresStore {
     }
 
     async fn find_key(&self, key: &str) -> Result<Option<Appended>, StoreError> {
-        let row = sqlx::query("SELECT * FROM idempotency_keys WHERE key = $1")
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(appended_row).transpose()
+        reads::find_key(&self.pool, key).await
     }
 
     async fn read_stream(
@@ -266,14 +225,7 @@ impl EventStore for PostgresStore {
         stream: &StreamId,
         from_version: Version,
     ) -> Result<Vec<RecordedEvent>, StoreError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{SELECT_EVENTS} WHERE stream_id = $1 AND version >= $2 ORDER BY version"
-        )))
-        .bind(stream.as_str())
-        .bind(from_version as i64)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(event_row).collect()
+        reads::read_stream(&self.pool, stream, from_version).await
     }
 
     async fn read_all(
@@ -281,18 +233,11 @@ impl EventStore for PostgresStore {
         after: Position,
         limit: u32,
     ) -> Result<Vec<RecordedEvent>, StoreError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{SELECT_EVENTS} WHERE position > $1 ORDER BY position LIMIT $2"
-        )))
-        .bind(after)
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(event_row).collect()
+        reads::read_all(&self.pool, after, limit).await
     }
 
     async fn head(&self) -> Result<Position, StoreError> {
-        max_position(&self.pool).await
+        reads::max_position(&self.pool).await
     }
 
     fn subscribe(&self) -> watch::Receiver<Position> {

@@ -10,6 +10,7 @@
 //! queue for its writer. It must never hold the writer longer than one batch.
 
 use super::codec;
+use super::reads::sqlite::{self as reads, key_row};
 use super::sqlite_batch;
 use super::watcher::{Watcher, bump};
 use super::*;
@@ -18,7 +19,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
     SqliteSynchronous,
 };
-use sqlx::{Executor, Row, Sqlite};
+use sqlx::{Executor, Sqlite};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -207,7 +208,7 @@ impl SqliteStore {
         let poll_pool = store.read.clone();
         store.watcher.spawn_poller(options.poll_interval, move || {
             let pool = poll_pool.clone();
-            async move { max_position(&pool).await.ok() }
+            async move { reads::max_position(&pool).await.ok() }
         });
         Ok(store)
     }
@@ -275,44 +276,6 @@ fn shared_sender(path: &Path) -> Arc<watch::Sender<Position>> {
     tx
 }
 
-async fn max_position(pool: &SqlitePool) -> Result<Position, StoreError> {
-    let p: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events")
-        .fetch_one(pool)
-        .await?;
-    Ok(p)
-}
-
-fn key_row(row: &sqlx::sqlite::SqliteRow) -> Result<Appended, StoreError> {
-    Ok(Appended {
-        stream_id: StreamId(row.try_get("stream_id")?),
-        first_version: row.try_get::<i64, _>("first_version")? as u64,
-        last_version: row.try_get::<i64, _>("last_version")? as u64,
-        first_position: row.try_get("first_position")?,
-        last_position: row.try_get("last_position")?,
-    })
-}
-
-pub(crate) fn event_row(row: &sqlx::sqlite::SqliteRow) -> Result<RecordedEvent, StoreError> {
-    let position: i64 = row.try_get("position")?;
-    let event_type: String = row.try_get("event_type")?;
-    let schema: i64 = row.try_get("schema_version")?;
-    let payload: String = row.try_get("payload")?;
-    let event =
-        codec::decode(&event_type, schema as u32, &payload).map_err(|e| StoreError::Codec {
-            position,
-            message: e.to_string(),
-        })?;
-    Ok(RecordedEvent {
-        position,
-        stream_id: StreamId(row.try_get("stream_id")?),
-        version: row.try_get::<i64, _>("version")? as u64,
-        recorded_at: row.try_get("recorded_at")?,
-        event,
-    })
-}
-
-const SELECT_EVENTS: &str = "SELECT position, stream_id, version, event_type, schema_version, payload, recorded_at FROM events";
-
 #[async_trait]
 impl EventStore for SqliteStore {
     async fn append_held(
@@ -349,11 +312,7 @@ impl EventStore for SqliteStore {
     }
 
     async fn find_key(&self, key: &str) -> Result<Option<Appended>, StoreError> {
-        let row = sqlx::query("SELECT * FROM idempotency_keys WHERE key = $1")
-            .bind(key)
-            .fetch_optional(&self.read)
-            .await?;
-        row.as_ref().map(key_row).transpose()
+        reads::find_key(&self.read, key).await
     }
 
     async fn read_stream(
@@ -361,14 +320,7 @@ impl EventStore for SqliteStore {
         stream: &StreamId,
         from_version: Version,
     ) -> Result<Vec<RecordedEvent>, StoreError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{SELECT_EVENTS} WHERE stream_id = $1 AND version >= $2 ORDER BY version"
-        )))
-        .bind(stream.as_str())
-        .bind(from_version as i64)
-        .fetch_all(&self.read)
-        .await?;
-        rows.iter().map(event_row).collect()
+        reads::read_stream(&self.read, stream, from_version).await
     }
 
     async fn read_all(
@@ -376,18 +328,11 @@ impl EventStore for SqliteStore {
         after: Position,
         limit: u32,
     ) -> Result<Vec<RecordedEvent>, StoreError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{SELECT_EVENTS} WHERE position > $1 ORDER BY position LIMIT $2"
-        )))
-        .bind(after)
-        .bind(i64::from(limit))
-        .fetch_all(&self.read)
-        .await?;
-        rows.iter().map(event_row).collect()
+        reads::read_all(&self.read, after, limit).await
     }
 
     async fn head(&self) -> Result<Position, StoreError> {
-        max_position(&self.read).await
+        reads::max_position(&self.read).await
     }
 
     fn subscribe(&self) -> watch::Receiver<Position> {
