@@ -290,6 +290,9 @@ def validate(path: Path, data: dict) -> tuple[list[str], list[tuple[str, dict, o
 # --------------------------------------------------------------------------
 
 def load_reference(problem_id: str):
+    # The solutions share their tree and list helpers (`_trees.py`, `_lists.py`).
+    if str(REFERENCE_DIR) not in sys.path:
+        sys.path.insert(0, str(REFERENCE_DIR))
     path = REFERENCE_DIR / f"{problem_id}.py"
     if not path.is_file():
         raise FileNotFoundError(f"no reference solution at {path.relative_to(PROBLEMS_DIR.parent)}")

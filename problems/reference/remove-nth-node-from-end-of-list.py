@@ -1,22 +1,4 @@
-class ListNode:
-    def __init__(self, val, next=None):
-        self.val = val
-        self.next = next
-
-
-def build(values):
-    head = None
-    for v in reversed(values):
-        head = ListNode(v, head)
-    return head
-
-
-def to_list(node):
-    out = []
-    while node:
-        out.append(node.val)
-        node = node.next
-    return out
+from _lists import ListNode, build, to_list
 
 
 def solve(head, n):
