@@ -1,10 +1,10 @@
 //! The coach worker: finds pending turns from the log, claims their interview with a
 //! lease, calls the LLM (with retries) and records exactly one answer or failure
-//! through the engine. Turns of one interview run one at a time, oldest first. New work arrives through
-//! the event feed; the whole log is scanned for pending turns only at start and when
-//! the feed lagged, and streams left unfinished (a turn held by another instance's
-//! lease, a storage error) are retried on a timer until nothing is pending. It never
-//! talks to a platform: answers reach people as events in the log.
+//! through the engine. Turns of one interview run one at a time, oldest first. New
+//! work arrives through the event feed; the whole log is scanned for pending turns only
+//! at start and when the feed lagged, and streams left unfinished (an interview leased
+//! by another instance, a storage error) are retried on a timer until nothing is
+//! pending. It never talks to a platform: answers reach people as events in the log.
 
 use super::budget::{self, OverLimit};
 use super::context::{self, ContextInputs};

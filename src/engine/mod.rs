@@ -224,24 +224,10 @@ impl Engine {
         events: &[domain::Event],
         outcome: &crate::store::AppendOutcome,
     ) -> Result<Vec<RecordedEvent>, StoreError> {
-        let a = &outcome.appended;
-        let positions = a.last_position - a.first_position + 1;
-        if let Some(at) = outcome.recorded_at
-            && positions == events.len() as i64
-            && a.last_version + 1 - a.first_version == events.len() as u64
-        {
-            return Ok(events
-                .iter()
-                .enumerate()
-                .map(|(i, e)| RecordedEvent {
-                    position: a.first_position + i as i64,
-                    stream_id: stream.clone(),
-                    version: a.first_version + i as u64,
-                    recorded_at: at,
-                    event: e.clone(),
-                })
-                .collect());
+        if let Some(recorded) = outcome.recorded(events) {
+            return Ok(recorded);
         }
+        let a = &outcome.appended;
         let recorded = self.store.read_stream(stream, a.first_version).await?;
         Ok(recorded
             .into_iter()

@@ -90,6 +90,36 @@ pub struct AppendOutcome {
 
 /// Test support: an append that stops inside its open transaction (after writing,
 /// before committing) until released.
+impl AppendOutcome {
+    /// The events this append wrote, as the log holds them, built from `events` (what
+    /// was appended) without a read: an append's events take consecutive versions and
+    /// positions inside its transaction. `None` for a duplicate, or when the backend did
+    /// not report `recorded_at`.
+    pub fn recorded(&self, events: &[Event]) -> Option<Vec<RecordedEvent>> {
+        let a = &self.appended;
+        let at = self.recorded_at.filter(|_| !self.duplicate)?;
+        let n = events.len();
+        if a.last_position - a.first_position + 1 != n as i64
+            || a.last_version + 1 - a.first_version != n as u64
+        {
+            return None;
+        }
+        Some(
+            events
+                .iter()
+                .enumerate()
+                .map(|(i, event)| RecordedEvent {
+                    position: a.first_position + i as i64,
+                    stream_id: a.stream_id.clone(),
+                    version: a.first_version + i as u64,
+                    recorded_at: at,
+                    event: event.clone(),
+                })
+                .collect(),
+        )
+    }
+}
+
 #[doc(hidden)]
 pub struct Hold {
     pub entered: oneshot::Sender<()>,
@@ -196,5 +226,54 @@ impl Default for StoreOptions {
             poll_interval: std::time::Duration::from_millis(500),
             max_connections: 8,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{EndReason, EndedBy, InterviewEnded};
+
+    fn ended() -> Event {
+        Event::InterviewEnded(InterviewEnded {
+            by: EndedBy::Timer,
+            reason: EndReason::TimeLimit,
+            at: DateTime::UNIX_EPOCH,
+        })
+    }
+
+    fn outcome(first_position: Position, n: u64, duplicate: bool) -> AppendOutcome {
+        AppendOutcome {
+            appended: Appended {
+                stream_id: StreamId::new("web:a"),
+                first_version: 3,
+                last_version: 2 + n,
+                first_position,
+                last_position: first_position + n as i64 - 1,
+            },
+            duplicate,
+            recorded_at: Some(DateTime::UNIX_EPOCH),
+        }
+    }
+
+    #[test]
+    fn given_a_new_append_when_its_events_are_built_then_they_take_consecutive_places() {
+        let built = outcome(40, 2, false).recorded(&[ended(), ended()]).unwrap();
+        let places: Vec<(Position, Version)> =
+            built.iter().map(|e| (e.position, e.version)).collect();
+        assert_eq!(places, vec![(40, 3), (41, 4)]);
+    }
+
+    #[test]
+    fn given_a_duplicate_or_no_time_when_built_then_none() {
+        assert!(outcome(40, 1, true).recorded(&[ended()]).is_none());
+        let mut unknown = outcome(40, 1, false);
+        unknown.recorded_at = None;
+        assert!(unknown.recorded(&[ended()]).is_none());
+    }
+
+    #[test]
+    fn given_a_count_that_does_not_match_when_built_then_none() {
+        assert!(outcome(40, 2, false).recorded(&[ended()]).is_none());
     }
 }

@@ -12,9 +12,7 @@
 
 use super::sqlite::{Encoded, WriteSync, WriterPool, append_in, append_one};
 use super::watcher::bump;
-use super::{
-    AppendOutcome, Committed, ExpectedVersion, Position, RecordedEvent, StoreError, StreamId, watch,
-};
+use super::{AppendOutcome, Committed, ExpectedVersion, Position, StoreError, StreamId, watch};
 use crate::domain::Event;
 use chrono::Utc;
 use std::sync::Arc;
@@ -96,9 +94,7 @@ impl Writer {
         let mut written = Vec::new();
         for (job, result) in jobs.iter().zip(results) {
             let Ok(outcome) = result else { continue };
-            if !outcome.duplicate {
-                written.extend(recorded(job, outcome));
-            }
+            written.extend(outcome.recorded(&job.originals).unwrap_or_default());
         }
         let Some(last) = written.iter().map(|e| e.position).max() else {
             return;
@@ -143,24 +139,4 @@ impl Writer {
         }
         Ok(results)
     }
-}
-
-/// The events one append wrote, as the log holds them: an append's events take
-/// consecutive versions and positions inside its transaction.
-fn recorded(job: &Job, outcome: &AppendOutcome) -> Vec<RecordedEvent> {
-    let a = &outcome.appended;
-    let Some(at) = outcome.recorded_at else {
-        return Vec::new();
-    };
-    job.originals
-        .iter()
-        .enumerate()
-        .map(|(i, event)| RecordedEvent {
-            position: a.first_position + i as i64,
-            stream_id: a.stream_id.clone(),
-            version: a.first_version + i as u64,
-            recorded_at: at,
-            event: event.clone(),
-        })
-        .collect()
 }
