@@ -9,6 +9,7 @@ mod discord_fake;
 
 use chrono::{Duration, TimeZone, Utc};
 use clap::Parser;
+use common::fixtures::interview_started;
 use discord_fake::*;
 use interview_coach::app::App;
 use interview_coach::config::ServeArgs;
@@ -17,7 +18,6 @@ use interview_coach::engine::SystemClock;
 use interview_coach::store::{ExpectedVersion, Storage};
 use serde_json::{Value, json};
 use std::sync::Arc;
-use uuid::Uuid;
 
 const MAYA_THREAD: u64 = 710_000_000_000_000_001;
 const ZED: u64 = 600_000_000_000_000_003;
@@ -61,24 +61,17 @@ async fn seed(store: &dyn Storage, who: (u64, &str), thread: u64, problem: &str,
         Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap() + Duration::hours(thread as i64 % 97);
     let events = vec![
         Event::InterviewStarted(InterviewStarted {
-            interview_id: Uuid::new_v4(),
-            place: place.clone(),
-            candidate: actor.clone(),
-            problem: Problem::Bank {
-                id: problem.into(),
-                version: 1,
-                title: problem.replace('-', " "),
-            },
             language: Some("python".into()),
-            difficulty: None,
-            time_limit_minutes: None,
-            mode: Mode::Solo,
-            coach: CoachConfig {
-                model: "m".into(),
-                prompt_version: 1,
-                rubric_version: 1,
-            },
-            at,
+            ..interview_started(
+                place.clone(),
+                actor.clone(),
+                Problem::Bank {
+                    id: problem.into(),
+                    version: 1,
+                    title: problem.replace('-', " "),
+                },
+                at,
+            )
         }),
         Event::ApproachExplained(ApproachExplained {
             actor: actor.clone(),

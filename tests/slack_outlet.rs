@@ -3,9 +3,11 @@
 //! them again through `conversations.replies` (what the outbox asks after a crash
 //! between posting and recording).
 
+mod common;
 mod slack_common;
 
 use chrono::Utc;
+use common::fixtures::interview_started;
 use interview_coach::config::Secret;
 use interview_coach::domain::*;
 use interview_coach::engine::outbox::Outlet;
@@ -15,25 +17,19 @@ use interview_coach::store::RecordedEvent;
 use slack_common::*;
 
 fn interview(root: &str) -> Interview {
+    let place = Place::Slack {
+        team: TEAM.into(),
+        channel: CHANNEL.into(),
+        thread_ts: root.into(),
+    };
     let started = Event::InterviewStarted(InterviewStarted {
-        interview_id: uuid::Uuid::new_v4(),
-        place: Place::Slack {
-            team: TEAM.into(),
-            channel: CHANNEL.into(),
-            thread_ts: root.into(),
-        },
-        candidate: Actor::new(Platform::Slack, OMAR.0, OMAR.1),
-        problem: Problem::custom("Two sum"),
         language: Some("python".into()),
-        difficulty: None,
-        time_limit_minutes: None,
-        mode: Mode::Solo,
-        coach: CoachConfig {
-            model: "m".into(),
-            prompt_version: 1,
-            rubric_version: 1,
-        },
-        at: Utc::now(),
+        ..interview_started(
+            place,
+            Actor::new(Platform::Slack, OMAR.0, OMAR.1),
+            Problem::custom("Two sum"),
+            Utc::now(),
+        )
     });
     Interview::from_events([&started])
 }

@@ -8,6 +8,7 @@ mod common;
 mod slack_common;
 
 use common::fake_anthropic::FakeAnthropic;
+use common::fixtures::interview_started;
 use slack_common::*;
 
 /// The private answers `user` got so far, as text (blocks included).
@@ -139,24 +140,17 @@ async fn a_random_problem_is_one_the_member_has_not_done() {
             thread_ts: format!("1600000000.00000{n}"),
         };
         let started = Event::InterviewStarted(InterviewStarted {
-            interview_id: uuid::Uuid::new_v4(),
-            place: done.clone(),
-            candidate: Actor::new(Platform::Slack, member.0, member.1),
-            problem: Problem::Bank {
-                id: "reverse-nodes-in-k-group".into(),
-                version: 1,
-                title: "Reverse Nodes in k-Group".into(),
-            },
-            language: None,
             difficulty: Some(Difficulty::Hard),
-            time_limit_minutes: None,
-            mode: Mode::Solo,
-            coach: CoachConfig {
-                model: "m".into(),
-                prompt_version: 1,
-                rubric_version: 1,
-            },
-            at: chrono::Utc::now(),
+            ..interview_started(
+                done.clone(),
+                Actor::new(Platform::Slack, member.0, member.1),
+                Problem::Bank {
+                    id: "reverse-nodes-in-k-group".into(),
+                    version: 1,
+                    title: "Reverse Nodes in k-Group".into(),
+                },
+                chrono::Utc::now(),
+            )
         });
         store
             .append(

@@ -8,6 +8,7 @@
 mod common;
 
 use chrono::{Duration, TimeZone, Utc};
+use common::fixtures::interview_started;
 use interview_coach::domain::*;
 use interview_coach::leaderboard::{self, OptIn, OptInOutcome};
 use interview_coach::problems::ProblemBank;
@@ -116,22 +117,12 @@ fn started(case: u64, spec: &Spec, at: chrono::DateTime<Utc>) -> (StreamId, Even
             title: id.into(),
         },
     };
-    let event = Event::InterviewStarted(InterviewStarted {
-        interview_id: Uuid::new_v4(),
-        place: place.clone(),
-        candidate: actor(case, spec.member),
+    let event = Event::InterviewStarted(interview_started(
+        place.clone(),
+        actor(case, spec.member),
         problem,
-        language: None,
-        difficulty: None,
-        time_limit_minutes: None,
-        mode: Mode::Solo,
-        coach: CoachConfig {
-            model: "m".into(),
-            prompt_version: 1,
-            rubric_version: 1,
-        },
         at,
-    });
+    ));
     (place.stream_id(), event)
 }
 

@@ -50,6 +50,38 @@ pub fn start(id: Uuid, place: Place, candidate: Actor) -> Command {
     })
 }
 
+/// The coach settings tests record in `InterviewStarted`.
+pub fn test_coach() -> CoachConfig {
+    CoachConfig {
+        model: "m".into(),
+        prompt_version: 1,
+        rubric_version: 1,
+    }
+}
+
+/// An `InterviewStarted` with the plainest settings (a fresh id, no language,
+/// difficulty or time limit, solo, the test coach); a test sets what it needs with
+/// `InterviewStarted { language: .., ..interview_started(..) }`.
+pub fn interview_started(
+    place: Place,
+    candidate: Actor,
+    problem: Problem,
+    at: DateTime<Utc>,
+) -> InterviewStarted {
+    InterviewStarted {
+        interview_id: Uuid::new_v4(),
+        place,
+        candidate,
+        problem,
+        language: None,
+        difficulty: None,
+        time_limit_minutes: None,
+        mode: Mode::Solo,
+        coach: test_coach(),
+        at,
+    }
+}
+
 pub fn band(n: i64, evidence: &str) -> RubricScore {
     RubricScore {
         score: Band::new(n).unwrap(),
