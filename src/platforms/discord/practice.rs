@@ -33,6 +33,16 @@ fn mention(member_id: &str) -> String {
     }
 }
 
+/// The server a command came from, unless it came from outside one or is a repeated
+/// delivery of an invocation already handled (then the command does nothing).
+fn first_in_guild(ctx: Context<'_>) -> Option<serenity::GuildId> {
+    let guild = ctx.guild_id()?;
+    ctx.data()
+        .seen
+        .first_time(invocation_id(ctx))
+        .then_some(guild)
+}
+
 async fn private(ctx: Context<'_>, reply: poise::CreateReply) -> Result<(), Error> {
     ctx.send(
         reply
@@ -53,12 +63,9 @@ pub async fn stats(
     ctx: Context<'_>,
     #[description = "Whose stats (you when empty)"] member: Option<serenity::User>,
 ) -> Result<(), Error> {
-    let Some(guild) = ctx.guild_id() else {
+    let Some(guild) = first_in_guild(ctx) else {
         return Ok(());
     };
-    if !ctx.data().seen.first_time(invocation_id(ctx)) {
-        return Ok(());
-    }
     ctx.defer_ephemeral().await?;
     let data = ctx.data();
     let user = member.as_ref().unwrap_or(ctx.author());
@@ -103,12 +110,9 @@ pub async fn leaderboard(_ctx: Context<'_>) -> Result<(), Error> {
 /// Show the members who joined, ranked by their recent scores
 #[poise::command(slash_command, guild_only)]
 pub async fn show(ctx: Context<'_>) -> Result<(), Error> {
-    let Some(guild) = ctx.guild_id() else {
+    let Some(guild) = first_in_guild(ctx) else {
         return Ok(());
     };
-    if !ctx.data().seen.first_time(invocation_id(ctx)) {
-        return Ok(());
-    }
     ctx.defer().await?;
     let standings =
         leaderboard::standings(ctx.data().engine.store().as_ref(), &server_of(guild)).await?;
@@ -147,12 +151,9 @@ pub async fn leave(ctx: Context<'_>) -> Result<(), Error> {
 }
 
 async fn opt(ctx: Context<'_>, request: OptIn) -> Result<(), Error> {
-    let Some(guild) = ctx.guild_id() else {
+    let Some(guild) = first_in_guild(ctx) else {
         return Ok(());
     };
-    if !ctx.data().seen.first_time(invocation_id(ctx)) {
-        return Ok(());
-    }
     let engine = &ctx.data().engine;
     let outcome = leaderboard::set_opt_in(
         engine.store().as_ref(),
@@ -173,12 +174,9 @@ pub async fn export(
     #[max_length = 200]
     id: Option<String>,
 ) -> Result<(), Error> {
-    let Some(guild) = ctx.guild_id() else {
+    let Some(guild) = first_in_guild(ctx) else {
         return Ok(());
     };
-    if !ctx.data().seen.first_time(invocation_id(ctx)) {
-        return Ok(());
-    }
     ctx.defer_ephemeral().await?;
     let data = ctx.data();
     let target = match id.filter(|s| !s.trim().is_empty()) {
