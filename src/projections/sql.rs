@@ -18,11 +18,6 @@ const UPSERT: &str = "INSERT INTO interview_list (stream_id, interview_id, platf
     last_position = excluded.last_position \
     WHERE interview_list.last_position < excluded.last_position";
 
-/// Compare-and-swap of the checkpoint: only moves from the position the batch was read
-/// from, so two instances catching up at once never fold the same events twice.
-const MOVE_CHECKPOINT: &str =
-    "UPDATE projection_checkpoints SET position = $3 WHERE name = $1 AND position = $2";
-const FIRST_CHECKPOINT: &str = "INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING";
 const ADD_USAGE: &str = "INSERT INTO usage_daily (server, day, tokens) VALUES ($1, $2, $3) \
     ON CONFLICT (server, day) DO UPDATE SET tokens = usage_daily.tokens + excluded.tokens";
 
@@ -95,23 +90,18 @@ macro_rules! read_models {
             }
 
             async fn load_interviews(&self, stream_ids: &[String]) -> Result<Vec<InterviewRow>, StoreError> {
-                let mut out = Vec::new();
-                let mut seen = std::collections::HashSet::new();
-                for id in stream_ids {
-                    if !seen.insert(id) {
-                        continue;
-                    }
-                    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "SELECT {COLUMNS} FROM interview_list WHERE stream_id = $1"
-                    )))
-                    .bind(id)
-                    .fetch_optional(&self.$pool)
-                    .await?;
-                    if let Some(row) = row {
-                        out.push(row_from(&row)?);
-                    }
+                let (ids, marks) = crate::projections::distinct_ids(stream_ids);
+                if ids.is_empty() {
+                    return Ok(Vec::new());
                 }
-                Ok(out)
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT {COLUMNS} FROM interview_list WHERE stream_id IN ({marks})"
+                )));
+                for id in ids {
+                    query = query.bind(id);
+                }
+                let rows = query.fetch_all(&self.$pool).await?;
+                rows.iter().map(row_from).collect()
             }
 
             async fn save_interviews(
@@ -123,15 +113,7 @@ macro_rules! read_models {
             ) -> Result<bool, StoreError> {
                 let mut conn = self.derived_writer().await?;
                 let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-                let moved = if from == 0 {
-                    sqlx::query(FIRST_CHECKPOINT).bind(INTERVIEW_LIST).bind(to).execute(&mut *tx).await?.rows_affected()
-                } else {
-                    sqlx::query(MOVE_CHECKPOINT).bind(INTERVIEW_LIST).bind(from).bind(to).execute(&mut *tx).await?.rows_affected()
-                };
-                if moved != 1 {
-                    tx.rollback().await?;
-                    return Ok(false);
-                }
+                take_checkpoint!(tx, INTERVIEW_LIST, from, to);
                 for u in usage {
                     sqlx::query(ADD_USAGE).bind(&u.server).bind(&u.day).bind(u.tokens).execute(&mut *tx).await?;
                 }

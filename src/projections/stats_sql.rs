@@ -20,9 +20,6 @@ const UPSERT_INTERVIEW: &str = "INSERT INTO stats_interviews (stream_id, member_
 const INSERT_ANALYSIS: &str = "INSERT INTO stats_analyses (position, stream_id, member_id, server, problem_id, \
     score, communication, problem_solving, technical_competency, testing) \
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (position) DO NOTHING";
-const MOVE_CHECKPOINT: &str =
-    "UPDATE projection_checkpoints SET position = $3 WHERE name = $1 AND position = $2";
-const FIRST_CHECKPOINT: &str = "INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING";
 
 macro_rules! stats_models {
     ($store:ty, $row:ty, $read:ident) => {
@@ -59,20 +56,18 @@ macro_rules! stats_models {
                 &self,
                 stream_ids: &[String],
             ) -> Result<Vec<StatsInterview>, StoreError> {
-                let mut out = Vec::new();
-                let mut seen = std::collections::HashSet::new();
-                for id in stream_ids.iter().filter(|id| seen.insert(*id)) {
-                    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "SELECT {INTERVIEW_COLUMNS} FROM stats_interviews WHERE stream_id = $1"
-                    )))
-                    .bind(id)
-                    .fetch_optional(&self.$read)
-                    .await?;
-                    if let Some(row) = row {
-                        out.push(interview_from(&row)?);
-                    }
+                let (ids, marks) = crate::projections::distinct_ids(stream_ids);
+                if ids.is_empty() {
+                    return Ok(Vec::new());
                 }
-                Ok(out)
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT {INTERVIEW_COLUMNS} FROM stats_interviews WHERE stream_id IN ({marks})"
+                )));
+                for id in ids {
+                    query = query.bind(id);
+                }
+                let rows = query.fetch_all(&self.$read).await?;
+                rows.iter().map(interview_from).collect()
             }
 
             async fn save_stats(
@@ -84,26 +79,7 @@ macro_rules! stats_models {
             ) -> Result<bool, StoreError> {
                 let mut conn = self.stats_writer().await?;
                 let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-                let moved = if from == 0 {
-                    sqlx::query(FIRST_CHECKPOINT)
-                        .bind(MEMBER_STATS)
-                        .bind(to)
-                        .execute(&mut *tx)
-                        .await?
-                        .rows_affected()
-                } else {
-                    sqlx::query(MOVE_CHECKPOINT)
-                        .bind(MEMBER_STATS)
-                        .bind(from)
-                        .bind(to)
-                        .execute(&mut *tx)
-                        .await?
-                        .rows_affected()
-                };
-                if moved != 1 {
-                    tx.rollback().await?;
-                    return Ok(false);
-                }
+                take_checkpoint!(tx, MEMBER_STATS, from, to);
                 for r in interviews {
                     sqlx::query(UPSERT_INTERVIEW)
                         .bind(&r.stream_id)
