@@ -8,7 +8,7 @@
 
 use crate::problems::{BankProblem, ProblemBank};
 use crate::projections::catch_up_stats;
-use crate::projections::member_stats::{MemberRows, StatsAnalysis, StatsInterview};
+use crate::projections::member_stats::{DIMENSIONS, MemberRows, StatsAnalysis, StatsInterview};
 use crate::store::{Storage, StoreError};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -108,13 +108,7 @@ pub fn summarise(
     bank: &ProblemBank,
 ) -> MemberStats {
     let scores: Vec<i64> = analyses.iter().map(|a| a.score).collect();
-    let names = [
-        "communication",
-        "problem_solving",
-        "technical_competency",
-        "testing",
-    ];
-    let dimensions = names
+    let dimensions = DIMENSIONS
         .iter()
         .enumerate()
         .map(|(i, name)| {

@@ -52,15 +52,24 @@ pub struct StatsAnalysis {
     pub testing: i64,
 }
 
+/// The rubric dimensions an analysis row holds, in column order.
+pub const DIMENSIONS: [&str; 4] = [
+    "communication",
+    "problem_solving",
+    "technical_competency",
+    "testing",
+];
+
 impl StatsAnalysis {
     /// The rubric bands with their stable names, in display order.
     pub fn dimensions(&self) -> [(&'static str, i64); 4] {
-        [
-            ("communication", self.communication),
-            ("problem_solving", self.problem_solving),
-            ("technical_competency", self.technical_competency),
-            ("testing", self.testing),
-        ]
+        let values = [
+            self.communication,
+            self.problem_solving,
+            self.technical_competency,
+            self.testing,
+        ];
+        std::array::from_fn(|i| (DIMENSIONS[i], values[i]))
     }
 }
 
