@@ -6,7 +6,7 @@
 //!
 //! Run: `cargo bench --bench coach`
 
-#[path = "../tests/common/fake_anthropic.rs"]
+#[path = "../tests/it/common/fake_anthropic.rs"]
 mod fake_anthropic;
 
 use async_trait::async_trait;

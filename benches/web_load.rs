@@ -12,7 +12,7 @@
 //! `WEB_LOAD_SYNCHRONOUS` (`full`; `normal` to see what the fsyncs cost),
 //! `WEB_LOAD_SERVER_LOG` (the server's `RUST_LOG`; default `error`).
 
-#[path = "../tests/web_common/fake_claude.rs"]
+#[path = "../tests/it/web_common/fake_claude.rs"]
 mod fake_claude;
 
 use chrono::{DateTime, Utc};

@@ -9,8 +9,8 @@
 //! Skipped with a message when Node, Chromium or the built page is missing, unless
 //! `CI=true`, where that is a failure (`.ci/run` installs them).
 
-mod common;
-mod web_common;
+use crate::common;
+use crate::web_common;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

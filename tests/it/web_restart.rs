@@ -7,7 +7,7 @@
 //! The restarted coach takes the turn over when the dead instance's lease expires
 //! (`COACH_LEASE_SECONDS`, 5 s here).
 
-mod web_common;
+use crate::web_common;
 
 use interview_coach::domain::{Event, StreamId};
 use interview_coach::store::{self, StoreOptions};

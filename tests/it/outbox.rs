@@ -2,7 +2,7 @@
 //! for the same event, across a restart, and after a crash between posting and
 //! recording the post.
 
-mod common;
+use crate::common;
 
 use async_trait::async_trait;
 use common::TestDb;

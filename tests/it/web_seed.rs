@@ -4,8 +4,8 @@
 //! score 1-10), `ai_response`, `session_summary` (duration, submissions). Empty code gets
 //! `error` and appends nothing. Extension frames are ignored, as a seed client would.
 
-mod common;
-mod web_common;
+use crate::common;
+use crate::web_common;
 
 use common::TestDb;
 use serde_json::{Value, json};

@@ -5,7 +5,7 @@
 //! straight from `read_all`, on SQLite and Postgres. Also: rebuilding gives the same
 //! stats, and forgetting a member removes their leaderboard opt-in.
 
-mod common;
+use crate::common;
 
 use chrono::{Duration, TimeZone, Utc};
 use common::fixtures::interview_started;

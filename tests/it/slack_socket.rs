@@ -3,8 +3,8 @@
 //! slash command and a redelivered thread reply, and checks every envelope is acked
 //! and the redelivery appends and answers nothing new.
 
-mod common;
-mod slack_common;
+use crate::common;
+use crate::slack_common;
 
 use common::fake_anthropic::FakeAnthropic;
 use futures::{SinkExt, StreamExt};

@@ -4,8 +4,8 @@
 //! `error` with nothing appended, the 1 MiB cap, the rate limit, and resume with replay
 //! then live, each event once.
 
-mod common;
-mod web_common;
+use crate::common;
+use crate::web_common;
 
 use common::TestDb;
 use common::fixtures::{analysis, rubric};

@@ -2,7 +2,7 @@
 //! fixtures, `rebuild-projections`, `serve` answering `/healthz` and stopping cleanly on
 //! SIGTERM, and bad configuration ending with one clear error line and a non-zero exit.
 
-mod common;
+use crate::common;
 
 use common::fixtures::*;
 use interview_coach::engine::{Engine, ManualClock};

@@ -2,7 +2,7 @@
 //! duplicate deliveries, concurrent writers, pending coach work found from the log,
 //! the event feed across instances, and the interview-list projection.
 
-mod common;
+use crate::common;
 
 use chrono::Duration;
 use common::TestDb;

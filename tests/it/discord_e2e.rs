@@ -5,8 +5,8 @@
 //! button is deferred, and the Submit button's code modal is opened, submitted and
 //! acknowledged, with its outcome sent to the presser as a follow-up.
 
-mod common;
-mod discord_fake;
+use crate::common;
+use crate::discord_fake;
 
 use clap::Parser;
 use common::fake_anthropic::FakeAnthropic;
@@ -312,7 +312,9 @@ async fn an_interview_runs_in_a_thread_against_a_fake_discord() {
     assert_eq!(ack.body["type"].as_u64(), Some(6));
     discord
         .wait_for("submit follow-up", |c| {
-            c.method == "POST" && c.path.contains("/token3002")
+            c.method == "POST"
+                && c.path.starts_with("/api/v10/webhooks/")
+                && c.path.contains("/token3002")
         })
         .await;
     let from_modal: Vec<_> = events(&engine, &stream)

@@ -2,7 +2,7 @@
 //! structured analyses and summaries, deterministic context with cache breakpoints,
 //! retries, failures that append nothing partial, crash recovery, and budgets.
 
-mod common;
+use crate::common;
 
 use chrono::Duration as ChronoDuration;
 use common::TestDb;

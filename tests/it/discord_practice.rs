@@ -4,8 +4,8 @@
 //! and a channel that is no interview are refused) and `/privacy forget` (refused
 //! without the confirm; with it, the member's words are gone and so is their opt-in).
 
-mod common;
-mod discord_fake;
+use crate::common;
+use crate::discord_fake;
 
 use chrono::{Duration, TimeZone, Utc};
 use clap::Parser;

@@ -2,8 +2,8 @@
 //! the interview's thread with a nonce, an attempt that crashed after posting finds its
 //! message instead of posting again, and the outbox posts each event once.
 
-mod common;
-mod discord_fake;
+use crate::common;
+use crate::discord_fake;
 
 use common::fixtures::*;
 use discord_fake::FakeDiscord;

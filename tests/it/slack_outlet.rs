@@ -3,8 +3,8 @@
 //! them again through `conversations.replies` (what the outbox asks after a crash
 //! between posting and recording).
 
-mod common;
-mod slack_common;
+use crate::common;
+use crate::slack_common;
 
 use chrono::Utc;
 use common::fixtures::interview_started;

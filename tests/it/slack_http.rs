@@ -1,8 +1,8 @@
 //! Slack over the HTTP Events API, end to end: signed requests to the real app on port
 //! 0, the coach on a fake Anthropic API, and Slack's Web API on a loopback fake.
 
-mod common;
-mod slack_common;
+use crate::common;
+use crate::slack_common;
 
 use common::fake_anthropic::{FakeAnthropic, Scripted};
 use interview_coach::domain::{Event, SubmissionSource};

@@ -2,7 +2,7 @@
 //! idempotency keys, gap-free `read_all`, wake-ups across connections, and durability
 //! of acknowledged events across a killed process.
 
-mod common;
+use crate::common;
 
 use chrono::{TimeZone, Utc};
 use common::TestDb;

@@ -2,7 +2,7 @@
 //! reason `time_limit` and a summary, exactly once across a restart and across two
 //! engines ticking on one database.
 
-mod common;
+use crate::common;
 
 use chrono::Duration;
 use common::TestDb;

@@ -2,7 +2,7 @@
 //! words or code, replay and export of their interview still work, and another
 //! member's interview is unchanged.
 
-mod common;
+use crate::common;
 
 use common::TestDb;
 use common::fixtures::*;

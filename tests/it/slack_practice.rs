@@ -4,8 +4,8 @@
 //! interview's thread (and refusing a member with no interview there), and
 //! `/privacy forget` needing its confirm word.
 
-mod common;
-mod slack_common;
+use crate::common;
+use crate::slack_common;
 
 use common::fake_anthropic::FakeAnthropic;
 use common::fixtures::interview_started;

@@ -2,8 +2,7 @@
 //! (cache breakpoints, forced tool), plain and streamed parsing, errors after the 200,
 //! retries through `with_retries` with a recording sleeper, timeouts, and secrecy.
 
-#[path = "common/sleeper.rs"]
-mod sleeper;
+use crate::common::sleeper;
 
 use interview_coach::coach::llm::{
     AnthropicClient, LlmClient, LlmError, LlmRequest, Message, RetryPolicy, Role, TextBlock,

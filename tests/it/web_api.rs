@@ -4,8 +4,8 @@
 //! start), the static page with its MIME types, CSP and security headers, and the 503
 //! page when the page is not built.
 
-mod common;
-mod web_common;
+use crate::common;
+use crate::web_common;
 
 use common::TestDb;
 use common::fixtures::{discord_place, run_scripted_interview};

@@ -2,8 +2,7 @@
 //! bearer auth (and none without a key), the exact body, plain and streamed parsing,
 //! errors after the 200, retries through `with_retries`, timeouts, and secrecy.
 
-#[path = "common/sleeper.rs"]
-mod sleeper;
+use crate::common::sleeper;
 
 use interview_coach::coach::llm::{
     LlmClient, LlmError, LlmRequest, LlmResponse, Message, OpenAiClient, RetryPolicy, Role,

@@ -1,0 +1,51 @@
+//! The integration tests, linked once as one binary (`tests/it`), a module per area.
+//! Each test starts what it needs for real: a fresh SQLite file or Postgres database,
+//! the app on port 0, loopback fakes of the LLM, Discord and Slack APIs, the built
+//! binary, or headless Chromium. Run them with `cargo nextest run` (each test in its
+//! own process, with the time limits of `.config/nextest.toml`) or `cargo test`.
+
+// Shared helpers: databases, fixtures, fakes.
+#[macro_use]
+mod common;
+mod discord_fake;
+mod slack_common;
+mod web_common;
+
+// Domain and store.
+mod domain_decide;
+mod event_fixtures;
+mod sqlite_durability;
+mod store_contract;
+
+// Engine, read models and practice features.
+mod engine;
+mod outbox;
+mod privacy;
+mod stats_projection;
+mod timers;
+
+// The coach and its LLM clients.
+mod coach;
+mod llm_anthropic;
+mod llm_openai;
+mod problem_bank;
+
+// Discord.
+mod discord_e2e;
+mod discord_manifest;
+mod discord_outlet;
+mod discord_practice;
+
+// Slack.
+mod slack_http;
+mod slack_outlet;
+mod slack_practice;
+mod slack_socket;
+
+// Web and the binary.
+mod cli;
+mod web_api;
+mod web_browser;
+mod web_restart;
+mod web_seed;
+mod web_ws;
