@@ -22,7 +22,7 @@ export default function Runner({ resumeId, onInterviewId, onNewInterview, visibl
   const editorRef = useRef(null);
   const chatInputRef = useRef(null);
   const code = useCodeDraft(editorRef, { resumeId, interviewId, replaying, replayed: view.replayed, lastCode: view.lastCode });
-  const scroll = useStageScroll({ analysesCount: view.analyses.length, summary: view.summary, replaying });
+  const { stageRef, analysisRef, summaryRef, showAnalysis } = useStageScroll({ analysesCount: view.analyses.length, summary: view.summary, replaying });
 
   const submitCode = () => commands.code(editorRef.current ? editorRef.current.getValue() : '', code.language);
   const focusChat = () => chatInputRef.current && chatInputRef.current.focus();
@@ -49,7 +49,7 @@ export default function Runner({ resumeId, onInterviewId, onNewInterview, visibl
       />
 
       <div className="runner-body">
-        <main className="stage" ref={scroll.stageRef}>
+        <main className="stage" ref={stageRef}>
           {restoring ? (
             <div className="card center-note">
               <Spinner label="Restoring your interview…" />
@@ -72,13 +72,13 @@ export default function Runner({ resumeId, onInterviewId, onNewInterview, visibl
             canSend={canSend}
           />
           <SummarySection
-            ref={scroll.summaryRef}
+            ref={summaryRef}
             summary={view.summary}
             ended={stage === 'ended'}
             interviewId={interviewId}
             onNewInterview={onNewInterview}
           />
-          <AnalysisSection ref={scroll.analysisRef} analyses={view.analyses} finished={finished} onAnswer={focusChat} />
+          <AnalysisSection ref={analysisRef} analyses={view.analyses} finished={finished} onAnswer={focusChat} />
         </main>
 
         <ChatPanel
@@ -89,7 +89,7 @@ export default function Runner({ resumeId, onInterviewId, onNewInterview, visibl
           localError={session.localError}
           commands={commands}
           inputRef={chatInputRef}
-          onShowAnalysis={scroll.showAnalysis}
+          onShowAnalysis={showAnalysis}
         />
       </div>
     </div>

@@ -88,7 +88,7 @@ function Field({ label, text, className = '' }) {
   );
 }
 
-export function AnalysisPanel({ analysis, submission, timestamp, testid = 'analysis-panel', compact = false }) {
+export function AnalysisPanel({ analysis, submission, testid = 'analysis-panel', compact = false }) {
   if (!analysis) return null;
   return (
     <div className={'analysis card' + (compact ? ' compact' : '')} data-testid={testid}>
