@@ -112,6 +112,7 @@ export const CodeEditor = forwardRef(function CodeEditor(
     return (
       <textarea
         className="editor-fallback"
+        aria-label="Code editor"
         data-testid={testid}
         defaultValue={pendingValue.current}
         readOnly={readOnly}

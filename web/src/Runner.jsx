@@ -1,7 +1,7 @@
 // The interview runner (#/, #/interview/{id}): lays out the runner bar, the current step
 // (problem, approach, code, analysis, summary) and the chat. The session lives in
 // runner/useInterview.js; each part of the page is a component in runner/.
-import { useRef } from 'react';
+import { useId, useRef } from 'react';
 import { Spinner } from './components.jsx';
 import { AnalysisSection } from './runner/AnalysisSection.jsx';
 import { ApproachForm } from './runner/ApproachForm.jsx';
@@ -27,6 +27,9 @@ export default function Runner({ resumeId, onInterviewId, onNewInterview, visibl
   const submitCode = () => commands.code(editorRef.current ? editorRef.current.getValue() : '', code.language);
   const focusChat = () => chatInputRef.current && chatInputRef.current.focus();
   const showEditor = stage === 'coding' || stage === 'feedback';
+  const ids = useId();
+  const stageId = ids + 'stage';
+  const stepIdPrefix = ids + 'step-';
 
   return (
     <div className="runner" hidden={!visible} data-testid="runner" data-stage={stage} data-interview-id={interviewId || ''}>
@@ -38,6 +41,8 @@ export default function Runner({ resumeId, onInterviewId, onNewInterview, visibl
         conn={conn}
         onReconnect={session.reconnect}
         onNewInterview={onNewInterview}
+        stepIdPrefix={stepIdPrefix}
+        stageId={stageId}
       />
       <ConnectionErrors
         fatal={session.fatal}
@@ -49,7 +54,7 @@ export default function Runner({ resumeId, onInterviewId, onNewInterview, visibl
       />
 
       <div className="runner-body">
-        <main className="stage" ref={stageRef}>
+        <main className="stage" id={stageId} ref={stageRef} aria-labelledby={stepIdPrefix + (stage === 'ended' ? 'summarised' : stage)}>
           {restoring ? (
             <div className="card center-note">
               <Spinner label="Restoring your interview…" />

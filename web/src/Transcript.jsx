@@ -163,7 +163,7 @@ export default function Transcript({ interviewId, shareToken }) {
       {share ? (
         <div className="card share-result">
           <span>Anyone with this link can read the transcript:</span>
-          <input data-testid="share-link" readOnly value={share} onFocus={(e) => e.target.select()} />
+          <input data-testid="share-link" aria-label="Share link" readOnly value={share} onFocus={(e) => e.target.select()} />
           <button type="button" className="btn small" onClick={copy}>
             {copied ? 'Copied' : 'Copy'}
           </button>

@@ -13,6 +13,7 @@ export function ApproachForm({ onSubmit, onSkip, canSend }) {
       <p className="muted">Before coding, talk through your plan: data structures, algorithm, complexity, edge cases.</p>
       <textarea
         data-testid="approach-input"
+        aria-label="Your approach"
         className="big-input"
         rows={7}
         placeholder="I'd start with a brute force… then improve it by…"

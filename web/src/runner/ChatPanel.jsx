@@ -37,7 +37,15 @@ export function ChatPanel({ view, stage, finished, canSend, localError, commands
         <h2>Coach</h2>
         {view.hints > 0 ? <span className="muted small">{view.hints} hint{view.hints === 1 ? '' : 's'} used</span> : null}
       </div>
-      <div className="chat-list" ref={listRef} onScroll={onScroll} data-testid="chat-list">
+      <div
+        className="chat-list"
+        ref={listRef}
+        onScroll={onScroll}
+        role="log"
+        aria-live="polite"
+        aria-label="Conversation with the coach"
+        data-testid="chat-list"
+      >
         {items.map((it) => (
           <ChatItem key={it.id} item={it} onShowAnalysis={onShowAnalysis} />
         ))}

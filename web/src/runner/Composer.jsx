@@ -13,6 +13,7 @@ export function Composer({ inputRef, stage, finished, canSend, onMessage, onHint
       <textarea
         ref={inputRef}
         data-testid="chat-input"
+        aria-label="Message to the coach"
         rows={2}
         placeholder={stage === 'problem' ? 'Describe the problem to start…' : finished ? 'The interview has ended.' : 'Message the coach… (Enter to send)'}
         value={draft}

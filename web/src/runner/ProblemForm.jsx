@@ -29,6 +29,7 @@ export function ProblemForm({ onSubmit, canSend, starting }) {
       </div>
       <textarea
         data-testid="problem-input"
+        aria-label="Problem statement"
         className="big-input"
         rows={8}
         placeholder="e.g. Given an array of integers and a target, return the indices of the two numbers that add up to the target…"

@@ -45,14 +45,14 @@ function ConnBadge({ conn, onReconnect }) {
   );
 }
 
-export function RunnerBar({ title, interviewId, deadline, stage, conn, onReconnect, onNewInterview }) {
+export function RunnerBar({ title, interviewId, deadline, stage, conn, onReconnect, onNewInterview, stepIdPrefix, stageId }) {
   return (
     <div className="runner-bar">
       <div className="runner-title">
         <h1>{title || (interviewId ? 'Interview' : 'New mock interview')}</h1>
         <Deadline deadline={deadline} stage={stage} />
       </div>
-      <StepTabs stage={stage} />
+      <StepTabs stage={stage} idPrefix={stepIdPrefix} panelId={stageId} />
       <div className="runner-actions">
         <ConnBadge conn={conn} onReconnect={onReconnect} />
         {interviewId ? (
