@@ -13,7 +13,7 @@ export const SummarySection = forwardRef(function SummarySection({ summary, ende
   }
   return (
     <>
-      <div ref={ref} />
+      <div ref={ref} className="summary-anchor" />
       <SummaryPanel summary={summary} />
       <div className="summary-actions">
         <a className="btn" href={'#/transcript/' + encodeURIComponent(interviewId || '')} data-testid="summary-transcript-link">
