@@ -80,7 +80,7 @@ function Brand() {
 function SharedPage({ token }) {
   return (
     <div className="app">
-      <header className="topbar">
+      <header className="topbar" data-testid="topbar">
         <Brand />
       </header>
       <div className="content">
@@ -144,7 +144,7 @@ function App() {
   const interviewHref = activeId ? interviewHash(activeId) : '#/';
   return (
     <div className={'app' + (isRunnerRoute ? ' app-runner' : '')}>
-      <header className="topbar">
+      <header className="topbar" data-testid="topbar">
         <Brand />
         <nav className="nav">
           <a href={interviewHref} className={isRunnerRoute ? 'active' : ''} data-testid="nav-interview">
