@@ -25,12 +25,13 @@ export const CodeEditor = forwardRef(function CodeEditor(
   const hostRef = useRef(null);
   const editorRef = useRef(null);
   const pendingValue = useRef(initialValue);
-  const onChangeRef = useRef(onChange);
-  const onSubmitRef = useRef(onSubmit);
+  // The latest props for the editor, which is created once and outlives renders.
+  const latest = useRef({ onChange, onSubmit, language, readOnly });
   const [ready, setReady] = useState(false);
   const [failed, setFailed] = useState(false);
-  onChangeRef.current = onChange;
-  onSubmitRef.current = onSubmit;
+  useEffect(() => {
+    latest.current = { onChange, onSubmit, language, readOnly };
+  });
 
   useImperativeHandle(ref, () => ({
     getValue: () => (editorRef.current ? editorRef.current.getValue() : pendingValue.current),
@@ -49,7 +50,7 @@ export const CodeEditor = forwardRef(function CodeEditor(
         if (disposed || !hostRef.current) return;
         editor = monaco.editor.create(hostRef.current, {
           value: pendingValue.current,
-          language,
+          language: latest.current.language,
           theme: 'coach-dark',
           automaticLayout: true,
           minimap: { enabled: false },
@@ -68,17 +69,17 @@ export const CodeEditor = forwardRef(function CodeEditor(
           acceptSuggestionOnEnter: 'off',
           parameterHints: { enabled: false },
           links: false,
-          readOnly,
-          placeholder: readOnly ? undefined : 'Write your solution here…',
+          readOnly: latest.current.readOnly,
+          placeholder: latest.current.readOnly ? undefined : 'Write your solution here…',
           ariaLabel: 'Code editor',
         });
         editorRef.current = editor;
         editor.onDidChangeModelContent(() => {
           pendingValue.current = editor.getValue();
-          if (onChangeRef.current) onChangeRef.current(pendingValue.current);
+          if (latest.current.onChange) latest.current.onChange(pendingValue.current);
         });
         editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => {
-          if (onSubmitRef.current) onSubmitRef.current();
+          if (latest.current.onSubmit) latest.current.onSubmit();
         });
         setReady(true);
       })
@@ -91,7 +92,6 @@ export const CodeEditor = forwardRef(function CodeEditor(
       if (editor) editor.dispose();
       editorRef.current = null;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   useEffect(() => {
@@ -105,13 +105,14 @@ export const CodeEditor = forwardRef(function CodeEditor(
 
   useEffect(() => {
     if (editorRef.current) editorRef.current.updateOptions({ readOnly });
-  }, [readOnly]);
+  }, [readOnly, ready]);
 
   if (failed) {
     // Fallback: a plain textarea keeps the interview usable.
     return (
       <textarea
         className="editor-fallback"
+        aria-label="Code editor"
         data-testid={testid}
         defaultValue={pendingValue.current}
         readOnly={readOnly}

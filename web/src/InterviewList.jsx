@@ -19,7 +19,9 @@ export default function InterviewList({ query, navigate }) {
   const [flash, setFlash] = useState({});
   const [liveCount, setLiveCount] = useState(0);
   const filtersRef = useRef(filters);
-  filtersRef.current = filters;
+  useEffect(() => {
+    filtersRef.current = filters; // before the debounced reload below reads it
+  }, [filters]);
   const seq = useRef(0);
 
   const load = useCallback(async () => {
@@ -51,22 +53,36 @@ export default function InterviewList({ query, navigate }) {
   // Live refresh from /api/live.
   useEffect(() => {
     let timer = null;
+    const flashTimers = new Set();
     const unsub = subscribeLive((ev) => {
       setLiveCount((c) => c + 1);
       if (ev && ev.interview_id) {
-        setFlash((f) => ({ ...f, [ev.interview_id]: Date.now() }));
+        // Highlight the row for 3 s (a later event for the same row restarts the 3 s).
+        const id = ev.interview_id;
+        const at = Date.now();
+        setFlash((f) => ({ ...f, [id]: at }));
+        const ft = setTimeout(() => {
+          flashTimers.delete(ft);
+          setFlash((f) => {
+            if (f[id] !== at) return f;
+            const next = { ...f };
+            delete next[id];
+            return next;
+          });
+        }, 3000);
+        flashTimers.add(ft);
       }
       clearTimeout(timer);
       timer = setTimeout(load, 300);
     });
     return () => {
       clearTimeout(timer);
+      for (const ft of flashTimers) clearTimeout(ft);
       unsub();
     };
   }, [load]);
 
   const set = (k) => (e) => setFilters((f) => ({ ...f, [k]: e.target.value }));
-  const now = Date.now();
 
   return (
     <div className="page" data-testid="interview-list">
@@ -138,7 +154,7 @@ export default function InterviewList({ query, navigate }) {
             </thead>
             <tbody>
               {rows.map((r) => {
-                const fl = flash[r.interview_id] && now - flash[r.interview_id] < 3000;
+                const fl = !!flash[r.interview_id];
                 const live = LIVE_PHASES.has(r.phase);
                 return (
                   <tr

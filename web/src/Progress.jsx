@@ -113,8 +113,7 @@ export default function Progress({ memberId }) {
       getProgress(memberId)
         .then((d) => alive && (setData(d), setError(null)))
         .catch((e) => alive && setError(e.message));
-    setData(null);
-    load();
+    load(); // keyed by member id in main.jsx: data starts null for each member
     const unsub = subscribeLive((ev) => {
       if (ev && ev.type && !/analy|summary|ended/.test(String(ev.type))) return;
       clearTimeout(t);

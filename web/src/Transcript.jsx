@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { getInterview, getShared, shareInterview, subscribeLive } from './api.js';
 import { AnalysisPanel, ErrorBox, PhaseBadge, PlatformBadge, ScorePill, Spinner, SummaryPanel } from './components.jsx';
 import { CodeBlock, RichText, fmtDateTime, fmtTime } from './format.jsx';
@@ -56,35 +56,34 @@ export default function Transcript({ interviewId, shareToken }) {
   const [shareErr, setShareErr] = useState(null);
   const [copied, setCopied] = useState(false);
 
-  const load = useCallback(async () => {
-    try {
-      const d = shareToken ? await getShared(shareToken) : await getInterview(interviewId);
-      setData(d);
-      setError(null);
-    } catch (e) {
-      setError(e.message);
-    }
-  }, [interviewId, shareToken]);
-
+  // Load the transcript, then reload it on live updates while the interview is in progress
+  // (not on public share pages). The page is keyed by interview id (main.jsx).
   useEffect(() => {
-    setData(null);
-    load();
-  }, [load]);
-
-  // Live updates for an interview still in progress (not on public share pages).
-  useEffect(() => {
-    if (shareToken) return undefined;
+    let alive = true;
     let t = null;
-    const unsub = subscribeLive((ev) => {
-      if (!ev || (ev.interview_id && ev.interview_id !== interviewId)) return;
-      clearTimeout(t);
-      t = setTimeout(load, 300);
-    });
+    const load = () =>
+      (shareToken ? getShared(shareToken) : getInterview(interviewId)).then(
+        (d) => {
+          if (!alive) return;
+          setData(d);
+          setError(null);
+        },
+        (e) => alive && setError(e.message),
+      );
+    load();
+    const unsub = shareToken
+      ? () => {}
+      : subscribeLive((ev) => {
+          if (!ev || (ev.interview_id && ev.interview_id !== interviewId)) return;
+          clearTimeout(t);
+          t = setTimeout(load, 300);
+        });
     return () => {
+      alive = false;
       clearTimeout(t);
       unsub();
     };
-  }, [interviewId, shareToken, load]);
+  }, [interviewId, shareToken]);
 
   const doShare = async () => {
     setShareErr(null);
@@ -164,7 +163,7 @@ export default function Transcript({ interviewId, shareToken }) {
       {share ? (
         <div className="card share-result">
           <span>Anyone with this link can read the transcript:</span>
-          <input data-testid="share-link" readOnly value={share} onFocus={(e) => e.target.select()} />
+          <input data-testid="share-link" aria-label="Share link" readOnly value={share} onFocus={(e) => e.target.select()} />
           <button type="button" className="btn small" onClick={copy}>
             {copied ? 'Copied' : 'Copy'}
           </button>

@@ -88,7 +88,7 @@ function Field({ label, text, className = '' }) {
   );
 }
 
-export function AnalysisPanel({ analysis, submission, timestamp, testid = 'analysis-panel', compact = false }) {
+export function AnalysisPanel({ analysis, submission, testid = 'analysis-panel', compact = false }) {
   if (!analysis) return null;
   return (
     <div className={'analysis card' + (compact ? ' compact' : '')} data-testid={testid}>
@@ -100,7 +100,7 @@ export function AnalysisPanel({ analysis, submission, timestamp, testid = 'analy
           <span className="score-den">/10</span>
         </div>
         <div className="analysis-title">
-          <h3>Code analysis{submission ? ` · submission ${submission}` : ''}</h3>
+          <h3 data-testid="analysis-title">Code analysis{submission ? ` · submission ${submission}` : ''}</h3>
           {analysis.correctness ? (
             <div className="correctness" data-testid="correctness">
               <span className="label">Correctness</span>
@@ -132,7 +132,7 @@ export function SummaryPanel({ summary, testid = 'summary-panel' }) {
   return (
     <div className="summary card" data-testid={testid}>
       <div className="summary-head">
-        <h3>Interview summary</h3>
+        <h3 data-testid="summary-title">Interview summary</h3>
         {hs ? (
           <span className={'hire-signal tone-' + hs.tone} data-testid="hire-signal">
             Hire signal: {hs.label}

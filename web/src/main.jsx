@@ -10,8 +10,8 @@ import './styles.css';
 
 // Hash routes: #/  #/new  #/interview/{id}  #/interviews  #/transcript/{id}  #/member/{id}
 // Path route:  /share/<token>  (served by the server; read-only transcript)
-function parseHash() {
-  const raw = window.location.hash.replace(/^#/, '') || '/';
+function parseHash(hash = window.location.hash) {
+  const raw = hash.replace(/^#/, '') || '/';
   const [path, q = ''] = raw.split('?');
   const parts = path.split('/').filter(Boolean).map((p) => {
     try {
@@ -21,6 +21,42 @@ function parseHash() {
     }
   });
   return { name: parts[0] || '', id: parts[1] || null, query: new URLSearchParams(q), raw };
+}
+
+const interviewHash = (id) => '#/interview/' + encodeURIComponent(id);
+
+// The app state a route leads to: the route shown, the (kept-alive) runner {key, resumeId}
+// and the interview it shows. Pure; `replace` is the hash the route must be rewritten to,
+// `clearLast` asks to forget the last interview. `last` is the stored last interview id.
+function routeApp(prev, route, last) {
+  if (route.name === 'new') {
+    const counter = prev.counter + 1;
+    const runner = { key: 'new' + counter, resumeId: null };
+    return { app: { route: parseHash('#/'), runner, activeId: null, counter }, replace: '#/', clearLast: true };
+  }
+  if (route.name === 'interview' && route.id) {
+    if (prev.runner && prev.activeId === route.id) return { app: { ...prev, route } };
+    const counter = prev.counter + 1;
+    return { app: { route, runner: { key: 'r' + counter, resumeId: route.id }, activeId: route.id, counter } };
+  }
+  if (route.name === '' && !prev.runner) {
+    if (last) {
+      const next = routeApp(prev, parseHash(interviewHash(last)), null);
+      return { ...next, replace: interviewHash(last) };
+    }
+    const counter = prev.counter + 1;
+    return { app: { ...prev, route, runner: { key: 'new' + counter, resumeId: null }, counter } };
+  }
+  return { app: { ...prev, route } };
+}
+
+// Applies routeApp's side effects (history, storage) and returns the new app state.
+function enterRoute(prev) {
+  const route = parseHash();
+  const { app, replace, clearLast } = routeApp(prev, route, route.name === '' && !prev.runner ? getLastInterview() : null);
+  if (clearLast) clearLastInterview();
+  if (replace && window.location.hash !== replace) window.history.replaceState(null, '', replace);
+  return app;
 }
 
 function navigate(hash) {
@@ -44,7 +80,7 @@ function Brand() {
 function SharedPage({ token }) {
   return (
     <div className="app">
-      <header className="topbar">
+      <header className="topbar" data-testid="topbar">
         <Brand />
       </header>
       <div className="content">
@@ -55,66 +91,36 @@ function SharedPage({ token }) {
 }
 
 function App() {
-  const [route, setRoute] = useState(parseHash);
-  const [runner, setRunner] = useState(null); // {key, resumeId}
-  const [activeId, setActiveId] = useState(null);
-  const activeIdRef = useRef(null);
-  const counter = useRef(0);
+  const [app, setApp] = useState(() => enterRoute({ route: null, runner: null, activeId: null, counter: 0 }));
+  // The latest state for the handlers below (hashchange, the runner's new interview id).
+  const appRef = useRef(app);
+  const commit = useCallback((next) => {
+    appRef.current = next;
+    setApp(next);
+  }, []);
+  const { route, runner, activeId } = app;
 
   useEffect(() => {
-    const onHash = () => setRoute(parseHash());
+    const onHash = () => commit(enterRoute(appRef.current));
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
-  }, []);
+  }, [commit]);
 
   const isRunnerRoute = route.name === '' || route.name === 'new' || route.name === 'interview';
 
-  useEffect(() => {
-    if (route.name === 'new') {
-      clearLastInterview();
-      counter.current += 1;
-      activeIdRef.current = null;
-      setActiveId(null);
-      setRunner({ key: 'new' + counter.current, resumeId: null });
-      window.history.replaceState(null, '', '#/');
-      setRoute(parseHash());
-      return;
-    }
-    if (route.name === 'interview' && route.id) {
-      if (!runner || activeIdRef.current !== route.id) {
-        counter.current += 1;
-        activeIdRef.current = route.id;
-        setActiveId(route.id);
-        setRunner({ key: 'r' + counter.current, resumeId: route.id });
+  const onInterviewId = useCallback(
+    (id) => {
+      const cur = parseHash();
+      let nextRoute = appRef.current.route;
+      if (cur.name === '' || cur.name === 'interview') {
+        const h = interviewHash(id);
+        if (window.location.hash !== h) window.history.replaceState(null, '', h);
+        nextRoute = parseHash();
       }
-      return;
-    }
-    if (route.name === '') {
-      if (runner) return;
-      const last = getLastInterview();
-      if (last) {
-        window.history.replaceState(null, '', '#/interview/' + encodeURIComponent(last));
-        setRoute(parseHash());
-        return;
-      }
-      counter.current += 1;
-      setRunner({ key: 'new' + counter.current, resumeId: null });
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [route.raw]);
-
-  const onInterviewId = useCallback((id) => {
-    activeIdRef.current = id;
-    setActiveId(id);
-    const cur = parseHash();
-    if (cur.name === '' || cur.name === 'interview') {
-      const h = '#/interview/' + encodeURIComponent(id);
-      if (window.location.hash !== h) {
-        window.history.replaceState(null, '', h);
-        setRoute(parseHash());
-      }
-    }
-  }, []);
+      commit({ ...appRef.current, activeId: id, route: nextRoute });
+    },
+    [commit],
+  );
 
   const onNewInterview = useCallback(() => {
     clearLastInterview();
@@ -135,10 +141,10 @@ function App() {
       </div>
     );
 
-  const interviewHref = activeId ? '#/interview/' + encodeURIComponent(activeId) : '#/';
+  const interviewHref = activeId ? interviewHash(activeId) : '#/';
   return (
     <div className={'app' + (isRunnerRoute ? ' app-runner' : '')}>
-      <header className="topbar">
+      <header className="topbar" data-testid="topbar">
         <Brand />
         <nav className="nav">
           <a href={interviewHref} className={isRunnerRoute ? 'active' : ''} data-testid="nav-interview">
