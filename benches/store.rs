@@ -7,7 +7,8 @@
 
 use chrono::{TimeZone, Utc};
 use interview_coach::domain::*;
-use interview_coach::store::{self, ExpectedVersion, Storage, StoreOptions, Synchronous, codec};
+use interview_coach::ports::{ExpectedVersion, Storage};
+use interview_coach::store::{self, StoreOptions, Synchronous, codec};
 use sqlx::{Connection, Executor, PgConnection};
 use std::sync::Arc;
 use std::time::{Duration, Instant};

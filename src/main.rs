@@ -7,7 +7,8 @@ use interview_coach::app::App;
 use interview_coach::config::{Cli, Cmd, DatabaseArgs, DiscordCmd, PrivacyCmd, ServeArgs};
 use interview_coach::domain::StreamId;
 use interview_coach::engine::SystemClock;
-use interview_coach::{projections, replay, store};
+use interview_coach::practice::replay;
+use interview_coach::{projections, store};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -73,7 +74,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Cmd::Privacy(PrivacyCmd::Forget { member })) => {
             let s = open(&db).await?;
-            let report = interview_coach::privacy::forget(s.as_ref(), &member).await?;
+            let report = interview_coach::practice::privacy::forget(s.as_ref(), &member).await?;
             println!(
                 "erased {member}'s content: {} event(s) rewritten in {} interview(s), {} leaderboard opt-in(s) removed",
                 report.events_rewritten, report.interviews, report.leaderboards_left
@@ -86,7 +87,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let bank = interview_coach::problems::ProblemBank::load_default().ok();
             print!(
                 "{}",
-                interview_coach::export::markdown(&events, bank.as_ref())
+                interview_coach::practice::export::markdown(&events, bank.as_ref())
             );
             Ok(())
         }
@@ -103,9 +104,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// The events of the interview named by an interview id or a stream id.
 async fn interview_events(
-    s: &dyn store::Storage,
+    s: &dyn interview_coach::ports::Storage,
     id: &str,
-) -> anyhow::Result<Vec<store::RecordedEvent>> {
+) -> anyhow::Result<Vec<interview_coach::ports::RecordedEvent>> {
     projections::catch_up(s).await?;
     let stream = match s.find_interview(id).await? {
         Some(row) => row.stream(),
@@ -116,7 +117,7 @@ async fn interview_events(
     Ok(events)
 }
 
-async fn open(db: &DatabaseArgs) -> anyhow::Result<Arc<dyn store::Storage>> {
+async fn open(db: &DatabaseArgs) -> anyhow::Result<Arc<dyn interview_coach::ports::Storage>> {
     store::connect(db.database_url.expose(), &db.store_options())
         .await
         .context("cannot open the event store")

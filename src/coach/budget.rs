@@ -3,7 +3,7 @@
 //! functions; the worker gathers their inputs.
 
 use crate::domain::{Actor, Event, TurnKind, Version};
-use crate::store::RecordedEvent;
+use crate::ports::RecordedEvent;
 use chrono::{DateTime, Duration, Utc};
 
 /// Why a turn is refused before any LLM call.

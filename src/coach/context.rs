@@ -9,7 +9,7 @@ use super::llm::{LlmRequest, Message, Role, TextBlock};
 use super::prompts::{self, attr, candidate_block};
 use super::schema;
 use crate::domain::{Event, InterviewStarted, TurnKind, Version};
-use crate::store::RecordedEvent;
+use crate::ports::RecordedEvent;
 
 /// What the context needs besides the log.
 #[derive(Debug, Clone)]

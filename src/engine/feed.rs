@@ -6,7 +6,7 @@
 //! read from the log, so the order is always the log's and nothing is skipped or
 //! repeated. A slow listener lags and re-reads the log; it never blocks the feed.
 
-use crate::store::{Committed, EventStore, Position, RecordedEvent, StoreError};
+use crate::ports::{Committed, EventStore, Position, RecordedEvent, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast;

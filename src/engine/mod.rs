@@ -16,8 +16,9 @@ pub use feed::FeedReceiver;
 pub use progress::{Progress, ProgressBus, ProgressKind};
 
 use crate::domain::{self, Command, DomainError, Interview, StreamId, Turn};
-use crate::projections::{self, InterviewFilter};
-use crate::store::{ExpectedVersion, Position, RecordedEvent, Storage, StoreError};
+use crate::ports::InterviewFilter;
+use crate::ports::{ExpectedVersion, Position, RecordedEvent, Storage, StoreError};
+use crate::projections;
 use std::sync::Arc;
 use thiserror::Error;
 use tokio::sync::broadcast;
@@ -106,7 +107,7 @@ impl Engine {
         cancel: CancellationToken,
     ) -> Result<tokio::task::JoinHandle<()>, StoreError> {
         let head = self.store.head().await?;
-        let store: Arc<dyn crate::store::EventStore> = upcast(self.store.clone());
+        let store: Arc<dyn crate::ports::EventStore> = upcast(self.store.clone());
         Ok(tokio::spawn(feed::run_feed(
             store,
             head,
@@ -131,9 +132,9 @@ impl Engine {
     pub async fn forget_member(
         &self,
         member_id: &str,
-    ) -> Result<crate::privacy::ForgetReport, StoreError> {
+    ) -> Result<crate::practice::privacy::ForgetReport, StoreError> {
         self.recent.clear();
-        crate::privacy::forget(self.store.as_ref(), member_id).await
+        crate::practice::privacy::forget(self.store.as_ref(), member_id).await
     }
 
     /// Decide and append `command` on `stream`. With `idempotency_key`, a repeated
@@ -209,7 +210,7 @@ impl Engine {
     async fn find_key(
         &self,
         key: Option<&str>,
-    ) -> Result<Option<crate::store::Appended>, StoreError> {
+    ) -> Result<Option<crate::ports::Appended>, StoreError> {
         match key {
             Some(key) => self.store.find_key(key).await,
             None => Ok(None),
@@ -222,7 +223,7 @@ impl Engine {
         &self,
         stream: &StreamId,
         events: &[domain::Event],
-        outcome: &crate::store::AppendOutcome,
+        outcome: &crate::ports::AppendOutcome,
     ) -> Result<Vec<RecordedEvent>, StoreError> {
         if let Some(recorded) = outcome.recorded(events) {
             return Ok(recorded);
@@ -238,7 +239,7 @@ impl Engine {
     async fn duplicate(
         &self,
         stream: &StreamId,
-        first: crate::store::Appended,
+        first: crate::ports::Appended,
     ) -> Result<Executed, EngineError> {
         let (state, events) = self.load(stream).await?;
         let events = events
@@ -283,6 +284,6 @@ impl Engine {
     }
 }
 
-fn upcast(store: Arc<dyn Storage>) -> Arc<dyn crate::store::EventStore> {
+fn upcast(store: Arc<dyn Storage>) -> Arc<dyn crate::ports::EventStore> {
     store
 }

@@ -6,8 +6,8 @@
 
 use crate::domain::{Event, Interview, Platform};
 use crate::engine::Engine;
-use crate::projections::InterviewFilter;
-use crate::store::{RecordedEvent, StoreError};
+use crate::ports::InterviewFilter;
+use crate::ports::{RecordedEvent, StoreError};
 use async_trait::async_trait;
 use std::sync::Arc;
 use std::time::Duration;

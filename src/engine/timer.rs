@@ -9,7 +9,7 @@
 
 use super::{Engine, EngineError};
 use crate::domain::{Command, DomainError, EndBy, Phase};
-use crate::projections::InterviewFilter;
+use crate::ports::InterviewFilter;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -1,32 +1,8 @@
 //! The interview list read model: one row per interview, folded from its events.
 //! Pure: `apply` knows nothing of databases; `sql.rs` stores the rows.
 
-use crate::domain::{Event, Phase, StreamId};
-use crate::store::{Position, RecordedEvent};
-use chrono::{DateTime, Utc};
-use serde::Serialize;
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct InterviewRow {
-    pub interview_id: String,
-    pub stream_id: String,
-    pub platform: String,
-    /// The community: `web`, `discord:{guild}`, `slack:{team}`.
-    pub server: String,
-    /// A readable place label (server and channel).
-    pub place: String,
-    pub candidate_id: String,
-    pub candidate_name: String,
-    pub problem_title: String,
-    pub phase: String,
-    pub started_at: DateTime<Utc>,
-    pub ended_at: Option<DateTime<Utc>>,
-    pub last_score: Option<i64>,
-    pub submissions: i64,
-    pub hints_used: i64,
-    pub tokens_used: i64,
-    pub last_position: Position,
-}
+use crate::domain::{Event, Phase};
+use crate::ports::{InterviewRow, RecordedEvent};
 
 impl InterviewRow {
     /// Start a row from an `InterviewStarted`; other events need an existing row.
@@ -84,22 +60,4 @@ impl InterviewRow {
             self.phase = p.as_str().to_string();
         }
     }
-
-    pub fn stream(&self) -> StreamId {
-        StreamId(self.stream_id.clone())
-    }
-}
-
-/// Filters of the interview list; empty fields match everything.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct InterviewFilter {
-    pub platform: Option<String>,
-    /// Matches the server (`discord:123`) or the place label.
-    pub place: Option<String>,
-    /// Matches the member id (`discord:42`).
-    pub member: Option<String>,
-    pub phase: Option<String>,
-    /// Only interviews that are not ended.
-    pub open_only: bool,
-    pub limit: Option<u32>,
 }

@@ -1,100 +1,15 @@
 //! Read models built from the log: each has a checkpoint (the last position folded) and
 //! can be dropped and rebuilt from the log at any time. A projection never writes events.
 
-/// Inside a read model's write transaction `$tx`: move checkpoint `$name` from
-/// `$from` to `$to` by compare-and-swap (a first checkpoint is inserted), so two
-/// instances catching up at once never fold the same events twice. When another
-/// instance moved it first, roll back and return `Ok(false)` from the enclosing
-/// function. Both backends and both projections use it.
-macro_rules! take_checkpoint {
-    ($tx:ident, $name:expr, $from:expr, $to:expr) => {
-        let moved = if $from == 0 {
-            sqlx::query(
-                "INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
-            )
-            .bind($name)
-            .bind($to)
-            .execute(&mut *$tx)
-            .await?
-            .rows_affected()
-        } else {
-            sqlx::query(
-                "UPDATE projection_checkpoints SET position = $3 WHERE name = $1 AND position = $2",
-            )
-            .bind($name)
-            .bind($from)
-            .bind($to)
-            .execute(&mut *$tx)
-            .await?
-            .rows_affected()
-        };
-        if moved != 1 {
-            $tx.rollback().await?;
-            return Ok(false);
-        }
-    };
-}
-
 pub mod interview_list;
 pub mod member_stats;
-mod sql;
-mod stats_sql;
 
-/// The distinct stream ids of a batch, and `$1, $2, ...` for an `IN (...)` list of
-/// them: a projection loads the rows a batch touches in one query.
-fn distinct_ids(stream_ids: &[String]) -> (Vec<&String>, String) {
-    let mut seen = std::collections::HashSet::new();
-    let ids: Vec<&String> = stream_ids.iter().filter(|id| seen.insert(*id)).collect();
-    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-    (ids, marks.join(", "))
-}
+pub use member_stats::catch_up_stats;
 
-pub use interview_list::{InterviewFilter, InterviewRow};
-pub use member_stats::{StatsStore, catch_up_stats};
-
-use crate::store::{EventStore, Position, StoreError};
-use async_trait::async_trait;
+use crate::ports::{
+    DailyUsage, EventStore, INTERVIEW_LIST, InterviewRow, Position, ReadModelStore, StoreError,
+};
 use std::collections::{BTreeMap, HashMap};
-
-/// Tokens spent by the coach for one community on one UTC day.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DailyUsage {
-    pub server: String,
-    pub day: String,
-    pub tokens: i64,
-}
-
-/// The name of the interview-list projection's checkpoint.
-pub const INTERVIEW_LIST: &str = "interview_list";
-
-/// Storage of read models, implemented by both database backends (the member stats
-/// through [`StatsStore`], in `stats_sql.rs`).
-#[async_trait]
-pub trait ReadModelStore: StatsStore + Send + Sync {
-    async fn checkpoint(&self, projection: &str) -> Result<Position, StoreError>;
-    async fn load_interviews(&self, stream_ids: &[String])
-    -> Result<Vec<InterviewRow>, StoreError>;
-    /// Upsert rows, add token usage and move the checkpoint from `from` to `to`,
-    /// atomically. False (nothing written) when the checkpoint is no longer at `from`:
-    /// another instance folded the batch first.
-    async fn save_interviews(
-        &self,
-        rows: &[InterviewRow],
-        usage: &[DailyUsage],
-        from: Position,
-        to: Position,
-    ) -> Result<bool, StoreError>;
-    /// Tokens the coach spent for `server` on the UTC `day` (`YYYY-MM-DD`).
-    async fn tokens_used_on(&self, server: &str, day: &str) -> Result<i64, StoreError>;
-    /// Drop every row and the checkpoint.
-    async fn reset_interviews(&self) -> Result<(), StoreError>;
-    async fn list_interviews(
-        &self,
-        filter: &InterviewFilter,
-    ) -> Result<Vec<InterviewRow>, StoreError>;
-    /// Find by interview id or by stream id.
-    async fn find_interview(&self, id: &str) -> Result<Option<InterviewRow>, StoreError>;
-}
 
 /// Events folded per read of the log.
 const CATCH_UP_BATCH: u32 = 500;

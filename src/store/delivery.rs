@@ -4,35 +4,10 @@
 //! posting again. The same SQL runs on both backends.
 
 use super::sqlite::WriteSync;
-use super::{PostgresStore, SqliteStore, StoreError};
+use super::{PostgresStore, SqliteStore};
+use crate::ports::{Deliveries, DeliveryRecord, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct DeliveryRecord {
-    pub attempted: bool,
-    pub delivered: bool,
-    pub external_id: Option<String>,
-}
-
-#[async_trait]
-pub trait Deliveries: Send + Sync {
-    async fn delivery(&self, key: &str) -> Result<DeliveryRecord, StoreError>;
-    /// Note that posting is about to be tried.
-    async fn mark_attempted(
-        &self,
-        key: &str,
-        stream: &str,
-        version: u64,
-        at: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
-    async fn mark_delivered(
-        &self,
-        key: &str,
-        external_id: &str,
-        at: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
-}
 
 const GET: &str =
     "SELECT attempted_at_ms, delivered_at_ms, external_id FROM deliveries WHERE key = $1";

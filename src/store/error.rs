@@ -1,32 +1,15 @@
-//! Store failures. A conflict is a normal outcome the engine retries; everything else
-//! is a technical failure. Messages never include connection strings or secrets.
+//! The store's conversions of sqlx's errors into the ports' [`StoreError`].
 
-use thiserror::Error;
+use crate::ports::StoreError;
 
-#[derive(Debug, Error)]
-pub enum StoreError {
-    #[error("stream {stream} is at version {actual}, expected {expected}")]
-    Conflict {
-        stream: String,
-        expected: i64,
-        actual: u64,
-    },
-    #[error("idempotency key already used on another stream ({stream})")]
-    KeyOnOtherStream { stream: String },
-    #[error("stored event at position {position} cannot be read: {message}")]
-    Codec { position: i64, message: String },
-    #[error("invalid DATABASE_URL: {0}")]
-    InvalidUrl(String),
-    #[error("cannot open the database: {0}")]
-    Open(String),
-    #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
-    #[error("database migration failed: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> StoreError {
+        StoreError::Database(Box::new(e))
+    }
 }
 
-impl StoreError {
-    pub fn is_conflict(&self) -> bool {
-        matches!(self, StoreError::Conflict { .. })
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(e: sqlx::migrate::MigrateError) -> StoreError {
+        StoreError::Migrate(Box::new(e))
     }
 }

@@ -6,23 +6,10 @@
 //! they live in a file of their own beside the log (`<log>-leases`), written without
 //! an fsync and never queued behind the log's writer.
 
-use super::{PostgresStore, SqliteStore, StoreError};
+use super::{PostgresStore, SqliteStore};
+use crate::ports::{Leases, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-
-#[async_trait]
-pub trait Leases: Send + Sync {
-    /// Take `key` for `owner` until `until`, if it is free, expired, or already ours.
-    async fn try_lease(
-        &self,
-        key: &str,
-        owner: &str,
-        now: DateTime<Utc>,
-        until: DateTime<Utc>,
-    ) -> Result<bool, StoreError>;
-    /// Give `key` up (only if we hold it).
-    async fn release(&self, key: &str, owner: &str) -> Result<(), StoreError>;
-}
 
 const TAKE: &str = "INSERT INTO leases (key, owner, expires_at_ms) VALUES ($1, $2, $3) \
     ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, expires_at_ms = excluded.expires_at_ms \

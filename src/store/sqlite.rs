@@ -10,16 +10,17 @@
 //! queue for its writer. It must never hold the writer longer than one batch.
 
 use super::codec;
-use super::reads::sqlite::{self as reads, key_row};
+use super::reads::sqlite as reads;
 use super::sqlite_batch;
+pub(crate) use super::sqlite_write::WriteSync;
+use super::sqlite_write::{WriterPool, append_one};
 use super::watcher::{Watcher, bump};
 use super::*;
+use sqlx::Sqlite;
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
-    SqliteSynchronous,
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Executor, Sqlite};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -57,65 +58,6 @@ pub struct SqliteStore {
     /// giving up a lease never waits for the log's writer or its fsyncs.
     pub(crate) leases: SqlitePool,
 }
-
-/// How a write on the writer connection waits for the disk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum WriteSync {
-    /// At the configured `synchronous` level: events and delivery records.
-    Durable,
-    /// `synchronous=NORMAL`: the commit reaches the WAL without an fsync and is synced
-    /// by the next durable commit. Survives a crash of the process, not of the machine;
-    /// only for what can be rebuilt (read models).
-    Relaxed,
-}
-
-/// The single writer connection. Every write sets the connection's `synchronous` level
-/// first, so a relaxed write never leaves a later durable one unsynced.
-#[derive(Clone)]
-pub(crate) struct WriterPool {
-    pool: SqlitePool,
-    durable: &'static str,
-    /// The level the writer connection was last set to (`UNKNOWN` while a change is
-    /// in flight), so consecutive writes of one kind skip the statement.
-    level: Arc<std::sync::atomic::AtomicU8>,
-}
-
-const UNKNOWN: u8 = 0;
-
-impl WriterPool {
-    pub(crate) async fn acquire(
-        &self,
-        sync: WriteSync,
-    ) -> Result<PoolConnection<Sqlite>, StoreError> {
-        let waited = std::time::Instant::now();
-        let mut conn = self.pool.acquire().await?;
-        let waited = waited.elapsed();
-        if waited > Duration::from_millis(20) {
-            tracing::debug!(
-                ?sync,
-                waited_ms = waited.as_millis() as u64,
-                "slow wait for the SQLite writer"
-            );
-        }
-        let (pragma, level) = match sync {
-            WriteSync::Durable => (self.durable, 1),
-            WriteSync::Relaxed => ("PRAGMA synchronous = NORMAL", 2),
-        };
-        // Only the holder of the single connection reads or changes `level`. It is
-        // UNKNOWN while the statement runs, so a write cancelled half-way makes the
-        // next one set the level again.
-        use std::sync::atomic::Ordering;
-        if self.level.load(Ordering::Acquire) != level {
-            self.level.store(UNKNOWN, Ordering::Release);
-            conn.execute(pragma).await?;
-            self.level.store(level, Ordering::Release);
-        }
-        Ok(conn)
-    }
-}
-
-/// An event ready to store: type, schema version, JSON payload.
-pub(crate) type Encoded = (String, u32, String);
 
 /// Stores opened on the same file in one process share one wake-up channel.
 type Registry = Mutex<HashMap<PathBuf, Weak<watch::Sender<Position>>>>;
@@ -163,20 +105,19 @@ impl SqliteStore {
             .connect_with(connect.clone())
             .await
             .map_err(open_err)?;
-        let write = WriterPool {
-            pool: write,
-            durable: match options.synchronous {
+        let write = WriterPool::new(
+            write,
+            match options.synchronous {
                 Synchronous::Full => "PRAGMA synchronous = FULL",
                 Synchronous::Normal => "PRAGMA synchronous = NORMAL",
             },
-            level: Arc::new(std::sync::atomic::AtomicU8::new(UNKNOWN)),
-        };
+        );
         sqlx::migrate!("./migrations/sqlite")
-            .run(&write.pool)
+            .run(write.pool())
             .await?;
         // A read-only directory lets SQLite open the file but not write the WAL.
         sqlx::query("CREATE TABLE IF NOT EXISTS ic_write_check (x INTEGER)")
-            .execute(&write.pool)
+            .execute(write.pool())
             .await
             .map_err(open_err)?;
         let read = SqlitePoolOptions::new()
@@ -220,7 +161,7 @@ impl SqliteStore {
     /// Close both pools (waits for connections to be returned).
     pub async fn close(&self) {
         self.watcher.stop();
-        self.write.pool.close().await;
+        self.write.pool().close().await;
         self.read.close().await;
         self.leases.close().await;
     }
@@ -358,170 +299,4 @@ impl EventStore for SqliteStore {
     fn backend(&self) -> &'static str {
         "sqlite"
     }
-}
-
-/// A repeated key: the first append's result, if it was for the same stream.
-pub(crate) fn duplicate(
-    stream: &StreamId,
-    appended: Appended,
-) -> Result<AppendOutcome, StoreError> {
-    if &appended.stream_id != stream {
-        return Err(StoreError::KeyOnOtherStream {
-            stream: appended.stream_id.to_string(),
-        });
-    }
-    Ok(AppendOutcome {
-        appended,
-        duplicate: true,
-        recorded_at: None,
-    })
-}
-
-/// Append in its own transaction, optionally held open before the commit (tests).
-pub(crate) async fn append_one(
-    pool: &WriterPool,
-    stream: &StreamId,
-    expected: ExpectedVersion,
-    events: &[Encoded],
-    key: Option<&str>,
-    hold: Option<Hold>,
-) -> Result<AppendOutcome, StoreError> {
-    let mut conn = pool.acquire(WriteSync::Durable).await?;
-    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
-    let outcome = append_in(&mut tx, stream, expected, events, key, Utc::now()).await?;
-    if outcome.is_err() {
-        tx.rollback().await?;
-        return outcome;
-    }
-    if let Some(hold) = hold {
-        let _ = hold.entered.send(());
-        let _ = hold.release.await;
-    }
-    tx.commit().await?;
-    outcome
-}
-
-/// `INSERT` of `n` events after the stream's current version, only if it is the
-/// expected one (`$N`, negative for any): parameters are the stream, the time, then
-/// type, schema and payload per event, then the expected version. Rows come back as
-/// (position, version).
-fn insert_sql(n: usize) -> String {
-    let values: Vec<String> = (0..n)
-        .map(|i| {
-            format!(
-                "({}, ${}, ${}, ${})",
-                i + 1,
-                3 + 3 * i,
-                4 + 3 * i,
-                5 + 3 * i
-            )
-        })
-        .collect();
-    let expected = 3 + 3 * n;
-    format!(
-        "WITH cur(v) AS (SELECT COALESCE(MAX(version), 0) FROM events WHERE stream_id = $1) \
-         INSERT INTO events (stream_id, version, event_type, schema_version, payload, recorded_at) \
-         SELECT $1, cur.v + n.column1, n.column2, n.column3, n.column4, $2 \
-         FROM cur, (VALUES {}) AS n WHERE ${expected} < 0 OR cur.v = ${expected} \
-         RETURNING position, version",
-        values.join(", ")
-    )
-}
-
-/// One append inside an open write transaction. The outer error is the database's (the
-/// transaction must be abandoned); the inner result is this append's answer: a
-/// conflict or a key used on another stream writes nothing and leaves the transaction
-/// usable for the appends after it.
-pub(crate) async fn append_in(
-    conn: &mut SqliteConnection,
-    stream: &StreamId,
-    expected: ExpectedVersion,
-    events: &[Encoded],
-    key: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<Result<AppendOutcome, StoreError>, StoreError> {
-    if let Some(key) = key {
-        let row = sqlx::query("SELECT * FROM idempotency_keys WHERE key = $1")
-            .bind(key)
-            .fetch_optional(&mut *conn)
-            .await?;
-        if let Some(row) = row {
-            return Ok(duplicate(stream, key_row(&row)?));
-        }
-    }
-    let version_now = async |conn: &mut SqliteConnection| -> Result<u64, StoreError> {
-        let current: i64 =
-            sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM events WHERE stream_id = $1")
-                .bind(stream.as_str())
-                .fetch_one(&mut *conn)
-                .await?;
-        Ok(current as u64)
-    };
-    let conflict = |actual: u64| StoreError::Conflict {
-        stream: stream.to_string(),
-        expected: expected.as_i64(),
-        actual,
-    };
-    if events.is_empty() {
-        // Nothing to insert: only the version check.
-        let current = version_now(&mut *conn).await?;
-        return Ok(match expected {
-            ExpectedVersion::Exact(v) if v != current => Err(conflict(current)),
-            _ => Ok(AppendOutcome {
-                appended: Appended {
-                    stream_id: stream.clone(),
-                    first_version: current + 1,
-                    last_version: current,
-                    first_position: 0,
-                    last_position: 0,
-                },
-                duplicate: false,
-                recorded_at: None,
-            }),
-        });
-    }
-    // The version check and every insert in one statement: a conflict inserts no row.
-    let mut insert = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(insert_sql(events.len())))
-        .bind(stream.as_str())
-        .bind(now);
-    for (event_type, schema, payload) in events {
-        insert = insert
-            .bind(event_type.as_str())
-            .bind(*schema as i64)
-            .bind(payload);
-    }
-    let mut rows = insert.bind(expected.as_i64()).fetch_all(&mut *conn).await?;
-    rows.sort_unstable_by_key(|(_, version)| *version);
-    let (Some(&(first_position, first)), Some(&(last_position, _))) = (rows.first(), rows.last())
-    else {
-        return Ok(Err(conflict(version_now(&mut *conn).await?)));
-    };
-    let current = first as u64 - 1;
-    let appended = Appended {
-        stream_id: stream.clone(),
-        first_version: current + 1,
-        last_version: current + events.len() as u64,
-        first_position,
-        last_position,
-    };
-    if let Some(key) = key {
-        sqlx::query(
-            "INSERT INTO idempotency_keys (key, stream_id, first_version, last_version, first_position, last_position, recorded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(key)
-        .bind(stream.as_str())
-        .bind(appended.first_version as i64)
-        .bind(appended.last_version as i64)
-        .bind(first_position)
-        .bind(last_position)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(Ok(AppendOutcome {
-        appended,
-        duplicate: false,
-        recorded_at: Some(now),
-    }))
 }

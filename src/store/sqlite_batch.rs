@@ -10,12 +10,14 @@
 //! the events it wrote, in commit order, to this store's `committed` channel (the
 //! event feed's fast path) before it raises the store's head.
 
-use super::sqlite::{Encoded, WriteSync, WriterPool, append_in, append_one};
+use super::sqlite_write::{Encoded, WriteSync, WriterPool, append_in, append_one};
 use super::watcher::bump;
-use super::{AppendOutcome, Committed, ExpectedVersion, Position, StoreError, StreamId, watch};
 use crate::domain::Event;
+use crate::domain::StreamId;
+use crate::ports::{AppendOutcome, Committed, ExpectedVersion, Position, StoreError};
 use chrono::Utc;
 use std::sync::Arc;
+use tokio::sync::watch;
 use tokio::sync::{broadcast, mpsc, oneshot};
 
 /// Most appends folded into one transaction.

@@ -15,8 +15,8 @@ use interview_coach::coach::{Coach, CoachSettings, TurnOutcome};
 use interview_coach::config::Secret;
 use interview_coach::domain::*;
 use interview_coach::engine::{Engine, ManualClock};
+use interview_coach::ports::Storage;
 use interview_coach::problems::ProblemBank;
-use interview_coach::store::Storage;
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Duration;
@@ -231,7 +231,7 @@ async fn the_same_log_gives_a_byte_identical_request_even_after_reopening() {
         statement: Some(&statement),
         hints: &p.hints,
     };
-    let hash = |events: &[interview_coach::store::RecordedEvent]| {
+    let hash = |events: &[interview_coach::ports::RecordedEvent]| {
         let req = context::build_request(events, code, TurnKind::Analysis, &inputs);
         let body = client(&r.fake).request_body(&req, false);
         use sha2::Digest;

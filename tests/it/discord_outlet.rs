@@ -11,7 +11,7 @@ use interview_coach::domain::Event;
 use interview_coach::engine::outbox::{Delivered, Outbox, Outlet};
 use interview_coach::engine::{Engine, SystemClock};
 use interview_coach::platforms::discord::send::DiscordOutlet;
-use interview_coach::store::RecordedEvent;
+use interview_coach::ports::RecordedEvent;
 use std::sync::Arc;
 
 const THREAD: &str = "7000";

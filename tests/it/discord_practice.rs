@@ -15,7 +15,7 @@ use interview_coach::app::App;
 use interview_coach::config::ServeArgs;
 use interview_coach::domain::*;
 use interview_coach::engine::SystemClock;
-use interview_coach::store::{ExpectedVersion, Storage};
+use interview_coach::ports::{ExpectedVersion, Storage};
 use serde_json::{Value, json};
 use std::sync::Arc;
 
@@ -356,7 +356,7 @@ async fn stats_leaderboard_export_and_forget_on_discord() {
     assert!(text_of(&answer(&discord, 5008).await).contains("Nothing was erased"));
     let stream = StreamId::new(format!("discord:{GUILD}:{MAYA_THREAD}"));
     let (_, events) = engine.load(&stream).await.unwrap();
-    assert!(interview_coach::privacy::mentions(
+    assert!(interview_coach::practice::privacy::mentions(
         &events,
         "secret plan of Maya"
     ));
@@ -378,7 +378,7 @@ async fn stats_leaderboard_export_and_forget_on_discord() {
     assert_eq!(done["flags"], 64);
     assert!(text_of(&done).contains("left 1 leaderboard"), "{done}");
     let (_, events) = engine.load(&stream).await.unwrap();
-    assert!(!interview_coach::privacy::mentions(
+    assert!(!interview_coach::practice::privacy::mentions(
         &events,
         "secret plan of Maya"
     ));

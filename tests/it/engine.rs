@@ -9,7 +9,8 @@ use common::TestDb;
 use common::fixtures::*;
 use interview_coach::domain::*;
 use interview_coach::engine::{Engine, EngineError, ManualClock};
-use interview_coach::projections::{self, InterviewFilter};
+use interview_coach::ports::InterviewFilter;
+use interview_coach::projections;
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
@@ -25,7 +26,7 @@ per_backend!(
     the_interview_list_matches_a_rebuild_and_filters,
 );
 
-fn engine(store: Arc<dyn interview_coach::store::Storage>) -> Engine {
+fn engine(store: Arc<dyn interview_coach::ports::Storage>) -> Engine {
     Engine::new(store, Arc::new(ManualClock::new(t0())))
 }
 

@@ -10,7 +10,7 @@ use common::fixtures::*;
 use interview_coach::domain::*;
 use interview_coach::engine::outbox::{Delivered, Outbox, Outlet, OutletError};
 use interview_coach::engine::{Engine, ManualClock};
-use interview_coach::store::RecordedEvent;
+use interview_coach::ports::RecordedEvent;
 use std::sync::{Arc, Mutex};
 use uuid::Uuid;
 

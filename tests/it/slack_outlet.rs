@@ -13,7 +13,7 @@ use interview_coach::domain::*;
 use interview_coach::engine::outbox::Outlet;
 use interview_coach::platforms::slack::api::SlackApi;
 use interview_coach::platforms::slack::outlet::SlackOutlet;
-use interview_coach::store::RecordedEvent;
+use interview_coach::ports::RecordedEvent;
 use slack_common::*;
 
 fn interview(root: &str) -> Interview {

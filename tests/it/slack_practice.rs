@@ -123,7 +123,7 @@ async fn stats_leaderboard_export_and_privacy_on_slack() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_random_problem_is_one_the_member_has_not_done() {
     use interview_coach::domain::*;
-    use interview_coach::store::ExpectedVersion;
+    use interview_coach::ports::ExpectedVersion;
     let members = [
         OMAR,
         ANA,

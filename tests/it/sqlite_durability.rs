@@ -4,7 +4,8 @@
 
 use chrono::Utc;
 use interview_coach::domain::{Actor, CandidateMessage, Event, Platform, StreamId};
-use interview_coach::store::{self, ExpectedVersion, StoreOptions};
+use interview_coach::ports::ExpectedVersion;
+use interview_coach::store::{self, StoreOptions};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;

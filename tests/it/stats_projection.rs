@@ -10,14 +10,14 @@ use crate::common;
 use chrono::{Duration, TimeZone, Utc};
 use common::fixtures::interview_started;
 use interview_coach::domain::*;
-use interview_coach::leaderboard::{self, OptIn, OptInOutcome};
+use interview_coach::ports::{
+    ExpectedVersion, RecordedEvent, StatsAnalysis, StatsInterview, Storage,
+};
+use interview_coach::practice::leaderboard::{self, OptIn, OptInOutcome};
+use interview_coach::practice::stats::{self, MemberStats};
 use interview_coach::problems::ProblemBank;
 use interview_coach::projections;
-use interview_coach::projections::member_stats::{
-    StatsAnalysis, StatsInterview, catch_up_stats_in,
-};
-use interview_coach::stats::{self, MemberStats};
-use interview_coach::store::{ExpectedVersion, RecordedEvent, Storage};
+use interview_coach::projections::member_stats::catch_up_stats_in;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use std::collections::BTreeMap;
@@ -352,7 +352,7 @@ async fn forgetting_a_member_removes_their_leaderboard_opt_in(db: &common::TestD
     leaderboard::set_opt_in(store.as_ref(), server, "discord:1002", OptIn::Join, 3)
         .await
         .unwrap();
-    let report = interview_coach::privacy::forget(store.as_ref(), maya)
+    let report = interview_coach::practice::privacy::forget(store.as_ref(), maya)
         .await
         .unwrap();
     assert_eq!(report.leaderboards_left, 1);

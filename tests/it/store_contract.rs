@@ -7,7 +7,7 @@ use crate::common;
 use chrono::{TimeZone, Utc};
 use common::TestDb;
 use interview_coach::domain::{Actor, CandidateMessage, Event, Platform, StreamId};
-use interview_coach::store::{AppendOutcome, ExpectedVersion, Hold, Storage, StoreError};
+use interview_coach::ports::{AppendOutcome, ExpectedVersion, Hold, Storage, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::oneshot;
@@ -314,7 +314,7 @@ async fn read_stream_and_read_all_return_what_was_appended(db: &TestDb) {
         .append(&a, ExpectedVersion::Exact(2), &[message("a3")], None)
         .await
         .unwrap();
-    let texts = |events: Vec<interview_coach::store::RecordedEvent>| -> Vec<String> {
+    let texts = |events: Vec<interview_coach::ports::RecordedEvent>| -> Vec<String> {
         events
             .into_iter()
             .map(|e| match e.event {

@@ -23,7 +23,7 @@ async fn engine_at(db: &TestDb, minutes: i64) -> (Engine, Arc<ManualClock>) {
     (Engine::new(db.open().await, clock.clone()), clock)
 }
 
-fn ends(events: &[interview_coach::store::RecordedEvent]) -> Vec<&InterviewEnded> {
+fn ends(events: &[interview_coach::ports::RecordedEvent]) -> Vec<&InterviewEnded> {
     events
         .iter()
         .filter_map(|e| match &e.event {

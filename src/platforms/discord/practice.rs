@@ -1,7 +1,7 @@
 //! The practice commands: `/stats [member]`, `/leaderboard show|join|leave`,
 //! `/export [id]` and `/privacy forget confirm`. Each is thin: read the options, call
-//! the shared logic (`crate::stats`, `crate::leaderboard`, `crate::member_export`,
-//! `crate::privacy`) and render; refusals are private replies and write nothing.
+//! the shared logic (`crate::practice::stats`, `crate::practice::leaderboard`, `crate::practice::member_export`,
+//! `crate::practice::privacy`) and render; refusals are private replies and write nothing.
 //!
 //! A command's `///` line is its Discord description: keep each within 100 characters.
 //! Never mention (ping) anyone: members are shown as mentions with mentions disabled.
@@ -9,9 +9,9 @@
 use super::commands::actor_of;
 use super::flow::{invocation_id, stream_of};
 use super::{Context, Error};
-use crate::leaderboard::{self, OptIn};
-use crate::member_export::{ExportTarget, export_for};
-use crate::{privacy, stats};
+use crate::practice::leaderboard::{self, OptIn};
+use crate::practice::member_export::{ExportTarget, export_for};
+use crate::practice::{privacy, stats};
 use poise::serenity_prelude as serenity;
 
 /// Embed colour of the practice replies.

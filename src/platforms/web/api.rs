@@ -8,7 +8,7 @@ use super::transcript::{self, Transcript};
 use super::views::{Person, RowView};
 use super::{ApiError, Web, lookup};
 use crate::domain::{Event, Rubric};
-use crate::projections::InterviewFilter;
+use crate::ports::InterviewFilter;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use chrono::{DateTime, Utc};
@@ -112,14 +112,15 @@ pub async fn progress(
         }));
     }
     points.sort_by_key(|p| p.at);
-    let stats = crate::stats::load(
+    let stats = crate::practice::stats::load(
         web.engine().store().as_ref(),
         &member.id,
         None,
         web.problems(),
     )
     .await?;
-    let next = crate::stats::suggest(&stats, web.problems(), |n| rand::random_range(0..n));
+    let next =
+        crate::practice::stats::suggest(&stats, web.problems(), |n| rand::random_range(0..n));
     Ok(Json(
         json!({ "member": member, "points": points, "stats": stats, "next": next }),
     ))

@@ -3,7 +3,7 @@
 //! message, never the detail.
 
 use crate::engine::EngineError;
-use crate::store::StoreError;
+use crate::ports::StoreError;
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};

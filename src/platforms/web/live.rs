@@ -8,7 +8,7 @@
 use super::Web;
 use crate::domain::Event;
 use crate::engine::FeedReceiver;
-use crate::store::RecordedEvent;
+use crate::ports::RecordedEvent;
 use axum::extract::State;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use futures::Stream;

@@ -4,7 +4,7 @@
 
 use crate::domain::{Event, InterviewStarted, Place, StreamId};
 use crate::engine::Engine;
-use crate::store::{RecordedEvent, StoreError};
+use crate::ports::{RecordedEvent, StoreError};
 use uuid::Uuid;
 
 /// Longest id accepted from a URL.

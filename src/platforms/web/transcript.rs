@@ -7,8 +7,8 @@
 use super::lookup::Loaded;
 use super::views::{Person, RowView, SummaryBody};
 use crate::domain::{Analysis, EndedBy, Event, Problem, Version};
+use crate::ports::InterviewRow;
 use crate::problems::ProblemBank;
-use crate::projections::InterviewRow;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 

@@ -8,7 +8,8 @@ pub mod fake_anthropic;
 pub mod fixtures;
 pub mod sleeper;
 
-use interview_coach::store::{self, Storage, StoreOptions};
+use interview_coach::ports::Storage;
+use interview_coach::store::{self, StoreOptions};
 use sqlx::{Connection, Executor, PgConnection};
 use std::sync::Arc;
 use std::time::Duration;

@@ -9,7 +9,7 @@ use interview_coach::config::ServeArgs;
 use interview_coach::domain::{Event, StreamId};
 use interview_coach::engine::{Engine, SystemClock};
 use interview_coach::platforms::slack::signature;
-use interview_coach::store::Storage;
+use interview_coach::ports::Storage;
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};

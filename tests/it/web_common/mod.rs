@@ -11,7 +11,7 @@ use futures::{SinkExt, StreamExt};
 use interview_coach::app::App;
 use interview_coach::config::ServeArgs;
 use interview_coach::engine::{Engine, SystemClock};
-use interview_coach::store::Storage;
+use interview_coach::ports::Storage;
 use serde_json::Value;
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -41,7 +41,12 @@ impl Handler {
             thread_ts: None,
         };
         let member = Actor::new(Platform::Slack, &c.user.id, "").member_id();
-        let done = match crate::stats::problems_done(self.engine.store().as_ref(), &member).await {
+        let done = match crate::practice::stats::problems_done(
+            self.engine.store().as_ref(),
+            &member,
+        )
+        .await
+        {
             Ok(done) => done,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot read the problems a member has done");

@@ -7,11 +7,11 @@
 
 use super::{Handler, ReplyTo};
 use crate::domain::{Actor, Place, Platform};
-use crate::leaderboard::{self, OptIn};
-use crate::member_export::{ExportTarget, export_for};
 use crate::platforms::slack::inbound::SlashCommand;
 use crate::platforms::slack::practice::{self, BoardCommand};
-use crate::stats;
+use crate::practice::leaderboard::{self, OptIn};
+use crate::practice::member_export::{ExportTarget, export_for};
+use crate::practice::stats;
 
 fn member(user_id: &str) -> String {
     Actor::new(Platform::Slack, user_id, "").member_id()
@@ -56,7 +56,7 @@ impl Handler {
         c: &SlashCommand,
         server: &str,
         to: &ReplyTo<'_>,
-    ) -> Result<(), crate::store::StoreError> {
+    ) -> Result<(), crate::ports::StoreError> {
         let whom = match practice::parse_stats(&c.text) {
             Ok(whom) => whom,
             Err(usage) => {
@@ -103,7 +103,7 @@ impl Handler {
         c: &SlashCommand,
         server: &str,
         to: &ReplyTo<'_>,
-    ) -> Result<(), crate::store::StoreError> {
+    ) -> Result<(), crate::ports::StoreError> {
         let store = self.engine.store().as_ref();
         let request = match practice::parse_leaderboard(&c.text) {
             Err(usage) => {
@@ -148,7 +148,7 @@ impl Handler {
         c: &SlashCommand,
         server: &str,
         to: &ReplyTo<'_>,
-    ) -> Result<(), crate::store::StoreError> {
+    ) -> Result<(), crate::ports::StoreError> {
         let target = match practice::parse_export(&c.text) {
             Some(id) => ExportTarget::Id(id),
             None => ExportTarget::Latest {
@@ -206,7 +206,7 @@ impl Handler {
         &self,
         c: &SlashCommand,
         to: &ReplyTo<'_>,
-    ) -> Result<(), crate::store::StoreError> {
+    ) -> Result<(), crate::ports::StoreError> {
         match practice::parse_privacy(&c.text) {
             Err(usage) => self.tell(to, &usage).await,
             Ok(false) => {

@@ -123,7 +123,7 @@ async fn run_resume(web: Web, socket: WebSocket, id: String) {
 }
 
 /// Welcome back, `interview`, the history, `replay_done`, and what the coach still owes.
-async fn replay(session: &mut Session, events: &[crate::store::RecordedEvent]) -> Result<(), End> {
+async fn replay(session: &mut Session, events: &[crate::ports::RecordedEvent]) -> Result<(), End> {
     let mut history = Vec::new();
     for e in events {
         history.extend(session.renderer.event(e));

@@ -15,7 +15,7 @@ use crate::domain::*;
 use crate::engine::EngineError;
 use crate::platforms::web::Web;
 use crate::platforms::web::hub::{Delivery, Next, Subscription};
-use crate::store::RecordedEvent;
+use crate::ports::RecordedEvent;
 use axum::extract::ws::{Message, WebSocket};
 use futures::StreamExt;
 use futures::stream::SplitStream;

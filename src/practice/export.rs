@@ -4,8 +4,8 @@
 //! only what the log still holds.
 
 use crate::domain::{EndedBy, Event, Problem};
+use crate::ports::RecordedEvent;
 use crate::problems::ProblemBank;
-use crate::store::RecordedEvent;
 use std::fmt::Write;
 
 /// Render one interview's events (in order) as Markdown.

@@ -6,9 +6,10 @@
 //! This module only reads; it never writes events.
 
 use crate::domain::{Event, StreamId};
+use crate::ports::InterviewFilter;
+use crate::ports::{Storage, StoreError};
 use crate::problems::ProblemBank;
-use crate::projections::{self, InterviewFilter};
-use crate::store::{Storage, StoreError};
+use crate::projections;
 use thiserror::Error;
 
 /// Which interview to export.
@@ -109,6 +110,6 @@ pub async fn export_for(
         place: started.place.clone(),
         filename: format!("interview-{}.md", started.interview_id),
         title: started.problem.title().to_string(),
-        markdown: crate::export::markdown(&events, Some(bank)),
+        markdown: crate::practice::export::markdown(&events, Some(bank)),
     }))
 }

@@ -6,10 +6,10 @@
 //! Stats are numbers and ids only; this module never writes anything and never shows
 //! one member's stats to a platform by itself (adapters decide who asks).
 
+use crate::ports::{DIMENSIONS, MemberRows, StatsAnalysis, StatsInterview};
+use crate::ports::{Storage, StoreError};
 use crate::problems::{BankProblem, ProblemBank};
 use crate::projections::catch_up_stats;
-use crate::projections::member_stats::{DIMENSIONS, MemberRows, StatsAnalysis, StatsInterview};
-use crate::store::{Storage, StoreError};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 

@@ -7,8 +7,8 @@
 //! and the coach's answers to them are. This is the only code that rewrites the log.
 
 use crate::domain::*;
+use crate::ports::{RecordedEvent, Storage, StoreError};
 use crate::projections;
-use crate::store::{RecordedEvent, Storage, StoreError};
 use std::collections::HashSet;
 
 pub const ERASED: &str = "[erased]";

@@ -1,8 +1,10 @@
 //! SQL of the read models, the same statements for both backends (SQLite accepts the
 //! `$n` placeholders Postgres uses); a macro instantiates it for each pool type.
 
-use super::{DailyUsage, INTERVIEW_LIST, InterviewFilter, InterviewRow, ReadModelStore};
-use crate::store::{Position, PostgresStore, SqliteStore, StoreError};
+use super::{PostgresStore, SqliteStore};
+use crate::ports::{
+    DailyUsage, INTERVIEW_LIST, InterviewFilter, InterviewRow, Position, ReadModelStore, StoreError,
+};
 use async_trait::async_trait;
 use sqlx::Row;
 
@@ -90,7 +92,7 @@ macro_rules! read_models {
             }
 
             async fn load_interviews(&self, stream_ids: &[String]) -> Result<Vec<InterviewRow>, StoreError> {
-                let (ids, marks) = crate::projections::distinct_ids(stream_ids);
+                let (ids, marks) = crate::store::checkpoint::distinct_ids(stream_ids);
                 if ids.is_empty() {
                     return Ok(Vec::new());
                 }

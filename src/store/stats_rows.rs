@@ -1,10 +1,12 @@
 //! SQL of the member-stats read model and the leaderboard opt-ins, the same statements
 //! for both backends; a macro instantiates it for each pool type. Kept apart from
-//! `sql.rs` so the two read models evolve independently. Storage only: it never
+//! `read_models.rs` so the two read models evolve independently. Storage only: it never
 //! decides anything and never touches the event tables.
 
-use super::member_stats::{MEMBER_STATS, MemberRows, StatsAnalysis, StatsInterview, StatsStore};
-use crate::store::{Position, PostgresStore, SqliteStore, StoreError};
+use super::{PostgresStore, SqliteStore};
+use crate::ports::{
+    MEMBER_STATS, MemberRows, Position, StatsAnalysis, StatsInterview, StatsStore, StoreError,
+};
 use async_trait::async_trait;
 use sqlx::Row;
 
@@ -56,7 +58,7 @@ macro_rules! stats_models {
                 &self,
                 stream_ids: &[String],
             ) -> Result<Vec<StatsInterview>, StoreError> {
-                let (ids, marks) = crate::projections::distinct_ids(stream_ids);
+                let (ids, marks) = crate::store::checkpoint::distinct_ids(stream_ids);
                 if ids.is_empty() {
                     return Ok(Vec::new());
                 }

@@ -5,9 +5,9 @@
 //! `leaderboard_members` table (see docs/ARCHITECTURE.md for why not in the log). A
 //! member who has not joined must never appear, and standings never include text.
 
-use crate::projections::member_stats::MemberRows;
-use crate::stats;
-use crate::store::{Storage, StoreError};
+use crate::ports::MemberRows;
+use crate::ports::{Storage, StoreError};
+use crate::practice::stats;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -170,7 +170,7 @@ pub fn report_lines(standings: &[Standing], mention: impl Fn(&str) -> String) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::projections::member_stats::{StatsAnalysis, StatsInterview};
+    use crate::ports::{StatsAnalysis, StatsInterview};
 
     fn rows(scores: &[(&str, i64, i64)], done: usize) -> MemberRows {
         MemberRows {

@@ -2,7 +2,7 @@
 //! `replay` command; the same log always gives the same text.
 
 use crate::domain::{EndedBy, Event, Problem};
-use crate::store::RecordedEvent;
+use crate::ports::RecordedEvent;
 use std::fmt::Write;
 
 /// Render `events` (one stream, in order) as plain text.
