@@ -20,6 +20,7 @@ use interview_coach::domain::*;
 use interview_coach::engine::{Engine, ManualClock};
 use interview_coach::ports::RecordedEvent;
 use interview_coach::problems::ProblemBank;
+use interview_coach::queries::Queries;
 use interview_coach::store::{self, StoreOptions};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -102,7 +103,7 @@ async fn billed_over_twenty_turns(caching: bool) -> (u64, u64, u64, u64) {
         .await
         .expect("store");
     let t = Utc.with_ymd_and_hms(2026, 11, 20, 18, 0, 0).unwrap();
-    let engine = Engine::new(s, Arc::new(ManualClock::new(t)));
+    let engine = Engine::new(s.clone(), Arc::new(ManualClock::new(t)));
     let llm: Arc<dyn LlmClient> = Arc::new(AnthropicClient::new(
         Secret::new("k"),
         fake.uri(),
@@ -114,7 +115,14 @@ async fn billed_over_twenty_turns(caching: bool) -> (u64, u64, u64, u64) {
         ..CoachSettings::default()
     };
     let bank = Arc::new(ProblemBank::load_default().expect("bank"));
-    let coach = Coach::new(engine.clone(), Some(llm), settings, Arc::new(NoSleep), bank);
+    let coach = Coach::new(
+        engine.clone(),
+        Queries::new(s),
+        Some(llm),
+        settings,
+        Arc::new(NoSleep),
+        bank,
+    );
     let place = Place::Discord {
         guild: "1".into(),
         channel: "2".into(),

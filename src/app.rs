@@ -7,10 +7,12 @@ use crate::coach::{self, Coach, llm::TokioSleeper};
 use crate::config::{DatabaseArgs, ServeArgs, platform_status};
 use crate::engine::{Clock, Engine};
 use crate::http;
+use crate::platforms::Services;
 use crate::platforms::web::{self, ShareKey, Web};
 use crate::ports::{Storage, StoreError};
 use crate::problems::ProblemBank;
 use crate::projections;
+use crate::queries::Queries;
 use crate::store;
 use axum::serve::ListenerExt;
 use std::future::Future;
@@ -39,14 +41,16 @@ pub enum AppError {
 
 pub struct App {
     listener: TcpListener,
-    engine: Engine,
+    /// The store itself: only the wiring holds it (for its name and its wake-ups).
+    store: Arc<dyn Storage>,
+    /// The engine, the query door, the problem bank and the coach's configuration,
+    /// built once here and handed to every platform.
+    services: Services,
     args: ServeArgs,
     /// Signs share links; kept in the database unless WEB_SHARE_SECRET is set.
     share_key: ShareKey,
     /// Answers pending turns from the log.
     coach: Arc<Coach>,
-    /// The problem bank (the web read API shows bank statements in transcripts).
-    problems: Arc<ProblemBank>,
 }
 
 impl App {
@@ -57,11 +61,7 @@ impl App {
         clock: Arc<dyn Clock>,
     ) -> Result<App, AppError> {
         let store = store::connect(db.database_url.expose(), &db.store_options()).await?;
-        let mut app = Self::with_store(store, args, clock).await?;
-        app.share_key = ShareKey::load(&app.args, db.database_url.expose())
-            .await
-            .map_err(web::WebError::from)?;
-        Ok(app)
+        Self::with_store(store, args, clock).await
     }
 
     pub async fn with_store(
@@ -77,24 +77,39 @@ impl App {
                 addr: args.bind,
                 source,
             })?;
-        let engine = Engine::new(store, clock);
-        let share_key = ShareKey::from_args_or_random(&args);
+        let share_key = match ShareKey::configured(&args) {
+            Some(key) => key,
+            None => ShareKey::from_stored(
+                &store
+                    .secret_or_insert(web::share::SECRET_NAME, &ShareKey::new_stored_secret())
+                    .await?,
+            ),
+        };
+        let engine = Engine::new(store.clone(), clock);
+        let queries = Queries::new(store.clone());
         let problems = Arc::new(ProblemBank::load_default()?);
         let (llm, settings) = coach::setup::from_args(&args.coach);
+        let services = Services {
+            engine: engine.clone(),
+            queries: queries.clone(),
+            problems: problems.clone(),
+            coach: settings.config(),
+        };
         let coach = Arc::new(Coach::new(
-            engine.clone(),
+            engine,
+            queries,
             llm,
             settings,
             Arc::new(TokioSleeper),
-            problems.clone(),
+            problems,
         ));
         Ok(App {
             listener,
-            engine,
+            store,
+            services,
             args,
             share_key,
             coach,
-            problems,
         })
     }
 
@@ -103,7 +118,7 @@ impl App {
     }
 
     pub fn engine(&self) -> &Engine {
-        &self.engine
+        &self.services.engine
     }
 
     /// Serve until `shutdown` resolves; then stop accepting, stop background tasks and
@@ -119,26 +134,29 @@ impl App {
                 Err(why) => tracing::info!(platform, "disabled: {why}"),
             }
         }
-        let feed = self.engine.spawn_feed(cancel.clone()).await?;
-        let projector = tokio::spawn(run_projector(self.engine.clone(), cancel.clone()));
+        let engine = &self.services.engine;
+        let feed = engine.spawn_feed(cancel.clone()).await?;
+        let projector = tokio::spawn(run_projector(
+            self.store.clone(),
+            self.services.queries.clone(),
+            cancel.clone(),
+        ));
         let coach = tokio::spawn(self.coach.clone().run(cancel.clone()));
-        let timers = tokio::spawn(
-            crate::engine::timer::Timers::new(self.engine.clone()).run(cancel.clone()),
-        );
+        let timers =
+            tokio::spawn(crate::engine::timer::Timers::new(engine.clone()).run(cancel.clone()));
         let discord =
-            crate::platforms::discord::start(self.engine.clone(), &self.args, cancel.clone())?;
+            crate::platforms::discord::start(self.services.clone(), &self.args, cancel.clone());
         let addr = self.listener.local_addr().map_err(AppError::Serve)?;
-        tracing::info!(%addr, backend = self.engine.store().backend(), "serving");
+        tracing::info!(%addr, backend = self.store.backend(), "serving");
         let closing = cancel.child_token();
         let web = Web::start(
-            self.engine.clone(),
+            self.services.clone(),
             &self.args,
             self.share_key,
-            self.problems.clone(),
             closing.clone(),
         );
-        let slack = crate::platforms::slack::start(&self.engine, &self.args, cancel.clone());
-        let router = http::router(self.engine.clone(), web)
+        let slack = crate::platforms::slack::start(&self.services, &self.args, cancel.clone());
+        let router = http::router(self.services.queries.clone(), web)
             .merge(crate::platforms::slack::router(slack.as_ref()));
         let stop = cancel.clone();
         // Small frames (streamed text, then the final message) go out at once: with
@@ -179,10 +197,10 @@ impl App {
 const PROJECTOR_GATHER: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// Keep the read models caught up with the log.
-async fn run_projector(engine: Engine, cancel: CancellationToken) {
-    let mut wake = engine.store().subscribe();
+async fn run_projector(store: Arc<dyn Storage>, queries: Queries, cancel: CancellationToken) {
+    let mut wake = store.subscribe();
     loop {
-        if let Err(e) = engine.catch_up_projections().await {
+        if let Err(e) = queries.catch_up().await {
             tracing::warn!(error = %e, "projection catch-up failed; will retry");
         }
         tokio::select! {

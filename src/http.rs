@@ -3,8 +3,8 @@
 //! trace span per request that records the path but never the query (it may hold the
 //! access token). Handlers are thin; 5xx details are logged, never sent.
 
-use crate::engine::Engine;
 use crate::platforms::web::{Web, static_files};
+use crate::queries::Queries;
 use axum::extract::Request;
 use axum::{Router, extract::State, http::StatusCode, routing::get};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -13,10 +13,10 @@ use tower_http::trace::TraceLayer;
 /// Largest HTTP request body accepted (the API takes only small JSON bodies).
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
-pub fn router(engine: Engine, web: Web) -> Router {
+pub fn router(queries: Queries, web: Web) -> Router {
     let router = Router::new()
         .route("/healthz", get(healthz))
-        .with_state(engine)
+        .with_state(queries)
         .merge(web.router())
         // An explicit fallback keeps the headers below on 404s even after this router is
         // merged with another (a merge replaces a default fallback).
@@ -33,8 +33,8 @@ async fn not_found() -> (StatusCode, &'static str) {
 }
 
 /// `ok` when the database answers.
-async fn healthz(State(engine): State<Engine>) -> (StatusCode, &'static str) {
-    match engine.store().head().await {
+async fn healthz(State(queries): State<Queries>) -> (StatusCode, &'static str) {
+    match queries.head().await {
         Ok(_) => (StatusCode::OK, "ok"),
         Err(e) => {
             tracing::warn!(error = %e, "health check failed");

@@ -17,4 +17,5 @@ pub mod ports;
 pub mod practice;
 pub mod problems;
 pub mod projections;
+pub mod queries;
 pub mod store;

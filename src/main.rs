@@ -5,9 +5,9 @@ use anyhow::Context;
 use clap::Parser;
 use interview_coach::app::App;
 use interview_coach::config::{Cli, Cmd, DatabaseArgs, DiscordCmd, PrivacyCmd, ServeArgs};
-use interview_coach::domain::StreamId;
-use interview_coach::engine::SystemClock;
+use interview_coach::engine::{Engine, SystemClock};
 use interview_coach::practice::replay;
+use interview_coach::queries::{Queries, RecordedEvent};
 use interview_coach::{projections, store};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -62,8 +62,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Some(Cmd::Replay { id }) => {
-            let s = open(&db).await?;
-            let events = interview_events(s.as_ref(), &id).await?;
+            let events = interview_events(open(&db).await?, &id).await?;
             print!("{}", replay::transcript(&events));
             Ok(())
         }
@@ -73,8 +72,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Some(Cmd::Privacy(PrivacyCmd::Forget { member })) => {
-            let s = open(&db).await?;
-            let report = interview_coach::practice::privacy::forget(s.as_ref(), &member).await?;
+            let engine = Engine::new(open(&db).await?, Arc::new(SystemClock));
+            let report = engine.forget_member(&member).await?;
             println!(
                 "erased {member}'s content: {} event(s) rewritten in {} interview(s), {} leaderboard opt-in(s) removed",
                 report.events_rewritten, report.interviews, report.leaderboards_left
@@ -82,8 +81,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Some(Cmd::Export { id }) => {
-            let s = open(&db).await?;
-            let events = interview_events(s.as_ref(), &id).await?;
+            let events = interview_events(open(&db).await?, &id).await?;
             let bank = interview_coach::problems::ProblemBank::load_default().ok();
             print!(
                 "{}",
@@ -104,17 +102,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// The events of the interview named by an interview id or a stream id.
 async fn interview_events(
-    s: &dyn interview_coach::ports::Storage,
+    store: Arc<dyn interview_coach::ports::Storage>,
     id: &str,
-) -> anyhow::Result<Vec<interview_coach::ports::RecordedEvent>> {
-    projections::catch_up(s).await?;
-    let stream = match s.find_interview(id).await? {
-        Some(row) => row.stream(),
-        None => StreamId::new(id),
-    };
-    let events = s.read_stream(&stream, 1).await?;
-    anyhow::ensure!(!events.is_empty(), "no interview with id or stream id {id}");
-    Ok(events)
+) -> anyhow::Result<Vec<RecordedEvent>> {
+    let queries = Queries::new(store);
+    queries.catch_up().await?;
+    match queries.find(id).await? {
+        Some(found) => Ok(found.events),
+        None => anyhow::bail!("no interview with id or stream id {id}"),
+    }
 }
 
 async fn open(db: &DatabaseArgs) -> anyhow::Result<Arc<dyn interview_coach::ports::Storage>> {

@@ -2,6 +2,7 @@
 //! (environment) by the app; tests set them directly.
 
 use super::llm::RetryPolicy;
+use crate::domain::CoachConfig;
 use chrono::Duration;
 
 #[derive(Debug, Clone)]
@@ -41,6 +42,18 @@ impl Default for CoachSettings {
             lease_ttl: Duration::seconds(90),
             scan_interval: std::time::Duration::from_secs(5),
             drain_timeout: std::time::Duration::from_secs(60),
+        }
+    }
+}
+
+impl CoachSettings {
+    /// The model and prompt versions every new interview records, whatever its
+    /// platform.
+    pub fn config(&self) -> CoachConfig {
+        CoachConfig {
+            model: self.model.clone(),
+            prompt_version: super::prompts::PROMPT_VERSION,
+            rubric_version: super::prompts::RUBRIC_VERSION,
         }
     }
 }

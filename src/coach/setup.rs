@@ -43,6 +43,7 @@ pub fn from_args(args: &CoachArgs) -> (Option<Arc<dyn LlmClient>>, CoachSettings
             timeout,
         )))
     } else {
+        settings.model = args.anthropic_model.clone();
         tracing::warn!(
             "coach disabled: set ANTHROPIC_API_KEY (or OPENAI_BASE_URL); every coach turn will report this"
         );

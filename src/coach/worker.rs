@@ -13,9 +13,9 @@ use super::schema;
 use super::settings::CoachSettings;
 use crate::domain::*;
 use crate::engine::{Engine, EngineError, ProgressKind};
-use crate::ports::InterviewFilter;
-use crate::ports::RecordedEvent;
+use crate::ports::{InterviewFilter, Leases, RecordedEvent};
 use crate::problems::ProblemBank;
+use crate::queries::Queries;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -23,7 +23,12 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 pub struct Coach {
+    /// Appends the coach's answers and reads the stream it works on.
     engine: Engine,
+    /// The coach's other reads: a member's open interviews, tokens spent today.
+    queries: Queries,
+    /// This instance's claims on interviews.
+    leases: Arc<dyn Leases>,
     llm: Option<Arc<dyn LlmClient>>,
     settings: CoachSettings,
     sleeper: Arc<dyn Sleeper>,
@@ -50,6 +55,7 @@ pub enum TurnOutcome {
 impl Coach {
     pub fn new(
         engine: Engine,
+        queries: Queries,
         llm: Option<Arc<dyn LlmClient>>,
         settings: CoachSettings,
         sleeper: Arc<dyn Sleeper>,
@@ -57,7 +63,9 @@ impl Coach {
     ) -> Coach {
         let owner = format!("coach-{}", uuid::Uuid::new_v4().simple());
         Coach {
+            leases: engine.leases(),
             engine,
+            queries,
             llm,
             settings,
             sleeper,
@@ -187,18 +195,13 @@ impl Coach {
         let key = format!("coach:{stream}");
         let now = self.engine.now();
         let until = now + self.settings.lease_ttl;
-        if !self
-            .engine
-            .store()
-            .try_lease(&key, &self.owner, now, until)
-            .await?
-        {
+        if !self.leases.try_lease(&key, &self.owner, now, until).await? {
             return Ok(vec![TurnOutcome::Skipped]);
         }
         let renew = self.keep_lease(key.clone());
         let result = self.leased_turns(stream).await;
         renew.cancel();
-        let _ = self.engine.store().release(&key, &self.owner).await;
+        let _ = self.leases.release(&key, &self.owner).await;
         result
     }
 
@@ -226,7 +229,7 @@ impl Coach {
     fn keep_lease(&self, key: String) -> CancellationToken {
         let stop = CancellationToken::new();
         let (store, clock, owner, ttl) = (
-            self.engine.store().clone(),
+            self.leases.clone(),
             self.engine.clock().clone(),
             self.owner.clone(),
             self.settings.lease_ttl,
@@ -413,9 +416,8 @@ impl Coach {
         let others = if !cooldown_applies {
             Vec::new()
         } else {
-            self.engine
-                .store()
-                .list_interviews(&InterviewFilter {
+            self.queries
+                .interviews_as_folded(&InterviewFilter {
                     member: Some(member.member_id()),
                     open_only: true,
                     ..Default::default()
@@ -433,11 +435,9 @@ impl Coach {
             return Ok(Some(over));
         }
         if self.settings.daily_token_budget.is_some() && turn.kind != TurnKind::Summary {
-            self.engine.catch_up_projections().await?;
             let day = self.engine.now().format("%Y-%m-%d").to_string();
             let used = self
-                .engine
-                .store()
+                .queries
                 .tokens_used_on(&started.place.server(), &day)
                 .await?;
             return Ok(budget::daily_budget(used, self.settings.daily_token_budget));

@@ -6,10 +6,12 @@
 
 pub mod commands;
 pub mod decide;
+pub mod erasure;
 pub mod error;
 pub mod events;
 pub mod ids;
 pub mod interview;
+pub mod opt_in;
 pub mod problem;
 pub mod scores;
 
@@ -19,5 +21,6 @@ pub use error::DomainError;
 pub use events::*;
 pub use ids::{Actor, Place, Platform, StreamId};
 pub use interview::{Interview, Phase, Turn, TurnKind, TurnState};
+pub use opt_in::{OptIn, OptInOutcome, decide_opt_in};
 pub use problem::{CoachConfig, Difficulty, Mode, Problem};
 pub use scores::{Analysis, Band, Rubric, RubricScore, Score};

@@ -6,6 +6,8 @@
 
 pub mod clock;
 pub mod feed;
+mod forget;
+mod leaderboard;
 pub mod outbox;
 pub mod progress;
 pub mod recent;
@@ -13,11 +15,12 @@ pub mod timer;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use feed::FeedReceiver;
+pub use forget::ForgetReport;
 pub use progress::{Progress, ProgressBus, ProgressKind};
 
 use crate::domain::{self, Command, DomainError, Interview, StreamId, Turn};
 use crate::ports::InterviewFilter;
-use crate::ports::{ExpectedVersion, Position, RecordedEvent, Storage, StoreError};
+use crate::ports::{ExpectedVersion, Leases, Position, RecordedEvent, Storage, StoreError};
 use crate::projections;
 use std::sync::Arc;
 use thiserror::Error;
@@ -83,8 +86,10 @@ impl Engine {
         &self.progress
     }
 
-    pub fn store(&self) -> &Arc<dyn Storage> {
-        &self.store
+    /// Leases on work (the coach's claim on an interview): coordination between
+    /// instances, never the log itself.
+    pub fn leases(&self) -> Arc<dyn Leases> {
+        self.store.clone()
     }
 
     pub fn clock(&self) -> &Arc<dyn Clock> {
@@ -127,14 +132,11 @@ impl Engine {
         Ok((state, events))
     }
 
-    /// Erase a member's text from the log (`privacy::forget`), forgetting every
-    /// remembered state first so that nothing erased is decided on again.
-    pub async fn forget_member(
-        &self,
-        member_id: &str,
-    ) -> Result<crate::practice::privacy::ForgetReport, StoreError> {
-        self.recent.clear();
-        crate::practice::privacy::forget(self.store.as_ref(), member_id).await
+    /// Whether `command` would be accepted on `state`, without writing anything: a
+    /// platform asks before it opens a form or posts a root message, so a refusal is
+    /// shown before any work. `execute` decides again on the log.
+    pub fn check(&self, state: &Interview, command: Command) -> Result<(), DomainError> {
+        domain::decide(state, command).map(|_| ())
     }
 
     /// Decide and append `command` on `stream`. With `idempotency_key`, a repeated
@@ -277,7 +279,7 @@ impl Engine {
     }
 
     /// Bring the read models (interview list, member stats) up to date with the log.
-    pub async fn catch_up_projections(&self) -> Result<Position, StoreError> {
+    async fn catch_up_projections(&self) -> Result<Position, StoreError> {
         let position = projections::catch_up(self.store.as_ref()).await?;
         projections::catch_up_stats(self.store.as_ref()).await?;
         Ok(position)

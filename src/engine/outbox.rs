@@ -93,7 +93,7 @@ impl Outbox {
 
     /// Post `event` unless it was posted already.
     pub async fn deliver(&self, event: &RecordedEvent) -> Result<Delivered, StoreError> {
-        let store = self.engine.store();
+        let store = &self.engine.store;
         let key = self.key(event);
         let record = store.delivery(&key).await?;
         if record.delivered {
@@ -129,7 +129,7 @@ impl Outbox {
         key: &str,
         attempted_before: bool,
     ) -> Result<Delivered, StoreError> {
-        let store = self.engine.store();
+        let store = &self.engine.store;
         let (interview, _) = self.engine.load(&event.stream_id).await?;
         if attempted_before && let Ok(Some(id)) = self.outlet.find_posted(event, &interview).await {
             store.mark_delivered(key, &id, self.engine.now()).await?;
@@ -171,7 +171,7 @@ impl Outbox {
         };
         let since = self.engine.now() - chrono::Duration::days(2);
         let mut posted = 0;
-        for row in self.engine.store().list_interviews(&filter).await? {
+        for row in self.engine.store.list_interviews(&filter).await? {
             if row.ended_at.is_some_and(|t| t < since) {
                 continue;
             }

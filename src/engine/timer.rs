@@ -56,7 +56,7 @@ impl Timers {
             ..Default::default()
         };
         let mut fired = Fired::default();
-        let rows = self.engine.store().list_interviews(&open).await?;
+        let rows = self.engine.store.list_interviews(&open).await?;
         {
             let mut known = self.deadlines.lock().unwrap_or_else(|p| p.into_inner());
             let open: std::collections::HashSet<&str> =

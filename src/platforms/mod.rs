@@ -1,7 +1,28 @@
 //! Platform adapters (Discord, Slack, web). Each turns platform input into an engine
-//! `Command` and renders engine output; none of them touches the store or an LLM.
+//! `Command` (writes) or a question to the query door (reads) and renders the answer.
+//! None of them touches the store, sqlx, an LLM or `domain::decide`: `tests/it/layers.rs`
+//! fails the build when a file here names them.
 
 pub mod discord;
 pub mod slack;
 pub mod text;
 pub mod web;
+
+use crate::domain::CoachConfig;
+use crate::engine::Engine;
+use crate::problems::ProblemBank;
+use crate::queries::Queries;
+use std::sync::Arc;
+
+/// What the wiring (`app.rs`) builds once and hands to every platform.
+#[derive(Clone)]
+pub struct Services {
+    /// The write door: every command goes through it.
+    pub engine: Engine,
+    /// The read door: every question of the log and the read models.
+    pub queries: Queries,
+    /// The problem bank, loaded once.
+    pub problems: Arc<ProblemBank>,
+    /// The model and prompt versions recorded in each new interview.
+    pub coach: CoachConfig,
+}

@@ -1,9 +1,10 @@
 //! The opt-in leaderboard of one community (a Discord server, a Slack workspace): who
 //! joined, and their standing by the average score of their latest interviews there.
 //!
-//! Opting in or out is decided by the pure `decide_opt_in`; the opt-in is stored in the
-//! `leaderboard_members` table (see docs/ARCHITECTURE.md for why not in the log). A
-//! member who has not joined must never appear, and standings never include text.
+//! Opting in or out is decided by the domain's pure `decide_opt_in` and written by the
+//! engine (`Engine::set_leaderboard_opt_in`) into the `leaderboard_members` table (see
+//! docs/ARCHITECTURE.md for why not in the log). A member who has not joined must never
+//! appear, and standings never include text.
 
 use crate::ports::MemberRows;
 use crate::ports::{Storage, StoreError};
@@ -13,51 +14,6 @@ use std::collections::BTreeMap;
 
 /// Scored interviews averaged for a standing (the latest ones).
 pub const RECENT_INTERVIEWS: usize = 5;
-
-/// What `/leaderboard join|leave` asks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OptIn {
-    Join,
-    Leave,
-}
-
-/// What came of it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OptInOutcome {
-    Joined,
-    AlreadyIn,
-    Left,
-    WasNotIn,
-}
-
-impl OptInOutcome {
-    /// True when the stored opt-in must change.
-    pub fn changes(self) -> bool {
-        matches!(self, OptInOutcome::Joined | OptInOutcome::Left)
-    }
-
-    /// The answer shown to the member.
-    pub fn message(self) -> &'static str {
-        match self {
-            OptInOutcome::Joined => {
-                "You joined the leaderboard here. `/leaderboard leave` takes you off again."
-            }
-            OptInOutcome::AlreadyIn => "You are already on the leaderboard here.",
-            OptInOutcome::Left => "You left the leaderboard here.",
-            OptInOutcome::WasNotIn => "You were not on the leaderboard here.",
-        }
-    }
-}
-
-/// Pure: the outcome of `request` for a member who is (or is not) `opted_in`.
-pub fn decide_opt_in(opted_in: bool, request: OptIn) -> OptInOutcome {
-    match (opted_in, request) {
-        (false, OptIn::Join) => OptInOutcome::Joined,
-        (true, OptIn::Join) => OptInOutcome::AlreadyIn,
-        (true, OptIn::Leave) => OptInOutcome::Left,
-        (false, OptIn::Leave) => OptInOutcome::WasNotIn,
-    }
-}
 
 /// One opted-in member's place on the board.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -110,28 +66,6 @@ pub fn rank(mut standings: Vec<Standing>) -> Vec<Standing> {
             .then(a.member_id.cmp(&b.member_id))
     });
     standings
-}
-
-/// Join or leave `server`'s leaderboard.
-pub async fn set_opt_in(
-    store: &dyn Storage,
-    server: &str,
-    member_id: &str,
-    request: OptIn,
-    at_ms: i64,
-) -> Result<OptInOutcome, StoreError> {
-    let opted_in = store
-        .leaderboard_opted_in(server)
-        .await?
-        .iter()
-        .any(|m| m == member_id);
-    let outcome = decide_opt_in(opted_in, request);
-    if outcome.changes() {
-        store
-            .set_leaderboard_opt_in(server, member_id, request == OptIn::Join, at_ms)
-            .await?;
-    }
-    Ok(outcome)
 }
 
 /// The ranked standings of `server`'s opted-in members.
@@ -201,19 +135,6 @@ mod tests {
                 })
                 .collect(),
         }
-    }
-
-    #[test]
-    fn given_not_in_when_joining_then_joined_and_again_already_in() {
-        assert_eq!(decide_opt_in(false, OptIn::Join), OptInOutcome::Joined);
-        assert_eq!(decide_opt_in(true, OptIn::Join), OptInOutcome::AlreadyIn);
-        assert!(!OptInOutcome::AlreadyIn.changes());
-    }
-
-    #[test]
-    fn given_in_when_leaving_then_left_and_again_was_not_in() {
-        assert_eq!(decide_opt_in(true, OptIn::Leave), OptInOutcome::Left);
-        assert_eq!(decide_opt_in(false, OptIn::Leave), OptInOutcome::WasNotIn);
     }
 
     #[test]

@@ -17,6 +17,7 @@ use interview_coach::domain::*;
 use interview_coach::engine::{Engine, ManualClock};
 use interview_coach::ports::Storage;
 use interview_coach::problems::ProblemBank;
+use interview_coach::queries::Queries;
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Duration;
@@ -59,11 +60,18 @@ async fn rig_with(
     llm: bool,
 ) -> Rig {
     let clock = Arc::new(ManualClock::new(t0()));
-    let engine = Engine::new(store, clock.clone());
+    let engine = Engine::new(store.clone(), clock.clone());
     let sleeper = Arc::new(RecordingSleeper::default());
     let problems = Arc::new(ProblemBank::load_default().unwrap());
     let llm = llm.then(|| client(&fake));
-    let coach = Coach::new(engine.clone(), llm, settings, sleeper.clone(), problems);
+    let coach = Coach::new(
+        engine.clone(),
+        Queries::new(store),
+        llm,
+        settings,
+        sleeper.clone(),
+        problems,
+    );
     Rig {
         engine,
         clock,

@@ -241,10 +241,11 @@ fn message(text: String) -> Command {
 /// exactly the log, in its order, and the events `execute` returned must be the
 /// log's.
 async fn the_feed_gives_every_event_once_in_log_order_whoever_appends(db: &TestDb) {
-    let a = engine(db.open().await);
+    let store = db.open().await;
+    let a = engine(store.clone());
     let b = engine(db.open().await);
     let cancel = CancellationToken::new();
-    let before = a.store().head().await.unwrap();
+    let before = store.head().await.unwrap();
     let mut feed = a.listen();
     let task = a.spawn_feed(cancel.clone()).await.unwrap();
     let places: Vec<Place> = (0..4)
@@ -269,7 +270,7 @@ async fn the_feed_gives_every_event_once_in_log_order_whoever_appends(db: &TestD
     for t in tasks {
         returned.extend(t.await.unwrap().expect("appended").events);
     }
-    let log = a.store().read_all(before, 10_000).await.unwrap();
+    let log = store.read_all(before, 10_000).await.unwrap();
     assert_eq!(log.len(), 44);
     for r in &returned {
         let stored = log.iter().find(|e| e.position == r.position).unwrap();

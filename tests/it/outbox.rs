@@ -101,7 +101,8 @@ async fn each_coach_event_is_posted_once(db: &TestDb) {
 #[tokio::test]
 async fn a_crash_between_posting_and_recording_does_not_post_twice() {
     let db = common::sqlite_db();
-    let engine = Engine::new(db.open().await, Arc::new(ManualClock::new(t0())));
+    let store = db.open().await;
+    let engine = Engine::new(store.clone(), Arc::new(ManualClock::new(t0())));
     let stream = run_scripted_interview(&engine, Uuid::new_v4(), discord_place("out-2")).await;
     let (_, events) = engine.load(&stream).await.unwrap();
     let reply = events
@@ -112,8 +113,7 @@ async fn a_crash_between_posting_and_recording_does_not_post_twice() {
     let outlet = Arc::new(FakeOutlet::default());
     // The dead instance had marked the attempt and posted, then died before recording.
     let key = format!("deliver:discord:{}:{}", reply.stream_id, reply.version);
-    engine
-        .store()
+    store
         .mark_attempted(&key, reply.stream_id.as_str(), reply.version, t0())
         .await
         .unwrap();

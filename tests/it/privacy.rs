@@ -8,7 +8,7 @@ use common::TestDb;
 use common::fixtures::*;
 use interview_coach::domain::*;
 use interview_coach::engine::{Engine, ManualClock};
-use interview_coach::practice::{export, privacy, replay};
+use interview_coach::practice::{export, replay};
 use interview_coach::projections;
 use sqlx::{Connection, Row};
 use std::sync::Arc;
@@ -192,7 +192,8 @@ async fn a_forgotten_member_leaves_no_trace_and_others_are_untouched(db: &TestDb
         "the markers are there before"
     );
 
-    let report = privacy::forget(store.as_ref(), "discord:1001")
+    let report = Engine::new(store.clone(), Arc::new(ManualClock::new(t0())))
+        .forget_member("discord:1001")
         .await
         .unwrap();
     assert!(report.events_rewritten >= 8, "{report:?}");

@@ -110,8 +110,7 @@ async fn stats_leaderboard_export_and_privacy_on_slack() {
     let done = wait_ephemeral(&slack, OMAR.0, 5).await;
     assert!(done.contains("left 1 leaderboard"), "{done}");
     let left = app
-        .engine
-        .store()
+        .store
         .leaderboard_opted_in(&format!("slack:{TEAM}"))
         .await
         .unwrap();

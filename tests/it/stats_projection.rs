@@ -10,10 +10,11 @@ use crate::common;
 use chrono::{Duration, TimeZone, Utc};
 use common::fixtures::interview_started;
 use interview_coach::domain::*;
+use interview_coach::domain::{OptIn, OptInOutcome};
+use interview_coach::engine::{Engine, SystemClock};
 use interview_coach::ports::{
     ExpectedVersion, RecordedEvent, StatsAnalysis, StatsInterview, Storage,
 };
-use interview_coach::practice::leaderboard::{self, OptIn, OptInOutcome};
 use interview_coach::practice::stats::{self, MemberStats};
 use interview_coach::problems::ProblemBank;
 use interview_coach::projections;
@@ -21,6 +22,7 @@ use interview_coach::projections::member_stats::catch_up_stats_in;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use uuid::Uuid;
 
 const PROBLEMS: [&str; 5] = ["two-sum", "merge-intervals", "coin-change", "lru-cache", ""];
@@ -339,22 +341,24 @@ async fn stats_on_sqlite_and_postgres(db: &common::TestDb) {
 
 async fn forgetting_a_member_removes_their_leaderboard_opt_in(db: &common::TestDb) {
     let store = db.open().await;
+    let engine = Engine::new(store.clone(), Arc::new(SystemClock));
     let maya = "discord:1001";
     let server = "discord:77";
-    let join = leaderboard::set_opt_in(store.as_ref(), server, maya, OptIn::Join, 1)
+    let join = engine
+        .set_leaderboard_opt_in(server, maya, OptIn::Join)
         .await
         .unwrap();
     assert_eq!(join, OptInOutcome::Joined);
-    let again = leaderboard::set_opt_in(store.as_ref(), server, maya, OptIn::Join, 2)
+    let again = engine
+        .set_leaderboard_opt_in(server, maya, OptIn::Join)
         .await
         .unwrap();
     assert_eq!(again, OptInOutcome::AlreadyIn);
-    leaderboard::set_opt_in(store.as_ref(), server, "discord:1002", OptIn::Join, 3)
+    engine
+        .set_leaderboard_opt_in(server, "discord:1002", OptIn::Join)
         .await
         .unwrap();
-    let report = interview_coach::practice::privacy::forget(store.as_ref(), maya)
-        .await
-        .unwrap();
+    let report = engine.forget_member(maya).await.unwrap();
     assert_eq!(report.leaderboards_left, 1);
     assert_eq!(
         store.leaderboard_opted_in(server).await.unwrap(),

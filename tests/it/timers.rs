@@ -15,6 +15,7 @@ use interview_coach::domain::*;
 use interview_coach::engine::timer::{Fired, Timers};
 use interview_coach::engine::{Engine, ManualClock};
 use interview_coach::problems::ProblemBank;
+use interview_coach::queries::Queries;
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -117,6 +118,7 @@ async fn a_time_limit_survives_a_restart_and_fires_once(db: &TestDb) {
     ));
     let coach = Coach::new(
         engine2.clone(),
+        Queries::new(db.open().await),
         Some(llm),
         CoachSettings::default(),
         Arc::new(TokioSleeper),

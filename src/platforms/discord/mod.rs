@@ -5,7 +5,8 @@
 //!
 //! Handlers are thin: parse, turn into an engine `Command` keyed by the Discord id,
 //! render. This module must never decide interview rules, call an LLM, touch the store
-//! except through the engine, or mention anyone in coach output.
+//! (writes go through the engine, reads through the query door), or mention anyone in
+//! coach output.
 
 pub mod auth;
 mod commands;
@@ -23,7 +24,9 @@ use crate::config::ServeArgs;
 use crate::domain::CoachConfig;
 use crate::engine::Engine;
 use crate::engine::outbox::Outbox;
-use crate::problems::{BankError, ProblemBank};
+use crate::platforms::Services;
+use crate::problems::ProblemBank;
+use crate::queries::Queries;
 use poise::serenity_prelude as serenity;
 use std::collections::{HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -35,7 +38,10 @@ pub type Context<'a> = poise::Context<'a, Data, Error>;
 
 /// What every command and event handler shares.
 pub struct Data {
+    /// Writes.
     pub engine: Engine,
+    /// Reads.
+    pub queries: Queries,
     pub problems: Arc<ProblemBank>,
     /// Recorded in each new interview.
     pub coach: CoachConfig,
@@ -87,40 +93,24 @@ impl Seen {
 /// Starts the Discord adapter when `DISCORD_TOKEN` is set: the gateway client, the
 /// outbox and the typing indicator. It stops when `cancel` fires.
 pub fn start(
-    engine: Engine,
+    services: Services,
     args: &ServeArgs,
     cancel: CancellationToken,
-) -> Result<Option<JoinHandle<()>>, BankError> {
-    let Some(token) = &args.discord_token else {
-        return Ok(None);
-    };
-    let token = token.expose().to_string();
+) -> Option<JoinHandle<()>> {
+    let token = args.discord_token.as_ref()?.expose().to_string();
     let settings = args.discord.clone();
     let data = Data {
-        engine,
-        problems: Arc::new(ProblemBank::load_default()?),
-        coach: coach_config(args),
+        engine: services.engine,
+        queries: services.queries,
+        problems: services.problems,
+        coach: services.coach,
         seen: Seen::new(4096),
     };
-    Ok(Some(tokio::spawn(async move {
+    Some(tokio::spawn(async move {
         if let Err(e) = run(token, settings, data, cancel).await {
             tracing::error!("Discord stopped: {e:#}");
         }
-    })))
-}
-
-/// The model and prompt versions a new Discord interview records.
-fn coach_config(args: &ServeArgs) -> CoachConfig {
-    let model = if args.coach.anthropic_api_key.is_none() && args.coach.openai_base_url.is_some() {
-        args.coach.openai_model.clone()
-    } else {
-        args.coach.anthropic_model.clone()
-    };
-    CoachConfig {
-        model,
-        prompt_version: crate::coach::prompts::PROMPT_VERSION,
-        rubric_version: crate::coach::prompts::RUBRIC_VERSION,
-    }
+    }))
 }
 
 async fn run(

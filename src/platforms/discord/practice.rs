@@ -9,9 +9,9 @@
 use super::commands::actor_of;
 use super::flow::{invocation_id, stream_of};
 use super::{Context, Error};
-use crate::practice::leaderboard::{self, OptIn};
-use crate::practice::member_export::{ExportTarget, export_for};
-use crate::practice::{privacy, stats};
+use crate::domain::OptIn;
+use crate::practice::member_export::ExportTarget;
+use crate::practice::{leaderboard, privacy, stats};
 use poise::serenity_prelude as serenity;
 
 /// Embed colour of the practice replies.
@@ -70,13 +70,10 @@ pub async fn stats(
     let data = ctx.data();
     let user = member.as_ref().unwrap_or(ctx.author());
     let who = actor_of(user);
-    let stats = stats::load(
-        data.engine.store().as_ref(),
-        &who.member_id(),
-        Some(&server_of(guild)),
-        &data.problems,
-    )
-    .await?;
+    let stats = data
+        .queries
+        .member_stats(&who.member_id(), Some(&server_of(guild)), &data.problems)
+        .await?;
     if stats.is_empty() {
         let text = if user.id == ctx.author().id {
             "You have no interviews on this server yet. Start one with `/interview start`."
@@ -114,8 +111,7 @@ pub async fn show(ctx: Context<'_>) -> Result<(), Error> {
         return Ok(());
     };
     ctx.defer().await?;
-    let standings =
-        leaderboard::standings(ctx.data().engine.store().as_ref(), &server_of(guild)).await?;
+    let standings = ctx.data().queries.leaderboard(&server_of(guild)).await?;
     let text = if standings.is_empty() {
         "No one has joined this server's leaderboard yet: `/leaderboard join` puts you on it."
             .to_string()
@@ -154,15 +150,11 @@ async fn opt(ctx: Context<'_>, request: OptIn) -> Result<(), Error> {
     let Some(guild) = first_in_guild(ctx) else {
         return Ok(());
     };
-    let engine = &ctx.data().engine;
-    let outcome = leaderboard::set_opt_in(
-        engine.store().as_ref(),
-        &server_of(guild),
-        &member_of(ctx.author()),
-        request,
-        engine.now().timestamp_millis(),
-    )
-    .await?;
+    let outcome = ctx
+        .data()
+        .engine
+        .set_leaderboard_opt_in(&server_of(guild), &member_of(ctx.author()), request)
+        .await?;
     say_privately(ctx, outcome.message()).await
 }
 
@@ -183,14 +175,15 @@ pub async fn export(
         Some(id) => ExportTarget::Id(id),
         None => ExportTarget::Stream(stream_of(guild, ctx.channel_id())),
     };
-    let file = export_for(
-        data.engine.store().as_ref(),
-        &data.problems,
-        &target,
-        &member_of(ctx.author()),
-        &server_of(guild),
-    )
-    .await?;
+    let file = data
+        .queries
+        .export(
+            &data.problems,
+            &target,
+            &member_of(ctx.author()),
+            &server_of(guild),
+        )
+        .await?;
     match file {
         Ok(file) => {
             let attachment =
@@ -229,13 +222,5 @@ pub async fn forget(
     ctx.defer_ephemeral().await?;
     let member = member_of(ctx.author());
     let report = ctx.data().engine.forget_member(&member).await?;
-    say_privately(ctx, forget_message(&report)).await
-}
-
-/// The confirmation after forgetting.
-pub fn forget_message(report: &privacy::ForgetReport) -> String {
-    format!(
-        "Done: your messages and code were erased ({} event(s) in {} interview(s)) and you left {} leaderboard(s). Scores stay, without your words.",
-        report.events_rewritten, report.interviews, report.leaderboards_left
-    )
+    say_privately(ctx, privacy::forget_message(&report)).await
 }

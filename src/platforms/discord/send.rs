@@ -10,7 +10,7 @@
 use super::render::{self, Body, EmbedView, Post};
 use crate::domain::{Interview, Place, Platform};
 use crate::engine::outbox::{Outlet, OutletError};
-use crate::ports::RecordedEvent;
+use crate::queries::RecordedEvent;
 use async_trait::async_trait;
 use poise::serenity_prelude as serenity;
 use serenity::{

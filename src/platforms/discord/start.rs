@@ -84,7 +84,7 @@ pub async fn start(
     ctx.defer_ephemeral().await?;
     let roll = rand::random_range(0..10_000);
     let member = actor_of(ctx.author()).member_id();
-    let done = crate::practice::stats::problems_done(data.engine.store().as_ref(), &member).await?;
+    let done = data.queries.problems_done(&member).await?;
     let Some(chosen) = parse::choose_problem(
         &data.problems,
         problem.as_deref(),

@@ -11,8 +11,10 @@ use crate::domain::{
     SubmitCode,
 };
 use crate::engine::{Engine, EngineError};
+use crate::platforms::Services;
 use crate::platforms::text::{language_from_filename, parse_code_block};
 use crate::problems::ProblemBank;
+use crate::queries::Queries;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
@@ -21,7 +23,10 @@ mod command;
 mod practice;
 
 pub struct Handler {
+    /// Writes.
     engine: Engine,
+    /// Reads.
+    queries: Queries,
     api: SlackApi,
     problems: Arc<ProblemBank>,
     coach: CoachConfig,
@@ -38,17 +43,13 @@ struct ReplyTo<'a> {
 }
 
 impl Handler {
-    pub fn new(
-        engine: Engine,
-        api: SlackApi,
-        problems: Arc<ProblemBank>,
-        coach: CoachConfig,
-    ) -> Handler {
+    pub fn new(services: Services, api: SlackApi) -> Handler {
         Handler {
-            engine,
+            engine: services.engine,
+            queries: services.queries,
             api,
-            problems,
-            coach,
+            problems: services.problems,
+            coach: services.coach,
             recent_commands: Mutex::new(VecDeque::new()),
         }
     }

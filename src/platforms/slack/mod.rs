@@ -5,8 +5,8 @@
 //! (SLACK_SIGNING_SECRET); coach answers are posted by the outbox from the log.
 //!
 //! Handlers are thin: parse, turn into an engine `Command`, render. This module must
-//! never touch the store or an LLM, decide interview rules itself, or do slow work
-//! before Slack's 3-second ack.
+//! never touch the store (reads go through the query door) or an LLM, decide interview
+//! rules itself, or do slow work before Slack's 3-second ack.
 
 pub mod api;
 pub mod blocks;
@@ -20,10 +20,8 @@ mod socket;
 pub mod start;
 
 use crate::config::ServeArgs;
-use crate::domain::CoachConfig;
-use crate::engine::Engine;
 use crate::engine::outbox::Outbox;
-use crate::problems::ProblemBank;
+use crate::platforms::Services;
 use axum::Router;
 use handlers::Handler;
 use std::sync::Arc;
@@ -52,25 +50,14 @@ pub fn router(slack: Option<&Slack>) -> Router {
 }
 
 /// Start Slack if its credentials are set (the app logs which platforms are enabled).
-pub fn start(engine: &Engine, args: &ServeArgs, cancel: CancellationToken) -> Option<Slack> {
+pub fn start(services: &Services, args: &ServeArgs, cancel: CancellationToken) -> Option<Slack> {
     let bot_token = args.slack_bot_token.as_ref()?;
     if args.slack_app_token.is_none() && args.slack_signing_secret.is_none() {
         return None;
     }
-    let problems = match ProblemBank::load_default() {
-        Ok(bank) => Arc::new(bank),
-        Err(e) => {
-            tracing::error!(error = %e, "Slack disabled: the problem bank cannot be read");
-            return None;
-        }
-    };
+    let engine = &services.engine;
     let api = api::SlackApi::new(&args.slack.slack_api_url, bot_token);
-    let handler = Arc::new(Handler::new(
-        engine.clone(),
-        api.clone(),
-        problems,
-        coach_config(args),
-    ));
+    let handler = Arc::new(Handler::new(services.clone(), api.clone()));
     let outbox = Arc::new(Outbox::new(
         engine.clone(),
         Arc::new(outlet::SlackOutlet::new(api.clone())),
@@ -89,18 +76,4 @@ pub fn start(engine: &Engine, args: &ServeArgs, cancel: CancellationToken) -> Op
         .clone()
         .map(|secret| http::router(secret, engine.clock().clone(), handler));
     Some(Slack { router, tasks })
-}
-
-/// The model and prompt versions a new Slack interview records.
-fn coach_config(args: &ServeArgs) -> CoachConfig {
-    let model = if args.coach.anthropic_api_key.is_none() && args.coach.openai_base_url.is_some() {
-        args.coach.openai_model.clone()
-    } else {
-        args.coach.anthropic_model.clone()
-    };
-    CoachConfig {
-        model,
-        prompt_version: crate::coach::prompts::PROMPT_VERSION,
-        rubric_version: crate::coach::prompts::RUBRIC_VERSION,
-    }
 }

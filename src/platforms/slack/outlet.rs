@@ -7,7 +7,7 @@ use super::api::{ApiFailure, SlackApi};
 use super::blocks::{self, Rendered};
 use crate::domain::{Event, Interview, Place, Platform};
 use crate::engine::outbox::{Outlet, OutletError};
-use crate::ports::RecordedEvent;
+use crate::queries::RecordedEvent;
 use async_trait::async_trait;
 
 pub struct SlackOutlet {

@@ -1,14 +1,14 @@
 //! The read API over every interview in the log, whatever its platform: the list with
 //! filters, one transcript, a member's progress, and signed share links.
 //!
-//! Handlers are thin: parse the query, read the store (the list after bringing the read
-//! model up to date), render JSON. They never write events.
+//! Handlers are thin: parse the query, ask the query door (which brings the read models
+//! up to date first), render JSON. They never write events.
 
 use super::transcript::{self, Transcript};
 use super::views::{Person, RowView};
-use super::{ApiError, Web, lookup};
+use super::{ApiError, Web};
 use crate::domain::{Event, Rubric};
-use crate::ports::InterviewFilter;
+use crate::queries::InterviewFilter;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use chrono::{DateTime, Utc};
@@ -39,7 +39,6 @@ pub async fn list(
     State(web): State<Web>,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    web.engine().catch_up_projections().await?;
     let filter = InterviewFilter {
         platform: non_empty(q.platform),
         place: non_empty(q.place),
@@ -48,7 +47,7 @@ pub async fn list(
         open_only: false,
         limit: Some(q.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT)),
     };
-    let rows = web.engine().store().list_interviews(&filter).await?;
+    let rows = web.queries().interviews(&filter).await?;
     let rows: Vec<RowView> = rows.iter().map(RowView::from).collect();
     Ok(Json(json!({ "interviews": rows })))
 }
@@ -62,7 +61,9 @@ pub async fn show(
 }
 
 async fn transcript_of(web: &Web, id: &str) -> Result<Transcript, ApiError> {
-    let loaded = lookup::load(web.engine(), id)
+    let loaded = web
+        .queries()
+        .find(id)
         .await?
         .ok_or(ApiError::NotFound("interview not found"))?;
     transcript::build(&loaded, web.problems()).ok_or(ApiError::NotFound("interview not found"))
@@ -83,13 +84,12 @@ pub async fn progress(
     State(web): State<Web>,
     Path(member_id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    web.engine().catch_up_projections().await?;
     let filter = InterviewFilter {
         member: Some(member_id.clone()),
         limit: Some(MAX_PROGRESS_INTERVIEWS),
         ..InterviewFilter::default()
     };
-    let rows = web.engine().store().list_interviews(&filter).await?;
+    let rows = web.queries().interviews(&filter).await?;
     let Some(latest) = rows.first() else {
         return Err(ApiError::NotFound("member not found"));
     };
@@ -99,7 +99,7 @@ pub async fn progress(
     };
     let mut points = Vec::new();
     for row in rows.iter().rev() {
-        let events = web.engine().store().read_stream(&row.stream(), 1).await?;
+        let events = web.queries().events(&row.stream()).await?;
         points.extend(events.iter().filter_map(|r| match &r.event {
             Event::CodeAnalyzed(a) => Some(Point {
                 interview_id: row.interview_id.clone(),
@@ -112,13 +112,10 @@ pub async fn progress(
         }));
     }
     points.sort_by_key(|p| p.at);
-    let stats = crate::practice::stats::load(
-        web.engine().store().as_ref(),
-        &member.id,
-        None,
-        web.problems(),
-    )
-    .await?;
+    let stats = web
+        .queries()
+        .member_stats(&member.id, None, web.problems())
+        .await?;
     let next =
         crate::practice::stats::suggest(&stats, web.problems(), |n| rand::random_range(0..n));
     Ok(Json(
@@ -131,7 +128,9 @@ pub async fn share(
     State(web): State<Web>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let loaded = lookup::load(web.engine(), &id)
+    let loaded = web
+        .queries()
+        .find(&id)
         .await?
         .ok_or(ApiError::NotFound("interview not found"))?;
     let started = loaded

@@ -3,7 +3,7 @@
 //! message, never the detail.
 
 use crate::engine::EngineError;
-use crate::ports::StoreError;
+use crate::queries::QueryError;
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -24,7 +24,7 @@ pub enum ApiError {
     #[error("{0}")]
     Unavailable(String),
     #[error("storage failure: {0}")]
-    Store(#[from] StoreError),
+    Store(#[from] QueryError),
     #[error("engine failure: {0}")]
     Engine(#[from] EngineError),
 }

@@ -6,7 +6,7 @@
 //! because the log, not this hub, is the truth; progress (not a fact) may be dropped.
 
 use crate::engine::{Engine, FeedReceiver, Progress};
-use crate::ports::RecordedEvent;
+use crate::queries::RecordedEvent;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::{broadcast, mpsc};

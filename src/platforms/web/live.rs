@@ -8,7 +8,7 @@
 use super::Web;
 use crate::domain::Event;
 use crate::engine::FeedReceiver;
-use crate::ports::RecordedEvent;
+use crate::queries::RecordedEvent;
 use axum::extract::State;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use futures::Stream;
@@ -101,12 +101,7 @@ async fn interview_id(web: &Web, r: &RecordedEvent) -> Option<String> {
     if let Some(id) = web.interview_ids().get(stream) {
         return Some(id);
     }
-    let first = web
-        .engine()
-        .store()
-        .read_stream(&r.stream_id, 1)
-        .await
-        .ok()?;
+    let first = web.queries().events(&r.stream_id).await.ok()?;
     match first.first().map(|e| &e.event) {
         Some(Event::InterviewStarted(s)) => {
             let id = s.interview_id.to_string();

@@ -2,7 +2,8 @@
 //! API over every interview under `/api` (with live updates over SSE and signed share
 //! links), and the built React page. docs/WEB-API.md is the contract.
 //!
-//! Handlers are thin: parse, turn into an engine `Command` or a store read, render. This
+//! Handlers are thin: parse, turn into an engine `Command` or a question to the query
+//! door, render. This
 //! module must never decide interview rules, call an LLM, append except through
 //! `Engine::execute`, send a 5xx detail or a secret to a client, or serve beyond
 //! loopback without an access token.
@@ -13,7 +14,6 @@ mod error;
 mod hub;
 mod identity;
 mod live;
-mod lookup;
 pub mod share;
 pub mod static_files;
 mod transcript;
@@ -26,7 +26,9 @@ pub use share::ShareKey;
 use crate::config::{Secret, ServeArgs};
 use crate::domain::CoachConfig;
 use crate::engine::Engine;
+use crate::platforms::Services;
 use crate::problems::ProblemBank;
+use crate::queries::Queries;
 use axum::Router;
 use axum::routing::{get, post};
 use std::net::SocketAddr;
@@ -42,8 +44,6 @@ pub enum WebError {
         "BIND_ADDR {addr} is not a loopback address: set WEB_ACCESS_TOKEN to require a token on /api and /ws, or bind to 127.0.0.1"
     )]
     TokenRequired { addr: SocketAddr },
-    #[error("cannot read or create the share-link key in the database: {0}")]
-    ShareKey(#[from] sqlx::Error),
 }
 
 /// Refuse to serve beyond loopback unless an access token is configured.
@@ -69,7 +69,10 @@ pub struct Web {
 }
 
 struct Inner {
+    /// Writes.
     engine: Engine,
+    /// Reads.
+    queries: Queries,
     token: Option<Secret>,
     share_key: ShareKey,
     dist: PathBuf,
@@ -85,26 +88,26 @@ struct Inner {
 impl Web {
     /// Start the web platform's background routing (subscribed to the feed from now on).
     pub fn start(
-        engine: Engine,
+        services: Services,
         args: &ServeArgs,
         share_key: ShareKey,
-        problems: Arc<ProblemBank>,
         shutdown: CancellationToken,
     ) -> Web {
-        let hub = hub::Hub::start(&engine, shutdown.clone());
+        let hub = hub::Hub::start(&services.engine, shutdown.clone());
         let dist = static_files::resolve_dist(args.web_dist_dir.as_deref());
         if !dist.join("index.html").is_file() {
             tracing::warn!(dist = %dist.display(), "the web page is not built; / answers 503 with instructions");
         }
         Web {
             inner: Arc::new(Inner {
-                engine,
+                engine: services.engine,
+                queries: services.queries,
                 token: access_token(args).cloned(),
                 share_key,
                 dist,
                 hub,
-                coach: coach_config(args),
-                problems,
+                coach: services.coach,
+                problems: services.problems,
                 interview_ids: live::InterviewIds::default(),
                 shutdown,
             }),
@@ -135,6 +138,10 @@ impl Web {
 
     pub fn engine(&self) -> &Engine {
         &self.inner.engine
+    }
+
+    pub fn queries(&self) -> &Queries {
+        &self.inner.queries
     }
 
     pub fn access_token(&self) -> Option<&str> {
@@ -173,19 +180,4 @@ impl Web {
 
 async fn api_not_found() -> ApiError {
     ApiError::NotFound("no such API route")
-}
-
-/// The model and prompt versions a new web interview records (as the other platforms do).
-fn coach_config(args: &ServeArgs) -> CoachConfig {
-    let coach = &args.coach;
-    let model = if coach.anthropic_api_key.is_none() && coach.openai_base_url.is_some() {
-        coach.openai_model.clone()
-    } else {
-        coach.anthropic_model.clone()
-    };
-    CoachConfig {
-        model,
-        prompt_version: crate::coach::prompts::PROMPT_VERSION,
-        rubric_version: crate::coach::prompts::RUBRIC_VERSION,
-    }
 }

@@ -3,15 +3,15 @@
 //! forged or pointed at another interview.
 //!
 //! The key comes from `WEB_SHARE_SECRET` or, when unset, from a random secret created once
-//! and kept in the database (`web_secrets`), so links survive restarts and work on every
-//! instance. The key is never logged and never leaves the process.
+//! and kept in the database (the wiring asks the store for it), so links survive
+//! restarts and work on every instance. The key is never logged and never leaves the
+//! process.
 
 use crate::config::{Secret, ServeArgs};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
-use sqlx::Connection;
 use uuid::Uuid;
 
 type HmacSha256 = Hmac<Sha256>;
@@ -20,8 +20,8 @@ type HmacSha256 = Hmac<Sha256>;
 const MAC_LEN: usize = 16;
 /// Domain separation: a share token signs nothing else.
 const CONTEXT: &[u8] = b"interview-coach share v1:";
-/// The row of `web_secrets` holding the generated key.
-const SECRET_NAME: &str = "share_link_key";
+/// The name of the secret the key is derived from when `WEB_SHARE_SECRET` is unset.
+pub const SECRET_NAME: &str = "share_link_key";
 
 #[derive(Clone)]
 pub struct ShareKey([u8; 32]);
@@ -38,29 +38,20 @@ impl ShareKey {
         ShareKey(Sha256::digest(secret.expose().as_bytes()).into())
     }
 
-    /// A fresh random key (links die with the process; used when no database URL is
-    /// known, e.g. an app built on an existing store in tests).
-    pub fn random() -> ShareKey {
-        ShareKey(rand::random())
+    /// The key derived from a secret kept in the database (`SECRET_NAME`), so links
+    /// survive restarts and work on every instance.
+    pub fn from_stored(stored: &str) -> ShareKey {
+        ShareKey(Sha256::digest(stored.as_bytes()).into())
     }
 
-    /// `WEB_SHARE_SECRET` when set, else a random key.
-    pub fn from_args_or_random(args: &ServeArgs) -> ShareKey {
-        match configured(args) {
-            Some(s) => ShareKey::from_secret(s),
-            None => ShareKey::random(),
-        }
+    /// A fresh random secret to store when the database holds none yet.
+    pub fn new_stored_secret() -> String {
+        hex::encode(rand::random::<[u8; 32]>())
     }
 
-    /// `WEB_SHARE_SECRET` when set, else the key kept in the database at `database_url`
-    /// (created on first use; concurrent first uses agree on one key).
-    pub async fn load(args: &ServeArgs, database_url: &str) -> Result<ShareKey, sqlx::Error> {
-        if let Some(s) = configured(args) {
-            return Ok(ShareKey::from_secret(s));
-        }
-        let candidate = hex::encode(rand::random::<[u8; 32]>());
-        let stored = stored_secret(database_url, &candidate).await?;
-        Ok(ShareKey(Sha256::digest(stored.as_bytes()).into()))
+    /// `WEB_SHARE_SECRET`'s key, when it is set.
+    pub fn configured(args: &ServeArgs) -> Option<ShareKey> {
+        configured(args).map(ShareKey::from_secret)
     }
 
     /// The token for one interview.
@@ -101,62 +92,29 @@ fn configured(args: &ServeArgs) -> Option<&Secret> {
         .filter(|s| !s.expose().trim().is_empty())
 }
 
-/// Insert `candidate` unless a secret exists, then read the one that won.
-async fn stored_secret(url: &str, candidate: &str) -> Result<String, sqlx::Error> {
-    const INSERT: &str =
-        "INSERT INTO web_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING";
-    const SELECT: &str = "SELECT value FROM web_secrets WHERE name = $1";
-    if url.starts_with("sqlite:") {
-        let options: sqlx::sqlite::SqliteConnectOptions = url.parse()?;
-        let options = options.busy_timeout(std::time::Duration::from_secs(10));
-        let mut conn = sqlx::SqliteConnection::connect_with(&options).await?;
-        sqlx::query(INSERT)
-            .bind(SECRET_NAME)
-            .bind(candidate)
-            .execute(&mut conn)
-            .await?;
-        let value = sqlx::query_scalar(SELECT)
-            .bind(SECRET_NAME)
-            .fetch_one(&mut conn)
-            .await?;
-        let _ = conn.close().await;
-        Ok(value)
-    } else {
-        let mut conn = sqlx::PgConnection::connect(url).await?;
-        sqlx::query(INSERT)
-            .bind(SECRET_NAME)
-            .bind(candidate)
-            .execute(&mut conn)
-            .await?;
-        let value = sqlx::query_scalar(SELECT)
-            .bind(SECRET_NAME)
-            .fetch_one(&mut conn)
-            .await?;
-        let _ = conn.close().await;
-        Ok(value)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn a_signed_token_names_its_interview() {
-        let key = ShareKey::random();
+        let key = ShareKey::from_stored(&ShareKey::new_stored_secret());
         let id = Uuid::new_v4();
         assert_eq!(key.verify(&key.sign(id)), Some(id));
     }
 
     #[test]
     fn a_tampered_or_foreign_token_is_refused() {
-        let key = ShareKey::random();
+        let key = ShareKey::from_stored(&ShareKey::new_stored_secret());
         let id = Uuid::new_v4();
         let token = key.sign(id);
         let mut bytes = URL_SAFE_NO_PAD.decode(&token).unwrap();
         bytes[3] ^= 1;
         assert_eq!(key.verify(&URL_SAFE_NO_PAD.encode(&bytes)), None);
-        assert_eq!(ShareKey::random().verify(&token), None);
+        assert_eq!(
+            ShareKey::from_stored(&ShareKey::new_stored_secret()).verify(&token),
+            None
+        );
         assert_eq!(key.verify("not-a-token"), None);
         assert_eq!(key.verify(""), None);
     }

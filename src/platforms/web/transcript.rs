@@ -4,11 +4,11 @@
 //!
 //! Pure; text is passed through as data, and the page renders it as text.
 
-use super::lookup::Loaded;
 use super::views::{Person, RowView, SummaryBody};
 use crate::domain::{Analysis, EndedBy, Event, Problem, Version};
-use crate::ports::InterviewRow;
 use crate::problems::ProblemBank;
+use crate::queries::InterviewRow;
+use crate::queries::Loaded;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 

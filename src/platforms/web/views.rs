@@ -5,7 +5,7 @@
 //! store or decides anything.
 
 use crate::domain::{Actor, Rubric, SummaryWritten};
-use crate::ports::InterviewRow;
+use crate::queries::InterviewRow;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 

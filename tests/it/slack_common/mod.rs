@@ -194,6 +194,8 @@ pub fn serve_args(flags: &[String]) -> ServeArgs {
 pub struct SlackApp {
     pub addr: SocketAddr,
     pub engine: Engine,
+    /// The app's store, for assertions on what it holds.
+    pub store: Arc<dyn Storage>,
     pub http: reqwest::Client,
     task: tokio::task::JoinHandle<()>,
 }
@@ -238,7 +240,7 @@ impl SlackApp {
             .iter()
             .map(|s| s.to_string()),
         );
-        let app = App::with_store(store, serve_args(&flags), Arc::new(SystemClock))
+        let app = App::with_store(store.clone(), serve_args(&flags), Arc::new(SystemClock))
             .await
             .expect("app starts");
         let addr = SocketAddr::from(([127, 0, 0, 1], app.port()));
@@ -258,6 +260,7 @@ impl SlackApp {
         SlackApp {
             addr,
             engine,
+            store,
             http,
             task,
         }

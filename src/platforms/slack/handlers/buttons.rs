@@ -4,7 +4,7 @@
 
 use super::{Handler, ReplyTo, capitalise};
 use crate::domain::{
-    self, Actor, Command, EndBy, Interview, Place, Platform, Problem, SubmissionSource, SubmitCode,
+    Actor, Command, EndBy, Interview, Place, Platform, Problem, SubmissionSource, SubmitCode,
 };
 use crate::platforms::slack::blocks;
 use crate::platforms::slack::inbound::{Button, ButtonPress, modal_metadata};
@@ -51,7 +51,7 @@ impl Handler {
                     });
                     (probe, blocks::submit_modal(&metadata, language.as_deref()))
                 };
-                if let Err(e) = domain::decide(&state, probe) {
+                if let Err(e) = self.engine.check(&state, probe) {
                     return self.tell(&to, &capitalise(&e.to_string())).await;
                 }
                 if let Err(e) = self.api.open_view(&b.trigger_id, view).await {

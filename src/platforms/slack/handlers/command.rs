@@ -41,12 +41,7 @@ impl Handler {
             thread_ts: None,
         };
         let member = Actor::new(Platform::Slack, &c.user.id, "").member_id();
-        let done = match crate::practice::stats::problems_done(
-            self.engine.store().as_ref(),
-            &member,
-        )
-        .await
-        {
+        let done = match self.queries.problems_done(&member).await {
             Ok(done) => done,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot read the problems a member has done");
@@ -94,7 +89,7 @@ impl Handler {
         };
         // Refuse before posting anything (e.g. a time limit out of range).
         let probe = Command::StartInterview(command.clone());
-        if let Err(e) = domain::decide(&Interview::default(), probe) {
+        if let Err(e) = self.engine.check(&Interview::default(), probe) {
             return self.tell(&to, &capitalise(&e.to_string())).await;
         }
         let statement = problem.full_statement();

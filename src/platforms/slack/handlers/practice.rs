@@ -2,16 +2,17 @@
 //! `/privacy`. Thin: parse (`slack::practice`), call the shared logic, answer
 //! privately. Slash commands never run inside Slack threads, so `/export` without an id
 //! takes the member's latest interview in the channel and shares the file in that
-//! interview's thread. Answers are ephemeral and never ping anyone; nothing here
-//! appends events or reads the store except through the shared logic.
+//! interview's thread. Answers are ephemeral and never ping anyone; reads go through the
+//! query door and writes (joining a board, forgetting) through the engine.
 
 use super::{Handler, ReplyTo};
+use crate::domain::OptIn;
 use crate::domain::{Actor, Place, Platform};
 use crate::platforms::slack::inbound::SlashCommand;
 use crate::platforms::slack::practice::{self, BoardCommand};
-use crate::practice::leaderboard::{self, OptIn};
-use crate::practice::member_export::{ExportTarget, export_for};
-use crate::practice::stats;
+use crate::practice::member_export::ExportTarget;
+use crate::practice::{leaderboard, privacy, stats};
+use crate::queries::QueryError;
 
 fn member(user_id: &str) -> String {
     Actor::new(Platform::Slack, user_id, "").member_id()
@@ -56,7 +57,7 @@ impl Handler {
         c: &SlashCommand,
         server: &str,
         to: &ReplyTo<'_>,
-    ) -> Result<(), crate::ports::StoreError> {
+    ) -> Result<(), QueryError> {
         let whom = match practice::parse_stats(&c.text) {
             Ok(whom) => whom,
             Err(usage) => {
@@ -65,13 +66,10 @@ impl Handler {
             }
         };
         let user_id = whom.clone().unwrap_or_else(|| c.user.id.clone());
-        let stats = stats::load(
-            self.engine.store().as_ref(),
-            &member(&user_id),
-            Some(server),
-            &self.problems,
-        )
-        .await?;
+        let stats = self
+            .queries
+            .member_stats(&member(&user_id), Some(server), &self.problems)
+            .await?;
         if stats.is_empty() {
             let text = match whom {
                 Some(id) if id != c.user.id => {
@@ -103,15 +101,14 @@ impl Handler {
         c: &SlashCommand,
         server: &str,
         to: &ReplyTo<'_>,
-    ) -> Result<(), crate::ports::StoreError> {
-        let store = self.engine.store().as_ref();
+    ) -> Result<(), QueryError> {
         let request = match practice::parse_leaderboard(&c.text) {
             Err(usage) => {
                 self.tell(to, &usage).await;
                 return Ok(());
             }
             Ok(BoardCommand::Show) => {
-                let standings = leaderboard::standings(store, server).await?;
+                let standings = self.queries.leaderboard(server).await?;
                 let text = if standings.is_empty() {
                     "No one has joined this workspace's leaderboard yet: `/leaderboard join` puts you on it.".to_string()
                 } else {
@@ -136,9 +133,10 @@ impl Handler {
             Ok(BoardCommand::Join) => OptIn::Join,
             Ok(BoardCommand::Leave) => OptIn::Leave,
         };
-        let at = self.engine.now().timestamp_millis();
-        let outcome =
-            leaderboard::set_opt_in(store, server, &member(&c.user.id), request, at).await?;
+        let outcome = self
+            .engine
+            .set_leaderboard_opt_in(server, &member(&c.user.id), request)
+            .await?;
         self.tell(to, outcome.message()).await;
         Ok(())
     }
@@ -148,21 +146,17 @@ impl Handler {
         c: &SlashCommand,
         server: &str,
         to: &ReplyTo<'_>,
-    ) -> Result<(), crate::ports::StoreError> {
+    ) -> Result<(), QueryError> {
         let target = match practice::parse_export(&c.text) {
             Some(id) => ExportTarget::Id(id),
             None => ExportTarget::Latest {
                 place: format!("slack:{}/{}", c.team, c.channel),
             },
         };
-        let file = export_for(
-            self.engine.store().as_ref(),
-            &self.problems,
-            &target,
-            &member(&c.user.id),
-            server,
-        )
-        .await?;
+        let file = self
+            .queries
+            .export(&self.problems, &target, &member(&c.user.id), server)
+            .await?;
         let file = match file {
             Ok(file) => file,
             Err(refusal) => {
@@ -202,11 +196,7 @@ impl Handler {
         Ok(())
     }
 
-    async fn privacy(
-        &self,
-        c: &SlashCommand,
-        to: &ReplyTo<'_>,
-    ) -> Result<(), crate::ports::StoreError> {
+    async fn privacy(&self, c: &SlashCommand, to: &ReplyTo<'_>) -> Result<(), QueryError> {
         match practice::parse_privacy(&c.text) {
             Err(usage) => self.tell(to, &usage).await,
             Ok(false) => {
@@ -215,11 +205,7 @@ impl Handler {
             Ok(true) => {
                 let report =
                     self.engine.forget_member(&member(&c.user.id)).await?;
-                let text = format!(
-                    "Done: your messages and code were erased ({} event(s) in {} interview(s)) and you left {} leaderboard(s). Scores stay, without your words.",
-                    report.events_rewritten, report.interviews, report.leaderboards_left
-                );
-                self.tell(to, &text).await;
+                self.tell(to, &privacy::forget_message(&report)).await;
             }
         }
         Ok(())

@@ -11,8 +11,8 @@ pub mod protocol;
 mod render;
 mod session;
 
+use super::Web;
 use super::identity::{self, GUEST_NAME};
-use super::{Web, lookup};
 use crate::domain::{Actor, Place, Platform};
 use axum::extract::ws::{WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
@@ -79,7 +79,7 @@ async fn run_resume(web: Web, socket: WebSocket, id: String) {
     let (out, incoming) = outbox::split(socket);
     let now = web.engine().now();
     let refuse = |message: &str| Frame::error(message, now);
-    let loaded = match lookup::load(web.engine(), &id).await {
+    let loaded = match web.queries().find(&id).await {
         Ok(Some(loaded)) => loaded,
         Ok(None) => {
             let _ = out.send(&refuse("Interview not found.")).await;
@@ -123,7 +123,10 @@ async fn run_resume(web: Web, socket: WebSocket, id: String) {
 }
 
 /// Welcome back, `interview`, the history, `replay_done`, and what the coach still owes.
-async fn replay(session: &mut Session, events: &[crate::ports::RecordedEvent]) -> Result<(), End> {
+async fn replay(
+    session: &mut Session,
+    events: &[crate::queries::RecordedEvent],
+) -> Result<(), End> {
     let mut history = Vec::new();
     for e in events {
         history.extend(session.renderer.event(e));

@@ -9,7 +9,7 @@ use super::protocol::Frame;
 use crate::domain::{Event, Interview, Problem, TurnState, Version};
 use crate::engine::{Progress, ProgressKind};
 use crate::platforms::web::views::SummaryBody;
-use crate::ports::RecordedEvent;
+use crate::queries::RecordedEvent;
 use std::collections::{HashMap, HashSet};
 
 #[derive(Default)]

@@ -15,7 +15,7 @@ use crate::domain::*;
 use crate::engine::EngineError;
 use crate::platforms::web::Web;
 use crate::platforms::web::hub::{Delivery, Next, Subscription};
-use crate::ports::RecordedEvent;
+use crate::queries::RecordedEvent;
 use axum::extract::ws::{Message, WebSocket};
 use futures::StreamExt;
 use futures::stream::SplitStream;
@@ -249,9 +249,8 @@ impl Session {
         let from = self.renderer.version() + 1;
         let events = self
             .web
-            .engine()
-            .store()
-            .read_stream(&self.stream, from)
+            .queries()
+            .events_from(&self.stream, from)
             .await
             .map_err(|e| {
                 tracing::warn!(error = %e, stream = %self.stream, "websocket catch-up failed");

@@ -1,0 +1,100 @@
+//! Erasing a member from an event: which fields carry a member's words and code, and
+//! so what `privacy forget` rewrites. Pure; the engine applies it to the log
+//! (`Engine::forget_member`).
+//!
+//! In the member's own interviews everything free-text is erased, coach text included
+//! (it may quote their code); in someone else's interview only the member's messages
+//! and the coach's answers to them are. The event keeps its type and shape (actors,
+//! scores, timings), so every interview still folds the same way.
+
+use super::*;
+
+/// What erased text is replaced with.
+pub const ERASED: &str = "[erased]";
+
+fn name(actor: &Actor, is_member: &impl Fn(&Actor) -> bool) -> Actor {
+    if is_member(actor) {
+        Actor {
+            name: ERASED.to_string(),
+            ..actor.clone()
+        }
+    } else {
+        actor.clone()
+    }
+}
+
+fn text(keep: bool, s: &str) -> String {
+    if keep {
+        s.to_string()
+    } else {
+        ERASED.to_string()
+    }
+}
+
+/// The event with the member's content (or, with `all_text`, every free text) erased.
+pub fn erase(event: &Event, all_text: bool, is_member: &impl Fn(&Actor) -> bool) -> Event {
+    let mut e = event.clone();
+    let mine = |a: &Actor| all_text || is_member(a);
+    match &mut e {
+        Event::InterviewStarted(s) => {
+            if all_text && let Problem::Custom { title, text: body } = &mut s.problem {
+                *title = ERASED.to_string();
+                *body = ERASED.to_string();
+            }
+            s.candidate = name(&s.candidate, is_member);
+        }
+        Event::ApproachExplained(x) => {
+            x.text = text(!mine(&x.actor), &x.text);
+            x.actor = name(&x.actor, is_member);
+        }
+        Event::CodeSubmitted(x) => {
+            x.code = text(!mine(&x.actor), &x.code);
+            x.actor = name(&x.actor, is_member);
+        }
+        Event::CandidateMessage(x) => {
+            x.text = text(!mine(&x.actor), &x.text);
+            x.actor = name(&x.actor, is_member);
+        }
+        Event::HintRequested(x) => x.actor = name(&x.actor, is_member),
+        Event::RetryRequested(x) => x.actor = name(&x.actor, is_member),
+        Event::InterviewEnded(x) => {
+            if let EndedBy::Member { actor } = &mut x.by {
+                *actor = name(actor, is_member);
+            }
+        }
+        Event::CoachReplied(x) if all_text => x.text = ERASED.to_string(),
+        Event::CodeAnalyzed(x) if all_text => {
+            let a = &mut x.analysis;
+            for field in [
+                &mut a.technical_feedback,
+                &mut a.complexity_analysis,
+                &mut a.code_quality,
+                &mut a.follow_up_question,
+                &mut a.correctness,
+            ] {
+                *field = ERASED.to_string();
+            }
+            erase_rubric(&mut a.rubric);
+        }
+        Event::SummaryWritten(x) if all_text => {
+            x.overall = ERASED.to_string();
+            x.strengths = vec![];
+            x.improvements = vec![];
+            erase_rubric(&mut x.rubric);
+        }
+        Event::ContextCompacted(x) if all_text => x.digest = ERASED.to_string(),
+        _ => {}
+    }
+    e
+}
+
+fn erase_rubric(r: &mut Rubric) {
+    for d in [
+        &mut r.communication,
+        &mut r.problem_solving,
+        &mut r.technical_competency,
+        &mut r.testing,
+    ] {
+        d.evidence = ERASED.to_string();
+    }
+}
