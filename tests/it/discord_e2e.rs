@@ -246,9 +246,10 @@ async fn an_interview_runs_in_a_thread_against_a_fake_discord() {
         .await;
     *claude.default_text.lock().unwrap() = reply_text.clone();
     let all = events(&engine, &stream).await;
-    let duplicated_chat = count(&all, |e| {
-        matches!(e, Event::CandidateMessage(m) if m.text == "Could I avoid the sort?")
-    });
+    let duplicated_chat = count(
+        &all,
+        |e| matches!(e, Event::CandidateMessage(m) if m.text == "Could I avoid the sort?"),
+    );
     let submissions = count(&all, |e| matches!(e, Event::CodeSubmitted(_)));
     assert_eq!((duplicated_chat, submissions), (1, 1), "{all:?}");
     assert!(all.len() > before);
@@ -282,7 +283,10 @@ async fn an_interview_runs_in_a_thread_against_a_fake_discord() {
     })
     .await;
     let Event::CodeSubmitted(second) = &all[before] else {
-        panic!("the watcher's message appended something: {:?}", &all[before..]);
+        panic!(
+            "the watcher's message appended something: {:?}",
+            &all[before..]
+        );
     };
     assert_eq!(second.language, "python");
     assert!(second.code.contains("sorted(xs)"));

@@ -138,7 +138,11 @@ async fn a_code_block_in_the_thread_gives_one_submission_and_one_threaded_analys
     // a second post of the analysis would have been made first.
     sentinel_answered(&app, &slack, &llm, &root, "1700000100.000002").await;
     let posts = slack.thread_posts(&root);
-    assert_eq!(posts.len(), 2, "the analysis, then the sentinel's answer: {posts:?}");
+    assert_eq!(
+        posts.len(),
+        2,
+        "the analysis, then the sentinel's answer: {posts:?}"
+    );
     assert!(posts[1].body.to_string().contains(SENTINEL_REPLY));
     let blocks = posts[0].body["blocks"].to_string();
     assert!(blocks.contains("Code review: 7/10"), "{blocks}");
