@@ -638,8 +638,14 @@ async fn a_crashed_turn_is_finished_exactly_once_by_a_new_engine(db: &TestDb) {
         let (coach, s) = (coach.clone(), s.clone());
         tokio::spawn(async move { coach.process_stream(&s).await })
     };
+    // Real time, not tokio's: the deadline must pass even if tokio time is paused.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while fake.requests() == 0 {
-        tokio::task::yield_now().await;
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the coach never called the LLM within 10 s"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
     }
     running.abort(); // the instance dies mid-call
     let _ = running.await;

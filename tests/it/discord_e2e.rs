@@ -67,6 +67,28 @@ async fn events(engine: &interview_coach::engine::Engine, stream: &StreamId) -> 
     events.into_iter().map(|r| r.event).collect()
 }
 
+/// Waits (up to `WAIT`) until the stream's events satisfy `pred`, and returns them.
+async fn wait_events(
+    engine: &interview_coach::engine::Engine,
+    stream: &StreamId,
+    what: &str,
+    pred: impl Fn(&[Event]) -> bool,
+) -> Vec<Event> {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let all = events(engine, stream).await;
+        if pred(&all) {
+            return all;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{what}: {all:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn count(events: &[Event], pred: impl Fn(&Event) -> bool) -> usize {
+    events.iter().filter(|e| pred(e)).count()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_interview_runs_in_a_thread_against_a_fake_discord() {
     let discord = FakeDiscord::start().await;
@@ -139,12 +161,9 @@ async fn an_interview_runs_in_a_thread_against_a_fake_discord() {
         "{started:?}"
     );
 
-    // The same interaction again (a gateway resume): nothing new.
+    // The same interaction again (a gateway resume): nothing new. It is checked once the
+    // /submit below has been answered with its analysis.
     discord.dispatch("INTERACTION_CREATE", start);
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert_eq!(discord.count(|c| c.path.ends_with("/threads")), 1);
-    assert_eq!(discord.count(callback_of(1001)), 1);
-    assert_eq!(events(&engine, &stream).await.len(), 1);
 
     // /submit with a file: deferred, then the analysis embed in the thread.
     let url = discord.file("merge.py", CODE.as_bytes());
@@ -166,6 +185,18 @@ async fn an_interview_runs_in_a_thread_against_a_fake_discord() {
         "Code analysis · score 7/10"
     );
     assert_eq!(analysis.body["allowed_mentions"]["parse"], json!([]));
+    // The analysis is the sentinel for the redelivered start: the /submit was dispatched
+    // after it on the same gateway connection, and its analysis comes only after a
+    // deferral, a download, an append and a coach turn, far more than a handled start
+    // (deferral, thread, append) needs. A second start would show here.
+    assert_eq!(discord.count(|c| c.path.ends_with("/threads")), 1);
+    assert_eq!(discord.count(callback_of(1001)), 1);
+    let so_far = events(&engine, &stream).await;
+    assert_eq!(
+        count(&so_far, |e| matches!(e, Event::InterviewStarted(_))),
+        1,
+        "{so_far:?}"
+    );
     discord
         .wait_for("code echoed for watchers", |c| {
             is_post_in(&thread)(c)
@@ -200,17 +231,27 @@ async fn an_interview_runs_in_a_thread_against_a_fake_discord() {
             is_post_in(&thread)(c) && c.body["content"] == reply_text.as_str()
         })
         .await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Sentinel: one more chat message, dispatched after both duplicates (the /submit
+    // above and this chat) on the same connection, into the same interview. The coach
+    // answers an interview's turns oldest first, so a turn from a duplicate would be
+    // answered before the sentinel's reply is posted.
+    let sentinel_text = "Sentinel: noted, thank you.";
+    *claude.default_text.lock().unwrap() = sentinel_text.to_string();
+    let sentinel = message_create(2004, thread_id, MAYA, "Maya", "Noted.");
+    discord.dispatch("MESSAGE_CREATE", sentinel);
+    discord
+        .wait_for("the sentinel's reply", |c| {
+            is_post_in(&thread)(c) && c.body["content"] == sentinel_text
+        })
+        .await;
+    *claude.default_text.lock().unwrap() = reply_text.clone();
     let all = events(&engine, &stream).await;
-    let chats = all
-        .iter()
-        .filter(|e| matches!(e, Event::CandidateMessage(_)))
-        .count();
-    let submissions = all
-        .iter()
-        .filter(|e| matches!(e, Event::CodeSubmitted(_)))
-        .count();
-    assert_eq!((chats, submissions), (1, 1), "{all:?}");
+    let duplicated_chat = count(
+        &all,
+        |e| matches!(e, Event::CandidateMessage(m) if m.text == "Could I avoid the sort?"),
+    );
+    let submissions = count(&all, |e| matches!(e, Event::CodeSubmitted(_)));
+    assert_eq!((duplicated_chat, submissions), (1, 1), "{all:?}");
     assert!(all.len() > before);
     assert_eq!(
         discord.count(|c| is_post_in(&thread)(c) && c.body["content"] == reply_text.as_str()),
@@ -227,36 +268,28 @@ async fn an_interview_runs_in_a_thread_against_a_fake_discord() {
     let before = events(&engine, &stream).await.len();
     let watcher = message_create(2002, thread_id, LEO, "Leo", "nice!");
     discord.dispatch("MESSAGE_CREATE", watcher);
-    tokio::time::sleep(Duration::from_millis(1000)).await;
-    assert_eq!(events(&engine, &stream).await.len(), before);
 
-    // A source file attached to a plain message is a submission too.
+    // A source file attached to a plain message is a submission too. It is also the
+    // sentinel for the watcher: dispatched after it into the same thread, and its
+    // submission needs a download before it is appended, so anything the watcher's
+    // message appended would come first.
     let url = discord.file("second.py", b"def merge(xs):\n    return sorted(xs)\n");
     let mut with_file = message_create(2003, thread_id, MAYA, "Maya", "");
     with_file["attachments"] = json!([{"id": "4343", "filename": "second.py", "size": 38,
         "url": url, "proxy_url": url}]);
     discord.dispatch("MESSAGE_CREATE", with_file);
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        let submitted: Vec<_> = events(&engine, &stream)
-            .await
-            .into_iter()
-            .filter_map(|e| match e {
-                Event::CodeSubmitted(c) => Some(c),
-                _ => None,
-            })
-            .collect();
-        if let [_, second] = submitted.as_slice() {
-            assert_eq!(second.language, "python");
-            assert!(second.code.contains("sorted(xs)"));
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no second submission"
+    let all = wait_events(&engine, &stream, "no second submission", |all| {
+        count(all, |e| matches!(e, Event::CodeSubmitted(_))) == 2
+    })
+    .await;
+    let Event::CodeSubmitted(second) = &all[before] else {
+        panic!(
+            "the watcher's message appended something: {:?}",
+            &all[before..]
         );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    };
+    assert_eq!(second.language, "python");
+    assert!(second.code.contains("sorted(xs)"));
 
     // The Hint button: deferred privately, a hint requested once.
     let press = button_press(3001, thread_id, MAYA, "Maya", "interview:hint");
@@ -326,6 +359,11 @@ async fn an_interview_runs_in_a_thread_against_a_fake_discord() {
         })
         .collect();
     assert_eq!(from_modal.len(), 1, "one submission from the modal");
+    // The modal's follow-up is the sentinel for the pressed-twice Hint: both presses
+    // were dispatched before the Submit button, so a second hint would be in by now.
+    let all = events(&engine, &stream).await;
+    assert_eq!(count(&all, |e| matches!(e, Event::HintRequested(_))), 1);
+    assert_eq!(discord.count(callback_of(3001)), 1);
     assert!(from_modal[0].code.contains("modal_sort"));
     assert_eq!(from_modal[0].language, "python");
 

@@ -33,6 +33,36 @@ async fn start_interview(app: &SlackApp, slack: &FakeSlack) -> String {
     root
 }
 
+/// What the coach answers the sentinel message with.
+const SENTINEL_REPLY: &str = "Sentinel: noted.";
+
+/// A sentinel for "nothing more came": Omar says one more thing in the thread (a new
+/// event id at `ts`), and this returns once the coach's answer to it is posted there.
+/// The coach answers an interview's turns oldest first and the outbox posts what the log
+/// holds, so by then anything owed to an earlier delivery is in the log and posted too.
+async fn sentinel_answered(
+    app: &SlackApp,
+    slack: &FakeSlack,
+    llm: &FakeAnthropic,
+    root: &str,
+    ts: &str,
+) {
+    *llm.default_text.lock().unwrap() = SENTINEL_REPLY.to_string();
+    let said = thread_message(&format!("Ev_sentinel_{ts}"), OMAR.0, root, ts, "Noted.");
+    assert_eq!(app.event(&said, None).await.status(), 200);
+    wait_for("the coach's answer to the sentinel", || {
+        slack
+            .thread_posts(root)
+            .iter()
+            .any(|p| p.body.to_string().contains(SENTINEL_REPLY))
+    })
+    .await;
+}
+
+fn is_candidate(e: &Event) -> bool {
+    matches!(e, Event::ApproachExplained(_) | Event::CandidateMessage(_))
+}
+
 fn action_ids(call: &Call) -> Vec<String> {
     let mut ids = Vec::new();
     for block in call.body["blocks"].as_array().into_iter().flatten() {
@@ -75,7 +105,7 @@ async fn interview_start_posts_a_root_message_with_the_four_buttons() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_code_block_in_the_thread_gives_one_submission_and_one_threaded_analysis() {
-    let (_db, slack, _llm, app) = setup().await;
+    let (_db, slack, llm, app) = setup().await;
     let root = start_interview(&app, &slack).await;
     let code = "```python\ndef two_sum(nums, target):\n    seen = {}\n    for i, n in enumerate(nums):\n        if target - n in seen:\n            return [seen[target - n], i]\n        seen[n] = i\n```";
     let res = app
@@ -104,9 +134,16 @@ async fn a_code_block_in_the_thread_gives_one_submission_and_one_threaded_analys
         !slack.thread_posts(&root).is_empty()
     })
     .await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The sentinel's answer is committed after the analysis (turns run oldest first), so
+    // a second post of the analysis would have been made first.
+    sentinel_answered(&app, &slack, &llm, &root, "1700000100.000002").await;
     let posts = slack.thread_posts(&root);
-    assert_eq!(posts.len(), 1, "one threaded analysis: {posts:?}");
+    assert_eq!(
+        posts.len(),
+        2,
+        "the analysis, then the sentinel's answer: {posts:?}"
+    );
+    assert!(posts[1].body.to_string().contains(SENTINEL_REPLY));
     let blocks = posts[0].body["blocks"].to_string();
     assert!(blocks.contains("Code review: 7/10"), "{blocks}");
     assert!(blocks.contains("Complexity"));
@@ -197,18 +234,29 @@ async fn only_correctly_signed_fresh_requests_are_accepted() {
         .await
         .unwrap();
     assert_eq!(unsigned.status(), 401);
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(app.events(&stream).await.len(), before, "nothing appended");
 
-    let valid = app
-        .post_signed("/slack/events", &body, json, None, None)
+    // The sentinel: a correctly signed request with its own event id and text, sent
+    // after every refused one was answered, on the same route to the same stream. A
+    // refused request that still did work would have started it before its answer, so
+    // it would be in the log ahead of the sentinel's event.
+    let valid = thread_message(
+        "Ev_sig_ok",
+        OMAR.0,
+        &root,
+        "1700000300.000002",
+        "Signed: a hash map of complements.",
+    )
+    .to_string();
+    let accepted = app
+        .post_signed("/slack/events", &valid, json, None, None)
         .await;
-    assert_eq!(valid.status(), 200);
+    assert_eq!(accepted.status(), 200);
     let events = app.wait_events(&stream, |e| e.len() > before).await;
-    assert!(
-        matches!(events[before], Event::ApproachExplained(_)),
-        "{events:?}"
-    );
+    let Event::ApproachExplained(approach) = &events[before] else {
+        panic!("not the signed request's approach: {events:?}")
+    };
+    assert_eq!(approach.text, "Signed: a hash map of complements.");
+    assert_eq!(count(&events, is_candidate), 1, "{events:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -240,18 +288,23 @@ async fn an_event_delivered_four_times_is_appended_answered_and_posted_once() {
         !slack.thread_posts(&root).is_empty()
     })
     .await;
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(count(&events, |e| matches!(e, Event::CoachReplied(_))), 1);
+    // All four deliveries were acknowledged, so handed to the handler, before the
+    // sentinel was sent; a second turn from any of them would be answered first.
+    sentinel_answered(&app, &slack, &llm, &root, "1700000400.000002").await;
     let events_after = app.events(&stream).await;
-    assert_eq!(events.len(), events_after.len());
-    let candidate =
-        |e: &Event| matches!(e, Event::ApproachExplained(_) | Event::CandidateMessage(_));
-    assert_eq!(count(&events_after, candidate), 1, "{events_after:?}");
+    let duplicated = |e: &Event| {
+        matches!(e, Event::ApproachExplained(a) if a.text == "Sort first, then two pointers.")
+            || matches!(e, Event::CandidateMessage(m) if m.text == "Sort first, then two pointers.")
+    };
+    assert_eq!(count(&events_after, duplicated), 1, "{events_after:?}");
+    assert_eq!(count(&events_after, is_candidate), 2, "and the sentinel");
     assert_eq!(
         count(&events_after, |e| matches!(e, Event::CoachReplied(_))),
-        1
+        2
     );
-    assert_eq!(llm.requests() - calls_before, 1, "one LLM call");
-    assert_eq!(slack.thread_posts(&root).len(), 1, "one reply");
+    assert_eq!(llm.requests() - calls_before, 2, "one LLM call each");
+    assert_eq!(slack.thread_posts(&root).len(), 2, "one reply each");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -307,11 +360,12 @@ async fn a_stranger_pressing_submit_gets_an_ephemeral_refusal_and_nothing_is_app
     // The same for End.
     app.interaction(&button("ic_end", ANA, &root, "1700000600.000002"))
         .await;
+    // The refusal is the sentinel: the handler posts it only after the engine refused
+    // the End, in the same task, so anything that press appended would be in already.
     wait_for("the second refusal", || {
         slack.calls("chat.postEphemeral").len() == 2
     })
     .await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(app.events(&stream).await.len(), before, "nothing appended");
 }
 
@@ -354,8 +408,18 @@ async fn a_teammate_is_ignored_in_a_solo_interview_and_heard_in_a_group_one() {
     let before = app.events(&stream_of(&solo)).await.len();
     let aside = thread_message("Ev_ana_1", ANA.0, &solo, "1700000900.000001", "Nice one!");
     assert_eq!(app.event(&aside, None).await.status(), 200);
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(app.events(&stream_of(&solo)).await.len(), before);
+    // The sentinel: Omar's reply in the same thread, sent after Ana's was acknowledged
+    // (so handed to the handler) and taking the same path; whatever Ana's appended
+    // would be in the log ahead of it.
+    let said = thread_message("Ev_omar_1", OMAR.0, &solo, "1700000900.000003", "Thanks.");
+    assert_eq!(app.event(&said, None).await.status(), 200);
+    let events = app
+        .wait_events(&stream_of(&solo), |e| e.len() > before)
+        .await;
+    let Event::ApproachExplained(first) = &events[before] else {
+        panic!("Ana's aside was appended: {events:?}")
+    };
+    assert_eq!(first.actor.user_id, OMAR.0);
     assert!(
         slack.calls("chat.postEphemeral").is_empty(),
         "ignored quietly"
@@ -363,11 +427,15 @@ async fn a_teammate_is_ignored_in_a_solo_interview_and_heard_in_a_group_one() {
 
     app.command(OMAR, "start group two-sum", "trigger-group")
         .await;
-    wait_for("the second root", || {
-        slack.calls("chat.postMessage").len() >= 2
-    })
-    .await;
-    let group = slack.calls("chat.postMessage")[1].ts.clone().unwrap();
+    let roots = || {
+        slack
+            .calls("chat.postMessage")
+            .into_iter()
+            .filter(|c| c.body["thread_ts"].is_null())
+            .collect::<Vec<_>>()
+    };
+    wait_for("the second root", || roots().len() >= 2).await;
+    let group = roots()[1].ts.clone().unwrap();
     app.wait_events(&stream_of(&group), |e| !e.is_empty()).await;
     let question = thread_message(
         "Ev_ana_2",

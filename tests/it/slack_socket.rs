@@ -150,18 +150,43 @@ async fn socket_mode_runs_an_interview_acks_every_envelope_and_answers_a_redeliv
         !slack.thread_posts(&root).is_empty()
     })
     .await;
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    // The sentinel: one more reply from Omar in a fourth envelope on the same socket,
+    // after the three deliveries were acked (so handed to the handler). The coach
+    // answers an interview's turns oldest first, so a turn from a redelivery would be
+    // answered and posted before the sentinel's answer.
+    let sentinel_reply = "Sentinel: noted.";
+    *llm.default_text.lock().unwrap() = sentinel_reply.to_string();
+    let sentinel = thread_message(
+        "Ev_socket_sentinel",
+        OMAR.0,
+        &root,
+        "1700000800.000002",
+        "Noted.",
+    );
+    send.send(json!({"envelope_id": "env-ev-4", "type": "events_api",
+        "accepts_response_payload": false, "retry_attempt": 0, "retry_reason": "",
+        "payload": sentinel}))
+        .unwrap();
+    acked(&mut acks, "env-ev-4").await;
+    wait_for("the coach's answer to the sentinel", || {
+        slack
+            .thread_posts(&root)
+            .iter()
+            .any(|p| p.body.to_string().contains(sentinel_reply))
+    })
+    .await;
     let events = app.events(&stream).await;
-    let candidate = events
-        .iter()
-        .filter(|e| matches!(e, Event::ApproachExplained(_) | Event::CandidateMessage(_)));
-    assert_eq!(candidate.count(), 1, "{events:?}");
-    assert_eq!(llm.requests() - calls_before, 1, "one LLM call");
-    assert_eq!(slack.thread_posts(&root).len(), 1, "one reply");
+    let redelivered = events.iter().filter(|e| {
+        matches!(e, Event::ApproachExplained(a) if a.text == "A hash map from value to index.")
+            || matches!(e, Event::CandidateMessage(m) if m.text == "A hash map from value to index.")
+    });
+    assert_eq!(redelivered.count(), 1, "{events:?}");
+    assert_eq!(llm.requests() - calls_before, 2, "one LLM call each");
+    assert_eq!(slack.thread_posts(&root).len(), 2, "one reply each");
     assert_eq!(
         slack.calls("chat.postMessage").len(),
-        2,
-        "one root message, one reply"
+        3,
+        "one root message, one reply each"
     );
 
     // Buttons arrive as `interactive` envelopes: a stranger pressing End is refused.
@@ -184,7 +209,7 @@ async fn socket_mode_runs_an_interview_acks_every_envelope_and_answers_a_redeliv
     })
     .await;
     wait_for("the summary in the thread", || {
-        slack.thread_posts(&root).len() == 2
+        slack.thread_posts(&root).len() == 3
     })
     .await;
 }

@@ -11,6 +11,7 @@ use common::TestDb;
 use common::fixtures::{analysis, rubric};
 use interview_coach::domain::*;
 use interview_coach::engine::{Engine, ProgressKind};
+use interview_coach::store::RecordedEvent;
 use serde_json::{Value, json};
 use std::time::Duration;
 use web_common::{TestApp, WsClient};
@@ -238,17 +239,31 @@ async fn a_repeated_message_id_is_appended_once() {
     }
     c.send(json!({"type": "message", "content": "after", "id": "m-2"}))
         .await;
-    wait_version(&app.engine, &stream, 3).await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let (_, events) = app.engine.load(&stream).await.unwrap();
-    let texts: Vec<_> = events
-        .iter()
-        .filter_map(|e| match &e.event {
-            Event::CandidateMessage(m) => Some(m.text.clone()),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(texts, ["hello", "after"]);
+    // "after" is the sentinel: one socket's frames are handled one at a time, in order,
+    // so once "after" is in the log the repeated "hello" has been handled too.
+    let texts = |events: &[RecordedEvent]| -> Vec<String> {
+        events
+            .iter()
+            .filter_map(|e| match &e.event {
+                Event::CandidateMessage(m) => Some(m.text.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    let events = loop {
+        let (_, events) = app.engine.load(&stream).await.unwrap();
+        if texts(&events).iter().any(|t| t == "after") {
+            break events;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the sentinel message never reached the log: {:?}",
+            texts(&events)
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    };
+    assert_eq!(texts(&events), ["hello", "after"]);
     app.stop().await;
 }
 

@@ -119,14 +119,14 @@ macro_rules! per_backend {
             mod $name {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn sqlite() {
-                    let db = crate::common::sqlite_db();
+                    let db = $crate::common::sqlite_db();
                     super::$name(&db).await;
                     db.cleanup().await;
                 }
 
                 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn postgres() {
-                    let Some(db) = crate::common::postgres_db().await else { return };
+                    let Some(db) = $crate::common::postgres_db().await else { return };
                     super::$name(&db).await;
                     db.cleanup().await;
                 }
