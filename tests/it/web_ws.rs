@@ -11,7 +11,7 @@ use common::TestDb;
 use common::fixtures::{analysis, rubric};
 use interview_coach::domain::*;
 use interview_coach::engine::{Engine, ProgressKind};
-use interview_coach::store::RecordedEvent;
+use interview_coach::ports::RecordedEvent;
 use serde_json::{Value, json};
 use std::time::Duration;
 use web_common::{TestApp, WsClient};
