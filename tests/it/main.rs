@@ -42,6 +42,9 @@ mod slack_outlet;
 mod slack_practice;
 mod slack_socket;
 
+// The layers of src/.
+mod layers;
+
 // Web and the binary.
 mod cli;
 mod web_api;

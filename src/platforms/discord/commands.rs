@@ -7,9 +7,10 @@
 
 use super::auth::{Action, Decision, Via, authorise};
 use super::flow::{self, Turn};
+use super::ids::invocation_id;
 use super::parse;
 use super::{Context, Data, Error};
-use crate::domain::{Actor, Command, EndBy, Platform, SubmissionSource, SubmitCode};
+use crate::domain::{Actor, Command, EndBy, SubmissionSource, SubmitCode};
 use poise::serenity_prelude as serenity;
 
 /// All the bot's slash commands, in the order they are registered.
@@ -100,7 +101,7 @@ pub async fn submit(
 ) -> Result<(), Error> {
     let ctx_any = Context::Application(ctx);
     let data = ctx.data();
-    if !data.seen.first_time(flow::invocation_id(ctx_any)) {
+    if !data.seen.first_time(invocation_id(ctx_any)) {
         return Ok(());
     }
     let Some(turn) = Turn::load(ctx_any).await? else {
@@ -149,7 +150,7 @@ pub async fn submit(
         ctx.channel_id(),
         &turn,
         command,
-        &flow::invocation_id(ctx_any).to_string(),
+        &invocation_id(ctx_any).to_string(),
         Action::Submit,
     )
     .await?;
@@ -164,7 +165,7 @@ async fn run(
     make: impl FnOnce(Actor, &Turn, chrono::DateTime<chrono::Utc>) -> Command,
 ) -> Result<(), Error> {
     let data = ctx.data();
-    if !data.seen.first_time(flow::invocation_id(ctx)) {
+    if !data.seen.first_time(invocation_id(ctx)) {
         return Ok(());
     }
     let Some(turn) = Turn::load(ctx).await? else {
@@ -182,7 +183,7 @@ async fn run(
         ctx.channel_id(),
         &turn,
         command,
-        &flow::invocation_id(ctx).to_string(),
+        &invocation_id(ctx).to_string(),
         action,
     )
     .await?;
@@ -199,9 +200,4 @@ async fn ephemeral(ctx: Context<'_>, text: String) -> Result<(), Error> {
     )
     .await?;
     Ok(())
-}
-
-/// The member as the domain knows them.
-pub fn actor_of(user: &serenity::User) -> Actor {
-    Actor::new(Platform::Discord, user.id.to_string(), user.display_name())
 }

@@ -4,8 +4,9 @@
 //! gateway resume appends once.
 
 use super::auth::{self, Action, Decision, Via};
-use super::commands::{CodeModal, actor_of};
+use super::commands::CodeModal;
 use super::flow::{self, Turn};
+use super::ids::actor_of;
 use super::parse;
 use super::render::Button;
 use super::{Data, Error};
@@ -90,7 +91,7 @@ async fn on_message(
     if !data.seen.first_time(msg.id.get()) {
         return Ok(());
     }
-    let turn = Turn::at(&data.engine, guild, msg.channel_id, actor_of(&msg.author)).await?;
+    let turn = Turn::at(&data.queries, guild, msg.channel_id, actor_of(&msg.author)).await?;
     let at = data.engine.now();
     let command = match file {
         Some(file)
@@ -161,7 +162,13 @@ async fn on_button(
     if !data.seen.first_time(press.id.get()) {
         return Ok(());
     }
-    let turn = Turn::at(&data.engine, guild, press.channel_id, actor_of(&press.user)).await?;
+    let turn = Turn::at(
+        &data.queries,
+        guild,
+        press.channel_id,
+        actor_of(&press.user),
+    )
+    .await?;
     let action = match button {
         Button::Hint => Action::Hint,
         Button::Submit => Action::Submit,

@@ -3,6 +3,7 @@
 //! outcome into the text the member sees.
 
 use super::auth::{Action, capitalise};
+use super::ids::{actor_of, stream_of};
 use super::parse;
 use super::render;
 use super::send;
@@ -10,6 +11,7 @@ use super::{Context, Error};
 use crate::domain::{Actor, Command, Interview, Problem, StreamId};
 use crate::engine::{Engine, EngineError};
 use crate::problems::ProblemBank;
+use crate::queries::Queries;
 use poise::serenity_prelude as serenity;
 
 /// The interview a member acts in, and who they are.
@@ -19,50 +21,26 @@ pub struct Turn {
     pub actor: Actor,
 }
 
-/// The stream of the interview living in `thread` of `guild`.
-pub fn stream_of(guild: serenity::GuildId, thread: serenity::ChannelId) -> StreamId {
-    StreamId::new(format!("discord:{guild}:{thread}"))
-}
-
-/// The thread of a Discord stream id, for typing indicators.
-pub fn thread_of_stream(stream: &StreamId) -> Option<serenity::ChannelId> {
-    let rest = stream.as_str().strip_prefix("discord:")?;
-    let (_, thread) = rest.split_once(':')?;
-    thread
-        .parse::<u64>()
-        .ok()
-        .filter(|id| *id != 0)
-        .map(serenity::ChannelId::new)
-}
-
-/// The interaction id of a command invocation: the idempotency key of what it appends.
-pub fn invocation_id(ctx: Context<'_>) -> u64 {
-    match ctx {
-        poise::Context::Application(a) => a.interaction.id.get(),
-        poise::Context::Prefix(p) => p.msg.id.get(),
-    }
-}
-
 impl Turn {
     /// The interview of the channel `ctx` runs in (`None` outside a server).
     pub async fn load(ctx: Context<'_>) -> Result<Option<Turn>, Error> {
         let Some(guild) = ctx.guild_id() else {
             return Ok(None);
         };
-        let actor = super::commands::actor_of(ctx.author());
-        Turn::at(&ctx.data().engine, guild, ctx.channel_id(), actor)
+        let actor = actor_of(ctx.author());
+        Turn::at(&ctx.data().queries, guild, ctx.channel_id(), actor)
             .await
             .map(Some)
     }
 
     pub async fn at(
-        engine: &Engine,
+        queries: &Queries,
         guild: serenity::GuildId,
         channel: serenity::ChannelId,
         actor: Actor,
     ) -> Result<Turn, Error> {
         let stream = stream_of(guild, channel);
-        let (interview, _) = engine.load(&stream).await?;
+        let (interview, _) = queries.interview(&stream).await?;
         Ok(Turn {
             stream,
             interview,
@@ -125,21 +103,5 @@ pub fn max_hints(bank: &ProblemBank, interview: &Interview) -> Option<u32> {
             .or_else(|| bank.get(id))
             .map(|p| p.hints.len() as u32),
         Problem::Custom { .. } => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_stream_id_names_its_thread() {
-        let stream = stream_of(serenity::GuildId::new(11), serenity::ChannelId::new(22));
-        assert_eq!(stream.as_str(), "discord:11:22");
-        assert_eq!(
-            thread_of_stream(&stream),
-            Some(serenity::ChannelId::new(22))
-        );
-        assert_eq!(thread_of_stream(&StreamId::new("slack:T:C:1.2")), None);
     }
 }

@@ -12,6 +12,7 @@ pub mod auth;
 mod commands;
 mod events;
 pub mod flow;
+mod ids;
 pub mod manifest;
 pub mod parse;
 mod practice;

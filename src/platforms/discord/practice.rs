@@ -6,8 +6,7 @@
 //! A command's `///` line is its Discord description: keep each within 100 characters.
 //! Never mention (ping) anyone: members are shown as mentions with mentions disabled.
 
-use super::commands::actor_of;
-use super::flow::{invocation_id, stream_of};
+use super::ids::{actor_of, invocation_id, stream_of};
 use super::{Context, Error};
 use crate::domain::OptIn;
 use crate::practice::member_export::ExportTarget;

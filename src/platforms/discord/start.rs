@@ -3,8 +3,7 @@
 //! and post the problem with its deadline and buttons.
 
 use super::auth::capitalise;
-use super::commands::actor_of;
-use super::flow;
+use super::ids::{actor_of, invocation_id};
 use super::parse;
 use super::render;
 use super::send;
@@ -75,7 +74,7 @@ pub async fn start(
     group: Option<bool>,
 ) -> Result<(), Error> {
     let data = ctx.data();
-    if !data.seen.first_time(flow::invocation_id(ctx)) {
+    if !data.seen.first_time(invocation_id(ctx)) {
         return Ok(());
     }
     let Some(guild) = ctx.guild_id() else {
@@ -148,7 +147,7 @@ pub async fn start(
         coach: data.coach.clone(),
         at: data.engine.now(),
     });
-    let key = flow::invocation_id(ctx).to_string();
+    let key = invocation_id(ctx).to_string();
     let executed = match data
         .engine
         .execute(&place.stream_id(), command, Some(&key))

@@ -3,7 +3,7 @@
 //! most [`MAX_TYPING`]. Progress is in-process only, so an instance shows typing for
 //! the turns its own coach works on; the answer itself always arrives through the log.
 
-use super::flow::thread_of_stream;
+use super::ids::thread_of_stream;
 use crate::domain::{Platform, StreamId};
 use crate::engine::{Engine, ProgressKind};
 use poise::serenity_prelude as serenity;

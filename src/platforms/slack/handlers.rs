@@ -114,7 +114,7 @@ impl Handler {
     }
 
     async fn load(&self, place: &Place) -> Option<Interview> {
-        match self.engine.load(&place.stream_id()).await {
+        match self.queries.interview(&place.stream_id()).await {
             Ok((state, _)) => state.started.is_some().then_some(state),
             Err(e) => {
                 tracing::error!(error = %e, "cannot read an interview for Slack");
