@@ -1,5 +1,5 @@
 //! The interview list read model: one row per interview, folded from its events.
-//! Pure: `apply` knows nothing of databases; `sql.rs` stores the rows.
+//! Pure: `apply` knows nothing of databases; `store/read_models.rs` stores the rows.
 
 use crate::domain::{Event, Phase};
 use crate::ports::{InterviewRow, RecordedEvent};

@@ -1,6 +1,6 @@
 //! The member-stats read model: one row per interview (whose, where, which bank
 //! problem, finished or not, hints) and one row per code analysis (the score and the
-//! four rubric bands, in log order). The fold is pure; `stats_sql.rs` stores the rows
+//! four rubric bands, in log order). The fold is pure; `store/stats_rows.rs` stores the rows
 //! and `crate::practice::stats` turns them into a member's stats.
 //!
 //! Rows hold numbers and ids only, never anything a member or the coach wrote, so

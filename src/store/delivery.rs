@@ -1,7 +1,8 @@
-//! Delivery records: for each (platform, coach event), whether it was attempted and
-//! posted. Together with a lease, this makes a platform's outbox post each reply once;
-//! `attempted` without `delivered` tells a restarted poster to check the platform before
-//! posting again. The same SQL runs on both backends.
+//! The SQL of the delivery-records port (`crate::ports::Deliveries`): for each
+//! (platform, coach event), whether it was attempted and posted. Together with a lease,
+//! this makes a platform's outbox post each reply once; `attempted` without `delivered`
+//! tells a restarted poster to check the platform before posting again. The same SQL
+//! runs on both backends.
 
 use super::sqlite::WriteSync;
 use super::{PostgresStore, SqliteStore};

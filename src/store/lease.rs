@@ -1,6 +1,6 @@
-//! Leases: a short claim on a piece of work (a coach turn) so that several instances
-//! never work on it at once, and a dead instance's work is taken over when its lease
-//! expires. The same SQL runs on both backends (an upsert that only takes an expired
+//! The SQL of the leases port (`crate::ports::Leases`): a short claim on a piece of work
+//! so that several instances never work on it at once, and a dead instance's work is
+//! taken over when its lease expires. The same SQL runs on both backends (an upsert that only takes an expired
 //! lease or renews one's own). Leases are coordination, not truth: losing one costs
 //! at most a duplicate attempt, which the log refuses to record twice; so on SQLite
 //! they live in a file of their own beside the log (`<log>-leases`), written without
