@@ -160,3 +160,24 @@ fn rubric(out: &mut String, r: &crate::domain::Rubric) {
     }
     out.push('\n');
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::practice::golden;
+    use crate::problems::ProblemBank;
+
+    #[test]
+    fn the_markdown_of_each_fixture_log_matches_its_golden_file() {
+        let bank = ProblemBank::load_default().unwrap();
+        for (name, log) in golden::logs() {
+            golden::check(
+                &format!("{name}.export.md"),
+                &super::markdown(&log, Some(&bank)),
+            );
+            golden::check(
+                &format!("{name}.export-nobank.md"),
+                &super::markdown(&log, None),
+            );
+        }
+    }
+}

@@ -5,6 +5,8 @@
 //! (writes go through the engine), and none knows a platform.
 
 pub mod export;
+#[cfg(test)]
+pub(crate) mod golden;
 pub mod leaderboard;
 pub mod member_export;
 pub mod privacy;

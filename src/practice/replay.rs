@@ -139,3 +139,15 @@ fn indent(out: &mut String, text: &str) {
         let _ = writeln!(out, "    | {line}");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::practice::golden;
+
+    #[test]
+    fn the_replay_of_each_fixture_log_matches_its_golden_file() {
+        for (name, log) in golden::logs() {
+            golden::check(&format!("{name}.replay.txt"), &super::transcript(&log));
+        }
+    }
+}

@@ -522,4 +522,21 @@ mod tests {
         }
         assert_eq!(Button::from_custom_id("other"), None);
     }
+
+    #[test]
+    fn the_posts_of_each_fixture_event_match_their_golden_file() {
+        for (name, log) in crate::practice::golden::logs() {
+            let mut out = String::new();
+            for (i, r) in log.iter().enumerate() {
+                let interview = Interview::from_events(log[..=i].iter().map(|r| &r.event));
+                let post = render_event(&r.event, &interview);
+                let echoed = echo(&r.event);
+                out.push_str(&format!(
+                    "#{} {post:#?}\n#{} echo {echoed:#?}\n",
+                    r.version, r.version
+                ));
+            }
+            crate::practice::golden::check(&format!("{name}.discord.txt"), &out);
+        }
+    }
 }

@@ -92,3 +92,19 @@ impl Outlet for SlackOutlet {
             .map_err(outlet_error)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::practice::golden;
+
+    #[test]
+    fn the_messages_of_each_fixture_event_match_their_golden_file() {
+        for (name, log) in golden::logs() {
+            let out: String = log
+                .iter()
+                .map(|r| format!("#{} {:#?}\n", r.version, super::render(&r.event)))
+                .collect();
+            golden::check(&format!("{name}.slack.txt"), &out);
+        }
+    }
+}

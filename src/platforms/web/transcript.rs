@@ -136,3 +136,24 @@ pub fn entry(version: Version, event: &Event) -> Option<Entry> {
     };
     Some(entry)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::practice::golden;
+    use crate::problems::ProblemBank;
+    use crate::queries::Loaded;
+
+    #[test]
+    fn the_json_transcript_of_each_fixture_log_matches_its_golden_file() {
+        let bank = ProblemBank::load_default().unwrap();
+        for (name, events) in golden::logs() {
+            let loaded = Loaded {
+                stream: events[0].stream_id.clone(),
+                events,
+            };
+            let t = super::build(&loaded, &bank).unwrap();
+            let json = serde_json::to_string_pretty(&t).unwrap();
+            golden::check(&format!("{name}.web.json"), &json);
+        }
+    }
+}
