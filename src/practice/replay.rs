@@ -1,137 +1,157 @@
 //! A readable transcript of one interview, rendered from its events alone. Used by the
-//! `replay` command; the same log always gives the same text.
+//! `replay` command; the same log always gives the same text. It formats the
+//! [`Transcript`] view, one line (and an indented body) per entry.
 
-use crate::domain::{EndedBy, Event, Problem};
+use super::transcript::{Entry, Started, Transcript, What, Who};
+use crate::domain::{Analysis, Problem, SummaryWritten, Version};
 use crate::ports::RecordedEvent;
 use std::fmt::Write;
 
 /// Render `events` (one stream, in order) as plain text.
 pub fn transcript(events: &[RecordedEvent]) -> String {
     let mut out = String::new();
-    for r in events {
-        let at = r.event.at().format("%Y-%m-%d %H:%M:%S");
-        let _ = write!(out, "[{at}] #{} ", r.version);
-        let _ = match &r.event {
-            Event::InterviewStarted(e) => {
-                let _ = writeln!(
-                    out,
-                    "Interview {} started by {} in {}",
-                    e.interview_id,
-                    e.candidate.name,
-                    e.place.label()
-                );
-                let _ = writeln!(out, "    problem: {}", e.problem.title());
-                if let Problem::Custom { text, .. } = &e.problem {
-                    indent(&mut out, text);
-                }
-                let mut facts = Vec::new();
-                if let Some(l) = &e.language {
-                    facts.push(format!("language {l}"));
-                }
-                if let Some(d) = e.difficulty {
-                    facts.push(format!("difficulty {}", d.as_str()));
-                }
-                if let Some(m) = e.time_limit_minutes {
-                    facts.push(format!("{m} minutes"));
-                }
-                facts.push(format!("coach {}", e.coach.model));
-                writeln!(out, "    {}", facts.join(", "))
-            }
-            Event::ApproachExplained(e) => {
-                let _ = writeln!(out, "{} explained the approach:", e.actor.name);
-                indent(&mut out, &e.text);
-                Ok(())
-            }
-            Event::CodeSubmitted(e) => {
-                let _ = writeln!(
-                    out,
-                    "{} submitted code #{} ({}, via {:?}):",
-                    e.actor.name, e.submission, e.language, e.source
-                );
-                indent(&mut out, &e.code);
-                Ok(())
-            }
-            Event::CandidateMessage(e) => {
-                let _ = writeln!(out, "{}:", e.actor.name);
-                indent(&mut out, &e.text);
-                Ok(())
-            }
-            Event::HintRequested(e) => writeln!(out, "{} asked for hint {}", e.actor.name, e.hint),
-            Event::RetryRequested(e) => writeln!(
-                out,
-                "{} asked the coach to retry turn #{}",
-                e.actor.name, e.target
-            ),
-            Event::CoachReplied(e) => {
-                let _ = writeln!(out, "Coach ({}, re #{}):", e.kind.as_str(), e.reply_to);
-                indent(&mut out, &e.text);
-                Ok(())
-            }
-            Event::CodeAnalyzed(e) => {
-                let a = &e.analysis;
-                let _ = writeln!(out, "Coach analysis of #{}: score {}", e.reply_to, a.score);
-                for (label, text) in [
-                    ("correctness", &a.correctness),
-                    ("feedback", &a.technical_feedback),
-                    ("complexity", &a.complexity_analysis),
-                    ("code quality", &a.code_quality),
-                    ("follow-up", &a.follow_up_question),
-                ] {
-                    let _ = writeln!(out, "    {label}: {text}");
-                }
-                for (name, d) in a.rubric.dimensions() {
-                    let _ = writeln!(
-                        out,
-                        "    {name}: {}/4 ({}) {}",
-                        d.score.get(),
-                        d.score.label(),
-                        d.evidence
-                    );
-                }
-                Ok(())
-            }
-            Event::CoachFailed(e) => writeln!(
-                out,
+    for entry in &Transcript::of(events).entries {
+        let at = entry.at.format("%Y-%m-%d %H:%M:%S");
+        let _ = write!(out, "[{at}] #{} ", entry.version);
+        line(&mut out, entry);
+    }
+    out
+}
+
+/// The entry's line, after its time and version.
+fn line(out: &mut String, entry: &Entry) {
+    let who = entry.who.name();
+    match &entry.what {
+        What::Started(s) => started(out, who, s),
+        What::Approach { text } => block(out, &format!("{who} explained the approach:"), text),
+        What::Code {
+            language,
+            submission,
+            source,
+            code,
+        } => {
+            let title = format!("{who} submitted code #{submission} ({language}, via {source:?}):");
+            block(out, &title, code)
+        }
+        What::Message { text } => block(out, &format!("{who}:"), text),
+        What::Hint { number } => put(out, format!("{who} asked for hint {number}")),
+        What::Retry { target } => put(
+            out,
+            format!("{who} asked the coach to retry turn #{target}"),
+        ),
+        What::CoachReply {
+            kind,
+            reply_to,
+            text,
+        } => block(
+            out,
+            &format!("Coach ({}, re #{reply_to}):", kind.as_str()),
+            text,
+        ),
+        What::Analysis {
+            reply_to,
+            analysis: a,
+        } => analysis(out, *reply_to, a),
+        What::CoachFailure(e) => put(
+            out,
+            format!(
                 "Coach failed on #{} after {} attempt(s): {}",
                 e.reply_to, e.attempts, e.message
             ),
-            Event::InterviewEnded(e) => match &e.by {
-                EndedBy::Member { actor } => writeln!(
-                    out,
-                    "{} ended the interview ({})",
-                    actor.name,
-                    e.reason.as_str()
-                ),
-                EndedBy::Timer => writeln!(
-                    out,
-                    "The time limit ended the interview ({})",
-                    e.reason.as_str()
-                ),
-            },
-            Event::ContextCompacted(e) => {
-                writeln!(out, "Coach context compacted up to #{}", e.up_to)
-            }
-            Event::SummaryWritten(e) => {
-                let _ = writeln!(
-                    out,
-                    "Summary: {} min, {} submission(s), {} hint(s), hire signal {}",
-                    e.duration_seconds / 60,
-                    e.submissions,
-                    e.hints_used,
-                    e.hire_signal.as_str()
-                );
-                indent(&mut out, &e.overall);
-                for s in &e.strengths {
-                    let _ = writeln!(out, "    + {s}");
-                }
-                for s in &e.improvements {
-                    let _ = writeln!(out, "    - {s}");
-                }
-                Ok(())
-            }
-        };
+        ),
+        What::Ended { reason } => match &entry.who {
+            Who::Timer => put(
+                out,
+                format!("The time limit ended the interview ({})", reason.as_str()),
+            ),
+            _ => put(
+                out,
+                format!("{who} ended the interview ({})", reason.as_str()),
+            ),
+        },
+        What::Compacted { up_to } => put(out, format!("Coach context compacted up to #{up_to}")),
+        What::Summary(s) => summary(out, s),
     }
-    out
+}
+
+fn started(out: &mut String, who: &str, s: &Started) {
+    put(
+        out,
+        format!(
+            "Interview {} started by {who} in {}",
+            s.interview_id, s.place
+        ),
+    );
+    put(out, format!("    problem: {}", s.problem.title()));
+    if let Problem::Custom { text, .. } = &s.problem {
+        indent(out, text);
+    }
+    let mut facts = Vec::new();
+    if let Some(l) = &s.language {
+        facts.push(format!("language {l}"));
+    }
+    if let Some(d) = s.difficulty {
+        facts.push(format!("difficulty {}", d.as_str()));
+    }
+    if let Some(m) = s.time_limit_minutes {
+        facts.push(format!("{m} minutes"));
+    }
+    facts.push(format!("coach {}", s.coach_model));
+    put(out, format!("    {}", facts.join(", ")));
+}
+
+fn analysis(out: &mut String, reply_to: Version, a: &Analysis) {
+    put(
+        out,
+        format!("Coach analysis of #{reply_to}: score {}", a.score),
+    );
+    for (label, text) in [
+        ("correctness", &a.correctness),
+        ("feedback", &a.technical_feedback),
+        ("complexity", &a.complexity_analysis),
+        ("code quality", &a.code_quality),
+        ("follow-up", &a.follow_up_question),
+    ] {
+        put(out, format!("    {label}: {text}"));
+    }
+    for (name, d) in a.rubric.dimensions() {
+        let (score, label) = (d.score.get(), d.score.label());
+        put(
+            out,
+            format!("    {name}: {score}/4 ({label}) {}", d.evidence),
+        );
+    }
+}
+
+fn summary(out: &mut String, s: &SummaryWritten) {
+    put(
+        out,
+        format!(
+            "Summary: {} min, {} submission(s), {} hint(s), hire signal {}",
+            s.duration_seconds / 60,
+            s.submissions,
+            s.hints_used,
+            s.hire_signal.as_str()
+        ),
+    );
+    indent(out, &s.overall);
+    for s in &s.strengths {
+        put(out, format!("    + {s}"));
+    }
+    for s in &s.improvements {
+        put(out, format!("    - {s}"));
+    }
+}
+
+/// A title line and the text indented under it.
+fn block(out: &mut String, title: &str, text: &str) {
+    put(out, title.to_string());
+    indent(out, text);
+}
+
+fn put(out: &mut String, line: String) {
+    out.push_str(&line);
+    out.push('\n');
 }
 
 fn indent(out: &mut String, text: &str) {
