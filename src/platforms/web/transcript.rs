@@ -1,11 +1,13 @@
 //! An interview's transcript for the read API, built from its events in the log: the
 //! row (folded with the interview list's own pure fold, so it never lags), the problem,
-//! and one entry per event a person would want to read.
+//! and, from the transcript view (`practice::transcript`), each entry a person would want
+//! to read (retries and compactions are left out).
 //!
 //! Pure; text is passed through as data, and the page renders it as text.
 
 use super::views::{Person, RowView, SummaryBody};
-use crate::domain::{Analysis, EndedBy, Event, Problem, Version};
+use crate::domain::{Analysis, Problem, Version};
+use crate::practice::transcript::{self as view, What, Who};
 use crate::problems::ProblemBank;
 use crate::queries::InterviewRow;
 use crate::queries::Loaded;
@@ -64,10 +66,10 @@ pub fn build(loaded: &Loaded, bank: &ProblemBank) -> Option<Transcript> {
             .map(|p| p.full_statement())
             .unwrap_or_else(|| title.clone()),
     };
-    let entries = loaded
-        .events
+    let entries = view::Transcript::of(&loaded.events)
+        .entries
         .iter()
-        .filter_map(|r| entry(r.version, &r.event))
+        .filter_map(entry)
         .collect();
     Some(Transcript {
         interview: RowView::from(&row),
@@ -79,60 +81,56 @@ pub fn build(loaded: &Loaded, bank: &ProblemBank) -> Option<Transcript> {
     })
 }
 
-/// The entry of one event; `None` for bookkeeping events (retries, compactions).
-pub fn entry(version: Version, event: &Event) -> Option<Entry> {
+/// The API's entry for one view entry; `None` for bookkeeping (retries, compactions).
+pub fn entry(e: &view::Entry) -> Option<Entry> {
     let base = Entry {
-        version,
-        at: event.at(),
-        kind_of: event.type_name(),
-        actor: event.actor().map(Person::from),
+        version: e.version,
+        at: e.at,
+        kind_of: e.event_type,
+        actor: e.who.member().map(Person::from),
         ..Entry::default()
     };
-    let entry = match event {
-        Event::InterviewStarted(e) => Entry {
-            text: Some(match &e.problem {
+    let entry = match &e.what {
+        What::Started(s) => Entry {
+            text: Some(match &s.problem {
                 Problem::Custom { text, .. } => text.clone(),
                 other => other.title().to_string(),
             }),
             ..base
         },
-        Event::ApproachExplained(e) => Entry {
-            text: Some(e.text.clone()),
+        What::Approach { text } | What::Message { text } => Entry {
+            text: Some(text.clone()),
             ..base
         },
-        Event::CodeSubmitted(e) => Entry {
-            code: Some(e.code.clone()),
-            language: Some(e.language.clone()),
+        What::Code { code, language, .. } => Entry {
+            code: Some(code.clone()),
+            language: Some(language.clone()),
             ..base
         },
-        Event::CandidateMessage(e) => Entry {
-            text: Some(e.text.clone()),
+        What::Hint { .. } => base,
+        What::CoachReply { kind, text, .. } => Entry {
+            text: Some(text.clone()),
+            kind: Some(kind.as_str()),
             ..base
         },
-        Event::HintRequested(_) => base,
-        Event::CoachReplied(e) => Entry {
-            text: Some(e.text.clone()),
-            kind: Some(e.kind.as_str()),
+        What::Analysis { analysis, .. } => Entry {
+            analysis: Some(analysis.clone()),
             ..base
         },
-        Event::CodeAnalyzed(e) => Entry {
-            analysis: Some(e.analysis.clone()),
+        What::CoachFailure(f) => Entry {
+            error: Some(f.message.clone()),
             ..base
         },
-        Event::CoachFailed(e) => Entry {
-            error: Some(e.message.clone()),
+        What::Ended { reason } => Entry {
+            kind: Some(reason.as_str()),
+            text: matches!(e.who, Who::Timer).then(|| "The time limit was reached.".to_string()),
             ..base
         },
-        Event::InterviewEnded(e) => Entry {
-            kind: Some(e.reason.as_str()),
-            text: matches!(e.by, EndedBy::Timer).then(|| "The time limit was reached.".to_string()),
+        What::Summary(s) => Entry {
+            summary: Some(SummaryBody::from(s)),
             ..base
         },
-        Event::SummaryWritten(e) => Entry {
-            summary: Some(SummaryBody::from(e)),
-            ..base
-        },
-        _ => return None,
+        What::Retry { .. } | What::Compacted { .. } => return None,
     };
     Some(entry)
 }
