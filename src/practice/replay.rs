@@ -18,59 +18,62 @@ pub fn transcript(events: &[RecordedEvent]) -> String {
     out
 }
 
-/// The entry's line, after its time and version.
+/// The entry's lines, after its time and version.
 fn line(out: &mut String, entry: &Entry) {
-    let who = entry.who.name();
     match &entry.what {
-        What::Started(s) => started(out, who, s),
-        What::Approach { text } => block(out, &format!("{who} explained the approach:"), text),
-        What::Code {
-            language,
-            submission,
-            source,
-            code,
-        } => {
-            let title = format!("{who} submitted code #{submission} ({language}, via {source:?}):");
-            block(out, &title, code)
-        }
-        What::Message { text } => block(out, &format!("{who}:"), text),
-        What::Hint { number } => put(out, format!("{who} asked for hint {number}")),
-        What::Retry { target } => put(
-            out,
-            format!("{who} asked the coach to retry turn #{target}"),
-        ),
-        What::CoachReply {
-            kind,
-            reply_to,
-            text,
-        } => block(
-            out,
-            &format!("Coach ({}, re #{reply_to}):", kind.as_str()),
-            text,
-        ),
+        What::Started(s) => started(out, entry.who.name(), s),
         What::Analysis {
             reply_to,
             analysis: a,
         } => analysis(out, *reply_to, a),
-        What::CoachFailure(e) => put(
-            out,
-            format!(
-                "Coach failed on #{} after {} attempt(s): {}",
-                e.reply_to, e.attempts, e.message
-            ),
-        ),
-        What::Ended { reason } => match &entry.who {
-            Who::Timer => put(
-                out,
-                format!("The time limit ended the interview ({})", reason.as_str()),
-            ),
-            _ => put(
-                out,
-                format!("{who} ended the interview ({})", reason.as_str()),
-            ),
-        },
-        What::Compacted { up_to } => put(out, format!("Coach context compacted up to #{up_to}")),
         What::Summary(s) => summary(out, s),
+        what => {
+            put(out, headline(&entry.who, what));
+            if let Some(text) = body(what) {
+                indent(out, text);
+            }
+        }
+    }
+}
+
+/// The one line of a short entry, or the title of one with a body.
+fn headline(who: &Who, what: &What) -> String {
+    let name = who.name();
+    match what {
+        What::Approach { .. } => format!("{name} explained the approach:"),
+        What::Code {
+            language,
+            submission,
+            source,
+            ..
+        } => format!("{name} submitted code #{submission} ({language}, via {source:?}):"),
+        What::Message { .. } => format!("{name}:"),
+        What::Hint { number } => format!("{name} asked for hint {number}"),
+        What::Retry { target } => format!("{name} asked the coach to retry turn #{target}"),
+        What::CoachReply { kind, reply_to, .. } => {
+            format!("Coach ({}, re #{reply_to}):", kind.as_str())
+        }
+        What::CoachFailure(e) => format!(
+            "Coach failed on #{} after {} attempt(s): {}",
+            e.reply_to, e.attempts, e.message
+        ),
+        What::Ended { reason } if *who == Who::Timer => {
+            format!("The time limit ended the interview ({})", reason.as_str())
+        }
+        What::Ended { reason } => format!("{name} ended the interview ({})", reason.as_str()),
+        What::Compacted { up_to } => format!("Coach context compacted up to #{up_to}"),
+        What::Started(_) | What::Analysis { .. } | What::Summary(_) => String::new(),
+    }
+}
+
+/// The text shown indented under the headline.
+fn body(what: &What) -> Option<&str> {
+    match what {
+        What::Approach { text } | What::Message { text } | What::CoachReply { text, .. } => {
+            Some(text)
+        }
+        What::Code { code, .. } => Some(code),
+        _ => None,
     }
 }
 
@@ -141,12 +144,6 @@ fn summary(out: &mut String, s: &SummaryWritten) {
     for s in &s.improvements {
         put(out, format!("    - {s}"));
     }
-}
-
-/// A title line and the text indented under it.
-fn block(out: &mut String, title: &str, text: &str) {
-    put(out, title.to_string());
-    indent(out, text);
 }
 
 fn put(out: &mut String, line: String) {

@@ -27,7 +27,7 @@ pub struct ProblemView {
     pub statement: String,
 }
 
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Serialize)]
 pub struct Entry {
     pub version: Version,
     pub at: DateTime<Utc>,
@@ -83,56 +83,56 @@ pub fn build(loaded: &Loaded, bank: &ProblemBank) -> Option<Transcript> {
 
 /// The API's entry for one view entry; `None` for bookkeeping (retries, compactions).
 pub fn entry(e: &view::Entry) -> Option<Entry> {
-    let base = Entry {
+    let what = &e.what;
+    if matches!(what, What::Retry { .. } | What::Compacted { .. }) {
+        return None;
+    }
+    let (code, language) = match what {
+        What::Code { code, language, .. } => (Some(code.clone()), Some(language.clone())),
+        _ => (None, None),
+    };
+    Some(Entry {
         version: e.version,
         at: e.at,
         kind_of: e.event_type,
         actor: e.who.member().map(Person::from),
-        ..Entry::default()
-    };
-    let entry = match &e.what {
-        What::Started(s) => Entry {
-            text: Some(match &s.problem {
-                Problem::Custom { text, .. } => text.clone(),
-                other => other.title().to_string(),
-            }),
-            ..base
+        text: text(e),
+        code,
+        language,
+        kind: match what {
+            What::CoachReply { kind, .. } => Some(kind.as_str()),
+            What::Ended { reason } => Some(reason.as_str()),
+            _ => None,
         },
-        What::Approach { text } | What::Message { text } => Entry {
-            text: Some(text.clone()),
-            ..base
+        analysis: match what {
+            What::Analysis { analysis, .. } => Some(analysis.clone()),
+            _ => None,
         },
-        What::Code { code, language, .. } => Entry {
-            code: Some(code.clone()),
-            language: Some(language.clone()),
-            ..base
+        summary: match what {
+            What::Summary(s) => Some(SummaryBody::from(s)),
+            _ => None,
         },
-        What::Hint { .. } => base,
-        What::CoachReply { kind, text, .. } => Entry {
-            text: Some(text.clone()),
-            kind: Some(kind.as_str()),
-            ..base
+        error: match what {
+            What::CoachFailure(f) => Some(f.message.clone()),
+            _ => None,
         },
-        What::Analysis { analysis, .. } => Entry {
-            analysis: Some(analysis.clone()),
-            ..base
-        },
-        What::CoachFailure(f) => Entry {
-            error: Some(f.message.clone()),
-            ..base
-        },
-        What::Ended { reason } => Entry {
-            kind: Some(reason.as_str()),
-            text: matches!(e.who, Who::Timer).then(|| "The time limit was reached.".to_string()),
-            ..base
-        },
-        What::Summary(s) => Entry {
-            summary: Some(SummaryBody::from(s)),
-            ..base
-        },
-        What::Retry { .. } | What::Compacted { .. } => return None,
-    };
-    Some(entry)
+    })
+}
+
+/// An entry's text: what was said, the problem (a custom one's text, a bank one's
+/// title), or why the timer ended the interview.
+fn text(e: &view::Entry) -> Option<String> {
+    match &e.what {
+        What::Started(s) => Some(match &s.problem {
+            Problem::Custom { text, .. } => text.clone(),
+            other => other.title().to_string(),
+        }),
+        What::Approach { text } | What::Message { text } | What::CoachReply { text, .. } => {
+            Some(text.clone())
+        }
+        What::Ended { .. } if e.who == Who::Timer => Some("The time limit was reached.".into()),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
