@@ -1,9 +1,11 @@
 //! An interview as a Markdown document: problem, every turn with code in fenced blocks,
 //! each analysis with its rubric, and the summary. Rendered from the log alone, so it
 //! works for any interview on any platform, and after a member was forgotten it shows
-//! only what the log still holds.
+//! only what the log still holds. It formats the [`Transcript`] view; retries and
+//! compactions are left out.
 
-use crate::domain::{EndedBy, Event, Problem};
+use super::transcript::{Entry, Started, Transcript, What};
+use crate::domain::{Analysis, Problem, SummaryWritten};
 use crate::ports::RecordedEvent;
 use crate::problems::ProblemBank;
 use std::fmt::Write;
@@ -11,105 +13,111 @@ use std::fmt::Write;
 /// Render one interview's events (in order) as Markdown.
 pub fn markdown(events: &[RecordedEvent], bank: Option<&ProblemBank>) -> String {
     let mut out = String::new();
-    for r in events {
-        let at = r.event.at().format("%Y-%m-%d %H:%M UTC");
-        match &r.event {
-            Event::InterviewStarted(e) => {
-                let _ = writeln!(out, "# {}\n", e.problem.title());
-                let _ = writeln!(out, "- Candidate: {}", e.candidate.name);
-                let _ = writeln!(out, "- Place: {}", e.place.label());
-                let _ = writeln!(out, "- Started: {at}");
-                if let Some(l) = &e.language {
-                    let _ = writeln!(out, "- Language: {l}");
-                }
-                if let Some(d) = e.difficulty {
-                    let _ = writeln!(out, "- Difficulty: {}", d.as_str());
-                }
-                if let Some(m) = e.time_limit_minutes {
-                    let _ = writeln!(out, "- Time limit: {m} minutes");
-                }
-                let _ = writeln!(out, "- Coach: {}\n\n## Problem\n", e.coach.model);
-                match &e.problem {
-                    Problem::Custom { text, .. } => quote(&mut out, text),
-                    Problem::Bank { id, version, .. } => match bank
-                        .and_then(|b| b.get_version(id, *version))
-                    {
-                        Some(p) => {
-                            let _ = writeln!(out, "{}", p.statement.trim());
-                        }
-                        None => {
-                            let _ =
-                                writeln!(out, "Problem `{id}` (version {version}) from the bank.");
-                        }
-                    },
-                }
-                let _ = writeln!(out, "\n## Transcript\n");
-            }
-            Event::ApproachExplained(e) => {
-                let _ = writeln!(out, "**{}** explained the approach ({at}):\n", e.actor.name);
-                quote(&mut out, &e.text);
-            }
-            Event::CodeSubmitted(e) => {
-                let _ = writeln!(
-                    out,
-                    "**{}** submitted code #{} ({at}):\n",
-                    e.actor.name, e.submission
-                );
-                fence(&mut out, &e.language, &e.code);
-            }
-            Event::CandidateMessage(e) => {
-                let _ = writeln!(out, "**{}** ({at}):\n", e.actor.name);
-                quote(&mut out, &e.text);
-            }
-            Event::HintRequested(e) => {
-                let _ = writeln!(out, "*{} asked for hint {}.*\n", e.actor.name, e.hint);
-            }
-            Event::CoachReplied(e) => {
-                let _ = writeln!(out, "**Coach** ({}):\n", e.kind.as_str().replace('_', " "));
-                quote(&mut out, &e.text);
-            }
-            Event::CodeAnalyzed(e) => {
-                let a = &e.analysis;
-                let _ = writeln!(out, "### Analysis of submission (score {})\n", a.score);
-                for (label, text) in [
-                    ("Correctness", &a.correctness),
-                    ("Feedback", &a.technical_feedback),
-                    ("Complexity", &a.complexity_analysis),
-                    ("Code quality", &a.code_quality),
-                    ("Follow-up question", &a.follow_up_question),
-                ] {
-                    let _ = writeln!(out, "- **{label}:** {}", one_line(text));
-                }
-                rubric(&mut out, &a.rubric);
-            }
-            Event::CoachFailed(e) => {
-                let _ = writeln!(out, "*The coach could not answer: {}*\n", e.message);
-            }
-            Event::InterviewEnded(e) => {
-                let who = match &e.by {
-                    EndedBy::Member { actor } => actor.name.clone(),
-                    EndedBy::Timer => "the time limit".to_string(),
-                };
-                let _ = writeln!(out, "*Ended by {who} ({at}).*\n");
-            }
-            Event::SummaryWritten(e) => {
-                let _ = writeln!(out, "## Summary\n\n{}\n", e.overall.trim());
-                let _ = writeln!(
-                    out,
-                    "- Duration: {} minutes\n- Submissions: {}\n- Hints used: {}\n- Hire signal: {}\n",
-                    e.duration_seconds / 60,
-                    e.submissions,
-                    e.hints_used,
-                    e.hire_signal.as_str().replace('_', " ")
-                );
-                list(&mut out, "Strengths", &e.strengths);
-                list(&mut out, "To improve", &e.improvements);
-                rubric(&mut out, &e.rubric);
-            }
-            Event::RetryRequested(_) | Event::ContextCompacted(_) => {}
-        }
+    for entry in &Transcript::of(events).entries {
+        section(&mut out, entry, bank);
     }
     out
+}
+
+/// The Markdown of one entry.
+fn section(out: &mut String, entry: &Entry, bank: Option<&ProblemBank>) {
+    let at = entry.at.format("%Y-%m-%d %H:%M UTC");
+    let who = entry.who.name();
+    match &entry.what {
+        What::Started(s) => started(out, who, &at.to_string(), s, bank),
+        What::Approach { text } => {
+            let _ = writeln!(out, "**{who}** explained the approach ({at}):\n");
+            quote(out, text);
+        }
+        What::Code {
+            language,
+            submission,
+            code,
+            ..
+        } => {
+            let _ = writeln!(out, "**{who}** submitted code #{submission} ({at}):\n");
+            fence(out, language, code);
+        }
+        What::Message { text } => {
+            let _ = writeln!(out, "**{who}** ({at}):\n");
+            quote(out, text);
+        }
+        What::Hint { number } => {
+            let _ = writeln!(out, "*{who} asked for hint {number}.*\n");
+        }
+        What::CoachReply { kind, text, .. } => {
+            let _ = writeln!(out, "**Coach** ({}):\n", kind.as_str().replace('_', " "));
+            quote(out, text);
+        }
+        What::Analysis { analysis: a, .. } => analysis(out, a),
+        What::CoachFailure(e) => {
+            let _ = writeln!(out, "*The coach could not answer: {}*\n", e.message);
+        }
+        What::Ended { .. } => {
+            let _ = writeln!(out, "*Ended by {who} ({at}).*\n");
+        }
+        What::Summary(s) => summary(out, s),
+        What::Retry { .. } | What::Compacted { .. } => {}
+    }
+}
+
+/// The title, the facts and the problem, then the transcript's heading.
+fn started(out: &mut String, who: &str, at: &str, s: &Started, bank: Option<&ProblemBank>) {
+    let _ = writeln!(out, "# {}\n", s.problem.title());
+    let _ = writeln!(out, "- Candidate: {who}");
+    let _ = writeln!(out, "- Place: {}", s.place);
+    let _ = writeln!(out, "- Started: {at}");
+    if let Some(l) = &s.language {
+        let _ = writeln!(out, "- Language: {l}");
+    }
+    if let Some(d) = s.difficulty {
+        let _ = writeln!(out, "- Difficulty: {}", d.as_str());
+    }
+    if let Some(m) = s.time_limit_minutes {
+        let _ = writeln!(out, "- Time limit: {m} minutes");
+    }
+    let _ = writeln!(out, "- Coach: {}\n\n## Problem\n", s.coach_model);
+    match &s.problem {
+        Problem::Custom { text, .. } => quote(out, text),
+        Problem::Bank { id, version, .. } => match bank.and_then(|b| b.get_version(id, *version)) {
+            Some(p) => {
+                let _ = writeln!(out, "{}", p.statement.trim());
+            }
+            None => {
+                let _ = writeln!(out, "Problem `{id}` (version {version}) from the bank.");
+            }
+        },
+    }
+    let _ = writeln!(out, "\n## Transcript\n");
+}
+
+fn analysis(out: &mut String, a: &Analysis) {
+    let _ = writeln!(out, "### Analysis of submission (score {})\n", a.score);
+    for (label, text) in [
+        ("Correctness", &a.correctness),
+        ("Feedback", &a.technical_feedback),
+        ("Complexity", &a.complexity_analysis),
+        ("Code quality", &a.code_quality),
+        ("Follow-up question", &a.follow_up_question),
+    ] {
+        let _ = writeln!(out, "- **{label}:** {}", one_line(text));
+    }
+    rubric(out, &a.rubric);
+}
+
+fn summary(out: &mut String, s: &SummaryWritten) {
+    let _ = writeln!(out, "## Summary\n\n{}\n", s.overall.trim());
+    let _ = writeln!(
+        out,
+        "- Duration: {} minutes\n- Submissions: {}\n- Hints used: {}\n- Hire signal: {}\n",
+        s.duration_seconds / 60,
+        s.submissions,
+        s.hints_used,
+        s.hire_signal.as_str().replace('_', " ")
+    );
+    list(out, "Strengths", &s.strengths);
+    list(out, "To improve", &s.improvements);
+    rubric(out, &s.rubric);
 }
 
 fn quote(out: &mut String, text: &str) {
@@ -159,4 +167,25 @@ fn rubric(out: &mut String, r: &crate::domain::Rubric) {
         );
     }
     out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::practice::golden;
+    use crate::problems::ProblemBank;
+
+    #[test]
+    fn the_markdown_of_each_fixture_log_matches_its_golden_file() {
+        let bank = ProblemBank::load_default().unwrap();
+        for (name, log) in golden::logs() {
+            golden::check(
+                &format!("{name}.export.md"),
+                &super::markdown(&log, Some(&bank)),
+            );
+            golden::check(
+                &format!("{name}.export-nobank.md"),
+                &super::markdown(&log, None),
+            );
+        }
+    }
 }

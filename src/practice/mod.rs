@@ -1,12 +1,16 @@
 //! The practice features, each built on the log and the read models: a member's stats
 //! and progress, the opt-in leaderboard, the Markdown export (of one interview, and a
-//! member's own export from chat), the readable replay, and privacy (what forgetting a
-//! member leaves). Each reads through the ports and formats data; none appends events
+//! member's own export from chat), the readable replay, privacy (what forgetting a
+//! member leaves), and the transcript view that the replay, the export and the platforms'
+//! renderers format. Each reads through the ports and formats data; none appends events
 //! (writes go through the engine), and none knows a platform.
 
 pub mod export;
+#[cfg(test)]
+pub(crate) mod golden;
 pub mod leaderboard;
 pub mod member_export;
 pub mod privacy;
 pub mod replay;
 pub mod stats;
+pub mod transcript;

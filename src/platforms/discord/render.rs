@@ -3,13 +3,16 @@
 //! problem message, and the buttons under them. `send.rs` turns these into serenity
 //! builders; everything here is tested without Discord.
 //!
-//! It renders only what is in the log; it never decides anything.
+//! It renders only what is in the log; it never decides anything. Coach events arrive
+//! as entries of the transcript view (`practice::transcript`); the echo of a member's
+//! private input takes the event the command just appended.
 
 use super::parse::truncate_chars;
 use crate::domain::{
     Analysis, CoachFailed, Event, HireSignal, Interview, Rubric, SubmissionSource, SummaryWritten,
 };
 use crate::platforms::text::split_message;
+use crate::practice::transcript::{Entry, What};
 use chrono::{DateTime, Utc};
 
 /// Discord's limit on a message's content.
@@ -164,26 +167,27 @@ pub fn text_body(text: &str, file_name: &str) -> Body {
     }
 }
 
-/// The post for a coach event, or `None` for events the thread does not show.
-pub fn render_event(event: &Event, interview: &Interview) -> Option<Post> {
+/// The post for a coach entry (built with `Entry::of`), or `None` for entries the
+/// thread does not show.
+pub fn render_event(entry: &Entry, interview: &Interview) -> Option<Post> {
     let running = interview.ended.is_none();
     let buttons = if running {
         INTERVIEW_BUTTONS.to_vec()
     } else {
         Vec::new()
     };
-    match event {
-        Event::CoachReplied(e) => Some(Post {
-            body: text_body(&e.text, "coach-reply.md"),
+    match &entry.what {
+        What::CoachReply { text, .. } => Some(Post {
+            body: text_body(text, "coach-reply.md"),
             buttons,
         }),
-        Event::CodeAnalyzed(e) => Some(Post {
-            body: Body::Embed(analysis_embed(&e.analysis)),
+        What::Analysis { analysis, .. } => Some(Post {
+            body: Body::Embed(analysis_embed(analysis)),
             buttons,
         }),
-        Event::CoachFailed(e) => Some(failure_post(e)),
-        Event::SummaryWritten(e) => Some(Post {
-            body: Body::Embed(summary_embed(e)),
+        What::CoachFailure(e) => Some(failure_post(e)),
+        What::Summary(s) => Some(Post {
+            body: Body::Embed(summary_embed(s)),
             buttons: Vec::new(),
         }),
         _ => None,
@@ -521,5 +525,22 @@ mod tests {
             assert_eq!(Button::from_custom_id(b.custom_id()), Some(b));
         }
         assert_eq!(Button::from_custom_id("other"), None);
+    }
+
+    #[test]
+    fn the_posts_of_each_fixture_event_match_their_golden_file() {
+        for (name, log) in crate::practice::golden::logs() {
+            let mut out = String::new();
+            for (i, r) in log.iter().enumerate() {
+                let interview = Interview::from_events(log[..=i].iter().map(|r| &r.event));
+                let post = render_event(&Entry::of(r), &interview);
+                let echoed = echo(&r.event);
+                out.push_str(&format!(
+                    "#{} {post:#?}\n#{} echo {echoed:#?}\n",
+                    r.version, r.version
+                ));
+            }
+            crate::practice::golden::check(&format!("{name}.discord.txt"), &out);
+        }
     }
 }

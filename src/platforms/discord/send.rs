@@ -10,6 +10,7 @@
 use super::render::{self, Body, EmbedView, Post};
 use crate::domain::{Interview, Place, Platform};
 use crate::engine::outbox::{Outlet, OutletError};
+use crate::practice::transcript::Entry;
 use crate::queries::RecordedEvent;
 use async_trait::async_trait;
 use poise::serenity_prelude as serenity;
@@ -152,7 +153,7 @@ impl Outlet for DiscordOutlet {
     ) -> Result<String, OutletError> {
         let thread = thread_of(interview)
             .ok_or_else(|| OutletError::Permanent("not a Discord interview".into()))?;
-        let Some(post) = render::render_event(&event.event, interview) else {
+        let Some(post) = render::render_event(&Entry::of(event), interview) else {
             return Ok(String::new());
         };
         let key = Self::key(event);
@@ -170,7 +171,7 @@ impl Outlet for DiscordOutlet {
         let Some(thread) = thread_of(interview) else {
             return Ok(None);
         };
-        let Some(post) = render::render_event(&event.event, interview) else {
+        let Some(post) = render::render_event(&Entry::of(event), interview) else {
             return Ok(None);
         };
         let me = self.http.get_current_user().await.map_err(classify)?.id;

@@ -5,8 +5,9 @@
 
 use super::api::{ApiFailure, SlackApi};
 use super::blocks::{self, Rendered};
-use crate::domain::{Event, Interview, Place, Platform};
+use crate::domain::{Interview, Place, Platform};
 use crate::engine::outbox::{Outlet, OutletError};
+use crate::practice::transcript::{Entry, What};
 use crate::queries::RecordedEvent;
 use async_trait::async_trait;
 
@@ -25,13 +26,14 @@ pub fn event_key(event: &RecordedEvent) -> String {
     format!("{}#{}", event.stream_id, event.version)
 }
 
-/// The messages one coach event becomes (several when a long reply is split).
-pub fn render(event: &Event) -> Vec<Rendered> {
-    match event {
-        Event::CoachReplied(e) => blocks::coach_reply(&e.text),
-        Event::CodeAnalyzed(e) => vec![blocks::analysis(&e.analysis)],
-        Event::CoachFailed(e) => vec![blocks::failure(e)],
-        Event::SummaryWritten(e) => vec![blocks::summary(e)],
+/// The messages one coach entry (built with `Entry::of`) becomes: several when a long
+/// reply is split, none for entries the thread does not show.
+pub fn render(entry: &Entry) -> Vec<Rendered> {
+    match &entry.what {
+        What::CoachReply { text, .. } => blocks::coach_reply(text),
+        What::Analysis { analysis, .. } => vec![blocks::analysis(analysis)],
+        What::CoachFailure(e) => vec![blocks::failure(e)],
+        What::Summary(s) => vec![blocks::summary(s)],
         _ => Vec::new(),
     }
 }
@@ -67,7 +69,7 @@ impl Outlet for SlackOutlet {
         let (channel, thread_ts) = thread(interview)?;
         let key = event_key(event);
         let mut first = None;
-        for (i, message) in render(&event.event).iter().enumerate() {
+        for (i, message) in render(&Entry::of(event)).iter().enumerate() {
             // Only the first part carries the key: finding it means the event went out.
             let key = (i == 0).then_some(key.as_str());
             let ts = self
@@ -90,5 +92,22 @@ impl Outlet for SlackOutlet {
             .find_by_key(channel, thread_ts, &event_key(event))
             .await
             .map_err(outlet_error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::practice::golden;
+    use crate::practice::transcript::Entry;
+
+    #[test]
+    fn the_messages_of_each_fixture_event_match_their_golden_file() {
+        for (name, log) in golden::logs() {
+            let out: String = log
+                .iter()
+                .map(|r| format!("#{} {:#?}\n", r.version, super::render(&Entry::of(r))))
+                .collect();
+            golden::check(&format!("{name}.slack.txt"), &out);
+        }
     }
 }

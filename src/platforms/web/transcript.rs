@@ -1,11 +1,13 @@
 //! An interview's transcript for the read API, built from its events in the log: the
 //! row (folded with the interview list's own pure fold, so it never lags), the problem,
-//! and one entry per event a person would want to read.
+//! and, from the transcript view (`practice::transcript`), each entry a person would want
+//! to read (retries and compactions are left out).
 //!
 //! Pure; text is passed through as data, and the page renders it as text.
 
 use super::views::{Person, RowView, SummaryBody};
-use crate::domain::{Analysis, EndedBy, Event, Problem, Version};
+use crate::domain::{Analysis, Problem, Version};
+use crate::practice::transcript::{self as view, What, Who};
 use crate::problems::ProblemBank;
 use crate::queries::InterviewRow;
 use crate::queries::Loaded;
@@ -25,7 +27,7 @@ pub struct ProblemView {
     pub statement: String,
 }
 
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Serialize)]
 pub struct Entry {
     pub version: Version,
     pub at: DateTime<Utc>,
@@ -64,10 +66,10 @@ pub fn build(loaded: &Loaded, bank: &ProblemBank) -> Option<Transcript> {
             .map(|p| p.full_statement())
             .unwrap_or_else(|| title.clone()),
     };
-    let entries = loaded
-        .events
+    let entries = view::Transcript::of(&loaded.events)
+        .entries
         .iter()
-        .filter_map(|r| entry(r.version, &r.event))
+        .filter_map(entry)
         .collect();
     Some(Transcript {
         interview: RowView::from(&row),
@@ -79,60 +81,77 @@ pub fn build(loaded: &Loaded, bank: &ProblemBank) -> Option<Transcript> {
     })
 }
 
-/// The entry of one event; `None` for bookkeeping events (retries, compactions).
-pub fn entry(version: Version, event: &Event) -> Option<Entry> {
-    let base = Entry {
-        version,
-        at: event.at(),
-        kind_of: event.type_name(),
-        actor: event.actor().map(Person::from),
-        ..Entry::default()
+/// The API's entry for one view entry; `None` for bookkeeping (retries, compactions).
+pub fn entry(e: &view::Entry) -> Option<Entry> {
+    let what = &e.what;
+    if matches!(what, What::Retry { .. } | What::Compacted { .. }) {
+        return None;
+    }
+    let (code, language) = match what {
+        What::Code { code, language, .. } => (Some(code.clone()), Some(language.clone())),
+        _ => (None, None),
     };
-    let entry = match event {
-        Event::InterviewStarted(e) => Entry {
-            text: Some(match &e.problem {
-                Problem::Custom { text, .. } => text.clone(),
-                other => other.title().to_string(),
-            }),
-            ..base
+    Some(Entry {
+        version: e.version,
+        at: e.at,
+        kind_of: e.event_type,
+        actor: e.who.member().map(Person::from),
+        text: text(e),
+        code,
+        language,
+        kind: match what {
+            What::CoachReply { kind, .. } => Some(kind.as_str()),
+            What::Ended { reason } => Some(reason.as_str()),
+            _ => None,
         },
-        Event::ApproachExplained(e) => Entry {
-            text: Some(e.text.clone()),
-            ..base
+        analysis: match what {
+            What::Analysis { analysis, .. } => Some(analysis.clone()),
+            _ => None,
         },
-        Event::CodeSubmitted(e) => Entry {
-            code: Some(e.code.clone()),
-            language: Some(e.language.clone()),
-            ..base
+        summary: match what {
+            What::Summary(s) => Some(SummaryBody::from(s)),
+            _ => None,
         },
-        Event::CandidateMessage(e) => Entry {
-            text: Some(e.text.clone()),
-            ..base
+        error: match what {
+            What::CoachFailure(f) => Some(f.message.clone()),
+            _ => None,
         },
-        Event::HintRequested(_) => base,
-        Event::CoachReplied(e) => Entry {
-            text: Some(e.text.clone()),
-            kind: Some(e.kind.as_str()),
-            ..base
-        },
-        Event::CodeAnalyzed(e) => Entry {
-            analysis: Some(e.analysis.clone()),
-            ..base
-        },
-        Event::CoachFailed(e) => Entry {
-            error: Some(e.message.clone()),
-            ..base
-        },
-        Event::InterviewEnded(e) => Entry {
-            kind: Some(e.reason.as_str()),
-            text: matches!(e.by, EndedBy::Timer).then(|| "The time limit was reached.".to_string()),
-            ..base
-        },
-        Event::SummaryWritten(e) => Entry {
-            summary: Some(SummaryBody::from(e)),
-            ..base
-        },
-        _ => return None,
-    };
-    Some(entry)
+    })
+}
+
+/// An entry's text: what was said, the problem (a custom one's text, a bank one's
+/// title), or why the timer ended the interview.
+fn text(e: &view::Entry) -> Option<String> {
+    match &e.what {
+        What::Started(s) => Some(match &s.problem {
+            Problem::Custom { text, .. } => text.clone(),
+            other => other.title().to_string(),
+        }),
+        What::Approach { text } | What::Message { text } | What::CoachReply { text, .. } => {
+            Some(text.clone())
+        }
+        What::Ended { .. } if e.who == Who::Timer => Some("The time limit was reached.".into()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::practice::golden;
+    use crate::problems::ProblemBank;
+    use crate::queries::Loaded;
+
+    #[test]
+    fn the_json_transcript_of_each_fixture_log_matches_its_golden_file() {
+        let bank = ProblemBank::load_default().unwrap();
+        for (name, events) in golden::logs() {
+            let loaded = Loaded {
+                stream: events[0].stream_id.clone(),
+                events,
+            };
+            let t = super::build(&loaded, &bank).unwrap();
+            let json = serde_json::to_string_pretty(&t).unwrap();
+            golden::check(&format!("{name}.web.json"), &json);
+        }
+    }
 }

@@ -1,0 +1,293 @@
+//! Test support: fixed interview logs that use every event type and every optional
+//! field, and a golden-file check, so each transcript renderer's output is pinned
+//! byte for byte (`tests/fixtures/transcripts/`). Set `BLESS_GOLDEN=1` to rewrite the
+//! files after an intended change; never to make a refactoring pass.
+
+use crate::domain::*;
+use crate::ports::RecordedEvent;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use std::path::PathBuf;
+use uuid::Uuid;
+
+/// Compare `actual` with the golden file `name`, or write it when blessing.
+pub fn check(name: &str, actual: &str) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/transcripts")
+        .join(name);
+    if std::env::var_os("BLESS_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (bless with BLESS_GOLDEN=1)", path.display()));
+    assert!(
+        expected == actual,
+        "{name} differs from its golden file:\n--- expected\n{expected}\n--- actual\n{actual}"
+    );
+}
+
+/// Every fixture log, by name.
+pub fn logs() -> Vec<(&'static str, Vec<RecordedEvent>)> {
+    vec![
+        ("bank", recorded("discord:77:900", bank_log())),
+        ("custom", recorded("slack:T1:C1:1700.1", custom_log())),
+        ("missing", recorded("web:s1", missing_log())),
+    ]
+}
+
+fn recorded(stream: &str, events: Vec<Event>) -> Vec<RecordedEvent> {
+    events
+        .into_iter()
+        .enumerate()
+        .map(|(i, event)| RecordedEvent {
+            position: 100 + i as i64,
+            stream_id: StreamId::new(stream),
+            version: i as u64 + 1,
+            recorded_at: event.at(),
+            event,
+        })
+        .collect()
+}
+
+fn at(minutes: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 18, 0, 7).unwrap() + Duration::minutes(minutes)
+}
+
+fn maya() -> Actor {
+    Actor::new(Platform::Discord, "1001", "Maya")
+}
+
+fn band(n: i64, evidence: &str) -> RubricScore {
+    RubricScore {
+        score: Band::new(n).unwrap(),
+        evidence: evidence.into(),
+    }
+}
+
+fn rubric() -> Rubric {
+    Rubric {
+        communication: band(3, "explained the plan\nclearly"),
+        problem_solving: band(4, "found a | b overlap"),
+        technical_competency: band(2, "idiomatic   Python"),
+        testing: band(1, "no edge cases"),
+    }
+}
+
+fn analysis() -> Analysis {
+    Analysis {
+        technical_feedback: "Sorting is **correct**.\nMerging in one pass.".into(),
+        complexity_analysis: "Time O(n log n),\n  space O(n)".into(),
+        code_quality: "Readable; good names".into(),
+        follow_up_question: "What if the intervals stream in?".into(),
+        score: Score::new(7).unwrap(),
+        correctness: "Correct on all examples".into(),
+        rubric: rubric(),
+    }
+}
+
+fn coach() -> CoachConfig {
+    CoachConfig {
+        model: "claude-sonnet-4-5".into(),
+        prompt_version: 1,
+        rubric_version: 1,
+    }
+}
+
+fn reply(reply_to: Version, kind: ReplyKind, text: &str, m: i64) -> Event {
+    Event::CoachReplied(CoachReplied {
+        reply_to,
+        kind,
+        text: text.into(),
+        usage: None,
+        at: at(m),
+    })
+}
+
+fn failed(reply_to: Version, message: &str, retryable: bool, m: i64) -> Event {
+    Event::CoachFailed(CoachFailed {
+        reply_to,
+        kind: FailureKind::Unavailable,
+        message: message.into(),
+        attempts: 3,
+        retryable,
+        at: at(m),
+    })
+}
+
+fn code(submission: u32, source: SubmissionSource, code: &str, m: i64) -> Event {
+    Event::CodeSubmitted(CodeSubmitted {
+        actor: maya(),
+        language: "c++ (gcc)".into(),
+        code: code.into(),
+        source,
+        submission,
+        at: at(m),
+    })
+}
+
+fn summary(reply_to: Version, strengths: Vec<String>, signal: HireSignal, m: i64) -> Event {
+    Event::SummaryWritten(SummaryWritten {
+        reply_to,
+        overall: "  A clean, correct solution.\nWith a clear plan.  ".into(),
+        improvements: strengths.iter().map(|s| format!("not {s}")).collect(),
+        strengths,
+        rubric: rubric(),
+        hire_signal: signal,
+        duration_seconds: 1530,
+        submissions: 2,
+        hints_used: 1,
+        usage: None,
+        at: at(m),
+    })
+}
+
+/// A bank problem with every fact, every candidate and coach event, a member's end.
+fn bank_log() -> Vec<Event> {
+    let place = Place::Discord {
+        guild: "77".into(),
+        channel: "500".into(),
+        thread: "900".into(),
+    };
+    let started = InterviewStarted {
+        interview_id: Uuid::from_u128(0x1234),
+        place,
+        candidate: maya(),
+        problem: Problem::Bank {
+            id: "merge-intervals".into(),
+            version: 1,
+            title: "Merge Intervals".into(),
+        },
+        language: Some("python".into()),
+        difficulty: Some(Difficulty::Medium),
+        time_limit_minutes: Some(45),
+        mode: Mode::Solo,
+        coach: coach(),
+        at: at(0),
+    };
+    vec![
+        Event::InterviewStarted(started),
+        Event::ApproachExplained(ApproachExplained {
+            actor: maya(),
+            text: "Sort by start.\nThen sweep and merge.".into(),
+            at: at(2),
+        }),
+        reply(
+            2,
+            ReplyKind::ApproachFeedback,
+            "Good **plan**.\n```\nsort()\n```",
+            3,
+        ),
+        code(1, SubmissionSource::Modal, "x = \"```\"\nprint(x)\n\n", 15),
+        Event::CodeAnalyzed(CodeAnalyzed {
+            reply_to: 4,
+            analysis: analysis(),
+            usage: None,
+            at: at(16),
+        }),
+        Event::HintRequested(HintRequested {
+            actor: maya(),
+            hint: 1,
+            at: at(17),
+        }),
+        reply(6, ReplyKind::Hint, "Think about memory.", 18),
+        Event::CandidateMessage(CandidateMessage {
+            actor: maya(),
+            text: "Would a heap help?".into(),
+            at: at(19),
+        }),
+        failed(8, "The coach is busy right now.", true, 20),
+        Event::RetryRequested(RetryRequested {
+            actor: maya(),
+            target: 8,
+            at: at(21),
+        }),
+        reply(8, ReplyKind::Chat, "A heap helps for a stream.", 22),
+        Event::ContextCompacted(ContextCompacted {
+            up_to: 11,
+            digest: "digest".into(),
+            at: at(23),
+        }),
+        code(2, SubmissionSource::Message, "print(2)", 24),
+        failed(13, "The coach gave up.", false, 25),
+        reply(13, ReplyKind::Nudge, "Still there?", 26),
+        Event::InterviewEnded(InterviewEnded {
+            by: EndedBy::Member { actor: maya() },
+            reason: EndReason::Finished,
+            at: at(27),
+        }),
+        summary(
+            16,
+            vec!["Clear plan".into(), "Good   names".into()],
+            HireSignal::LeanYes,
+            28,
+        ),
+    ]
+}
+
+/// A custom problem with no optional facts, a time warning and the timer's end.
+fn custom_log() -> Vec<Event> {
+    let place = Place::Slack {
+        team: "T1".into(),
+        channel: "C1".into(),
+        thread_ts: "1700.1".into(),
+    };
+    let started = InterviewStarted {
+        interview_id: Uuid::from_u128(0x5678),
+        place,
+        candidate: Actor::new(Platform::Slack, "U1", "Leo"),
+        problem: Problem::Custom {
+            title: "Two sums".into(),
+            text: "Find two numbers.\n\nThey add up to k.".into(),
+        },
+        language: None,
+        difficulty: None,
+        time_limit_minutes: None,
+        mode: Mode::Solo,
+        coach: coach(),
+        at: at(0),
+    };
+    vec![
+        Event::InterviewStarted(started),
+        reply(1, ReplyKind::Chat, "# Welcome\nTell me **your** plan.", 1),
+        reply(0, ReplyKind::TimeWarning, "Five minutes left.", 40),
+        Event::InterviewEnded(InterviewEnded {
+            by: EndedBy::Timer,
+            reason: EndReason::TimeLimit,
+            at: at(45),
+        }),
+        summary(4, Vec::new(), HireSignal::StrongNo, 46),
+    ]
+}
+
+/// A bank problem the bank no longer has, abandoned.
+fn missing_log() -> Vec<Event> {
+    let started = InterviewStarted {
+        interview_id: Uuid::from_u128(0x9abc),
+        place: Place::Web {
+            session: "s1".into(),
+        },
+        candidate: Actor::new(Platform::Web, "s1", "Ana"),
+        problem: Problem::Bank {
+            id: "gone".into(),
+            version: 9,
+            title: "Gone Problem".into(),
+        },
+        language: Some("rust".into()),
+        difficulty: Some(Difficulty::Hard),
+        time_limit_minutes: None,
+        mode: Mode::Solo,
+        coach: coach(),
+        at: at(0),
+    };
+    vec![
+        Event::InterviewStarted(started),
+        Event::InterviewEnded(InterviewEnded {
+            by: EndedBy::Member {
+                actor: Actor::new(Platform::Web, "s1", "Ana"),
+            },
+            reason: EndReason::Abandoned,
+            at: at(1),
+        }),
+    ]
+}
