@@ -97,19 +97,8 @@ async fn on_message(
         Some(file)
             if auth::message_action(&turn.interview, &turn.actor, true) == Some(Action::Submit) =>
         {
-            let language = turn
-                .interview
-                .started
-                .as_ref()
-                .and_then(|s| s.language.clone());
-            match flow::download(file, None, language.as_deref()).await {
-                Ok(s) => Some(Command::SubmitCode(SubmitCode {
-                    actor: turn.actor.clone(),
-                    language: s.language,
-                    code: s.code,
-                    source: SubmissionSource::Attachment,
-                    at,
-                })),
+            match attachment_command(file, &turn, at).await {
+                Ok(command) => Some(command),
                 Err(why) => return reply(ctx, msg, &why).await,
             }
         }
@@ -126,6 +115,27 @@ async fn on_message(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The submission of an attached source file; `Err` says why it is not one.
+async fn attachment_command(
+    file: &serenity::Attachment,
+    turn: &Turn,
+    at: DateTime<Utc>,
+) -> Result<Command, String> {
+    let language = turn
+        .interview
+        .started
+        .as_ref()
+        .and_then(|s| s.language.clone());
+    let s = flow::download(file, None, language.as_deref()).await?;
+    Ok(Command::SubmitCode(SubmitCode {
+        actor: turn.actor.clone(),
+        language: s.language,
+        code: s.code,
+        source: SubmissionSource::Attachment,
+        at,
+    }))
 }
 
 /// A source file attached alone to a message (`merge.py`): a submission.
