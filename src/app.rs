@@ -20,6 +20,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use thiserror::Error;
 use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 #[derive(Debug, Error)]
@@ -128,24 +129,8 @@ impl App {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), AppError> {
         let cancel = CancellationToken::new();
-        for (platform, status) in platform_status(&self.args) {
-            match status {
-                Ok(()) => tracing::info!(platform, "enabled"),
-                Err(why) => tracing::info!(platform, "disabled: {why}"),
-            }
-        }
-        let engine = &self.services.engine;
-        let feed = engine.spawn_feed(cancel.clone()).await?;
-        let projector = tokio::spawn(run_projector(
-            self.store.clone(),
-            self.services.queries.clone(),
-            cancel.clone(),
-        ));
-        let coach = tokio::spawn(self.coach.clone().run(cancel.clone()));
-        let timers =
-            tokio::spawn(crate::engine::timer::Timers::new(engine.clone()).run(cancel.clone()));
-        let discord =
-            crate::platforms::discord::start(self.services.clone(), &self.args, cancel.clone());
+        log_platforms(&self.args);
+        let tasks = self.spawn_background(&cancel).await?;
         let addr = self.listener.local_addr().map_err(AppError::Serve)?;
         tracing::info!(%addr, backend = self.store.backend(), "serving");
         let closing = cancel.child_token();
@@ -158,36 +143,95 @@ impl App {
         let slack = crate::platforms::slack::start(&self.services, &self.args, cancel.clone());
         let router = http::router(self.services.queries.clone(), web)
             .merge(crate::platforms::slack::router(slack.as_ref()));
-        let stop = cancel.clone();
-        // Small frames (streamed text, then the final message) go out at once: with
-        // Nagle's algorithm a second frame waits for the client's delayed ACK (~40 ms).
-        let listener = self.listener.tap_io(|tcp| {
-            if let Err(e) = tcp.set_nodelay(true) {
-                tracing::debug!(error = %e, "could not set TCP_NODELAY");
-            }
-        });
-        let server = axum::serve(listener, router).with_graceful_shutdown(async move {
-            tokio::select! {
-                _ = shutdown => {}
-                _ = stop.cancelled() => {}
-            }
-            // Open sockets and event streams end now, or the shutdown would wait on them.
-            closing.cancel();
-        });
-        let result = server.await.map_err(AppError::Serve);
+        let result = serve(self.listener, router, shutdown, cancel.clone(), closing).await;
         cancel.cancel();
-        let _ = feed.await;
-        let _ = projector.await;
-        let _ = coach.await;
-        let _ = timers.await;
+        tasks.stopped(slack).await;
+        tracing::info!("stopped");
+        result
+    }
+
+    /// Starts the feed, the projector, the coach, the timers and Discord.
+    async fn spawn_background(&self, cancel: &CancellationToken) -> Result<Background, AppError> {
+        let engine = &self.services.engine;
+        let feed = engine.spawn_feed(cancel.clone()).await?;
+        let projector = tokio::spawn(run_projector(
+            self.store.clone(),
+            self.services.queries.clone(),
+            cancel.clone(),
+        ));
+        let coach = tokio::spawn(self.coach.clone().run(cancel.clone()));
+        let timers =
+            tokio::spawn(crate::engine::timer::Timers::new(engine.clone()).run(cancel.clone()));
+        let discord =
+            crate::platforms::discord::start(self.services.clone(), &self.args, cancel.clone());
+        Ok(Background {
+            feed,
+            projector,
+            coach,
+            timers,
+            discord,
+        })
+    }
+}
+
+/// Says which platforms are enabled, and why the others are not.
+fn log_platforms(args: &ServeArgs) {
+    for (platform, status) in platform_status(args) {
+        match status {
+            Ok(()) => tracing::info!(platform, "enabled"),
+            Err(why) => tracing::info!(platform, "disabled: {why}"),
+        }
+    }
+}
+
+/// Serves `router` until `shutdown` resolves or `stop` is cancelled; then `closing`
+/// ends open sockets and event streams, or the shutdown would wait on them.
+async fn serve(
+    listener: TcpListener,
+    router: axum::Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    stop: CancellationToken,
+    closing: CancellationToken,
+) -> Result<(), AppError> {
+    // Small frames (streamed text, then the final message) go out at once: with
+    // Nagle's algorithm a second frame waits for the client's delayed ACK (~40 ms).
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
+    let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+        tokio::select! {
+            _ = shutdown => {}
+            _ = stop.cancelled() => {}
+        }
+        closing.cancel();
+    });
+    server.await.map_err(AppError::Serve)
+}
+
+/// The tasks running beside the HTTP server, waited for once cancelled.
+struct Background {
+    feed: JoinHandle<()>,
+    projector: JoinHandle<()>,
+    coach: JoinHandle<()>,
+    timers: JoinHandle<()>,
+    discord: Option<JoinHandle<()>>,
+}
+
+impl Background {
+    /// Waits for every task (and Slack's) to finish.
+    async fn stopped(self, slack: Option<crate::platforms::slack::Slack>) {
+        let _ = self.feed.await;
+        let _ = self.projector.await;
+        let _ = self.coach.await;
+        let _ = self.timers.await;
         if let Some(slack) = slack {
             slack.stopped().await;
         }
-        if let Some(discord) = discord {
+        if let Some(discord) = self.discord {
             let _ = discord.await;
         }
-        tracing::info!("stopped");
-        result
     }
 }
 

@@ -286,52 +286,36 @@ impl Coach {
         self.engine
             .progress()
             .publish(stream, turn.reply_to, ProgressKind::Thinking);
-        let answer = match turn.kind {
-            TurnKind::Analysis | TurnKind::Summary => {
-                self.structured(llm.as_ref(), stream, turn, &request).await
-            }
-            _ => self
-                .text(llm.as_ref(), stream, turn, &request)
-                .await
-                .map(|(r, n)| (Answer::Text(r), n)),
+        let answer = match self.ask(llm.as_ref(), stream, turn, &request).await {
+            Ok((answer, _)) => answer,
+            Err(failure) => return self.record_failure(stream, turn, key, failure).await,
         };
-        let at = self.engine.now();
-        let command = match answer {
-            Ok((Answer::Text(r), _)) => Command::RecordCoachReply {
-                reply_to: turn.reply_to,
-                kind: reply_kind(turn.kind),
-                text: r.text.trim().to_string(),
-                usage: Some(r.usage),
-                at,
-            },
-            Ok((Answer::Analysis(analysis, usage), _)) => Command::RecordAnalysis {
-                reply_to: turn.reply_to,
-                analysis,
-                usage: Some(usage),
-                at,
-            },
-            Ok((Answer::Summary(s, usage), _)) => Command::RecordSummary(RecordSummary {
-                reply_to: turn.reply_to,
-                overall: s.overall,
-                strengths: s.strengths,
-                improvements: s.improvements,
-                rubric: s.rubric,
-                hire_signal: s.hire_signal,
-                usage: Some(usage),
-                at,
-            }),
-            Err((kind, message, attempts, retryable)) => {
-                return self
-                    .record_failure(stream, turn, key, (kind, message, attempts, retryable))
-                    .await;
-            }
-        };
+        let command = answer_command(turn, answer, self.engine.now());
         self.record(stream, command, key)
             .await
             .map(|after| match after {
                 Some(state) => (TurnOutcome::Answered, Some(state)),
                 None => (TurnOutcome::Skipped, None),
             })
+    }
+
+    /// The coach's answer to `turn`: structured for an analysis or a summary, else text.
+    async fn ask(
+        &self,
+        llm: &dyn LlmClient,
+        stream: &StreamId,
+        turn: Turn,
+        request: &LlmRequest,
+    ) -> Result<(Answer, u32), Failure> {
+        match turn.kind {
+            TurnKind::Analysis | TurnKind::Summary => {
+                self.structured(llm, stream, turn, request).await
+            }
+            _ => self
+                .text(llm, stream, turn, request)
+                .await
+                .map(|(r, n)| (Answer::Text(r), n)),
+        }
     }
 
     fn request(&self, state: &Interview, events: &[RecordedEvent], turn: Turn) -> LlmRequest {
@@ -588,6 +572,35 @@ enum Answer {
     Text(LlmResponse),
     Analysis(Analysis, LlmUsage),
     Summary(super::schema::SummaryInput, LlmUsage),
+}
+
+/// The command recording the coach's `answer` to `turn`.
+fn answer_command(turn: Turn, answer: Answer, at: chrono::DateTime<chrono::Utc>) -> Command {
+    match answer {
+        Answer::Text(r) => Command::RecordCoachReply {
+            reply_to: turn.reply_to,
+            kind: reply_kind(turn.kind),
+            text: r.text.trim().to_string(),
+            usage: Some(r.usage),
+            at,
+        },
+        Answer::Analysis(analysis, usage) => Command::RecordAnalysis {
+            reply_to: turn.reply_to,
+            analysis,
+            usage: Some(usage),
+            at,
+        },
+        Answer::Summary(s, usage) => Command::RecordSummary(RecordSummary {
+            reply_to: turn.reply_to,
+            overall: s.overall,
+            strengths: s.strengths,
+            improvements: s.improvements,
+            rubric: s.rubric,
+            hire_signal: s.hire_signal,
+            usage: Some(usage),
+            at,
+        }),
+    }
 }
 
 /// kind, message for the candidate, attempts, retryable.

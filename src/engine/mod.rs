@@ -30,6 +30,13 @@ use tokio_util::sync::CancellationToken;
 /// How often a conflicting append is re-decided before giving up.
 const MAX_CONFLICT_RETRIES: u32 = 64;
 
+/// Several writers on one interview: back off a little, with jitter, so they do not
+/// keep colliding.
+async fn back_off(conflicts: u32) {
+    let ms = rand::random_range(1..=(2 * conflicts.min(10)) as u64);
+    tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+}
+
 #[derive(Debug, Error)]
 pub enum EngineError {
     /// The command is not allowed: show the message, nothing was written.
@@ -156,13 +163,10 @@ impl Engine {
         let mut conflicts = 0;
         while conflicts < MAX_CONFLICT_RETRIES {
             if conflicts > 0 {
-                // Several writers on one interview: back off a little, with jitter, so
-                // they do not keep colliding.
-                let ms = rand::random_range(1..=(2 * conflicts.min(10)) as u64);
-                tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+                back_off(conflicts).await;
             }
             let guessed = remembered.is_some();
-            let mut state = match remembered.take() {
+            let state = match remembered.take() {
                 Some(state) => state,
                 None => self.load(stream).await?.0,
             };
@@ -186,18 +190,7 @@ impl Engine {
                 Ok(outcome) if outcome.duplicate => {
                     return self.duplicate(stream, outcome.appended).await;
                 }
-                Ok(outcome) => {
-                    let recorded = self.recorded(stream, &events, &outcome).await?;
-                    for e in &events {
-                        state.apply(e);
-                    }
-                    self.recent.remember(stream, state.clone());
-                    return Ok(Executed {
-                        events: recorded,
-                        state,
-                        duplicate: false,
-                    });
-                }
+                Ok(outcome) => return self.appended(stream, state, &events, &outcome).await,
                 Err(e) if e.is_conflict() => {
                     if !guessed {
                         conflicts += 1;
@@ -207,6 +200,27 @@ impl Engine {
             }
         }
         Err(EngineError::Contention)
+    }
+
+    /// What `execute` answers once `events` are appended: them as recorded, and the
+    /// state they lead to, remembered for the stream's next command.
+    async fn appended(
+        &self,
+        stream: &StreamId,
+        mut state: Interview,
+        events: &[domain::Event],
+        outcome: &crate::ports::AppendOutcome,
+    ) -> Result<Executed, EngineError> {
+        let recorded = self.recorded(stream, events, outcome).await?;
+        for e in events {
+            state.apply(e);
+        }
+        self.recent.remember(stream, state.clone());
+        Ok(Executed {
+            events: recorded,
+            state,
+            duplicate: false,
+        })
     }
 
     async fn find_key(

@@ -8,8 +8,8 @@
 //! due instead of every open one.
 
 use super::{Engine, EngineError};
-use crate::domain::{Command, DomainError, EndBy, Phase};
-use crate::ports::InterviewFilter;
+use crate::domain::{Command, DomainError, EndBy, Interview, Phase, StreamId};
+use crate::ports::{InterviewFilter, InterviewRow};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -57,72 +57,98 @@ impl Timers {
         };
         let mut fired = Fired::default();
         let rows = self.engine.store.list_interviews(&open).await?;
-        {
-            let mut known = self.deadlines.lock().unwrap_or_else(|p| p.into_inner());
-            let open: std::collections::HashSet<&str> =
-                rows.iter().map(|r| r.stream_id.as_str()).collect();
-            known.retain(|stream, _| open.contains(stream.as_str()));
-        }
-        let warn_ahead = chrono::Duration::minutes(i64::from(self.warn_minutes));
+        self.forget_closed(&rows);
         for row in rows {
-            let stream = row.stream();
-            match self.known_deadline(&row.stream_id) {
-                Some(None) => continue,
-                Some(Some(deadline)) if self.engine.now() < deadline - warn_ahead => continue,
-                _ => {}
-            }
-            let (state, _) = self.engine.load(&stream).await?;
-            self.deadlines
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(row.stream_id.clone(), state.deadline());
-            let Some(deadline) = state.deadline() else {
-                continue;
-            };
-            if !state.phase().is_open() || state.phase() == Phase::Problem {
-                continue;
-            }
-            let now = self.engine.now();
-            let (command, key) = if now >= deadline {
-                (
-                    Command::EndInterview {
-                        by: EndBy::Timer,
-                        at: now,
-                    },
-                    format!("timer:end:{stream}"),
-                )
-            } else if !state.time_warned && now >= deadline - warn_ahead {
-                (
-                    Command::WarnTime {
-                        minutes_left: self.warn_minutes,
-                        at: now,
-                    },
-                    format!("timer:warn:{stream}"),
-                )
-            } else {
-                continue;
-            };
-            let ending = matches!(command, Command::EndInterview { .. });
-            match self.engine.execute(&stream, command, Some(&key)).await {
-                Ok(done) if !done.duplicate => {
-                    if ending {
-                        fired.ended += 1;
-                    } else {
-                        fired.warned += 1;
-                    }
-                }
-                Ok(_) => {}
-                // Another instance fired it first, or the candidate just ended it.
-                Err(EngineError::Refused(
-                    DomainError::AlreadyEnded
-                    | DomainError::AlreadyWarned
-                    | DomainError::InterviewOver
-                    | DomainError::WarningNotDue,
-                )) => {}
-                Err(e) => return Err(e),
+            if let Some((command, key)) = self.due(&row).await? {
+                self.fire(&row.stream(), command, &key, &mut fired).await?;
             }
         }
         Ok(fired)
+    }
+
+    /// Forgets the deadlines of interviews no longer open.
+    fn forget_closed(&self, open: &[InterviewRow]) {
+        let mut known = self.deadlines.lock().unwrap_or_else(|p| p.into_inner());
+        let open: std::collections::HashSet<&str> =
+            open.iter().map(|r| r.stream_id.as_str()).collect();
+        known.retain(|stream, _| open.contains(stream.as_str()));
+    }
+
+    fn warn_ahead(&self) -> chrono::Duration {
+        chrono::Duration::minutes(i64::from(self.warn_minutes))
+    }
+
+    /// The command (and its key) due now on the interview of `row`; the interview is
+    /// read only when its deadline is unknown or near.
+    async fn due(&self, row: &InterviewRow) -> Result<Option<(Command, String)>, EngineError> {
+        match self.known_deadline(&row.stream_id) {
+            Some(None) => return Ok(None),
+            Some(Some(deadline)) if self.engine.now() < deadline - self.warn_ahead() => {
+                return Ok(None);
+            }
+            _ => {}
+        }
+        let stream = row.stream();
+        let (state, _) = self.engine.load(&stream).await?;
+        self.deadlines
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(row.stream_id.clone(), state.deadline());
+        Ok(self.due_in(&stream, &state))
+    }
+
+    /// The end at the deadline, the warning before it, or nothing.
+    fn due_in(&self, stream: &StreamId, state: &Interview) -> Option<(Command, String)> {
+        let deadline = state.deadline()?;
+        if !state.phase().is_open() || state.phase() == Phase::Problem {
+            return None;
+        }
+        let now = self.engine.now();
+        if now >= deadline {
+            let end = Command::EndInterview {
+                by: EndBy::Timer,
+                at: now,
+            };
+            Some((end, format!("timer:end:{stream}")))
+        } else if !state.time_warned && now >= deadline - self.warn_ahead() {
+            let warn = Command::WarnTime {
+                minutes_left: self.warn_minutes,
+                at: now,
+            };
+            Some((warn, format!("timer:warn:{stream}")))
+        } else {
+            None
+        }
+    }
+
+    /// Executes a due `command`, counting it in `fired` unless another got there first.
+    async fn fire(
+        &self,
+        stream: &StreamId,
+        command: Command,
+        key: &str,
+        fired: &mut Fired,
+    ) -> Result<(), EngineError> {
+        let ending = matches!(command, Command::EndInterview { .. });
+        match self.engine.execute(stream, command, Some(key)).await {
+            Ok(done) if !done.duplicate => {
+                if ending {
+                    fired.ended += 1;
+                } else {
+                    fired.warned += 1;
+                }
+                Ok(())
+            }
+            Ok(_) => Ok(()),
+            // Another instance fired it first, or the candidate just ended it.
+            Err(EngineError::Refused(
+                DomainError::AlreadyEnded
+                | DomainError::AlreadyWarned
+                | DomainError::InterviewOver
+                | DomainError::WarningNotDue,
+            )) => Ok(()),
+            Err(e) => Err(e),
+        }
     }
 
     /// Tick until `cancel` fires.

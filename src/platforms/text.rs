@@ -184,14 +184,7 @@ pub(crate) fn split_parts(text: &str, max_chars: usize) -> Vec<Part> {
             continue;
         }
         if !current.body.is_empty() {
-            let reopen = reopen_line(open.as_deref(), max_chars);
-            parts.push(finish(current, open.is_some()));
-            current_len = reopen.as_ref().map_or(0, |r| r.chars().count());
-            current = Part {
-                reopen,
-                body: String::new(),
-                close: None,
-            };
+            (current, current_len) = next_part(&mut parts, current, open.as_deref(), max_chars);
             pending.push(segment);
             continue;
         }
@@ -205,19 +198,31 @@ pub(crate) fn split_parts(text: &str, max_chars: usize) -> Vec<Part> {
         pending.push(tail);
         open = fence_change(head, open.as_deref()).unwrap_or_else(|| open.clone());
         current.body.push_str(head);
-        let reopen = reopen_line(open.as_deref(), max_chars);
-        parts.push(finish(current, open.is_some()));
-        current_len = reopen.as_ref().map_or(0, |r| r.chars().count());
-        current = Part {
-            reopen,
-            body: String::new(),
-            close: None,
-        };
+        (current, current_len) = next_part(&mut parts, current, open.as_deref(), max_chars);
     }
     if !current.body.is_empty() {
         parts.push(finish(current, open.is_some()));
     }
     parts
+}
+
+/// Adds `current` to `parts` and starts the next part, reopening the fence `open`
+/// names: the new part and the characters it holds already.
+fn next_part(
+    parts: &mut Vec<Part>,
+    current: Part,
+    open: Option<&str>,
+    max_chars: usize,
+) -> (Part, usize) {
+    let reopen = reopen_line(open, max_chars);
+    parts.push(finish(current, open.is_some()));
+    let len = reopen.as_ref().map_or(0, |r| r.chars().count());
+    let next = Part {
+        reopen,
+        body: String::new(),
+        close: None,
+    };
+    (next, len)
 }
 
 /// Closes `part`'s fence when its body ends inside one.

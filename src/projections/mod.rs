@@ -7,7 +7,8 @@ pub mod member_stats;
 pub use member_stats::catch_up_stats;
 
 use crate::ports::{
-    DailyUsage, EventStore, INTERVIEW_LIST, InterviewRow, Position, ReadModelStore, StoreError,
+    DailyUsage, EventStore, INTERVIEW_LIST, InterviewRow, Position, ReadModelStore, RecordedEvent,
+    StoreError,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -35,35 +36,8 @@ pub async fn catch_up<S: EventStore + ReadModelStore + ?Sized>(
             .into_iter()
             .map(|r| (r.stream_id.clone(), r))
             .collect();
-        let mut usage: BTreeMap<(String, String), i64> = BTreeMap::new();
-        for recorded in &batch {
-            let key = recorded.stream_id.to_string();
-            match rows.get_mut(&key) {
-                Some(row) if row.last_position < recorded.position => {
-                    row.apply(recorded);
-                    let tokens = recorded.event.tokens_used() as i64;
-                    if tokens > 0 {
-                        let day = recorded.event.at().format("%Y-%m-%d").to_string();
-                        *usage.entry((row.server.clone(), day)).or_default() += tokens;
-                    }
-                }
-                Some(_) => {}
-                None => {
-                    if let Some(row) = InterviewRow::start(recorded) {
-                        rows.insert(key, row);
-                    }
-                }
-            }
-        }
+        let usage = fold(&mut rows, &batch);
         let rows: Vec<InterviewRow> = rows.into_values().collect();
-        let usage: Vec<DailyUsage> = usage
-            .into_iter()
-            .map(|((server, day), tokens)| DailyUsage {
-                server,
-                day,
-                tokens,
-            })
-            .collect();
         if store
             .save_interviews(&rows, &usage, checkpoint, last_position)
             .await?
@@ -76,6 +50,39 @@ pub async fn catch_up<S: EventStore + ReadModelStore + ?Sized>(
             checkpoint = store.checkpoint(INTERVIEW_LIST).await?;
         }
     }
+}
+
+/// Folds `batch` into `rows` (by stream; a stream's first event starts its row) and
+/// returns the tokens the batch spent, per server and day.
+fn fold(rows: &mut HashMap<String, InterviewRow>, batch: &[RecordedEvent]) -> Vec<DailyUsage> {
+    let mut usage: BTreeMap<(String, String), i64> = BTreeMap::new();
+    for recorded in batch {
+        let key = recorded.stream_id.to_string();
+        match rows.get_mut(&key) {
+            Some(row) if row.last_position < recorded.position => {
+                row.apply(recorded);
+                let tokens = recorded.event.tokens_used() as i64;
+                if tokens > 0 {
+                    let day = recorded.event.at().format("%Y-%m-%d").to_string();
+                    *usage.entry((row.server.clone(), day)).or_default() += tokens;
+                }
+            }
+            Some(_) => {}
+            None => {
+                if let Some(row) = InterviewRow::start(recorded) {
+                    rows.insert(key, row);
+                }
+            }
+        }
+    }
+    usage
+        .into_iter()
+        .map(|((server, day), tokens)| DailyUsage {
+            server,
+            day,
+            tokens,
+        })
+        .collect()
 }
 
 /// Drop the read models (interview list and member stats) and fold the whole log again.

@@ -144,6 +144,85 @@ fn describe(e: &sqlx::Error) -> String {
     }
 }
 
+/// Events to append, encoded as the columns `ic_append` takes.
+struct Columns {
+    types: Vec<String>,
+    schemas: Vec<i32>,
+    payloads: Vec<String>,
+}
+
+impl Columns {
+    fn encode(events: &[Event]) -> Result<Columns, StoreError> {
+        let (mut types, mut schemas, mut payloads) = (Vec::new(), Vec::new(), Vec::new());
+        for e in events {
+            let (t, s, p) = codec::encode_at(e, 0)?;
+            types.push(t);
+            schemas.push(s as i32);
+            payloads.push(p);
+        }
+        Ok(Columns {
+            types,
+            schemas,
+            payloads,
+        })
+    }
+}
+
+impl PostgresStore {
+    /// An append through the group-commit task: its status and what it appended.
+    async fn append_batched(
+        &self,
+        stream: &StreamId,
+        expected: ExpectedVersion,
+        key: Option<&str>,
+        columns: Columns,
+    ) -> Result<(String, Appended), StoreError> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job = pg_batch::Job {
+            stream: stream.to_string(),
+            expected: expected.as_i64(),
+            key: key.map(str::to_string),
+            types: columns.types,
+            schemas: columns.schemas,
+            payloads: columns.payloads,
+            reply,
+        };
+        self.batch
+            .send(job)
+            .await
+            .map_err(|_| StoreError::Open("the append task has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| StoreError::Open("the append task has stopped".into()))?
+    }
+
+    /// An append in its own transaction, held open between `hold.entered` and
+    /// `hold.release` (tests of commit order).
+    async fn append_holding(
+        &self,
+        stream: &StreamId,
+        expected: ExpectedVersion,
+        key: Option<&str>,
+        columns: Columns,
+        hold: Hold,
+    ) -> Result<(String, Appended), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(pg_batch::APPEND)
+            .bind(stream.as_str())
+            .bind(expected.as_i64())
+            .bind(key)
+            .bind(&columns.types)
+            .bind(&columns.schemas)
+            .bind(&columns.payloads)
+            .fetch_one(&mut *tx)
+            .await?;
+        let _ = hold.entered.send(());
+        let _ = hold.release.await;
+        tx.commit().await?;
+        pg_batch::parse(&row)
+    }
+}
+
 #[async_trait]
 impl EventStore for PostgresStore {
     async fn append_held(
@@ -154,48 +233,12 @@ impl EventStore for PostgresStore {
         key: Option<&str>,
         hold: Option<Hold>,
     ) -> Result<AppendOutcome, StoreError> {
-        let (mut types, mut schemas, mut payloads) = (Vec::new(), Vec::new(), Vec::new());
-        for e in events {
-            let (t, s, p) = codec::encode_at(e, 0)?;
-            types.push(t);
-            schemas.push(s as i32);
-            payloads.push(p);
-        }
+        let columns = Columns::encode(events)?;
         let (status, appended) = match hold {
-            None => {
-                let (reply, answer) = tokio::sync::oneshot::channel();
-                let job = pg_batch::Job {
-                    stream: stream.to_string(),
-                    expected: expected.as_i64(),
-                    key: key.map(str::to_string),
-                    types,
-                    schemas,
-                    payloads,
-                    reply,
-                };
-                self.batch
-                    .send(job)
-                    .await
-                    .map_err(|_| StoreError::Open("the append task has stopped".into()))?;
-                answer
-                    .await
-                    .map_err(|_| StoreError::Open("the append task has stopped".into()))??
-            }
+            None => self.append_batched(stream, expected, key, columns).await?,
             Some(hold) => {
-                let mut tx = self.pool.begin().await?;
-                let row = sqlx::query(pg_batch::APPEND)
-                    .bind(stream.as_str())
-                    .bind(expected.as_i64())
-                    .bind(key)
-                    .bind(&types)
-                    .bind(&schemas)
-                    .bind(&payloads)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                let _ = hold.entered.send(());
-                let _ = hold.release.await;
-                tx.commit().await?;
-                pg_batch::parse(&row)?
+                self.append_holding(stream, expected, key, columns, hold)
+                    .await?
             }
         };
         match status.as_str() {

@@ -66,60 +66,80 @@ fn registry() -> &'static Registry {
     REGISTRY.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
+/// The connection options for `url` (WAL, secure delete, busy timeout, foreign keys)
+/// and the file it names, creating the file's directory if missing.
+fn connect_options(
+    url: &str,
+    options: &StoreOptions,
+) -> Result<(SqliteConnectOptions, PathBuf), StoreError> {
+    let connect =
+        SqliteConnectOptions::from_str(url).map_err(|e| StoreError::InvalidUrl(e.to_string()))?;
+    let path = connect.get_filename().to_path_buf();
+    if path.as_os_str().is_empty() || path.to_string_lossy().contains(":memory:") {
+        return Err(StoreError::InvalidUrl(
+            "an SQLite DATABASE_URL must name a file, e.g. sqlite://data/interview-coach.db".into(),
+        ));
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            StoreError::Open(format!(
+                "cannot create data directory {}: {e}",
+                dir.display()
+            ))
+        })?;
+    }
+    let connect = connect
+        .create_if_missing(true)
+        // Erased content is overwritten on disk, not left in free pages.
+        .pragma("secure_delete", "on")
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(match options.synchronous {
+            Synchronous::Full => SqliteSynchronous::Full,
+            Synchronous::Normal => SqliteSynchronous::Normal,
+        })
+        .busy_timeout(Duration::from_secs(10))
+        .foreign_keys(true);
+    Ok((connect, path))
+}
+
+/// The one writing connection, migrated and checked to be writable; `open_err` names
+/// the file in the database's errors.
+async fn open_writer(
+    connect: SqliteConnectOptions,
+    options: &StoreOptions,
+    open_err: impl Fn(sqlx::Error) -> StoreError,
+) -> Result<WriterPool, StoreError> {
+    let write = SqlitePoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(60))
+        .connect_with(connect)
+        .await
+        .map_err(&open_err)?;
+    let write = WriterPool::new(
+        write,
+        match options.synchronous {
+            Synchronous::Full => "PRAGMA synchronous = FULL",
+            Synchronous::Normal => "PRAGMA synchronous = NORMAL",
+        },
+    );
+    sqlx::migrate!("./migrations/sqlite")
+        .run(write.pool())
+        .await?;
+    // A read-only directory lets SQLite open the file but not write the WAL.
+    sqlx::query("CREATE TABLE IF NOT EXISTS ic_write_check (x INTEGER)")
+        .execute(write.pool())
+        .await
+        .map_err(open_err)?;
+    Ok(write)
+}
+
 impl SqliteStore {
     /// Open `url` (`sqlite://path/to/file.db`), creating the file and its directory if
     /// missing, and run the migrations.
     pub async fn open(url: &str, options: &StoreOptions) -> Result<SqliteStore, StoreError> {
-        let connect = SqliteConnectOptions::from_str(url)
-            .map_err(|e| StoreError::InvalidUrl(e.to_string()))?;
-        let path = connect.get_filename().to_path_buf();
-        if path.as_os_str().is_empty() || path.to_string_lossy().contains(":memory:") {
-            return Err(StoreError::InvalidUrl(
-                "an SQLite DATABASE_URL must name a file, e.g. sqlite://data/interview-coach.db"
-                    .into(),
-            ));
-        }
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                StoreError::Open(format!(
-                    "cannot create data directory {}: {e}",
-                    dir.display()
-                ))
-            })?;
-        }
-        let connect = connect
-            .create_if_missing(true)
-            // Erased content is overwritten on disk, not left in free pages.
-            .pragma("secure_delete", "on")
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(match options.synchronous {
-                Synchronous::Full => SqliteSynchronous::Full,
-                Synchronous::Normal => SqliteSynchronous::Normal,
-            })
-            .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true);
+        let (connect, path) = connect_options(url, options)?;
         let open_err = |e: sqlx::Error| StoreError::Open(format!("{}: {e}", path.display()));
-        let write = SqlitePoolOptions::new()
-            .max_connections(1)
-            .acquire_timeout(Duration::from_secs(60))
-            .connect_with(connect.clone())
-            .await
-            .map_err(open_err)?;
-        let write = WriterPool::new(
-            write,
-            match options.synchronous {
-                Synchronous::Full => "PRAGMA synchronous = FULL",
-                Synchronous::Normal => "PRAGMA synchronous = NORMAL",
-            },
-        );
-        sqlx::migrate!("./migrations/sqlite")
-            .run(write.pool())
-            .await?;
-        // A read-only directory lets SQLite open the file but not write the WAL.
-        sqlx::query("CREATE TABLE IF NOT EXISTS ic_write_check (x INTEGER)")
-            .execute(write.pool())
-            .await
-            .map_err(open_err)?;
+        let write = open_writer(connect.clone(), options, open_err).await?;
         let read = SqlitePoolOptions::new()
             .max_connections(options.max_connections.max(1))
             .connect_with(connect.read_only(true))

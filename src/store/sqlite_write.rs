@@ -174,38 +174,72 @@ pub(crate) async fn append_in(
             return Ok(duplicate(stream, key_row(&row)?));
         }
     }
-    let version_now = async |conn: &mut SqliteConnection| -> Result<u64, StoreError> {
-        let current: i64 =
-            sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM events WHERE stream_id = $1")
-                .bind(stream.as_str())
-                .fetch_one(&mut *conn)
-                .await?;
-        Ok(current as u64)
+    if events.is_empty() {
+        return check_only(conn, stream, expected).await;
+    }
+    let Some(appended) = insert_events(conn, stream, expected, events, now).await? else {
+        let actual = version_now(conn, stream).await?;
+        return Ok(Err(conflict(stream, expected, actual)));
     };
-    let conflict = |actual: u64| StoreError::Conflict {
+    if let Some(key) = key {
+        remember_key(conn, key, &appended, now).await?;
+    }
+    Ok(Ok(AppendOutcome {
+        appended,
+        duplicate: false,
+        recorded_at: Some(now),
+    }))
+}
+
+async fn version_now(conn: &mut SqliteConnection, stream: &StreamId) -> Result<u64, StoreError> {
+    let current: i64 =
+        sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM events WHERE stream_id = $1")
+            .bind(stream.as_str())
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(current as u64)
+}
+
+fn conflict(stream: &StreamId, expected: ExpectedVersion, actual: u64) -> StoreError {
+    StoreError::Conflict {
         stream: stream.to_string(),
         expected: expected.as_i64(),
         actual,
-    };
-    if events.is_empty() {
-        // Nothing to insert: only the version check.
-        let current = version_now(&mut *conn).await?;
-        return Ok(match expected {
-            ExpectedVersion::Exact(v) if v != current => Err(conflict(current)),
-            _ => Ok(AppendOutcome {
-                appended: Appended {
-                    stream_id: stream.clone(),
-                    first_version: current + 1,
-                    last_version: current,
-                    first_position: 0,
-                    last_position: 0,
-                },
-                duplicate: false,
-                recorded_at: None,
-            }),
-        });
     }
-    // The version check and every insert in one statement: a conflict inserts no row.
+}
+
+/// An append of no events: only the version check.
+async fn check_only(
+    conn: &mut SqliteConnection,
+    stream: &StreamId,
+    expected: ExpectedVersion,
+) -> Result<Result<AppendOutcome, StoreError>, StoreError> {
+    let current = version_now(conn, stream).await?;
+    Ok(match expected {
+        ExpectedVersion::Exact(v) if v != current => Err(conflict(stream, expected, current)),
+        _ => Ok(AppendOutcome {
+            appended: Appended {
+                stream_id: stream.clone(),
+                first_version: current + 1,
+                last_version: current,
+                first_position: 0,
+                last_position: 0,
+            },
+            duplicate: false,
+            recorded_at: None,
+        }),
+    })
+}
+
+/// The version check and every insert in one statement: on a conflict no row is
+/// inserted and the answer is `None`.
+async fn insert_events(
+    conn: &mut SqliteConnection,
+    stream: &StreamId,
+    expected: ExpectedVersion,
+    events: &[Encoded],
+    now: DateTime<Utc>,
+) -> Result<Option<Appended>, StoreError> {
     let mut insert = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(insert_sql(events.len())))
         .bind(stream.as_str())
         .bind(now);
@@ -219,34 +253,37 @@ pub(crate) async fn append_in(
     rows.sort_unstable_by_key(|(_, version)| *version);
     let (Some(&(first_position, first)), Some(&(last_position, _))) = (rows.first(), rows.last())
     else {
-        return Ok(Err(conflict(version_now(&mut *conn).await?)));
+        return Ok(None);
     };
     let current = first as u64 - 1;
-    let appended = Appended {
+    Ok(Some(Appended {
         stream_id: stream.clone(),
         first_version: current + 1,
         last_version: current + events.len() as u64,
         first_position,
         last_position,
-    };
-    if let Some(key) = key {
-        sqlx::query(
-            "INSERT INTO idempotency_keys (key, stream_id, first_version, last_version, first_position, last_position, recorded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(key)
-        .bind(stream.as_str())
-        .bind(appended.first_version as i64)
-        .bind(appended.last_version as i64)
-        .bind(first_position)
-        .bind(last_position)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(Ok(AppendOutcome {
-        appended,
-        duplicate: false,
-        recorded_at: Some(now),
     }))
+}
+
+/// Records `key` as having appended `appended`, so a repeat is answered as a duplicate.
+async fn remember_key(
+    conn: &mut SqliteConnection,
+    key: &str,
+    appended: &Appended,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO idempotency_keys (key, stream_id, first_version, last_version, first_position, last_position, recorded_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(key)
+    .bind(appended.stream_id.as_str())
+    .bind(appended.first_version as i64)
+    .bind(appended.last_version as i64)
+    .bind(appended.first_position)
+    .bind(appended.last_position)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

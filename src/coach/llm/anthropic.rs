@@ -386,37 +386,9 @@ impl StreamState {
             Event::ContentBlockStart {
                 index,
                 content_block,
-            } => {
-                if self.blocks.len() <= index {
-                    self.blocks.resize_with(index + 1, || Block::Other);
-                }
-                self.blocks[index] = match content_block {
-                    Content::Text { text } => {
-                        if !text.is_empty() {
-                            on_text(&text);
-                        }
-                        Block::Text(text)
-                    }
-                    Content::ToolUse { name, input } => Block::Tool(name, input, String::new()),
-                    Content::Other => Block::Other,
-                };
-            }
+            } => self.start_block(index, content_block, on_text),
             Event::ContentBlockDelta { index, delta } => {
-                match (self.blocks.get_mut(index), delta) {
-                    (Some(Block::Text(text)), Delta::Text { text: more }) => {
-                        on_text(&more);
-                        text.push_str(&more);
-                    }
-                    (Some(Block::Tool(_, _, json)), Delta::InputJson { partial_json }) => {
-                        json.push_str(&partial_json);
-                    }
-                    (None, _) => {
-                        return Err(LlmError::InvalidResponse(format!(
-                            "delta for unstarted block {index}"
-                        )));
-                    }
-                    _ => {}
-                }
+                self.extend_block(index, delta, on_text)?
             }
             Event::MessageDelta { delta, usage } => {
                 self.stop_reason = delta.stop_reason.or(self.stop_reason.take());
@@ -434,6 +406,51 @@ impl StreamState {
             Event::Other => {}
         }
         Ok(false)
+    }
+
+    fn start_block(
+        &mut self,
+        index: usize,
+        content: Content,
+        on_text: &(dyn Fn(&str) + Send + Sync),
+    ) {
+        if self.blocks.len() <= index {
+            self.blocks.resize_with(index + 1, || Block::Other);
+        }
+        self.blocks[index] = match content {
+            Content::Text { text } => {
+                if !text.is_empty() {
+                    on_text(&text);
+                }
+                Block::Text(text)
+            }
+            Content::ToolUse { name, input } => Block::Tool(name, input, String::new()),
+            Content::Other => Block::Other,
+        };
+    }
+
+    fn extend_block(
+        &mut self,
+        index: usize,
+        delta: Delta,
+        on_text: &(dyn Fn(&str) + Send + Sync),
+    ) -> Result<(), LlmError> {
+        match (self.blocks.get_mut(index), delta) {
+            (Some(Block::Text(text)), Delta::Text { text: more }) => {
+                on_text(&more);
+                text.push_str(&more);
+            }
+            (Some(Block::Tool(_, _, json)), Delta::InputJson { partial_json }) => {
+                json.push_str(&partial_json);
+            }
+            (None, _) => {
+                return Err(LlmError::InvalidResponse(format!(
+                    "delta for unstarted block {index}"
+                )));
+            }
+            _ => {}
+        }
+        Ok(())
     }
 
     fn finish(self, choice: Option<&str>) -> Result<LlmResponse, LlmError> {

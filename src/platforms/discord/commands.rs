@@ -115,27 +115,8 @@ pub async fn submit(
     ) {
         return ephemeral(ctx_any, why).await;
     }
-    let lang = turn
-        .interview
-        .started
-        .as_ref()
-        .and_then(|s| s.language.clone());
-    let (submission, source) = match file {
-        Some(file) => {
-            ctx_any.defer_ephemeral().await?;
-            match flow::download(&file, language.as_deref(), lang.as_deref()).await {
-                Ok(s) => (s, SubmissionSource::Attachment),
-                Err(why) => return ephemeral(ctx_any, why).await,
-            }
-        }
-        None => {
-            use poise::Modal as _;
-            let Some(modal) = CodeModal::execute(ctx).await? else {
-                return Ok(());
-            };
-            let s = parse::submission_from_modal(&modal.code, language.as_deref(), lang.as_deref());
-            (s, SubmissionSource::Modal)
-        }
+    let Some((submission, source)) = read_submission(ctx, &turn, file, language).await? else {
+        return Ok(());
     };
     let command = Command::SubmitCode(SubmitCode {
         actor: turn.actor.clone(),
@@ -155,6 +136,36 @@ pub async fn submit(
     )
     .await?;
     ephemeral(ctx_any, answer).await
+}
+
+/// The code of a `/submit`: the attached file (deferring privately while it downloads),
+/// else what is typed into the code modal. `None` when there is nothing to submit: the
+/// file was refused (the member was told) or the modal dismissed.
+async fn read_submission(
+    ctx: poise::ApplicationContext<'_, Data, Error>,
+    turn: &Turn,
+    file: Option<serenity::Attachment>,
+    language: Option<String>,
+) -> Result<Option<(parse::Submission, SubmissionSource)>, Error> {
+    let ctx_any = Context::Application(ctx);
+    let lang = turn
+        .interview
+        .started
+        .as_ref()
+        .and_then(|s| s.language.clone());
+    if let Some(file) = file {
+        ctx_any.defer_ephemeral().await?;
+        return match flow::download(&file, language.as_deref(), lang.as_deref()).await {
+            Ok(s) => Ok(Some((s, SubmissionSource::Attachment))),
+            Err(why) => ephemeral(ctx_any, why).await.map(|()| None),
+        };
+    }
+    use poise::Modal as _;
+    let Some(modal) = CodeModal::execute(ctx).await? else {
+        return Ok(None);
+    };
+    let s = parse::submission_from_modal(&modal.code, language.as_deref(), lang.as_deref());
+    Ok(Some((s, SubmissionSource::Modal)))
 }
 
 /// The shape of every thread command but `/submit`: load the interview, check who

@@ -97,19 +97,8 @@ async fn on_message(
         Some(file)
             if auth::message_action(&turn.interview, &turn.actor, true) == Some(Action::Submit) =>
         {
-            let language = turn
-                .interview
-                .started
-                .as_ref()
-                .and_then(|s| s.language.clone());
-            match flow::download(file, None, language.as_deref()).await {
-                Ok(s) => Some(Command::SubmitCode(SubmitCode {
-                    actor: turn.actor.clone(),
-                    language: s.language,
-                    code: s.code,
-                    source: SubmissionSource::Attachment,
-                    at,
-                })),
+            match attachment_command(file, &turn, at).await {
+                Ok(command) => Some(command),
                 Err(why) => return reply(ctx, msg, &why).await,
             }
         }
@@ -126,6 +115,27 @@ async fn on_message(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The submission of an attached source file; `Err` says why it is not one.
+async fn attachment_command(
+    file: &serenity::Attachment,
+    turn: &Turn,
+    at: DateTime<Utc>,
+) -> Result<Command, String> {
+    let language = turn
+        .interview
+        .started
+        .as_ref()
+        .and_then(|s| s.language.clone());
+    let s = flow::download(file, None, language.as_deref()).await?;
+    Ok(Command::SubmitCode(SubmitCode {
+        actor: turn.actor.clone(),
+        language: s.language,
+        code: s.code,
+        source: SubmissionSource::Attachment,
+        at,
+    }))
 }
 
 /// A source file attached alone to a message (`merge.py`): a submission.
@@ -153,15 +163,9 @@ async fn on_button(
     data: &Data,
     press: &serenity::ComponentInteraction,
 ) -> Result<(), Error> {
-    let Some(button) = Button::from_custom_id(&press.data.custom_id) else {
+    let Some((button, guild)) = admit_press(data, press) else {
         return Ok(());
     };
-    let Some(guild) = press.guild_id else {
-        return Ok(());
-    };
-    if !data.seen.first_time(press.id.get()) {
-        return Ok(());
-    }
     let turn = Turn::at(
         &data.queries,
         guild,
@@ -169,72 +173,16 @@ async fn on_button(
         actor_of(&press.user),
     )
     .await?;
-    let action = match button {
-        Button::Hint => Action::Hint,
-        Button::Submit => Action::Submit,
-        Button::End => Action::End,
-        Button::Retry => Action::Retry,
-    };
+    let action = button_action(button);
     if let Decision::Refuse(why) =
         auth::authorise(&turn.interview, &turn.actor, action, Via::Interaction)
     {
-        let reply = CreateInteractionResponseMessage::new()
-            .content(why)
-            .ephemeral(true);
-        press
-            .create_response(&ctx.http, CreateInteractionResponse::Message(reply))
-            .await?;
-        return Ok(());
+        return refuse_press(ctx, press, why).await;
     }
-    let at = data.engine.now();
-    let actor = turn.actor.clone();
-    let key = press.id.to_string();
-    let command = if button == Button::Submit {
-        let modal = poise::execute_modal_on_component_interaction::<CodeModal>(
-            ctx,
-            press.clone(),
-            None,
-            Some(std::time::Duration::from_secs(15 * 60)),
-        )
-        .await?;
-        let Some(modal) = modal else {
-            return Ok(());
-        };
-        let language = turn
-            .interview
-            .started
-            .as_ref()
-            .and_then(|s| s.language.clone());
-        let s = parse::submission_from_modal(&modal.code, None, language.as_deref());
-        Command::SubmitCode(SubmitCode {
-            actor,
-            language: s.language,
-            code: s.code,
-            source: SubmissionSource::Modal,
-            at,
-        })
-    } else {
-        press
-            .create_response(
-                &ctx.http,
-                CreateInteractionResponse::Defer(
-                    CreateInteractionResponseMessage::new().ephemeral(true),
-                ),
-            )
-            .await?;
-        match button {
-            Button::Hint => Command::RequestHint {
-                actor,
-                max_hints: flow::max_hints(&data.problems, &turn.interview),
-                at,
-            },
-            Button::End => Command::EndInterview {
-                by: EndBy::Member(actor),
-                at,
-            },
-            _ => Command::RetryCoach { actor, at },
-        }
+    let Some(command) = press_command(ctx, data, press, &turn, button).await? else {
+        return Ok(());
     };
+    let key = press.id.to_string();
     let answer = flow::execute(
         &data.engine,
         &ctx.http,
@@ -245,6 +193,118 @@ async fn on_button(
         action,
     )
     .await?;
+    answer_press(ctx, press, button, answer).await
+}
+
+/// The button pressed and its guild, for a press of ours handled for the first time;
+/// `None` means do nothing.
+fn admit_press(
+    data: &Data,
+    press: &serenity::ComponentInteraction,
+) -> Option<(Button, serenity::GuildId)> {
+    let button = Button::from_custom_id(&press.data.custom_id)?;
+    let guild = press.guild_id?;
+    data.seen
+        .first_time(press.id.get())
+        .then_some((button, guild))
+}
+
+fn button_action(button: Button) -> Action {
+    match button {
+        Button::Hint => Action::Hint,
+        Button::Submit => Action::Submit,
+        Button::End => Action::End,
+        Button::Retry => Action::Retry,
+    }
+}
+
+/// Tells the member privately why the press does nothing.
+async fn refuse_press(
+    ctx: &serenity::Context,
+    press: &serenity::ComponentInteraction,
+    why: String,
+) -> Result<(), Error> {
+    let reply = CreateInteractionResponseMessage::new()
+        .content(why)
+        .ephemeral(true);
+    press
+        .create_response(&ctx.http, CreateInteractionResponse::Message(reply))
+        .await?;
+    Ok(())
+}
+
+/// The command a press means, answering the press: Submit opens the code modal
+/// (`None` when it is dismissed or times out), the others defer privately.
+async fn press_command(
+    ctx: &serenity::Context,
+    data: &Data,
+    press: &serenity::ComponentInteraction,
+    turn: &Turn,
+    button: Button,
+) -> Result<Option<Command>, Error> {
+    let at = data.engine.now();
+    let actor = turn.actor.clone();
+    if button == Button::Submit {
+        return submission_from_modal(ctx, press, turn, at).await;
+    }
+    let defer = CreateInteractionResponseMessage::new().ephemeral(true);
+    press
+        .create_response(&ctx.http, CreateInteractionResponse::Defer(defer))
+        .await?;
+    Ok(Some(match button {
+        Button::Hint => Command::RequestHint {
+            actor,
+            max_hints: flow::max_hints(&data.problems, &turn.interview),
+            at,
+        },
+        Button::End => Command::EndInterview {
+            by: EndBy::Member(actor),
+            at,
+        },
+        _ => Command::RetryCoach { actor, at },
+    }))
+}
+
+/// Opens the code modal on `press` and reads the code typed into it; `None` when it
+/// is dismissed or times out.
+async fn submission_from_modal(
+    ctx: &serenity::Context,
+    press: &serenity::ComponentInteraction,
+    turn: &Turn,
+    at: DateTime<Utc>,
+) -> Result<Option<Command>, Error> {
+    let modal = poise::execute_modal_on_component_interaction::<CodeModal>(
+        ctx,
+        press.clone(),
+        None,
+        Some(std::time::Duration::from_secs(15 * 60)),
+    )
+    .await?;
+    let Some(modal) = modal else {
+        return Ok(None);
+    };
+    let language = turn
+        .interview
+        .started
+        .as_ref()
+        .and_then(|s| s.language.clone());
+    let s = parse::submission_from_modal(&modal.code, None, language.as_deref());
+    Ok(Some(Command::SubmitCode(SubmitCode {
+        actor: turn.actor.clone(),
+        language: s.language,
+        code: s.code,
+        source: SubmissionSource::Modal,
+        at,
+    })))
+}
+
+/// Shows the outcome to the member who pressed.
+async fn answer_press(
+    ctx: &serenity::Context,
+    press: &serenity::ComponentInteraction,
+    button: Button,
+    answer: String,
+) -> Result<(), Error> {
     if button == Button::Submit {
         // The press was answered by opening the modal: the outcome is a follow-up.
         let follow = CreateInteractionResponseFollowup::new()

@@ -120,15 +120,47 @@ async fn run(
     data: Data,
     cancel: CancellationToken,
 ) -> Result<(), Error> {
-    let mut http = serenity::HttpBuilder::new(&token);
-    if let Some(proxy) = &settings.discord_api_proxy {
-        // Tests and local fakes only: serenity applies the proxy only without its
-        // rate limiter.
-        http = http.proxy(proxy.clone()).ratelimiter_disabled(true);
-    }
     let engine = data.engine.clone();
     let guild = settings.discord_guild_id.map(serenity::GuildId::new);
-    let framework = poise::Framework::builder()
+    let mut client =
+        serenity::ClientBuilder::new_with_http(http(&token, &settings).build(), intents())
+            .framework(framework(data, guild))
+            .await?;
+    let http = client.http.clone();
+    let outbox = Arc::new(Outbox::new(
+        engine.clone(),
+        Arc::new(send::DiscordOutlet { http: http.clone() }),
+    ));
+    let outbox = tokio::spawn(outbox.run(cancel.clone()));
+    let typing = tokio::spawn(typing::run(engine, http, cancel.clone()));
+    let shards = client.shard_manager.clone();
+    let stop = cancel.clone();
+    tokio::spawn(async move {
+        stop.cancelled().await;
+        shards.shutdown_all().await;
+    });
+    let result = run_shards(&mut client, &settings).await?;
+    cancel.cancel();
+    let _ = outbox.await;
+    let _ = typing.await;
+    result.map_err(gateway_error)
+}
+
+/// The REST client, through the proxy when one is configured.
+fn http(token: &str, settings: &crate::config::DiscordArgs) -> serenity::HttpBuilder {
+    let http = serenity::HttpBuilder::new(token);
+    match &settings.discord_api_proxy {
+        // Tests and local fakes only: serenity applies the proxy only without its
+        // rate limiter.
+        Some(proxy) => http.proxy(proxy.clone()).ratelimiter_disabled(true),
+        None => http,
+    }
+}
+
+/// The poise framework: every command, the event handler, one `on_error`, no mentions;
+/// on connecting it registers the commands (in `guild`, else globally).
+fn framework(data: Data, guild: Option<serenity::GuildId>) -> poise::Framework<Data, Error> {
+    poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: commands::all(),
             event_handler: |framework, event| {
@@ -154,36 +186,28 @@ async fn run(
                 Ok(data)
             })
         })
-        .build();
-    let mut client = serenity::ClientBuilder::new_with_http(http.build(), intents())
-        .framework(framework)
-        .await?;
-    let http = client.http.clone();
-    let outbox = Arc::new(Outbox::new(
-        engine.clone(),
-        Arc::new(send::DiscordOutlet { http: http.clone() }),
-    ));
-    let outbox = tokio::spawn(outbox.run(cancel.clone()));
-    let typing = tokio::spawn(typing::run(engine, http, cancel.clone()));
-    let shards = client.shard_manager.clone();
-    let stop = cancel.clone();
-    tokio::spawn(async move {
-        stop.cancelled().await;
-        shards.shutdown_all().await;
-    });
+        .build()
+}
+
+/// Connects the shards the settings name and runs until they stop. The outer error is
+/// a bad shard range, the inner the gateway's.
+async fn run_shards(
+    client: &mut serenity::Client,
+    settings: &crate::config::DiscordArgs,
+) -> Result<Result<(), serenity::Error>, Error> {
     let range = match (&settings.discord_shard_range, settings.discord_shards) {
         (Some(range), Some(total)) => Some(shard_range(range, total).map_err(anyhow::Error::msg)?),
         _ => None,
     };
-    let result = match (range, settings.discord_shards) {
+    Ok(match (range, settings.discord_shards) {
         (Some((first, last)), Some(total)) => client.start_shard_range(first..last, total).await,
         (_, Some(n)) => client.start_shards(n).await,
         (_, None) => client.start_autosharded().await,
-    };
-    cancel.cancel();
-    let _ = outbox.await;
-    let _ = typing.await;
-    result.map_err(|e| match e {
+    })
+}
+
+fn gateway_error(e: serenity::Error) -> Error {
+    match e {
         serenity::Error::Gateway(serenity::GatewayError::DisallowedGatewayIntents) => {
             anyhow::anyhow!(
                 "Discord refused the message-content intent: enable \"Message Content Intent\" \
@@ -191,7 +215,7 @@ async fn run(
             )
         }
         e => anyhow::Error::new(e).context("Discord gateway failed"),
-    })
+    }
 }
 
 /// Parses `DISCORD_SHARD_RANGE` (`first-last`, inclusive) against the shard total.

@@ -5,11 +5,12 @@
 use super::auth::capitalise;
 use super::ids::{actor_of, invocation_id};
 use super::parse;
+use super::parse::ChosenProblem;
 use super::render;
 use super::send;
 use super::{Context, Error};
-use crate::domain::{Command, Difficulty, Mode, Place, StartInterview};
-use crate::engine::EngineError;
+use crate::domain::{Command, Difficulty, Mode, Place, Problem, StartInterview};
+use crate::engine::{EngineError, Executed};
 use poise::serenity_prelude as serenity;
 use serenity::{AutoArchiveDuration, ChannelType, CreateThread};
 
@@ -73,36 +74,113 @@ pub async fn start(
     #[description = "Let others in the thread chat with the coach too (group practice)"]
     group: Option<bool>,
 ) -> Result<(), Error> {
-    let data = ctx.data();
-    if !data.seen.first_time(invocation_id(ctx)) {
-        return Ok(());
-    }
-    let Some(guild) = ctx.guild_id() else {
+    let request = StartRequest::parse(problem, difficulty, language, minutes, private, group);
+    let Some(guild) = admit(ctx) else {
         return Ok(());
     };
     ctx.defer_ephemeral().await?;
+    let Some(chosen) = choose(ctx, &request).await? else {
+        return Ok(());
+    };
+    let Some(thread) = open_thread(ctx, chosen.problem.title(), request.thread).await? else {
+        return Ok(());
+    };
+    let ChosenProblem {
+        problem, statement, ..
+    } = chosen;
+    let place = Place::Discord {
+        guild: guild.to_string(),
+        channel: ctx.channel_id().to_string(),
+        thread: thread.to_string(),
+    };
+    let Some(executed) = execute(ctx, thread, place, problem, request).await? else {
+        return Ok(());
+    };
+    reply(ctx, thread, &statement, &executed).await
+}
+
+/// What a member asked `/interview start` for, read from its options.
+#[derive(Debug, Clone, PartialEq)]
+struct StartRequest {
+    /// A bank id or title, or the member's own problem.
+    problem: Option<String>,
+    difficulty: Option<Difficulty>,
+    /// Normalised; `None` when not given or blank.
+    language: Option<String>,
+    minutes: Option<u32>,
+    /// A private or a public thread.
+    thread: ChannelType,
+    mode: Mode,
+}
+
+impl StartRequest {
+    fn parse(
+        problem: Option<String>,
+        difficulty: Option<DifficultyChoice>,
+        language: Option<String>,
+        minutes: Option<u32>,
+        private: Option<bool>,
+        group: Option<bool>,
+    ) -> StartRequest {
+        StartRequest {
+            problem,
+            difficulty: difficulty.map(Difficulty::from),
+            language: language
+                .map(|l| parse::normalise_language(&l))
+                .filter(|l| !l.is_empty()),
+            minutes,
+            thread: if private.unwrap_or(false) {
+                ChannelType::PrivateThread
+            } else {
+                ChannelType::PublicThread
+            },
+            mode: if group.unwrap_or(false) {
+                Mode::Group
+            } else {
+                Mode::Solo
+            },
+        }
+    }
+}
+
+/// The guild of an invocation handled for the first time; `None` means do nothing.
+fn admit(ctx: Context<'_>) -> Option<serenity::GuildId> {
+    if !ctx.data().seen.first_time(invocation_id(ctx)) {
+        return None;
+    }
+    ctx.guild_id()
+}
+
+/// The problem for the request, preferring one the member has not done; `None` when
+/// none fits (the member has been told).
+async fn choose(ctx: Context<'_>, request: &StartRequest) -> Result<Option<ChosenProblem>, Error> {
+    let data = ctx.data();
     let roll = rand::random_range(0..10_000);
     let member = actor_of(ctx.author()).member_id();
     let done = data.queries.problems_done(&member).await?;
-    let Some(chosen) = parse::choose_problem(
+    let chosen = parse::choose_problem(
         &data.problems,
-        problem.as_deref(),
-        difficulty.map(Difficulty::from),
+        request.problem.as_deref(),
+        request.difficulty,
         &done,
         roll,
-    ) else {
+    );
+    if chosen.is_none() {
         ctx.say("No problem in the bank fits; name one or describe your own.")
             .await?;
-        return Ok(());
-    };
+    }
+    Ok(chosen)
+}
+
+/// Opens the interview's thread (adding the author to a private one); `None` when
+/// Discord refused (the member has been told).
+async fn open_thread(
+    ctx: Context<'_>,
+    title: &str,
+    kind: ChannelType,
+) -> Result<Option<serenity::ChannelId>, Error> {
     let author = ctx.author();
-    let actor = actor_of(author);
-    let name = parse::thread_name(chosen.problem.title(), &actor.name);
-    let kind = if private.unwrap_or(false) {
-        ChannelType::PrivateThread
-    } else {
-        ChannelType::PublicThread
-    };
+    let name = parse::thread_name(title, &actor_of(author).name);
     let thread = ctx
         .channel_id()
         .create_thread(
@@ -118,60 +196,72 @@ pub async fn start(
             tracing::warn!(error = %e, "cannot create an interview thread");
             ctx.say("I could not open a thread here. Run `/interview start` in a text channel where I may create threads.")
                 .await?;
-            return Ok(());
+            return Ok(None);
         }
     };
     if kind == ChannelType::PrivateThread {
         let _ = thread.id.add_thread_member(ctx.http(), author.id).await;
     }
-    let place = Place::Discord {
-        guild: guild.to_string(),
-        channel: ctx.channel_id().to_string(),
-        thread: thread.id.to_string(),
-    };
+    Ok(Some(thread.id))
+}
+
+/// Starts the interview in `thread`, keyed by the interaction id. On a refusal the
+/// thread is deleted, the member told, and `None` returned.
+async fn execute(
+    ctx: Context<'_>,
+    thread: serenity::ChannelId,
+    place: Place,
+    problem: Problem,
+    request: StartRequest,
+) -> Result<Option<Executed>, Error> {
+    let data = ctx.data();
     let command = Command::StartInterview(StartInterview {
         interview_id: uuid::Uuid::new_v4(),
         place: place.clone(),
-        candidate: actor,
-        problem: chosen.problem,
-        language: language
-            .map(|l| parse::normalise_language(&l))
-            .filter(|l| !l.is_empty()),
-        difficulty: difficulty.map(Difficulty::from),
-        time_limit_minutes: minutes,
-        mode: if group.unwrap_or(false) {
-            Mode::Group
-        } else {
-            Mode::Solo
-        },
+        candidate: actor_of(ctx.author()),
+        problem,
+        language: request.language,
+        difficulty: request.difficulty,
+        time_limit_minutes: request.minutes,
+        mode: request.mode,
         coach: data.coach.clone(),
         at: data.engine.now(),
     });
     let key = invocation_id(ctx).to_string();
-    let executed = match data
+    match data
         .engine
         .execute(&place.stream_id(), command, Some(&key))
         .await
     {
-        Ok(executed) => executed,
+        Ok(executed) => Ok(Some(executed)),
         Err(EngineError::Refused(why)) => {
-            let _ = thread.id.delete(ctx.http()).await;
+            let _ = thread.delete(ctx.http()).await;
             ctx.say(capitalise(&why.to_string())).await?;
-            return Ok(());
+            Ok(None)
         }
-        Err(e) => return Err(e.into()),
-    };
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Posts the problem with its deadline and buttons in the thread, then points the
+/// member to it.
+async fn reply(
+    ctx: Context<'_>,
+    thread: serenity::ChannelId,
+    statement: &str,
+    executed: &Executed,
+) -> Result<(), Error> {
     let started = executed.state.started.as_ref();
     let post = render::problem_post(
-        &author.id.to_string(),
-        &chosen.statement,
+        &ctx.author().id.to_string(),
+        statement,
         started.and_then(|s| s.language.as_deref()),
         executed.state.deadline(),
     );
-    send::send_post(ctx.http(), thread.id, &post, Some(&format!("start:{key}"))).await?;
+    let key = invocation_id(ctx);
+    send::send_post(ctx.http(), thread, &post, Some(&format!("start:{key}"))).await?;
     ctx.say(format!(
-        "Your interview is ready in <#{}>. Good luck!",
-        thread.id
+        "Your interview is ready in <#{thread}>. Good luck!"
     ))
     .await?;
     Ok(())

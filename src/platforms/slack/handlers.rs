@@ -150,59 +150,33 @@ impl Handler {
         };
         // A snippet shared by the candidate is a submission (code too long for a message).
         let snippet = match m.files.first().filter(|_| is_candidate) {
-            Some(file) => match self.api.download(&file.url).await {
-                Ok(code) => Some((file, code)),
-                Err(e) => {
-                    tracing::warn!(error = %e, "could not download a shared Slack file");
-                    let why =
-                        "I could not read that file; paste the code as a ```code block``` instead.";
-                    return self.tell(&to, why).await;
-                }
+            Some(file) => match self.download(file, &to).await {
+                Some(code) => Some((file, code)),
+                None => return,
             },
             None => None,
         };
         let at = self.engine.now();
-        let command = if let Some((file, code)) = snippet {
-            let language = language_from_filename(&file.name)
-                .map(str::to_string)
-                .or_else(|| file.filetype.clone().filter(|t| t != "text"))
-                .or_else(|| started.language.clone());
-            Command::SubmitCode(SubmitCode {
-                actor,
-                language: language.unwrap_or_else(|| "text".to_string()),
-                code,
-                source: SubmissionSource::Attachment,
-                at,
-            })
-        } else if let Some(block) = parse_code_block(&m.text) {
-            Command::SubmitCode(SubmitCode {
-                actor,
-                language: block
-                    .language
-                    .or_else(|| started.language.clone())
-                    .unwrap_or_else(|| "text".to_string()),
-                code: block.code,
-                source: SubmissionSource::Message,
-                at,
-            })
-        } else if is_candidate && state.phase() == Phase::Approach && !state.approach_explained {
-            Command::ExplainApproach {
-                actor,
-                text: m.text.clone(),
-                at,
-            }
-        } else {
-            Command::SendMessage {
-                actor,
-                text: m.text.clone(),
-                at,
-            }
-        };
+        let command = message_command(&state, actor, is_candidate, &m.text, snippet, at);
         let key = format!("slack:event:{}", m.event_id);
         // In a solo interview others' messages are simply not for the coach.
         let quiet =
             |e: &domain::DomainError| matches!(e, domain::DomainError::NotParticipant { .. });
         self.run(&place, command, &key, &to, quiet).await;
+    }
+
+    /// The text of a shared file; `None` when it cannot be read (the member was told).
+    async fn download(&self, file: &SharedFile, to: &ReplyTo<'_>) -> Option<String> {
+        match self.api.download(&file.url).await {
+            Ok(code) => Some(code),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not download a shared Slack file");
+                let why =
+                    "I could not read that file; paste the code as a ```code block``` instead.";
+                self.tell(to, why).await;
+                None
+            }
+        }
     }
 
     async fn modal(&self, m: ModalSubmission) {
@@ -241,6 +215,55 @@ impl Handler {
         };
         let key = format!("slack:view:{}", m.view_id);
         self.run(&place, command, &key, &to, |_| false).await;
+    }
+}
+
+/// What a reply in an interview's thread means: a submission (a shared snippet or a
+/// fenced block), the approach (the candidate's first message before any), or chat.
+fn message_command(
+    state: &Interview,
+    actor: Actor,
+    is_candidate: bool,
+    text: &str,
+    snippet: Option<(&SharedFile, String)>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Command {
+    let language = state.started.as_ref().and_then(|s| s.language.clone());
+    if let Some((file, code)) = snippet {
+        let language = language_from_filename(&file.name)
+            .map(str::to_string)
+            .or_else(|| file.filetype.clone().filter(|t| t != "text"))
+            .or(language);
+        Command::SubmitCode(SubmitCode {
+            actor,
+            language: language.unwrap_or_else(|| "text".to_string()),
+            code,
+            source: SubmissionSource::Attachment,
+            at,
+        })
+    } else if let Some(block) = parse_code_block(text) {
+        Command::SubmitCode(SubmitCode {
+            actor,
+            language: block
+                .language
+                .or(language)
+                .unwrap_or_else(|| "text".to_string()),
+            code: block.code,
+            source: SubmissionSource::Message,
+            at,
+        })
+    } else if is_candidate && state.phase() == Phase::Approach && !state.approach_explained {
+        Command::ExplainApproach {
+            actor,
+            text: text.to_string(),
+            at,
+        }
+    } else {
+        Command::SendMessage {
+            actor,
+            text: text.to_string(),
+            at,
+        }
     }
 }
 

@@ -18,7 +18,42 @@ impl SlackApi {
         content: &str,
         comment: &str,
     ) -> Result<(), ApiFailure> {
-        let length = content.len().to_string();
+        let (url, file_id) = self.upload_url(filename, content.len()).await?;
+        self.files
+            .post(url)
+            .header("content-type", "text/markdown; charset=utf-8")
+            .body(content.to_string())
+            .send()
+            .await
+            .and_then(|r| r.error_for_status())
+            .map_err(|e| ApiFailure {
+                message: format!("file upload failed: {e}"),
+                permanent: false,
+            })?;
+        let mut complete = json!({
+            "files": [{"id": file_id, "title": title}],
+            "channel_id": channel,
+            "initial_comment": comment,
+        });
+        if let Some(ts) = thread_ts {
+            complete["thread_ts"] = json!(ts);
+        }
+        let session = self.client.open_session(&self.token);
+        let _: Value = session
+            .http_session_api
+            .http_post("files.completeUploadExternal", &complete, None)
+            .await?;
+        Ok(())
+    }
+
+    /// Where to send the bytes of a file of `length` bytes, and the file's id. The URL
+    /// must be Slack's file host (or the configured API's origin).
+    async fn upload_url(
+        &self,
+        filename: &str,
+        length: usize,
+    ) -> Result<(url::Url, String), ApiFailure> {
+        let length = length.to_string();
         let params = vec![("filename", Some(filename)), ("length", Some(&length))];
         let session = self.client.open_session(&self.token);
         let ticket: Value = session
@@ -48,29 +83,6 @@ impl SlackApi {
                 url.origin().ascii_serialization()
             )));
         }
-        self.files
-            .post(url)
-            .header("content-type", "text/markdown; charset=utf-8")
-            .body(content.to_string())
-            .send()
-            .await
-            .and_then(|r| r.error_for_status())
-            .map_err(|e| ApiFailure {
-                message: format!("file upload failed: {e}"),
-                permanent: false,
-            })?;
-        let mut complete = json!({
-            "files": [{"id": file_id, "title": title}],
-            "channel_id": channel,
-            "initial_comment": comment,
-        });
-        if let Some(ts) = thread_ts {
-            complete["thread_ts"] = json!(ts);
-        }
-        let _: Value = session
-            .http_session_api
-            .http_post("files.completeUploadExternal", &complete, None)
-            .await?;
-        Ok(())
+        Ok((url, file_id.to_string()))
     }
 }

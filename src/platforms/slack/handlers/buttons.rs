@@ -8,6 +8,7 @@ use crate::domain::{
 };
 use crate::platforms::slack::blocks;
 use crate::platforms::slack::inbound::{Button, ButtonPress, modal_metadata};
+use chrono::{DateTime, Utc};
 
 impl Handler {
     pub(super) async fn button(&self, b: ButtonPress) {
@@ -28,37 +29,9 @@ impl Handler {
         };
         let actor = Actor::new(Platform::Slack, &b.user.id, &b.user.name);
         let at = self.engine.now();
-        let metadata = modal_metadata(&b.channel, &b.thread_ts);
-        let language = state.started.as_ref().and_then(|s| s.language.clone());
         let command = match b.button {
             Button::Approach | Button::Submit => {
-                // Check who may act first (a fast local read), then open the modal
-                // while the trigger id is still valid.
-                let (probe, view) = if b.button == Button::Approach {
-                    let probe = Command::ExplainApproach {
-                        actor,
-                        text: "probe".into(),
-                        at,
-                    };
-                    (probe, blocks::approach_modal(&metadata))
-                } else {
-                    let probe = Command::SubmitCode(SubmitCode {
-                        actor,
-                        language: "text".into(),
-                        code: "probe".into(),
-                        source: SubmissionSource::Modal,
-                        at,
-                    });
-                    (probe, blocks::submit_modal(&metadata, language.as_deref()))
-                };
-                if let Err(e) = self.engine.check(&state, probe) {
-                    return self.tell(&to, &capitalise(&e.to_string())).await;
-                }
-                if let Err(e) = self.api.open_view(&b.trigger_id, view).await {
-                    tracing::warn!(error = %e, "could not open a Slack modal");
-                    self.tell(&to, "I could not open the form; you can also reply in the thread (a ```code block``` is a submission).").await;
-                }
-                return;
+                return self.open_modal(&b, &state, actor, at, &to).await;
             }
             Button::Hint => Command::RequestHint {
                 actor,
@@ -73,6 +46,44 @@ impl Handler {
         };
         let key = format!("slack:action:{}:{}", b.team, b.action_ts);
         self.run(&place, command, &key, &to, |_| false).await;
+    }
+
+    /// Explain approach and Submit code: check who may act first (a fast local read),
+    /// then open the modal while the trigger id is still valid.
+    async fn open_modal(
+        &self,
+        b: &ButtonPress,
+        state: &Interview,
+        actor: Actor,
+        at: DateTime<Utc>,
+        to: &ReplyTo<'_>,
+    ) {
+        let metadata = modal_metadata(&b.channel, &b.thread_ts);
+        let language = state.started.as_ref().and_then(|s| s.language.clone());
+        let (probe, view) = if b.button == Button::Approach {
+            let probe = Command::ExplainApproach {
+                actor,
+                text: "probe".into(),
+                at,
+            };
+            (probe, blocks::approach_modal(&metadata))
+        } else {
+            let probe = Command::SubmitCode(SubmitCode {
+                actor,
+                language: "text".into(),
+                code: "probe".into(),
+                source: SubmissionSource::Modal,
+                at,
+            });
+            (probe, blocks::submit_modal(&metadata, language.as_deref()))
+        };
+        if let Err(e) = self.engine.check(state, probe) {
+            return self.tell(to, &capitalise(&e.to_string())).await;
+        }
+        if let Err(e) = self.api.open_view(&b.trigger_id, view).await {
+            tracing::warn!(error = %e, "could not open a Slack modal");
+            self.tell(to, "I could not open the form; you can also reply in the thread (a ```code block``` is a submission).").await;
+        }
     }
 
     fn hint_count(&self, state: &Interview) -> Option<u32> {

@@ -7,7 +7,8 @@ use crate::domain::{
 };
 use crate::platforms::slack::blocks::{self, RootInfo};
 use crate::platforms::slack::inbound::SlashCommand;
-use crate::platforms::slack::start;
+use crate::platforms::slack::start::{self, StartArgs};
+use crate::problems::BankProblem;
 
 /// How many recent slash-command trigger ids are remembered against redelivery.
 pub(super) const RECENT_COMMANDS: usize = 512;
@@ -29,10 +30,7 @@ impl Handler {
     }
 
     pub(super) async fn command(&self, c: SlashCommand) {
-        if !self.first_delivery(&c.trigger_id) {
-            return;
-        }
-        if self.practice(&c).await {
+        if !self.first_delivery(&c.trigger_id) || self.practice(&c).await {
             return;
         }
         let to = ReplyTo {
@@ -40,6 +38,26 @@ impl Handler {
             user: &c.user.id,
             thread_ts: None,
         };
+        let (args, problem) = match self.choose(&c).await {
+            Ok(found) => found,
+            Err(message) => return self.tell(&to, &message).await,
+        };
+        let name = self.user_name(&c).await;
+        let command = self.start_command(&c, name, &args, &problem);
+        // Refuse before posting anything (e.g. a time limit out of range).
+        let probe = Command::StartInterview(command.clone());
+        if let Err(e) = self.engine.check(&Interview::default(), probe) {
+            return self.tell(&to, &capitalise(&e.to_string())).await;
+        }
+        let Some(thread_ts) = self.post_root(&c, &problem, &command, &to).await else {
+            return;
+        };
+        self.record(&c, command, thread_ts, &to).await;
+    }
+
+    /// The arguments of the command and the bank problem they choose, preferring one
+    /// the member has not done; `Err` is the message to show.
+    async fn choose(&self, c: &SlashCommand) -> Result<(StartArgs, BankProblem), String> {
         let member = Actor::new(Platform::Slack, &c.user.id, "").member_id();
         let done = match self.queries.problems_done(&member).await {
             Ok(done) => done,
@@ -48,30 +66,33 @@ impl Handler {
                 Default::default()
             }
         };
-        let chosen = start::parse(&c.text)
-            .and_then(|a| start::choose(&self.problems, &a, &done).map(|p| (a, p.clone())));
-        let (args, problem) = match chosen {
-            Ok(found) => found,
-            Err(message) => return self.tell(&to, &message).await,
-        };
-        // Socket Mode's slash commands carry no user name: ask Slack for it.
-        let name = if c.user.name == c.user.id {
+        start::parse(&c.text)
+            .and_then(|a| start::choose(&self.problems, &a, &done).map(|p| (a, p.clone())))
+    }
+
+    /// The member's name. Socket Mode's slash commands carry none: ask Slack for it.
+    async fn user_name(&self, c: &SlashCommand) -> String {
+        if c.user.name == c.user.id {
             self.api
                 .user_name(&c.user.id)
                 .await
                 .unwrap_or(c.user.id.clone())
         } else {
             c.user.name.clone()
-        };
-        let at = self.engine.now();
-        let minutes = args.minutes.unwrap_or(start::DEFAULT_MINUTES);
-        let mut command = StartInterview {
+        }
+    }
+
+    /// The interview to start, its thread not yet known.
+    fn start_command(
+        &self,
+        c: &SlashCommand,
+        name: String,
+        args: &StartArgs,
+        problem: &BankProblem,
+    ) -> StartInterview {
+        StartInterview {
             interview_id: uuid::Uuid::new_v4(),
-            place: Place::Slack {
-                team: c.team.clone(),
-                channel: c.channel.clone(),
-                thread_ts: String::new(),
-            },
+            place: place(c, String::new()),
             candidate: Actor::new(Platform::Slack, &c.user.id, name),
             problem: Problem::Bank {
                 id: problem.id.clone(),
@@ -82,16 +103,23 @@ impl Handler {
             difficulty: args
                 .difficulty
                 .or(domain::Difficulty::parse(&problem.difficulty)),
-            time_limit_minutes: Some(minutes),
+            time_limit_minutes: Some(args.minutes.unwrap_or(start::DEFAULT_MINUTES)),
             mode: if args.group { Mode::Group } else { Mode::Solo },
             coach: self.coach.clone(),
-            at,
-        };
-        // Refuse before posting anything (e.g. a time limit out of range).
-        let probe = Command::StartInterview(command.clone());
-        if let Err(e) = self.engine.check(&Interview::default(), probe) {
-            return self.tell(&to, &capitalise(&e.to_string())).await;
+            at: self.engine.now(),
         }
+    }
+
+    /// Posts the problem as the root message of the interview's thread; its ts, or
+    /// `None` when Slack refused (the member has been told).
+    async fn post_root(
+        &self,
+        c: &SlashCommand,
+        problem: &BankProblem,
+        command: &StartInterview,
+        to: &ReplyTo<'_>,
+    ) -> Option<String> {
+        let minutes = command.time_limit_minutes.unwrap_or(start::DEFAULT_MINUTES);
         let statement = problem.full_statement();
         let root = blocks::root_message(&RootInfo {
             title: &problem.title,
@@ -99,26 +127,43 @@ impl Handler {
             candidate_id: &c.user.id,
             difficulty: command.difficulty.map(|d| d.as_str()),
             language: command.language.as_deref(),
-            deadline: Some(at + chrono::Duration::minutes(i64::from(minutes))),
+            deadline: Some(command.at + chrono::Duration::minutes(i64::from(minutes))),
         });
-        let ts = match self.api.post(&c.channel, None, &root, None).await {
-            Ok(ts) => ts,
+        match self.api.post(&c.channel, None, &root, None).await {
+            Ok(ts) => Some(ts),
             Err(e) => {
                 tracing::warn!(error = %e, "could not post an interview's root message");
                 let why = "I could not post in this channel: invite me with `/invite @interview-coach` and try again.";
-                return self.tell(&to, why).await;
+                self.tell(to, why).await;
+                None
             }
-        };
-        command.place = Place::Slack {
-            team: c.team.clone(),
-            channel: c.channel.clone(),
-            thread_ts: ts,
-        };
+        }
+    }
+
+    /// Records the interview under the thread of its root message, keyed by the
+    /// trigger id.
+    async fn record(
+        &self,
+        c: &SlashCommand,
+        mut command: StartInterview,
+        thread_ts: String,
+        to: &ReplyTo<'_>,
+    ) {
+        command.place = place(c, thread_ts);
         let place = command.place.clone();
         let key = format!("slack:command:{}", c.trigger_id);
-        self.run(&place, Command::StartInterview(command), &key, &to, |_| {
+        self.run(&place, Command::StartInterview(command), &key, to, |_| {
             false
         })
         .await;
+    }
+}
+
+/// The thread `thread_ts` of the command's channel.
+fn place(c: &SlashCommand, thread_ts: String) -> Place {
+    Place::Slack {
+        team: c.team.clone(),
+        channel: c.channel.clone(),
+        thread_ts,
     }
 }

@@ -70,6 +70,13 @@ impl Renderer {
             Event::CandidateMessage(e) => candidate("message", &e.text, None),
             Event::HintRequested(_) => candidate("hint", "", None),
             Event::InterviewEnded(_) => candidate("end", "", None),
+            other => self.coach_frames(other),
+        }
+    }
+
+    /// The frames for an answer of the coach (none for other events).
+    fn coach_frames(&self, event: &Event) -> Vec<Frame> {
+        match event {
             Event::CoachReplied(e) => vec![Frame::AiResponse {
                 message: e.text.clone(),
                 timestamp: e.at,
