@@ -7,7 +7,7 @@
 
 use crate::domain::{Event, StreamId};
 use crate::ports::InterviewFilter;
-use crate::ports::{Storage, StoreError};
+use crate::ports::{RecordedEvent, Storage, StoreError};
 use crate::problems::ProblemBank;
 use crate::projections;
 use thiserror::Error;
@@ -56,7 +56,20 @@ pub async fn export_for(
     member_id: &str,
     server: &str,
 ) -> Result<Result<ExportFile, ExportRefusal>, StoreError> {
-    let stream = match target {
+    let events = match stream_of(store, target, member_id).await? {
+        Some(stream) => store.read_stream(&stream, 1).await?,
+        None => Vec::new(),
+    };
+    Ok(file_for(&events, bank, target, member_id, server))
+}
+
+/// The stream `target` names, if any (the read model caught up first where it is read).
+async fn stream_of(
+    store: &dyn Storage,
+    target: &ExportTarget,
+    member_id: &str,
+) -> Result<Option<StreamId>, StoreError> {
+    Ok(match target {
         ExportTarget::Stream(s) => Some(s.clone()),
         ExportTarget::Id(id) => {
             let id = id.trim();
@@ -80,11 +93,18 @@ pub async fn export_for(
                 .first()
                 .map(|r| r.stream())
         }
-    };
-    let events = match &stream {
-        Some(stream) => store.read_stream(stream, 1).await?,
-        None => Vec::new(),
-    };
+    })
+}
+
+/// Pure: the file of an interview's `events`, or why `member_id` asking from `server`
+/// may not have it.
+fn file_for(
+    events: &[RecordedEvent],
+    bank: &ProblemBank,
+    target: &ExportTarget,
+    member_id: &str,
+    server: &str,
+) -> Result<ExportFile, ExportRefusal> {
     let started = events.first().and_then(|r| match &r.event {
         Event::InterviewStarted(s) => Some(s),
         _ => None,
@@ -95,21 +115,19 @@ pub async fn export_for(
         ExportTarget::Latest { .. } => ExportRefusal::NoneYet,
     };
     let Some(started) = started else {
-        return Ok(Err(not_found()));
+        return Err(not_found());
     };
     // Another community's interview is not found from here, whoever asks.
     if started.place.server() != server {
-        return Ok(Err(not_found()));
+        return Err(not_found());
     }
     if started.candidate.member_id() != member_id {
-        return Ok(Err(ExportRefusal::NotCandidate(
-            started.candidate.name.clone(),
-        )));
+        return Err(ExportRefusal::NotCandidate(started.candidate.name.clone()));
     }
-    Ok(Ok(ExportFile {
+    Ok(ExportFile {
         place: started.place.clone(),
         filename: format!("interview-{}.md", started.interview_id),
         title: started.problem.title().to_string(),
-        markdown: crate::practice::export::markdown(&events, Some(bank)),
-    }))
+        markdown: crate::practice::export::markdown(events, Some(bank)),
+    })
 }
