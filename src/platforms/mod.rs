@@ -1,7 +1,8 @@
 //! Platform adapters (Discord, Slack, web). Each turns platform input into an engine
 //! `Command` (writes) or a question to the query door (reads) and renders the answer.
-//! None of them touches the store, sqlx, an LLM or `domain::decide`: `tests/it/layers.rs`
-//! fails the build when a file here names them.
+//! None of them touches the store, the database driver, an LLM client or the domain's
+//! decide function (they ask `Engine::check`): `tests/it/layers.rs` fails the build when
+//! a file here names one of them.
 
 pub mod discord;
 pub mod slack;
