@@ -161,6 +161,10 @@ pub struct ServeArgs {
     /// Access token for `/api` and `/ws` (Bearer header or `?token=`); required when BIND_ADDR is not loopback.
     #[arg(long, env = "WEB_ACCESS_TOKEN", hide_env_values = true)]
     pub web_access_token: Option<Secret>,
+    /// Other origins whose pages may use `/api` and `/ws` (comma-separated, e.g.
+    /// `https://coach.example.org`); the service's own origin is always allowed.
+    #[arg(long, env = "WEB_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub web_allowed_origins: Vec<String>,
     /// Key for signing share links; unset: a random key kept in the database.
     #[arg(long, env = "WEB_SHARE_SECRET", hide_env_values = true)]
     pub web_share_secret: Option<Secret>,

@@ -49,6 +49,7 @@ mod layers;
 mod cli;
 mod web_api;
 mod web_browser;
+mod web_origin;
 mod web_restart;
 mod web_seed;
 mod web_ws;

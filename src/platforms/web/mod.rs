@@ -14,6 +14,7 @@ mod error;
 mod hub;
 mod identity;
 mod live;
+mod origin;
 pub mod share;
 pub mod static_files;
 mod transcript;
@@ -74,6 +75,8 @@ struct Inner {
     /// Reads.
     queries: Queries,
     token: Option<Secret>,
+    /// Origins besides the service's own whose pages may use `/api` and `/ws`.
+    allowed_origins: Vec<String>,
     share_key: ShareKey,
     dist: PathBuf,
     hub: hub::Hub,
@@ -103,6 +106,12 @@ impl Web {
                 engine: services.engine,
                 queries: services.queries,
                 token: access_token(args).cloned(),
+                allowed_origins: args
+                    .web_allowed_origins
+                    .iter()
+                    .map(|o| origin::normalise(o))
+                    .filter(|o| !o.is_empty())
+                    .collect(),
                 share_key,
                 dist,
                 hub,
@@ -133,6 +142,10 @@ impl Web {
             .route("/api/share/{token}", get(api::shared))
             .route("/api/{*rest}", get(api_not_found).post(api_not_found))
             .merge(static_files::routes(&self.inner.dist))
+            .layer(axum::middleware::from_fn_with_state(
+                self.clone(),
+                origin::guard,
+            ))
             .with_state(self.clone())
     }
 
@@ -146,6 +159,10 @@ impl Web {
 
     pub fn access_token(&self) -> Option<&str> {
         self.inner.token.as_ref().map(Secret::expose)
+    }
+
+    pub fn allowed_origins(&self) -> &[String] {
+        &self.inner.allowed_origins
     }
 
     pub fn share_key(&self) -> &ShareKey {

@@ -169,6 +169,11 @@ pub const SEED_TYPES: [&str; 5] = [
 ];
 
 impl WsClient {
+    /// A client on a socket the test opened itself (e.g. with its own headers).
+    pub fn from_stream(ws: WebSocketStream<MaybeTlsStream<TcpStream>>) -> WsClient {
+        WsClient { ws }
+    }
+
     pub async fn connect(url: &str) -> WsClient {
         let (ws, _) = tokio_tungstenite::connect_async(url)
             .await
