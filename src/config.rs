@@ -141,32 +141,37 @@ pub struct ServeArgs {
     #[arg(long, env = "BIND_ADDR", default_value = "127.0.0.1:8000")]
     pub bind: SocketAddr,
     /// Discord bot token; unset disables Discord.
-    #[arg(long, env = "DISCORD_TOKEN", hide_env_values = true)]
+    #[arg(long, env = "DISCORD_TOKEN", hide = true, hide_env_values = true)]
     pub discord_token: Option<Secret>,
     #[command(flatten)]
     pub discord: DiscordArgs,
     /// Slack bot token (xoxb-...); with SLACK_APP_TOKEN or SLACK_SIGNING_SECRET enables Slack.
-    #[arg(long, env = "SLACK_BOT_TOKEN", hide_env_values = true)]
+    #[arg(long, env = "SLACK_BOT_TOKEN", hide = true, hide_env_values = true)]
     pub slack_bot_token: Option<Secret>,
     /// Slack app-level token (xapp-...) for Socket Mode.
-    #[arg(long, env = "SLACK_APP_TOKEN", hide_env_values = true)]
+    #[arg(long, env = "SLACK_APP_TOKEN", hide = true, hide_env_values = true)]
     pub slack_app_token: Option<Secret>,
     /// Slack signing secret for the HTTP Events API.
-    #[arg(long, env = "SLACK_SIGNING_SECRET", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "SLACK_SIGNING_SECRET",
+        hide = true,
+        hide_env_values = true
+    )]
     pub slack_signing_secret: Option<Secret>,
     #[command(flatten)]
     pub slack: SlackArgs,
     #[command(flatten)]
     pub coach: CoachArgs,
     /// Access token for `/api` and `/ws` (Bearer header or `?token=`); required when BIND_ADDR is not loopback.
-    #[arg(long, env = "WEB_ACCESS_TOKEN", hide_env_values = true)]
+    #[arg(long, env = "WEB_ACCESS_TOKEN", hide = true, hide_env_values = true)]
     pub web_access_token: Option<Secret>,
     /// Other origins whose pages may use `/api` and `/ws` (comma-separated, e.g.
     /// `https://coach.example.org`); the service's own origin is always allowed.
     #[arg(long, env = "WEB_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub web_allowed_origins: Vec<String>,
     /// Key for signing share links; unset: a random key kept in the database.
-    #[arg(long, env = "WEB_SHARE_SECRET", hide_env_values = true)]
+    #[arg(long, env = "WEB_SHARE_SECRET", hide = true, hide_env_values = true)]
     pub web_share_secret: Option<Secret>,
     /// The built web page (index.html + assets/); default `web/dist` of the working directory or the source tree.
     #[arg(long, env = "WEB_DIST_DIR")]
@@ -235,7 +240,7 @@ pub struct DiscordArgs {
 #[derive(Debug, Clone, Args)]
 pub struct CoachArgs {
     /// Anthropic API key; the coach uses Claude when set.
-    #[arg(long, env = "ANTHROPIC_API_KEY", hide_env_values = true)]
+    #[arg(long, env = "ANTHROPIC_API_KEY", hide = true, hide_env_values = true)]
     pub anthropic_api_key: Option<Secret>,
     /// Anthropic API base URL.
     #[arg(
@@ -251,7 +256,7 @@ pub struct CoachArgs {
     #[arg(long, env = "OPENAI_BASE_URL")]
     pub openai_base_url: Option<String>,
     /// API key for the OpenAI-compatible server, if it needs one.
-    #[arg(long, env = "OPENAI_API_KEY", hide_env_values = true)]
+    #[arg(long, env = "OPENAI_API_KEY", hide = true, hide_env_values = true)]
     pub openai_api_key: Option<Secret>,
     /// Model name on the OpenAI-compatible server.
     #[arg(long, env = "OPENAI_MODEL", default_value = "gpt-4o-mini")]
@@ -275,4 +280,56 @@ pub struct CoachArgs {
     /// crashed); another instance or a restart takes the turn over after that.
     #[arg(long, env = "COACH_LEASE_SECONDS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(3..))]
     pub coach_lease_seconds: u32,
+}
+
+/// The settings that hold secrets, by flag and variable. Their flags are hidden and the
+/// binary refuses them (`secret_flag_used`): a command line is readable by every user
+/// of the machine (`ps`), so secrets come from the environment or `.env` only. (The
+/// flags stay for tests that build the settings in-process.)
+pub const SECRET_SETTINGS: [(&str, &str); 8] = [
+    ("--discord-token", "DISCORD_TOKEN"),
+    ("--slack-bot-token", "SLACK_BOT_TOKEN"),
+    ("--slack-app-token", "SLACK_APP_TOKEN"),
+    ("--slack-signing-secret", "SLACK_SIGNING_SECRET"),
+    ("--web-access-token", "WEB_ACCESS_TOKEN"),
+    ("--web-share-secret", "WEB_SHARE_SECRET"),
+    ("--anthropic-api-key", "ANTHROPIC_API_KEY"),
+    ("--openai-api-key", "OPENAI_API_KEY"),
+];
+
+/// The variable to use instead, when `args` (a command line) passes a secret as a flag.
+pub fn secret_flag_used<I, S>(args: I) -> Option<&'static str>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    args.into_iter().find_map(|arg| {
+        let arg = arg.as_ref().to_string_lossy();
+        let flag = arg.split_once('=').map_or(arg.as_ref(), |(flag, _)| flag);
+        SECRET_SETTINGS
+            .iter()
+            .find(|(name, _)| *name == flag)
+            .map(|(_, env)| *env)
+    })
+}
+
+#[cfg(test)]
+mod secret_flag_tests {
+    use super::*;
+
+    #[test]
+    fn a_secret_flag_is_found_in_either_spelling_and_nothing_else_is() {
+        assert_eq!(
+            secret_flag_used(["ic", "serve", "--anthropic-api-key", "k"]),
+            Some("ANTHROPIC_API_KEY")
+        );
+        assert_eq!(
+            secret_flag_used(["ic", "--discord-token=t"]),
+            Some("DISCORD_TOKEN")
+        );
+        assert_eq!(
+            secret_flag_used(["ic", "serve", "--bind", "127.0.0.1:1"]),
+            None
+        );
+    }
 }

@@ -27,6 +27,12 @@ fn main() -> ExitCode {
             unsafe { std::env::remove_var(name) };
         }
     }
+    if let Some(variable) = interview_coach::config::secret_flag_used(std::env::args_os()) {
+        eprintln!(
+            "error: secrets are not accepted on the command line (any user of this machine can read it); set {variable} in the environment or in .env"
+        );
+        return ExitCode::from(2);
+    }
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(

@@ -276,3 +276,101 @@ async fn export_prints_the_interview_as_markdown() {
         assert!(md.contains(expected), "missing {expected:?} in:\n{md}");
     }
 }
+
+/// A secret passed as a flag is refused before anything starts, naming the variable to
+/// use and never echoing the value.
+#[test]
+fn a_secret_on_the_command_line_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for (flag, variable) in interview_coach::config::SECRET_SETTINGS {
+        let out = binary(dir.path())
+            .args(["serve", flag, "sk-do-not-echo"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        let err = stderr(&out);
+        assert!(err.contains(variable), "{flag}: {err}");
+        assert!(!err.contains("sk-do-not-echo"), "{flag}: {err}");
+        assert!(!dir.path().join("data").exists(), "nothing was started");
+    }
+}
+
+fn curl(args: &[&str]) -> bool {
+    Command::new("curl")
+        .args(args)
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// With every secret in the environment and logging at debug level, no secret is on the
+/// process's own command line or in anything it prints.
+#[test]
+fn secrets_from_the_environment_appear_neither_in_the_command_line_nor_in_debug_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let secrets: Vec<(&str, String)> = interview_coach::config::SECRET_SETTINGS
+        .iter()
+        .map(|(_, var)| {
+            (
+                *var,
+                format!("secret-{}-{}", var.to_lowercase(), Uuid::new_v4()),
+            )
+        })
+        .collect();
+    let mut cmd = binary(dir.path());
+    cmd.args(["serve"])
+        .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "debug")
+        // Loopback addresses that refuse at once: every platform starts, and fails to
+        // connect with its credentials in hand.
+        .env("ANTHROPIC_BASE_URL", "http://127.0.0.1:9")
+        .env("DISCORD_API_PROXY", "http://127.0.0.1:9")
+        .env("SLACK_API_URL", "http://127.0.0.1:9/api/")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (var, value) in &secrets {
+        cmd.env(var, value);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let cmdline = std::fs::read(format!("/proc/{}/cmdline", child.id())).unwrap_or_default();
+    // Up until it answers, or until it stops by itself (today an unreachable Discord
+    // ends the service, after logging its failure).
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let health = format!("http://127.0.0.1:{port}/healthz");
+    while std::time::Instant::now() < deadline
+        && child.try_wait().unwrap().is_none()
+        && !curl(&["-sf", "-o", "/dev/null", &health])
+    {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    if child.try_wait().unwrap().is_none() {
+        // A request through the guarded routes with the token, so the auth path logs.
+        let bearer = format!("Authorization: Bearer {}", secrets[4].1);
+        let api = format!("http://127.0.0.1:{port}/api/interviews");
+        curl(&["-s", "-o", "/dev/null", "-H", &bearer, &api]);
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+    }
+    let out = child.wait_with_output().unwrap();
+    let printed = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(
+        printed.contains("serving"),
+        "the service started:\n{printed}"
+    );
+    let cmdline = String::from_utf8_lossy(&cmdline);
+    for (var, value) in &secrets {
+        assert!(
+            !cmdline.contains(value.as_str()),
+            "{var} on the command line"
+        );
+        assert!(
+            !printed.contains(value.as_str()),
+            "{var} in the logs:\n{printed}"
+        );
+    }
+}
