@@ -141,8 +141,11 @@ impl App {
             closing.clone(),
         );
         let slack = crate::platforms::slack::start(&self.services, &self.args, cancel.clone());
-        let router = http::router(self.services.queries.clone(), web)
-            .merge(crate::platforms::slack::router(slack.as_ref()));
+        let router = http::router(
+            self.services.queries.clone(),
+            web,
+            crate::platforms::slack::router(slack.as_ref()),
+        );
         let result = serve(self.listener, router, shutdown, cancel.clone(), closing).await;
         cancel.cancel();
         tasks.stopped(slack).await;

@@ -1,6 +1,6 @@
-//! The HTTP surface: `/healthz` and the web platform's routes (page, API, WebSocket),
-//! behind the security headers every response carries, a request-body limit, and a
-//! trace span per request that records the path but never the query (it may hold the
+//! The HTTP surface: `/healthz`, the web platform's routes (page, API, WebSocket) and
+//! Slack's (Events API), behind the security headers every response carries, a
+//! request-body limit, and a trace span per request that records the path but never the query (it may hold the
 //! access token). Handlers are thin; 5xx details are logged, never sent.
 
 use crate::platforms::web::{Web, static_files};
@@ -13,19 +13,24 @@ use tower_http::trace::TraceLayer;
 /// Largest HTTP request body accepted (the API takes only small JSON bodies).
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
-pub fn router(queries: Queries, web: Web) -> Router {
+/// Every route: `/healthz`, the web platform's (page, API, WebSocket, under the 64 KiB
+/// body limit) and `slack`'s (its own 1 MiB limit), all behind the security headers and
+/// the trace span.
+pub fn router(queries: Queries, web: Web, slack: Router) -> Router {
+    let web = web
+        .router()
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
     let router = Router::new()
         .route("/healthz", get(healthz))
         .with_state(queries)
-        .merge(web.router())
-        // An explicit fallback keeps the headers below on 404s even after this router is
-        // merged with another (a merge replaces a default fallback).
+        .merge(web)
+        .merge(slack)
+        // An explicit fallback keeps the headers below on 404s (a merge replaces a
+        // default fallback).
         .fallback(not_found);
-    static_files::security_headers(router)
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
-            tracing::debug_span!("http", method = %req.method(), path = %req.uri().path())
-        }))
+    static_files::security_headers(router).layer(TraceLayer::new_for_http().make_span_with(
+        |req: &Request| tracing::debug_span!("http", method = %req.method(), path = %req.uri().path()),
+    ))
 }
 
 async fn not_found() -> (StatusCode, &'static str) {

@@ -87,3 +87,26 @@ async fn a_long_reply_is_posted_in_parts_and_only_the_first_carries_the_key() {
     assert!(!posts[0].body["metadata"].is_null());
     assert!(posts[1..].iter().all(|p| p.body["metadata"].is_null()));
 }
+
+#[tokio::test]
+async fn coach_text_can_neither_ping_nor_disguise_a_link_nor_unfurl() {
+    let slack = FakeSlack::start().await;
+    let outlet = SlackOutlet::new(SlackApi::new(&slack.api_url(), &Secret::new("xoxb-test")));
+    let root = "1690000000.000003";
+    let text = "Hi <!channel> and <@U123>, @everyone: see <https://evil.example|the docs> &\n\
+                ```\nif a < b && c > d: pass\n```";
+    outlet
+        .post(&recorded(root, 3, text), &interview(root))
+        .await
+        .expect("posted");
+    let post = &slack.thread_posts(root)[0];
+    let arrived = post.body["text"].as_str().unwrap_or_default();
+    assert_eq!(
+        arrived,
+        "Hi &lt;!channel&gt; and &lt;@U123&gt;, @everyone: see \
+         &lt;https://evil.example|the docs&gt; &amp;\n\
+         ```\nif a &lt; b &amp;&amp; c &gt; d: pass\n```"
+    );
+    assert_eq!(post.body["unfurl_links"], false);
+    assert_eq!(post.body["unfurl_media"], false);
+}

@@ -126,7 +126,10 @@ impl SlackApi {
                 event_payload: Some(payload),
             });
         }
-        let mut req = SlackApiChatPostMessageRequest::new(channel.into(), content);
+        // Links in coach or candidate text never unfurl into previews.
+        let mut req = SlackApiChatPostMessageRequest::new(channel.into(), content)
+            .with_unfurl_links(false)
+            .with_unfurl_media(false);
         if let Some(ts) = thread_ts {
             req = req.with_thread_ts(ts.into());
         }

@@ -33,12 +33,22 @@ pub struct RootInfo<'a> {
     pub deadline: Option<DateTime<Utc>>,
 }
 
+/// Text as Slack shows it literally: `&`, `<` and `>` escaped as Slack documents, so
+/// nothing a candidate or the model wrote can form a mention (`<@U1>`), a channel
+/// ping (`<!channel>`) or a disguised link (`<https://evil|docs>`).
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 /// Markdown (as the coach and the problem bank write it) as Slack mrkdwn: `**b**` and
-/// headings become `*b*`; code fences are left alone.
+/// headings become `*b*`; code fences are left alone; every line is escaped.
 pub fn mrkdwn(markdown: &str) -> String {
     let mut out = Vec::new();
     let mut in_fence = false;
     for line in markdown.lines() {
+        let line = &escape(line);
         if line.trim_start().starts_with("```") {
             in_fence = !in_fence;
             out.push(line.to_string());
@@ -98,7 +108,7 @@ pub fn root_message(info: &RootInfo) -> Rendered {
         facts.push(format!("*Difficulty:* {d}"));
     }
     if let Some(l) = info.language {
-        facts.push(format!("*Language:* {l}"));
+        facts.push(format!("*Language:* {}", escape(l)));
     }
     facts.push(match info.deadline {
         Some(at) => format!("*Deadline:* {}", slack_date(at)),
@@ -139,7 +149,7 @@ fn rubric_fields(rubric: &Rubric) -> Value {
         .iter()
         .map(|(name, r)| {
             let name = name.replace('_', " ");
-            json!({"type": "mrkdwn", "text": clip(&format!("*{name}:* {}/4 ({})\n{}", r.score.get(), r.score.label(), r.evidence), 1900)})
+            json!({"type": "mrkdwn", "text": clip(&format!("*{name}:* {}/4 ({})\n{}", r.score.get(), r.score.label(), escape(&r.evidence)), 1900)})
         })
         .collect();
     json!({"type": "section", "fields": fields})
@@ -166,7 +176,7 @@ pub fn analysis(a: &Analysis) -> Rendered {
         text: format!(
             "Code review: {}. {}",
             a.score,
-            clip(&a.follow_up_question, 200)
+            clip(&escape(&a.follow_up_question), 200)
         ),
         blocks: Some(blocks),
     }
@@ -176,13 +186,13 @@ pub fn analysis(a: &Analysis) -> Rendered {
 pub fn failure(f: &CoachFailed) -> Rendered {
     let mut blocks = vec![section(&format!(
         ":warning: The coach could not answer: {}",
-        f.message
+        escape(&f.message)
     ))];
     if f.retryable {
         blocks.push(json!({"type": "actions", "elements": [button("Retry", ACTION_RETRY, Some("primary"))]}));
     }
     Rendered {
-        text: format!("The coach could not answer: {}", f.message),
+        text: format!("The coach could not answer: {}", escape(&f.message)),
         blocks: Some(Value::Array(blocks)),
     }
 }
@@ -216,7 +226,7 @@ pub fn summary(s: &SummaryWritten) -> Rendered {
         )),
     ]);
     Rendered {
-        text: format!("Interview summary: {}", clip(&s.overall, 200)),
+        text: format!("Interview summary: {}", clip(&escape(&s.overall), 200)),
         blocks: Some(blocks),
     }
 }
