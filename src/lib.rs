@@ -1,10 +1,13 @@
 //! interview-coach: AI mock technical interviews in Discord, Slack and the browser, on
 //! an append-only event log.
 //!
-//! Layers, from the inside out: `domain` (pure rules), `store` (the event log on SQLite
-//! or Postgres), `engine` (decide, append, publish, find pending coach work),
-//! `projections` (read models rebuilt from the log), `platforms` (Discord, Slack, web
-//! adapters), and `app`/`config`/`http` (wiring).
+//! Layers, from the inside out: `domain` (pure rules), `ports` (the storage traits and
+//! their rows), `store` (SQLite or Postgres behind the ports) and `projections` (read
+//! models folded from the log), `engine` (the write door: decide, append, publish),
+//! `practice` (stats, leaderboard, export, replay, privacy, the transcript view),
+//! `queries` (the read door), `coach`, `platforms` (Discord, Slack, web), and
+//! `app`/`config`/`http` (wiring). `tests/it/layers.rs` checks that each names only the
+//! layers below it; docs/ARCHITECTURE.md draws the tree.
 
 pub mod app;
 pub mod coach;
