@@ -387,6 +387,22 @@ async fn an_interview_runs_in_a_thread_against_a_fake_discord() {
             .is_some_and(|f| !f.is_empty())
     );
 
+    // Nothing the bot sent in the whole interview could mention anyone: every message,
+    // reply, follow-up and edit with content or embeds carries empty allowed mentions.
+    let unguarded: Vec<String> = discord
+        .calls()
+        .into_iter()
+        .filter(|c| c.method == "POST" || c.method == "PATCH")
+        .filter_map(|c| {
+            let message = c.body.get("data").filter(|_| c.path.ends_with("/callback"));
+            let message = message.unwrap_or(&c.body);
+            let speaks = message.get("content").is_some() || message.get("embeds").is_some();
+            let guarded = message["allowed_mentions"]["parse"] == json!([]);
+            (speaks && !guarded).then(|| format!("{} {}: {}", c.method, c.path, message))
+        })
+        .collect();
+    assert!(unguarded.is_empty(), "{unguarded:#?}");
+
     let _ = stop.send(());
     tokio::time::timeout(Duration::from_secs(15), running)
         .await

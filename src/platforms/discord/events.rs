@@ -309,11 +309,17 @@ async fn answer_press(
         // The press was answered by opening the modal: the outcome is a follow-up.
         let follow = CreateInteractionResponseFollowup::new()
             .content(answer)
-            .ephemeral(true);
+            .ephemeral(true)
+            .allowed_mentions(CreateAllowedMentions::new());
         press.create_followup(&ctx.http, follow).await?;
     } else {
         press
-            .edit_response(&ctx.http, EditInteractionResponse::new().content(answer))
+            .edit_response(
+                &ctx.http,
+                EditInteractionResponse::new()
+                    .content(answer)
+                    .allowed_mentions(CreateAllowedMentions::new()),
+            )
             .await?;
     }
     Ok(())
