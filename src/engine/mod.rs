@@ -294,9 +294,7 @@ impl Engine {
 
     /// Bring the read models (interview list, member stats) up to date with the log.
     async fn catch_up_projections(&self) -> Result<Position, StoreError> {
-        let position = projections::catch_up(self.store.as_ref()).await?;
-        projections::catch_up_stats(self.store.as_ref()).await?;
-        Ok(position)
+        projections::catch_up_all(self.store.as_ref()).await
     }
 }
 

@@ -5,8 +5,6 @@
 use crate::engine::ForgetReport;
 use crate::ports::RecordedEvent;
 
-pub use crate::domain::erasure::ERASED;
-
 /// The confirmation a member gets after forgetting, on every platform.
 pub fn forget_message(report: &ForgetReport) -> String {
     format!(

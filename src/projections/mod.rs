@@ -85,6 +85,16 @@ fn fold(rows: &mut HashMap<String, InterviewRow>, batch: &[RecordedEvent]) -> Ve
         .collect()
 }
 
+/// Bring both read models (interview list, member stats) up to the log's head; returns
+/// the interview list's checkpoint.
+pub async fn catch_up_all<S: EventStore + ReadModelStore + ?Sized>(
+    store: &S,
+) -> Result<Position, StoreError> {
+    let position = catch_up(store).await?;
+    catch_up_stats(store).await?;
+    Ok(position)
+}
+
 /// Drop the read models (interview list and member stats) and fold the whole log again.
 pub async fn rebuild<S: EventStore + ReadModelStore + ?Sized>(
     store: &S,

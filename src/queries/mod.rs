@@ -71,9 +71,7 @@ impl Queries {
 
     /// Bring the read models (interview list, member stats) up to the log's head.
     pub async fn catch_up(&self) -> Result<Position, QueryError> {
-        let position = projections::catch_up(self.store.as_ref()).await?;
-        projections::catch_up_stats(self.store.as_ref()).await?;
-        Ok(position)
+        projections::catch_up_all(self.store.as_ref()).await
     }
 
     /// The interview list, newest first, caught up with the log first.
