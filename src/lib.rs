@@ -21,4 +21,5 @@ pub mod practice;
 pub mod problems;
 pub mod projections;
 pub mod queries;
+pub mod sandbox;
 pub mod store;

@@ -21,6 +21,11 @@ const LAYERS: &[Layer] = &[
         never: &["sqlx", "tokio", "reqwest", "axum", "async fn"],
     },
     Layer {
+        folder: "sandbox",
+        may_use: &[],
+        never: &["sqlx", "axum"],
+    },
+    Layer {
         folder: "ports",
         may_use: &["domain"],
         never: &["sqlx"],
