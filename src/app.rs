@@ -54,6 +54,22 @@ pub struct App {
     coach: Arc<Coach>,
 }
 
+/// The key of share links: `WEB_SHARE_SECRET`'s when it is set, else the random one
+/// kept in the database (created on first use), which every instance and the CLI share.
+pub async fn share_key(
+    store: &dyn Storage,
+    configured: Option<ShareKey>,
+) -> Result<ShareKey, StoreError> {
+    match configured {
+        Some(key) => Ok(key),
+        None => Ok(ShareKey::from_stored(
+            &store
+                .secret_or_insert(web::share::SECRET_NAME, &ShareKey::new_stored_secret())
+                .await?,
+        )),
+    }
+}
+
 impl App {
     /// Open and migrate the database, bring the read models up to date, and bind.
     pub async fn build(
@@ -78,14 +94,7 @@ impl App {
                 addr: args.bind,
                 source,
             })?;
-        let share_key = match ShareKey::configured(&args) {
-            Some(key) => key,
-            None => ShareKey::from_stored(
-                &store
-                    .secret_or_insert(web::share::SECRET_NAME, &ShareKey::new_stored_secret())
-                    .await?,
-            ),
-        };
+        let share_key = share_key(store.as_ref(), ShareKey::configured(&args)).await?;
         let engine = Engine::new(store.clone(), clock);
         let queries = Queries::new(store.clone());
         let problems = Arc::new(ProblemBank::load_default()?);

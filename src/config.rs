@@ -79,6 +79,21 @@ pub enum Cmd {
     /// Discord helpers.
     #[command(subcommand)]
     Discord(DiscordCmd),
+    /// Share links of the web page.
+    #[command(subcommand)]
+    Share(ShareCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ShareCmd {
+    /// Revoke one share link: it opens nothing from now on (other links stay open).
+    Revoke {
+        /// The link as shared (`https://host/share/<token>`), its `/share/...` path or the token.
+        link: String,
+        /// The key the link was signed with, when the service runs with one (environment only).
+        #[arg(long, env = "WEB_SHARE_SECRET", hide = true, hide_env_values = true)]
+        web_share_secret: Option<Secret>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -98,12 +113,14 @@ pub enum PrivacyCmd {
 
 #[derive(Debug, Clone, Args)]
 pub struct DatabaseArgs {
-    /// Where the event log lives: `sqlite://path/file.db` (created if missing) or `postgres://...`.
+    /// Where the event log lives: `sqlite://path/file.db` (created if missing) or
+    /// `postgres://...`. From the environment only: a Postgres URL may hold a password.
     #[arg(
         long,
         env = "DATABASE_URL",
         default_value = "sqlite://data/interview-coach.db",
         global = true,
+        hide = true,
         hide_env_values = true
     )]
     pub database_url: Secret,
@@ -173,6 +190,9 @@ pub struct ServeArgs {
     /// Key for signing share links; unset: a random key kept in the database.
     #[arg(long, env = "WEB_SHARE_SECRET", hide = true, hide_env_values = true)]
     pub web_share_secret: Option<Secret>,
+    /// Days a new share link opens before it expires (it can be revoked sooner).
+    #[arg(long, env = "WEB_SHARE_TTL_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub web_share_ttl_days: u32,
     /// The built web page (index.html + assets/); default `web/dist` of the working directory or the source tree.
     #[arg(long, env = "WEB_DIST_DIR")]
     pub web_dist_dir: Option<std::path::PathBuf>,
@@ -286,7 +306,8 @@ pub struct CoachArgs {
 /// binary refuses them (`secret_flag_used`): a command line is readable by every user
 /// of the machine (`ps`), so secrets come from the environment or `.env` only. (The
 /// flags stay for tests that build the settings in-process.)
-pub const SECRET_SETTINGS: [(&str, &str); 8] = [
+pub const SECRET_SETTINGS: [(&str, &str); 9] = [
+    ("--database-url", "DATABASE_URL"),
     ("--discord-token", "DISCORD_TOKEN"),
     ("--slack-bot-token", "SLACK_BOT_TOKEN"),
     ("--slack-app-token", "SLACK_APP_TOKEN"),
@@ -326,6 +347,10 @@ mod secret_flag_tests {
         assert_eq!(
             secret_flag_used(["ic", "--discord-token=t"]),
             Some("DISCORD_TOKEN")
+        );
+        assert_eq!(
+            secret_flag_used(["ic", "--database-url", "postgres://u:p@h/d", "migrate"]),
+            Some("DATABASE_URL")
         );
         assert_eq!(
             secret_flag_used(["ic", "serve", "--bind", "127.0.0.1:1"]),

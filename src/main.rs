@@ -4,7 +4,9 @@
 use anyhow::Context;
 use clap::Parser;
 use interview_coach::app::App;
-use interview_coach::config::{Cli, Cmd, DatabaseArgs, DiscordCmd, PrivacyCmd, ServeArgs};
+use interview_coach::config::{
+    Cli, Cmd, DatabaseArgs, DiscordCmd, PrivacyCmd, ServeArgs, ShareCmd,
+};
 use interview_coach::engine::{Engine, SystemClock};
 use interview_coach::practice::replay;
 use interview_coach::queries::{Queries, RecordedEvent};
@@ -95,6 +97,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Some(Cmd::Share(ShareCmd::Revoke {
+            link,
+            web_share_secret,
+        })) => revoke_share(&db, &link, web_share_secret.as_ref()).await,
         Some(Cmd::RebuildProjections) => {
             let s = open(&db).await?;
             let position = projections::rebuild(s.as_ref()).await?;
@@ -117,6 +123,36 @@ async fn interview_events(
         Some(found) => Ok(found.events),
         None => anyhow::bail!("no interview with id or stream id {id}"),
     }
+}
+
+/// `share revoke`: append the link's revocation to its interview's log.
+async fn revoke_share(
+    db: &DatabaseArgs,
+    link: &str,
+    secret: Option<&interview_coach::config::Secret>,
+) -> anyhow::Result<()> {
+    use interview_coach::platforms::web::{ShareKey, sharing};
+    let store = open(db).await?;
+    let configured = secret
+        .filter(|s| !s.expose().trim().is_empty())
+        .map(ShareKey::from_secret);
+    let key = interview_coach::app::share_key(store.as_ref(), configured)
+        .await
+        .context("cannot read the share-link key")?;
+    let queries = Queries::new(store.clone());
+    queries.catch_up().await?;
+    let engine = Engine::new(store, Arc::new(SystemClock));
+    let done = sharing::revoke(&engine, &queries, &key, link).await?;
+    let what = if done.already {
+        "was already revoked"
+    } else {
+        "is revoked"
+    };
+    println!(
+        "share link {} of interview {} {what}; it opens nothing from now on",
+        done.share_id, done.interview_id
+    );
+    Ok(())
 }
 
 async fn open(db: &DatabaseArgs) -> anyhow::Result<Arc<dyn interview_coach::ports::Storage>> {

@@ -67,6 +67,11 @@ pub enum Command {
         minutes_left: u32,
         at: DateTime<Utc>,
     },
+    /// Revoke one share link (by the share id its token carries), whatever the phase.
+    RevokeShare {
+        share_id: Uuid,
+        at: DateTime<Utc>,
+    },
     /// Replace the coach's view of events up to `up_to` with `digest`.
     CompactContext {
         up_to: Version,
@@ -134,6 +139,7 @@ impl Command {
             Command::RecordSummary(_) => "summary",
             Command::CompactContext { .. } => "compaction",
             Command::WarnTime { .. } => "time warning",
+            Command::RevokeShare { .. } => "share revocation",
         }
     }
 

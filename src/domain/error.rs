@@ -54,6 +54,8 @@ pub enum DomainError {
     WarningNotDue,
     #[error("cannot compact the context up to event {up_to}")]
     InvalidCompaction { up_to: Version },
+    #[error("this share link was already revoked")]
+    ShareAlreadyRevoked,
     #[error("all {max} hints for this problem have been used")]
     HintsExhausted { max: u32 },
 }

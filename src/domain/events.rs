@@ -29,6 +29,7 @@ pub enum Event {
     InterviewEnded(InterviewEnded),
     SummaryWritten(SummaryWritten),
     ContextCompacted(ContextCompacted),
+    ShareRevoked(ShareRevoked),
 }
 
 impl Event {
@@ -47,6 +48,7 @@ impl Event {
             Event::InterviewEnded(_) => "interview_ended",
             Event::SummaryWritten(_) => "summary_written",
             Event::ContextCompacted(_) => "context_compacted",
+            Event::ShareRevoked(_) => "share_revoked",
         }
     }
 
@@ -62,7 +64,7 @@ impl Event {
     }
 
     /// Every type tag, for fixtures and documentation.
-    pub const TYPE_NAMES: [&'static str; 12] = [
+    pub const TYPE_NAMES: [&'static str; 13] = [
         "interview_started",
         "approach_explained",
         "code_submitted",
@@ -75,6 +77,7 @@ impl Event {
         "interview_ended",
         "summary_written",
         "context_compacted",
+        "share_revoked",
     ];
 
     pub fn at(&self) -> DateTime<Utc> {
@@ -91,6 +94,7 @@ impl Event {
             Event::InterviewEnded(e) => e.at,
             Event::SummaryWritten(e) => e.at,
             Event::ContextCompacted(e) => e.at,
+            Event::ShareRevoked(e) => e.at,
         }
     }
 
@@ -132,6 +136,15 @@ impl Event {
         };
         usage.map(LlmUsage::billed_tokens).unwrap_or(0)
     }
+}
+
+/// One share link of the interview was revoked: from now on it opens nothing. It holds
+/// no one's words, so privacy erasure leaves it as it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShareRevoked {
+    /// The id every share token carries (a random nonce), naming one link.
+    pub share_id: Uuid,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

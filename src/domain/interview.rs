@@ -7,7 +7,8 @@ use super::events::{EndReason, EndedBy, Event, InterviewStarted, Version};
 use super::scores::Score;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use uuid::Uuid;
 
 /// Where the interview stands. Derived by folding, never stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -101,6 +102,8 @@ pub struct Interview {
     pub compacted_up_to: Version,
     /// The time-limit warning has been given.
     pub time_warned: bool,
+    /// Share links revoked, by share id.
+    pub revoked_shares: BTreeSet<Uuid>,
 }
 
 impl Interview {
@@ -224,6 +227,9 @@ impl Interview {
                 self.close_turn(e.reply_to, TurnState::Done);
             }
             Event::ContextCompacted(e) => self.compacted_up_to = e.up_to,
+            Event::ShareRevoked(e) => {
+                self.revoked_shares.insert(e.share_id);
+            }
         }
     }
 }

@@ -57,7 +57,7 @@ fn section(out: &mut String, entry: &Entry, bank: Option<&ProblemBank>) {
             let _ = writeln!(out, "*Ended by {who} ({at}).*\n");
         }
         What::Summary(s) => summary(out, s),
-        What::Retry { .. } | What::Compacted { .. } => {}
+        What::Retry { .. } | What::Compacted { .. } | What::ShareRevoked { .. } => {}
     }
 }
 

@@ -225,7 +225,8 @@ fn bank_log() -> Vec<Event> {
     ]
 }
 
-/// A custom problem with no optional facts, a time warning and the timer's end.
+/// A custom problem with no optional facts, a time warning, the timer's end and a
+/// share link revoked afterwards.
 fn custom_log() -> Vec<Event> {
     let place = Place::Slack {
         team: "T1".into(),
@@ -257,6 +258,10 @@ fn custom_log() -> Vec<Event> {
             at: at(45),
         }),
         summary(4, Vec::new(), HireSignal::StrongNo, 46),
+        Event::ShareRevoked(ShareRevoked {
+            share_id: Uuid::from_u128(0x5a7e),
+            at: at(60),
+        }),
     ]
 }
 

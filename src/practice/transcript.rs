@@ -86,6 +86,10 @@ pub enum What {
     },
     /// The end-of-interview summary; the domain's record as it is.
     Summary(SummaryWritten),
+    /// The operator revoked one share link (bookkeeping: renderers skip it).
+    ShareRevoked {
+        share_id: uuid::Uuid,
+    },
 }
 
 /// The facts an interview started with.
@@ -181,6 +185,9 @@ impl What {
             Event::CoachFailed(e) => What::CoachFailure(e.clone()),
             Event::InterviewEnded(e) => What::Ended { reason: e.reason },
             Event::ContextCompacted(e) => What::Compacted { up_to: e.up_to },
+            Event::ShareRevoked(e) => What::ShareRevoked {
+                share_id: e.share_id,
+            },
             Event::SummaryWritten(e) => What::Summary(e.clone()),
         }
     }

@@ -295,6 +295,29 @@ fn a_secret_on_the_command_line_is_refused() {
     }
 }
 
+/// The database URL may hold a password: `--database-url` is refused like the other
+/// secret flags, whatever the subcommand, before anything is opened.
+#[test]
+fn the_database_url_flag_is_refused_naming_the_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["--database-url", "x", "migrate"],
+        vec!["migrate", "--database-url=x"],
+        vec![
+            "replay",
+            "1",
+            "--database-url",
+            "postgres://u:pw-do-not-echo@h/d",
+        ],
+    ] {
+        let out = binary(dir.path()).args(&args).output().unwrap();
+        assert_clear_failure(&out, "set DATABASE_URL in the environment");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(!stderr(&out).contains("pw-do-not-echo"));
+        assert!(!dir.path().join("data").exists(), "nothing was opened");
+    }
+}
+
 fn curl(args: &[&str]) -> bool {
     Command::new("curl")
         .args(args)
@@ -315,10 +338,13 @@ fn secrets_from_the_environment_appear_neither_in_the_command_line_nor_in_debug_
     let secrets: Vec<(&str, String)> = interview_coach::config::SECRET_SETTINGS
         .iter()
         .map(|(_, var)| {
-            (
-                *var,
-                format!("secret-{}-{}", var.to_lowercase(), Uuid::new_v4()),
-            )
+            let unique = format!("secret-{}-{}", var.to_lowercase(), Uuid::new_v4());
+            // The database URL must open: a file whose name is the secret.
+            let value = match *var {
+                "DATABASE_URL" => format!("sqlite://{}/{unique}.db", dir.path().display()),
+                _ => unique,
+            };
+            (*var, value)
         })
         .collect();
     let mut cmd = binary(dir.path());
@@ -349,7 +375,8 @@ fn secrets_from_the_environment_appear_neither_in_the_command_line_nor_in_debug_
     }
     if child.try_wait().unwrap().is_none() {
         // A request through the guarded routes with the token, so the auth path logs.
-        let bearer = format!("Authorization: Bearer {}", secrets[4].1);
+        let token = secrets.iter().find(|(var, _)| *var == "WEB_ACCESS_TOKEN");
+        let bearer = format!("Authorization: Bearer {}", token.unwrap().1);
         let api = format!("http://127.0.0.1:{port}/api/interviews");
         curl(&["-s", "-o", "/dev/null", "-H", &bearer, &api]);
         let _ = Command::new("kill")

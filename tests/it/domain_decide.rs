@@ -1319,6 +1319,7 @@ fn test_producing(error: &DomainError) -> &'static str {
         DomainError::TimeUp => "submitting_code_after_the_deadline_is_refused",
         DomainError::AlreadyWarned => "a_second_time_warning_is_refused",
         DomainError::WarningNotDue => "a_time_warning_before_it_is_due_is_refused",
+        DomainError::ShareAlreadyRevoked => "a_share_link_is_revoked_once_and_others_stay_open",
     }
 }
 
@@ -1355,6 +1356,7 @@ fn every_domain_error_variant_has_a_test_that_produces_it() {
         DomainError::TimeUp,
         DomainError::AlreadyWarned,
         DomainError::WarningNotDue,
+        DomainError::ShareAlreadyRevoked,
     ];
     let source = include_str!("domain_decide.rs");
     for error in &every_variant {
@@ -1423,4 +1425,55 @@ fn a_time_warning_before_it_is_due_is_refused() {
     given(&[started()])
         .when(warn(TIME_LIMIT as i64 - 6))
         .then_error(DomainError::WarningNotDue);
+}
+
+fn revoke(share_id: Uuid, minute: i64) -> Command {
+    Command::RevokeShare {
+        share_id,
+        at: t(minute),
+    }
+}
+
+fn revoked(share_id: Uuid, minute: i64) -> Event {
+    Event::ShareRevoked(ShareRevoked {
+        share_id,
+        at: t(minute),
+    })
+}
+
+#[test]
+fn revoking_a_share_link_records_it_and_leaves_the_interview_alone() {
+    let link = Uuid::new_v4();
+    let then = given(&[started(), explained(4)])
+        .when(revoke(link, 5))
+        .then_events(&[revoked(link, 5)])
+        .then_phase(Phase::Coding)
+        .then_pending(&[(2, TurnKind::ApproachFeedback)]);
+    assert!(then.then_state().revoked_shares.contains(&link));
+}
+
+#[test]
+fn a_share_link_of_an_ended_interview_can_be_revoked() {
+    let link = Uuid::new_v4();
+    given(&[started(), ended(10)])
+        .when(revoke(link, 60))
+        .then_events(&[revoked(link, 60)]);
+}
+
+#[test]
+fn a_share_link_is_revoked_once_and_others_stay_open() {
+    let (first, second) = (Uuid::new_v4(), Uuid::new_v4());
+    given(&[started(), revoked(first, 5)])
+        .when(revoke(first, 6))
+        .then_error(DomainError::ShareAlreadyRevoked);
+    given(&[started(), revoked(first, 5)])
+        .when(revoke(second, 6))
+        .then_events(&[revoked(second, 6)]);
+}
+
+#[test]
+fn no_share_link_is_revoked_before_the_interview_starts() {
+    given(&[])
+        .when(revoke(Uuid::new_v4(), 1))
+        .then_error(DomainError::NotStarted);
 }

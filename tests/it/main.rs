@@ -48,8 +48,10 @@ mod layers;
 // Web and the binary.
 mod cli;
 mod web_api;
+mod web_bind;
 mod web_browser;
 mod web_origin;
 mod web_restart;
 mod web_seed;
+mod web_share;
 mod web_ws;

@@ -332,7 +332,6 @@ async fn the_page_is_served_with_its_mime_types_and_security_headers() {
     let app = TestApp::start(db.open().await, &[]).await;
     for (path, mime) in [
         ("/", "text/html"),
-        ("/share/some-token", "text/html"),
         ("/assets/index-abc.js", "text/javascript"),
         ("/assets/index-abc.css", "text/css"),
         ("/assets/codicon-abc.ttf", "font/ttf"),
@@ -365,6 +364,16 @@ async fn the_page_is_served_with_its_mime_types_and_security_headers() {
             .unwrap()
             .contains("immutable")
     );
+    let bad_link = reqwest::get(app.url("/share/some-token")).await.unwrap();
+    assert_eq!(bad_link.status(), StatusCode::NOT_FOUND);
+    assert!(
+        bad_link.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert_eq!(bad_link.headers()["content-security-policy"], CSP);
+    assert!(bad_link.text().await.unwrap().contains("not valid"));
     for (path, status) in [
         ("/healthz", StatusCode::OK),
         ("/api/interviews", StatusCode::OK),

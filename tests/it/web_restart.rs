@@ -18,7 +18,7 @@ use web_common::WsClient;
 use web_common::fake_claude::FakeClaude;
 
 /// The server process; killed when dropped, so a failing test leaves nothing behind.
-struct Server(Child);
+pub(crate) struct Server(Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -27,12 +27,12 @@ impl Drop for Server {
     }
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
     listener.local_addr().expect("addr").port()
 }
 
-fn start(dir: &std::path::Path, port: u16, fake: &FakeClaude) -> Server {
+pub(crate) fn start(dir: &std::path::Path, port: u16, fake: &FakeClaude) -> Server {
     let child = Command::new(env!("CARGO_BIN_EXE_interview-coach"))
         .current_dir(dir)
         .env("BIND_ADDR", format!("127.0.0.1:{port}"))
@@ -52,7 +52,7 @@ fn start(dir: &std::path::Path, port: u16, fake: &FakeClaude) -> Server {
     Server(child)
 }
 
-async fn wait_healthy(port: u16) {
+pub(crate) async fn wait_healthy(port: u16) {
     let url = format!("http://127.0.0.1:{port}/healthz");
     for _ in 0..200 {
         if reqwest::get(&url)

@@ -508,13 +508,21 @@ export async function startFakeServer({ port = 8000, host = '127.0.0.1', dist = 
           if (!iv) return json(res, 404, { error: 'interview not found' });
           const t = randomBytes(18).toString('base64url');
           state.shares.set(t, iv.interview_id);
-          return json(res, 200, { url: `/share/${t}` });
+          const expiresAt = new Date(Date.now() + 30 * 86400e3).toISOString();
+          return json(res, 200, { url: `/share/${t}`, share_id: t, expires_at: expiresAt });
+        }
+        m = p.match(/^\/api\/share\/([^/]+)\/revoke$/);
+        if (m && req.method === 'POST') {
+          const t = decodeURIComponent(m[1]);
+          if (!state.shares.has(t)) return json(res, 404, { error: 'share link not found' });
+          state.shares.delete(t);
+          return json(res, 200, { share_id: t, already: false });
         }
         m = p.match(/^\/api\/share\/([^/]+)$/);
         if (m && req.method === 'GET') {
           const id = state.shares.get(decodeURIComponent(m[1]));
           const iv = id && state.interviews.get(id);
-          return iv ? json(res, 200, transcript(iv)) : json(res, 404, { error: 'share link not found or expired' });
+          return iv ? json(res, 200, transcript(iv)) : json(res, 404, { error: 'This link has expired or was revoked.' });
         }
         m = p.match(/^\/api\/members\/([^/]+)\/progress$/);
         if (m && req.method === 'GET') {

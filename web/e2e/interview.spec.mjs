@@ -314,6 +314,17 @@ async function wholeInterview(viewport) {
     assert.equal(await shared.locator(tid('share-button')).count(), 0, 'a shared transcript is read-only');
     await shared.close();
 
+    // 10b. Revoking the link closes it: it opens a page saying so
+    await page.locator(tid('share-revoke')).click();
+    await page.locator(tid('share-revoked')).waitFor();
+    const revoked = await context.newPage();
+    revoked.setDefaultTimeout(TIMEOUT);
+    const opened = await revoked.goto(link);
+    await revoked.getByText(/This link has expired or was revoked/).first().waitFor();
+    assert.equal(await revoked.locator(tid('transcript-entry')).count(), 0, 'a revoked link shows nothing');
+    if (opened && !opened.ok()) assert.equal(opened.status(), 404);
+    await revoked.close();
+
     // 11. The interview list has this interview; its member has a progress chart
     await page.goto(BASE_URL + '/#/interviews');
     const row = page.locator(`${tid('interview-row')}[data-interview-id="${interviewId}"]`);

@@ -53,6 +53,12 @@ export default function Runner({ resumeId, onInterviewId, onNewInterview, visibl
         onNewInterview={onNewInterview}
       />
 
+      {session.watching ? (
+        <div className="card watch-note" role="status" data-testid="watch-note">
+          You are watching this interview. Only the browser that started it can act in it; you see its history and what happens live.
+        </div>
+      ) : null}
+
       <div className="runner-body">
         <main className="stage" id={stageId} ref={stageRef} aria-labelledby={stepIdPrefix + (stage === 'ended' ? 'summarised' : stage)}>
           {restoring ? (

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { getInterview, getShared, shareInterview, subscribeLive } from './api.js';
+import { getInterview, getShared, revokeShare, shareInterview, subscribeLive } from './api.js';
 import { AnalysisPanel, ErrorBox, PhaseBadge, PlatformBadge, ScorePill, Spinner, SummaryPanel } from './components.jsx';
 import { CodeBlock, RichText, fmtDateTime, fmtTime } from './format.jsx';
 
@@ -93,7 +93,7 @@ export default function Transcript({ interviewId, shareToken }) {
       // Only ever build a same-origin link from the server's path.
       const url = path.startsWith('/') ? window.location.origin + path : null;
       if (!url) throw new Error('The server returned no share link.');
-      setShare(url);
+      setShare({ url, path, expiresAt: r.expires_at || null, revoked: false });
       setCopied(false);
     } catch (e) {
       setShareErr(e.message);
@@ -101,10 +101,20 @@ export default function Transcript({ interviewId, shareToken }) {
   };
   const copy = async () => {
     try {
-      await navigator.clipboard.writeText(share);
+      await navigator.clipboard.writeText(share.url);
       setCopied(true);
     } catch {
       /* clipboard may be unavailable; the field is selectable */
+    }
+  };
+
+  const revoke = async () => {
+    setShareErr(null);
+    try {
+      await revokeShare(share.path);
+      setShare({ ...share, revoked: true });
+    } catch (e) {
+      setShareErr(e.message);
     }
   };
 
@@ -160,13 +170,24 @@ export default function Transcript({ interviewId, shareToken }) {
           <span className="badge">Shared transcript · read-only</span>
         )}
       </div>
-      {share ? (
+      {share && !share.revoked ? (
         <div className="card share-result">
-          <span>Anyone with this link can read the transcript:</span>
-          <input data-testid="share-link" aria-label="Share link" readOnly value={share} onFocus={(e) => e.target.select()} />
+          <span>
+            Anyone with this link can read the transcript
+            {share.expiresAt ? ' until ' + fmtDateTime(share.expiresAt) : ''}:
+          </span>
+          <input data-testid="share-link" aria-label="Share link" readOnly value={share.url} onFocus={(e) => e.target.select()} />
           <button type="button" className="btn small" onClick={copy}>
             {copied ? 'Copied' : 'Copy'}
           </button>
+          <button type="button" className="btn small" data-testid="share-revoke" onClick={revoke}>
+            Revoke
+          </button>
+        </div>
+      ) : null}
+      {share && share.revoked ? (
+        <div className="card share-result" role="status" data-testid="share-revoked">
+          This link was revoked: it opens nothing from now on. Other links stay open.
         </div>
       ) : null}
       {shareErr ? <ErrorBox>{shareErr}</ErrorBox> : null}

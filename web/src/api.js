@@ -102,6 +102,9 @@ export const getInterview = (id) => api('/api/interviews/' + encodeURIComponent(
 export const getShared = (token) => api('/api/share/' + encodeURIComponent(token));
 export const shareInterview = (id) =>
   api('/api/interviews/' + encodeURIComponent(id) + '/share', { method: 'POST', body: {} });
+// Revoke one share link (its `/share/<token>` path); the server answers with the share id.
+export const revokeShare = (path) =>
+  api('/api/share/' + encodeURIComponent(String(path).replace(/^.*\/share\//, '')) + '/revoke', { method: 'POST', body: {} });
 export const getProgress = (memberId) => api('/api/members/' + encodeURIComponent(memberId) + '/progress');
 
 // One shared EventSource for /api/live; components subscribe to it.

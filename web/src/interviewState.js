@@ -44,6 +44,7 @@ export function initialState(resumeId = null) {
     shadow: null, // replay in progress
     replayed: false,
     starting: false, // problem sent, waiting for the `interview` frame
+    role: 'candidate', // `watcher`: this browser may read the interview but not act in it
   };
 }
 
@@ -105,6 +106,7 @@ export function applyServer(state, msg) {
         stage: msg.phase && PHASE_TO_STAGE[msg.phase] ? maxStage(state.stage, PHASE_TO_STAGE[msg.phase]) : state.stage,
         deadline: msg.deadline ?? null,
         problemTitle: msg.problem_title ?? state.problemTitle,
+        role: msg.role === 'watcher' || msg.role === 'operator' ? msg.role : 'candidate',
       };
     case 'ai_response_delta': {
       const delta = String(msg.delta ?? '');

@@ -101,3 +101,12 @@ test('unknown frames are ignored', () => {
   const s0 = initialState();
   assert.equal(reduce(s0, server({ type: 'something_new', x: 1 })), s0);
 });
+
+test('the interview frame says whether this browser may act or only watch', () => {
+  let s = initialState('i1');
+  assert.equal(s.role, 'candidate');
+  s = reduce(s, server({ type: 'interview', interview_id: 'i1', stream_id: 's1', phase: 'coding', deadline: null, problem_title: 'T', role: 'watcher' }));
+  assert.equal(s.role, 'watcher');
+  s = reduce(s, server({ type: 'interview', interview_id: 'i1', stream_id: 's1', phase: 'coding', deadline: null, problem_title: 'T', role: 'anything' }));
+  assert.equal(s.role, 'candidate');
+});

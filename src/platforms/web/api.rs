@@ -1,5 +1,5 @@
 //! The read API over every interview in the log, whatever its platform: the list with
-//! filters, one transcript, a member's progress, and signed share links.
+//! filters, one transcript and a member's progress (share links are `sharing`'s).
 //!
 //! Handlers are thin: parse the query, ask the query door (which brings the read models
 //! up to date first), render JSON. They never write events.
@@ -121,35 +121,4 @@ pub async fn progress(
     Ok(Json(
         json!({ "member": member, "points": points, "stats": stats, "next": next }),
     ))
-}
-
-/// `POST /api/interviews/{id}/share`: a link anyone can open to read the transcript.
-pub async fn share(
-    State(web): State<Web>,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    let loaded = web
-        .queries()
-        .find(&id)
-        .await?
-        .ok_or(ApiError::NotFound("interview not found"))?;
-    let started = loaded
-        .started()
-        .ok_or(ApiError::NotFound("interview not found"))?;
-    let token = web.share_key().sign(started.interview_id);
-    Ok(Json(json!({ "url": format!("/share/{token}") })))
-}
-
-/// `GET /api/share/{token}`: the transcript a valid share token names (no access token
-/// needed).
-pub async fn shared(
-    State(web): State<Web>,
-    Path(token): Path<String>,
-) -> Result<Json<Transcript>, ApiError> {
-    let not_found = ApiError::NotFound("share link not found");
-    let id = web.share_key().verify(&token).ok_or(not_found)?;
-    match transcript_of(&web, &id.to_string()).await {
-        Err(ApiError::NotFound(_)) => Err(ApiError::NotFound("share link not found")),
-        other => other.map(Json),
-    }
 }

@@ -16,6 +16,7 @@ mod identity;
 mod live;
 mod origin;
 pub mod share;
+pub mod sharing;
 pub mod static_files;
 mod transcript;
 mod views;
@@ -78,6 +79,8 @@ struct Inner {
     /// Origins besides the service's own whose pages may use `/api` and `/ws`.
     allowed_origins: Vec<String>,
     share_key: ShareKey,
+    /// How long a new share link opens.
+    share_ttl: chrono::Duration,
     dist: PathBuf,
     hub: hub::Hub,
     coach: CoachConfig,
@@ -113,6 +116,7 @@ impl Web {
                     .filter(|o| !o.is_empty())
                     .collect(),
                 share_key,
+                share_ttl: chrono::Duration::days(i64::from(args.web_share_ttl_days)),
                 dist,
                 hub,
                 coach: services.coach,
@@ -128,7 +132,8 @@ impl Web {
         let guarded = Router::new()
             .route("/api/interviews", get(api::list))
             .route("/api/interviews/{id}", get(api::show))
-            .route("/api/interviews/{id}/share", post(api::share))
+            .route("/api/interviews/{id}/share", post(sharing::create))
+            .route("/api/share/{token}/revoke", post(sharing::revoke_route))
             .route("/api/members/{member_id}/progress", get(api::progress))
             .route("/api/live", get(live::live))
             .route("/ws", get(ws::start))
@@ -139,7 +144,7 @@ impl Web {
             ));
         Router::new()
             .merge(guarded)
-            .route("/api/share/{token}", get(api::shared))
+            .route("/api/share/{token}", get(sharing::shared))
             .route("/api/{*rest}", get(api_not_found).post(api_not_found))
             .merge(static_files::routes(&self.inner.dist))
             .layer(axum::middleware::from_fn_with_state(
@@ -167,6 +172,10 @@ impl Web {
 
     pub fn share_key(&self) -> &ShareKey {
         &self.inner.share_key
+    }
+
+    pub fn share_ttl(&self) -> chrono::Duration {
+        self.inner.share_ttl
     }
 
     pub fn dist(&self) -> &Path {

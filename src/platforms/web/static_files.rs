@@ -1,4 +1,5 @@
-//! The built React page (`web/dist`): `index.html` at `/` and `/share/{token}`, hashed
+//! The built React page (`web/dist`): `index.html` at `/` and `/share/{token}` (when the
+//! link opens: `sharing`), hashed
 //! assets cached forever, and the security headers every response carries (a CSP with no
 //! inline script, `nosniff`, no referrer, no framing).
 //!
@@ -46,13 +47,13 @@ pub fn routes(dist: &Path) -> Router<Web> {
         .layer(immutable);
     Router::new()
         .route("/", get(index))
-        .route("/share/{token}", get(index))
+        .route("/share/{token}", get(super::sharing::page))
         .route_service("/favicon.svg", ServeFile::new(dist.join("favicon.svg")))
         .nest_service("/assets", assets)
 }
 
 /// `index.html`, with a member cookie for a browser that has none.
-async fn index(State(web): State<Web>, headers: HeaderMap) -> Response {
+pub(super) async fn index(State(web): State<Web>, headers: HeaderMap) -> Response {
     let path = web.dist().join("index.html");
     let html = match tokio::fs::read(&path).await {
         Ok(html) => html,

@@ -81,10 +81,14 @@ pub fn build(loaded: &Loaded, bank: &ProblemBank) -> Option<Transcript> {
     })
 }
 
-/// The API's entry for one view entry; `None` for bookkeeping (retries, compactions).
+/// The API's entry for one view entry; `None` for bookkeeping (retries, compactions,
+/// revoked share links).
 pub fn entry(e: &view::Entry) -> Option<Entry> {
     let what = &e.what;
-    if matches!(what, What::Retry { .. } | What::Compacted { .. }) {
+    if matches!(
+        what,
+        What::Retry { .. } | What::Compacted { .. } | What::ShareRevoked { .. }
+    ) {
         return None;
     }
     let (code, language) = match what {

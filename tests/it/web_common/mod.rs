@@ -10,7 +10,7 @@ use fake_claude::FakeClaude;
 use futures::{SinkExt, StreamExt};
 use interview_coach::app::App;
 use interview_coach::config::ServeArgs;
-use interview_coach::engine::{Engine, SystemClock};
+use interview_coach::engine::{Clock, Engine, SystemClock};
 use interview_coach::ports::Storage;
 use serde_json::Value;
 use std::net::SocketAddr;
@@ -75,6 +75,15 @@ impl TestApp {
     /// Start the app on `store` with a fake page (unless `extra` names one) and a
     /// stalled coach LLM (unless `extra` names one).
     pub async fn start(store: Arc<dyn Storage>, extra: &[&str]) -> TestApp {
+        TestApp::start_with_clock(store, extra, Arc::new(SystemClock)).await
+    }
+
+    /// As `start`, on a clock the test moves.
+    pub async fn start_with_clock(
+        store: Arc<dyn Storage>,
+        extra: &[&str],
+        clock: Arc<dyn Clock>,
+    ) -> TestApp {
         let has_dist = extra.contains(&"--web-dist-dir");
         let dist = (!has_dist).then(fake_dist);
         let mut flags: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
@@ -90,7 +99,7 @@ impl TestApp {
             Some(fake)
         };
         let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
-        let app = App::with_store(store, serve_args(&flags), Arc::new(SystemClock))
+        let app = App::with_store(store, serve_args(&flags), clock)
             .await
             .expect("app starts");
         let addr = SocketAddr::from(([127, 0, 0, 1], app.port()));
@@ -171,6 +180,19 @@ pub const SEED_TYPES: [&str; 5] = [
 impl WsClient {
     /// A client on a socket the test opened itself (e.g. with its own headers).
     pub fn from_stream(ws: WebSocketStream<MaybeTlsStream<TcpStream>>) -> WsClient {
+        WsClient { ws }
+    }
+
+    /// A client that sends `cookie` (`name=value`) with its upgrade, as a browser would.
+    pub async fn connect_with_cookie(url: &str, cookie: &str) -> WsClient {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut request = url.into_client_request().expect("a websocket url");
+        request
+            .headers_mut()
+            .insert("Cookie", cookie.parse().expect("a cookie header value"));
+        let (ws, _) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("websocket connects");
         WsClient { ws }
     }
 

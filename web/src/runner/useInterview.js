@@ -21,6 +21,7 @@ export function useInterview(resumeId, onInterviewId) {
   const interviewId = view.interviewId;
   const stage = view.stage;
   const replaying = !!view.shadow;
+  const watching = view.role === 'watcher';
 
   // Forget the "resume me" pointer once the interview is summarised.
   useEffect(() => {
@@ -77,7 +78,8 @@ export function useInterview(resumeId, onInterviewId) {
     finished: stage === 'ended' || stage === 'summarised',
     replaying,
     restoring: !!resumeId && !view.replayed && !fatal,
-    canSend: conn === 'open' && !replaying,
+    canSend: conn === 'open' && !replaying && !watching,
+    watching,
     conn,
     fatal,
     failures,

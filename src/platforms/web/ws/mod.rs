@@ -1,6 +1,7 @@
 //! The WebSocket endpoints: `/ws` starts a new web interview, `/ws/{id}` resumes one
 //! (by interview id or stream id), replaying its history from the log before going
-//! live, also after a restart.
+//! live, also after a restart. Knowing the id is enough to watch, never to act: only
+//! the candidate's browser or the operator may (`role`).
 //!
 //! Messages are capped at 1 MiB; everything else about a connection lives in
 //! `session`. An unknown or non-web interview gets an `error` frame and a close.
@@ -9,6 +10,7 @@ mod limit;
 mod outbox;
 pub mod protocol;
 mod render;
+mod role;
 mod session;
 
 use super::Web;
@@ -19,6 +21,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use protocol::Frame;
+use role::Role;
 use session::{End, Session};
 use uuid::Uuid;
 
@@ -44,13 +47,16 @@ pub async fn start(
     limited(upgrade).on_upgrade(move |socket| run_new(web, socket, member))
 }
 
-/// `GET /ws/{id}`: resume an interview.
+/// `GET /ws/{id}`: resume an interview; the member cookie (or the access token) decides
+/// whether this socket may act or only watch (`role`).
 pub async fn resume(
     State(web): State<Web>,
     Path(id): Path<String>,
+    headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    limited(upgrade).on_upgrade(move |socket| run_resume(web, socket, id))
+    let member = identity::member_id(&headers);
+    limited(upgrade).on_upgrade(move |socket| run_resume(web, socket, id, member))
 }
 
 async fn run_new(web: Web, socket: WebSocket, member: Option<String>) {
@@ -65,7 +71,7 @@ async fn run_new(web: Web, socket: WebSocket, member: Option<String>) {
         GUEST_NAME,
     );
     let (out, incoming) = outbox::split(socket);
-    let session = Session::new(web, stream, id, actor, out);
+    let session = Session::new(web, stream, id, (actor, Role::Candidate), out);
     let welcome = Frame::System {
         message: WELCOME.to_string(),
         timestamp: session.web.engine().now(),
@@ -75,7 +81,7 @@ async fn run_new(web: Web, socket: WebSocket, member: Option<String>) {
     }
 }
 
-async fn run_resume(web: Web, socket: WebSocket, id: String) {
+async fn run_resume(web: Web, socket: WebSocket, id: String, member: Option<String>) {
     let (out, incoming) = outbox::split(socket);
     let now = web.engine().now();
     let refuse = |message: &str| Frame::error(message, now);
@@ -109,12 +115,14 @@ async fn run_resume(web: Web, socket: WebSocket, id: String) {
         out.close(4403, "not a web interview").await;
         return out.finish(None).await;
     }
+    let operator = web.access_token().is_some();
+    let role = Role::of(&started.candidate, member.as_deref(), operator);
     // Subscribe (in Session::new) before catching up past the loaded events: no gap.
     let mut session = Session::new(
         web,
         loaded.stream,
         started.interview_id,
-        started.candidate,
+        (started.candidate, role),
         out,
     );
     if replay(&mut session, &loaded.events).await.is_ok() {
@@ -136,9 +144,11 @@ async fn replay(
         timestamp: session.web.engine().now(),
     };
     session.send(welcome).await?;
-    let frame = session
-        .renderer
-        .interview_frame(session.stream.as_str(), session.interview_id);
+    let frame = session.renderer.interview_frame(
+        session.stream.as_str(),
+        session.interview_id,
+        session.role,
+    );
     session.send(frame).await?;
     for frame in history {
         session.send(frame).await?;

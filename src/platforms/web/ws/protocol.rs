@@ -26,6 +26,8 @@ pub enum Frame {
         phase: &'static str,
         deadline: Option<DateTime<Utc>>,
         problem_title: String,
+        /// What this socket may do: `candidate`, `operator` (act) or `watcher` (read).
+        role: &'static str,
     },
     AiResponse {
         message: String,

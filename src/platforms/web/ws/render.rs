@@ -6,6 +6,7 @@
 //! Pure: it never reads the store or the clock.
 
 use super::protocol::Frame;
+use super::role::Role;
 use crate::domain::{Event, Interview, Problem, TurnState, Version};
 use crate::engine::{Progress, ProgressKind};
 use crate::platforms::web::views::SummaryBody;
@@ -53,7 +54,8 @@ impl Renderer {
         };
         match &recorded.event {
             Event::InterviewStarted(e) if own => {
-                vec![self.interview_frame(&recorded.stream_id.0, e.interview_id)]
+                // Only the socket that started an interview appends its start.
+                vec![self.interview_frame(&recorded.stream_id.0, e.interview_id, Role::Candidate)]
             }
             Event::InterviewStarted(e) => {
                 let text = match &e.problem {
@@ -107,7 +109,12 @@ impl Renderer {
     }
 
     /// The `interview` frame for the state so far.
-    pub fn interview_frame(&self, stream_id: &str, interview_id: uuid::Uuid) -> Frame {
+    pub fn interview_frame(
+        &self,
+        stream_id: &str,
+        interview_id: uuid::Uuid,
+        role: super::role::Role,
+    ) -> Frame {
         let title = self
             .state
             .started
@@ -120,6 +127,7 @@ impl Renderer {
             phase: self.state.phase().as_str(),
             deadline: self.state.deadline(),
             problem_title: title,
+            role: role.as_str(),
         }
     }
 

@@ -11,6 +11,7 @@ use super::limit::TokenBucket;
 use super::outbox::{Outbox, Stop};
 use super::protocol::{self, Frame, Inbound};
 use super::render::{self, Renderer};
+use super::role::{Role, WATCH_ONLY};
 use crate::domain::*;
 use crate::engine::EngineError;
 use crate::platforms::web::Web;
@@ -32,6 +33,8 @@ pub struct Session {
     pub interview_id: Uuid,
     /// Who the commands of this socket are from: the interview's candidate.
     pub actor: Actor,
+    /// Whether this socket may act at all (a watcher's every action is refused).
+    pub role: Role,
     pub sub: Subscription,
     pub renderer: Renderer,
     pub out: Outbox,
@@ -48,13 +51,20 @@ pub enum End {
 }
 
 impl Session {
-    pub fn new(web: Web, stream: StreamId, interview_id: Uuid, actor: Actor, out: Outbox) -> Self {
+    pub fn new(
+        web: Web,
+        stream: StreamId,
+        interview_id: Uuid,
+        (actor, role): (Actor, Role),
+        out: Outbox,
+    ) -> Self {
         let sub = web.hub().subscribe(stream.as_str());
         Session {
             web,
             stream,
             interview_id,
             actor,
+            role,
             sub,
             renderer: Renderer::default(),
             out,
@@ -140,6 +150,9 @@ impl Session {
     async fn on_text(&mut self, text: &str) -> Result<(), End> {
         if !self.allowed().await? {
             return Ok(());
+        }
+        if !self.role.may_act() {
+            return self.error(WATCH_ONLY).await;
         }
         let message = match protocol::parse(text) {
             Ok(m) => m,
