@@ -86,7 +86,7 @@ impl App {
                     .await?,
             ),
         };
-        let engine = Engine::new(store.clone(), clock);
+        let engine = Engine::new(store.clone(), clock).with_lease_ttl(args.lease());
         let queries = Queries::new(store.clone());
         let problems = Arc::new(ProblemBank::load_default()?);
         let (llm, settings) = coach::setup::from_args(&args.coach);
@@ -149,6 +149,9 @@ impl App {
         let result = serve(self.listener, router, shutdown, cancel.clone(), closing).await;
         cancel.cancel();
         tasks.stopped(slack).await;
+        // Claims still held (a turn that outlived the drain) are given up now, so
+        // another instance takes the work over at once instead of after a lease.
+        self.services.engine.release_claims().await;
         tracing::info!("stopped");
         result
     }

@@ -19,8 +19,10 @@ pub struct CoachSettings {
     /// Tokens a community (Discord server, Slack workspace, web) may spend per UTC day.
     pub daily_token_budget: Option<u64>,
     pub retry: RetryPolicy,
-    /// How long a claimed turn stays claimed without renewal.
-    pub lease_ttl: Duration,
+    /// The most one turn may spend on the LLM, requests and pauses together; then the
+    /// member is told, with a Retry button. (The claim on the interview is the
+    /// engine's, `LEASE_SECONDS`.)
+    pub turn_deadline: std::time::Duration,
     /// How often to retry streams left with work pending (a turn held by another
     /// instance's lease, a storage error).
     pub scan_interval: std::time::Duration,
@@ -39,8 +41,8 @@ impl Default for CoachSettings {
             cooldown: Duration::seconds(5),
             daily_token_budget: None,
             retry: RetryPolicy::default(),
-            lease_ttl: Duration::seconds(90),
-            scan_interval: std::time::Duration::from_secs(5),
+            turn_deadline: std::time::Duration::from_secs(90),
+            scan_interval: std::time::Duration::from_secs(3),
             drain_timeout: std::time::Duration::from_secs(60),
         }
     }
