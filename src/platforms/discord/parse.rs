@@ -4,7 +4,7 @@
 //!
 //! Pure functions, tested without Discord: no I/O and no serenity types here.
 
-use crate::domain::{Difficulty, Problem};
+use crate::domain::{Difficulty, MAX_CODE_BYTES, Problem};
 use crate::platforms::text::{language_from_filename, parse_code_block};
 use crate::problems::{BankProblem, ProblemBank, Selection};
 use std::collections::HashSet;
@@ -12,8 +12,9 @@ use std::collections::HashSet;
 /// Longest thread name Discord accepts.
 pub const MAX_THREAD_NAME: usize = 100;
 
-/// Largest code attachment read, in bytes (the domain refuses larger code anyway).
-pub const MAX_ATTACHMENT_BYTES: u32 = 100_000;
+/// Largest code attachment read, in bytes: the one code size limit, the domain's
+/// (64 KiB = 65,536 bytes), so a file the check lets through is never refused later.
+pub const MAX_ATTACHMENT_BYTES: u32 = MAX_CODE_BYTES as u32;
 
 /// Language recorded when neither the member, the fence, the file nor the interview
 /// names one.
@@ -365,5 +366,11 @@ mod tests {
             check_attachment_size(MAX_ATTACHMENT_BYTES + 1),
             Err(AttachmentError::TooLarge { .. })
         ));
+    }
+
+    #[test]
+    fn the_attachment_limit_is_the_domains_code_limit() {
+        assert_eq!(MAX_ATTACHMENT_BYTES, 65_536);
+        assert_eq!(check_attachment_size(65_536), Ok(()));
     }
 }

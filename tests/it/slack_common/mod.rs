@@ -42,6 +42,8 @@ pub struct Call {
     pub body: Value,
     /// The ts the fake answered with (chat.postMessage).
     pub ts: Option<String>,
+    /// When the call arrived (benchmarks time recoveries with it).
+    pub at: std::time::Instant,
 }
 
 #[derive(Clone, Default)]
@@ -108,6 +110,7 @@ impl Respond for Recorder {
                     method,
                     body,
                     ts: None,
+                    at: std::time::Instant::now(),
                 });
                 let mut res = if status == 429 {
                     ResponseTemplate::new(status)
@@ -125,6 +128,7 @@ impl Respond for Recorder {
                     method,
                     body,
                     ts: None,
+                    at: std::time::Instant::now(),
                 });
                 return ResponseTemplate::new(200)
                     .set_body_json(json!({"ok": false, "error": code}));
@@ -136,6 +140,7 @@ impl Respond for Recorder {
                     method,
                     body,
                     ts: Some(ts),
+                    at: std::time::Instant::now(),
                 });
                 return ResponseTemplate::new(status).set_body_string("upstream failure");
             }
@@ -176,7 +181,12 @@ impl Respond for Recorder {
             }
             _ => (json!({"ok": false, "error": "unknown_method"}), None),
         };
-        self.calls.lock().unwrap().push(Call { method, body, ts });
+        self.calls.lock().unwrap().push(Call {
+            method,
+            body,
+            ts,
+            at: std::time::Instant::now(),
+        });
         ResponseTemplate::new(200).set_body_json(answer)
     }
 }
@@ -235,6 +245,14 @@ impl FakeSlack {
             .iter()
             .filter(|c| c.method == method)
             .cloned()
+            .collect()
+    }
+
+    /// Messages posted (shown) outside any thread: interviews' root messages.
+    pub fn thread_posts_root(&self) -> Vec<Call> {
+        self.calls("chat.postMessage")
+            .into_iter()
+            .filter(|c| c.ts.is_some() && c.body.get("thread_ts").is_none_or(Value::is_null))
             .collect()
     }
 
