@@ -86,7 +86,10 @@ impl App {
                     .await?,
             ),
         };
-        let engine = Engine::new(store.clone(), clock).with_lease_ttl(args.lease());
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+        let engine = Engine::new(store.clone(), clock)
+            .with_lease_ttl(args.lease())
+            .with_instance(format!("{}:{port}", hostname()));
         let queries = Queries::new(store.clone());
         let problems = Arc::new(ProblemBank::load_default()?);
         let (llm, settings) = coach::setup::from_args(&args.coach);
@@ -178,6 +181,16 @@ impl App {
             discord,
         })
     }
+}
+
+/// This machine's name, for naming the instance's claims.
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".to_string())
 }
 
 /// Says which platforms are enabled, and why the others are not.

@@ -15,7 +15,6 @@ pub fn from_args(args: &CoachArgs) -> (Option<Arc<dyn LlmClient>>, CoachSettings
         cooldown: chrono::Duration::seconds(i64::from(args.coach_cooldown_seconds)),
         daily_token_budget: args.coach_daily_token_budget,
         context_budget_tokens: args.coach_context_budget_tokens,
-        turn_deadline: args.turn_deadline(),
         retry: RetryPolicy {
             max_total: args.turn_deadline(),
             ..RetryPolicy::default()

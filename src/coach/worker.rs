@@ -61,7 +61,7 @@ impl Coach {
         sleeper: Arc<dyn Sleeper>,
         problems: Arc<ProblemBank>,
     ) -> Coach {
-        let owner = format!("coach-{}", uuid::Uuid::new_v4().simple());
+        let owner = engine.owner("coach");
         Coach {
             engine,
             queries,
@@ -255,7 +255,8 @@ impl Coach {
         self.engine
             .progress()
             .publish(stream, turn.reply_to, ProgressKind::Thinking);
-        let mut budget = Budget::new(self.settings.turn_deadline);
+        // One deadline for the whole turn: every request and pause of its calls.
+        let mut budget = Budget::new(self.settings.retry.max_total);
         let asked = self
             .ask(llm.as_ref(), stream, turn, &request, &mut budget)
             .await;

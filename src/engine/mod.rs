@@ -80,6 +80,10 @@ pub struct Engine {
     lease_ttl: chrono::Duration,
     /// The claims this process holds, released at once on a clean shutdown.
     held: Arc<claim::Held>,
+    /// This instance's stable name (host and port), when the service runs: claims
+    /// are taken under it, so a restart of the same instance (after `kill -9`) takes
+    /// back what its predecessor held at once instead of waiting out the lease.
+    instance: Option<String>,
 }
 
 /// The default length of a claim: a crashed instance's work is taken over this soon.
@@ -96,6 +100,23 @@ impl Engine {
             recent: Arc::default(),
             lease_ttl: DEFAULT_LEASE,
             held: Arc::default(),
+            instance: None,
+        }
+    }
+
+    /// The same engine naming its claims after `instance` (unique among running
+    /// instances, stable across restarts: the host and the bound port).
+    pub fn with_instance(mut self, instance: String) -> Engine {
+        self.instance = Some(instance);
+        self
+    }
+
+    /// The owner name under which `role` (`coach`, `outbox`) takes claims: stable for
+    /// a named instance, else unique to this call.
+    pub fn owner(&self, role: &str) -> String {
+        match &self.instance {
+            Some(instance) => format!("{role}@{instance}"),
+            None => format!("{role}-{}", uuid::Uuid::new_v4().simple()),
         }
     }
 

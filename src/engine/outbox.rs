@@ -121,7 +121,7 @@ const SWEEP: Duration = Duration::from_secs(30);
 
 impl Outbox {
     pub fn new(engine: Engine, outlet: Arc<dyn Outlet>) -> Outbox {
-        let owner = format!("outbox-{}", uuid::Uuid::new_v4().simple());
+        let owner = engine.owner(&format!("outbox-{}", outlet.platform()));
         Outbox {
             engine,
             outlet,
