@@ -148,6 +148,17 @@ pub fn submission_from_message(text: &str, interview_language: Option<&str>) -> 
     })
 }
 
+/// Why a message that looks like a fenced code block is not taken as a submission,
+/// when that is the reason: the code itself holds a line of three backticks, which
+/// closes Discord's block early. `None` for a real block and for plain chat.
+pub fn fence_note(text: &str) -> Option<&'static str> {
+    let t = text.trim();
+    let looks_fenced = t.starts_with("```") && t.ends_with("```") && t.len() > 6;
+    (looks_fenced && parse_code_block(t).is_none()).then_some(
+        "I took this as chat, not as a submission: the code holds a line of three backticks (```), which ends a Discord code block early. Submit it with `/submit` (the editor, or `file:` for a source file) instead.",
+    )
+}
+
 /// The modal's paragraph: code as typed, or a fenced block pasted whole.
 pub fn submission_from_modal(
     text: &str,
@@ -366,6 +377,15 @@ mod tests {
             check_attachment_size(MAX_ATTACHMENT_BYTES + 1),
             Err(AttachmentError::TooLarge { .. })
         ));
+    }
+
+    #[test]
+    fn code_holding_a_fence_line_is_chat_with_a_note_and_a_real_block_is_not() {
+        let nested = "```python\nmd = \"\"\"\n```\n\"\"\"\nprint(md)\n```";
+        assert!(submission_from_message(nested, None).is_none());
+        assert!(fence_note(nested).is_some_and(|n| n.contains("/submit")));
+        assert_eq!(fence_note("```python\nprint(1)\n```"), None);
+        assert_eq!(fence_note("just chat"), None);
     }
 
     #[test]
