@@ -95,7 +95,10 @@ impl App {
                 source,
             })?;
         let share_key = share_key(store.as_ref(), ShareKey::configured(&args)).await?;
-        let engine = Engine::new(store.clone(), clock);
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+        let engine = Engine::new(store.clone(), clock)
+            .with_lease_ttl(args.lease())
+            .with_instance(format!("{}:{port}", hostname()));
         let queries = Queries::new(store.clone());
         let problems = Arc::new(ProblemBank::load_default()?);
         let (llm, settings) = coach::setup::from_args(&args.coach);
@@ -158,6 +161,9 @@ impl App {
         let result = serve(self.listener, router, shutdown, cancel.clone(), closing).await;
         cancel.cancel();
         tasks.stopped(slack).await;
+        // Claims still held (a turn that outlived the drain) are given up now, so
+        // another instance takes the work over at once instead of after a lease.
+        self.services.engine.release_claims().await;
         tracing::info!("stopped");
         result
     }
@@ -184,6 +190,16 @@ impl App {
             discord,
         })
     }
+}
+
+/// This machine's name, for naming the instance's claims.
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".to_string())
 }
 
 /// Says which platforms are enabled, and why the others are not.

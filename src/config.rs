@@ -180,6 +180,11 @@ pub struct ServeArgs {
     pub slack: SlackArgs,
     #[command(flatten)]
     pub coach: CoachArgs,
+    /// How long a claim on work (a coach turn, a chat delivery) lasts without renewal
+    /// (default 10; renewed every third of it while the work runs): a crashed
+    /// instance's work is taken over this soon.
+    #[arg(long, env = "LEASE_SECONDS", value_parser = clap::value_parser!(u32).range(3..))]
+    pub lease_seconds: Option<u32>,
     /// Access token for `/api` and `/ws` (Bearer header or `?token=`); required when BIND_ADDR is not loopback.
     #[arg(long, env = "WEB_ACCESS_TOKEN", hide = true, hide_env_values = true)]
     pub web_access_token: Option<Secret>,
@@ -199,6 +204,15 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
+    /// The length of a claim on work: LEASE_SECONDS, else COACH_LEASE_SECONDS, else 10 s.
+    pub fn lease(&self) -> chrono::Duration {
+        self.lease_seconds
+            .or(self.coach.coach_lease_seconds)
+            .map_or(crate::engine::DEFAULT_LEASE, |s| {
+                chrono::Duration::seconds(i64::from(s))
+            })
+    }
+
     /// Serve settings from the environment alone (the default command).
     pub fn from_env() -> ServeArgs {
         #[derive(Parser)]
@@ -290,16 +304,30 @@ pub struct CoachArgs {
     /// Estimated context size above which older turns are compacted.
     #[arg(long, env = "COACH_CONTEXT_BUDGET_TOKENS", default_value_t = 60_000)]
     pub coach_context_budget_tokens: usize,
-    /// Upper bound on the time spent waiting between retries of one LLM call.
-    #[arg(long, env = "COACH_MAX_RETRY_SECONDS", default_value_t = 60)]
-    pub coach_max_retry_seconds: u64,
+    /// The most one coach turn may wait on the LLM, requests and retry pauses together
+    /// (default 90); then the member is told and offered Retry.
+    #[arg(long, env = "COACH_TURN_DEADLINE_SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub coach_turn_deadline_seconds: Option<u64>,
+    /// Deprecated name of COACH_TURN_DEADLINE_SECONDS, still accepted (which wins when both are set).
+    #[arg(long, env = "COACH_MAX_RETRY_SECONDS", hide = true, value_parser = clap::value_parser!(u64).range(1..))]
+    pub coach_max_retry_seconds: Option<u64>,
     /// Timeout of one LLM request.
     #[arg(long, env = "COACH_REQUEST_TIMEOUT_SECONDS", default_value_t = 120)]
     pub coach_request_timeout_seconds: u64,
-    /// How long a coach turn stays claimed by an instance that stopped renewing it (it
-    /// crashed); another instance or a restart takes the turn over after that.
-    #[arg(long, env = "COACH_LEASE_SECONDS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(3..))]
-    pub coach_lease_seconds: u32,
+    /// Deprecated name of LEASE_SECONDS, still accepted (LEASE_SECONDS wins when both are set).
+    #[arg(long, env = "COACH_LEASE_SECONDS", hide = true, value_parser = clap::value_parser!(u32).range(3..))]
+    pub coach_lease_seconds: Option<u32>,
+}
+
+impl CoachArgs {
+    /// The most one coach turn may wait on the LLM.
+    pub fn turn_deadline(&self) -> std::time::Duration {
+        let secs = self
+            .coach_turn_deadline_seconds
+            .or(self.coach_max_retry_seconds)
+            .unwrap_or(90);
+        std::time::Duration::from_secs(secs)
+    }
 }
 
 /// The settings that hold secrets, by flag and variable. Their flags are hidden and the

@@ -18,9 +18,11 @@ pub struct CoachSettings {
     pub cooldown: Duration,
     /// Tokens a community (Discord server, Slack workspace, web) may spend per UTC day.
     pub daily_token_budget: Option<u64>,
+    /// Retries of LLM calls; its `max_total` is the turn's deadline: the most one turn
+    /// may spend on the LLM, requests and pauses together, after which the member is
+    /// told, with a Retry button. (The claim on the interview is the engine's,
+    /// `LEASE_SECONDS`.)
     pub retry: RetryPolicy,
-    /// How long a claimed turn stays claimed without renewal.
-    pub lease_ttl: Duration,
     /// How often to retry streams left with work pending (a turn held by another
     /// instance's lease, a storage error).
     pub scan_interval: std::time::Duration,
@@ -39,8 +41,7 @@ impl Default for CoachSettings {
             cooldown: Duration::seconds(5),
             daily_token_budget: None,
             retry: RetryPolicy::default(),
-            lease_ttl: Duration::seconds(90),
-            scan_interval: std::time::Duration::from_secs(5),
+            scan_interval: std::time::Duration::from_secs(3),
             drain_timeout: std::time::Duration::from_secs(60),
         }
     }

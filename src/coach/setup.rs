@@ -15,9 +15,8 @@ pub fn from_args(args: &CoachArgs) -> (Option<Arc<dyn LlmClient>>, CoachSettings
         cooldown: chrono::Duration::seconds(i64::from(args.coach_cooldown_seconds)),
         daily_token_budget: args.coach_daily_token_budget,
         context_budget_tokens: args.coach_context_budget_tokens,
-        lease_ttl: chrono::Duration::seconds(i64::from(args.coach_lease_seconds)),
         retry: RetryPolicy {
-            max_total: Duration::from_secs(args.coach_max_retry_seconds),
+            max_total: args.turn_deadline(),
             ..RetryPolicy::default()
         },
         ..CoachSettings::default()

@@ -8,12 +8,14 @@
 
 use super::budget::{self, OverLimit};
 use super::context::{self, ContextInputs};
-use super::llm::{LlmClient, LlmError, LlmRequest, LlmResponse, Sleeper, with_retries};
+use super::llm::{
+    Budget, LlmClient, LlmError, LlmRequest, LlmResponse, Sleeper, with_retries_within,
+};
 use super::schema;
 use super::settings::CoachSettings;
 use crate::domain::*;
 use crate::engine::{Engine, EngineError, ProgressKind};
-use crate::ports::{InterviewFilter, Leases, RecordedEvent};
+use crate::ports::{InterviewFilter, RecordedEvent};
 use crate::problems::ProblemBank;
 use crate::queries::Queries;
 use std::collections::{HashMap, HashSet};
@@ -27,8 +29,6 @@ pub struct Coach {
     engine: Engine,
     /// The coach's other reads: a member's open interviews, tokens spent today.
     queries: Queries,
-    /// This instance's claims on interviews.
-    leases: Arc<dyn Leases>,
     llm: Option<Arc<dyn LlmClient>>,
     settings: CoachSettings,
     sleeper: Arc<dyn Sleeper>,
@@ -61,9 +61,8 @@ impl Coach {
         sleeper: Arc<dyn Sleeper>,
         problems: Arc<ProblemBank>,
     ) -> Coach {
-        let owner = format!("coach-{}", uuid::Uuid::new_v4().simple());
+        let owner = engine.owner("coach");
         Coach {
-            leases: engine.leases(),
             engine,
             queries,
             llm,
@@ -106,7 +105,7 @@ impl Coach {
             .is_err()
         {
             tracing::warn!(
-                "coach turns still running at shutdown; their leases will expire and another start finishes them"
+                "coach turns still running at shutdown; their claims are released and another instance finishes them"
             );
         }
     }
@@ -193,15 +192,11 @@ impl Coach {
     /// gives `[Skipped]`: that instance answers the stream's turns.
     pub async fn process_stream(&self, stream: &StreamId) -> Result<Vec<TurnOutcome>, EngineError> {
         let key = format!("coach:{stream}");
-        let now = self.engine.now();
-        let until = now + self.settings.lease_ttl;
-        if !self.leases.try_lease(&key, &self.owner, now, until).await? {
+        let Some(claim) = self.engine.claim(&key, &self.owner).await? else {
             return Ok(vec![TurnOutcome::Skipped]);
-        }
-        let renew = self.keep_lease(key.clone());
+        };
         let result = self.leased_turns(stream).await;
-        renew.cancel();
-        let _ = self.leases.release(&key, &self.owner).await;
+        claim.release().await;
         result
     }
 
@@ -224,32 +219,6 @@ impl Coach {
                 _ => return Ok(outcomes),
             }
         }
-    }
-
-    fn keep_lease(&self, key: String) -> CancellationToken {
-        let stop = CancellationToken::new();
-        let (store, clock, owner, ttl) = (
-            self.leases.clone(),
-            self.engine.clock().clone(),
-            self.owner.clone(),
-            self.settings.lease_ttl,
-        );
-        let every = (ttl / 3)
-            .to_std()
-            .unwrap_or(std::time::Duration::from_secs(10));
-        let token = stop.clone();
-        tokio::spawn(async move {
-            loop {
-                tokio::select! {
-                    _ = token.cancelled() => return,
-                    _ = tokio::time::sleep(every) => {
-                        let now = clock.now();
-                        let _ = store.try_lease(&key, &owner, now, now + ttl).await;
-                    }
-                }
-            }
-        });
-        stop
     }
 
     async fn run_turn(
@@ -286,7 +255,12 @@ impl Coach {
         self.engine
             .progress()
             .publish(stream, turn.reply_to, ProgressKind::Thinking);
-        let answer = match self.ask(llm.as_ref(), stream, turn, &request).await {
+        // One deadline for the whole turn: every request and pause of its calls.
+        let mut budget = Budget::new(self.settings.retry.max_total);
+        let asked = self
+            .ask(llm.as_ref(), stream, turn, &request, &mut budget)
+            .await;
+        let answer = match asked {
             Ok((answer, _)) => answer,
             Err(failure) => return self.record_failure(stream, turn, key, failure).await,
         };
@@ -306,13 +280,14 @@ impl Coach {
         stream: &StreamId,
         turn: Turn,
         request: &LlmRequest,
+        budget: &mut Budget,
     ) -> Result<(Answer, u32), Failure> {
         match turn.kind {
             TurnKind::Analysis | TurnKind::Summary => {
-                self.structured(llm, stream, turn, request).await
+                self.structured(llm, stream, turn, request, budget).await
             }
             _ => self
-                .text(llm, stream, turn, request)
+                .text(llm, stream, turn, request, budget)
                 .await
                 .map(|(r, n)| (Answer::Text(r), n)),
         }
@@ -435,18 +410,21 @@ impl Coach {
         stream: &StreamId,
         turn: Turn,
         req: &LlmRequest,
+        budget: &mut Budget,
     ) -> Result<(LlmResponse, u32), Failure> {
         let progress = self.engine.progress().clone();
         let s = stream.clone();
         let on_text =
             move |t: &str| progress.publish(&s, turn.reply_to, ProgressKind::Delta(t.to_string()));
-        let attempted = with_retries(
+        let attempted = with_retries_within(
             &self.settings.retry,
+            budget,
             self.sleeper.as_ref(),
             &self.on_retry(stream, turn),
             || llm.stream(req, &on_text),
         )
         .await;
+        let out_of_time = attempted.out_of_time.then_some(budget.limit);
         match attempted.result {
             Ok(r) if !r.text.trim().is_empty() => Ok((r, attempted.attempts)),
             Ok(_) => Err((
@@ -455,7 +433,7 @@ impl Coach {
                 attempted.attempts,
                 true,
             )),
-            Err(e) => Err(failure(&e, attempted.attempts)),
+            Err(e) => Err(failure(&e, attempted.attempts, out_of_time)),
         }
     }
 
@@ -466,19 +444,24 @@ impl Coach {
         stream: &StreamId,
         turn: Turn,
         req: &LlmRequest,
+        budget: &mut Budget,
     ) -> Result<(Answer, u32), Failure> {
         let mut attempts = 0;
         let mut spent: Option<LlmUsage> = None;
         for _ in 0..2 {
-            let attempted = with_retries(
+            let attempted = with_retries_within(
                 &self.settings.retry,
+                budget,
                 self.sleeper.as_ref(),
                 &self.on_retry(stream, turn),
                 || llm.complete(req),
             )
             .await;
             attempts += attempted.attempts;
-            let response = attempted.result.map_err(|e| failure(&e, attempts))?;
+            let out_of_time = attempted.out_of_time.then_some(budget.limit);
+            let response = attempted
+                .result
+                .map_err(|e| failure(&e, attempts, out_of_time))?;
             let usage = add_usage(spent.take(), response.usage.clone());
             let parsed = match turn.kind {
                 TurnKind::Analysis => schema::parse_analysis(response.tool_input.as_ref())
@@ -606,12 +589,22 @@ fn answer_command(turn: Turn, answer: Answer, at: chrono::DateTime<chrono::Utc>)
 /// kind, message for the candidate, attempts, retryable.
 type Failure = (FailureKind, String, u32, bool);
 
-fn failure(e: &LlmError, attempts: u32) -> Failure {
+/// The failure recorded for `e`; `out_of_time` is the turn's budget when it ran out,
+/// which the member is told along with the last cause.
+fn failure(e: &LlmError, attempts: u32, out_of_time: Option<std::time::Duration>) -> Failure {
     let retryable = !matches!(
         e,
         LlmError::NotConfigured { .. } | LlmError::SpendLimit { .. }
     );
-    (e.failure_kind(), e.user_message(), attempts, retryable)
+    let message = match out_of_time {
+        Some(limit) => format!(
+            "The coach gave up after {} s without an answer. {}",
+            limit.as_secs(),
+            e.user_message()
+        ),
+        None => e.user_message(),
+    };
+    (e.failure_kind(), message, attempts, retryable)
 }
 
 fn add_usage(before: Option<LlmUsage>, now: LlmUsage) -> LlmUsage {

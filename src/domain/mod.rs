@@ -16,7 +16,7 @@ pub mod problem;
 pub mod scores;
 
 pub use commands::{Command, EndBy, RecordSummary, StartInterview, SubmitCode};
-pub use decide::decide;
+pub use decide::{MAX_CODE_BYTES, decide};
 pub use error::DomainError;
 pub use events::*;
 pub use ids::{Actor, Place, Platform, StreamId};

@@ -4,6 +4,7 @@
 //! reloading and deciding again, answers a repeated idempotency key with the first
 //! result without deciding again, and never calls an LLM or a platform itself.
 
+pub mod claim;
 pub mod clock;
 pub mod feed;
 mod forget;
@@ -13,6 +14,7 @@ pub mod progress;
 pub mod recent;
 pub mod timer;
 
+pub use claim::Claim;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use feed::FeedReceiver;
 pub use forget::ForgetReport;
@@ -74,7 +76,18 @@ pub struct Engine {
     feed: broadcast::Sender<Arc<RecordedEvent>>,
     progress: ProgressBus,
     recent: Arc<recent::RecentStates>,
+    /// How long a claim on work (a coach interview, a delivery) lasts without renewal.
+    lease_ttl: chrono::Duration,
+    /// The claims this process holds, released at once on a clean shutdown.
+    held: Arc<claim::Held>,
+    /// This instance's stable name (host and port), when the service runs: claims
+    /// are taken under it, so a restart of the same instance (after `kill -9`) takes
+    /// back what its predecessor held at once instead of waiting out the lease.
+    instance: Option<String>,
 }
+
+/// The default length of a claim: a crashed instance's work is taken over this soon.
+pub const DEFAULT_LEASE: chrono::Duration = chrono::Duration::seconds(10);
 
 impl Engine {
     pub fn new(store: Arc<dyn Storage>, clock: Arc<dyn Clock>) -> Engine {
@@ -85,7 +98,56 @@ impl Engine {
             feed,
             progress: ProgressBus::new(),
             recent: Arc::default(),
+            lease_ttl: DEFAULT_LEASE,
+            held: Arc::default(),
+            instance: None,
         }
+    }
+
+    /// The same engine naming its claims after `instance` (unique among running
+    /// instances, stable across restarts: the host and the bound port).
+    pub fn with_instance(mut self, instance: String) -> Engine {
+        self.instance = Some(instance);
+        self
+    }
+
+    /// The owner name under which `role` (`coach`, `outbox`) takes claims: stable for
+    /// a named instance, else unique to this call.
+    pub fn owner(&self, role: &str) -> String {
+        match &self.instance {
+            Some(instance) => format!("{role}@{instance}"),
+            None => format!("{role}-{}", uuid::Uuid::new_v4().simple()),
+        }
+    }
+
+    /// The same engine with claims lasting `ttl` (renewed every third of it).
+    pub fn with_lease_ttl(mut self, ttl: chrono::Duration) -> Engine {
+        self.lease_ttl = ttl;
+        self
+    }
+
+    pub fn lease_ttl(&self) -> chrono::Duration {
+        self.lease_ttl
+    }
+
+    /// Claim `key` for `owner` while the work runs (see [`Claim`]); `None` when another
+    /// owner holds it.
+    pub async fn claim(&self, key: &str, owner: &str) -> Result<Option<Claim>, StoreError> {
+        Claim::take(
+            self.store.clone(),
+            self.held.clone(),
+            self.clock.clone(),
+            key,
+            owner,
+            self.lease_ttl,
+        )
+        .await
+    }
+
+    /// Give up every claim this process still holds (a clean shutdown), so other
+    /// instances take the work over at once instead of after a lease.
+    pub async fn release_claims(&self) {
+        claim::release_all(self.store.as_ref(), &self.held).await;
     }
 
     /// Coach progress (thinking, retrying, streamed text) on this instance.

@@ -1,29 +1,53 @@
-//! The outbox: posts coach events to the chat platform where the interview lives,
-//! exactly once across restarts and instances. A lease keeps two instances from posting
-//! the same event; a delivery record remembers what was posted; an attempt that crashed
-//! between posting and recording asks the platform (`find_posted`) before posting again.
-//! It never decides anything: it only renders what is already in the log.
+//! The outbox: posts coach events to the chat platform where the interview lives, every
+//! message part exactly once across errors, restarts and instances. A claim keeps two
+//! instances from posting the same event at once; a delivery record counts the parts
+//! posted; a part whose attempt had no known outcome is looked up on the platform by its
+//! own delivery key (or re-posted under it, where the platform deduplicates by key)
+//! before it is posted again. Never by its text: two messages may read the same.
+//!
+//! A failed delivery is retried on its own schedule: after the platform's `Retry-After`
+//! when it gives one, else with jittered exponential backoff from about a second,
+//! capped. A pass over recent interviews every 30 s is only the safety net. The outbox
+//! never decides anything: it only renders what is already in the log.
 
 use crate::domain::{Event, Interview, Platform};
 use crate::engine::Engine;
 use crate::ports::InterviewFilter;
-use crate::ports::{RecordedEvent, StoreError};
+use crate::ports::{DeliveryRecord, RecordedEvent, StoreError};
 use async_trait::async_trait;
-use std::sync::Arc;
+use backon::{BackoffBuilder, ExponentialBuilder};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutletError {
-    /// Worth trying again later (network, rate limit, platform outage).
-    #[error("posting failed, will retry: {0}")]
-    Transient(String),
+    /// Worth trying again (network, rate limit, platform outage); `retry_after` is the
+    /// wait the platform asked for, if it said.
+    #[error("posting failed, will retry: {why}")]
+    Transient {
+        why: String,
+        retry_after: Option<Duration>,
+    },
     /// The platform refused for good (thread deleted, bot removed); the event is skipped.
     #[error("posting refused: {0}")]
     Permanent(String),
 }
 
-/// A chat platform as the outbox sees it.
+impl OutletError {
+    /// A failure worth retrying, with no wait asked for.
+    pub fn transient(why: impl Into<String>) -> OutletError {
+        OutletError::Transient {
+            why: why.into(),
+            retry_after: None,
+        }
+    }
+}
+
+/// A chat platform as the outbox sees it. A coach event becomes one or more messages
+/// ("parts"); each part carries a delivery key of its own, derived from the event's
+/// stream, version and the part's index.
 #[async_trait]
 pub trait Outlet: Send + Sync {
     fn platform(&self) -> Platform;
@@ -39,18 +63,27 @@ pub trait Outlet: Send + Sync {
         )
     }
 
-    /// Post the event where the interview lives; the platform's message id.
-    async fn post(
+    /// How many messages the event becomes (0: nothing is shown).
+    fn parts(&self, event: &RecordedEvent, interview: &Interview) -> usize;
+
+    /// Post message `part` of the event, carrying the part's delivery key; the
+    /// platform's message id.
+    async fn post_part(
         &self,
         event: &RecordedEvent,
         interview: &Interview,
+        part: usize,
     ) -> Result<String, OutletError>;
 
-    /// After a crash between posting and recording: the message id, if it was posted.
-    async fn find_posted(
+    /// After an attempt whose outcome is unknown (an error, a crash): the id of message
+    /// `part` if the platform shows it already, found by its delivery key. The default
+    /// (`None`) suits a platform where posting again under the same key returns the
+    /// first message instead of a second one (Discord's `enforce_nonce`).
+    async fn find_part(
         &self,
         _event: &RecordedEvent,
         _interview: &Interview,
+        _part: usize,
     ) -> Result<Option<String>, OutletError> {
         Ok(None)
     }
@@ -60,25 +93,41 @@ pub struct Outbox {
     engine: Engine,
     outlet: Arc<dyn Outlet>,
     owner: String,
-    lease_ttl: chrono::Duration,
+    /// Deliveries with a retry loop running in this process: the safety-net pass leaves
+    /// them to it.
+    in_flight: Mutex<HashSet<String>>,
+    /// How often the safety-net pass runs.
+    sweep: Duration,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Delivered {
     Posted,
     AlreadyPosted,
-    /// Another instance holds it, or the platform refused for good.
+    /// The platform refused for good, or there was nothing to show.
     Skipped,
+    /// Another instance holds the delivery's claim right now.
+    Held,
+    /// Posting failed for now; try again after the platform's wait, if it gave one.
+    Delayed(Option<Duration>),
 }
+
+/// The first backoff between tries of one delivery, before jitter.
+const FIRST_BACKOFF: Duration = Duration::from_millis(750);
+/// The longest backoff between tries of one delivery.
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// The safety-net pass over recent interviews.
+const SWEEP: Duration = Duration::from_secs(30);
 
 impl Outbox {
     pub fn new(engine: Engine, outlet: Arc<dyn Outlet>) -> Outbox {
-        let owner = format!("outbox-{}", uuid::Uuid::new_v4().simple());
+        let owner = engine.owner(&format!("outbox-{}", outlet.platform()));
         Outbox {
             engine,
             outlet,
             owner,
-            lease_ttl: chrono::Duration::seconds(60),
+            in_flight: Mutex::new(HashSet::new()),
+            sweep: SWEEP,
         }
     }
 
@@ -91,78 +140,148 @@ impl Outbox {
         )
     }
 
-    /// Post `event` unless it was posted already.
+    /// One try at posting `event` (the parts not yet posted), unless it is done.
     pub async fn deliver(&self, event: &RecordedEvent) -> Result<Delivered, StoreError> {
         let store = &self.engine.store;
         let key = self.key(event);
-        let record = store.delivery(&key).await?;
-        if record.delivered {
+        if store.delivery(&key).await?.delivered {
             return Ok(Delivered::AlreadyPosted);
         }
-        let now = self.engine.now();
-        if !store
-            .try_lease(&key, &self.owner, now, now + self.lease_ttl)
-            .await?
-        {
-            return Ok(Delivered::Skipped);
-        }
-        // Read again under the lease: the previous holder may have posted meanwhile.
-        let record = match store.delivery(&key).await {
-            Ok(r) => r,
-            Err(e) => {
-                let _ = store.release(&key, &self.owner).await;
-                return Err(e);
-            }
+        let Some(claim) = self.engine.claim(&key, &self.owner).await? else {
+            return Ok(Delivered::Held);
         };
-        if record.delivered {
-            let _ = store.release(&key, &self.owner).await;
-            return Ok(Delivered::AlreadyPosted);
-        }
-        let result = self.post_once(event, &key, record.attempted).await;
-        let _ = store.release(&key, &self.owner).await;
+        // Read again under the claim: the previous holder may have posted meanwhile.
+        let result = match store.delivery(&key).await {
+            Ok(record) if record.delivered => Ok(Delivered::AlreadyPosted),
+            Ok(record) => self.post_parts(event, &key, record).await,
+            Err(e) => Err(e),
+        };
+        claim.release().await;
         result
     }
 
-    async fn post_once(
+    /// Posts the parts from `record.parts_posted` on, recording each as it goes.
+    async fn post_parts(
         &self,
         event: &RecordedEvent,
         key: &str,
-        attempted_before: bool,
+        record: DeliveryRecord,
     ) -> Result<Delivered, StoreError> {
         let store = &self.engine.store;
         let (interview, _) = self.engine.load(&event.stream_id).await?;
-        if attempted_before && let Ok(Some(id)) = self.outlet.find_posted(event, &interview).await {
-            store.mark_delivered(key, &id, self.engine.now()).await?;
-            return Ok(Delivered::AlreadyPosted);
+        let parts = self.outlet.parts(event, &interview);
+        let first = record.parts_posted as usize;
+        let (stream, version) = (event.stream_id.as_str(), event.version);
+        let mut posted_now = false;
+        for part in first..parts {
+            let unknown = part == first && record.attempted;
+            let found = if unknown {
+                match self.outlet.find_part(event, &interview, part).await {
+                    Ok(found) => found,
+                    Err(e) => return self.failed(event, key, part, e).await,
+                }
+            } else {
+                None
+            };
+            let id = match found {
+                Some(id) => id,
+                None => {
+                    store
+                        .mark_attempted(key, stream, version, self.engine.now())
+                        .await?;
+                    match self.outlet.post_part(event, &interview, part).await {
+                        Ok(id) => {
+                            posted_now = true;
+                            id
+                        }
+                        Err(e) => return self.failed(event, key, part, e).await,
+                    }
+                }
+            };
+            store.mark_part_posted(key, part as u32 + 1, &id).await?;
         }
-        store
-            .mark_attempted(
-                key,
-                event.stream_id.as_str(),
-                event.version,
-                self.engine.now(),
-            )
-            .await?;
-        match self.outlet.post(event, &interview).await {
-            Ok(id) => {
-                store.mark_delivered(key, &id, self.engine.now()).await?;
-                Ok(Delivered::Posted)
-            }
-            Err(OutletError::Permanent(why)) => {
-                tracing::warn!(stream = %event.stream_id, version = event.version, %why, "platform refused a coach message; skipping it");
-                store.mark_delivered(key, "", self.engine.now()).await?;
+        store.mark_delivered(key, "", self.engine.now()).await?;
+        Ok(if parts == 0 {
+            Delivered::Skipped
+        } else if posted_now {
+            Delivered::Posted
+        } else {
+            Delivered::AlreadyPosted
+        })
+    }
+
+    async fn failed(
+        &self,
+        event: &RecordedEvent,
+        key: &str,
+        part: usize,
+        e: OutletError,
+    ) -> Result<Delivered, StoreError> {
+        let (stream, version) = (&event.stream_id, event.version);
+        match e {
+            OutletError::Permanent(why) => {
+                tracing::warn!(%stream, version, part, %why, "platform refused a coach message; skipping it");
+                self.engine
+                    .store
+                    .mark_delivered(key, "", self.engine.now())
+                    .await?;
                 Ok(Delivered::Skipped)
             }
-            Err(OutletError::Transient(why)) => {
-                tracing::warn!(stream = %event.stream_id, version = event.version, %why, "posting failed; will retry");
-                Ok(Delivered::Skipped)
+            OutletError::Transient { why, retry_after } => {
+                tracing::warn!(%stream, version, part, %why, ?retry_after, "posting failed; will retry");
+                Ok(Delivered::Delayed(retry_after))
             }
         }
     }
 
-    /// Deliver every wanted event of recent interviews on this platform that is not yet
-    /// posted (start-up, and periodically for transient failures).
-    pub async fn catch_up(&self) -> Result<usize, StoreError> {
+    /// Delivers `event`, trying again on the delivery's own schedule until it is done,
+    /// another instance finished it, or `cancel` fires. Returns at once when this
+    /// process already runs a loop for the event.
+    pub async fn deliver_until_done(
+        self: Arc<Self>,
+        event: RecordedEvent,
+        cancel: CancellationToken,
+    ) {
+        let key = self.key(&event);
+        if !self.lock_in_flight().insert(key.clone()) {
+            return;
+        }
+        let mut backoff = ExponentialBuilder::default()
+            .with_min_delay(FIRST_BACKOFF)
+            .with_max_delay(MAX_BACKOFF)
+            .with_jitter()
+            .without_max_times()
+            .build();
+        loop {
+            let wait = match self.deliver(&event).await {
+                Ok(Delivered::Delayed(Some(asked))) => asked,
+                Ok(Delivered::Delayed(None)) => backoff.next().unwrap_or(MAX_BACKOFF),
+                // Another instance is posting it: look again once its claim could have
+                // lapsed (it finishes, or it died and the claim is free).
+                Ok(Delivered::Held) => (self.engine.lease_ttl() / 2)
+                    .to_std()
+                    .unwrap_or(MAX_BACKOFF),
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, stream = %event.stream_id, "delivery could not be recorded; will retry");
+                    backoff.next().unwrap_or(MAX_BACKOFF)
+                }
+            };
+            tokio::select! {
+                _ = cancel.cancelled() => break,
+                _ = tokio::time::sleep(wait) => {}
+            }
+        }
+        self.lock_in_flight().remove(&key);
+    }
+
+    fn lock_in_flight(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        self.in_flight.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Every wanted event of recent interviews on this platform that is not yet
+    /// posted, and has no retry loop running here.
+    async fn undelivered(&self) -> Result<Vec<RecordedEvent>, StoreError> {
         self.engine.catch_up_projections().await?;
         let filter = InterviewFilter {
             platform: Some(self.outlet.platform().to_string()),
@@ -170,47 +289,68 @@ impl Outbox {
             ..Default::default()
         };
         let since = self.engine.now() - chrono::Duration::days(2);
-        let mut posted = 0;
+        let mut out = Vec::new();
         for row in self.engine.store.list_interviews(&filter).await? {
             if row.ended_at.is_some_and(|t| t < since) {
                 continue;
             }
             let (_, events) = self.engine.load(&row.stream()).await?;
-            for e in events.iter().filter(|e| self.outlet.wants(&e.event)) {
-                if self.deliver(e).await? == Delivered::Posted {
-                    posted += 1;
+            for e in events.into_iter().filter(|e| self.outlet.wants(&e.event)) {
+                let key = self.key(&e);
+                if self.lock_in_flight().contains(&key) {
+                    continue;
                 }
+                if !self.engine.store.delivery(&key).await?.delivered {
+                    out.push(e);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// One try at every event not yet posted (start-up, tests); how many were posted.
+    pub async fn catch_up(&self) -> Result<usize, StoreError> {
+        let mut posted = 0;
+        for e in self.undelivered().await? {
+            if self.deliver(&e).await? == Delivered::Posted {
+                posted += 1;
             }
         }
         Ok(posted)
     }
 
+    /// The safety net: a retry loop for every event not yet posted.
+    async fn sweep(self: &Arc<Self>, cancel: &CancellationToken) {
+        match self.undelivered().await {
+            Ok(events) => {
+                for e in events {
+                    tokio::spawn(self.clone().deliver_until_done(e, cancel.clone()));
+                }
+            }
+            Err(e) => {
+                let platform = self.outlet.platform();
+                tracing::warn!(error = %e, %platform, "outbox catch-up failed");
+            }
+        }
+    }
+
     /// Post new events as they are committed, until `cancel` fires.
     pub async fn run(self: Arc<Self>, cancel: CancellationToken) {
         let mut feed = self.engine.listen();
-        let mut ticker = tokio::time::interval(Duration::from_secs(30));
+        let mut ticker = tokio::time::interval(self.sweep);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let platform = self.outlet.platform();
         loop {
             tokio::select! {
                 _ = cancel.cancelled() => return,
-                _ = ticker.tick() => {
-                    if let Err(e) = self.catch_up().await {
-                        tracing::warn!(error = %e, %platform, "outbox catch-up failed");
-                    }
-                }
+                _ = ticker.tick() => self.sweep(&cancel).await,
                 event = feed.recv() => match event {
                     Ok(e) if e.stream_id.platform() == Some(platform) && self.outlet.wants(&e.event) => {
-                        let outbox = self.clone();
-                        tokio::spawn(async move {
-                            if let Err(err) = outbox.deliver(&e).await {
-                                tracing::warn!(error = %err, "delivery failed; the periodic catch-up retries it");
-                            }
-                        });
+                        let e = RecordedEvent::clone(&e);
+                        tokio::spawn(self.clone().deliver_until_done(e, cancel.clone()));
                     }
                     Ok(_) => {}
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                        let _ = self.catch_up().await;
-                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => self.sweep(&cancel).await,
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
                 },
             }

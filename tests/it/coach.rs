@@ -431,6 +431,48 @@ async fn a_retry_after_of_two_seconds_is_honoured() {
 }
 
 #[tokio::test]
+async fn a_turn_stops_at_its_deadline_and_the_member_is_told_with_a_retry() {
+    let db = common::sqlite_db();
+    let mut settings = settings();
+    settings.retry.max_total = Duration::from_secs(25);
+    let r = rig_with(
+        db.open().await,
+        FakeAnthropic::start().await,
+        settings,
+        true,
+    )
+    .await;
+    let s = started(&r, "a8d").await;
+    say(&r, &s, chat("Hello?")).await;
+    let limited = || {
+        Scripted::Status(
+            429,
+            json!({"type": "error", "error": {"type": "rate_limit_error", "message": "slow down"}}),
+            vec![("retry-after".into(), "10".into())],
+        )
+    };
+    r.fake.script([limited(), limited(), limited(), limited()]);
+    assert_eq!(
+        r.coach.process_stream(&s).await.unwrap(),
+        vec![TurnOutcome::Failed(FailureKind::Unavailable)]
+    );
+    // Two pauses of 10 s; a third would end past the 25 s deadline.
+    assert_eq!(r.sleeper.waits(), vec![Duration::from_secs(10); 2]);
+    assert_eq!(r.fake.requests(), 3);
+    let log = events(&r, &s).await;
+    let Some(Event::CoachFailed(f)) = log.last() else {
+        panic!("no failure: {log:?}")
+    };
+    assert!(f.message.contains("gave up after 25 s"), "{}", f.message);
+    assert!(
+        f.message.contains("rate-limited"),
+        "the cause: {}",
+        f.message
+    );
+    assert!(f.retryable, "offered Retry");
+}
+
+#[tokio::test]
 async fn a_spend_limit_makes_exactly_one_request_and_a_clear_failure() {
     let db = common::sqlite_db();
     let r = rig(&db).await;

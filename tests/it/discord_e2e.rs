@@ -410,3 +410,101 @@ async fn an_interview_runs_in_a_thread_against_a_fake_discord() {
         .expect("the app task")
         .expect("the app ran cleanly");
 }
+
+/// The app against `discord`, the coach on `claude`; stopped when the sender drops.
+async fn start_app(
+    discord: &FakeDiscord,
+    claude: &FakeAnthropic,
+    db: &common::TestDb,
+) -> (
+    interview_coach::engine::Engine,
+    tokio::sync::oneshot::Sender<()>,
+) {
+    let flags: Vec<String> = [
+        "--bind",
+        "127.0.0.1:0",
+        "--discord-token",
+        "fake-token",
+        "--discord-api-proxy",
+        &discord.url(),
+        "--discord-guild-id",
+        &GUILD.to_string(),
+        "--discord-shards",
+        "1",
+        "--anthropic-api-key",
+        "test-key",
+        "--anthropic-base-url",
+        &claude.uri(),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let app = App::with_store(db.open().await, serve_args(&flags), Arc::new(SystemClock))
+        .await
+        .expect("app builds");
+    let engine = app.engine().clone();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+    discord
+        .wait_for("command registration", |c| {
+            c.method == "PUT" && c.path.ends_with("/commands")
+        })
+        .await;
+    (engine, stop)
+}
+
+/// What the bot answered the member in webhook follow-ups and edits.
+fn answers(discord: &FakeDiscord) -> Vec<String> {
+    discord
+        .calls()
+        .iter()
+        .filter(|c| c.path.starts_with("/api/v10/webhooks/"))
+        .map(|c| c.body["content"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transient_500_on_thread_creation_is_retried_and_a_403_names_the_permission() {
+    let discord = FakeDiscord::start().await;
+    let claude = FakeAnthropic::start().await;
+    let db = common::sqlite_db();
+    let (_engine, _stop) = start_app(&discord, &claude, &db).await;
+
+    discord.plan(THREADS, vec![Some(Fault::status(500))]);
+    discord.dispatch(
+        "INTERACTION_CREATE",
+        interaction(2001, CHANNEL, MAYA, "Maya", start_command()),
+    );
+    discord
+        .wait_for("the problem posted in the new thread", |c| {
+            c.method == "POST" && c.path.ends_with("/messages")
+        })
+        .await;
+    assert_eq!(discord.count(|c| c.path.ends_with("/threads")), 2);
+    assert!(
+        !answers(&discord)
+            .iter()
+            .any(|a| a.contains("thread") && !a.contains("ready")),
+        "no permission advice for a 500: {:?}",
+        answers(&discord)
+    );
+
+    discord.plan(THREADS, vec![Some(Fault::status(403))]);
+    discord.dispatch(
+        "INTERACTION_CREATE",
+        interaction(2002, CHANNEL, LEO, "Leo", start_command()),
+    );
+    discord
+        .wait_for("the refusal", |c| {
+            c.path.starts_with("/api/v10/webhooks/")
+                && c.body.to_string().contains("not allowed to create threads")
+        })
+        .await;
+    assert_eq!(
+        discord.count(|c| c.path.ends_with("/threads")),
+        3,
+        "a 403 is not retried"
+    );
+}

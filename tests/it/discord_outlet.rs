@@ -1,6 +1,7 @@
 //! The outbox's Discord outlet against the fake Discord: coach events are posted into
-//! the interview's thread with a nonce, an attempt that crashed after posting finds its
-//! message instead of posting again, and the outbox posts each event once.
+//! the interview's thread with a nonce per part, posting a part again under its nonce
+//! returns the message already made instead of a second one, and the outbox posts each
+//! event once.
 
 use crate::common;
 use crate::discord_fake;
@@ -41,7 +42,7 @@ fn posts(discord: &FakeDiscord) -> usize {
 }
 
 #[tokio::test]
-async fn an_analysis_is_posted_with_a_nonce_and_found_again_after_a_crash() {
+async fn an_analysis_is_posted_with_a_nonce_and_posting_it_again_returns_the_same_message() {
     let (discord, engine, events, _db) = setup().await;
     let outlet = outlet(&discord);
     let (interview, _) = engine.load(&events[0].stream_id).await.unwrap();
@@ -54,11 +55,11 @@ async fn an_analysis_is_posted_with_a_nonce_and_found_again_after_a_crash() {
         .find(|e| matches!(e.event, Event::SummaryWritten(_)))
         .unwrap();
 
-    assert_eq!(
-        outlet.find_posted(analysis, &interview).await.unwrap(),
-        None
-    );
-    let id = outlet.post(analysis, &interview).await.expect("posted");
+    assert_eq!(outlet.parts(analysis, &interview), 1);
+    let id = outlet
+        .post_part(analysis, &interview, 0)
+        .await
+        .expect("posted");
     let call = discord
         .calls()
         .into_iter()
@@ -72,11 +73,19 @@ async fn an_analysis_is_posted_with_a_nonce_and_found_again_after_a_crash() {
     );
     assert_eq!(call.body["flags"], 4, "link embeds suppressed");
 
-    assert_eq!(
-        outlet.find_posted(analysis, &interview).await.unwrap(),
-        Some(id)
-    );
-    assert_eq!(outlet.find_posted(summary, &interview).await.unwrap(), None);
+    // After an error or a crash the part is posted again under the same nonce: Discord
+    // answers with the message it already made.
+    let again = outlet
+        .post_part(analysis, &interview, 0)
+        .await
+        .expect("posted");
+    assert_eq!(again, id);
+    let other = outlet
+        .post_part(summary, &interview, 0)
+        .await
+        .expect("posted");
+    assert_ne!(other, id);
+    assert_eq!(discord.shown(THREAD).len(), 2);
 }
 
 #[tokio::test]

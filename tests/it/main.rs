@@ -18,6 +18,7 @@ mod sqlite_durability;
 mod store_contract;
 
 // Engine, read models and practice features.
+mod delivery;
 mod engine;
 mod outbox;
 mod privacy;

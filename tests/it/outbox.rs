@@ -26,10 +26,15 @@ impl Outlet for FakeOutlet {
         Platform::Discord
     }
 
-    async fn post(
+    fn parts(&self, _event: &RecordedEvent, _interview: &Interview) -> usize {
+        1
+    }
+
+    async fn post_part(
         &self,
         event: &RecordedEvent,
         _interview: &Interview,
+        _part: usize,
     ) -> Result<String, OutletError> {
         tokio::task::yield_now().await;
         let mut posted = self.posted.lock().unwrap();
@@ -37,10 +42,11 @@ impl Outlet for FakeOutlet {
         Ok(format!("msg-{}", posted.len()))
     }
 
-    async fn find_posted(
+    async fn find_part(
         &self,
         event: &RecordedEvent,
         _interview: &Interview,
+        _part: usize,
     ) -> Result<Option<String>, OutletError> {
         let posted = self.posted.lock().unwrap();
         Ok(posted
@@ -85,10 +91,17 @@ async fn each_coach_event_is_posted_once(db: &TestDb) {
     for t in tasks {
         results.push(t.await.unwrap());
     }
-    // A loser either found the lease taken (and the winner posts) or found it posted.
+    // A loser either found the claim taken (and the winner posts) or found it posted.
     assert_eq!(
         results.iter().filter(|r| **r == Delivered::Posted).count(),
         4
+    );
+    assert!(
+        results.iter().all(|r| matches!(
+            r,
+            Delivered::Posted | Delivered::AlreadyPosted | Delivered::Held
+        )),
+        "{results:?}"
     );
     assert_eq!(outlet.posted.lock().unwrap().len(), 4);
 
@@ -117,7 +130,10 @@ async fn a_crash_between_posting_and_recording_does_not_post_twice() {
         .mark_attempted(&key, reply.stream_id.as_str(), reply.version, t0())
         .await
         .unwrap();
-    outlet.post(&reply, &Interview::default()).await.unwrap();
+    outlet
+        .post_part(&reply, &Interview::default(), 0)
+        .await
+        .unwrap();
 
     let outbox = Outbox::new(engine.clone(), outlet.clone());
     assert_eq!(

@@ -548,3 +548,47 @@ async fn the_events_url_answers_slacks_signed_url_verification() {
     let answer: Value = res.json().await.unwrap();
     assert_eq!(answer["challenge"], "c-123");
 }
+
+/// The ephemeral replies Omar was shown.
+fn told(slack: &FakeSlack) -> Vec<String> {
+    slack
+        .calls("chat.postEphemeral")
+        .iter()
+        .map(|c| c.body["text"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rate_limited_root_post_is_retried_and_the_member_told_slack_is_busy() {
+    let (_db, slack, _llm, app) = setup().await;
+    slack.plan("chat.postMessage", vec![Some(Fault::Status(429, Some(1)))]);
+    let res = app.command(OMAR, "start two-sum", "trigger-busy").await;
+    assert_eq!(res.status(), 200);
+    wait_for("the root message", || !slack.thread_posts_root().is_empty()).await;
+    let root = slack.thread_posts_root()[0].ts.clone().unwrap();
+    let events = app.wait_events(&stream_of(&root), |e| !e.is_empty()).await;
+    assert!(matches!(events[0], Event::InterviewStarted(_)));
+    let told = told(&slack);
+    assert_eq!(told, ["Slack is busy, retrying..."], "no invite advice");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_a_bot_missing_from_the_channel_is_asked_to_be_invited() {
+    let (_db, slack, _llm, app) = setup().await;
+    slack.plan(
+        "chat.postMessage",
+        vec![
+            Some(Fault::Error("not_in_channel")),
+            Some(Fault::Error("restricted_action")),
+        ],
+    );
+    app.command(OMAR, "start two-sum", "trigger-a").await;
+    wait_for("the first answer", || told(&slack).len() == 1).await;
+    assert!(told(&slack)[0].contains("/invite @interview-coach"));
+    app.command(OMAR, "start two-sum", "trigger-b").await;
+    wait_for("the second answer", || told(&slack).len() == 2).await;
+    let second = &told(&slack)[1];
+    assert!(second.contains("restricted_action"), "{second}");
+    assert!(!second.contains("/invite"), "{second}");
+    assert!(slack.thread_posts_root().is_empty(), "nothing was posted");
+}

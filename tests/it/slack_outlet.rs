@@ -1,7 +1,7 @@
-//! The Slack outlet against a loopback fake of the Web API: coach events are posted in
-//! the interview's thread with their event key as metadata, and `find_posted` finds
-//! them again through `conversations.replies` (what the outbox asks after a crash
-//! between posting and recording).
+//! The Slack outlet against a loopback fake of the Web API: each message part of a
+//! coach event is posted in the interview's thread with its own key as metadata, and
+//! `find_part` finds it again by that key through `conversations.replies` (what the
+//! outbox asks after an error or a crash between posting and recording).
 
 use crate::common;
 use crate::slack_common;
@@ -57,35 +57,56 @@ async fn a_posted_coach_event_is_found_again_by_its_metadata_and_an_unposted_one
     let root = "1690000000.000001";
     let state = interview(root);
     let posted = recorded(root, 3, "What is the complexity?");
-    let ts = outlet.post(&posted, &state).await.expect("posted");
+    let ts = outlet.post_part(&posted, &state, 0).await.expect("posted");
     let call = &slack.thread_posts(root)[0];
     assert_eq!(call.body["channel"], CHANNEL);
     assert_eq!(call.body["text"], "What is the complexity?");
     assert_eq!(
-        outlet.find_posted(&posted, &state).await.expect("asked"),
+        outlet.find_part(&posted, &state, 0).await.expect("asked"),
         Some(ts)
     );
-    let never = recorded(root, 5, "Not posted");
+    let never = recorded(root, 5, "What is the complexity?");
     assert_eq!(
-        outlet.find_posted(&never, &state).await.expect("asked"),
-        None
+        outlet.find_part(&never, &state, 0).await.expect("asked"),
+        None,
+        "the same text under another key is another message"
     );
 }
 
 #[tokio::test]
-async fn a_long_reply_is_posted_in_parts_and_only_the_first_carries_the_key() {
+async fn a_long_reply_is_posted_in_parts_each_with_its_own_key() {
     let slack = FakeSlack::start().await;
     let outlet = SlackOutlet::new(SlackApi::new(&slack.api_url(), &Secret::new("xoxb-test")));
     let root = "1690000000.000002";
     let text = format!("Here:\n```python\n{}```", "x = 1\n".repeat(1200));
-    outlet
-        .post(&recorded(root, 3, &text), &interview(root))
-        .await
-        .expect("posted");
+    let event = recorded(root, 3, &text);
+    let state = interview(root);
+    let parts = outlet.parts(&event, &state);
+    assert!(parts > 1, "split into parts");
+    for part in 0..parts {
+        outlet
+            .post_part(&event, &state, part)
+            .await
+            .expect("posted");
+    }
     let posts = slack.thread_posts(root);
-    assert!(posts.len() > 1, "split into parts");
-    assert!(!posts[0].body["metadata"].is_null());
-    assert!(posts[1..].iter().all(|p| p.body["metadata"].is_null()));
+    let keys: Vec<&str> = posts
+        .iter()
+        .map(|p| {
+            p.body["metadata"]["event_payload"]["key"]
+                .as_str()
+                .unwrap_or("")
+        })
+        .collect();
+    let stream = stream_of(root);
+    assert_eq!(keys[0], format!("{stream}#3"));
+    assert_eq!(keys[1], format!("{stream}#3#1"));
+    for (part, post) in posts.iter().enumerate() {
+        assert_eq!(
+            outlet.find_part(&event, &state, part).await.expect("asked"),
+            post.ts
+        );
+    }
 }
 
 #[tokio::test]
@@ -96,7 +117,7 @@ async fn coach_text_can_neither_ping_nor_disguise_a_link_nor_unfurl() {
     let text = "Hi <!channel> and <@U123>, @everyone: see <https://evil.example|the docs> &\n\
                 ```\nif a < b && c > d: pass\n```";
     outlet
-        .post(&recorded(root, 3, text), &interview(root))
+        .post_part(&recorded(root, 3, text), &interview(root), 0)
         .await
         .expect("posted");
     let post = &slack.thread_posts(root)[0];

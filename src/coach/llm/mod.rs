@@ -13,7 +13,9 @@ pub mod sse;
 pub use crate::domain::LlmUsage;
 pub use anthropic::AnthropicClient;
 pub use openai::OpenAiClient;
-pub use retry::{Attempted, RetryPolicy, Sleeper, TokioSleeper, with_retries};
+pub use retry::{
+    Attempted, Budget, RetryPolicy, Sleeper, TokioSleeper, with_retries, with_retries_within,
+};
 
 use crate::config::Secret;
 use crate::domain::FailureKind;

@@ -1,9 +1,10 @@
 //! Retrying LLM calls: jittered exponential backoff that honours `retry-after`, with a
-//! bound on attempts and on the total time spent waiting.
+//! bound on attempts and one bound on the whole wait: requests and pauses together
+//! (a [`Budget`], one per coach turn).
 //!
 //! Waiting goes through [`Sleeper`] so tests record waits instead of sleeping. This
 //! module must never retry an error that is not [`LlmError::retryable`] (spend limits,
-//! bad requests), and never wait past [`RetryPolicy::max_total`].
+//! bad requests), and never let a turn run past its budget.
 
 use super::LlmError;
 use async_trait::async_trait;
@@ -37,7 +38,7 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     /// The cap on one backoff (a larger `retry-after` from the provider still wins).
     pub max_delay: Duration,
-    /// Bound on the total time spent waiting between attempts.
+    /// Bound on the whole wait of one call: its requests and the pauses between them.
     pub max_total: Duration,
 }
 
@@ -47,7 +48,7 @@ impl Default for RetryPolicy {
             max_attempts: 5,
             base_delay: Duration::from_secs(1),
             max_delay: Duration::from_secs(30),
-            max_total: Duration::from_secs(60),
+            max_total: Duration::from_secs(90),
         }
     }
 }
@@ -72,15 +73,55 @@ impl RetryPolicy {
 pub struct Attempted<T> {
     pub result: T,
     pub attempts: u32,
+    /// The budget ran out: the call was cut short or not tried again for lack of time.
+    pub out_of_time: bool,
 }
 
-/// Runs `attempt` until success, a non-retryable error, `max_attempts`, or when the next
-/// wait would push the total waited past `max_total`. The wait is max(retry_after,
-/// jittered backoff) with the backoff capped by `max_delay`; a larger `retry_after` wins
-/// over the cap but still counts against `max_total`. Calls `on_retry(attempt_no, &err,
-/// wait)` before each wait.
+/// The time one coach turn may spend on the LLM: requests and pauses together. Shared
+/// by every call of the turn (a structured answer may take two).
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    pub limit: Duration,
+    pub spent: Duration,
+}
+
+impl Budget {
+    pub fn new(limit: Duration) -> Budget {
+        Budget {
+            limit,
+            spent: Duration::ZERO,
+        }
+    }
+
+    fn left(&self) -> Duration {
+        self.limit.saturating_sub(self.spent)
+    }
+}
+
+/// [`with_retries_within`] a fresh budget of `policy.max_total`.
 pub async fn with_retries<F, Fut, T>(
     policy: &RetryPolicy,
+    sleeper: &dyn Sleeper,
+    on_retry: &(dyn Fn(u32, &LlmError, Duration) + Send + Sync),
+    attempt: F,
+) -> Attempted<Result<T, LlmError>>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, LlmError>>,
+{
+    let mut budget = Budget::new(policy.max_total);
+    with_retries_within(policy, &mut budget, sleeper, on_retry, attempt).await
+}
+
+/// Runs `attempt` until success, a non-retryable error, `max_attempts`, or the budget
+/// runs out: a request still running when it does is cut short (a timeout), and no
+/// pause is taken that would end past it. The wait is max(retry_after, jittered
+/// backoff) with the backoff capped by `max_delay`; a larger `retry_after` wins over the
+/// cap but still counts against the budget. Calls `on_retry(attempt_no, &err, wait)`
+/// before each wait.
+pub async fn with_retries_within<F, Fut, T>(
+    policy: &RetryPolicy,
+    budget: &mut Budget,
     sleeper: &dyn Sleeper,
     on_retry: &(dyn Fn(u32, &LlmError, Duration) + Send + Sync),
     mut attempt: F,
@@ -90,34 +131,31 @@ where
     Fut: Future<Output = Result<T, LlmError>>,
 {
     let mut attempts = 0;
-    let mut waited = Duration::ZERO;
+    let done = |result, attempts, out_of_time| Attempted {
+        result,
+        attempts,
+        out_of_time,
+    };
     loop {
         attempts += 1;
-        let err = match attempt().await {
-            Ok(value) => {
-                return Attempted {
-                    result: Ok(value),
-                    attempts,
-                };
-            }
-            Err(err) => err,
+        let started = tokio::time::Instant::now();
+        let outcome = tokio::time::timeout(budget.left(), attempt()).await;
+        budget.spent += started.elapsed();
+        let err = match outcome {
+            Ok(Ok(value)) => return done(Ok(value), attempts, false),
+            Ok(Err(err)) => err,
+            Err(_) => return done(Err(LlmError::Timeout), attempts, true),
         };
         if !err.retryable() || attempts >= policy.max_attempts {
-            return Attempted {
-                result: Err(err),
-                attempts,
-            };
+            return done(Err(err), attempts, false);
         }
         let wait = policy.wait(attempts, err.retry_after(), rand::random::<f64>());
-        if waited.saturating_add(wait) > policy.max_total {
-            return Attempted {
-                result: Err(err),
-                attempts,
-            };
+        if wait >= budget.left() {
+            return done(Err(err), attempts, true);
         }
         on_retry(attempts, &err, wait);
         sleeper.sleep(wait).await;
-        waited += wait;
+        budget.spent += wait;
     }
 }
 
@@ -238,7 +276,32 @@ mod tests {
         })
         .await;
         assert_eq!(outcome.attempts, 3);
+        assert!(outcome.out_of_time);
         assert_eq!(*sleeper.0.lock().unwrap(), vec![Duration::from_secs(10); 2]);
+    }
+
+    #[tokio::test]
+    async fn a_request_still_running_when_the_budget_ends_is_cut_short() {
+        let policy = RetryPolicy {
+            base_delay: Duration::from_millis(10),
+            ..RetryPolicy::default()
+        };
+        let mut budget = Budget::new(Duration::from_millis(400));
+        let calls = Mutex::new(0u32);
+        let outcome =
+            with_retries_within(&policy, &mut budget, &TokioSleeper, &|_, _, _| {}, || {
+                *calls.lock().unwrap() += 1;
+                async {
+                    // A slow provider: 300 ms, then overloaded; the second try is cut short.
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                    Err::<(), _>(overloaded(None))
+                }
+            })
+            .await;
+        assert_eq!(outcome.attempts, 2);
+        assert!(outcome.out_of_time);
+        assert_eq!(outcome.result, Err(LlmError::Timeout));
+        assert_eq!(*calls.lock().unwrap(), 2);
     }
 
     #[tokio::test]

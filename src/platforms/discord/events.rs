@@ -108,8 +108,19 @@ async fn on_message(
         return Ok(());
     };
     let key = msg.id.to_string();
+    // A would-be submission taken as chat: say why, so the member knows to /submit.
+    let note = match &command {
+        Command::SubmitCode(_) => None,
+        _ if auth::message_action(&turn.interview, &turn.actor, true) == Some(Action::Submit) => {
+            parse::fence_note(&msg.content)
+        }
+        _ => None,
+    };
     match data.engine.execute(&turn.stream, command, Some(&key)).await {
-        Ok(_) => Ok(()),
+        Ok(_) => match note {
+            Some(note) => reply(ctx, msg, note).await,
+            None => Ok(()),
+        },
         Err(EngineError::Refused(why)) => {
             reply(ctx, msg, &auth::capitalise(&why.to_string())).await
         }

@@ -4,7 +4,7 @@
 //!
 //! Pure functions, tested without Discord: no I/O and no serenity types here.
 
-use crate::domain::{Difficulty, Problem};
+use crate::domain::{Difficulty, MAX_CODE_BYTES, Problem};
 use crate::platforms::text::{language_from_filename, parse_code_block};
 use crate::problems::{BankProblem, ProblemBank, Selection};
 use std::collections::HashSet;
@@ -12,8 +12,9 @@ use std::collections::HashSet;
 /// Longest thread name Discord accepts.
 pub const MAX_THREAD_NAME: usize = 100;
 
-/// Largest code attachment read, in bytes (the domain refuses larger code anyway).
-pub const MAX_ATTACHMENT_BYTES: u32 = 100_000;
+/// Largest code attachment read, in bytes: the one code size limit, the domain's
+/// (64 KiB = 65,536 bytes), so a file the check lets through is never refused later.
+pub const MAX_ATTACHMENT_BYTES: u32 = MAX_CODE_BYTES as u32;
 
 /// Language recorded when neither the member, the fence, the file nor the interview
 /// names one.
@@ -145,6 +146,17 @@ pub fn submission_from_message(text: &str, interview_language: Option<&str>) -> 
         language: pick_language(None, block.language.as_deref(), interview_language),
         code: block.code,
     })
+}
+
+/// Why a message that looks like a fenced code block is not taken as a submission,
+/// when that is the reason: the code itself holds a line of three backticks, which
+/// closes Discord's block early. `None` for a real block and for plain chat.
+pub fn fence_note(text: &str) -> Option<&'static str> {
+    let t = text.trim();
+    let looks_fenced = t.starts_with("```") && t.ends_with("```") && t.len() > 6;
+    (looks_fenced && parse_code_block(t).is_none()).then_some(
+        "I took this as chat, not as a submission: the code holds a line of three backticks (```), which ends a Discord code block early. Submit it with `/submit` (the editor, or `file:` for a source file) instead.",
+    )
 }
 
 /// The modal's paragraph: code as typed, or a fenced block pasted whole.
@@ -365,5 +377,20 @@ mod tests {
             check_attachment_size(MAX_ATTACHMENT_BYTES + 1),
             Err(AttachmentError::TooLarge { .. })
         ));
+    }
+
+    #[test]
+    fn code_holding_a_fence_line_is_chat_with_a_note_and_a_real_block_is_not() {
+        let nested = "```python\nmd = \"\"\"\n```\n\"\"\"\nprint(md)\n```";
+        assert!(submission_from_message(nested, None).is_none());
+        assert!(fence_note(nested).is_some_and(|n| n.contains("/submit")));
+        assert_eq!(fence_note("```python\nprint(1)\n```"), None);
+        assert_eq!(fence_note("just chat"), None);
+    }
+
+    #[test]
+    fn the_attachment_limit_is_the_domains_code_limit() {
+        assert_eq!(MAX_ATTACHMENT_BYTES, 65_536);
+        assert_eq!(check_attachment_size(65_536), Ok(()));
     }
 }

@@ -309,27 +309,31 @@ pub fn problem_post(
 /// approach from `/approach`, code from the editor or a file. `None` for other events
 /// (and for code posted as a message, which is visible already).
 pub fn echo(event: &Event) -> Option<Post> {
-    let text = match event {
+    let (text, file) = match event {
         Event::ApproachExplained(e) => {
             let quoted: Vec<String> = e.text.lines().map(|l| format!("> {l}")).collect();
-            format!(
+            let text = format!(
                 "📝 **{}** explained their approach:\n{}",
                 e.actor.name,
                 quoted.join("\n")
-            )
+            );
+            (text, "approach.md")
         }
-        Event::CodeSubmitted(e) if e.source != SubmissionSource::Message => format!(
-            "📨 **{}** submitted {} code (submission {}):\n```{}\n{}\n```",
-            e.actor.name,
-            e.language,
-            e.submission,
-            e.language,
-            e.code.trim_end()
-        ),
+        Event::CodeSubmitted(e) if e.source != SubmissionSource::Message => {
+            let text = format!(
+                "📨 **{}** submitted {} code (submission {}):\n```{}\n{}\n```",
+                e.actor.name,
+                e.language,
+                e.submission,
+                e.language,
+                e.code.trim_end()
+            );
+            (text, "submission.md")
+        }
         _ => return None,
     };
     Some(Post {
-        body: text_body(&text, "submission.md"),
+        body: text_body(&text, file),
         buttons: Vec::new(),
     })
 }
@@ -375,6 +379,39 @@ mod tests {
             correctness: "handles touching intervals".into(),
             rubric: rubric(),
         }
+    }
+
+    #[test]
+    fn a_long_approach_is_echoed_with_a_readable_preview_and_attached_as_approach_md() {
+        let actor = crate::domain::Actor::new(crate::domain::Platform::Discord, "1", "maya");
+        let paragraph = "I will sort the intervals by start and sweep once, merging overlaps. ";
+        let text = (0..20)
+            .map(|_| paragraph.repeat(7))
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        let event = Event::ApproachExplained(crate::domain::ApproachExplained {
+            actor,
+            text: text.clone(),
+            at: chrono::Utc::now(),
+        });
+        let Some(Post {
+            body:
+                Body::File {
+                    note,
+                    name,
+                    content,
+                },
+            ..
+        }) = echo(&event)
+        else {
+            panic!("a long approach is attached")
+        };
+        assert_eq!(name, "approach.md");
+        assert!(
+            note.contains("I will sort the intervals"),
+            "preview: {note}"
+        );
+        assert!(content.contains(&text[..200]));
     }
 
     #[test]

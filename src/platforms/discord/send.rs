@@ -2,10 +2,11 @@
 //! link embeds suppressed, buttons under the last message), and [`DiscordOutlet`] lets
 //! the engine's outbox post coach events into interview threads exactly once.
 //!
-//! Each message carries a nonce derived from the event (`enforce_nonce`), so a retried
-//! post within Discord's nonce window returns the first message instead of a second one;
-//! after a longer crash, `find_posted` looks for the message among the thread's recent
-//! bot messages. Nothing here decides anything.
+//! Each message part carries a nonce of its own, derived from the event and the part's
+//! index, with `enforce_nonce`: posting a part again under its nonce (after an error or
+//! a crash) returns the message Discord already made instead of a second one. Discord's
+//! REST message objects do not carry the nonce back when listed, so the nonce is the
+//! identity: nothing here looks a message up by its text. Nothing here decides anything.
 
 use super::render::{self, Body, EmbedView, Post};
 use crate::domain::{Interview, Place, Platform};
@@ -16,7 +17,7 @@ use async_trait::async_trait;
 use poise::serenity_prelude as serenity;
 use serenity::{
     ButtonStyle, ChannelId, CreateActionRow, CreateAllowedMentions, CreateAttachment, CreateButton,
-    CreateEmbed, CreateEmbedFooter, CreateMessage, GetMessages, Http, MessageFlags, Nonce,
+    CreateEmbed, CreateEmbedFooter, CreateMessage, Http, MessageFlags, Nonce,
 };
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -118,7 +119,11 @@ pub fn thread_of(interview: &Interview) -> Option<ChannelId> {
     }
 }
 
-/// Whether a Discord error means "give up on this message" rather than "try later".
+/// Whether a Discord error means "give up on this message" rather than "try later":
+/// a missing thread (404), missing permissions (403) or a malformed message (400) are
+/// final; a rate limit (429), Discord's own errors (5xx) and the network are not.
+/// (With serenity's rate limiter on, as in production, a 429 is waited out inside
+/// serenity and never reaches here.)
 fn classify(e: serenity::Error) -> OutletError {
     if let serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(r)) = &e {
         let status = r.status_code.as_u16();
@@ -126,7 +131,7 @@ fn classify(e: serenity::Error) -> OutletError {
             return OutletError::Permanent(format!("{status}: {}", r.error.message));
         }
     }
-    OutletError::Transient(e.to_string())
+    OutletError::transient(e.to_string())
 }
 
 /// The outbox's view of Discord.
@@ -135,6 +140,7 @@ pub struct DiscordOutlet {
 }
 
 impl DiscordOutlet {
+    /// The delivery key of an event; each part's nonce is derived from it and the index.
     fn key(event: &RecordedEvent) -> String {
         format!("{}:{}", event.stream_id, event.version)
     }
@@ -146,55 +152,30 @@ impl Outlet for DiscordOutlet {
         Platform::Discord
     }
 
-    async fn post(
+    fn parts(&self, event: &RecordedEvent, interview: &Interview) -> usize {
+        render::render_event(&Entry::of(event), interview)
+            .map_or(0, |post| messages(&post, None).len())
+    }
+
+    async fn post_part(
         &self,
         event: &RecordedEvent,
         interview: &Interview,
+        part: usize,
     ) -> Result<String, OutletError> {
         let thread = thread_of(interview)
             .ok_or_else(|| OutletError::Permanent("not a Discord interview".into()))?;
-        let Some(post) = render::render_event(&Entry::of(event), interview) else {
-            return Ok(String::new());
-        };
-        let key = Self::key(event);
-        send_post(&self.http, thread, &post, Some(&key))
+        let post = render::render_event(&Entry::of(event), interview)
+            .ok_or_else(|| OutletError::Permanent("nothing to show".into()))?;
+        let message = messages(&post, Some(&Self::key(event)))
+            .into_iter()
+            .nth(part)
+            .ok_or_else(|| OutletError::Permanent(format!("the post has no part {part}")))?;
+        thread
+            .send_message(&self.http, message)
             .await
-            .map(|id| id.to_string())
+            .map(|m| m.id.to_string())
             .map_err(classify)
-    }
-
-    async fn find_posted(
-        &self,
-        event: &RecordedEvent,
-        interview: &Interview,
-    ) -> Result<Option<String>, OutletError> {
-        let Some(thread) = thread_of(interview) else {
-            return Ok(None);
-        };
-        let Some(post) = render::render_event(&Entry::of(event), interview) else {
-            return Ok(None);
-        };
-        let me = self.http.get_current_user().await.map_err(classify)?.id;
-        let recent = thread
-            .messages(&self.http, GetMessages::new().limit(50))
-            .await
-            .map_err(classify)?;
-        Ok(recent
-            .iter()
-            .find(|m| m.author.id == me && looks_like(&post, &m.content, m.embeds.first()))
-            .map(|m| m.id.to_string()))
-    }
-}
-
-/// Whether a posted message is the first message of `post`.
-fn looks_like(post: &Post, content: &str, embed: Option<&serenity::Embed>) -> bool {
-    match &post.body {
-        Body::Text(chunks) => chunks.first().is_some_and(|c| c == content),
-        Body::File { note, .. } => note == content,
-        Body::Embed(view) => embed.is_some_and(|e| {
-            e.title.as_deref() == Some(view.title.as_str())
-                && e.description.as_deref().unwrap_or("") == view.description
-        }),
     }
 }
 

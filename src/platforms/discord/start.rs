@@ -181,28 +181,83 @@ async fn open_thread(
 ) -> Result<Option<serenity::ChannelId>, Error> {
     let author = ctx.author();
     let name = parse::thread_name(title, &actor_of(author).name);
-    let thread = ctx
-        .channel_id()
-        .create_thread(
-            ctx.http(),
-            CreateThread::new(name)
-                .kind(kind)
-                .auto_archive_duration(AutoArchiveDuration::OneDay),
-        )
-        .await;
-    let thread = match thread {
-        Ok(t) => t,
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot create an interview thread");
-            ctx.say("I could not open a thread here. Run `/interview start` in a text channel where I may create threads.")
-                .await?;
+    let mut attempt = 0;
+    let thread = loop {
+        attempt += 1;
+        let created = ctx
+            .channel_id()
+            .create_thread(
+                ctx.http(),
+                CreateThread::new(name.clone())
+                    .kind(kind)
+                    .auto_archive_duration(AutoArchiveDuration::OneDay),
+            )
+            .await;
+        let e = match created {
+            Ok(t) => break t,
+            Err(e) => e,
+        };
+        tracing::warn!(error = %e, attempt, "cannot create an interview thread");
+        let cause = ThreadFailure::of(&e);
+        if cause != ThreadFailure::Transient || attempt >= THREAD_TRIES {
+            ctx.say(cause.message()).await?;
             return Ok(None);
         }
+        tokio::time::sleep(std::time::Duration::from_millis(500 << attempt)).await;
     };
     if kind == ChannelType::PrivateThread {
         let _ = thread.id.add_thread_member(ctx.http(), author.id).await;
     }
     Ok(Some(thread.id))
+}
+
+/// Tries at creating the interview's thread while Discord fails for now.
+const THREAD_TRIES: u32 = 3;
+
+/// Why Discord would not create a thread, as the member should hear it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ThreadFailure {
+    /// 403: the bot lacks a permission in this channel.
+    Forbidden,
+    /// 404: the channel is gone or hidden from the bot.
+    Missing,
+    /// 400: threads cannot be made here (a thread, a voice or forum channel...).
+    NotHere,
+    /// 429, 5xx, the network: worth trying again.
+    Transient,
+}
+
+impl ThreadFailure {
+    fn of(e: &serenity::Error) -> ThreadFailure {
+        match e {
+            serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(r)) => {
+                match r.status_code.as_u16() {
+                    403 => ThreadFailure::Forbidden,
+                    404 => ThreadFailure::Missing,
+                    429 | 500..=599 => ThreadFailure::Transient,
+                    _ => ThreadFailure::NotHere,
+                }
+            }
+            _ => ThreadFailure::Transient,
+        }
+    }
+
+    fn message(self) -> &'static str {
+        match self {
+            ThreadFailure::Forbidden => {
+                "I am not allowed to create threads in this channel. Ask a moderator to give me Create Public Threads, Create Private Threads and Send Messages in Threads here, or run `/interview start` in another channel."
+            }
+            ThreadFailure::Missing => {
+                "Discord says this channel does not exist or I cannot see it. Run `/interview start` in a text channel I can see."
+            }
+            ThreadFailure::NotHere => {
+                "Threads cannot be created here. Run `/interview start` in a text channel (not in a thread, forum or voice channel)."
+            }
+            ThreadFailure::Transient => {
+                "Discord is having trouble right now and I could not open the interview's thread. Please try `/interview start` again in a minute."
+            }
+        }
+    }
 }
 
 /// Starts the interview in `thread`, keyed by the interaction id. On a refusal the

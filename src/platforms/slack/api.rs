@@ -35,29 +35,65 @@ const MAX_FILE_BYTES: usize = 256 * 1024;
 
 /// Why a Web API call failed: `permanent` when retrying cannot help (channel gone,
 /// bot removed, bad request).
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Default, thiserror::Error)]
 #[error("{message}")]
 pub struct ApiFailure {
     pub message: String,
     pub permanent: bool,
+    /// Slack's error code (`not_in_channel`, `ratelimited`, ...), when it gave one.
+    pub code: Option<String>,
+    /// How long Slack asked us to wait (a rate limit's `Retry-After`).
+    pub retry_after: Option<std::time::Duration>,
+}
+
+impl ApiFailure {
+    /// Slack rate-limited the call (HTTP 429 or `ratelimited`): retry after a wait.
+    pub fn rate_limited(&self) -> bool {
+        self.code.as_deref() == Some("ratelimited") || self.retry_after.is_some()
+    }
+
+    /// The bot cannot post where it was asked to: it is not a member of the channel,
+    /// or the channel is unknown or private to it. Inviting it is the cure.
+    pub fn not_in_channel(&self) -> bool {
+        matches!(
+            self.code.as_deref(),
+            Some("not_in_channel" | "channel_not_found")
+        )
+    }
 }
 
 impl From<SlackClientError> for ApiFailure {
     fn from(e: SlackClientError) -> Self {
-        let permanent = match &e {
-            SlackClientError::ApiError(api) => !matches!(
-                api.code.as_str(),
-                "ratelimited"
-                    | "internal_error"
-                    | "fatal_error"
-                    | "service_unavailable"
-                    | "request_timeout"
+        let (permanent, code, retry_after) = match &e {
+            SlackClientError::ApiError(api) => (
+                !matches!(
+                    api.code.as_str(),
+                    "ratelimited"
+                        | "internal_error"
+                        | "fatal_error"
+                        | "service_unavailable"
+                        | "request_timeout"
+                ),
+                Some(api.code.clone()),
+                None,
             ),
-            _ => false,
+            SlackClientError::RateLimitError(limit) => (
+                false,
+                Some("ratelimited".to_string()),
+                // Slack always sends Retry-After with a 429; a second if it did not.
+                Some(
+                    limit
+                        .retry_after
+                        .unwrap_or(std::time::Duration::from_secs(1)),
+                ),
+            ),
+            _ => (false, None, None),
         };
         ApiFailure {
             message: e.to_string(),
             permanent,
+            code,
+            retry_after,
         }
     }
 }
@@ -103,6 +139,7 @@ impl SlackApi {
                 serde_json::from_value(blocks.clone()).map_err(|e| ApiFailure {
                     message: format!("invalid Block Kit: {e}"),
                     permanent: true,
+                    ..Default::default()
                 })?;
             content = content.with_blocks(blocks);
         }
@@ -186,6 +223,7 @@ impl SlackApi {
         let refuse = |message: String| ApiFailure {
             message,
             permanent: true,
+            ..Default::default()
         };
         let url = url::Url::parse(file_url).map_err(|e| refuse(e.to_string()))?;
         let trusted = (url.scheme() == "https" && url.host_str() == Some("files.slack.com"))
@@ -199,6 +237,7 @@ impl SlackApi {
         let failed = |e: reqwest::Error| ApiFailure {
             message: format!("file download failed: {e}"),
             permanent: false,
+            ..Default::default()
         };
         let res = self
             .files

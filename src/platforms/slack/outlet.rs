@@ -1,7 +1,8 @@
 //! The Slack outlet: renders coach events from the log into the interview's thread
 //! (`chat.postMessage` with `thread_ts`) for the engine's outbox, which guarantees each
-//! is posted once. Every message carries the event's key as metadata, so after a crash
-//! `find_posted` can tell from `conversations.replies` whether it went out.
+//! part is posted once. Every message part carries its own delivery key as message
+//! metadata, so after an error or a crash `find_part` can tell from
+//! `conversations.replies` whether that very part went out: by key, never by text.
 
 use super::api::{ApiFailure, SlackApi};
 use super::blocks::{self, Rendered};
@@ -21,9 +22,14 @@ impl SlackOutlet {
     }
 }
 
-/// The metadata key of a coach event: its stream and version.
-pub fn event_key(event: &RecordedEvent) -> String {
-    format!("{}#{}", event.stream_id, event.version)
+/// The metadata key of message `part` of a coach event: its stream and version, and
+/// the part's index after the first (the first part's key is the event's, as before
+/// split replies were keyed per part).
+pub fn part_key(event: &RecordedEvent, part: usize) -> String {
+    match part {
+        0 => format!("{}#{}", event.stream_id, event.version),
+        n => format!("{}#{}#{n}", event.stream_id, event.version),
+    }
 }
 
 /// The messages one coach entry (built with `Entry::of`) becomes: several when a long
@@ -51,7 +57,10 @@ fn outlet_error(e: ApiFailure) -> OutletError {
     if e.permanent {
         OutletError::Permanent(e.message)
     } else {
-        OutletError::Transient(e.message)
+        OutletError::Transient {
+            why: e.message,
+            retry_after: e.retry_after,
+        }
     }
 }
 
@@ -61,35 +70,41 @@ impl Outlet for SlackOutlet {
         Platform::Slack
     }
 
-    async fn post(
-        &self,
-        event: &RecordedEvent,
-        interview: &Interview,
-    ) -> Result<String, OutletError> {
-        let (channel, thread_ts) = thread(interview)?;
-        let key = event_key(event);
-        let mut first = None;
-        for (i, message) in render(&Entry::of(event)).iter().enumerate() {
-            // Only the first part carries the key: finding it means the event went out.
-            let key = (i == 0).then_some(key.as_str());
-            let ts = self
-                .api
-                .post(channel, Some(thread_ts), message, key)
-                .await
-                .map_err(outlet_error)?;
-            first.get_or_insert(ts);
-        }
-        first.ok_or_else(|| OutletError::Permanent("nothing to show".to_string()))
+    fn parts(&self, event: &RecordedEvent, _interview: &Interview) -> usize {
+        render(&Entry::of(event)).len()
     }
 
-    async fn find_posted(
+    async fn post_part(
         &self,
         event: &RecordedEvent,
         interview: &Interview,
+        part: usize,
+    ) -> Result<String, OutletError> {
+        let (channel, thread_ts) = thread(interview)?;
+        let message = render(&Entry::of(event))
+            .into_iter()
+            .nth(part)
+            .ok_or_else(|| OutletError::Permanent(format!("the post has no part {part}")))?;
+        self.api
+            .post(
+                channel,
+                Some(thread_ts),
+                &message,
+                Some(&part_key(event, part)),
+            )
+            .await
+            .map_err(outlet_error)
+    }
+
+    async fn find_part(
+        &self,
+        event: &RecordedEvent,
+        interview: &Interview,
+        part: usize,
     ) -> Result<Option<String>, OutletError> {
         let (channel, thread_ts) = thread(interview)?;
         self.api
-            .find_by_key(channel, thread_ts, &event_key(event))
+            .find_by_key(channel, thread_ts, &part_key(event, part))
             .await
             .map_err(outlet_error)
     }

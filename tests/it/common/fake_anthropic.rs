@@ -98,6 +98,11 @@ impl FakeAnthropic {
         self.state.lock().unwrap().script.extend(answers);
     }
 
+    /// Forget the scripted answers not served yet.
+    pub fn clear_script(&self) {
+        self.state.lock().unwrap().script.clear();
+    }
+
     /// Bodies of every request received, in order.
     pub fn bodies(&self) -> Vec<Value> {
         self.state.lock().unwrap().bodies.clone()

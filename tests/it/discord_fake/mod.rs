@@ -12,6 +12,7 @@ use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -29,6 +30,45 @@ pub const LEO: u64 = 600_000_000_000_000_002;
 /// How long a test waits for one call.
 pub const WAIT: Duration = Duration::from_secs(30);
 
+/// A scripted failure of one REST call.
+#[derive(Debug, Clone, Copy)]
+pub struct Fault {
+    pub status: u16,
+    /// `retry_after` in the JSON body (and the header) of a 429, in seconds.
+    pub retry_after: Option<f64>,
+    /// The call takes effect (the message is made) before the error is answered: the
+    /// ambiguous case a retry must not turn into a duplicate.
+    pub took_effect: bool,
+}
+
+impl Fault {
+    pub fn status(status: u16) -> Fault {
+        Fault {
+            status,
+            retry_after: None,
+            took_effect: false,
+        }
+    }
+
+    pub fn rate_limited(seconds: f64) -> Fault {
+        Fault {
+            retry_after: Some(seconds),
+            ..Fault::status(429)
+        }
+    }
+
+    pub fn after_effect(self) -> Fault {
+        Fault {
+            took_effect: true,
+            ..self
+        }
+    }
+}
+
+/// The routes faults can be scripted on.
+pub const MESSAGES: &str = "messages";
+pub const THREADS: &str = "threads";
+
 /// One REST call the bot made.
 #[derive(Debug, Clone)]
 pub struct Call {
@@ -44,8 +84,10 @@ struct Inner {
     dispatch: broadcast::Sender<String>,
     ws_url: String,
     files: Mutex<Vec<(String, Vec<u8>)>>,
-    /// Messages the bot posted, oldest first.
-    posted: Mutex<Vec<Value>>,
+    /// Messages the bot posted, oldest first, with the nonce they were posted with.
+    posted: Mutex<Vec<(Value, Option<String>)>>,
+    /// Scripted answers per route, one per call: `None` answers normally.
+    faults: Mutex<HashMap<&'static str, VecDeque<Option<Fault>>>>,
 }
 
 #[derive(Clone)]
@@ -71,6 +113,7 @@ impl FakeDiscord {
             ws_url,
             files: Mutex::new(Vec::new()),
             posted: Mutex::new(Vec::new()),
+            faults: Mutex::new(HashMap::new()),
         });
         let app = Router::new().fallback(rest_call).with_state(inner.clone());
         tokio::spawn(async move {
@@ -98,6 +141,28 @@ impl FakeDiscord {
             .unwrap()
             .push((name.to_string(), bytes.to_vec()));
         format!("{}/files/{name}", self.url())
+    }
+
+    /// Script the next calls to `route` ([`MESSAGES`] or [`THREADS`]): one entry per
+    /// call, `None` answering normally; calls after the plan answer normally.
+    pub fn plan(&self, route: &'static str, plan: Vec<Option<Fault>>) {
+        self.inner
+            .faults
+            .lock()
+            .unwrap()
+            .insert(route, plan.into_iter().collect());
+    }
+
+    /// The messages shown in `channel`, oldest first (each once, however often posted).
+    pub fn shown(&self, channel: &str) -> Vec<Value> {
+        self.inner
+            .posted
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(m, _)| m["channel_id"] == channel)
+            .map(|(m, _)| m.clone())
+            .collect()
     }
 
     pub fn calls(&self) -> Vec<Call> {
@@ -128,6 +193,72 @@ impl FakeDiscord {
         let frame = json!({"op": 0, "t": event, "s": s, "d": data}).to_string();
         let _ = self.inner.dispatch.send(frame);
     }
+}
+
+/// The next scripted answer for `route`, if any.
+fn fault(inner: &Inner, route: &'static str) -> Option<Fault> {
+    inner
+        .faults
+        .lock()
+        .unwrap()
+        .get_mut(route)
+        .and_then(|plan| plan.pop_front())
+        .flatten()
+}
+
+/// A Discord error answer: 429s carry `retry_after` (body and header) like Discord's.
+fn error_response(f: Fault) -> Response {
+    let status = StatusCode::from_u16(f.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut body = json!({"message": format!("fault {}", f.status), "code": 0});
+    if let Some(after) = f.retry_after {
+        body = json!({"message": "You are being rate limited.", "retry_after": after, "global": false});
+    }
+    let mut res = (status, axum::Json(body)).into_response();
+    if let Some(after) = f.retry_after
+        && let Ok(v) = after.to_string().parse()
+    {
+        res.headers_mut().insert("retry-after", v);
+    }
+    res
+}
+
+/// Posts a message as Discord does: with `enforce_nonce`, a nonce already used in the
+/// channel returns the message made then instead of a second one.
+fn create_message(inner: &Inner, channel: &str, body: &Value) -> Value {
+    let body = &payload_json(body);
+    let nonce = body["nonce"].as_str().map(str::to_string);
+    let mut posted = inner.posted.lock().unwrap();
+    if body["enforce_nonce"] == true
+        && let Some(n) = &nonce
+        && let Some((m, _)) = posted
+            .iter()
+            .find(|(m, seen)| m["channel_id"] == channel && seen.as_ref() == Some(n))
+    {
+        let mut m = m.clone();
+        m["nonce"] = json!(n);
+        return m;
+    }
+    let content = body["content"].as_str().unwrap_or("");
+    let mut m = message(&id(inner), channel, user(BOT_ID, "coach", true), content);
+    m["embeds"] = body.get("embeds").cloned().unwrap_or(json!([]));
+    m["components"] = body.get("components").cloned().unwrap_or(json!([]));
+    posted.push((m.clone(), nonce.clone()));
+    if let Some(n) = nonce {
+        m["nonce"] = json!(n);
+    }
+    m
+}
+
+/// The JSON of a message post: the body itself, or a multipart body's `payload_json`.
+pub fn payload_json(body: &Value) -> Value {
+    let Some(text) = body.as_str() else {
+        return body.clone();
+    };
+    text.split_once("name=\"payload_json\"")
+        .and_then(|(_, rest)| rest.split_once("\r\n\r\n"))
+        .and_then(|(_, rest)| rest.split("\r\n--").next())
+        .and_then(|json| serde_json::from_str(json).ok())
+        .unwrap_or(Value::Null)
 }
 
 fn id(inner: &Inner) -> String {
@@ -223,25 +354,30 @@ async fn rest_call(
         })),
         ("GET", ["users", "@me"]) => ok(user(BOT_ID, "coach", true)),
         ("PUT", [.., "commands"]) => ok(json!([])),
+        ("POST", ["channels", _, "threads"]) if let Some(f) = fault(&inner, THREADS) => {
+            error_response(f)
+        }
         ("POST", ["channels", parent, "threads"]) => ok(json!({
             "id": id(&inner), "guild_id": GUILD.to_string(), "parent_id": parent,
             "type": parsed["type"].as_u64().unwrap_or(11), "name": parsed["name"],
             "flags": 0, "position": 0, "permission_overwrites": [], "nsfw": false
         })),
-        ("POST", ["channels", channel, "messages"]) => {
-            let content = parsed["content"].as_str().unwrap_or("");
-            let mut m = message(&id(&inner), channel, user(BOT_ID, "coach", true), content);
-            m["embeds"] = parsed.get("embeds").cloned().unwrap_or(json!([]));
-            inner.posted.lock().unwrap().push(m.clone());
-            ok(m)
-        }
+        ("POST", ["channels", channel, "messages"]) => match fault(&inner, MESSAGES) {
+            Some(f) => {
+                if f.took_effect {
+                    create_message(&inner, channel, &parsed);
+                }
+                error_response(f)
+            }
+            None => ok(create_message(&inner, channel, &parsed)),
+        },
         ("GET", ["channels", channel, "messages"]) => {
-            // Newest first, like Discord.
+            // Newest first, like Discord; listed messages carry no nonce.
             let posted = inner.posted.lock().unwrap();
             let mut found: Vec<Value> = posted
                 .iter()
-                .filter(|m| m["channel_id"] == *channel)
-                .cloned()
+                .filter(|(m, _)| m["channel_id"] == *channel)
+                .map(|(m, _)| m.clone())
                 .collect();
             found.reverse();
             ok(Value::Array(found))

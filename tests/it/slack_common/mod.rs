@@ -11,6 +11,7 @@ use interview_coach::engine::{Engine, SystemClock};
 use interview_coach::platforms::slack::signature;
 use interview_coach::ports::Storage;
 use serde_json::{Value, json};
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -23,6 +24,17 @@ pub const CHANNEL: &str = "C1";
 pub const OMAR: (&str, &str) = ("U_OMAR", "omar");
 pub const ANA: (&str, &str) = ("U_ANA", "ana");
 
+/// A scripted failure of one Web API call.
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// HTTP status (429 with `Retry-After` seconds when given), e.g. 500 or 429.
+    Status(u16, Option<u64>),
+    /// HTTP 200 with `{"ok": false, "error": code}`.
+    Error(&'static str),
+    /// The message is posted, then the answer is lost (HTTP 500): the ambiguous case.
+    AfterEffect(u16),
+}
+
 /// One Web API call the app made.
 #[derive(Debug, Clone)]
 pub struct Call {
@@ -30,6 +42,8 @@ pub struct Call {
     pub body: Value,
     /// The ts the fake answered with (chat.postMessage).
     pub ts: Option<String>,
+    /// When the call arrived (benchmarks time recoveries with it).
+    pub at: std::time::Instant,
 }
 
 #[derive(Clone, Default)]
@@ -40,6 +54,8 @@ pub struct Recorder {
     socket_url: Arc<Mutex<Option<String>>>,
     /// The fake's own base URL, for the upload URLs it hands out.
     base_url: Arc<Mutex<String>>,
+    /// Scripted answers per method, one per call: `None` answers normally.
+    faults: Arc<Mutex<HashMap<String, VecDeque<Option<Fault>>>>>,
 }
 
 impl Recorder {
@@ -50,7 +66,9 @@ impl Recorder {
         let calls = self.calls.lock().unwrap();
         let messages: Vec<Value> = calls
             .iter()
-            .filter(|c| c.method == "chat.postMessage" && c.body["thread_ts"] == query["ts"])
+            .filter(|c| {
+                c.method == "chat.postMessage" && c.ts.is_some() && c.body["thread_ts"] == query["ts"]
+            })
             .map(|c| {
                 let mut m = json!({"type": "message", "ts": c.ts, "thread_ts": query["ts"], "text": c.body["text"]});
                 if with_metadata && !c.body["metadata"].is_null() {
@@ -79,6 +97,55 @@ impl Respond for Recorder {
                 Value::Object(q)
             })
         };
+        let fault = self
+            .faults
+            .lock()
+            .unwrap()
+            .get_mut(&method)
+            .and_then(|plan| plan.pop_front())
+            .flatten();
+        match fault {
+            Some(Fault::Status(status, retry_after)) => {
+                self.calls.lock().unwrap().push(Call {
+                    method,
+                    body,
+                    ts: None,
+                    at: std::time::Instant::now(),
+                });
+                let mut res = if status == 429 {
+                    ResponseTemplate::new(status)
+                        .set_body_json(json!({"ok": false, "error": "ratelimited"}))
+                } else {
+                    ResponseTemplate::new(status).set_body_string("upstream failure")
+                };
+                if let Some(secs) = retry_after {
+                    res = res.insert_header("retry-after", secs.to_string().as_str());
+                }
+                return res;
+            }
+            Some(Fault::Error(code)) => {
+                self.calls.lock().unwrap().push(Call {
+                    method,
+                    body,
+                    ts: None,
+                    at: std::time::Instant::now(),
+                });
+                return ResponseTemplate::new(200)
+                    .set_body_json(json!({"ok": false, "error": code}));
+            }
+            Some(Fault::AfterEffect(status)) => {
+                let n = self.next_ts.fetch_add(1, Ordering::SeqCst) + 1;
+                let ts = format!("1700000000.{n:06}");
+                self.calls.lock().unwrap().push(Call {
+                    method,
+                    body,
+                    ts: Some(ts),
+                    at: std::time::Instant::now(),
+                });
+                return ResponseTemplate::new(status).set_body_string("upstream failure");
+            }
+            None => {}
+        }
         let (answer, ts) = match method.as_str() {
             "chat.postMessage" => {
                 let n = self.next_ts.fetch_add(1, Ordering::SeqCst) + 1;
@@ -114,7 +181,12 @@ impl Respond for Recorder {
             }
             _ => (json!({"ok": false, "error": "unknown_method"}), None),
         };
-        self.calls.lock().unwrap().push(Call { method, body, ts });
+        self.calls.lock().unwrap().push(Call {
+            method,
+            body,
+            ts,
+            at: std::time::Instant::now(),
+        });
         ResponseTemplate::new(200).set_body_json(answer)
     }
 }
@@ -148,6 +220,16 @@ impl FakeSlack {
         format!("{}{path}", self.server.uri())
     }
 
+    /// Script the next calls to `method`: one entry per call, `None` answering
+    /// normally; calls after the plan answer normally.
+    pub fn plan(&self, method: &str, plan: Vec<Option<Fault>>) {
+        self.recorder
+            .faults
+            .lock()
+            .unwrap()
+            .insert(method.to_string(), plan.into_iter().collect());
+    }
+
     /// Answer `apps.connections.open` with `url`.
     pub fn set_socket_url(&self, url: &str) {
         *self.recorder.socket_url.lock().unwrap() = Some(url.to_string());
@@ -166,11 +248,19 @@ impl FakeSlack {
             .collect()
     }
 
-    /// Messages posted in `thread_ts`'s thread.
+    /// Messages posted (shown) outside any thread: interviews' root messages.
+    pub fn thread_posts_root(&self) -> Vec<Call> {
+        self.calls("chat.postMessage")
+            .into_iter()
+            .filter(|c| c.ts.is_some() && c.body.get("thread_ts").is_none_or(Value::is_null))
+            .collect()
+    }
+
+    /// Messages posted (shown) in `thread_ts`'s thread; failed posts are not shown.
     pub fn thread_posts(&self, thread_ts: &str) -> Vec<Call> {
         self.calls("chat.postMessage")
             .into_iter()
-            .filter(|c| c.body["thread_ts"] == thread_ts)
+            .filter(|c| c.ts.is_some() && c.body["thread_ts"] == thread_ts)
             .collect()
     }
 }

@@ -29,6 +29,7 @@ impl SlackApi {
             .map_err(|e| ApiFailure {
                 message: format!("file upload failed: {e}"),
                 permanent: false,
+                ..Default::default()
             })?;
         let mut complete = json!({
             "files": [{"id": file_id, "title": title}],
@@ -63,6 +64,7 @@ impl SlackApi {
         let refuse = |message: String| ApiFailure {
             message,
             permanent: true,
+            ..Default::default()
         };
         let (Some(upload_url), Some(file_id)) =
             (ticket["upload_url"].as_str(), ticket["file_id"].as_str())

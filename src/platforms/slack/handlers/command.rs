@@ -5,6 +5,7 @@ use super::{Handler, ReplyTo, capitalise};
 use crate::domain::{
     self, Actor, Command, Interview, Mode, Place, Platform, Problem, StartInterview,
 };
+use crate::platforms::slack::api::ApiFailure;
 use crate::platforms::slack::blocks::{self, RootInfo};
 use crate::platforms::slack::inbound::SlashCommand;
 use crate::platforms::slack::start::{self, StartArgs};
@@ -129,15 +130,30 @@ impl Handler {
             language: command.language.as_deref(),
             deadline: Some(command.at + chrono::Duration::minutes(i64::from(minutes))),
         });
-        match self.api.post(&c.channel, None, &root, None).await {
-            Ok(ts) => Some(ts),
-            Err(e) => {
-                tracing::warn!(error = %e, "could not post an interview's root message");
-                let why = "I could not post in this channel: invite me with `/invite @interview-coach` and try again.";
-                self.tell(to, why).await;
-                None
+        let mut told_busy = false;
+        for attempt in 1..=ROOT_TRIES {
+            let e = match self.api.post(&c.channel, None, &root, None).await {
+                Ok(ts) => return Some(ts),
+                Err(e) => e,
+            };
+            tracing::warn!(error = %e, attempt, "could not post an interview's root message");
+            if e.permanent || attempt == ROOT_TRIES {
+                self.tell(to, &root_failure(&e)).await;
+                return None;
             }
+            if !told_busy {
+                let busy = if e.rate_limited() {
+                    "Slack is busy, retrying..."
+                } else {
+                    "Slack did not answer properly, retrying..."
+                };
+                self.tell(to, busy).await;
+                told_busy = true;
+            }
+            let backoff = std::time::Duration::from_secs(1 << (attempt - 1));
+            tokio::time::sleep(e.retry_after.unwrap_or(backoff).min(MAX_ROOT_WAIT)).await;
         }
+        None
     }
 
     /// Records the interview under the thread of its root message, keyed by the
@@ -156,6 +172,28 @@ impl Handler {
             false
         })
         .await;
+    }
+}
+
+/// Tries at posting an interview's root message when Slack is busy or failing.
+const ROOT_TRIES: u32 = 4;
+/// The longest wait between two tries (a longer `Retry-After` is cut to this).
+const MAX_ROOT_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// What the member is told when the root message could not be posted: the real cause.
+fn root_failure(e: &ApiFailure) -> String {
+    if e.not_in_channel() {
+        return "I could not post in this channel: invite me with `/invite @interview-coach` and try again.".to_string();
+    }
+    if e.rate_limited() {
+        return "Slack is busy right now (rate limited) and I could not post the interview. Try `/interview start` again in a minute.".to_string();
+    }
+    match e.code.as_deref() {
+        Some("is_archived") => "This channel is archived: start the interview in another one.".to_string(),
+        Some(code) if e.permanent => format!(
+            "Slack refused the interview's message (`{code}`), so no interview was started."
+        ),
+        _ => "Slack did not answer properly, so no interview was started. Try `/interview start` again in a minute.".to_string(),
     }
 }
 
