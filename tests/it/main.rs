@@ -47,8 +47,10 @@ mod layers;
 
 // Web and the binary.
 mod cli;
+mod http_limits;
 mod web_api;
 mod web_browser;
+mod web_limits;
 mod web_origin;
 mod web_restart;
 mod web_seed;

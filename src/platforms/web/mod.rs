@@ -10,12 +10,14 @@
 
 mod api;
 mod auth;
+pub mod client;
 mod error;
 mod hub;
 mod identity;
 mod live;
 mod origin;
 pub mod share;
+pub mod spend;
 pub mod static_files;
 mod transcript;
 mod views;
@@ -35,6 +37,7 @@ use axum::routing::{get, post};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 use thiserror::Error;
 use tokio_util::sync::CancellationToken;
 
@@ -86,6 +89,10 @@ struct Inner {
     interview_ids: live::InterviewIds,
     /// Fires when the server starts shutting down: sockets and SSE streams end.
     shutdown: CancellationToken,
+    /// Per-address limits on starting interviews and on coach turns.
+    spend: spend::SpendLimits,
+    /// How often a WebSocket is pinged; no pong by the next ping closes it.
+    ws_ping: Duration,
 }
 
 impl Web {
@@ -119,6 +126,11 @@ impl Web {
                 problems: services.problems,
                 interview_ids: live::InterviewIds::default(),
                 shutdown,
+                spend: spend::SpendLimits::new(
+                    args.limits.web_start_rate_per_hour,
+                    args.limits.web_turn_rate_per_minute,
+                ),
+                ws_ping: Duration::from_secs(args.limits.ws_ping_seconds.max(1)),
             }),
         }
     }
@@ -184,6 +196,14 @@ impl Web {
 
     pub fn problems(&self) -> &ProblemBank {
         &self.inner.problems
+    }
+
+    pub fn spend(&self) -> &spend::SpendLimits {
+        &self.inner.spend
+    }
+
+    pub fn ws_ping(&self) -> Duration {
+        self.inner.ws_ping
     }
 
     fn hub(&self) -> &hub::Hub {

@@ -2,8 +2,8 @@
 //! (by interview id or stream id), replaying its history from the log before going
 //! live, also after a restart.
 //!
-//! Messages are capped at 1 MiB; everything else about a connection lives in
-//! `session`. An unknown or non-web interview gets an `error` frame and a close.
+//! Messages are capped at 1 MiB; everything else about a connection (pings, rate and
+//! spend limits) lives in `session`. An unknown or non-web interview gets an `error` frame and a close.
 
 mod limit;
 mod outbox;
@@ -12,6 +12,7 @@ mod render;
 mod session;
 
 use super::Web;
+use super::client::ClientNetwork;
 use super::identity::{self, GUEST_NAME};
 use crate::domain::{Actor, Place, Platform};
 use axum::extract::ws::{WebSocket, WebSocketUpgrade};
@@ -37,23 +38,25 @@ fn limited(upgrade: WebSocketUpgrade) -> WebSocketUpgrade {
 /// `GET /ws`: a new interview, started by the first `problem_description`.
 pub async fn start(
     State(web): State<Web>,
+    client: ClientNetwork,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
     let member = identity::member_id(&headers);
-    limited(upgrade).on_upgrade(move |socket| run_new(web, socket, member))
+    limited(upgrade).on_upgrade(move |socket| run_new(web, socket, member, client))
 }
 
 /// `GET /ws/{id}`: resume an interview.
 pub async fn resume(
     State(web): State<Web>,
+    client: ClientNetwork,
     Path(id): Path<String>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    limited(upgrade).on_upgrade(move |socket| run_resume(web, socket, id))
+    limited(upgrade).on_upgrade(move |socket| run_resume(web, socket, id, client))
 }
 
-async fn run_new(web: Web, socket: WebSocket, member: Option<String>) {
+async fn run_new(web: Web, socket: WebSocket, member: Option<String>, client: ClientNetwork) {
     let id = Uuid::new_v4();
     let stream = Place::Web {
         session: id.to_string(),
@@ -65,7 +68,7 @@ async fn run_new(web: Web, socket: WebSocket, member: Option<String>) {
         GUEST_NAME,
     );
     let (out, incoming) = outbox::split(socket);
-    let session = Session::new(web, stream, id, actor, out);
+    let session = Session::new(web, stream, id, actor, out, client);
     let welcome = Frame::System {
         message: WELCOME.to_string(),
         timestamp: session.web.engine().now(),
@@ -75,7 +78,7 @@ async fn run_new(web: Web, socket: WebSocket, member: Option<String>) {
     }
 }
 
-async fn run_resume(web: Web, socket: WebSocket, id: String) {
+async fn run_resume(web: Web, socket: WebSocket, id: String, client: ClientNetwork) {
     let (out, incoming) = outbox::split(socket);
     let now = web.engine().now();
     let refuse = |message: &str| Frame::error(message, now);
@@ -116,6 +119,7 @@ async fn run_resume(web: Web, socket: WebSocket, id: String) {
         started.interview_id,
         started.candidate,
         out,
+        client,
     );
     if replay(&mut session, &loaded.events).await.is_ok() {
         session.serve(incoming).await;
