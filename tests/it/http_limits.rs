@@ -269,30 +269,15 @@ async fn connections_over_the_per_address_or_total_cap_are_refused_and_the_rest_
     let answer = healthz(server.addr, b).await.expect("another address");
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 
-    // Closing one of the four frees a place for the address (once the server has seen
-    // the close).
+    // Closing one of the four frees a place for the address, once the server has seen
+    // the close (until then a try is refused or reset).
     drop(held.pop());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let answer = healthz(server.addr, a).await.expect("a connection");
-        if answer.starts_with("HTTP/1.1 200") {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the place was never freed: {answer}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    held.push(served_from(a, server.addr).await);
 
-    // The total cap: three held from `a`, three more from other addresses fill it.
-    for i in 0..3 {
-        let mut s = connect_from(Ipv4Addr::new(127, 0, 2, 10 + i), server.addr)
-            .await
-            .expect("connect");
-        let answer = request_healthz(&mut s, false).await.expect("answer");
-        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
-        held.push(s);
+    // The total cap: four held from `a`, two more from other addresses fill it (once
+    // the server has seen the earlier closed connections go).
+    for i in 0..2 {
+        held.push(served_from(Ipv4Addr::new(127, 0, 2, 10 + i), server.addr).await);
     }
     let mut over = connect_from(Ipv4Addr::new(127, 0, 2, 20), server.addr)
         .await
@@ -308,6 +293,22 @@ async fn connections_over_the_per_address_or_total_cap_are_refused_and_the_rest_
     for s in &mut held {
         let answer = request_healthz(s, false).await.expect("still served");
         assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    }
+}
+
+/// A kept-alive connection from `source` that has been answered `/healthz`, retried
+/// (refused or reset) until a place is free.
+async fn served_from(source: Ipv4Addr, server: SocketAddr) -> TcpStream {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Ok(mut s) = connect_from(source, server).await
+            && let Ok(answer) = request_healthz(&mut s, false).await
+            && answer.starts_with("HTTP/1.1 200")
+        {
+            return s;
+        }
+        assert!(Instant::now() < deadline, "no place for {source} was freed");
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
