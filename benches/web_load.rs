@@ -75,6 +75,12 @@ fn start_server(dir: &std::path::Path, port: u16, fake: &FakeClaude) -> Server {
         .env("ANTHROPIC_BASE_URL", fake.url())
         .env("ANTHROPIC_MODEL", "claude-fake")
         .env("COACH_COOLDOWN_SECONDS", "0")
+        // Every client connects from 127.0.0.1: the per-address caps and spend limits
+        // (issue 15) are lifted, and the total cap fits the largest run.
+        .env("HTTP_MAX_CONNECTIONS", "8192")
+        .env("HTTP_MAX_CONNECTIONS_PER_ADDRESS", "0")
+        .env("WEB_START_RATE_PER_HOUR", "0")
+        .env("WEB_TURN_RATE_PER_MINUTE", "0")
         .env_remove("OPENAI_BASE_URL")
         .env_remove("WEB_ACCESS_TOKEN")
         .env(

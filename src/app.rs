@@ -13,8 +13,8 @@ use crate::ports::{Storage, StoreError};
 use crate::problems::ProblemBank;
 use crate::projections;
 use crate::queries::Queries;
+use crate::server;
 use crate::store;
-use axum::serve::ListenerExt;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -158,7 +158,16 @@ impl App {
             web,
             crate::platforms::slack::router(slack.as_ref()),
         );
-        let result = serve(self.listener, router, shutdown, cancel.clone(), closing).await;
+        let limits = server::Limits::from_args(&self.args.limits);
+        let result = serve(
+            self.listener,
+            router,
+            limits,
+            shutdown,
+            cancel.clone(),
+            closing,
+        )
+        .await;
         cancel.cancel();
         tasks.stopped(slack).await;
         // Claims still held (a turn that outlived the drain) are given up now, so
@@ -217,25 +226,21 @@ fn log_platforms(args: &ServeArgs) {
 async fn serve(
     listener: TcpListener,
     router: axum::Router,
+    limits: server::Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
     stop: CancellationToken,
     closing: CancellationToken,
 ) -> Result<(), AppError> {
-    // Small frames (streamed text, then the final message) go out at once: with
-    // Nagle's algorithm a second frame waits for the client's delayed ACK (~40 ms).
-    let listener = listener.tap_io(|tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::debug!(error = %e, "could not set TCP_NODELAY");
-        }
-    });
-    let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+    let signal = async move {
         tokio::select! {
             _ = shutdown => {}
             _ = stop.cancelled() => {}
         }
         closing.cancel();
-    });
-    server.await.map_err(AppError::Serve)
+    };
+    server::run(listener, router, limits, signal)
+        .await
+        .map_err(AppError::Serve)
 }
 
 /// The tasks running beside the HTTP server, waited for once cancelled.

@@ -185,6 +185,8 @@ pub struct ServeArgs {
     /// instance's work is taken over this soon.
     #[arg(long, env = "LEASE_SECONDS", value_parser = clap::value_parser!(u32).range(3..))]
     pub lease_seconds: Option<u32>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// Access token for `/api` and `/ws` (Bearer header or `?token=`); required when BIND_ADDR is not loopback.
     #[arg(long, env = "WEB_ACCESS_TOKEN", hide = true, hide_env_values = true)]
     pub web_access_token: Option<Secret>,
@@ -268,6 +270,34 @@ pub struct DiscordArgs {
     /// Send Discord API calls to this base URL instead of https://discord.com (tests and local fakes only; disables the rate limiter).
     #[arg(long, env = "DISCORD_API_PROXY", hide = true)]
     pub discord_api_proxy: Option<String>,
+}
+
+/// Limits on slow, greedy and spending clients of the HTTP server and the web platform.
+#[derive(Debug, Clone, Args)]
+pub struct LimitArgs {
+    /// Seconds a connection has to send a whole request head, counted from its opening or
+    /// from its previous response (so an idle keep-alive connection also closes then).
+    #[arg(long, env = "HTTP_HEADER_TIMEOUT_SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub http_header_timeout_seconds: u64,
+    /// Seconds without a byte read or written after which an HTTP connection is closed
+    /// (a request body or a response that stalls); WebSockets are watched by pings instead.
+    #[arg(long, env = "HTTP_IDLE_TIMEOUT_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub http_idle_timeout_seconds: u64,
+    /// Open connections (HTTP and WebSocket) served at once; further ones are closed at accept.
+    #[arg(long, env = "HTTP_MAX_CONNECTIONS", default_value_t = 2048, value_parser = clap::value_parser!(u32).range(1..))]
+    pub http_max_connections: u32,
+    /// Open connections from one client address (an IPv6 /64 counts as one) at once; 0: no cap.
+    #[arg(long, env = "HTTP_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 64)]
+    pub http_max_connections_per_address: u32,
+    /// Seconds between WebSocket pings; a socket whose pong has not come by the next ping is closed.
+    #[arg(long, env = "WS_PING_SECONDS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..))]
+    pub ws_ping_seconds: u64,
+    /// Web interviews one client address may start per hour; 0: no limit.
+    #[arg(long, env = "WEB_START_RATE_PER_HOUR", default_value_t = 10)]
+    pub web_start_rate_per_hour: u32,
+    /// Coach turns (explanation, code, message, hint, retry) one client address may ask for per minute on the web; 0: no limit.
+    #[arg(long, env = "WEB_TURN_RATE_PER_MINUTE", default_value_t = 20)]
+    pub web_turn_rate_per_minute: u32,
 }
 
 /// The coach's LLM and limits.

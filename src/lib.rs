@@ -22,4 +22,5 @@ pub mod problems;
 pub mod projections;
 pub mod queries;
 pub mod sandbox;
+pub mod server;
 pub mod store;

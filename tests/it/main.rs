@@ -48,9 +48,11 @@ mod layers;
 
 // Web and the binary.
 mod cli;
+mod http_limits;
 mod web_api;
 mod web_bind;
 mod web_browser;
+mod web_limits;
 mod web_origin;
 mod web_restart;
 mod web_seed;

@@ -10,6 +10,7 @@
 
 mod api;
 mod auth;
+pub mod client;
 mod error;
 mod hub;
 mod identity;
@@ -17,6 +18,7 @@ mod live;
 mod origin;
 pub mod share;
 pub mod sharing;
+pub mod spend;
 pub mod static_files;
 mod transcript;
 mod views;
@@ -36,6 +38,7 @@ use axum::routing::{get, post};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 use thiserror::Error;
 use tokio_util::sync::CancellationToken;
 
@@ -89,6 +92,10 @@ struct Inner {
     interview_ids: live::InterviewIds,
     /// Fires when the server starts shutting down: sockets and SSE streams end.
     shutdown: CancellationToken,
+    /// Per-address limits on starting interviews and on coach turns.
+    spend: spend::SpendLimits,
+    /// How often a WebSocket is pinged; no pong by the next ping closes it.
+    ws_ping: Duration,
 }
 
 impl Web {
@@ -123,6 +130,11 @@ impl Web {
                 problems: services.problems,
                 interview_ids: live::InterviewIds::default(),
                 shutdown,
+                spend: spend::SpendLimits::new(
+                    args.limits.web_start_rate_per_hour,
+                    args.limits.web_turn_rate_per_minute,
+                ),
+                ws_ping: Duration::from_secs(args.limits.ws_ping_seconds.max(1)),
             }),
         }
     }
@@ -193,6 +205,14 @@ impl Web {
 
     pub fn problems(&self) -> &ProblemBank {
         &self.inner.problems
+    }
+
+    pub fn spend(&self) -> &spend::SpendLimits {
+        &self.inner.spend
+    }
+
+    pub fn ws_ping(&self) -> Duration {
+        self.inner.ws_ping
     }
 
     fn hub(&self) -> &hub::Hub {

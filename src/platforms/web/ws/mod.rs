@@ -3,8 +3,8 @@
 //! live, also after a restart. Knowing the id is enough to watch, never to act: only
 //! the candidate's browser or the operator may (`role`).
 //!
-//! Messages are capped at 1 MiB; everything else about a connection lives in
-//! `session`. An unknown or non-web interview gets an `error` frame and a close.
+//! Messages are capped at 1 MiB; everything else about a connection (pings, rate and
+//! spend limits) lives in `session`. An unknown or non-web interview gets an `error` frame and a close.
 
 mod limit;
 mod outbox;
@@ -14,6 +14,7 @@ mod role;
 mod session;
 
 use super::Web;
+use super::client::ClientNetwork;
 use super::identity::{self, GUEST_NAME};
 use crate::domain::{Actor, Place, Platform};
 use axum::extract::ws::{WebSocket, WebSocketUpgrade};
@@ -40,26 +41,28 @@ fn limited(upgrade: WebSocketUpgrade) -> WebSocketUpgrade {
 /// `GET /ws`: a new interview, started by the first `problem_description`.
 pub async fn start(
     State(web): State<Web>,
+    client: ClientNetwork,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
     let member = identity::member_id(&headers);
-    limited(upgrade).on_upgrade(move |socket| run_new(web, socket, member))
+    limited(upgrade).on_upgrade(move |socket| run_new(web, socket, member, client))
 }
 
 /// `GET /ws/{id}`: resume an interview; the member cookie (or the access token) decides
 /// whether this socket may act or only watch (`role`).
 pub async fn resume(
     State(web): State<Web>,
+    client: ClientNetwork,
     Path(id): Path<String>,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
     let member = identity::member_id(&headers);
-    limited(upgrade).on_upgrade(move |socket| run_resume(web, socket, id, member))
+    limited(upgrade).on_upgrade(move |socket| run_resume(web, socket, id, member, client))
 }
 
-async fn run_new(web: Web, socket: WebSocket, member: Option<String>) {
+async fn run_new(web: Web, socket: WebSocket, member: Option<String>, client: ClientNetwork) {
     let id = Uuid::new_v4();
     let stream = Place::Web {
         session: id.to_string(),
@@ -71,7 +74,7 @@ async fn run_new(web: Web, socket: WebSocket, member: Option<String>) {
         GUEST_NAME,
     );
     let (out, incoming) = outbox::split(socket);
-    let session = Session::new(web, stream, id, (actor, Role::Candidate), out);
+    let session = Session::new(web, stream, id, (actor, Role::Candidate), out, client);
     let welcome = Frame::System {
         message: WELCOME.to_string(),
         timestamp: session.web.engine().now(),
@@ -81,7 +84,13 @@ async fn run_new(web: Web, socket: WebSocket, member: Option<String>) {
     }
 }
 
-async fn run_resume(web: Web, socket: WebSocket, id: String, member: Option<String>) {
+async fn run_resume(
+    web: Web,
+    socket: WebSocket,
+    id: String,
+    member: Option<String>,
+    client: ClientNetwork,
+) {
     let (out, incoming) = outbox::split(socket);
     let now = web.engine().now();
     let refuse = |message: &str| Frame::error(message, now);
@@ -124,6 +133,7 @@ async fn run_resume(web: Web, socket: WebSocket, id: String, member: Option<Stri
         started.interview_id,
         (started.candidate, role),
         out,
+        client,
     );
     if replay(&mut session, &loaded.events).await.is_ok() {
         session.serve(incoming).await;

@@ -14,8 +14,6 @@ use tokio::task::JoinHandle;
 const QUEUE: usize = 256;
 /// How long a frame may wait for room in the queue, or a write for the socket.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
-/// Keep-alive pings, so dead peers are noticed and proxies keep the connection.
-const PING_EVERY: Duration = Duration::from_secs(30);
 
 /// Why a session stops early.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +40,11 @@ pub fn split(socket: WebSocket) -> (Outbox, futures::stream::SplitStream<WebSock
 impl Outbox {
     pub async fn send(&self, frame: &Frame) -> Result<(), Stop> {
         self.raw(Message::Text(frame.to_json().into())).await
+    }
+
+    /// Queue a ping (the session times the pong).
+    pub async fn ping(&self) -> Result<(), Stop> {
+        self.raw(Message::Ping(Default::default())).await
     }
 
     /// Queue a close frame; nothing is sent after it.
@@ -80,16 +83,7 @@ impl Outbox {
 }
 
 async fn write_loop(mut sink: SplitSink<WebSocket, Message>, mut rx: mpsc::Receiver<Message>) {
-    let mut ping = tokio::time::interval(PING_EVERY);
-    ping.tick().await;
-    loop {
-        let message = tokio::select! {
-            m = rx.recv() => match m {
-                Some(m) => m,
-                None => break,
-            },
-            _ = ping.tick() => Message::Ping(Default::default()),
-        };
+    while let Some(message) = rx.recv().await {
         let closing = matches!(message, Message::Close(_));
         match tokio::time::timeout(SEND_TIMEOUT, sink.send(message)).await {
             Ok(Ok(())) => {}

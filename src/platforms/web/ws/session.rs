@@ -3,6 +3,12 @@
 //! the log and then live from the hub, become frames, each version exactly once and in
 //! order.
 //!
+//! The session pings its client every `WS_PING_SECONDS`; a client from which nothing,
+//! not even a pong, has come by the next ping is closed (4408). Starting an interview
+//! and asking for a coach turn are counted against the client network's spend limits
+//! (`spend`) before the engine sees them; a refusal is an `error` frame and appends
+//! nothing.
+//!
 //! A session never appends except through `Engine::execute`, never trusts the hub to
 //! be complete (a gap or a lag is filled from the log), and never holds more than its
 //! bounded queues.
@@ -15,7 +21,9 @@ use super::role::{Role, WATCH_ONLY};
 use crate::domain::*;
 use crate::engine::EngineError;
 use crate::platforms::web::Web;
+use crate::platforms::web::client::ClientNetwork;
 use crate::platforms::web::hub::{Delivery, Next, Subscription};
+use crate::platforms::web::spend::Spend;
 use crate::queries::RecordedEvent;
 use axum::extract::ws::{Message, WebSocket};
 use futures::StreamExt;
@@ -39,6 +47,8 @@ pub struct Session {
     pub renderer: Renderer,
     pub out: Outbox,
     bucket: TokenBucket,
+    /// Where the client connects from, for the spend limits.
+    client: ClientNetwork,
 }
 
 /// How a session ended, for the close frame.
@@ -48,6 +58,8 @@ pub enum End {
     /// The log could not be read: the client should reconnect and replay.
     StoreFailed,
     ShuttingDown,
+    /// Nothing came from the client between two pings.
+    NoPong,
 }
 
 impl Session {
@@ -57,6 +69,7 @@ impl Session {
         interview_id: Uuid,
         (actor, role): (Actor, Role),
         out: Outbox,
+        client: ClientNetwork,
     ) -> Self {
         let sub = web.hub().subscribe(stream.as_str());
         Session {
@@ -69,6 +82,7 @@ impl Session {
             renderer: Renderer::default(),
             out,
             bucket: TokenBucket::new(RATE_BURST, RATE_WINDOW, Instant::now()),
+            client,
         }
     }
 
@@ -98,6 +112,10 @@ impl Session {
                 self.out.close(1001, "server restarting").await;
                 None
             }
+            End::NoPong => {
+                self.out.close(4408, "no pong").await;
+                None
+            }
             End::Normal => None,
         };
         let Session { out, sub, .. } = self;
@@ -107,26 +125,35 @@ impl Session {
 
     async fn run(&mut self, mut incoming: SplitStream<WebSocket>) -> Result<(), End> {
         let shutdown = self.web.shutdown().clone();
+        let every = self.web.ws_ping();
+        let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // Whether anything came from the client since the last ping.
+        let mut heard = true;
         loop {
             tokio::select! {
                 _ = shutdown.cancelled() => return Err(End::ShuttingDown),
-                message = incoming.next() => match message {
-                    Some(Ok(Message::Text(text))) => self.on_text(text.as_str()).await?,
-                    Some(Ok(Message::Binary(_))) => {
-                        if self.allowed().await? {
-                            self.error("Messages must be JSON text frames.").await?;
+                _ = ping.tick() => {
+                    if !heard {
+                        return Err(End::NoPong);
+                    }
+                    heard = false;
+                    self.out.ping().await.map_err(End::Stopped)?;
+                }
+                message = incoming.next() => {
+                    heard = true;
+                    match message {
+                        Some(Ok(Message::Text(text))) => self.on_text(text.as_str()).await?,
+                        Some(Ok(Message::Binary(_))) => {
+                            if self.allowed().await? {
+                                self.error("Messages must be JSON text frames.").await?;
+                            }
                         }
+                        Some(Ok(Message::Close(_))) | None => return Ok(()),
+                        Some(Ok(_)) => {}
+                        Some(Err(e)) => return self.read_failed(&e).await,
                     }
-                    Some(Ok(Message::Close(_))) | None => return Ok(()),
-                    Some(Ok(_)) => {}
-                    Some(Err(e)) => {
-                        tracing::debug!(error = %e, stream = %self.stream, "websocket read failed");
-                        let too_big = e.to_string().contains("limit");
-                        let reason = if too_big { "message too big (limit 1 MiB)" } else { "protocol error" };
-                        self.out.close(if too_big { 1009 } else { 1002 }, reason).await;
-                        return Ok(());
-                    }
-                },
+                }
                 next = self.sub.next() => match next {
                     Next::Delivery(Delivery::Event(e)) => self.on_event(&e).await?,
                     Next::Delivery(Delivery::Progress(p)) => self.send(render::progress(&p)).await?,
@@ -135,6 +162,19 @@ impl Session {
                 },
             }
         }
+    }
+
+    /// Close a socket whose frame could not be read: too big (1009) or malformed (1002).
+    async fn read_failed(&self, e: &axum::Error) -> Result<(), End> {
+        tracing::debug!(error = %e, stream = %self.stream, "websocket read failed");
+        let too_big = e.to_string().contains("limit");
+        let (code, reason) = if too_big {
+            (1009, "message too big (limit 1 MiB)")
+        } else {
+            (1002, "protocol error")
+        };
+        self.out.close(code, reason).await;
+        Ok(())
     }
 
     /// Take a rate-limit token, or tell the client to slow down.
@@ -158,6 +198,11 @@ impl Session {
             Ok(m) => m,
             Err(why) => return self.error(why).await,
         };
+        if let Some(what) = self.spends(&message.inbound)
+            && let Err(refusal) = self.web.spend().check(what, self.client.0)
+        {
+            return self.error(refusal.to_string()).await;
+        }
         let command = self.command(message.inbound);
         let key = message.id.map(|id| format!("web:{}:{id}", self.stream));
         let result = self
@@ -187,6 +232,23 @@ impl Session {
                 self.error("Could not save that right now; please try again.")
                     .await
             }
+        }
+    }
+
+    /// What `inbound` costs in coach tokens: a start (only while the interview does not
+    /// exist yet; a second one is refused by the engine anyway), a turn, or nothing
+    /// (ending an interview, which happens once).
+    fn spends(&self, inbound: &Inbound) -> Option<Spend> {
+        match inbound {
+            Inbound::ProblemDescription { .. } => {
+                (self.renderer.version() == 0).then_some(Spend::Start)
+            }
+            Inbound::EndSession {} => None,
+            Inbound::Explanation { .. }
+            | Inbound::CodeSubmission { .. }
+            | Inbound::Message { .. }
+            | Inbound::Hint {}
+            | Inbound::Retry {} => Some(Spend::Turn),
         }
     }
 
