@@ -229,7 +229,10 @@ impl Signature {
         let params_ok = |where_: &str, params: &[Param]| -> Result<(), String> {
             for p in params {
                 if !snake(&p.name) {
-                    return Err(format!("{where_}: parameter {:?} is not snake_case", p.name));
+                    return Err(format!(
+                        "{where_}: parameter {:?} is not snake_case",
+                        p.name
+                    ));
                 }
             }
             Ok(())
@@ -283,9 +286,7 @@ impl Signature {
             ));
         }
         if let Signature::Design {
-            class,
-            constructor,
-            ..
+            class, constructor, ..
         } = self
         {
             let ops = object["ops"].as_array().map(Vec::as_slice).unwrap_or(&[]);
@@ -320,12 +321,24 @@ mod tests {
 
     #[test]
     fn types_parse_and_print_back() {
-        for text in ["int", "long", "double[]", "string[][]", "ListNode[]", "TreeNode"] {
+        for text in [
+            "int",
+            "long",
+            "double[]",
+            "string[][]",
+            "ListNode[]",
+            "TreeNode",
+        ] {
             let t: Type = text.parse().unwrap();
             assert_eq!(t.to_string(), text);
         }
         assert!("int[][][]".parse::<Type>().is_err());
-        assert!("float".parse::<Type>().unwrap_err().contains("unknown type"));
+        assert!(
+            "float"
+                .parse::<Type>()
+                .unwrap_err()
+                .contains("unknown type")
+        );
     }
 
     #[test]

@@ -42,6 +42,9 @@ mod slack_outlet;
 mod slack_practice;
 mod slack_socket;
 
+// The judge: the bank's solutions in every language, verdicts, the CLI.
+mod judge_bank;
+
 // The layers of src/.
 mod layers;
 
