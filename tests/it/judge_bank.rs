@@ -30,7 +30,9 @@ async fn every_solution_passes(language: Language) {
                 .join("solutions")
                 .join(&p.id)
                 .join(format!("solution.{}", language.extension()));
-            std::fs::read_to_string(file).ok().map(|code| (p.id.clone(), code))
+            std::fs::read_to_string(file)
+                .ok()
+                .map(|code| (p.id.clone(), code))
         })
         .collect();
     assert!(
