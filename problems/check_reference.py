@@ -61,6 +61,7 @@ MIN_EXAMPLES = 1
 FLOAT_TOLERANCE = 1e-6
 CASE_TIMEOUT_SECONDS = 10  # a reference solution taking longer than this on one case fails
 
+TYPE_RE = re.compile(r"^(int|long|double|bool|string|ListNode|TreeNode)(\[\]){0,2}$")
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FUNCTION_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
 
@@ -76,6 +77,7 @@ TOP_LEVEL_KEYS = {
     "hints": (list, "array of strings"),
     "function": (str, "string"),
     "compare": (str, "string"),
+    "signature": (dict, "table"),
     "examples": (list, "array of tables"),
     "tests": (list, "array of tables"),
 }
@@ -226,6 +228,89 @@ def _check_cases(kind: str, cases: object, required: tuple[str, ...], optional: 
     return parsed
 
 
+def _check_type(where: str, text: object, errors: list[str], returns: bool = False) -> None:
+    if returns and text == "void":
+        return
+    if not isinstance(text, str) or not TYPE_RE.match(text):
+        errors.append(f"{where}: unknown type {text!r} (int, long, double, bool, string, ListNode, "
+                      f"TreeNode, each optionally with [] or [][]{', or void' if returns else ''})")
+
+
+def _check_params(where: str, params: object, errors: list[str]) -> list[str]:
+    """Validate [[name, type], ...]; return the names."""
+    if not isinstance(params, list) or not all(
+            isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in params):
+        errors.append(f"{where}: must be a list of [name, type] pairs")
+        return []
+    for name, typ in params:
+        if not FUNCTION_RE.match(name):
+            errors.append(f"{where}: parameter {name!r} is not snake_case")
+        _check_type(f"{where} {name}", typ, errors)
+    names = [n for n, _ in params]
+    if len(set(names)) != len(names):
+        errors.append(f"{where}: duplicate parameter name")
+    return names
+
+
+def check_signature(sig: dict, cases: list[tuple[str, dict, object]], errors: list[str]) -> None:
+    """The typed signature the Java and C++ harnesses need: a function's parameters (named
+    as the input keys) and return type, or a design problem's class, constructor and methods
+    (named as the ops)."""
+    design = "class" in sig
+    allowed = {"class", "constructor", "methods"} if design else {"params", "returns", "cycle_pos"}
+    required = {"class", "constructor", "methods"} if design else {"params", "returns"}
+    for key in sig:
+        if key not in allowed:
+            errors.append(f"signature: unknown key `{key}`")
+    for key in required - set(sig):
+        errors.append(f"signature: missing key `{key}`")
+    if errors:
+        return
+    if not design:
+        names = _check_params("signature.params", sig["params"], errors)
+        _check_type("signature.returns", sig["returns"], errors, returns=True)
+        keys = set(names)
+        cycle = sig.get("cycle_pos")
+        if cycle is not None:
+            lists = [t for _, t in sig["params"] if t == "ListNode"]
+            if not isinstance(cycle, str) or len(lists) != 1:
+                errors.append("signature.cycle_pos: must name an input key, with exactly one ListNode parameter")
+            keys.add(cycle)
+        for label, inp, _ in cases:
+            if set(inp) != keys:
+                errors.append(f"{label}: input keys {sorted(inp)} differ from the signature's {sorted(keys)}")
+        return
+    if not isinstance(sig["class"], str) or not re.match(r"^[A-Z][A-Za-z0-9]*$", sig["class"]):
+        errors.append("signature.class: must be a CamelCase class name")
+    ctor = _check_params("signature.constructor", sig["constructor"], errors)
+    methods = sig["methods"]
+    arity: dict[str, int] = {}
+    if not isinstance(methods, list) or not all(isinstance(m, dict) for m in methods):
+        errors.append("signature.methods: must be a list of tables")
+        return
+    for m in methods:
+        if set(m) != {"name", "params", "returns"}:
+            errors.append(f"signature.methods: {m!r} needs exactly name, params, returns")
+            continue
+        if not isinstance(m["name"], str) or not FUNCTION_RE.match(m["name"]):
+            errors.append(f"signature.methods: name {m['name']!r} is not snake_case")
+            continue
+        arity[m["name"]] = len(_check_params(f"signature.methods.{m['name']}", m["params"], errors))
+        _check_type(f"signature.methods.{m['name']}.returns", m["returns"], errors, returns=True)
+    for label, inp, _ in cases:
+        if set(inp) != {"ops", "args"} or len(inp["ops"]) != len(inp["args"]):
+            continue  # reported by the ops/args check
+        if inp["ops"][:1] != [sig["class"]]:
+            errors.append(f"{label}: ops[0] must be the class {sig['class']!r}")
+        elif len(inp["args"][0]) != len(ctor):
+            errors.append(f"{label}: the constructor takes {len(ctor)} argument(s)")
+        for op, args in zip(inp["ops"][1:], inp["args"][1:]):
+            if op not in arity:
+                errors.append(f"{label}: op {op!r} is not a method of the signature")
+            elif len(args) != arity[op]:
+                errors.append(f"{label}: {op} takes {arity[op]} argument(s), got {len(args)}")
+
+
 def validate(path: Path, data: dict) -> tuple[list[str], list[tuple[str, dict, object]]]:
     errors: list[str] = []
     for key, (typ, desc) in TOP_LEVEL_KEYS.items():
@@ -282,6 +367,8 @@ def validate(path: Path, data: dict) -> tuple[list[str], list[tuple[str, dict, o
                 errors.append(f"{label}: `ops` and `args` must be lists of equal length")
             elif not (isinstance(out, list) and len(out) == len(ops)):
                 errors.append(f"{label}: output must have one entry per op")
+    if not errors:
+        check_signature(data["signature"], cases, errors)
     return errors, cases
 
 

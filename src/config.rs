@@ -76,6 +76,9 @@ pub enum Cmd {
         /// An interview id (uuid) or a stream id.
         id: String,
     },
+    /// Run code on a bank problem's examples and hidden tests (or on --input) in the
+    /// sandbox and print the verdicts as JSON; exits non-zero when a case does not pass.
+    Judge(JudgeArgs),
     /// Discord helpers.
     #[command(subcommand)]
     Discord(DiscordCmd),
@@ -94,6 +97,41 @@ pub enum ShareCmd {
         #[arg(long, env = "WEB_SHARE_SECRET", hide = true, hide_env_values = true)]
         web_share_secret: Option<Secret>,
     },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct JudgeArgs {
+    /// The bank problem's id, e.g. `two-sum`.
+    #[arg(long)]
+    pub problem: String,
+    /// python, javascript, java or cpp.
+    #[arg(long)]
+    pub language: String,
+    /// The file holding the code.
+    pub file: std::path::PathBuf,
+    /// A custom input instead of the examples and tests: a JSON object of the problem's
+    /// arguments, e.g. '{"nums": [1, 2], "target": 3}'. Its output is shown, not checked.
+    #[arg(long)]
+    pub input: Option<String>,
+    /// Where candidate code runs. Only `none` (an unconfined child process: no isolation
+    /// at all) exists so far, and it must be chosen explicitly.
+    #[arg(long, env = "SANDBOX")]
+    pub sandbox: Option<String>,
+}
+
+impl JudgeArgs {
+    /// The sandbox the settings name, or why there is none.
+    pub fn sandbox(&self) -> Result<crate::sandbox::Sandbox, String> {
+        match self.sandbox.as_deref() {
+            Some("none") => Ok(crate::sandbox::Sandbox::unconfined(
+                std::env::temp_dir().join("interview-coach-judge"),
+            )),
+            Some(other) => Err(format!(
+                "SANDBOX={other} is not a sandbox this build has; only SANDBOX=none (no isolation) exists so far"
+            )),
+            None => Err("SANDBOX is not set: the judge runs untrusted code, and the only backend so far is SANDBOX=none (no isolation at all); set it explicitly to run code unconfined".into()),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

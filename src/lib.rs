@@ -6,8 +6,9 @@
 //! models folded from the log), `engine` (the write door: decide, append, publish),
 //! `practice` (stats, leaderboard, export, replay, privacy, the transcript view),
 //! `queries` (the read door), `coach`, `platforms` (Discord, Slack, web), and
-//! `app`/`config`/`http` (wiring). `tests/it/layers.rs` checks that each names only the
-//! layers below it; docs/ARCHITECTURE.md draws the tree.
+//! `app`/`config`/`http` (wiring). Beside them: `sandbox` (running hostile programs) and
+//! `judge` (a candidate's code on a problem's cases, in the sandbox). `tests/it/layers.rs`
+//! checks that each names only the layers below it; docs/ARCHITECTURE.md draws the tree.
 
 pub mod app;
 pub mod coach;
@@ -15,6 +16,7 @@ pub mod config;
 pub mod domain;
 pub mod engine;
 pub mod http;
+pub mod judge;
 pub mod platforms;
 pub mod ports;
 pub mod practice;

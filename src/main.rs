@@ -5,9 +5,10 @@ use anyhow::Context;
 use clap::Parser;
 use interview_coach::app::App;
 use interview_coach::config::{
-    Cli, Cmd, DatabaseArgs, DiscordCmd, PrivacyCmd, ServeArgs, ShareCmd,
+    Cli, Cmd, DatabaseArgs, DiscordCmd, JudgeArgs, PrivacyCmd, ServeArgs, ShareCmd,
 };
 use interview_coach::engine::{Engine, SystemClock};
+use interview_coach::judge::{Judge, Settings, What};
 use interview_coach::practice::replay;
 use interview_coach::queries::{Queries, RecordedEvent};
 use interview_coach::{projections, store};
@@ -101,6 +102,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             link,
             web_share_secret,
         })) => revoke_share(&db, &link, web_share_secret.as_ref()).await,
+        Some(Cmd::Judge(args)) => judge(args).await,
         Some(Cmd::RebuildProjections) => {
             let s = open(&db).await?;
             let position = projections::rebuild(s.as_ref()).await?;
@@ -110,6 +112,34 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `judge`: the verdicts as JSON on stdout, an error (non-zero exit) when a case failed.
+async fn judge(args: JudgeArgs) -> anyhow::Result<()> {
+    let sandbox = args.sandbox().map_err(anyhow::Error::msg)?;
+    let language = Judge::language(&args.language)?;
+    let bank = interview_coach::problems::ProblemBank::load_default()?;
+    let problem = bank.get(&args.problem).with_context(|| {
+        format!(
+            "no problem {:?} in the bank (a problem outside the bank has no signature to call code with)",
+            args.problem
+        )
+    })?;
+    let code = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let what = args.input.map_or(What::All, What::Custom);
+    let judge = Judge::new(sandbox, Settings::default());
+    let report = judge.run(problem, language, &code, what).await?;
+    println!("{}", serde_json::to_string_pretty(&report)?);
+    if !report.verdict.ok() {
+        anyhow::bail!(
+            "{} of {} case(s) passed; the first failure: {:?}",
+            report.passed,
+            report.total,
+            report.verdict
+        );
+    }
+    Ok(())
 }
 
 /// The events of the interview named by an interview id or a stream id.

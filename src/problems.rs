@@ -2,7 +2,10 @@
 //! at start-up. A broken file is named in the error. The bank only reads files; it
 //! never writes and never talks to the store.
 
+pub mod signature;
+
 use serde::Deserialize;
+pub use signature::Signature;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
@@ -51,6 +54,8 @@ pub struct BankProblem {
     pub hints: Vec<String>,
     pub function: String,
     pub compare: String,
+    /// The typed signature the judge's harnesses build arguments from.
+    pub signature: Signature,
     pub examples: Vec<Example>,
     pub tests: Vec<TestCase>,
 }
@@ -209,6 +214,9 @@ fn parse(path: &Path, text: &str) -> Result<BankProblem, BankError> {
         if !value.is_object() {
             return Err(invalid(format!("case {i}: input must be a JSON object")));
         }
+        p.signature
+            .check_input(&value)
+            .map_err(|e| invalid(format!("case {i}: {e}")))?;
         serde_json::from_str::<serde_json::Value>(output)
             .map_err(|e| invalid(format!("case {i}: output is not JSON: {e}")))?;
     }

@@ -26,6 +26,11 @@ const LAYERS: &[Layer] = &[
         never: &["sqlx", "axum"],
     },
     Layer {
+        folder: "judge",
+        may_use: &["sandbox", "problems"],
+        never: &["sqlx", "axum", "reqwest"],
+    },
+    Layer {
         folder: "ports",
         may_use: &["domain"],
         never: &["sqlx"],

@@ -43,6 +43,11 @@ mod slack_outlet;
 mod slack_practice;
 mod slack_socket;
 
+// The judge: the bank's solutions in every language, verdicts, the CLI.
+mod judge_bank;
+mod judge_cli;
+mod judge_verdicts;
+
 // The layers of src/.
 mod layers;
 

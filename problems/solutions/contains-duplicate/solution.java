@@ -1,0 +1,7 @@
+class Solution {
+    public boolean containsDuplicate(int[] nums) {
+        Set<Integer> seen = new HashSet<>();
+        for (int x : nums) if (!seen.add(x)) return true;
+        return false;
+    }
+}

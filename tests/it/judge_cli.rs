@@ -1,0 +1,166 @@
+//! `interview-coach judge` as an operator runs it: the real binary prints the verdicts as
+//! JSON and exits zero only when every case passed; it refuses to run without an explicit
+//! SANDBOX, and bad input ends with one clear error line.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn judge(dir: &Path, args: &[&str], sandbox: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_interview-coach"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("RUST_LOG", "warn")
+        .env("TMPDIR", dir)
+        .env_remove("SANDBOX")
+        .arg("judge")
+        .args(args);
+    if let Some(s) = sandbox {
+        cmd.env("SANDBOX", s);
+    }
+    cmd.output().expect("the binary runs")
+}
+
+fn report(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    })
+}
+
+fn one_error_line(o: &Output, needle: &str) {
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(
+        lines[0].starts_with("error:") && lines[0].contains(needle),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_passing_solution_prints_every_verdict_and_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = judge(
+        dir.path(),
+        &[
+            "--problem",
+            "two-sum",
+            "--language",
+            "cpp",
+            "problems/solutions/two-sum/solution.cpp",
+        ],
+        Some("none"),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r = report(&o);
+    assert_eq!(r["verdict"], "passed");
+    assert_eq!(r["isolation"], "none");
+    let cases = r["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 8);
+    assert!(
+        cases
+            .iter()
+            .all(|c| c["verdict"] == "passed" && c["time_ms"].is_number())
+    );
+}
+
+#[test]
+fn a_failing_case_exits_non_zero_with_the_verdicts_on_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("wrong.js");
+    std::fs::write(&file, "function twoSum(nums, target) { return [0, 1]; }\n").unwrap();
+    let o = judge(
+        dir.path(),
+        &[
+            "--problem",
+            "two-sum",
+            "--language",
+            "javascript",
+            file.to_str().unwrap(),
+        ],
+        Some("none"),
+    );
+    assert!(!o.status.success());
+    let r = report(&o);
+    assert_eq!(r["verdict"], "wrong_answer");
+    assert_eq!(r["cases"][1]["got"], serde_json::json!([0, 1]));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("case(s) passed"));
+}
+
+#[test]
+fn a_custom_input_is_run_and_its_output_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = judge(
+        dir.path(),
+        &[
+            "--problem",
+            "lru-cache",
+            "--language",
+            "java",
+            "problems/solutions/lru-cache/solution.java",
+            "--input",
+            r#"{"ops": ["LRUCache", "put", "get", "get"], "args": [[1], [5, 50], [5], [6]]}"#,
+        ],
+        Some("none"),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r = report(&o);
+    assert_eq!(r["verdict"], "completed");
+    assert_eq!(
+        r["cases"][0]["got"],
+        serde_json::json!([null, null, 50, -1])
+    );
+}
+
+#[test]
+fn without_an_explicit_sandbox_nothing_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "--problem",
+        "two-sum",
+        "--language",
+        "python",
+        "problems/solutions/two-sum/solution.py",
+    ];
+    let o = judge(dir.path(), &args, None);
+    one_error_line(&o, "SANDBOX is not set");
+    assert!(o.stdout.is_empty());
+    let o = judge(dir.path(), &args, Some("docker"));
+    one_error_line(&o, "SANDBOX=docker");
+}
+
+#[test]
+fn bad_input_ends_with_one_clear_error_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let sol = "problems/solutions/two-sum/solution.py";
+    let o = judge(
+        dir.path(),
+        &["--problem", "two-sum", "--language", "ruby", sol],
+        Some("none"),
+    );
+    one_error_line(&o, "python, javascript, java, cpp");
+    let o = judge(
+        dir.path(),
+        &["--problem", "no-such-problem", "--language", "python", sol],
+        Some("none"),
+    );
+    one_error_line(&o, "no problem \"no-such-problem\" in the bank");
+    let o = judge(
+        dir.path(),
+        &[
+            "--problem",
+            "two-sum",
+            "--language",
+            "python",
+            sol,
+            "--input",
+            r#"{"nums": [1]}"#,
+        ],
+        Some("none"),
+    );
+    one_error_line(&o, "expected the keys nums, target");
+}
