@@ -1,8 +1,8 @@
 function maxProfit(prices) {
-  let low = Infinity, best = 0;
-  for (const p of prices) {
-    low = Math.min(low, p);
-    best = Math.max(best, p - low);
+  let cheapest = Infinity, best = 0;
+  for (const price of prices) {
+    if (price < cheapest) cheapest = price;
+    else best = Math.max(best, price - cheapest);
   }
   return best;
 }

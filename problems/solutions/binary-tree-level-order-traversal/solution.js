@@ -1,9 +1,14 @@
 function levelOrder(root) {
-  const out = [];
-  let level = root ? [root] : [];
-  while (level.length) {
-    out.push(level.map((n) => n.val));
-    level = level.flatMap((n) => [n.left, n.right]).filter(Boolean);
+  const levels = [];
+  let current = root ? [root] : [];
+  while (current.length) {
+    levels.push(current.map((node) => node.val));
+    const next = [];
+    for (const node of current) {
+      if (node.left) next.push(node.left);
+      if (node.right) next.push(node.right);
+    }
+    current = next;
   }
-  return out;
+  return levels;
 }

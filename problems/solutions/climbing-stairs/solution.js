@@ -1,5 +1,5 @@
 function climbStairs(n) {
-  let a = 1, b = 1;
-  for (let i = 2; i <= n; i++) [a, b] = [b, a + b];
-  return b;
+  let prev = 1, cur = 1; // ways to reach step i - 1 and step i
+  for (let i = 2; i <= n; i++) [prev, cur] = [cur, prev + cur];
+  return cur;
 }

@@ -1,8 +1,10 @@
 function coinChange(coins, amount) {
-  const best = new Array(amount + 1).fill(Infinity);
-  best[0] = 0;
-  for (let a = 1; a <= amount; a++) {
-    for (const c of coins) if (c <= a && best[a - c] + 1 < best[a]) best[a] = best[a - c] + 1;
+  const fewest = new Array(amount + 1).fill(Infinity);
+  fewest[0] = 0;
+  for (const coin of coins) {
+    for (let x = coin; x <= amount; x++) {
+      if (fewest[x - coin] + 1 < fewest[x]) fewest[x] = fewest[x - coin] + 1;
+    }
   }
-  return best[amount] === Infinity ? -1 : best[amount];
+  return fewest[amount] === Infinity ? -1 : fewest[amount];
 }

@@ -1,8 +1,10 @@
 function maxArea(height) {
-  let i = 0, j = height.length - 1, best = 0;
-  while (i < j) {
-    best = Math.max(best, Math.min(height[i], height[j]) * (j - i));
-    if (height[i] < height[j]) i++; else j--;
+  let left = 0, right = height.length - 1, best = 0;
+  while (left < right) {
+    const area = Math.min(height[left], height[right]) * (right - left);
+    if (area > best) best = area;
+    if (height[left] < height[right]) left++;
+    else right--;
   }
   return best;
 }

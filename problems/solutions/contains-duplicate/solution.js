@@ -1,3 +1,8 @@
 function containsDuplicate(nums) {
-  return new Set(nums).size !== nums.length;
+  const seen = new Set();
+  for (const x of nums) {
+    if (seen.has(x)) return true;
+    seen.add(x);
+  }
+  return false;
 }

@@ -1,14 +1,17 @@
 function canFinish(numCourses, prerequisites) {
-  const indegree = new Array(numCourses).fill(0);
-  const next = Array.from({ length: numCourses }, () => []);
-  for (const [a, b] of prerequisites) { next[b].push(a); indegree[a]++; }
-  const queue = [];
-  indegree.forEach((d, i) => { if (d === 0) queue.push(i); });
-  let done = 0;
-  while (queue.length) {
-    const c = queue.pop();
-    done++;
-    for (const n of next[c]) if (--indegree[n] === 0) queue.push(n);
+  const unlocks = Array.from({ length: numCourses }, () => []);
+  const waitingOn = new Array(numCourses).fill(0);
+  for (const [course, before] of prerequisites) {
+    unlocks[before].push(course);
+    waitingOn[course]++;
   }
-  return done === numCourses;
+  const ready = [];
+  for (let c = 0; c < numCourses; c++) if (waitingOn[c] === 0) ready.push(c);
+  // `ready` doubles as the queue: every course pushed is taken exactly once.
+  for (let i = 0; i < ready.length; i++) {
+    for (const next of unlocks[ready[i]]) {
+      if (--waitingOn[next] === 0) ready.push(next);
+    }
+  }
+  return ready.length === numCourses;
 }

@@ -1,12 +1,12 @@
 function dailyTemperatures(temperatures) {
-  const out = new Array(temperatures.length).fill(0);
-  const stack = [];
-  temperatures.forEach((t, i) => {
-    while (stack.length && temperatures[stack[stack.length - 1]] < t) {
-      const j = stack.pop();
-      out[j] = i - j;
+  const wait = new Array(temperatures.length).fill(0);
+  const pending = []; // indices of days still waiting, temperatures non-increasing
+  temperatures.forEach((t, day) => {
+    while (pending.length && temperatures[pending[pending.length - 1]] < t) {
+      const earlier = pending.pop();
+      wait[earlier] = day - earlier;
     }
-    stack.push(i);
+    pending.push(day);
   });
-  return out;
+  return wait;
 }

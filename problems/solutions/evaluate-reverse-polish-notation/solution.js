@@ -1,13 +1,18 @@
 function evalRpn(tokens) {
+  const apply = {
+    '+': (a, b) => a + b,
+    '-': (a, b) => a - b,
+    '*': (a, b) => a * b,
+    '/': (a, b) => Math.trunc(a / b),
+  };
   const stack = [];
-  for (const t of tokens) {
-    if (['+', '-', '*', '/'].includes(t)) {
+  for (const token of tokens) {
+    if (Object.hasOwn(apply, token)) {
       const b = stack.pop(), a = stack.pop();
-      if (t === '+') stack.push(a + b);
-      else if (t === '-') stack.push(a - b);
-      else if (t === '*') stack.push(a * b);
-      else stack.push(Math.trunc(a / b));
-    } else stack.push(Number(t));
+      stack.push(apply[token](a, b));
+    } else {
+      stack.push(Number(token));
+    }
   }
-  return stack[0];
+  return stack.pop();
 }

@@ -1,13 +1,14 @@
 function insert(intervals, newInterval) {
-  const out = [];
-  let [s, e] = newInterval, placed = false;
-  for (const [a, b] of intervals) {
-    if (b < s) out.push([a, b]);
-    else if (a > e) {
-      if (!placed) { out.push([s, e]); placed = true; }
-      out.push([a, b]);
-    } else { s = Math.min(s, a); e = Math.max(e, b); }
+  let [start, end] = newInterval;
+  const merged = [];
+  let i = 0;
+  while (i < intervals.length && intervals[i][1] < start) merged.push(intervals[i++]);
+  while (i < intervals.length && intervals[i][0] <= end) {
+    start = Math.min(start, intervals[i][0]);
+    end = Math.max(end, intervals[i][1]);
+    i++;
   }
-  if (!placed) out.push([s, e]);
-  return out;
+  merged.push([start, end]);
+  while (i < intervals.length) merged.push(intervals[i++]);
+  return merged;
 }

@@ -1,14 +1,14 @@
 function largestRectangleArea(heights) {
-  const stack = [];
+  const rising = []; // indices whose heights increase strictly
   let best = 0;
   for (let i = 0; i <= heights.length; i++) {
     const h = i === heights.length ? 0 : heights[i];
-    while (stack.length && heights[stack[stack.length - 1]] >= h) {
-      const top = heights[stack.pop()];
-      const left = stack.length ? stack[stack.length - 1] + 1 : 0;
-      best = Math.max(best, top * (i - left));
+    while (rising.length && heights[rising[rising.length - 1]] >= h) {
+      const top = rising.pop();
+      const left = rising.length ? rising[rising.length - 1] + 1 : 0;
+      best = Math.max(best, heights[top] * (i - left));
     }
-    stack.push(i);
+    rising.push(i);
   }
   return best;
 }

@@ -1,11 +1,11 @@
 function longestConsecutive(nums) {
-  const set = new Set(nums);
+  const values = new Set(nums);
   let best = 0;
-  for (const x of set) {
-    if (set.has(x - 1)) continue;
-    let len = 1;
-    while (set.has(x + len)) len++;
-    best = Math.max(best, len);
+  for (const start of values) {
+    if (values.has(start - 1)) continue; // not the first of its run
+    let end = start;
+    while (values.has(end + 1)) end++;
+    best = Math.max(best, end - start + 1);
   }
   return best;
 }

@@ -1,11 +1,11 @@
 function lengthOfLongestSubstring(s) {
-  const last = new Map();
-  let start = 0, best = 0, i = 0;
-  for (const c of s) {
-    if (last.has(c) && last.get(c) >= start) start = last.get(c) + 1;
-    last.set(c, i);
+  const lastSeen = new Map();
+  let start = 0, best = 0;
+  for (let i = 0; i < s.length; i++) {
+    const prev = lastSeen.get(s[i]);
+    if (prev !== undefined && prev >= start) start = prev + 1;
+    lastSeen.set(s[i], i);
     best = Math.max(best, i - start + 1);
-    i++;
   }
   return best;
 }

@@ -1,4 +1,9 @@
 function maxDepth(root) {
-  if (!root) return 0;
-  return 1 + Math.max(maxDepth(root.left), maxDepth(root.right));
+  let depth = 0;
+  let level = root ? [root] : [];
+  while (level.length) {
+    depth++;
+    level = level.flatMap((node) => [node.left, node.right].filter(Boolean));
+  }
+  return depth;
 }

@@ -1,8 +1,8 @@
 function maxSubarray(nums) {
-  let best = nums[0], run = 0;
-  for (const x of nums) {
-    run = Math.max(x, run + x);
-    best = Math.max(best, run);
+  let best = nums[0], endingHere = nums[0];
+  for (let i = 1; i < nums.length; i++) {
+    endingHere = Math.max(nums[i], endingHere + nums[i]);
+    best = Math.max(best, endingHere);
   }
   return best;
 }

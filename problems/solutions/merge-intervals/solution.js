@@ -1,8 +1,10 @@
 function merge(intervals) {
+  const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
   const out = [];
-  for (const [a, b] of intervals.slice().sort((x, y) => x[0] - y[0])) {
-    if (out.length && a <= out[out.length - 1][1]) out[out.length - 1][1] = Math.max(out[out.length - 1][1], b);
-    else out.push([a, b]);
+  for (const [start, end] of sorted) {
+    const last = out[out.length - 1];
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else out.push([start, end]);
   }
   return out;
 }

@@ -1,10 +1,21 @@
 class MinStack {
-  constructor() { this.items = []; }
-  push(val) {
-    const min = this.items.length ? Math.min(val, this.items[this.items.length - 1][1]) : val;
-    this.items.push([val, min]);
+  constructor() {
+    this.values = [];
+    this.minimums = []; // minimums[i]: the smallest of values[0..=i]
   }
-  pop() { this.items.pop(); }
-  top() { return this.items[this.items.length - 1][0]; }
-  getMin() { return this.items[this.items.length - 1][1]; }
+
+  push(val) {
+    const n = this.minimums.length;
+    this.values.push(val);
+    this.minimums.push(n ? Math.min(val, this.minimums[n - 1]) : val);
+  }
+
+  pop() {
+    this.values.pop();
+    this.minimums.pop();
+  }
+
+  top() { return this.values[this.values.length - 1]; }
+
+  getMin() { return this.minimums[this.minimums.length - 1]; }
 }

@@ -1,8 +1,15 @@
 function productExceptSelf(nums) {
-  const out = new Array(nums.length).fill(1);
-  let left = 1;
-  for (let i = 0; i < nums.length; i++) { out[i] = left; left *= nums[i]; }
-  let right = 1;
-  for (let i = nums.length - 1; i >= 0; i--) { out[i] *= right; right *= nums[i]; }
-  return out.map((x) => x + 0);
+  const n = nums.length;
+  const out = new Array(n);
+  let before = 1; // product of nums[0..i)
+  for (let i = 0; i < n; i++) {
+    out[i] = before;
+    before *= nums[i];
+  }
+  let after = 1; // product of nums(i..n)
+  for (let i = n - 1; i >= 0; i--) {
+    out[i] *= after;
+    after *= nums[i];
+  }
+  return out;
 }

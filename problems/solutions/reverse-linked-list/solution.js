@@ -1,5 +1,10 @@
 function reverseList(head) {
-  let prev = null;
-  while (head) [head.next, prev, head] = [prev, head, head.next];
-  return prev;
+  let reversed = null;
+  while (head) {
+    const rest = head.next;
+    head.next = reversed;
+    reversed = head;
+    head = rest;
+  }
+  return reversed;
 }

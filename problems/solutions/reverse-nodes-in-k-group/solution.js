@@ -1,16 +1,21 @@
 function reverseKGroup(head, k) {
-  const dummy = new ListNode(0, head);
-  let prev = dummy;
-  while (true) {
-    let kth = prev;
+  const sentinel = new ListNode(0, head);
+  let before = sentinel; // the node just before the next group
+  for (;;) {
+    let last = before;
     for (let i = 0; i < k; i++) {
-      kth = kth.next;
-      if (!kth) return dummy.next;
+      last = last.next;
+      if (!last) return sentinel.next; // fewer than k nodes left: keep them as they are
     }
-    const after = kth.next, first = prev.next;
-    let p = after, cur = first;
-    while (cur !== after) [cur.next, p, cur] = [p, cur, cur.next];
-    prev.next = kth;
-    prev = first;
+    const first = before.next, after = last.next;
+    let prev = after, node = first;
+    while (node !== after) {
+      const next = node.next;
+      node.next = prev;
+      prev = node;
+      node = next;
+    }
+    before.next = last;
+    before = first;
   }
 }

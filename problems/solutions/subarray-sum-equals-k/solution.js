@@ -1,10 +1,10 @@
 function subarraySum(nums, k) {
-  const seen = new Map([[0, 1]]);
-  let sum = 0, count = 0;
+  const prefixCounts = new Map([[0, 1]]);
+  let prefix = 0, count = 0;
   for (const x of nums) {
-    sum += x;
-    count += seen.get(sum - k) || 0;
-    seen.set(sum, (seen.get(sum) || 0) + 1);
+    prefix += x;
+    count += prefixCounts.get(prefix - k) ?? 0;
+    prefixCounts.set(prefix, (prefixCounts.get(prefix) ?? 0) + 1);
   }
   return count;
 }

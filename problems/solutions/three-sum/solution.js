@@ -1,18 +1,20 @@
 function threeSum(nums) {
-  const a = nums.slice().sort((x, y) => x - y), out = [];
-  for (let i = 0; i < a.length - 2; i++) {
-    if (i > 0 && a[i] === a[i - 1]) continue;
-    let l = i + 1, r = a.length - 1;
-    while (l < r) {
-      const s = a[i] + a[l] + a[r];
-      if (s < 0) l++;
-      else if (s > 0) r--;
+  const sorted = [...nums].sort((a, b) => a - b);
+  const n = sorted.length;
+  const triples = [];
+  for (let a = 0; a < n - 2 && sorted[a] <= 0; a++) {
+    if (a > 0 && sorted[a] === sorted[a - 1]) continue;
+    let lo = a + 1, hi = n - 1;
+    while (lo < hi) {
+      const sum = sorted[a] + sorted[lo] + sorted[hi];
+      if (sum < 0) lo++;
+      else if (sum > 0) hi--;
       else {
-        out.push([a[i], a[l], a[r]]);
-        while (l < r && a[l] === a[l + 1]) l++;
-        l++; r--;
+        triples.push([sorted[a], sorted[lo], sorted[hi]]);
+        do lo++; while (lo < hi && sorted[lo] === sorted[lo - 1]);
+        do hi--; while (lo < hi && sorted[hi] === sorted[hi + 1]);
       }
     }
   }
-  return out;
+  return triples;
 }

@@ -1,16 +1,22 @@
 class TimeMap {
-  constructor() { this.store = new Map(); }
-  set(key, value, timestamp) {
-    if (!this.store.has(key)) this.store.set(key, []);
-    this.store.get(key).push([timestamp, value]);
+  constructor() {
+    this.history = new Map(); // key -> [[timestamp, value], ...] in increasing timestamp order
   }
+
+  set(key, value, timestamp) {
+    if (!this.history.has(key)) this.history.set(key, []);
+    this.history.get(key).push([timestamp, value]);
+  }
+
   get(key, timestamp) {
-    const list = this.store.get(key) || [];
-    let lo = 0, hi = list.length;
+    const entries = this.history.get(key) ?? [];
+    // The last entry whose timestamp is <= the one asked for.
+    let lo = 0, hi = entries.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (list[mid][0] <= timestamp) lo = mid + 1; else hi = mid;
+      if (entries[mid][0] <= timestamp) lo = mid + 1;
+      else hi = mid;
     }
-    return lo === 0 ? '' : list[lo - 1][1];
+    return lo > 0 ? entries[lo - 1][1] : '';
   }
 }

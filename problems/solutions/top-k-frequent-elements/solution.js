@@ -1,5 +1,10 @@
+// Bucket by frequency: O(n), no sort.
 function topKFrequent(nums, k) {
-  const count = new Map();
-  for (const x of nums) count.set(x, (count.get(x) || 0) + 1);
-  return [...count.entries()].sort((a, b) => b[1] - a[1]).slice(0, k).map(([x]) => x);
+  const counts = new Map();
+  for (const x of nums) counts.set(x, (counts.get(x) ?? 0) + 1);
+  const byCount = Array.from({ length: nums.length + 1 }, () => []);
+  for (const [value, count] of counts) byCount[count].push(value);
+  const top = [];
+  for (let c = nums.length; c > 0 && top.length < k; c--) top.push(...byCount[c]);
+  return top.slice(0, k);
 }

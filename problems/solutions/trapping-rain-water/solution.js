@@ -1,12 +1,14 @@
 function trap(height) {
-  let i = 0, j = height.length - 1, leftMax = 0, rightMax = 0, water = 0;
-  while (i < j) {
-    if (height[i] < height[j]) {
-      leftMax = Math.max(leftMax, height[i]);
-      water += leftMax - height[i++];
+  let left = 0, right = height.length - 1;
+  let leftMax = 0, rightMax = 0, water = 0;
+  while (left < right) {
+    // The lower side is bounded by its own running maximum.
+    if (height[left] <= height[right]) {
+      leftMax = Math.max(leftMax, height[left]);
+      water += leftMax - height[left++];
     } else {
-      rightMax = Math.max(rightMax, height[j]);
-      water += rightMax - height[j--];
+      rightMax = Math.max(rightMax, height[right]);
+      water += rightMax - height[right--];
     }
   }
   return water;

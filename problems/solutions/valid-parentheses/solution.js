@@ -1,10 +1,9 @@
 function isValid(s) {
-  const pairs = { ')': '(', ']': '[', '}': '{' };
-  const stack = [];
+  const opener = { ')': '(', ']': '[', '}': '{' };
+  const open = [];
   for (const c of s) {
-    if (c in pairs) {
-      if (stack.pop() !== pairs[c]) return false;
-    } else stack.push(c);
+    if (c === '(' || c === '[' || c === '{') open.push(c);
+    else if (open.pop() !== opener[c]) return false;
   }
-  return stack.length === 0;
+  return open.length === 0;
 }

@@ -1,10 +1,14 @@
+// An in-order walk must see strictly increasing values; iterative, so deep trees are fine.
 function isValidBst(root) {
   const stack = [];
-  let prev = null, node = root;
-  while (stack.length || node) {
-    while (node) { stack.push(node); node = node.left; }
+  let node = root, prev = -Infinity;
+  while (node || stack.length) {
+    while (node) {
+      stack.push(node);
+      node = node.left;
+    }
     node = stack.pop();
-    if (prev !== null && node.val <= prev) return false;
+    if (node.val <= prev) return false;
     prev = node.val;
     node = node.right;
   }

@@ -1,21 +1,24 @@
 function ladderLength(beginWord, endWord, wordList) {
-  const words = new Set(wordList);
-  if (!words.has(endWord)) return 0;
-  let level = [beginWord], steps = 1;
-  const seen = new Set([beginWord]);
-  while (level.length) {
+  const unvisited = new Set(wordList);
+  if (!unvisited.has(endWord)) return 0;
+  unvisited.delete(beginWord);
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  let level = [beginWord];
+  for (let length = 1; level.length; length++) {
     const next = [];
-    for (const w of level) {
-      if (w === endWord) return steps;
-      for (let i = 0; i < w.length; i++) {
-        for (let c = 97; c <= 122; c++) {
-          const v = w.slice(0, i) + String.fromCharCode(c) + w.slice(i + 1);
-          if (words.has(v) && !seen.has(v)) { seen.add(v); next.push(v); }
+    for (const word of level) {
+      for (let i = 0; i < word.length; i++) {
+        for (const c of letters) {
+          if (c === word[i]) continue;
+          const candidate = word.slice(0, i) + c + word.slice(i + 1);
+          if (!unvisited.has(candidate)) continue;
+          if (candidate === endWord) return length + 1;
+          unvisited.delete(candidate);
+          next.push(candidate);
         }
       }
     }
     level = next;
-    steps++;
   }
   return 0;
 }
