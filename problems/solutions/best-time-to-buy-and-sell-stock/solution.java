@@ -1,9 +1,9 @@
 class Solution {
     public int maxProfit(int[] prices) {
-        int low = Integer.MAX_VALUE, best = 0;
-        for (int p : prices) {
-            low = Math.min(low, p);
-            best = Math.max(best, p - low);
+        int lowest = Integer.MAX_VALUE, best = 0;
+        for (int price : prices) {
+            lowest = Math.min(lowest, price);
+            best = Math.max(best, price - lowest);
         }
         return best;
     }

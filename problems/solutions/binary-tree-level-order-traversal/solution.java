@@ -1,19 +1,20 @@
 class Solution {
     public List<List<Integer>> levelOrder(TreeNode root) {
-        List<List<Integer>> out = new ArrayList<>();
-        List<TreeNode> level = new ArrayList<>();
-        if (root != null) level.add(root);
-        while (!level.isEmpty()) {
-            List<Integer> values = new ArrayList<>();
-            List<TreeNode> next = new ArrayList<>();
-            for (TreeNode n : level) {
-                values.add(n.val);
-                if (n.left != null) next.add(n.left);
-                if (n.right != null) next.add(n.right);
+        List<List<Integer>> levels = new ArrayList<>();
+        if (root == null) return levels;
+        Deque<TreeNode> queue = new ArrayDeque<>();
+        queue.add(root);
+        while (!queue.isEmpty()) {
+            int width = queue.size();
+            List<Integer> level = new ArrayList<>(width);
+            for (int i = 0; i < width; i++) {
+                TreeNode node = queue.poll();
+                level.add(node.val);
+                if (node.left != null) queue.add(node.left);
+                if (node.right != null) queue.add(node.right);
             }
-            out.add(values);
-            level = next;
+            levels.add(level);
         }
-        return out;
+        return levels;
     }
 }

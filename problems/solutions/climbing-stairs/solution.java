@@ -1,11 +1,11 @@
 class Solution {
     public int climbStairs(int n) {
-        int a = 1, b = 1;
+        int prev = 1, cur = 1; // ways to reach step 0 and step 1
         for (int i = 2; i <= n; i++) {
-            int c = a + b;
-            a = b;
-            b = c;
+            int next = prev + cur;
+            prev = cur;
+            cur = next;
         }
-        return b;
+        return cur;
     }
 }

@@ -1,7 +1,9 @@
 class Solution {
     public boolean containsDuplicate(int[] nums) {
-        Set<Integer> seen = new HashSet<>();
-        for (int x : nums) if (!seen.add(x)) return true;
+        Set<Integer> seen = new HashSet<>(nums.length * 2);
+        for (int x : nums) {
+            if (!seen.add(x)) return true;
+        }
         return false;
     }
 }

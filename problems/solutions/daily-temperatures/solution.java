@@ -1,14 +1,16 @@
 class Solution {
     public int[] dailyTemperatures(int[] temperatures) {
-        int[] out = new int[temperatures.length];
-        Deque<Integer> stack = new ArrayDeque<>();
-        for (int i = 0; i < temperatures.length; i++) {
-            while (!stack.isEmpty() && temperatures[stack.peek()] < temperatures[i]) {
-                int j = stack.pop();
-                out[j] = i - j;
+        int n = temperatures.length;
+        int[] wait = new int[n];
+        int[] stack = new int[n]; // indices still waiting for a warmer day
+        int top = 0;
+        for (int i = 0; i < n; i++) {
+            while (top > 0 && temperatures[stack[top - 1]] < temperatures[i]) {
+                int j = stack[--top];
+                wait[j] = i - j;
             }
-            stack.push(i);
+            stack[top++] = i;
         }
-        return out;
+        return wait;
     }
 }

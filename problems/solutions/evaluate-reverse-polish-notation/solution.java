@@ -1,13 +1,21 @@
 class Solution {
     public int evalRpn(String[] tokens) {
         Deque<Integer> stack = new ArrayDeque<>();
-        for (String t : tokens) {
-            switch (t) {
+        for (String token : tokens) {
+            switch (token) {
                 case "+": stack.push(stack.pop() + stack.pop()); break;
                 case "*": stack.push(stack.pop() * stack.pop()); break;
-                case "-": { int b = stack.pop(), a = stack.pop(); stack.push(a - b); break; }
-                case "/": { int b = stack.pop(), a = stack.pop(); stack.push(a / b); break; }
-                default: stack.push(Integer.parseInt(t));
+                case "-": {
+                    int b = stack.pop(), a = stack.pop();
+                    stack.push(a - b);
+                    break;
+                }
+                case "/": {
+                    int b = stack.pop(), a = stack.pop();
+                    stack.push(a / b); // Java's division truncates toward zero
+                    break;
+                }
+                default: stack.push(Integer.parseInt(token));
             }
         }
         return stack.pop();

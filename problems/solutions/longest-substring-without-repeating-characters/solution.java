@@ -1,12 +1,11 @@
 class Solution {
     public int lengthOfLongestSubstring(String s) {
         Map<Character, Integer> last = new HashMap<>();
-        int start = 0, best = 0;
-        for (int i = 0; i < s.length(); i++) {
-            Integer seen = last.get(s.charAt(i));
-            if (seen != null && seen >= start) start = seen + 1;
-            last.put(s.charAt(i), i);
-            best = Math.max(best, i - start + 1);
+        int left = 0, best = 0;
+        for (int right = 0; right < s.length(); right++) {
+            Integer seen = last.put(s.charAt(right), right);
+            if (seen != null && seen >= left) left = seen + 1;
+            best = Math.max(best, right - left + 1);
         }
         return best;
     }

@@ -1,9 +1,9 @@
 class Solution {
     public int maxSubarray(int[] nums) {
-        int best = nums[0], run = 0;
-        for (int x : nums) {
-            run = Math.max(x, run + x);
-            best = Math.max(best, run);
+        int best = nums[0], ending = nums[0];
+        for (int i = 1; i < nums.length; i++) {
+            ending = Math.max(nums[i], ending + nums[i]);
+            best = Math.max(best, ending);
         }
         return best;
     }

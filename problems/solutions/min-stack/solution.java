@@ -1,22 +1,23 @@
 class MinStack {
-    private final Deque<int[]> items = new ArrayDeque<>();
+    // Each entry is {value, minimum of the stack up to and including it}.
+    private final Deque<int[]> stack = new ArrayDeque<>();
 
     public MinStack() {}
 
     public void push(int val) {
-        int min = items.isEmpty() ? val : Math.min(val, items.peek()[1]);
-        items.push(new int[] {val, min});
+        int min = stack.isEmpty() ? val : Math.min(val, stack.peek()[1]);
+        stack.push(new int[] {val, min});
     }
 
     public void pop() {
-        items.pop();
+        stack.pop();
     }
 
     public int top() {
-        return items.peek()[0];
+        return stack.peek()[0];
     }
 
     public int getMin() {
-        return items.peek()[1];
+        return stack.peek()[1];
     }
 }

@@ -1,16 +1,17 @@
 class TimeMap {
-    private final Map<String, TreeMap<Integer, String>> store = new HashMap<>();
+    // Per key, its versions by timestamp; a TreeMap answers "latest at or before t".
+    private final Map<String, TreeMap<Integer, String>> versions = new HashMap<>();
 
     public TimeMap() {}
 
     public void set(String key, String value, int timestamp) {
-        store.computeIfAbsent(key, k -> new TreeMap<>()).put(timestamp, value);
+        versions.computeIfAbsent(key, k -> new TreeMap<>()).put(timestamp, value);
     }
 
     public String get(String key, int timestamp) {
-        TreeMap<Integer, String> versions = store.get(key);
-        if (versions == null) return "";
-        Map.Entry<Integer, String> e = versions.floorEntry(timestamp);
-        return e == null ? "" : e.getValue();
+        TreeMap<Integer, String> history = versions.get(key);
+        if (history == null) return "";
+        Map.Entry<Integer, String> entry = history.floorEntry(timestamp);
+        return entry == null ? "" : entry.getValue();
     }
 }

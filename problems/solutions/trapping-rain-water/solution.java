@@ -1,13 +1,13 @@
 class Solution {
     public int trap(int[] height) {
-        int i = 0, j = height.length - 1, leftMax = 0, rightMax = 0, water = 0;
-        while (i < j) {
-            if (height[i] < height[j]) {
-                leftMax = Math.max(leftMax, height[i]);
-                water += leftMax - height[i++];
+        int lo = 0, hi = height.length - 1, leftMax = 0, rightMax = 0, water = 0;
+        while (lo < hi) {
+            if (height[lo] <= height[hi]) {
+                leftMax = Math.max(leftMax, height[lo]);
+                water += leftMax - height[lo++];
             } else {
-                rightMax = Math.max(rightMax, height[j]);
-                water += rightMax - height[j--];
+                rightMax = Math.max(rightMax, height[hi]);
+                water += rightMax - height[hi--];
             }
         }
         return water;

@@ -3,11 +3,18 @@ class Solution {
         int i = 0, j = s.length() - 1;
         while (i < j) {
             char a = s.charAt(i), b = s.charAt(j);
-            if (!Character.isLetterOrDigit(a)) i++;
-            else if (!Character.isLetterOrDigit(b)) j--;
-            else if (Character.toLowerCase(a) != Character.toLowerCase(b)) return false;
-            else { i++; j--; }
+            if (!isAlnum(a)) i++;
+            else if (!isAlnum(b)) j--;
+            else {
+                if (Character.toLowerCase(a) != Character.toLowerCase(b)) return false;
+                i++;
+                j--;
+            }
         }
         return true;
+    }
+
+    private static boolean isAlnum(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
 }

@@ -1,14 +1,15 @@
 class Solution {
     public boolean isValid(String s) {
-        Deque<Character> stack = new ArrayDeque<>();
+        Deque<Character> expected = new ArrayDeque<>(); // closers still owed, innermost on top
         for (char c : s.toCharArray()) {
-            if (c == '(' || c == '[' || c == '{') stack.push(c);
-            else {
-                if (stack.isEmpty()) return false;
-                char open = stack.pop();
-                if ((c == ')' && open != '(') || (c == ']' && open != '[') || (c == '}' && open != '{')) return false;
+            switch (c) {
+                case '(': expected.push(')'); break;
+                case '[': expected.push(']'); break;
+                case '{': expected.push('}'); break;
+                default:
+                    if (expected.isEmpty() || expected.pop() != c) return false;
             }
         }
-        return stack.isEmpty();
+        return expected.isEmpty();
     }
 }
