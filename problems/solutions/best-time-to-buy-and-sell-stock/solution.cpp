@@ -1,10 +1,10 @@
 class Solution {
 public:
     int maxProfit(vector<int>& prices) {
-        int low = INT_MAX, best = 0;
+        int lowest = INT_MAX, best = 0;
         for (int p : prices) {
-            low = min(low, p);
-            best = max(best, p - low);
+            lowest = min(lowest, p);
+            best = max(best, p - lowest);
         }
         return best;
     }

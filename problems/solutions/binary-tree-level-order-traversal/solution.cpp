@@ -1,20 +1,21 @@
 class Solution {
 public:
     vector<vector<int>> levelOrder(TreeNode* root) {
-        vector<vector<int>> out;
-        vector<TreeNode*> level;
-        if (root) level.push_back(root);
-        while (!level.empty()) {
-            vector<int> values;
-            vector<TreeNode*> next;
-            for (TreeNode* n : level) {
-                values.push_back(n->val);
-                if (n->left) next.push_back(n->left);
-                if (n->right) next.push_back(n->right);
+        vector<vector<int>> levels;
+        if (!root) return levels;
+        queue<TreeNode*> q;
+        q.push(root);
+        while (!q.empty()) {
+            vector<int> level;
+            for (size_t n = q.size(); n > 0; n--) {
+                TreeNode* node = q.front();
+                q.pop();
+                level.push_back(node->val);
+                if (node->left) q.push(node->left);
+                if (node->right) q.push(node->right);
             }
-            out.push_back(values);
-            level = next;
+            levels.push_back(move(level));
         }
-        return out;
+        return levels;
     }
 };

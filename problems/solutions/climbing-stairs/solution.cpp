@@ -1,12 +1,12 @@
 class Solution {
 public:
     int climbStairs(int n) {
-        long long a = 1, b = 1;
-        for (int i = 2; i <= n; i++) {
-            long long c = a + b;
-            a = b;
-            b = c;
+        int prev = 1, cur = 1;  // ways to reach step i-1 and step i
+        for (int i = 1; i < n; i++) {
+            int next = prev + cur;
+            prev = cur;
+            cur = next;
         }
-        return (int)b;
+        return cur;
     }
 };

@@ -1,14 +1,15 @@
 class Solution {
 public:
     vector<int> dailyTemperatures(vector<int>& temperatures) {
-        vector<int> out(temperatures.size(), 0), stack;
+        vector<int> wait(temperatures.size(), 0);
+        vector<int> pending;  // indices still waiting, temperatures non-increasing
         for (int i = 0; i < (int)temperatures.size(); i++) {
-            while (!stack.empty() && temperatures[stack.back()] < temperatures[i]) {
-                out[stack.back()] = i - stack.back();
-                stack.pop_back();
+            while (!pending.empty() && temperatures[pending.back()] < temperatures[i]) {
+                wait[pending.back()] = i - pending.back();
+                pending.pop_back();
             }
-            stack.push_back(i);
+            pending.push_back(i);
         }
-        return out;
+        return wait;
     }
 };

@@ -2,16 +2,20 @@ class Solution {
 public:
     int evalRpn(vector<string>& tokens) {
         vector<long long> stack;
-        for (const string& t : tokens) {
-            if (t == "+" || t == "-" || t == "*" || t == "/") {
-                long long b = stack.back(); stack.pop_back();
-                long long a = stack.back(); stack.pop_back();
-                if (t == "+") stack.push_back(a + b);
-                else if (t == "-") stack.push_back(a - b);
-                else if (t == "*") stack.push_back(a * b);
-                else stack.push_back(a / b);
+        for (const string& tok : tokens) {
+            if (tok.size() == 1 && string("+-*/").find(tok[0]) != string::npos) {
+                long long b = stack.back();
+                stack.pop_back();
+                long long a = stack.back();
+                stack.pop_back();
+                switch (tok[0]) {
+                    case '+': stack.push_back(a + b); break;
+                    case '-': stack.push_back(a - b); break;
+                    case '*': stack.push_back(a * b); break;
+                    default: stack.push_back(a / b);  // C++ truncates toward zero
+                }
             } else {
-                stack.push_back(stoll(t));
+                stack.push_back(stoll(tok));
             }
         }
         return (int)stack.back();

@@ -4,9 +4,10 @@ public:
         ListNode dummy(0);
         ListNode* tail = &dummy;
         while (list1 && list2) {
-            if (list1->val <= list2->val) { tail->next = list1; list1 = list1->next; }
-            else { tail->next = list2; list2 = list2->next; }
-            tail = tail->next;
+            ListNode*& smaller = list1->val <= list2->val ? list1 : list2;
+            tail->next = smaller;
+            tail = smaller;
+            smaller = smaller->next;
         }
         tail->next = list1 ? list1 : list2;
         return dummy.next;

@@ -1,12 +1,11 @@
 class MinStack {
-    vector<pair<int, int>> items;  // value, minimum so far
+    vector<pair<int, int>> items;  // (value, minimum of the stack up to and including it)
 
 public:
     MinStack() {}
 
     void push(int val) {
-        int m = items.empty() ? val : min(val, items.back().second);
-        items.push_back({val, m});
+        items.emplace_back(val, items.empty() ? val : min(val, items.back().second));
     }
 
     void pop() { items.pop_back(); }

@@ -1,17 +1,16 @@
 class Solution {
 public:
     bool isValid(string s) {
-        string stack;
+        string open;
         for (char c : s) {
             if (c == '(' || c == '[' || c == '{') {
-                stack.push_back(c);
+                open.push_back(c);
                 continue;
             }
-            if (stack.empty()) return false;
-            char open = stack.back();
-            stack.pop_back();
-            if ((c == ')' && open != '(') || (c == ']' && open != '[') || (c == '}' && open != '{')) return false;
+            char want = c == ')' ? '(' : c == ']' ? '[' : '{';
+            if (open.empty() || open.back() != want) return false;
+            open.pop_back();
         }
-        return stack.empty();
+        return open.empty();
     }
 };
