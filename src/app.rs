@@ -13,6 +13,7 @@ use crate::ports::{Storage, StoreError};
 use crate::problems::ProblemBank;
 use crate::projections;
 use crate::queries::Queries;
+use crate::sandbox::{self, Pool, PoolSettings, SandboxError};
 use crate::store;
 use axum::serve::ListenerExt;
 use std::future::Future;
@@ -38,6 +39,8 @@ pub enum AppError {
     Web(#[from] web::WebError),
     #[error(transparent)]
     Problems(#[from] crate::problems::BankError),
+    #[error("sandbox: {0}")]
+    Sandbox(#[from] SandboxError),
 }
 
 pub struct App {
@@ -52,6 +55,8 @@ pub struct App {
     share_key: ShareKey,
     /// Answers pending turns from the log.
     coach: Arc<Coach>,
+    /// Where candidate code runs, through the bounded pool; drained at shutdown.
+    pool: Pool,
 }
 
 impl App {
@@ -96,6 +101,7 @@ impl App {
             problems: problems.clone(),
             coach: settings.config(),
         };
+        let pool = sandbox_pool(&args.sandbox).await?;
         let coach = Arc::new(Coach::new(
             engine,
             queries,
@@ -111,6 +117,7 @@ impl App {
             args,
             share_key,
             coach,
+            pool,
         })
     }
 
@@ -120,6 +127,11 @@ impl App {
 
     pub fn engine(&self) -> &Engine {
         &self.services.engine
+    }
+
+    /// The sandbox pool candidate code runs through.
+    pub fn sandbox(&self) -> &Pool {
+        &self.pool
     }
 
     /// Serve until `shutdown` resolves; then stop accepting, stop background tasks and
@@ -146,7 +158,14 @@ impl App {
             web,
             crate::platforms::slack::router(slack.as_ref()),
         );
+        let pool = self.pool.clone();
+        let shutdown = async move {
+            shutdown.await;
+            // No run starts once the shutdown begins; running ones finish.
+            pool.drain();
+        };
         let result = serve(self.listener, router, shutdown, cancel.clone(), closing).await;
+        self.pool.drain();
         cancel.cancel();
         tasks.stopped(slack).await;
         tracing::info!("stopped");
@@ -175,6 +194,32 @@ impl App {
             discord,
         })
     }
+}
+
+/// Chooses the sandbox from the settings, logs the isolation it gives (and any
+/// warning), and wraps it in the pool.
+async fn sandbox_pool(args: &crate::config::SandboxArgs) -> Result<Pool, AppError> {
+    let scratch = args
+        .sandbox_scratch_dir
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join("interview-coach-sandbox"));
+    let choice = sandbox::choose(args.sandbox, scratch, args.piston_url.as_deref()).await?;
+    for warning in &choice.warnings {
+        tracing::warn!("sandbox: {warning}");
+    }
+    let defaults = PoolSettings::default();
+    let settings = PoolSettings {
+        workers: args.sandbox_workers.unwrap_or(defaults.workers),
+        queue_max: args.sandbox_queue_max,
+        per_member_per_minute: std::num::NonZeroU32::new(args.sandbox_runs_per_minute),
+    };
+    tracing::info!(
+        isolation = choice.sandbox.isolation().as_str(),
+        workers = settings.workers,
+        queue_max = settings.queue_max,
+        "sandbox ready"
+    );
+    Ok(Pool::new(choice.sandbox, settings))
 }
 
 /// Says which platforms are enabled, and why the others are not.

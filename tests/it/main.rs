@@ -42,6 +42,13 @@ mod slack_outlet;
 mod slack_practice;
 mod slack_socket;
 
+// The sandbox (issue 14): backends, pool, Piston, the security table.
+mod sandbox_common;
+mod sandbox_piston;
+mod sandbox_pool;
+mod sandbox_runs;
+mod sandbox_security;
+
 // The layers of src/.
 mod layers;
 
