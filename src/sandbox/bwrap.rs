@@ -113,7 +113,8 @@ pub fn command(dir: &LocalDir, bwrap: &Path, step: &Step) -> Result<Launch, Sand
         "/tmp",
     ]);
     args.path_pair("--bind", dir.path(), Path::new("/work"));
-    args.flags(&["--chdir", "/work"]);
+    // The root bubblewrap built is a tmpfs with no size cap: nothing may write there.
+    args.flags(&["--remount-ro", "/", "--chdir", "/work"]);
     let fd = |f: &OwnedFd| confine::raw(f).to_string();
     args.flags(&["--add-seccomp-fd", &fd(&deny)]);
     args.flags(&["--add-seccomp-fd", &fd(&clone3)]);

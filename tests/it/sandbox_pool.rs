@@ -34,9 +34,24 @@ async fn waiters_see_their_place_move_up_as_slots_free() {
             .ready(move |ahead| seen.lock().unwrap().push(ahead))
             .await
     });
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while places.lock().unwrap().is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the waiter never told its place"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     drop(first);
     let second = second.ready(|_| {}).await.expect("second gets the slot");
     assert_eq!(pool.running(), 1, "never more than the workers");
+    while places.lock().unwrap().len() < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the waiter never moved up"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     drop(second);
     let _third = tokio::time::timeout(Duration::from_secs(5), third)
         .await
