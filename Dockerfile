@@ -16,8 +16,14 @@ ENV INTERVIEW_COACH_SKIP_WEB_BUILD=1
 RUN cargo build --release --locked --bin interview-coach
 
 FROM debian:bookworm-slim
+# bubblewrap and the runtimes candidate code runs in (see README "Sandbox"). Docker's
+# default seccomp profile blocks user namespaces: run with
+# `--security-opt seccomp=unconfined` (or a profile allowing clone/unshare of user
+# namespaces) for SANDBOX=bwrap; otherwise `auto` falls back to Landlock + seccomp and
+# says so at start.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ca-certificates \
+       bubblewrap python3 nodejs openjdk-17-jdk-headless g++ \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --home /app --create-home coach
 WORKDIR /app

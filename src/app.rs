@@ -13,6 +13,7 @@ use crate::ports::{Storage, StoreError};
 use crate::problems::ProblemBank;
 use crate::projections;
 use crate::queries::Queries;
+use crate::sandbox::{self, Pool, PoolSettings, SandboxError};
 use crate::server;
 use crate::store;
 use std::future::Future;
@@ -38,6 +39,8 @@ pub enum AppError {
     Web(#[from] web::WebError),
     #[error(transparent)]
     Problems(#[from] crate::problems::BankError),
+    #[error("sandbox: {0}")]
+    Sandbox(#[from] SandboxError),
 }
 
 pub struct App {
@@ -52,6 +55,8 @@ pub struct App {
     share_key: ShareKey,
     /// Answers pending turns from the log.
     coach: Arc<Coach>,
+    /// Where candidate code runs, through the bounded pool; drained at shutdown.
+    pool: Pool,
 }
 
 /// The key of share links: `WEB_SHARE_SECRET`'s when it is set, else the random one
@@ -108,6 +113,7 @@ impl App {
             problems: problems.clone(),
             coach: settings.config(),
         };
+        let pool = sandbox_pool(&args.sandbox).await?;
         let coach = Arc::new(Coach::new(
             engine,
             queries,
@@ -123,6 +129,7 @@ impl App {
             args,
             share_key,
             coach,
+            pool,
         })
     }
 
@@ -132,6 +139,11 @@ impl App {
 
     pub fn engine(&self) -> &Engine {
         &self.services.engine
+    }
+
+    /// The sandbox pool candidate code runs through.
+    pub fn sandbox(&self) -> &Pool {
+        &self.pool
     }
 
     /// Serve until `shutdown` resolves; then stop accepting, stop background tasks and
@@ -158,6 +170,12 @@ impl App {
             web,
             crate::platforms::slack::router(slack.as_ref()),
         );
+        let pool = self.pool.clone();
+        let shutdown = async move {
+            shutdown.await;
+            // No run starts once the shutdown begins; running ones finish.
+            pool.drain();
+        };
         let limits = server::Limits::from_args(&self.args.limits);
         let result = serve(
             self.listener,
@@ -168,6 +186,7 @@ impl App {
             closing,
         )
         .await;
+        self.pool.drain();
         cancel.cancel();
         tasks.stopped(slack).await;
         // Claims still held (a turn that outlived the drain) are given up now, so
@@ -209,6 +228,32 @@ fn hostname() -> String {
         .map(|h| h.trim().to_string())
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "localhost".to_string())
+}
+
+/// Chooses the sandbox from the settings, logs the isolation it gives (and any
+/// warning), and wraps it in the pool.
+async fn sandbox_pool(args: &crate::config::SandboxArgs) -> Result<Pool, AppError> {
+    let scratch = args
+        .sandbox_scratch_dir
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join("interview-coach-sandbox"));
+    let choice = sandbox::choose(args.sandbox, scratch, args.piston_url.as_deref()).await?;
+    for warning in &choice.warnings {
+        tracing::warn!("sandbox: {warning}");
+    }
+    let defaults = PoolSettings::default();
+    let settings = PoolSettings {
+        workers: args.sandbox_workers.unwrap_or(defaults.workers),
+        queue_max: args.sandbox_queue_max,
+        per_member_per_minute: std::num::NonZeroU32::new(args.sandbox_runs_per_minute),
+    };
+    tracing::info!(
+        isolation = choice.sandbox.isolation().as_str(),
+        workers = settings.workers,
+        queue_max = settings.queue_max,
+        "sandbox ready"
+    );
+    Ok(Pool::new(choice.sandbox, settings))
 }
 
 /// Says which platforms are enabled, and why the others are not.

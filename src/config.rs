@@ -2,6 +2,7 @@
 //! fallback (and `.env` read by `main`). Secrets are held in [`Secret`], whose `Debug`
 //! and `Display` never show the value.
 
+use crate::sandbox::Requested;
 use crate::store::{StoreOptions, Synchronous};
 use clap::{Args, Parser, Subcommand};
 use std::fmt;
@@ -225,6 +226,8 @@ pub struct ServeArgs {
     pub lease_seconds: Option<u32>,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub sandbox: SandboxArgs,
     /// Access token for `/api` and `/ws` (Bearer header or `?token=`); required when BIND_ADDR is not loopback.
     #[arg(long, env = "WEB_ACCESS_TOKEN", hide = true, hide_env_values = true)]
     pub web_access_token: Option<Secret>,
@@ -396,6 +399,31 @@ impl CoachArgs {
             .unwrap_or(90);
         std::time::Duration::from_secs(secs)
     }
+}
+
+/// Where candidate code runs (issue 14's sandbox).
+#[derive(Debug, Clone, Args)]
+pub struct SandboxArgs {
+    /// `auto` (bubblewrap namespaces when user namespaces work, else Landlock + seccomp,
+    /// else every run is refused), `bwrap`, `landlock`, `piston` (with PISTON_URL), or
+    /// `none` (candidate code runs UNCONFINED; every run says so).
+    #[arg(long, env = "SANDBOX", default_value = "auto")]
+    pub sandbox: Requested,
+    /// Base URL of a self-hosted Piston (e.g. `http://127.0.0.1:2000`), for SANDBOX=piston.
+    #[arg(long, env = "PISTON_URL")]
+    pub piston_url: Option<String>,
+    /// Runs at once; unset: the number of cores.
+    #[arg(long, env = "SANDBOX_WORKERS")]
+    pub sandbox_workers: Option<usize>,
+    /// Runs that may wait for a worker; more are refused with "try again shortly".
+    #[arg(long, env = "SANDBOX_QUEUE_MAX", default_value_t = 100)]
+    pub sandbox_queue_max: usize,
+    /// Runs one member may start per minute (0: no limit).
+    #[arg(long, env = "SANDBOX_RUNS_PER_MINUTE", default_value_t = 20)]
+    pub sandbox_runs_per_minute: u32,
+    /// Where run workspaces are made; unset: `interview-coach-sandbox` in the system's temp directory.
+    #[arg(long, env = "SANDBOX_SCRATCH_DIR")]
+    pub sandbox_scratch_dir: Option<std::path::PathBuf>,
 }
 
 /// The settings that hold secrets, by flag and variable. Their flags are hidden and the

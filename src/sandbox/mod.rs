@@ -1,24 +1,43 @@
 //! The sandbox: runs a hostile program (the candidate's code inside a harness, or a
 //! compiler working on it) and reports how it ended. A run gets a fresh workspace, an
 //! empty environment, limits on CPU, memory, processes, file size, open files, output and
-//! wall-clock time, and its whole process group is killed at the end, so nothing it
-//! starts outlives it.
+//! wall-clock time, and everything it starts is killed at the end, so nothing outlives it.
 //!
 //! This module knows programs, files and limits, never problems, verdicts or interviews:
 //! the judge (`crate::judge`) turns those into runs. It must never run anything outside
 //! the isolation the operator chose, never pass the service's environment on, and never
 //! block the async runtime while a run goes on.
 //!
-//! Backends: [`Backend::Unconfined`] (only with `SANDBOX=none`, and every run says so),
-//! the local namespace sandbox and Piston come in `local` and `piston`.
+//! Backends ([`Isolation`] names them): user, mount, PID, IPC, UTS and network namespaces
+//! through bubblewrap plus seccomp (`bwrap`); Landlock plus seccomp where namespaces are
+//! not allowed (`landlocked`); a self-hosted Piston (`piston`); and no isolation at all
+//! (`unconfined`, only with `SANDBOX=none`). [`detect`] picks one at start; [`Pool`]
+//! bounds how many run at once.
 
+mod bwrap;
+mod confine;
+mod detect;
+mod landlocked;
+mod limits;
+mod local;
+mod piston;
+mod pool;
+mod program;
+mod runtimes;
+mod supervise;
 mod unconfined;
 
+pub use detect::{Choice, Requested, choose};
+pub use pool::{Pool, PoolSettings, Ticket, Waiting};
+pub use program::{Program, ProgramOutcome};
+
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// What a run may use. A limit the backend cannot enforce is reported by
-/// [`Isolation`], never silently dropped.
+/// [`Isolation`], never silently dropped. [`Limits::for_run`] and
+/// [`Limits::for_compile`] give each runtime's defaults.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
     /// CPU seconds (RLIMIT_CPU, rounded up to whole seconds).
@@ -27,14 +46,20 @@ pub struct Limits {
     pub wall: Duration,
     /// Address space in bytes (RLIMIT_AS). JVMs need this large; see `heap_bytes`.
     pub memory_bytes: u64,
-    /// Processes and threads the run's user may have (RLIMIT_NPROC).
+    /// Processes and threads the run may have (RLIMIT_NPROC, counted per run: each
+    /// workspace runs under a user id of its own).
     pub processes: u64,
-    /// Largest file the run may write, in bytes (RLIMIT_FSIZE).
+    /// Largest file the run may write, in bytes (RLIMIT_FSIZE); also the most the
+    /// workspace may hold in all after a step.
     pub file_size_bytes: u64,
     /// Open file descriptors (RLIMIT_NOFILE).
     pub open_files: u64,
     /// Bytes kept of stdout and of stderr each; more ends the run with `OutputLimit`.
     pub output_bytes: usize,
+    /// The managed heap of a JVM (`-Xmx`) or of node (`--max-old-space-size`), which the
+    /// local backends add after `java` / `node` in a step's argv. `None`: the runtime's
+    /// own default (bounded only by `memory_bytes`).
+    pub heap_bytes: Option<u64>,
 }
 
 impl Default for Limits {
@@ -47,6 +72,7 @@ impl Default for Limits {
             file_size_bytes: 16 * 1024 * 1024,
             open_files: 64,
             output_bytes: 64 * 1024,
+            heap_bytes: None,
         }
     }
 }
@@ -59,6 +85,19 @@ pub enum Runtime {
     Node,
     Java,
     Cxx,
+}
+
+impl Runtime {
+    pub const ALL: [Runtime; 4] = [Runtime::Python, Runtime::Node, Runtime::Java, Runtime::Cxx];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Runtime::Python => "python",
+            Runtime::Node => "node",
+            Runtime::Java => "java",
+            Runtime::Cxx => "c++",
+        }
+    }
 }
 
 /// A file placed in the workspace before a run, at a path relative to it.
@@ -89,9 +128,11 @@ pub enum Status {
     CpuLimit,
     /// Over its wall-clock time.
     WallLimit,
-    /// Over its memory (allocation failed or the kernel killed it).
+    /// Over its memory (allocation failed, a thread could not be created, or the kernel
+    /// killed it).
     MemoryLimit,
-    /// Wrote more than `output_bytes` on stdout or stderr.
+    /// Wrote more than `output_bytes` on stdout or stderr, or a file (or a workspace)
+    /// larger than `file_size_bytes`.
     OutputLimit,
 }
 
@@ -104,7 +145,7 @@ pub struct Outcome {
     /// At most `output_bytes`.
     pub stderr: Vec<u8>,
     pub wall: Duration,
-    /// Peak resident memory of the run's processes, when the backend can tell.
+    /// Peak resident memory of the run's largest process, when the backend can tell.
     pub peak_memory_bytes: Option<u64>,
 }
 
@@ -113,6 +154,16 @@ pub struct Outcome {
 pub enum Isolation {
     /// `SANDBOX=none`: no isolation at all, chosen explicitly by the operator.
     None,
+    /// bubblewrap: new user, mount, PID, IPC, UTS and network namespaces, a read-only
+    /// view of the runtime only, seccomp, rlimits.
+    Namespaces,
+    /// No user namespaces here: Landlock (runtime read-only, workspace read-write, no
+    /// TCP), seccomp (no sockets but Unix ones), rlimits, a user id per workspace.
+    LandlockSeccomp,
+    /// Runs go to a self-hosted Piston (`PISTON_URL`), which isolates them.
+    Piston,
+    /// Nothing safe is available: every run is refused (see the start-up warning).
+    Unavailable,
 }
 
 impl Isolation {
@@ -120,6 +171,10 @@ impl Isolation {
     pub fn as_str(&self) -> &'static str {
         match self {
             Isolation::None => "none",
+            Isolation::Namespaces => "namespaces",
+            Isolation::LandlockSeccomp => "landlock+seccomp",
+            Isolation::Piston => "piston",
+            Isolation::Unavailable => "unavailable",
         }
     }
 }
@@ -133,6 +188,27 @@ pub enum SandboxError {
     Spawn(#[source] std::io::Error),
     #[error("the runtime for {0:?} is not installed on this machine")]
     MissingRuntime(Runtime),
+    /// No isolation is available (no user namespaces, no Landlock) and `SANDBOX=none`
+    /// was not chosen; the reason says what is missing.
+    #[error("code cannot run here: {0}")]
+    Unavailable(String),
+    /// The backend cannot do this (a Piston workspace runs whole programs only).
+    #[error("the {backend} sandbox cannot {what}")]
+    Unsupported {
+        backend: &'static str,
+        what: &'static str,
+    },
+    #[error("the Piston server failed: {0}")]
+    Piston(String),
+    /// The service is shutting down: no new run starts.
+    #[error("the service is shutting down; no new runs start")]
+    Draining,
+    /// The queue is full (`SANDBOX_QUEUE_MAX`).
+    #[error("too many runs are waiting ({0} queued); try again shortly")]
+    QueueFull(usize),
+    /// The member asked for runs faster than the per-member rate allows.
+    #[error("too many runs; try again in {} s", .retry_after.as_secs().max(1))]
+    RateLimited { retry_after: Duration },
 }
 
 /// Where runs happen.
@@ -142,6 +218,12 @@ pub enum Backend {
     /// killed at the end, but the machine's files and network are visible. Only with
     /// `SANDBOX=none`.
     Unconfined { scratch: PathBuf },
+    /// bubblewrap or Landlock, on this machine.
+    Local(Arc<local::Local>),
+    /// A Piston server.
+    Piston(Arc<piston::Piston>),
+    /// Every run is refused with this reason.
+    Unavailable(String),
 }
 
 /// The sandbox the service runs code in.
@@ -158,27 +240,82 @@ impl Sandbox {
         }
     }
 
+    /// Namespaces through bubblewrap (`bwrap` on PATH or at the given path).
+    pub fn namespaces(scratch: PathBuf, bwrap: Option<PathBuf>) -> Result<Sandbox, SandboxError> {
+        let local = local::Local::new(scratch, local::Mode::namespaces(bwrap)?)?;
+        Ok(Sandbox {
+            backend: Backend::Local(Arc::new(local)),
+        })
+    }
+
+    /// Landlock + seccomp + rlimits, for machines without user namespaces.
+    pub fn landlocked(scratch: PathBuf) -> Result<Sandbox, SandboxError> {
+        let local = local::Local::new(scratch, local::Mode::Landlock)?;
+        Ok(Sandbox {
+            backend: Backend::Local(Arc::new(local)),
+        })
+    }
+
+    /// Runs go to the Piston server at `url` (`http://host:2000`, without `/api/v2`).
+    pub fn piston(url: &str) -> Result<Sandbox, SandboxError> {
+        Sandbox::piston_with_slack(url, Duration::from_secs(15))
+    }
+
+    /// Piston, allowing `slack` for the HTTP exchange beyond the program's own limits
+    /// before a request counts as failed.
+    pub fn piston_with_slack(url: &str, slack: Duration) -> Result<Sandbox, SandboxError> {
+        Ok(Sandbox {
+            backend: Backend::Piston(Arc::new(piston::Piston::new(url, slack)?)),
+        })
+    }
+
+    /// A sandbox that refuses every run with `reason`.
+    pub fn unavailable(reason: impl Into<String>) -> Sandbox {
+        Sandbox {
+            backend: Backend::Unavailable(reason.into()),
+        }
+    }
+
     pub fn isolation(&self) -> Isolation {
-        match self.backend {
+        match &self.backend {
             Backend::Unconfined { .. } => Isolation::None,
+            Backend::Local(local) => local.isolation(),
+            Backend::Piston(_) => Isolation::Piston,
+            Backend::Unavailable(_) => Isolation::Unavailable,
         }
     }
 
     /// A fresh workspace holding `files`, for one or more steps of `runtime`. It is
-    /// removed when dropped.
+    /// removed when dropped. (Piston has no workspaces: use [`Sandbox::run_program`].)
     pub async fn prepare(
         &self,
         runtime: Runtime,
         files: Vec<File>,
     ) -> Result<Workspace, SandboxError> {
-        match &self.backend {
+        let inner = match &self.backend {
             Backend::Unconfined { scratch } => {
-                let dir = unconfined::workspace(scratch, &files).await?;
-                Ok(Workspace {
-                    runtime,
-                    inner: WorkspaceInner::Unconfined(dir),
-                })
+                WorkspaceInner::Unconfined(unconfined::workspace(scratch, &files).await?)
             }
+            Backend::Local(local) => {
+                WorkspaceInner::Local(local.clone().workspace(runtime, &files).await?)
+            }
+            Backend::Piston(_) => {
+                return Err(SandboxError::Unsupported {
+                    backend: "piston",
+                    what: "run single steps (use run_program)",
+                });
+            }
+            Backend::Unavailable(reason) => return Err(SandboxError::Unavailable(reason.clone())),
+        };
+        Ok(Workspace { runtime, inner })
+    }
+
+    /// Compiles (when the runtime needs it) and runs a whole program, on any backend:
+    /// the portable path, and the only one Piston offers.
+    pub async fn run_program(&self, program: Program) -> Result<ProgramOutcome, SandboxError> {
+        match &self.backend {
+            Backend::Piston(piston) => piston.run_program(program).await,
+            _ => program::run_locally(self, program).await,
         }
     }
 }
@@ -193,6 +330,7 @@ pub struct Workspace {
 #[derive(Debug)]
 enum WorkspaceInner {
     Unconfined(unconfined::Dir),
+    Local(local::LocalDir),
 }
 
 impl Workspace {
@@ -204,6 +342,7 @@ impl Workspace {
     pub async fn run(&self, step: Step) -> Result<Outcome, SandboxError> {
         match &self.inner {
             WorkspaceInner::Unconfined(dir) => unconfined::run(dir, step).await,
+            WorkspaceInner::Local(dir) => dir.run(step).await,
         }
     }
 }

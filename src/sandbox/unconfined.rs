@@ -16,7 +16,7 @@ use tokio::process::Command;
 pub struct Dir(tempfile::TempDir);
 
 impl Dir {
-    fn path(&self) -> &Path {
+    pub(super) fn path(&self) -> &Path {
         self.0.path()
     }
 }

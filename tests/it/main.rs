@@ -48,6 +48,13 @@ mod judge_bank;
 mod judge_cli;
 mod judge_verdicts;
 
+// The sandbox (issue 14): backends, pool, Piston, the security table.
+mod sandbox_common;
+mod sandbox_piston;
+mod sandbox_pool;
+mod sandbox_runs;
+mod sandbox_security;
+
 // The layers of src/.
 mod layers;
 

@@ -267,6 +267,7 @@ fn compile_limits(memory_bytes: u64) -> Limits {
         file_size_bytes: 256 * 1024 * 1024,
         open_files: 256,
         output_bytes: 256 * 1024,
+        heap_bytes: None,
     }
 }
 
