@@ -4,9 +4,15 @@
 //! The stable prefix (persona, rubric, problem) ends with a cache breakpoint, a second
 //! sits on the latest completed turn, and a third on the final message, so the next
 //! turn reads the whole conversation so far from the cache.
+//!
+//! Every value a member supplied is fenced as data (`prompts::candidate_block` or
+//! `candidate_inline`), never spliced into our own sentences or attributes: display
+//! names, languages, a custom problem's title and text, approaches, messages and code,
+//! here and in the compaction digest. Only values the code chose (numbers, enums, the
+//! bank's problems) appear bare.
 
 use super::llm::{LlmRequest, Message, Role, TextBlock};
-use super::prompts::{self, attr, candidate_block};
+use super::prompts::{self, candidate_block, candidate_inline};
 use super::schema;
 use crate::domain::{Event, InterviewStarted, TurnKind, Version};
 use crate::ports::RecordedEvent;
@@ -40,7 +46,7 @@ pub fn build_request(
         text: problem_text(started, inputs),
         cache: true,
     });
-    let mut messages = render(events, reply_to);
+    let mut messages = render(events, reply_to, started);
     mark_latest_completed_turn(&mut messages);
     let forced = match kind {
         TurnKind::Analysis => Some(schema::ANALYSIS_TOOL.to_string()),
@@ -62,14 +68,20 @@ fn problem_text(started: Option<&InterviewStarted>, inputs: &ContextInputs) -> S
     let Some(s) = started else {
         return "No problem has been set.".to_string();
     };
-    let statement = match &s.problem {
-        crate::domain::Problem::Custom { text, .. } => candidate_block("problem", "", text),
-        crate::domain::Problem::Bank { .. } => inputs
-            .statement
-            .unwrap_or("(statement unavailable)")
-            .to_string(),
+    let (title, statement) = match &s.problem {
+        crate::domain::Problem::Custom { title, text } => (
+            candidate_inline("problem_title", title),
+            candidate_block("problem", text),
+        ),
+        crate::domain::Problem::Bank { title, .. } => (
+            title.clone(),
+            inputs
+                .statement
+                .unwrap_or("(statement unavailable)")
+                .to_string(),
+        ),
     };
-    prompts::problem_block(s.problem.title(), &statement, inputs.hints)
+    prompts::problem_block(&title, &statement, inputs.hints)
 }
 
 /// Rough token count (4 characters a token), for the context budget.
@@ -85,7 +97,11 @@ pub fn estimate_tokens(req: &LlmRequest) -> usize {
 }
 
 /// Messages in logical order up to and including the candidate event `reply_to`.
-fn render(events: &[RecordedEvent], reply_to: Version) -> Vec<Message> {
+fn render(
+    events: &[RecordedEvent],
+    reply_to: Version,
+    started: Option<&InterviewStarted>,
+) -> Vec<Message> {
     let compaction = events.iter().rev().find_map(|r| match &r.event {
         Event::ContextCompacted(c) if c.up_to < reply_to => Some(c),
         _ => None,
@@ -96,7 +112,10 @@ fn render(events: &[RecordedEvent], reply_to: Version) -> Vec<Message> {
         push(
             &mut out,
             Role::User,
-            format!("(Earlier turns, compacted)\n{}", c.digest),
+            format!(
+                "(Earlier turns, compacted)\n{}",
+                fenced_digest(&c.digest, started)
+            ),
         );
     }
     for r in events
@@ -143,6 +162,17 @@ fn push(out: &mut Vec<Message>, role: Role, text: String) {
     }
 }
 
+/// A stored digest as the context shows it. Digests written before prompt version 2
+/// hold candidate text bare, so such a digest is fenced whole.
+fn fenced_digest(digest: &str, started: Option<&InterviewStarted>) -> String {
+    let fences_its_fields = started.is_some_and(|s| s.coach.prompt_version >= 2);
+    if fences_its_fields {
+        digest.to_string()
+    } else {
+        candidate_block("digest", digest)
+    }
+}
+
 /// Cache breakpoints in the messages: on the latest completed turn (the last coach
 /// answer), and on the final candidate message, which the next turn will re-read.
 fn mark_latest_completed_turn(messages: &mut [Message]) {
@@ -163,9 +193,12 @@ fn mark_latest_completed_turn(messages: &mut [Message]) {
 pub fn candidate_text(event: &Event) -> Option<String> {
     Some(match event {
         Event::InterviewStarted(s) => {
-            let mut t = format!("The interview starts. Candidate: {}.", s.candidate.name);
+            let mut t = format!(
+                "The interview starts. Candidate: {}.",
+                candidate_inline("name", &s.candidate.name)
+            );
             if let Some(l) = &s.language {
-                t.push_str(&format!(" Language: {l}."));
+                t.push_str(&format!(" Language: {}.", candidate_inline("language", l)));
             }
             if let Some(d) = s.difficulty {
                 t.push_str(&format!(" Difficulty: {}.", d.as_str()));
@@ -179,28 +212,21 @@ pub fn candidate_text(event: &Event) -> Option<String> {
             t
         }
         Event::ApproachExplained(e) => format!(
-            "{}\n(Respond as the interviewer to this approach.)",
-            candidate_block(
-                "approach",
-                &format!("from=\"{}\"", attr(&e.actor.name)),
-                &e.text
-            )
+            "{} explains an approach:\n{}\n(Respond as the interviewer to this approach.)",
+            candidate_inline("name", &e.actor.name),
+            candidate_block("approach", &e.text)
         ),
         Event::CodeSubmitted(e) => format!(
-            "Submission #{} ({}):\n{}\n(Review this submission with the {} tool.)",
+            "Submission #{} in {}:\n{}\n(Review this submission with the {} tool.)",
             e.submission,
-            e.language,
-            candidate_block(
-                "code",
-                &format!("language=\"{}\"", attr(&e.language)),
-                &e.code
-            ),
+            candidate_inline("language", &e.language),
+            candidate_block("code", &e.code),
             schema::ANALYSIS_TOOL
         ),
-        Event::CandidateMessage(e) => candidate_block(
-            "message",
-            &format!("from=\"{}\"", attr(&e.actor.name)),
-            &e.text,
+        Event::CandidateMessage(e) => format!(
+            "{} writes:\n{}",
+            candidate_inline("name", &e.actor.name),
+            candidate_block("message", &e.text)
         ),
         Event::HintRequested(e) => format!(
             "(The candidate asks for hint #{}. Give rung {} of the hint ladder, adapted to their current approach and code; if the ladder has no such rung, give one small nudge of your own.)",
@@ -248,11 +274,14 @@ pub fn digest(events: &[RecordedEvent], up_to: Version) -> String {
     let mut lines = Vec::new();
     for r in events.iter().filter(|r| r.version <= up_to) {
         let line = match &r.event {
-            Event::ApproachExplained(e) => format!("- Approach: {}", clip(&e.text, 400)),
+            Event::ApproachExplained(e) => format!(
+                "- Approach: {}",
+                candidate_inline("approach", &clip(&e.text, 400))
+            ),
             Event::CodeSubmitted(e) => format!(
-                "- Submission #{} ({}), {} lines",
+                "- Submission #{} in {}, {} lines",
                 e.submission,
-                e.language,
+                candidate_inline("language", &e.language),
                 e.code.lines().count()
             ),
             Event::CodeAnalyzed(e) => format!(
@@ -262,9 +291,11 @@ pub fn digest(events: &[RecordedEvent], up_to: Version) -> String {
                 clip(&e.analysis.follow_up_question, 200)
             ),
             Event::HintRequested(e) => format!("- Hint #{} given", e.hint),
-            Event::CandidateMessage(e) => {
-                format!("- {} said: {}", e.actor.name, clip(&e.text, 160))
-            }
+            Event::CandidateMessage(e) => format!(
+                "- {} said: {}",
+                candidate_inline("name", &e.actor.name),
+                candidate_inline("message", &clip(&e.text, 160))
+            ),
             Event::CoachReplied(e) => format!("- Coach: {}", clip(&e.text, 160)),
             _ => continue,
         };
@@ -282,3 +313,6 @@ fn clip(s: &str, max: usize) -> String {
     out.push('…');
     out
 }
+
+#[cfg(test)]
+mod tests;

@@ -335,6 +335,97 @@ mod tests {
         prop::collection::vec(line, 0..40).prop_map(|lines| lines.join("\n"))
     }
 
+    /// Any text at all: fences with short, long or no tags, indented and four-backtick
+    /// fences, fences in the middle of long lines, CRLF and lone CR, tabs, and multibyte
+    /// characters (accents, CJK, emoji, combining marks), besides arbitrary Unicode.
+    fn any_text() -> impl Strategy<Value = String> {
+        let line = prop_oneof![
+            "\\PC{0,60}",
+            "[a-zé漢😀\u{301} \t]{0,50}",
+            "```[a-zA-Z0-9+#._-]{0,30}",
+            "[ \t]{0,3}````?[a-z]{0,6}",
+            "[a-z漢]{20,250}```[a-z]{0,10}",
+            "[a-z`]{0,20}",
+            Just("```".to_string()),
+            Just(String::new()),
+        ];
+        let ending = prop_oneof![Just("\n"), Just("\r\n"), Just("\r")];
+        prop::collection::vec((line, ending), 0..50).prop_map(|lines| {
+            lines
+                .into_iter()
+                .map(|(line, end)| format!("{line}{end}"))
+                .collect()
+        })
+    }
+
+    fn any_limit() -> impl Strategy<Value = usize> {
+        prop_oneof![MIN_CHUNK_CHARS..120, 120usize..2100]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn any_text_splits_into_parts_that_fit_and_close_their_fences(
+            text in any_text(), max in any_limit()
+        ) {
+            let parts = split_parts(&text, max);
+            for part in &parts {
+                let rendered = part.render();
+                prop_assert!(rendered.chars().count() <= max, "{} > {}: {:?}", rendered.chars().count(), max, rendered);
+                prop_assert!(balanced(&rendered), "unbalanced: {:?}", rendered);
+            }
+            for chunk in split_message(&text, max) {
+                prop_assert!(chunk.chars().count() <= max);
+                prop_assert!(balanced(&chunk), "unbalanced: {:?}", chunk);
+            }
+        }
+
+        #[test]
+        fn any_text_is_given_back_by_its_bodies(text in any_text(), max in any_limit()) {
+            let bodies: String = split_parts(&text, max).iter().map(|p| p.body.as_str()).collect();
+            prop_assert_eq!(bodies, text);
+        }
+
+        #[test]
+        // Whatever a chunk leaves open (by its own lines, as it renders), the next chunk
+        // reopens with the same tag; only a tag too long for a small chunk is dropped.
+        fn the_next_part_reopens_the_fence_with_the_same_language(
+            text in any_text(), max in any_limit()
+        ) {
+            let parts = split_parts(&text, max);
+            for pair in parts.windows(2) {
+                let (before, after) = (&pair[0], &pair[1]);
+                let left_open = open_fence_after(&format!(
+                    "{}{}",
+                    before.reopen.as_deref().unwrap_or(""),
+                    before.body
+                ));
+                prop_assert_eq!(left_open.is_some(), before.close.is_some());
+                match left_open {
+                    None => prop_assert_eq!(&after.reopen, &None),
+                    Some(tag) => {
+                        let full = format!("```{tag}\n");
+                        let reopen = after.reopen.clone().unwrap_or_default();
+                        let dropped = reopen == "```\n"
+                            && full.chars().count() + CLOSE_RESERVE > max / 2;
+                        prop_assert!(reopen == full || dropped, "{:?} after {:?}", reopen, full);
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn arbitrary_strings_never_break_the_splitter(text in any::<String>(), max in any_limit()) {
+            for chunk in split_message(&text, max) {
+                prop_assert!(chunk.chars().count() <= max);
+                prop_assert!(balanced(&chunk), "unbalanced: {:?}", chunk);
+            }
+            let bodies: String = split_parts(&text, max).iter().map(|p| p.body.as_str()).collect();
+            prop_assert_eq!(bodies, text);
+        }
+    }
+
     proptest! {
         #[test]
         fn chunks_fit_and_have_balanced_fences(text in texty(), max in 16usize..300) {

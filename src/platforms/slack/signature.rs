@@ -42,7 +42,8 @@ pub fn verify(
         .trim()
         .parse()
         .map_err(|_| SignatureError::BadTimestamp)?;
-    if (now.timestamp() - seconds).abs() > MAX_SKEW_SECONDS {
+    // `abs_diff`: a subtraction would overflow for timestamps near `i64::MIN`/`MAX`.
+    if now.timestamp().abs_diff(seconds) > MAX_SKEW_SECONDS.unsigned_abs() {
         return Err(SignatureError::Stale);
     }
     let given = signature
@@ -118,6 +119,20 @@ mod tests {
             verify(SECRET, Some(TS), Some(SIG), body, early),
             Err(SignatureError::Stale)
         );
+    }
+
+    #[test]
+    fn a_timestamp_at_either_end_of_the_range_is_stale_not_an_overflow() {
+        let now = at(1531420618);
+        for ts in [i64::MIN, i64::MIN + 1531420618, i64::MAX, -1531420618] {
+            let ts = ts.to_string();
+            let sig = sign(SECRET, &ts, BODY.as_bytes());
+            assert_eq!(
+                verify(SECRET, Some(&ts), Some(&sig), BODY.as_bytes(), now),
+                Err(SignatureError::Stale),
+                "{ts}"
+            );
+        }
     }
 
     #[test]
