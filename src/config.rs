@@ -114,25 +114,9 @@ pub struct JudgeArgs {
     /// arguments, e.g. '{"nums": [1, 2], "target": 3}'. Its output is shown, not checked.
     #[arg(long)]
     pub input: Option<String>,
-    /// Where candidate code runs. Only `none` (an unconfined child process: no isolation
-    /// at all) exists so far, and it must be chosen explicitly.
-    #[arg(long, env = "SANDBOX")]
-    pub sandbox: Option<String>,
-}
-
-impl JudgeArgs {
-    /// The sandbox the settings name, or why there is none.
-    pub fn sandbox(&self) -> Result<crate::sandbox::Sandbox, String> {
-        match self.sandbox.as_deref() {
-            Some("none") => Ok(crate::sandbox::Sandbox::unconfined(
-                std::env::temp_dir().join("interview-coach-judge"),
-            )),
-            Some(other) => Err(format!(
-                "SANDBOX={other} is not a sandbox this build has; only SANDBOX=none (no isolation) exists so far"
-            )),
-            None => Err("SANDBOX is not set: the judge runs untrusted code, and the only backend so far is SANDBOX=none (no isolation at all); set it explicitly to run code unconfined".into()),
-        }
-    }
+    /// Where candidate code runs: the service's own sandbox settings (`SANDBOX`, ...).
+    #[command(flatten)]
+    pub sandbox: SandboxArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -116,7 +116,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// `judge`: the verdicts as JSON on stdout, an error (non-zero exit) when a case failed.
 async fn judge(args: JudgeArgs) -> anyhow::Result<()> {
-    let sandbox = args.sandbox().map_err(anyhow::Error::msg)?;
+    let scratch = args
+        .sandbox
+        .sandbox_scratch_dir
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join("interview-coach-sandbox"));
+    let choice = interview_coach::sandbox::choose(
+        args.sandbox.sandbox,
+        scratch,
+        args.sandbox.piston_url.as_deref(),
+    )
+    .await?;
+    for warning in &choice.warnings {
+        eprintln!("sandbox: {warning}");
+    }
+    let sandbox = choice.sandbox;
     let language = Judge::language(&args.language)?;
     let bank = interview_coach::problems::ProblemBank::load_default()?;
     let problem = bank.get(&args.problem).with_context(|| {

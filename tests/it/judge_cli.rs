@@ -1,6 +1,6 @@
 //! `interview-coach judge` as an operator runs it: the real binary prints the verdicts as
-//! JSON and exits zero only when every case passed; it refuses to run without an explicit
-//! SANDBOX, and bad input ends with one clear error line.
+//! JSON and exits zero only when every case passed; it runs in the service's sandbox
+//! (`SANDBOX`, bubblewrap here), and bad input ends with one clear error line.
 
 use serde_json::Value;
 use std::path::Path;
@@ -53,12 +53,12 @@ fn a_passing_solution_prints_every_verdict_and_exits_zero() {
             "cpp",
             "problems/solutions/two-sum/solution.cpp",
         ],
-        Some("none"),
+        Some("bwrap"),
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let r = report(&o);
     assert_eq!(r["verdict"], "passed");
-    assert_eq!(r["isolation"], "none");
+    assert_eq!(r["isolation"], "namespaces");
     let cases = r["cases"].as_array().unwrap();
     assert_eq!(cases.len(), 8);
     assert!(
@@ -82,7 +82,7 @@ fn a_failing_case_exits_non_zero_with_the_verdicts_on_stdout() {
             "javascript",
             file.to_str().unwrap(),
         ],
-        Some("none"),
+        Some("bwrap"),
     );
     assert!(!o.status.success());
     let r = report(&o);
@@ -105,7 +105,7 @@ fn a_custom_input_is_run_and_its_output_shown() {
             "--input",
             r#"{"ops": ["LRUCache", "put", "get", "get"], "args": [[1], [5, 50], [5], [6]]}"#,
         ],
-        Some("none"),
+        Some("bwrap"),
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let r = report(&o);
@@ -117,7 +117,7 @@ fn a_custom_input_is_run_and_its_output_shown() {
 }
 
 #[test]
-fn without_an_explicit_sandbox_nothing_runs() {
+fn by_default_the_code_runs_confined_and_an_unknown_sandbox_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let args = [
         "--problem",
@@ -127,10 +127,15 @@ fn without_an_explicit_sandbox_nothing_runs() {
         "problems/solutions/two-sum/solution.py",
     ];
     let o = judge(dir.path(), &args, None);
-    one_error_line(&o, "SANDBOX is not set");
-    assert!(o.stdout.is_empty());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r = report(&o);
+    assert_eq!(r["verdict"], "passed");
+    assert_ne!(r["isolation"], "none", "{r}");
     let o = judge(dir.path(), &args, Some("docker"));
-    one_error_line(&o, "SANDBOX=docker");
+    assert!(!o.status.success());
+    assert!(o.stdout.is_empty());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("unknown sandbox \"docker\""), "{err}");
 }
 
 #[test]
@@ -140,13 +145,13 @@ fn bad_input_ends_with_one_clear_error_line() {
     let o = judge(
         dir.path(),
         &["--problem", "two-sum", "--language", "ruby", sol],
-        Some("none"),
+        Some("bwrap"),
     );
     one_error_line(&o, "python, javascript, java, cpp");
     let o = judge(
         dir.path(),
         &["--problem", "no-such-problem", "--language", "python", sol],
-        Some("none"),
+        Some("bwrap"),
     );
     one_error_line(&o, "no problem \"no-such-problem\" in the bank");
     let o = judge(
@@ -160,7 +165,7 @@ fn bad_input_ends_with_one_clear_error_line() {
             "--input",
             r#"{"nums": [1]}"#,
         ],
-        Some("none"),
+        Some("bwrap"),
     );
     one_error_line(&o, "expected the keys nums, target");
 }
