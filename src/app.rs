@@ -230,14 +230,22 @@ fn hostname() -> String {
         .unwrap_or_else(|| "localhost".to_string())
 }
 
-/// Chooses the sandbox from the settings, logs the isolation it gives (and any
-/// warning), and wraps it in the pool.
-async fn sandbox_pool(args: &crate::config::SandboxArgs) -> Result<Pool, AppError> {
+/// The sandbox the settings ask for (`SANDBOX`, `PISTON_URL`, `SANDBOX_SCRATCH_DIR`),
+/// with the warnings to show; the service and `interview-coach judge` both choose here.
+pub async fn choose_sandbox(
+    args: &crate::config::SandboxArgs,
+) -> Result<sandbox::Choice, SandboxError> {
     let scratch = args
         .sandbox_scratch_dir
         .clone()
         .unwrap_or_else(|| std::env::temp_dir().join("interview-coach-sandbox"));
-    let choice = sandbox::choose(args.sandbox, scratch, args.piston_url.as_deref()).await?;
+    sandbox::choose(args.sandbox, scratch, args.piston_url.as_deref()).await
+}
+
+/// Chooses the sandbox from the settings, logs the isolation it gives (and any
+/// warning), and wraps it in the pool.
+async fn sandbox_pool(args: &crate::config::SandboxArgs) -> Result<Pool, AppError> {
+    let choice = choose_sandbox(args).await?;
     for warning in &choice.warnings {
         tracing::warn!("sandbox: {warning}");
     }

@@ -116,17 +116,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// `judge`: the verdicts as JSON on stdout, an error (non-zero exit) when a case failed.
 async fn judge(args: JudgeArgs) -> anyhow::Result<()> {
-    let scratch = args
-        .sandbox
-        .sandbox_scratch_dir
-        .clone()
-        .unwrap_or_else(|| std::env::temp_dir().join("interview-coach-sandbox"));
-    let choice = interview_coach::sandbox::choose(
-        args.sandbox.sandbox,
-        scratch,
-        args.sandbox.piston_url.as_deref(),
-    )
-    .await?;
+    let choice = interview_coach::app::choose_sandbox(&args.sandbox).await?;
     for warning in &choice.warnings {
         eprintln!("sandbox: {warning}");
     }
