@@ -94,27 +94,8 @@ async fn an_interview_runs_in_a_thread_against_a_fake_discord() {
     let discord = FakeDiscord::start().await;
     let claude = FakeAnthropic::start().await;
     let db = common::sqlite_db();
-    let flags: Vec<String> = [
-        "--bind",
-        "127.0.0.1:0",
-        "--discord-token",
-        "fake-token",
-        "--discord-api-proxy",
-        &discord.url(),
-        "--discord-guild-id",
-        &GUILD.to_string(),
-        "--discord-shards",
-        "1",
-        "--anthropic-api-key",
-        "test-key",
-        "--anthropic-base-url",
-        &claude.uri(),
-        "--coach-cooldown-seconds",
-        "0",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let mut flags = app_flags(&discord, &claude);
+    flags.extend(["--coach-cooldown-seconds".to_string(), "0".to_string()]);
     let app = App::with_store(db.open().await, serve_args(&flags), Arc::new(SystemClock))
         .await
         .expect("app builds");
@@ -411,16 +392,10 @@ async fn an_interview_runs_in_a_thread_against_a_fake_discord() {
         .expect("the app ran cleanly");
 }
 
-/// The app against `discord`, the coach on `claude`; stopped when the sender drops.
-async fn start_app(
-    discord: &FakeDiscord,
-    claude: &FakeAnthropic,
-    db: &common::TestDb,
-) -> (
-    interview_coach::engine::Engine,
-    tokio::sync::oneshot::Sender<()>,
-) {
-    let flags: Vec<String> = [
+/// The flags of an app against `discord` (one shard, the test guild) with the coach on
+/// `claude`.
+fn app_flags(discord: &FakeDiscord, claude: &FakeAnthropic) -> Vec<String> {
+    [
         "--bind",
         "127.0.0.1:0",
         "--discord-token",
@@ -438,7 +413,19 @@ async fn start_app(
     ]
     .iter()
     .map(|s| s.to_string())
-    .collect();
+    .collect()
+}
+
+/// The app against `discord`, the coach on `claude`; stopped when the sender drops.
+async fn start_app(
+    discord: &FakeDiscord,
+    claude: &FakeAnthropic,
+    db: &common::TestDb,
+) -> (
+    interview_coach::engine::Engine,
+    tokio::sync::oneshot::Sender<()>,
+) {
+    let flags = app_flags(discord, claude);
     let app = App::with_store(db.open().await, serve_args(&flags), Arc::new(SystemClock))
         .await
         .expect("app builds");
