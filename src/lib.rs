@@ -9,12 +9,15 @@
 //! `app`/`config`/`http` (wiring). Beside them: `sandbox` (running hostile programs) and
 //! `judge` (a candidate's code on a problem's cases, in the sandbox). `tests/it/layers.rs`
 //! checks that each names only the layers below it; docs/ARCHITECTURE.md draws the tree.
+//! `fuzz_checks` holds the invariants the fuzz targets (`fuzz/`) and the corpus replay
+//! test assert; the service never calls it.
 
 pub mod app;
 pub mod coach;
 pub mod config;
 pub mod domain;
 pub mod engine;
+pub mod fuzz_checks;
 pub mod http;
 pub mod judge;
 pub mod platforms;

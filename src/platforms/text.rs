@@ -122,8 +122,7 @@ fn fence_change(line: &str, open: Option<&str>) -> Option<Option<String>> {
 
 /// The fence state after every line of `text`, starting outside a fence: `Some(tag)`
 /// when `text` ends inside a fence.
-#[cfg(test)]
-fn open_fence_after(text: &str) -> Option<String> {
+pub(crate) fn open_fence_after(text: &str) -> Option<String> {
     let mut open: Option<String> = None;
     for line in text.lines() {
         if let Some(next) = fence_change(line, open.as_deref()) {
@@ -146,7 +145,8 @@ pub(crate) struct Part {
 }
 
 impl Part {
-    fn render(&self) -> String {
+    /// The chunk as posted: reopening line, body, closing line.
+    pub(crate) fn render(&self) -> String {
         let mut out = self.reopen.clone().unwrap_or_default();
         out.push_str(&self.body);
         if let Some(close) = &self.close {
