@@ -1,0 +1,8 @@
+//! A cargo-fuzz target: the bytes go to `interview_coach::fuzz_checks::event_decode`,
+//! which says what they mean and what must hold (the corpus replay test runs the same
+//! check).
+#![no_main]
+
+use interview_coach::fuzz_checks;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| fuzz_checks::event_decode(data));
