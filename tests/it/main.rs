@@ -58,6 +58,9 @@ mod sandbox_security;
 // The layers of src/.
 mod layers;
 
+// The fuzz corpus (issue 15), replayed through the fuzz targets' checks.
+mod fuzz_corpus;
+
 // Web and the binary.
 mod cli;
 mod http_limits;
