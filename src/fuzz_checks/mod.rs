@@ -21,8 +21,11 @@ pub use slack::{slack_payload, slack_signature};
 pub use split::split_message;
 pub use web::ws_protocol;
 
+/// A target's check: panics when its input breaks an invariant.
+pub type Check = fn(&[u8]);
+
 /// Every target, by the name of its `cargo fuzz` binary and corpus folder.
-pub const TARGETS: [(&str, fn(&[u8])); 6] = [
+pub const TARGETS: [(&str, Check); 6] = [
     ("ws_protocol", ws_protocol),
     ("slack_signature", slack_signature),
     ("slack_payload", slack_payload),

@@ -3,7 +3,7 @@
 //! each input the fuzzers kept without cargo-fuzz. Also replays `fuzz/regressions/`,
 //! inputs that once broke a check. No database, no network.
 
-use interview_coach::fuzz_checks::{self, TARGETS};
+use interview_coach::fuzz_checks::{self, Check, TARGETS};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
@@ -27,7 +27,7 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Runs `check` on every file of `dir` and names each file whose input broke it.
-fn replay(dir: &Path, check: fn(&[u8])) -> Vec<String> {
+fn replay(dir: &Path, check: Check) -> Vec<String> {
     let mut broken = Vec::new();
     for file in files(dir) {
         let input = std::fs::read(&file).expect("a readable corpus file");
