@@ -30,6 +30,12 @@ pub enum Event {
     SummaryWritten(SummaryWritten),
     ContextCompacted(ContextCompacted),
     ShareRevoked(ShareRevoked),
+    /// A stored event this build cannot read: a type written by a newer release (during
+    /// a rolling deploy) or a newer schema of a known type. It keeps the stored type
+    /// name, folds to nothing, and every reader skips it. It is only ever read, never
+    /// written: `decide` never makes one and the codec refuses to encode one.
+    #[serde(skip)]
+    Unknown(UnknownEvent),
 }
 
 impl Event {
@@ -49,6 +55,7 @@ impl Event {
             Event::SummaryWritten(_) => "summary_written",
             Event::ContextCompacted(_) => "context_compacted",
             Event::ShareRevoked(_) => "share_revoked",
+            Event::Unknown(_) => "unknown",
         }
     }
 
@@ -95,6 +102,7 @@ impl Event {
             Event::SummaryWritten(e) => e.at,
             Event::ContextCompacted(e) => e.at,
             Event::ShareRevoked(e) => e.at,
+            Event::Unknown(e) => e.at,
         }
     }
 
@@ -135,6 +143,24 @@ impl Event {
             _ => None,
         };
         usage.map(LlmUsage::billed_tokens).unwrap_or(0)
+    }
+}
+
+/// What is kept of an event this build cannot read (see [`Event::Unknown`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownEvent {
+    /// The type tag as stored, e.g. a variant added by a newer release.
+    pub event_type: String,
+    /// The schema version as stored.
+    pub schema_version: u32,
+    /// When it was recorded (its payload's own time cannot be read).
+    pub at: DateTime<Utc>,
+}
+
+impl Event {
+    /// Whether this is an event this build cannot read, which every reader skips.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Event::Unknown(_))
     }
 }
 

@@ -230,6 +230,9 @@ impl Interview {
             Event::ShareRevoked(e) => {
                 self.revoked_shares.insert(e.share_id);
             }
+            // Written by a newer release: it counts in the version (the stream holds
+            // it) and changes nothing else.
+            Event::Unknown(_) => {}
         }
     }
 }

@@ -12,6 +12,7 @@ mod leaderboard;
 pub mod outbox;
 pub mod progress;
 pub mod recent;
+pub mod shutdown;
 pub mod timer;
 
 pub use claim::Claim;
@@ -19,6 +20,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use feed::FeedReceiver;
 pub use forget::ForgetReport;
 pub use progress::{Progress, ProgressBus, ProgressKind};
+pub use shutdown::Shutdown;
 
 use crate::domain::{self, Command, DomainError, Interview, StreamId, Turn};
 use crate::ports::InterviewFilter;
@@ -345,7 +347,15 @@ impl Engine {
         let mut work = Vec::new();
         for row in rows.iter().rev().filter(|r| r.phase != "summarised") {
             let stream = row.stream();
-            let (state, _) = self.load(&stream).await?;
+            // One interview that cannot be read (a damaged event) is reported and
+            // passed over; every other interview's work is still found.
+            let state = match self.load(&stream).await {
+                Ok((state, _)) => state,
+                Err(e) => {
+                    tracing::warn!(%stream, error = %e, "cannot read this interview; its coach work is skipped");
+                    continue;
+                }
+            };
             work.extend(state.pending_turns().into_iter().map(|turn| PendingWork {
                 stream: stream.clone(),
                 turn,

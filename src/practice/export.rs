@@ -57,7 +57,10 @@ fn section(out: &mut String, entry: &Entry, bank: Option<&ProblemBank>) {
             let _ = writeln!(out, "*Ended by {who} ({at}).*\n");
         }
         What::Summary(s) => summary(out, s),
-        What::Retry { .. } | What::Compacted { .. } | What::ShareRevoked { .. } => {}
+        What::Retry { .. }
+        | What::Compacted { .. }
+        | What::ShareRevoked { .. }
+        | What::Unknown { .. } => {}
     }
 }
 

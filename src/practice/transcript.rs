@@ -5,6 +5,7 @@
 //!
 //! Pure and format-free: no I/O, no text layout. Every event becomes an entry, the
 //! bookkeeping ones (retries, compactions) too; each renderer decides what to skip.
+//! Events this release cannot read (`Event::Unknown`) are left out of the view.
 
 use crate::domain::{
     Actor, Analysis, CoachFailed, Difficulty, EndReason, Event, InterviewStarted, Problem,
@@ -90,6 +91,10 @@ pub enum What {
     ShareRevoked {
         share_id: uuid::Uuid,
     },
+    /// An event this release cannot read (`Event::Unknown`); never in a transcript.
+    Unknown {
+        event_type: String,
+    },
 }
 
 /// The facts an interview started with.
@@ -106,10 +111,15 @@ pub struct Started {
 }
 
 impl Transcript {
-    /// The view of one stream's events, in the order given.
+    /// The view of one stream's events, in the order given, without the events this
+    /// release cannot read.
     pub fn of(events: &[RecordedEvent]) -> Transcript {
         Transcript {
-            entries: events.iter().map(Entry::of).collect(),
+            entries: events
+                .iter()
+                .filter(|r| !r.event.is_unknown())
+                .map(Entry::of)
+                .collect(),
         }
     }
 }
@@ -189,6 +199,9 @@ impl What {
                 share_id: e.share_id,
             },
             Event::SummaryWritten(e) => What::Summary(e.clone()),
+            Event::Unknown(e) => What::Unknown {
+                event_type: e.event_type.clone(),
+            },
         }
     }
 }

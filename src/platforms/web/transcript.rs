@@ -87,7 +87,10 @@ pub fn entry(e: &view::Entry) -> Option<Entry> {
     let what = &e.what;
     if matches!(
         what,
-        What::Retry { .. } | What::Compacted { .. } | What::ShareRevoked { .. }
+        What::Retry { .. }
+            | What::Compacted { .. }
+            | What::ShareRevoked { .. }
+            | What::Unknown { .. }
     ) {
         return None;
     }
