@@ -1,4 +1,5 @@
-//! Coach progress that is not a fact of the interview: "thinking", "retrying", and text
+//! Coach progress that is not a fact of the interview: "thinking", "retrying",
+//! "waiting" (a cooldown), and text
 //! as it streams in. Broadcast in-process only; the final answer is always an event in
 //! the log, so a listener that misses progress (or runs on another instance) still gets
 //! the result. Nothing here is ever persisted.
@@ -12,6 +13,8 @@ pub enum ProgressKind {
     Thinking,
     /// The provider is busy; the coach will retry (attempt number, wait in ms).
     Retrying { attempt: u32, wait_ms: u64 },
+    /// The member's cooldown: the coach will answer in this many seconds.
+    Waiting { seconds: u64 },
     /// Streamed text of the reply so far: this piece only.
     Delta(String),
 }

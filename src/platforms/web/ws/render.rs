@@ -164,6 +164,11 @@ pub fn progress(p: &Progress) -> Frame {
             ),
             reply_to: p.reply_to,
         },
+        ProgressKind::Waiting { seconds } => Frame::CoachStatus {
+            state: "waiting",
+            message: format!("You're going a bit fast: the coach will answer in {seconds} s."),
+            reply_to: p.reply_to,
+        },
         ProgressKind::Delta(text) => Frame::AiResponseDelta {
             reply_to: p.reply_to,
             delta: text.clone(),
