@@ -1,11 +1,14 @@
 //! The running service: `App::build` opens the store, binds the HTTP listener and
-//! reports the real port; `run_until_stopped` runs the feed, the projector and the HTTP
-//! server until the shutdown future resolves, then drains them. Tests and the binary
-//! start exactly this.
+//! reports the real port; `run_until_stopped` runs the feed, the projector, the coach,
+//! the platforms and the HTTP server until the shutdown future resolves, then shuts
+//! down in order (`engine::shutdown`): stop taking work, let the coach finish its turns
+//! and the outboxes post them (up to `SHUTDOWN_DEADLINE_SECONDS`), stop the rest,
+//! release every claim, close the database it opened. Tests and the binary start
+//! exactly this.
 
 use crate::coach::{self, Coach, llm::TokioSleeper};
 use crate::config::{DatabaseArgs, ServeArgs, platform_status};
-use crate::engine::{Clock, Engine};
+use crate::engine::{Clock, Engine, Shutdown};
 use crate::http;
 use crate::platforms::Services;
 use crate::platforms::web::{self, ShareKey, Web};
@@ -57,6 +60,9 @@ pub struct App {
     coach: Arc<Coach>,
     /// Where candidate code runs, through the bounded pool; drained at shutdown.
     pool: Pool,
+    /// The store was opened here (`build`), so it is closed here at the end; a store
+    /// handed in (`with_store`) stays open for its owner.
+    owns_store: bool,
 }
 
 /// The key of share links: `WEB_SHARE_SECRET`'s when it is set, else the random one
@@ -83,7 +89,9 @@ impl App {
         clock: Arc<dyn Clock>,
     ) -> Result<App, AppError> {
         let store = store::connect(db.database_url.expose(), &db.store_options()).await?;
-        Self::with_store(store, args, clock).await
+        let mut app = Self::with_store(store, args, clock).await?;
+        app.owns_store = true;
+        Ok(app)
     }
 
     pub async fn with_store(
@@ -130,6 +138,7 @@ impl App {
             share_key,
             coach,
             pool,
+            owns_store: false,
         })
     }
 
@@ -146,70 +155,91 @@ impl App {
         &self.pool
     }
 
-    /// Serve until `shutdown` resolves; then stop accepting, stop background tasks and
-    /// wait for them.
+    /// Serve until `shutdown` resolves (or a platform's intake fails), then shut down
+    /// in order; see the module's note.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), AppError> {
-        let cancel = CancellationToken::new();
+        let phases = Shutdown::default();
         log_platforms(&self.args);
-        let tasks = self.spawn_background(&cancel).await?;
+        let tasks = self.spawn_background(&phases).await?;
         let addr = self.listener.local_addr().map_err(AppError::Serve)?;
         tracing::info!(%addr, backend = self.store.backend(), "serving");
-        let closing = cancel.child_token();
+        // Web sockets and event streams end with the intake, or the server would wait
+        // on them.
         let web = Web::start(
             self.services.clone(),
             &self.args,
             self.share_key,
-            closing.clone(),
+            phases.intake.clone(),
         );
-        let slack = crate::platforms::slack::start(&self.services, &self.args, cancel.clone());
+        let slack = crate::platforms::slack::start(&self.services, &self.args, phases.clone());
         let router = http::router(
             self.services.queries.clone(),
             web,
             crate::platforms::slack::router(slack.as_ref()),
         );
-        let pool = self.pool.clone();
-        let shutdown = async move {
-            shutdown.await;
-            // No run starts once the shutdown begins; running ones finish.
-            pool.drain();
+        let intake = phases.intake.clone();
+        let signal = async move {
+            tokio::select! {
+                _ = shutdown => {}
+                _ = intake.cancelled() => {}
+            }
+            intake.cancel();
         };
         let limits = server::Limits::from_args(&self.args.limits);
-        let result = serve(
-            self.listener,
-            router,
-            limits,
-            shutdown,
-            cancel.clone(),
-            closing,
-        )
-        .await;
+        let served = server::run(self.listener, router, limits, signal)
+            .await
+            .map_err(AppError::Serve);
+        phases.intake.cancel();
+        // No sandbox run starts from now on; running ones finish.
         self.pool.drain();
-        cancel.cancel();
-        tasks.stopped(slack).await;
-        // Claims still held (a turn that outlived the drain) are given up now, so
+        let deadline =
+            std::time::Duration::from_secs(u64::from(self.args.shutdown_deadline_seconds));
+        tracing::info!(
+            deadline_s = deadline.as_secs(),
+            "shutting down: taking no new work; finishing coach turns and deliveries"
+        );
+        let stop = phases.stop.clone();
+        let deadline_passed = tokio::spawn(async move {
+            tokio::select! {
+                _ = tokio::time::sleep(deadline) => stop.cancel(),
+                _ = stop.cancelled() => {}
+            }
+        });
+        tasks.stopped(&phases, slack).await;
+        deadline_passed.abort();
+        // Claims still held (a turn that outlived the deadline) are given up now, so
         // another instance takes the work over at once instead of after a lease.
         self.services.engine.release_claims().await;
+        if self.owns_store {
+            self.store.close().await;
+        }
         tracing::info!("stopped");
-        result
+        served
     }
 
     /// Starts the feed, the projector, the coach, the timers and Discord.
-    async fn spawn_background(&self, cancel: &CancellationToken) -> Result<Background, AppError> {
+    async fn spawn_background(&self, phases: &Shutdown) -> Result<Background, AppError> {
         let engine = &self.services.engine;
-        let feed = engine.spawn_feed(cancel.clone()).await?;
+        let feed = engine.spawn_feed(phases.stop.clone()).await?;
         let projector = tokio::spawn(run_projector(
             self.store.clone(),
             self.services.queries.clone(),
-            cancel.clone(),
+            phases.stop.clone(),
         ));
-        let coach = tokio::spawn(self.coach.clone().run(cancel.clone()));
-        let timers =
-            tokio::spawn(crate::engine::timer::Timers::new(engine.clone()).run(cancel.clone()));
+        let coach = tokio::spawn(
+            self.coach
+                .clone()
+                .run(phases.intake.clone(), phases.stop.clone()),
+        );
+        // A warning or an end is new work: the timers stop with the intake.
+        let timers = tokio::spawn(
+            crate::engine::timer::Timers::new(engine.clone()).run(phases.intake.clone()),
+        );
         let discord =
-            crate::platforms::discord::start(self.services.clone(), &self.args, cancel.clone());
+            crate::platforms::discord::start(self.services.clone(), &self.args, phases.clone());
         Ok(Background {
             feed,
             projector,
@@ -274,28 +304,6 @@ fn log_platforms(args: &ServeArgs) {
     }
 }
 
-/// Serves `router` until `shutdown` resolves or `stop` is cancelled; then `closing`
-/// ends open sockets and event streams, or the shutdown would wait on them.
-async fn serve(
-    listener: TcpListener,
-    router: axum::Router,
-    limits: server::Limits,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-    stop: CancellationToken,
-    closing: CancellationToken,
-) -> Result<(), AppError> {
-    let signal = async move {
-        tokio::select! {
-            _ = shutdown => {}
-            _ = stop.cancelled() => {}
-        }
-        closing.cancel();
-    };
-    server::run(listener, router, limits, signal)
-        .await
-        .map_err(AppError::Serve)
-}
-
 /// The tasks running beside the HTTP server, waited for once cancelled.
 struct Background {
     feed: JoinHandle<()>,
@@ -306,18 +314,22 @@ struct Background {
 }
 
 impl Background {
-    /// Waits for every task (and Slack's) to finish.
-    async fn stopped(self, slack: Option<crate::platforms::slack::Slack>) {
-        let _ = self.feed.await;
-        let _ = self.projector.await;
-        let _ = self.coach.await;
+    /// The shutdown after the intake stopped: the coach finishes its turns, then the
+    /// outboxes post what is left, then everything else stops (each bounded by
+    /// `phases.stop`, the deadline).
+    async fn stopped(self, phases: &Shutdown, slack: Option<crate::platforms::slack::Slack>) {
         let _ = self.timers.await;
+        let _ = self.coach.await;
+        phases.drained.cancel();
         if let Some(slack) = slack {
             slack.stopped().await;
         }
         if let Some(discord) = self.discord {
             let _ = discord.await;
         }
+        phases.stop.cancel();
+        let _ = self.feed.await;
+        let _ = self.projector.await;
     }
 }
 

@@ -208,6 +208,10 @@ pub struct ServeArgs {
     /// instance's work is taken over this soon.
     #[arg(long, env = "LEASE_SECONDS", value_parser = clap::value_parser!(u32).range(3..))]
     pub lease_seconds: Option<u32>,
+    /// On SIGTERM, how long the coach's running turns and the last deliveries may take
+    /// before the service stops anyway (their claims are then released at once).
+    #[arg(long, env = "SHUTDOWN_DEADLINE_SECONDS", default_value_t = 20)]
+    pub shutdown_deadline_seconds: u32,
     #[command(flatten)]
     pub limits: LimitArgs,
     #[command(flatten)]

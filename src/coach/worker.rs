@@ -4,7 +4,9 @@
 //! work arrives through the event feed; the whole log is scanned for pending turns only
 //! at start and when the feed lagged, and streams left unfinished (an interview leased
 //! by another instance, a storage error) are retried on a timer until nothing is
-//! pending. It never talks to a platform: answers reach people as events in the log.
+//! pending. A turn inside the member's cooldown is deferred, not refused: the member is
+//! told when the coach will answer, and the stream is woken again at that time. It never
+//! talks to a platform: answers reach people as events in the log.
 
 use super::budget::{self, OverLimit};
 use super::context::{self, ContextInputs};
@@ -21,6 +23,7 @@ use crate::queries::Queries;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
@@ -41,6 +44,10 @@ pub struct Coach {
     unfinished: Mutex<HashSet<StreamId>>,
     /// The last full scan failed: scan again on the next tick.
     rescan: AtomicBool,
+    /// Streams whose deferred turn is due now (sent when a cooldown ends).
+    due_tx: mpsc::UnboundedSender<StreamId>,
+    /// Taken by `run`, which wakes each stream it receives.
+    due_rx: Mutex<Option<mpsc::UnboundedReceiver<StreamId>>>,
 }
 
 /// What became of one turn.
@@ -50,6 +57,8 @@ pub enum TurnOutcome {
     Failed(FailureKind),
     /// Another instance holds the turn, or it was answered meanwhile.
     Skipped,
+    /// Inside the member's cooldown: the turn is answered at this time.
+    Deferred(chrono::DateTime<chrono::Utc>),
 }
 
 impl Coach {
@@ -62,6 +71,7 @@ impl Coach {
         problems: Arc<ProblemBank>,
     ) -> Coach {
         let owner = engine.owner("coach");
+        let (due_tx, due_rx) = mpsc::unbounded_channel();
         Coach {
             engine,
             queries,
@@ -73,13 +83,18 @@ impl Coach {
             busy: Mutex::new(HashMap::new()),
             unfinished: Mutex::new(HashSet::new()),
             rescan: AtomicBool::new(false),
+            due_tx,
+            due_rx: Mutex::new(Some(due_rx)),
         }
     }
 
-    /// Work until `cancel` fires, then let in-flight turns finish. The engine's feed
-    /// must be running so that new candidate events wake the worker.
-    pub async fn run(self: Arc<Self>, cancel: CancellationToken) {
+    /// Work until `intake` fires, then let the turns in flight finish until `stop`
+    /// (the shutdown's deadline); turns still running then are dropped and their claims
+    /// released by the app, so another instance answers them. The engine's feed must be
+    /// running so that new candidate events wake the worker.
+    pub async fn run(self: Arc<Self>, intake: CancellationToken, stop: CancellationToken) {
         let mut feed = self.engine.listen();
+        let mut due = self.due_rx.lock().unwrap_or_else(|p| p.into_inner()).take();
         let mut tasks = JoinSet::new();
         let mut ticker = tokio::time::interval(self.settings.scan_interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -88,10 +103,12 @@ impl Coach {
         self.scan(&mut tasks).await;
         loop {
             tokio::select! {
-                _ = cancel.cancelled() => break,
+                _ = intake.cancelled() => break,
                 _ = ticker.tick() => self.tick(&mut tasks).await,
+                Some(stream) = next_due(&mut due) => self.wake(stream, &mut tasks),
                 event = feed.recv() => match event {
-                    Ok(e) if e.event.reply_to().is_none() => self.wake(e.stream_id.clone(), &mut tasks),
+                    // An event this release cannot read opens no turn.
+                    Ok(e) if e.event.reply_to().is_none() && !e.event.is_unknown() => self.wake(e.stream_id.clone(), &mut tasks),
                     Ok(_) => {}
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => self.scan(&mut tasks).await,
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
@@ -99,14 +116,15 @@ impl Coach {
                 Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
             }
         }
+        if !tasks.is_empty() {
+            tracing::info!(turns = tasks.len(), "finishing the coach turns in flight");
+        }
         let drain = async { while tasks.join_next().await.is_some() {} };
-        if tokio::time::timeout(self.settings.drain_timeout, drain)
-            .await
-            .is_err()
-        {
-            tracing::warn!(
-                "coach turns still running at shutdown; their claims are released and another instance finishes them"
-            );
+        tokio::select! {
+            _ = drain => {}
+            _ = stop.cancelled() => tracing::warn!(
+                "coach turns still running at the shutdown deadline; their claims are released and another instance finishes them"
+            ),
         }
     }
 
@@ -162,7 +180,20 @@ impl Coach {
     async fn work_on(&self, stream: StreamId) {
         loop {
             let finished = match self.process_stream(&stream).await {
-                Ok(outcomes) => outcomes.last() != Some(&TurnOutcome::Skipped),
+                Ok(outcomes) => match outcomes.last() {
+                    Some(TurnOutcome::Skipped) => false,
+                    Some(TurnOutcome::Deferred(at)) => {
+                        self.wake_at(stream.clone(), *at);
+                        true
+                    }
+                    _ => true,
+                },
+                // A damaged event makes the interview unreadable until it is repaired:
+                // reported, and not tried again every tick (a new event wakes it).
+                Err(EngineError::Store(e @ crate::ports::StoreError::Codec { .. })) => {
+                    tracing::error!(%stream, error = %e, "this interview cannot be read; its coach turns wait until it is repaired");
+                    true
+                }
                 Err(e) => {
                     tracing::warn!(%stream, error = %e, "coach turn could not be recorded; it stays pending");
                     false
@@ -185,6 +216,17 @@ impl Coach {
                 }
             }
         }
+    }
+
+    /// Wake `stream` again at `at` (its deferred turn is due then).
+    fn wake_at(&self, stream: StreamId, at: chrono::DateTime<chrono::Utc>) {
+        let wait = (at - self.engine.now()).to_std().unwrap_or_default();
+        let due = self.due_tx.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(wait).await;
+            // The worker has stopped when nobody receives: nothing to wake.
+            let _ = due.send(stream);
+        });
     }
 
     /// One pass over a stream's pending turns, oldest first, under this instance's
@@ -233,9 +275,21 @@ impl Coach {
         if state.turns.get(&turn.reply_to).map(|t| t.state) != Some(TurnState::Pending) {
             return Ok((TurnOutcome::Skipped, None));
         }
-        if let Some(over) = self.over_limit(&state, &events, turn).await? {
-            let failure = (FailureKind::OverBudget, over.message(), 0, true);
-            return self.record_failure(stream, turn, key, failure).await;
+        match self.gate(&state, &events, turn).await? {
+            Some(Gate::WaitUntil(due)) => {
+                let seconds = budget::seconds_left(self.engine.now(), due);
+                self.engine.progress().publish(
+                    stream,
+                    turn.reply_to,
+                    ProgressKind::Waiting { seconds },
+                );
+                return Ok((TurnOutcome::Deferred(due), None));
+            }
+            Some(Gate::Refuse(over)) => {
+                let failure = (FailureKind::OverBudget, over.message(), 0, true);
+                return self.record_failure(stream, turn, key, failure).await;
+            }
+            None => {}
         }
         let Some(llm) = self.llm.clone() else {
             let err = LlmError::NotConfigured {
@@ -357,16 +411,18 @@ impl Coach {
         Ok(self.engine.load(stream).await?.1)
     }
 
-    async fn over_limit(
+    /// Whether `turn` must wait for the member's cooldown or is refused by the daily
+    /// budget; `None` when it may be answered now.
+    async fn gate(
         &self,
         state: &Interview,
         events: &[RecordedEvent],
         turn: Turn,
-    ) -> Result<Option<OverLimit>, EngineError> {
+    ) -> Result<Option<Gate>, EngineError> {
         let Some(started) = &state.started else {
             return Ok(None);
         };
-        let Some((member, asked_at)) = budget::turn_owner(events, turn.reply_to) else {
+        let Some((member, _asked_at)) = budget::turn_owner(events, turn.reply_to) else {
             return Ok(None);
         };
         let mut last = budget::last_answer_to(events, &member);
@@ -390,8 +446,9 @@ impl Coach {
             let (_, other) = self.engine.load(&row.stream()).await?;
             last = last.max(budget::last_answer_to(&other, &member));
         }
-        if let Some(over) = budget::cooldown(turn.kind, asked_at, last, self.settings.cooldown) {
-            return Ok(Some(over));
+        let now = self.engine.now();
+        if let Some(due) = budget::cooldown_until(turn.kind, last, self.settings.cooldown, now) {
+            return Ok(Some(Gate::WaitUntil(due)));
         }
         if self.settings.daily_token_budget.is_some() && turn.kind != TurnKind::Summary {
             let day = self.engine.now().format("%Y-%m-%d").to_string();
@@ -399,7 +456,9 @@ impl Coach {
                 .queries
                 .tokens_used_on(&started.place.server(), &day)
                 .await?;
-            return Ok(budget::daily_budget(used, self.settings.daily_token_budget));
+            return Ok(
+                budget::daily_budget(used, self.settings.daily_token_budget).map(Gate::Refuse)
+            );
         }
         Ok(None)
     }
@@ -545,6 +604,22 @@ impl Coach {
             Err(EngineError::Refused(DomainError::NotPending { .. })) => Ok(None),
             Err(e) => Err(e),
         }
+    }
+}
+
+/// What stands before a turn's LLM call.
+enum Gate {
+    /// The member's cooldown: answer at this time.
+    WaitUntil(chrono::DateTime<chrono::Utc>),
+    /// The daily budget is spent: the turn fails with this reason.
+    Refuse(OverLimit),
+}
+
+/// The next stream whose deferred turn is due (never, without a receiver).
+async fn next_due(rx: &mut Option<mpsc::UnboundedReceiver<StreamId>>) -> Option<StreamId> {
+    match rx {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
     }
 }
 

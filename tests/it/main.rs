@@ -27,6 +27,7 @@ mod timers;
 
 // The coach and its LLM clients.
 mod coach;
+mod coach_cooldown;
 mod llm_anthropic;
 mod llm_openai;
 mod problem_bank;

@@ -24,6 +24,7 @@ mod typing;
 use crate::config::ServeArgs;
 use crate::domain::CoachConfig;
 use crate::engine::Engine;
+use crate::engine::Shutdown;
 use crate::engine::outbox::Outbox;
 use crate::platforms::Services;
 use crate::problems::ProblemBank;
@@ -32,7 +33,6 @@ use poise::serenity_prelude as serenity;
 use std::collections::{HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use tokio::task::JoinHandle;
-use tokio_util::sync::CancellationToken;
 
 pub type Error = anyhow::Error;
 pub type Context<'a> = poise::Context<'a, Data, Error>;
@@ -92,12 +92,10 @@ impl Seen {
 }
 
 /// Starts the Discord adapter when `DISCORD_TOKEN` is set: the gateway client, the
-/// outbox and the typing indicator. It stops when `cancel` fires.
-pub fn start(
-    services: Services,
-    args: &ServeArgs,
-    cancel: CancellationToken,
-) -> Option<JoinHandle<()>> {
+/// outbox and the typing indicator. Its shards close when `shutdown.intake` fires; its
+/// outbox posts until the coach is drained and nothing is left (or `shutdown.stop`).
+/// A gateway that ends on its own stops the service's intake too.
+pub fn start(services: Services, args: &ServeArgs, shutdown: Shutdown) -> Option<JoinHandle<()>> {
     let token = args.discord_token.as_ref()?.expose().to_string();
     let settings = args.discord.clone();
     let data = Data {
@@ -108,7 +106,7 @@ pub fn start(
         seen: Seen::new(4096),
     };
     Some(tokio::spawn(async move {
-        if let Err(e) = run(token, settings, data, cancel).await {
+        if let Err(e) = run(token, settings, data, shutdown).await {
             tracing::error!("Discord stopped: {e:#}");
         }
     }))
@@ -118,7 +116,7 @@ async fn run(
     token: String,
     settings: crate::config::DiscordArgs,
     data: Data,
-    cancel: CancellationToken,
+    shutdown: Shutdown,
 ) -> Result<(), Error> {
     let engine = data.engine.clone();
     let guild = settings.discord_guild_id.map(serenity::GuildId::new);
@@ -131,16 +129,19 @@ async fn run(
         engine.clone(),
         Arc::new(send::DiscordOutlet { http: http.clone() }),
     ));
-    let outbox = tokio::spawn(outbox.run(cancel.clone()));
-    let typing = tokio::spawn(typing::run(engine, http, cancel.clone()));
+    let outbox = tokio::spawn(outbox.run(shutdown.clone()));
+    // Typing shows a turn at work: pointless once the coach has drained.
+    let typing = tokio::spawn(typing::run(engine, http, shutdown.drained.clone()));
     let shards = client.shard_manager.clone();
-    let stop = cancel.clone();
+    let intake = shutdown.intake.clone();
     tokio::spawn(async move {
-        stop.cancelled().await;
+        intake.cancelled().await;
         shards.shutdown_all().await;
     });
-    let result = run_shards(&mut client, &settings).await?;
-    cancel.cancel();
+    let result = run_shards(&mut client, &settings).await;
+    // The gateway ended: at shutdown, or on its own, which stops the service's intake.
+    shutdown.intake.cancel();
+    let result = result?;
     let _ = outbox.await;
     let _ = typing.await;
     result.map_err(gateway_error)
