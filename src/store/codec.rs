@@ -196,3 +196,44 @@ fn lift(
     }
     Ok(serde_json::from_value(value)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at() -> DateTime<Utc> {
+        DateTime::UNIX_EPOCH
+    }
+
+    #[test]
+    fn given_a_type_from_a_newer_release_when_read_then_it_is_unknown_with_its_name() {
+        let event = read("mood_recorded", 1, r#"{"type":"mood_recorded"}"#, at()).unwrap();
+        let Event::Unknown(u) = event else {
+            panic!("{event:?}")
+        };
+        assert_eq!(u.event_type, "mood_recorded");
+    }
+
+    #[test]
+    fn given_a_newer_schema_of_a_known_type_when_read_then_it_is_unknown() {
+        let event = read("candidate_message", 9, "{}", at()).unwrap();
+        assert!(event.is_unknown());
+    }
+
+    #[test]
+    fn given_a_damaged_row_when_its_stream_reads_it_then_it_is_an_error_and_the_log_skips_it() {
+        assert!(read("candidate_message", 1, "{\"type\":\"cand", at()).is_err());
+        let skipped = read_lenient("candidate_message", 1, "{\"type\":\"cand", at(), 7);
+        assert!(skipped.is_unknown());
+    }
+
+    #[test]
+    fn given_an_unknown_event_when_encoded_then_it_is_refused() {
+        let unknown = Event::Unknown(UnknownEvent {
+            event_type: "mood_recorded".into(),
+            schema_version: 1,
+            at: at(),
+        });
+        assert!(encode(&unknown).is_err());
+    }
+}

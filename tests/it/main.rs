@@ -24,6 +24,7 @@ mod outbox;
 mod privacy;
 mod stats_projection;
 mod timers;
+mod unreadable_events;
 
 // The coach and its LLM clients.
 mod coach;
