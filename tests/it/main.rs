@@ -63,6 +63,7 @@ mod layers;
 // Web and the binary.
 mod cli;
 mod http_limits;
+mod shutdown;
 mod web_api;
 mod web_bind;
 mod web_browser;
