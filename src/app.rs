@@ -16,6 +16,8 @@ use crate::queries::Queries;
 use crate::sandbox::{self, Pool, PoolSettings, SandboxError};
 use crate::server;
 use crate::store;
+use crate::telemetry::{Readiness, exporter};
+use metrics_exporter_prometheus::PrometheusHandle;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -41,6 +43,8 @@ pub enum AppError {
     Problems(#[from] crate::problems::BankError),
     #[error("sandbox: {0}")]
     Sandbox(#[from] SandboxError),
+    #[error(transparent)]
+    Metrics(#[from] crate::telemetry::exporter::ExporterError),
 }
 
 pub struct App {
@@ -57,6 +61,10 @@ pub struct App {
     coach: Arc<Coach>,
     /// Where candidate code runs, through the bounded pool; drained at shutdown.
     pool: Pool,
+    /// What `/readyz` reports: the platforms' connections, draining.
+    readiness: Readiness,
+    /// `METRICS_ADDR`'s listener and the recorder it renders, when set.
+    metrics: Option<(TcpListener, PrometheusHandle)>,
 }
 
 /// The key of share links: `WEB_SHARE_SECRET`'s when it is set, else the random one
@@ -99,6 +107,15 @@ impl App {
                 addr: args.bind,
                 source,
             })?;
+        let metrics = match args.metrics_addr {
+            Some(addr) => Some((
+                TcpListener::bind(addr)
+                    .await
+                    .map_err(|source| AppError::Bind { addr, source })?,
+                exporter::install()?,
+            )),
+            None => None,
+        };
         let share_key = share_key(store.as_ref(), ShareKey::configured(&args)).await?;
         let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
         let engine = Engine::new(store.clone(), clock)
@@ -107,11 +124,13 @@ impl App {
         let queries = Queries::new(store.clone());
         let problems = Arc::new(ProblemBank::load_default()?);
         let (llm, settings) = coach::setup::from_args(&args.coach);
+        let readiness = Readiness::new();
         let services = Services {
             engine: engine.clone(),
             queries: queries.clone(),
             problems: problems.clone(),
             coach: settings.config(),
+            readiness: readiness.clone(),
         };
         let pool = sandbox_pool(&args.sandbox).await?;
         let coach = Arc::new(Coach::new(
@@ -130,6 +149,8 @@ impl App {
             share_key,
             coach,
             pool,
+            readiness,
+            metrics,
         })
     }
 
@@ -139,6 +160,17 @@ impl App {
 
     pub fn engine(&self) -> &Engine {
         &self.services.engine
+    }
+
+    /// The port of the `METRICS_ADDR` listener, when one is set.
+    pub fn metrics_port(&self) -> Option<u16> {
+        let (listener, _) = self.metrics.as_ref()?;
+        listener.local_addr().ok().map(|a| a.port())
+    }
+
+    /// What `/readyz` reports; `set_draining` on it takes the instance out of rotation.
+    pub fn readiness(&self) -> Readiness {
+        self.readiness.clone()
     }
 
     /// The sandbox pool candidate code runs through.
@@ -167,12 +199,19 @@ impl App {
         let slack = crate::platforms::slack::start(&self.services, &self.args, cancel.clone());
         let router = http::router(
             self.services.queries.clone(),
+            self.readiness.clone(),
             web,
             crate::platforms::slack::router(slack.as_ref()),
         );
+        let metrics = self
+            .metrics
+            .map(|(listener, handle)| serve_metrics(listener, handle, cancel.clone()));
         let pool = self.pool.clone();
+        let readiness = self.readiness.clone();
         let shutdown = async move {
             shutdown.await;
+            // Out of the load balancer's rotation first.
+            readiness.set_draining();
             // No run starts once the shutdown begins; running ones finish.
             pool.drain();
         };
@@ -186,9 +225,13 @@ impl App {
             closing,
         )
         .await;
+        self.readiness.set_draining();
         self.pool.drain();
         cancel.cancel();
         tasks.stopped(slack).await;
+        if let Some(metrics) = metrics {
+            let _ = metrics.await;
+        }
         // Claims still held (a turn that outlived the drain) are given up now, so
         // another instance takes the work over at once instead of after a lease.
         self.services.engine.release_claims().await;
@@ -294,6 +337,25 @@ async fn serve(
     server::run(listener, router, limits, signal)
         .await
         .map_err(AppError::Serve)
+}
+
+/// Serves `GET /metrics` on the `METRICS_ADDR` listener until `stop` fires.
+fn serve_metrics(
+    listener: TcpListener,
+    handle: PrometheusHandle,
+    stop: CancellationToken,
+) -> JoinHandle<()> {
+    if let Ok(addr) = listener.local_addr() {
+        tracing::info!(%addr, "serving /metrics");
+    }
+    tokio::spawn(async move {
+        let served = axum::serve(listener, http::metrics_router(handle))
+            .with_graceful_shutdown(stop.cancelled_owned())
+            .await;
+        if let Err(e) = served {
+            tracing::warn!(error = %e, "the metrics listener stopped");
+        }
+    })
 }
 
 /// The tasks running beside the HTTP server, waited for once cancelled.

@@ -12,6 +12,7 @@ pub mod auth;
 mod commands;
 mod events;
 pub mod flow;
+mod health;
 mod ids;
 pub mod manifest;
 pub mod parse;
@@ -100,6 +101,8 @@ pub fn start(
 ) -> Option<JoinHandle<()>> {
     let token = args.discord_token.as_ref()?.expose().to_string();
     let settings = args.discord.clone();
+    let readiness = services.readiness.clone();
+    readiness.expect_discord();
     let data = Data {
         engine: services.engine,
         queries: services.queries,
@@ -108,7 +111,7 @@ pub fn start(
         seen: Seen::new(4096),
     };
     Some(tokio::spawn(async move {
-        if let Err(e) = run(token, settings, data, cancel).await {
+        if let Err(e) = run(token, settings, data, readiness, cancel).await {
             tracing::error!("Discord stopped: {e:#}");
         }
     }))
@@ -118,6 +121,7 @@ async fn run(
     token: String,
     settings: crate::config::DiscordArgs,
     data: Data,
+    readiness: crate::telemetry::Readiness,
     cancel: CancellationToken,
 ) -> Result<(), Error> {
     let engine = data.engine.clone();
@@ -134,6 +138,7 @@ async fn run(
     let outbox = tokio::spawn(outbox.run(cancel.clone()));
     let typing = tokio::spawn(typing::run(engine, http, cancel.clone()));
     let shards = client.shard_manager.clone();
+    tokio::spawn(health::watch(shards.clone(), readiness, cancel.clone()));
     let stop = cancel.clone();
     tokio::spawn(async move {
         stop.cancelled().await;
