@@ -389,3 +389,261 @@ async fn readyz_is_503_when_the_postgres_database_is_dropped() {
     app.stop().await;
     db.cleanup().await;
 }
+
+/// A free port on loopback.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The real binary with `LOG_FORMAT=json` and `METRICS_ADDR`: its recorder is installed
+/// by the binary's wiring (a coach turn is counted), every log line is one JSON object,
+/// a line logged during a coach turn carries the interview's span (stream, platform,
+/// interview id), and the API key appears nowhere.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_binary_logs_json_lines_with_the_interview_span_and_serves_metrics() {
+    let fake = FakeClaude::start().await;
+    // The first request fails once: the coach logs its retry inside the turn's span.
+    fake.arm_fail_switch(1);
+    let dir = tempfile::tempdir().unwrap();
+    let dist = web_common::fake_dist();
+    let (port, metrics_port) = (free_port(), free_port());
+    let key = format!("secret-key-{}", uuid::Uuid::new_v4());
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_interview-coach"))
+        .arg("serve")
+        .current_dir(dir.path())
+        .env_remove("DISCORD_TOKEN")
+        .env_remove("SLACK_BOT_TOKEN")
+        .env_remove("OPENAI_BASE_URL")
+        .env("DATABASE_URL", "sqlite://data/log.db")
+        .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+        .env("METRICS_ADDR", format!("127.0.0.1:{metrics_port}"))
+        .env("LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .env("ANTHROPIC_API_KEY", &key)
+        .env("ANTHROPIC_BASE_URL", fake.url())
+        .env("COACH_COOLDOWN_SECONDS", "0")
+        .env("WEB_DIST_DIR", dist.path())
+        .env("SANDBOX", "none")
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let ready = format!("http://127.0.0.1:{port}/readyz");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(r) = reqwest::get(&ready).await
+            && r.status() == 200
+        {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "never ready");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let mut c = web_common::WsClient::connect(&format!("ws://127.0.0.1:{port}/ws")).await;
+    assert_eq!(c.next_seed().await["type"], "system");
+    c.send(json!({"type": "problem_description", "content": "[fail] Two Sum: indices of two numbers adding up to target."}))
+        .await;
+    assert_eq!(c.next_seed().await["type"], "ai_response");
+    let metrics = format!("http://127.0.0.1:{metrics_port}/metrics");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let text = loop {
+        let text = reqwest::get(&metrics).await.unwrap().text().await.unwrap();
+        let s = samples(&text);
+        if value(
+            &s,
+            "interview_coach_coach_turns_total",
+            &[("kind", "intro")],
+        ) == Some(1.0)
+        {
+            break text;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{text}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let s = samples(&text);
+    assert_eq!(
+        value(
+            &s,
+            "interview_coach_llm_request_duration_seconds_count",
+            &[("outcome", "error")]
+        ),
+        Some(1.0),
+        "the refused try is timed too:\n{text}"
+    );
+    drop(c);
+
+    let pid = child.id().expect("running") as i32;
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    let out = child.wait_with_output().await.unwrap();
+    assert!(out.status.success(), "exit {:?}", out.status);
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(!log.contains(&key), "the API key in the log");
+    let lines: Vec<Value> = log
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    assert!(lines.iter().any(|l| l["fields"]["message"] == "serving"));
+    let retried = lines
+        .iter()
+        .find(|l| l["fields"]["message"] == "coach retrying")
+        .unwrap_or_else(|| panic!("no retry logged:\n{log}"));
+    let span = &retried["span"];
+    assert_eq!(span["name"], "interview", "{retried}");
+    assert_eq!(span["op"], "coach_turn");
+    assert_eq!(span["platform"], "web");
+    let stream = span["stream"].as_str().expect("the stream id");
+    let interview = span["interview"].as_str().expect("the interview id");
+    assert_eq!(stream, format!("web:{interview}"));
+}
+
+/// A Slack delivery that meets a 500 and is then posted: one `delayed` try counted as a
+/// retry, one `posted`, and its lag from recording to posting measured.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_delivery_retried_after_a_500_is_counted_by_outcome_with_its_lag() {
+    use crate::slack_common::{self, FakeSlack, Fault};
+    use interview_coach::config::Secret;
+    use interview_coach::domain::{Actor, Command, Place, Platform, ReplyKind, StartInterview};
+    use interview_coach::engine::SystemClock;
+    use interview_coach::engine::outbox::Outbox;
+    use interview_coach::platforms::slack::api::SlackApi;
+    use interview_coach::platforms::slack::outlet::SlackOutlet;
+
+    let handle = interview_coach::telemetry::exporter::install().unwrap();
+    let slack = FakeSlack::start().await;
+    let db = common::sqlite_db();
+    let engine = Engine::new(db.open().await, Arc::new(SystemClock));
+    let place = Place::Slack {
+        team: slack_common::TEAM.into(),
+        channel: slack_common::CHANNEL.into(),
+        thread_ts: "1690000000.000100".into(),
+    };
+    let stream = place.stream_id();
+    let candidate = Actor::new(Platform::Slack, "U_OMAR", "omar");
+    let Command::StartInterview(start) =
+        common::fixtures::start(uuid::Uuid::new_v4(), place, candidate.clone())
+    else {
+        unreachable!("a start command")
+    };
+    let run = |command| engine.execute(&stream, command, None);
+    run(Command::StartInterview(StartInterview {
+        time_limit_minutes: None,
+        candidate: candidate.clone(),
+        ..start
+    }))
+    .await
+    .unwrap();
+    let asked = run(Command::SendMessage {
+        actor: candidate,
+        text: "a question".into(),
+        at: chrono::Utc::now(),
+    })
+    .await
+    .unwrap();
+    let replied = run(Command::RecordCoachReply {
+        reply_to: asked.events[0].version,
+        kind: ReplyKind::Chat,
+        text: "An answer.".into(),
+        usage: None,
+        at: chrono::Utc::now(),
+    })
+    .await
+    .unwrap();
+
+    slack.plan("chat.postMessage", vec![Some(Fault::Status(500, None))]);
+    let outlet = SlackOutlet::new(SlackApi::new(&slack.api_url(), &Secret::new("xoxb-test")));
+    let outbox = Arc::new(Outbox::new(engine.clone(), Arc::new(outlet)));
+    let cancel = tokio_util::sync::CancellationToken::new();
+    outbox
+        .deliver_until_done(replied.events[0].clone(), cancel)
+        .await;
+
+    let text = interview_coach::telemetry::exporter::render(&handle);
+    let s = samples(&text);
+    let slack_label = ("platform", "slack");
+    let tries = |outcome| {
+        value(
+            &s,
+            "interview_coach_deliveries_total",
+            &[slack_label, ("outcome", outcome)],
+        )
+    };
+    assert_eq!(tries("delayed"), Some(1.0), "{text}");
+    assert_eq!(tries("posted"), Some(1.0), "{text}");
+    assert_eq!(
+        value(&s, "interview_coach_delivery_retries_total", &[slack_label]),
+        Some(1.0)
+    );
+    assert_eq!(
+        value(
+            &s,
+            "interview_coach_outbox_lag_seconds_count",
+            &[slack_label]
+        ),
+        Some(1.0)
+    );
+    let lag = value(&s, "interview_coach_outbox_lag_seconds_sum", &[slack_label]).unwrap();
+    assert!(lag > 0.0 && lag < 20.0, "lag {lag} s");
+    assert_eq!(
+        value(
+            &s,
+            "interview_coach_commands_total",
+            &[
+                slack_label,
+                ("kind", "coach reply"),
+                ("outcome", "accepted")
+            ]
+        ),
+        Some(1.0)
+    );
+}
+
+/// With Discord configured, the instance is ready once its shard is connected to the
+/// (fake) gateway, and the shard is counted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn with_discord_configured_readyz_follows_the_connected_shard() {
+    use crate::discord_fake::{FakeDiscord, GUILD};
+    let discord = FakeDiscord::start().await;
+    let db = common::sqlite_db();
+    let url = discord.url();
+    let guild = GUILD.to_string();
+    let flags = [
+        "--discord-token",
+        "fake-token",
+        "--discord-api-proxy",
+        url.as_str(),
+        "--discord-guild-id",
+        guild.as_str(),
+        "--discord-shards",
+        "1",
+        "--metrics-addr",
+        "127.0.0.1:0",
+    ];
+    let app = TestApp::start(db.open().await, &flags).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let (status, body) = readyz(&app).await;
+        if status == 200 {
+            break;
+        }
+        assert_eq!(body["reason"], "no Discord gateway shard is connected");
+        assert!(tokio::time::Instant::now() < deadline, "never ready");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let text = scrape(&app).await;
+    assert_eq!(
+        value(
+            &samples(&text),
+            "interview_coach_discord_shards_connected",
+            &[]
+        ),
+        Some(1.0),
+        "{text}"
+    );
+    app.stop().await;
+}
