@@ -7,8 +7,9 @@
 //!
 //! A failed delivery is retried on its own schedule: after the platform's `Retry-After`
 //! when it gives one, else with jittered exponential backoff from about a second,
-//! capped. A pass over recent interviews every 30 s is only the safety net. The outbox
-//! never decides anything: it only renders what is already in the log.
+//! capped. A pass over recent interviews every 30 s is only the safety net. Each try runs
+//! in the interview's span and is counted by outcome, with the lag of each post. The
+//! outbox never decides anything: it only renders what is already in the log.
 
 use crate::domain::{Event, Interview, Platform};
 use crate::engine::Engine;
