@@ -19,6 +19,8 @@ use crate::queries::Queries;
 use crate::sandbox::{self, Pool, PoolSettings, SandboxError};
 use crate::server;
 use crate::store;
+use crate::telemetry::{Readiness, exporter};
+use metrics_exporter_prometheus::PrometheusHandle;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -44,6 +46,8 @@ pub enum AppError {
     Problems(#[from] crate::problems::BankError),
     #[error("sandbox: {0}")]
     Sandbox(#[from] SandboxError),
+    #[error(transparent)]
+    Metrics(#[from] crate::telemetry::exporter::ExporterError),
 }
 
 pub struct App {
@@ -63,6 +67,10 @@ pub struct App {
     /// The store was opened here (`build`), so it is closed here at the end; a store
     /// handed in (`with_store`) stays open for its owner.
     owns_store: bool,
+    /// What `/readyz` reports: the platforms' connections, draining.
+    readiness: Readiness,
+    /// `METRICS_ADDR`'s listener and the recorder it renders, when set.
+    metrics: Option<(TcpListener, PrometheusHandle)>,
 }
 
 /// The key of share links: `WEB_SHARE_SECRET`'s when it is set, else the random one
@@ -107,6 +115,15 @@ impl App {
                 addr: args.bind,
                 source,
             })?;
+        let metrics = match args.metrics_addr {
+            Some(addr) => Some((
+                TcpListener::bind(addr)
+                    .await
+                    .map_err(|source| AppError::Bind { addr, source })?,
+                exporter::install()?,
+            )),
+            None => None,
+        };
         let share_key = share_key(store.as_ref(), ShareKey::configured(&args)).await?;
         let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
         let engine = Engine::new(store.clone(), clock)
@@ -115,11 +132,13 @@ impl App {
         let queries = Queries::new(store.clone());
         let problems = Arc::new(ProblemBank::load_default()?);
         let (llm, settings) = coach::setup::from_args(&args.coach);
+        let readiness = Readiness::new();
         let services = Services {
             engine: engine.clone(),
             queries: queries.clone(),
             problems: problems.clone(),
             coach: settings.config(),
+            readiness: readiness.clone(),
         };
         let pool = sandbox_pool(&args.sandbox).await?;
         let coach = Arc::new(Coach::new(
@@ -139,6 +158,8 @@ impl App {
             coach,
             pool,
             owns_store: false,
+            readiness,
+            metrics,
         })
     }
 
@@ -148,6 +169,17 @@ impl App {
 
     pub fn engine(&self) -> &Engine {
         &self.services.engine
+    }
+
+    /// The port of the `METRICS_ADDR` listener, when one is set.
+    pub fn metrics_port(&self) -> Option<u16> {
+        let (listener, _) = self.metrics.as_ref()?;
+        listener.local_addr().ok().map(|a| a.port())
+    }
+
+    /// What `/readyz` reports; `set_draining` on it takes the instance out of rotation.
+    pub fn readiness(&self) -> Readiness {
+        self.readiness.clone()
     }
 
     /// The sandbox pool candidate code runs through.
@@ -177,15 +209,23 @@ impl App {
         let slack = crate::platforms::slack::start(&self.services, &self.args, phases.clone());
         let router = http::router(
             self.services.queries.clone(),
+            self.readiness.clone(),
             web,
             crate::platforms::slack::router(slack.as_ref()),
         );
+        let metrics_stop = CancellationToken::new();
+        let metrics = self
+            .metrics
+            .map(|(listener, handle)| serve_metrics(listener, handle, metrics_stop.clone()));
         let intake = phases.intake.clone();
+        let readiness = self.readiness.clone();
         let signal = async move {
             tokio::select! {
                 _ = shutdown => {}
                 _ = intake.cancelled() => {}
             }
+            // Out of the load balancer's rotation first.
+            readiness.set_draining();
             intake.cancel();
         };
         let limits = server::Limits::from_args(&self.args.limits);
@@ -193,6 +233,7 @@ impl App {
             .await
             .map_err(AppError::Serve);
         phases.intake.cancel();
+        self.readiness.set_draining();
         // No sandbox run starts from now on; running ones finish.
         self.pool.drain();
         let deadline =
@@ -210,6 +251,10 @@ impl App {
         });
         tasks.stopped(&phases, slack).await;
         deadline_passed.abort();
+        metrics_stop.cancel();
+        if let Some(metrics) = metrics {
+            let _ = metrics.await;
+        }
         // Claims still held (a turn that outlived the deadline) are given up now, so
         // another instance takes the work over at once instead of after a lease.
         self.services.engine.release_claims().await;
@@ -302,6 +347,25 @@ fn log_platforms(args: &ServeArgs) {
             Err(why) => tracing::info!(platform, "disabled: {why}"),
         }
     }
+}
+
+/// Serves `GET /metrics` on the `METRICS_ADDR` listener until `stop` fires.
+fn serve_metrics(
+    listener: TcpListener,
+    handle: PrometheusHandle,
+    stop: CancellationToken,
+) -> JoinHandle<()> {
+    if let Ok(addr) = listener.local_addr() {
+        tracing::info!(%addr, "serving /metrics");
+    }
+    tokio::spawn(async move {
+        let served = axum::serve(listener, http::metrics_router(handle))
+            .with_graceful_shutdown(stop.cancelled_owned())
+            .await;
+        if let Err(e) = served {
+            tracing::warn!(error = %e, "the metrics listener stopped");
+        }
+    })
 }
 
 /// The tasks running beside the HTTP server, waited for once cancelled.

@@ -4,6 +4,7 @@
 
 use crate::sandbox::Requested;
 use crate::store::{StoreOptions, Synchronous};
+use crate::telemetry::logs::LogFormat;
 use clap::{Args, Parser, Subcommand};
 use std::fmt;
 use std::net::SocketAddr;
@@ -52,6 +53,10 @@ impl FromStr for Secret {
 pub struct Cli {
     #[command(flatten)]
     pub database: DatabaseArgs,
+    /// Log lines on stderr: `text` (for people) or `json` (one object per line, with the
+    /// interview's span fields, for log shippers).
+    #[arg(long, env = "LOG_FORMAT", default_value = "text", global = true)]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Option<Cmd>,
 }
@@ -180,6 +185,11 @@ pub struct ServeArgs {
     /// Address of the web UI, API and health endpoint.
     #[arg(long, env = "BIND_ADDR", default_value = "127.0.0.1:8000")]
     pub bind: SocketAddr,
+    /// A separate listener serving `GET /metrics` (Prometheus text format) and nothing
+    /// else, e.g. `127.0.0.1:9100`; unset: no metrics are kept or served. BIND_ADDR never
+    /// serves them, so they never reach the public web page's address.
+    #[arg(long, env = "METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
     /// Discord bot token; unset disables Discord.
     #[arg(long, env = "DISCORD_TOKEN", hide = true, hide_env_values = true)]
     pub discord_token: Option<Secret>,

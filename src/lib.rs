@@ -26,3 +26,4 @@ pub mod queries;
 pub mod sandbox;
 pub mod server;
 pub mod store;
+pub mod telemetry;

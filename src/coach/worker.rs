@@ -6,7 +6,9 @@
 //! by another instance, a storage error) are retried on a timer until nothing is
 //! pending. A turn inside the member's cooldown is deferred, not refused: the member is
 //! told when the coach will answer, and the stream is woken again at that time. It never
-//! talks to a platform: answers reach people as events in the log.
+//! talks to a platform: answers reach people as events in the log. Each pass over a
+//! stream runs in the interview's span; each turn is counted by kind and outcome and
+//! timed (`telemetry::metrics`).
 
 use super::budget::{self, OverLimit};
 use super::context::{self, ContextInputs};
@@ -20,12 +22,15 @@ use crate::engine::{Engine, EngineError, ProgressKind};
 use crate::ports::{InterviewFilter, RecordedEvent};
 use crate::problems::ProblemBank;
 use crate::queries::Queries;
+use crate::telemetry::{metrics, span};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 pub struct Coach {
     /// Appends the coach's answers and reads the stream it works on.
@@ -233,6 +238,12 @@ impl Coach {
     /// lease on the stream (tests call this directly). Another instance's live lease
     /// gives `[Skipped]`: that instance answers the stream's turns.
     pub async fn process_stream(&self, stream: &StreamId) -> Result<Vec<TurnOutcome>, EngineError> {
+        let platform = stream.platform().map_or("unknown", Platform::as_str);
+        let span = span::interview("coach_turn", stream.as_str(), platform);
+        self.claimed_turns(stream).instrument(span).await
+    }
+
+    async fn claimed_turns(&self, stream: &StreamId) -> Result<Vec<TurnOutcome>, EngineError> {
         let key = format!("coach:{stream}");
         let Some(claim) = self.engine.claim(&key, &self.owner).await? else {
             return Ok(vec![TurnOutcome::Skipped]);
@@ -252,7 +263,20 @@ impl Coach {
             let Some(turn) = loaded.0.pending_turns().into_iter().next() else {
                 return Ok(outcomes);
             };
-            let (outcome, after) = self.run_turn(stream, turn, loaded).await?;
+            if let Some(started) = &loaded.0.started {
+                span::record_interview(&tracing::Span::current(), &started.interview_id);
+            }
+            let began = Instant::now();
+            let turned = self.run_turn(stream, turn, loaded).await;
+            let outcome = match &turned {
+                Ok((TurnOutcome::Answered, _)) => "answered",
+                Ok((TurnOutcome::Failed(_), _)) => "failed",
+                Ok((TurnOutcome::Skipped, _)) => "skipped",
+                Ok((TurnOutcome::Deferred(_), _)) => "deferred",
+                Err(_) => "error",
+            };
+            metrics::coach_turn(kind_label(turn.kind), outcome, began.elapsed());
+            let (outcome, after) = turned?;
             outcomes.push(outcome);
             // The state right after the answer was appended tells whether another turn
             // is owed (a later candidate event wakes this stream again anyway).
@@ -694,6 +718,18 @@ fn add_usage(before: Option<LlmUsage>, now: LlmUsage) -> LlmUsage {
             latency_ms: b.latency_ms + now.latency_ms,
             request_id: now.request_id,
         },
+    }
+}
+
+/// A turn kind as a metric label.
+fn kind_label(kind: TurnKind) -> &'static str {
+    match kind {
+        TurnKind::Intro => "intro",
+        TurnKind::ApproachFeedback => "approach_feedback",
+        TurnKind::Analysis => "analysis",
+        TurnKind::Chat => "chat",
+        TurnKind::Hint => "hint",
+        TurnKind::Summary => "summary",
     }
 }
 

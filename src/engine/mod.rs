@@ -22,14 +22,17 @@ pub use forget::ForgetReport;
 pub use progress::{Progress, ProgressBus, ProgressKind};
 pub use shutdown::Shutdown;
 
-use crate::domain::{self, Command, DomainError, Interview, StreamId, Turn};
+use crate::domain::{self, Command, DomainError, Interview, Platform, StreamId, Turn};
 use crate::ports::InterviewFilter;
 use crate::ports::{ExpectedVersion, Leases, Position, RecordedEvent, Storage, StoreError};
 use crate::projections;
+use crate::telemetry::metrics::{self, CommandOutcome};
+use crate::telemetry::span;
 use std::sync::Arc;
 use thiserror::Error;
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 /// How often a conflicting append is re-decided before giving up.
 const MAX_CONFLICT_RETRIES: u32 = 64;
@@ -217,7 +220,38 @@ impl Engine {
     /// (no read); the append's version check catches a stale one, and a refusal is
     /// only given after deciding again on the log. The key is looked up only when the
     /// decision is a refusal: otherwise the append itself finds a used key.
+    ///
+    /// Runs in the interview's span and counts the command and the events it appended
+    /// (`telemetry::metrics`).
     pub async fn execute(
+        &self,
+        stream: &StreamId,
+        command: Command,
+        idempotency_key: Option<&str>,
+    ) -> Result<Executed, EngineError> {
+        let platform = stream.platform().map_or("unknown", Platform::as_str);
+        let kind = command.name();
+        let span = span::interview("execute", stream.as_str(), platform);
+        let result = self
+            .decide_and_append(stream, command, idempotency_key)
+            .instrument(span)
+            .await;
+        let outcome = match &result {
+            Ok(executed) if executed.duplicate => CommandOutcome::Duplicate,
+            Ok(executed) => {
+                for e in &executed.events {
+                    metrics::event_appended(platform, e.event.type_name());
+                }
+                CommandOutcome::Accepted
+            }
+            Err(EngineError::Refused(_)) => CommandOutcome::Refused,
+            Err(_) => CommandOutcome::Failed,
+        };
+        metrics::command(platform, kind, outcome);
+        result
+    }
+
+    async fn decide_and_append(
         &self,
         stream: &StreamId,
         command: Command,
@@ -234,6 +268,9 @@ impl Engine {
                 Some(state) => state,
                 None => self.load(stream).await?.0,
             };
+            if let Some(started) = &state.started {
+                span::record_interview(&tracing::Span::current(), &started.interview_id);
+            }
             let events = match domain::decide(&state, command.clone()) {
                 Ok(events) => events,
                 // A remembered state may be behind the log: decide again on the log.

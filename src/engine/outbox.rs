@@ -9,13 +9,15 @@
 //! when it gives one, else with jittered exponential backoff from about a second,
 //! capped. A pass over recent interviews every 30 s is only the safety net. At shutdown
 //! it keeps posting until the coach has finished its turns and nothing is left to post
-//! (or the deadline). The outbox never decides anything: it only renders what is
-//! already in the log.
+//! (or the deadline). Each try runs in the interview's span and is counted by outcome,
+//! with the lag of each post. The outbox never decides anything: it only renders what
+//! is already in the log.
 
 use crate::domain::{Event, Interview, Platform, StreamId};
 use crate::engine::{Engine, Shutdown};
 use crate::ports::InterviewFilter;
 use crate::ports::{DeliveryRecord, Position, RecordedEvent, StoreError};
+use crate::telemetry::{metrics, span};
 use async_trait::async_trait;
 use backon::{BackoffBuilder, ExponentialBuilder};
 use std::collections::HashSet;
@@ -23,6 +25,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
+use tracing::Instrument;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutletError {
@@ -145,8 +148,29 @@ impl Outbox {
         )
     }
 
-    /// One try at posting `event` (the parts not yet posted), unless it is done.
+    /// One try at posting `event` (the parts not yet posted), unless it is done; in the
+    /// interview's span, counted by outcome.
     pub async fn deliver(&self, event: &RecordedEvent) -> Result<Delivered, StoreError> {
+        let platform = self.outlet.platform().as_str();
+        let span = span::interview("delivery", event.stream_id.as_str(), platform);
+        let result = self.try_deliver(event).instrument(span).await;
+        let outcome = match &result {
+            Ok(Delivered::Posted) => {
+                let lag = (self.engine.now() - event.recorded_at).to_std();
+                metrics::outbox_lag(platform, lag.unwrap_or_default());
+                "posted"
+            }
+            Ok(Delivered::AlreadyPosted) => "already_posted",
+            Ok(Delivered::Skipped) => "skipped",
+            Ok(Delivered::Held) => "held",
+            Ok(Delivered::Delayed(_)) => "delayed",
+            Err(_) => "failed",
+        };
+        metrics::delivery(platform, outcome);
+        result
+    }
+
+    async fn try_deliver(&self, event: &RecordedEvent) -> Result<Delivered, StoreError> {
         let store = &self.engine.store;
         let key = self.key(event);
         if store.delivery(&key).await?.delivered {
@@ -174,6 +198,9 @@ impl Outbox {
     ) -> Result<Delivered, StoreError> {
         let store = &self.engine.store;
         let (interview, _) = self.engine.load(&event.stream_id).await?;
+        if let Some(started) = &interview.started {
+            span::record_interview(&tracing::Span::current(), &started.interview_id);
+        }
         let parts = self.outlet.parts(event, &interview);
         let first = record.parts_posted as usize;
         let (stream, version) = (event.stream_id.as_str(), event.version);

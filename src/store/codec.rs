@@ -125,8 +125,7 @@ fn skipped(
     at: DateTime<Utc>,
     reason: &'static str,
 ) -> Event {
-    metrics::counter!("interview_coach_unknown_events_skipped_total", "reason" => reason)
-        .increment(1);
+    crate::telemetry::metrics::unknown_event_skipped(reason);
     let first = LOGGED
         .lock()
         .unwrap_or_else(|p| p.into_inner())

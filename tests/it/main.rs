@@ -60,6 +60,9 @@ mod sandbox_security;
 // The layers of src/.
 mod layers;
 
+// Metrics, readiness, spans and logs.
+mod observability;
+
 // Web and the binary.
 mod cli;
 mod http_limits;

@@ -12,6 +12,7 @@ pub mod auth;
 mod commands;
 mod events;
 pub mod flow;
+mod health;
 mod ids;
 pub mod manifest;
 pub mod parse;
@@ -98,6 +99,8 @@ impl Seen {
 pub fn start(services: Services, args: &ServeArgs, shutdown: Shutdown) -> Option<JoinHandle<()>> {
     let token = args.discord_token.as_ref()?.expose().to_string();
     let settings = args.discord.clone();
+    let readiness = services.readiness.clone();
+    readiness.expect_discord();
     let data = Data {
         engine: services.engine,
         queries: services.queries,
@@ -106,7 +109,7 @@ pub fn start(services: Services, args: &ServeArgs, shutdown: Shutdown) -> Option
         seen: Seen::new(4096),
     };
     Some(tokio::spawn(async move {
-        if let Err(e) = run(token, settings, data, shutdown).await {
+        if let Err(e) = run(token, settings, data, readiness, shutdown).await {
             tracing::error!("Discord stopped: {e:#}");
         }
     }))
@@ -116,6 +119,7 @@ async fn run(
     token: String,
     settings: crate::config::DiscordArgs,
     data: Data,
+    readiness: crate::telemetry::Readiness,
     shutdown: Shutdown,
 ) -> Result<(), Error> {
     let engine = data.engine.clone();
@@ -134,6 +138,7 @@ async fn run(
     let typing = tokio::spawn(typing::run(engine, http, shutdown.drained.clone()));
     let shards = client.shard_manager.clone();
     let intake = shutdown.intake.clone();
+    tokio::spawn(health::watch(shards.clone(), readiness, intake.clone()));
     tokio::spawn(async move {
         intake.cancelled().await;
         shards.shutdown_all().await;

@@ -70,10 +70,12 @@ pub fn start(services: &Services, args: &ServeArgs, shutdown: Shutdown) -> Optio
     ));
     let mut tasks = vec![tokio::spawn(outbox.run(shutdown.clone()))];
     if let Some(app_token) = &args.slack_app_token {
+        services.readiness.expect_slack_socket();
         tasks.push(tokio::spawn(socket::run(
             api.client().clone(),
             app_token.clone(),
             handler.clone(),
+            services.readiness.clone(),
             shutdown.intake.clone(),
         )));
     }
