@@ -12,7 +12,8 @@
 //!   measures them), the slowest whole judge run (compile included) and the largest
 //!   answer of the harness.
 //!
-//! Run: `cargo bench --bench judge` (`JUDGE_BENCH=latency` or `limits` for one part).
+//! Run: `cargo bench --bench judge` (`JUDGE_BENCH=latency` or `limits` for one part,
+//! `JUDGE_BENCH_LANGUAGES=python,cpp` for some languages).
 
 use futures::StreamExt;
 use interview_coach::judge::{Judge, Language, Report, Settings, Verdict, What};
@@ -74,7 +75,7 @@ async fn latency(sandbox: &Sandbox, bank: &ProblemBank) {
     );
     println!("| language | one at a time p50 | p99 | runs/s | 8 at once p50 | p99 | runs/s |");
     println!("|---|---|---|---|---|---|---|");
-    for language in Language::ALL {
+    for language in languages() {
         let code = solution("two-sum", language).expect("a two-sum solution");
         // One warm-up run (page cache, the runtime's files).
         check(
@@ -156,7 +157,7 @@ async fn limits(sandbox: &Sandbox, bank: &ProblemBank) {
         "| language | passed | heaviest case: time | memory (peak RSS) | slowest whole run (compile included) | largest answer |"
     );
     println!("|---|---|---|---|---|---|");
-    for language in Language::ALL {
+    for language in languages() {
         let problems: Vec<(&BankProblem, String)> = bank
             .all()
             .filter_map(|p| solution(&p.id, language).map(|code| (p, code)))
@@ -230,6 +231,14 @@ async fn limits(sandbox: &Sandbox, bank: &ProblemBank) {
         for failure in &h.failed {
             println!("  FAILED {failure}");
         }
+    }
+}
+
+/// `JUDGE_BENCH_LANGUAGES` (`python,cpp`, ...), or all four.
+fn languages() -> Vec<Language> {
+    match std::env::var("JUDGE_BENCH_LANGUAGES") {
+        Ok(names) => names.split(',').filter_map(Language::parse).collect(),
+        Err(_) => Language::ALL.to_vec(),
     }
 }
 
