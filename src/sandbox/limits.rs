@@ -27,7 +27,12 @@ impl Limits {
             heap_bytes: None,
         };
         match runtime {
-            Runtime::Python => base,
+            // The judge's Python harness runs the candidate and a watchdog on threads of
+            // 64 MiB of stack each (deep recursion); a third of 512 MiB did not fit them.
+            Runtime::Python => Limits {
+                memory_bytes: 768 * MIB,
+                ..base
+            },
             // The judge's C++ harness calls the candidate on a thread with a 256 MiB
             // stack (deep recursion), beside a watchdog thread and their malloc arenas.
             Runtime::Cxx => Limits {
