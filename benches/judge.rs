@@ -5,6 +5,8 @@
 //!   batches of 8 submitted at once through the sandbox `Pool` (workers: the number of
 //!   cores), `JUDGE_BENCH_BATCHES` batches (default 3). Latency is from submission to
 //!   the report (queueing included); p50, p99 and runs per second.
+//! - **compile**: the C++ compile of two-sum's harness with the precompiled
+//!   `<bits/stdc++.h>` and without, `JUDGE_BENCH_N` times each.
 //! - **limits**: every reference solution of the bank in every language, run with a
 //!   third of every limit (`Settings::limits_divisor = 3` and a third of the per-case
 //!   time and output), so passing shows the README's limits leave at least 3x; prints,
@@ -12,13 +14,13 @@
 //!   measures them), the slowest whole judge run (compile included) and the largest
 //!   answer of the harness.
 //!
-//! Run: `cargo bench --bench judge` (`JUDGE_BENCH=latency` or `limits` for one part,
+//! Run: `cargo bench --bench judge` (`JUDGE_BENCH=latency`, `compile` or `limits` for one part,
 //! `JUDGE_BENCH_LANGUAGES=python,cpp` for some languages).
 
 use futures::StreamExt;
-use interview_coach::judge::{Judge, Language, Report, Settings, Verdict, What};
+use interview_coach::judge::{Judge, Language, Report, Settings, Verdict, What, harness};
 use interview_coach::problems::{BankProblem, ProblemBank};
-use interview_coach::sandbox::{Pool, PoolSettings, Sandbox};
+use interview_coach::sandbox::{Pool, PoolSettings, Runtime, Sandbox, Status, Step};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -242,6 +244,66 @@ fn languages() -> Vec<Language> {
     }
 }
 
+/// The C++ compile of two-sum's harness, with the precompiled header and without,
+/// `JUDGE_BENCH_N` times each, interleaved.
+async fn compile(sandbox: &Sandbox, bank: &ProblemBank) {
+    let n: usize = env_number("JUDGE_BENCH_N", 20);
+    let problem = bank.get("two-sum").expect("two-sum is in the bank");
+    let code = solution("two-sum", Language::Cpp).expect("a two-sum solution");
+    // The judge's first C++ run makes the header.
+    let judge = Judge::new(sandbox.clone(), Settings::default());
+    check(
+        &judge
+            .run(problem, Language::Cpp, &code, What::Examples)
+            .await
+            .expect("runs"),
+    );
+    let dir = sandbox
+        .shared_dir()
+        .expect("a local sandbox")
+        .join("cpp-pch");
+    let (mut with, mut without) = (Vec::new(), Vec::new());
+    for _ in 0..n {
+        for precompiled in [true, false] {
+            let mut plan = harness::plan(Language::Cpp, problem, &code);
+            if precompiled {
+                harness::cpp::use_precompiled(&mut plan, &dir);
+            }
+            let (argv, limits) = plan.compile.clone().expect("C++ compiles");
+            let workspace = sandbox
+                .prepare(Runtime::Cxx, plan.files)
+                .await
+                .expect("a workspace");
+            let t = Instant::now();
+            let outcome = workspace
+                .run(Step {
+                    argv,
+                    stdin: Vec::new(),
+                    limits,
+                })
+                .await
+                .expect("compiles");
+            assert_eq!(outcome.status, Status::Exited(0));
+            if precompiled { &mut with } else { &mut without }.push(t.elapsed());
+        }
+    }
+    with.sort();
+    without.sort();
+    println!("C++ compile of two-sum's harness under bubblewrap, {n} each");
+    println!("| | p50 | p99 |");
+    println!("|---|---|---|");
+    for (name, v) in [
+        ("with the precompiled header", &with),
+        ("without", &without),
+    ] {
+        println!(
+            "| {name} | {:.0} ms | {:.0} ms |",
+            ms(percentile(v, 0.5)),
+            ms(percentile(v, 0.99))
+        );
+    }
+}
+
 fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
@@ -257,6 +319,9 @@ async fn main() {
     let sandbox = Sandbox::namespaces(scratch.path().to_path_buf(), None).expect("bubblewrap");
     if part.is_empty() || part == "latency" {
         latency(&sandbox, &bank).await;
+    }
+    if part.is_empty() || part == "compile" {
+        compile(&sandbox, &bank).await;
     }
     if part.is_empty() || part == "limits" {
         limits(&sandbox, &bank).await;
