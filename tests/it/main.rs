@@ -45,9 +45,10 @@ mod slack_outlet;
 mod slack_practice;
 mod slack_socket;
 
-// The judge: the bank's solutions in every language, verdicts, the CLI.
+// The judge: the bank's solutions in every language, verdicts, the CLI, the C++ header.
 mod judge_bank;
 mod judge_cli;
+mod judge_cpp_header;
 mod judge_verdicts;
 
 // The sandbox (issue 14): backends, pool, Piston, the security table.
