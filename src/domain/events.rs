@@ -6,6 +6,7 @@
 
 use super::ids::{Actor, Place};
 use super::problem::{CoachConfig, Difficulty, Mode, Problem};
+pub use super::runs::{CaseBrief, CaseRun, CaseVerdict, HiddenTests, RunOf, TestsRun};
 use super::scores::{Analysis, Rubric};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -30,6 +31,7 @@ pub enum Event {
     SummaryWritten(SummaryWritten),
     ContextCompacted(ContextCompacted),
     ShareRevoked(ShareRevoked),
+    TestsRun(TestsRun),
 }
 
 impl Event {
@@ -49,6 +51,7 @@ impl Event {
             Event::SummaryWritten(_) => "summary_written",
             Event::ContextCompacted(_) => "context_compacted",
             Event::ShareRevoked(_) => "share_revoked",
+            Event::TestsRun(_) => "tests_run",
         }
     }
 
@@ -64,7 +67,7 @@ impl Event {
     }
 
     /// Every type tag, for fixtures and documentation.
-    pub const TYPE_NAMES: [&'static str; 13] = [
+    pub const TYPE_NAMES: [&'static str; 14] = [
         "interview_started",
         "approach_explained",
         "code_submitted",
@@ -78,6 +81,7 @@ impl Event {
         "summary_written",
         "context_compacted",
         "share_revoked",
+        "tests_run",
     ];
 
     pub fn at(&self) -> DateTime<Utc> {
@@ -95,6 +99,7 @@ impl Event {
             Event::SummaryWritten(e) => e.at,
             Event::ContextCompacted(e) => e.at,
             Event::ShareRevoked(e) => e.at,
+            Event::TestsRun(e) => e.at,
         }
     }
 
@@ -107,6 +112,7 @@ impl Event {
             Event::CandidateMessage(e) => Some(&e.actor),
             Event::HintRequested(e) => Some(&e.actor),
             Event::RetryRequested(e) => Some(&e.actor),
+            Event::TestsRun(e) => Some(&e.actor),
             Event::InterviewEnded(e) => match &e.by {
                 EndedBy::Member { actor } => Some(actor),
                 EndedBy::Timer => None,

@@ -18,7 +18,7 @@ pub use claim::Claim;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use feed::FeedReceiver;
 pub use forget::ForgetReport;
-pub use progress::{Progress, ProgressBus, ProgressKind};
+pub use progress::{Progress, ProgressBus, ProgressKind, RunProgress};
 
 use crate::domain::{self, Command, DomainError, Interview, StreamId, Turn};
 use crate::ports::InterviewFilter;

@@ -8,7 +8,7 @@
 
 use crate::domain::{
     Actor, Analysis, CoachFailed, Difficulty, EndReason, Event, InterviewStarted, Problem,
-    ReplyKind, SubmissionSource, SummaryWritten, Version,
+    ReplyKind, SubmissionSource, SummaryWritten, TestsRun, Version,
 };
 use crate::ports::RecordedEvent;
 use chrono::{DateTime, Utc};
@@ -86,6 +86,8 @@ pub enum What {
     },
     /// The end-of-interview summary; the domain's record as it is.
     Summary(SummaryWritten),
+    /// The candidate's code was run on the problem's tests (or their own input).
+    TestsRun(TestsRun),
     /// The operator revoked one share link (bookkeeping: renderers skip it).
     ShareRevoked {
         share_id: uuid::Uuid,
@@ -189,6 +191,7 @@ impl What {
                 share_id: e.share_id,
             },
             Event::SummaryWritten(e) => What::Summary(e.clone()),
+            Event::TestsRun(e) => What::TestsRun(e.clone()),
         }
     }
 }

@@ -61,14 +61,23 @@ const LAYERS: &[Layer] = &[
         never: &["sqlx"],
     },
     Layer {
+        folder: "runs",
+        may_use: &[
+            "domain", "ports", "engine", "judge", "sandbox", "problems", "practice",
+        ],
+        never: &["sqlx", "axum", "reqwest"],
+    },
+    Layer {
         folder: "coach",
-        may_use: &["domain", "ports", "engine", "queries", "problems", "config"],
+        may_use: &[
+            "domain", "ports", "engine", "queries", "problems", "config", "runs",
+        ],
         never: &["sqlx"],
     },
     Layer {
         folder: "platforms",
         may_use: &[
-            "domain", "engine", "queries", "practice", "problems", "config",
+            "domain", "engine", "queries", "practice", "problems", "config", "runs",
         ],
         never: &["sqlx", "domain::decide", "Engine::store", "coach::llm"],
     },

@@ -8,6 +8,7 @@
 
 mod limit;
 mod outbox;
+mod pick;
 pub mod protocol;
 mod render;
 mod role;

@@ -8,7 +8,7 @@
 use super::protocol::Frame;
 use super::role::Role;
 use crate::domain::{Event, Interview, Problem, TurnState, Version};
-use crate::engine::{Progress, ProgressKind};
+use crate::engine::{Progress, ProgressKind, RunProgress};
 use crate::platforms::web::views::SummaryBody;
 use crate::queries::RecordedEvent;
 use std::collections::{HashMap, HashSet};
@@ -99,6 +99,12 @@ impl Renderer {
                 },
                 Frame::error(e.message.clone(), e.at),
             ],
+            Event::TestsRun(e) => vec![Frame::TestResults {
+                run: e.clone(),
+                text: crate::practice::runs::render(e, usize::MAX),
+                timestamp: e.at,
+                version: self.state.version,
+            }],
             Event::SummaryWritten(e) => vec![Frame::SessionSummary {
                 body: SummaryBody::from(e),
                 timestamp: e.at,
@@ -168,5 +174,21 @@ pub fn progress(p: &Progress) -> Frame {
             reply_to: p.reply_to,
             delta: text.clone(),
         },
+        ProgressKind::Run(run) => run_status(p.reply_to, run),
+    }
+}
+
+/// The `run_status` frame of a run's progress.
+fn run_status(reply_to: Version, run: &RunProgress) -> Frame {
+    let (state, message, ahead) = match run {
+        RunProgress::Queued { ahead } => ("queued", format!("queued, {ahead} ahead"), Some(*ahead)),
+        RunProgress::Running { text } => ("running", text.clone(), None),
+        RunProgress::Failed { message } => ("failed", message.clone(), None),
+    };
+    Frame::RunStatus {
+        state,
+        message,
+        ahead,
+        reply_to,
     }
 }
