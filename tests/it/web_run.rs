@@ -112,15 +112,23 @@ async fn a_submissions_tests_run_before_its_analysis_and_the_request_holds_the_c
     assert_eq!(wrong["run"]["of"]["submission"], 1, "{wrong}");
     let analysis = c.expect("code_analysis").await;
     assert_eq!(analysis["submission"], 1);
-    let request = fake.last_analysis_request();
+    let body: Value = serde_json::from_str(&fake.last_analysis_request()).expect("JSON");
+    let request: String = body["messages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|m| m["content"].as_array().cloned().unwrap_or_default())
+        .filter_map(|b| b["text"].as_str().map(str::to_string))
+        .collect::<Vec<_>>()
+        .join("\n");
     assert!(
         request.contains(
-            "2 of 8 passed (2 of 2 examples, 0 of 6 hidden tests); verdict: wrong answer"
+            "2 of 8 passed (1 of 2 examples, 1 of 6 hidden tests); verdict: wrong answer"
         ),
         "the analysis request holds the verdict counts: {request}"
     );
     assert!(
-        request.contains("First failing case (hidden test, wrong answer)"),
+        request.contains("First failing case (example, wrong answer): input {\"nums\":[3,2,4],\"target\":6}; expected [1,2]; got:\n<candidate_output>\n[0,1]\n</candidate_output>"),
         "{request}"
     );
     assert!(
@@ -201,7 +209,7 @@ async fn a_problem_not_in_the_bank_runs_only_on_an_input_of_ones_own() {
         .await;
     let (_, ran) = results(&mut c).await;
     assert_eq!(ran["run"]["verdict"], "completed", "{ran}");
-    assert_eq!(ran["run"]["custom"]["stdout"], "\"cba\n");
+    assert_eq!(ran["run"]["custom"]["stdout"], "\"cba\"\n");
     assert_eq!(runs(&app, &stream).await.len(), 1);
     app.stop().await;
 }
@@ -224,7 +232,7 @@ async fn replay_and_the_markdown_export_show_the_run() {
     let markdown = export::markdown(&events, None);
     assert!(markdown.contains("ran code"), "{markdown}");
     assert!(
-        markdown.contains("| hidden tests | 0 of 6 passed |"),
+        markdown.contains("| hidden tests | 1 of 6 passed |"),
         "{markdown}"
     );
     app.stop().await;
