@@ -87,7 +87,7 @@ pub enum What {
     /// The end-of-interview summary; the domain's record as it is.
     Summary(SummaryWritten),
     /// The candidate's code was run on the problem's tests (or their own input).
-    TestsRun(TestsRun),
+    TestsRun(Box<TestsRun>),
     /// The operator revoked one share link (bookkeeping: renderers skip it).
     ShareRevoked {
         share_id: uuid::Uuid,
@@ -191,7 +191,7 @@ impl What {
                 share_id: e.share_id,
             },
             Event::SummaryWritten(e) => What::Summary(e.clone()),
-            Event::TestsRun(e) => What::TestsRun(e.clone()),
+            Event::TestsRun(e) => What::TestsRun(Box::new(e.clone())),
         }
     }
 }

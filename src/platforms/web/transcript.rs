@@ -130,7 +130,7 @@ pub fn entry(e: &view::Entry) -> Option<Entry> {
             _ => None,
         },
         tests_run: match what {
-            What::TestsRun(run) => Some(run.clone()),
+            What::TestsRun(run) => Some(run.as_ref().clone()),
             _ => None,
         },
     })

@@ -67,7 +67,7 @@ pub enum Frame {
     /// Extension: the verdicts of a run of the candidate's code (a `run_code` or a
     /// submission's tests), with the result as Markdown text.
     TestResults {
-        run: TestsRun,
+        run: Box<TestsRun>,
         text: String,
         timestamp: DateTime<Utc>,
         version: Version,

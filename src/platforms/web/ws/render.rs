@@ -100,7 +100,7 @@ impl Renderer {
                 Frame::error(e.message.clone(), e.at),
             ],
             Event::TestsRun(e) => vec![Frame::TestResults {
-                run: e.clone(),
+                run: Box::new(e.clone()),
                 text: crate::practice::runs::render(e, usize::MAX),
                 timestamp: e.at,
                 version: self.state.version,
