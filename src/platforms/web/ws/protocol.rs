@@ -28,6 +28,10 @@ pub enum Frame {
         problem_title: String,
         /// What this socket may do: `candidate`, `operator` (act) or `watcher` (read).
         role: &'static str,
+        /// Extension: a bank problem's statement (a described one's text is the
+        /// candidate's own).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        problem_text: Option<String>,
     },
     AiResponse {
         message: String,

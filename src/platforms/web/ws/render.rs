@@ -21,6 +21,8 @@ pub struct Renderer {
     submissions: HashMap<Version, u32>,
     /// Candidate events appended through this socket.
     own: HashSet<Version>,
+    /// A bank problem's statement, set by the session (the renderer reads no bank).
+    pub statement: Option<String>,
 }
 
 impl Renderer {
@@ -134,6 +136,7 @@ impl Renderer {
             deadline: self.state.deadline(),
             problem_title: title,
             role: role.as_str(),
+            problem_text: self.statement.clone(),
         }
     }
 

@@ -215,6 +215,9 @@ impl Session {
             Ok(command) => command,
             Err(why) => return self.error(why).await,
         };
+        if let Command::StartInterview(start) = &command {
+            self.renderer.statement = self.statement_of(&start.problem);
+        }
         let key = message.id.map(|id| format!("web:{}:{id}", self.stream));
         let result = self
             .web
@@ -330,6 +333,23 @@ impl Session {
             Inbound::Retry {} => Command::RetryCoach { actor, at },
             Inbound::RunCode { .. } => return Err("run_code is not a command".into()),
         })
+    }
+
+    /// The statement of the interview's problem when it is a bank problem.
+    pub fn bank_statement(&self) -> Option<String> {
+        let started = self.renderer.state.started.as_ref()?;
+        self.statement_of(&started.problem)
+    }
+
+    fn statement_of(&self, problem: &Problem) -> Option<String> {
+        match problem {
+            Problem::Bank { id, version, .. } => self
+                .web
+                .problems()
+                .get_version(id, *version)
+                .map(|p| p.full_statement()),
+            Problem::Custom { .. } => None,
+        }
     }
 
     /// `run_code`: checked now (a refusal is an `error` frame and appends nothing), then
