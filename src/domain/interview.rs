@@ -108,6 +108,8 @@ pub struct Interview {
     pub tested: BTreeSet<u32>,
     /// Runs of the candidate's code so far, submissions' and ad-hoc ones.
     pub runs: u32,
+    /// Cases the latest tested submission passed, and ran.
+    pub last_tests: Option<(usize, usize)>,
 }
 
 impl Interview {
@@ -238,6 +240,7 @@ impl Interview {
                 self.runs += 1;
                 if let Some(n) = e.submission() {
                     self.tested.insert(n);
+                    self.last_tests = Some((e.passed(), e.total()));
                 }
             }
         }
