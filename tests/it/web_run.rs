@@ -237,3 +237,28 @@ async fn replay_and_the_markdown_export_show_the_run() {
     );
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_waiting_for_the_one_sandbox_slot_is_told_its_place() {
+    let db = common::sqlite_db();
+    let app = TestApp::start(db.open().await, &["--sandbox-workers", "1"]).await;
+    let (mut c, stream) = on_two_sum(&app).await;
+    // The first run holds the only slot from the moment it is accepted, so the second
+    // one, accepted next, waits behind it.
+    c.send(json!({"type": "run_code", "code": CORRECT, "language": "python"}))
+        .await;
+    c.send(json!({"type": "run_code", "code": WRONG, "language": "python"}))
+        .await;
+    let (before, first) = results(&mut c).await;
+    let queued = before
+        .iter()
+        .find(|f| f["type"] == "run_status" && f["state"] == "queued")
+        .unwrap_or_else(|| panic!("the second run was queued: {before:?}"));
+    assert_eq!(queued["ahead"], 0);
+    assert_eq!(queued["message"], "queued, next to run");
+    assert_eq!(first["run"]["verdict"], "passed");
+    let (_, second) = results(&mut c).await;
+    assert_eq!(second["run"]["verdict"], "wrong_answer");
+    assert_eq!(runs(&app, &stream).await.len(), 2);
+    app.stop().await;
+}

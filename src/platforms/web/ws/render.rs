@@ -184,6 +184,7 @@ pub fn progress(p: &Progress) -> Frame {
 /// The `run_status` frame of a run's progress.
 fn run_status(reply_to: Version, run: &RunProgress) -> Frame {
     let (state, message, ahead) = match run {
+        RunProgress::Queued { ahead: 0 } => ("queued", "queued, next to run".into(), Some(0)),
         RunProgress::Queued { ahead } => ("queued", format!("queued, {ahead} ahead"), Some(*ahead)),
         RunProgress::Running { text } => ("running", text.clone(), None),
         RunProgress::Failed { message } => ("failed", message.clone(), None),
