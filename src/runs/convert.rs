@@ -74,6 +74,30 @@ pub fn tests_run(report: &Report, actor: Actor, of: RunOf, at: DateTime<Utc>) ->
     run
 }
 
+/// A submission's run that could not compile or load: why, and no case.
+pub fn not_run(
+    why: String,
+    language: crate::judge::Language,
+    isolation: &str,
+    actor: Actor,
+    of: RunOf,
+    at: DateTime<Utc>,
+) -> TestsRun {
+    TestsRun {
+        actor,
+        of,
+        language: language.name().to_string(),
+        isolation: isolation.to_string(),
+        verdict: CaseVerdict::CompileError,
+        examples: Vec::new(),
+        tests: HiddenTests::default(),
+        custom: None,
+        error: Some(tail(&why, EXCERPT_BYTES)),
+        complexity: None,
+        at,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -300,12 +300,26 @@ impl PendingRun {
                 publish(RunProgress::Running {
                     text: crate::practice::runs::announce(examples, tests, custom),
                 });
-                let judge = Judge::new(sandbox, self.runner.settings.clone());
+                let judge = Judge::new(sandbox.clone(), self.runner.settings.clone());
                 match judge
                     .run(problem, self.language, &self.code, self.what.clone())
                     .await
                 {
                     Ok(report) => Ok(convert::tests_run(&report, self.actor, self.of, at)),
+                    // A submission that does not define what the problem names cannot
+                    // be refused (it is in the log): its tests say why none ran.
+                    Err(e @ JudgeError::MissingDefinition { .. })
+                        if matches!(self.of, RunOf::Submission { .. }) =>
+                    {
+                        Ok(convert::not_run(
+                            e.to_string(),
+                            self.language,
+                            sandbox.isolation().as_str(),
+                            self.actor,
+                            self.of,
+                            at,
+                        ))
+                    }
                     Err(e) => Err(judge_error(e)),
                 }
             }

@@ -262,3 +262,23 @@ async fn a_run_waiting_for_the_one_sandbox_slot_is_told_its_place() {
     assert_eq!(runs(&app, &stream).await.len(), 2);
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_submission_that_defines_nothing_the_problem_names_gets_tests_saying_why() {
+    let db = common::sqlite_db();
+    let app = TestApp::start(db.open().await, &[]).await;
+    let (mut c, stream) = on_two_sum(&app).await;
+    c.send(json!({"type": "code_submission", "code": "def other():\n    pass\n", "language": "python"}))
+        .await;
+    let (_, results) = results(&mut c).await;
+    assert_eq!(results["run"]["verdict"], "compile_error", "{results}");
+    let error = results["run"]["error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains("def two_sum("),
+        "names the expected signature: {error}"
+    );
+    let logged = runs(&app, &stream).await;
+    assert_eq!(logged.len(), 1);
+    assert_eq!(logged[0].submission(), Some(1));
+    app.stop().await;
+}
