@@ -16,6 +16,7 @@ use crate::ports::{Storage, StoreError};
 use crate::problems::ProblemBank;
 use crate::projections;
 use crate::queries::Queries;
+use crate::runs::Runner;
 use crate::sandbox::{self, Pool, PoolSettings, SandboxError};
 use crate::server;
 use crate::store;
@@ -133,22 +134,27 @@ impl App {
         let problems = Arc::new(ProblemBank::load_default()?);
         let (llm, settings) = coach::setup::from_args(&args.coach);
         let readiness = Readiness::new();
+        let pool = sandbox_pool(&args.sandbox).await?;
+        let runner = Runner::new(engine.clone(), pool.clone(), problems.clone());
         let services = Services {
             engine: engine.clone(),
             queries: queries.clone(),
             problems: problems.clone(),
             coach: settings.config(),
             readiness: readiness.clone(),
+            runner: runner.clone(),
         };
-        let pool = sandbox_pool(&args.sandbox).await?;
-        let coach = Arc::new(Coach::new(
-            engine,
-            queries,
-            llm,
-            settings,
-            Arc::new(TokioSleeper),
-            problems,
-        ));
+        let coach = Arc::new(
+            Coach::new(
+                engine,
+                queries,
+                llm,
+                settings,
+                Arc::new(TokioSleeper),
+                problems,
+            )
+            .with_runner(runner),
+        );
         Ok(App {
             listener,
             store,

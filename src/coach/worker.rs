@@ -22,6 +22,7 @@ use crate::engine::{Engine, EngineError, ProgressKind};
 use crate::ports::{InterviewFilter, RecordedEvent};
 use crate::problems::ProblemBank;
 use crate::queries::Queries;
+use crate::runs::Runner;
 use crate::telemetry::{metrics, span};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -53,6 +54,8 @@ pub struct Coach {
     due_tx: mpsc::UnboundedSender<StreamId>,
     /// Taken by `run`, which wakes each stream it receives.
     due_rx: Mutex<Option<mpsc::UnboundedReceiver<StreamId>>>,
+    /// Runs a submission's tests before its analysis; `None`: analyses go without.
+    runner: Option<Runner>,
 }
 
 /// What became of one turn.
@@ -90,7 +93,15 @@ impl Coach {
             rescan: AtomicBool::new(false),
             due_tx,
             due_rx: Mutex::new(Some(due_rx)),
+            runner: None,
         }
+    }
+
+    /// The same coach running each submission's tests (bank problems, languages the
+    /// judge runs) before its analysis, whose context then holds the verdicts.
+    pub fn with_runner(mut self, runner: Runner) -> Coach {
+        self.runner = Some(runner);
+        self
     }
 
     /// Work until `intake` fires, then let the turns in flight finish until `stop`
@@ -299,6 +310,7 @@ impl Coach {
         if state.turns.get(&turn.reply_to).map(|t| t.state) != Some(TurnState::Pending) {
             return Ok((TurnOutcome::Skipped, None));
         }
+        let events = self.tests_first(stream, &state, events, turn).await;
         match self.gate(&state, &events, turn).await? {
             Some(Gate::WaitUntil(due)) => {
                 let seconds = budget::seconds_left(self.engine.now(), due);
@@ -349,6 +361,37 @@ impl Coach {
                 Some(state) => (TurnOutcome::Answered, Some(state)),
                 None => (TurnOutcome::Skipped, None),
             })
+    }
+
+    /// For an analysis, the submission's tests run first and their `TestsRun` is
+    /// appended before the review: the events to build the request from. A run that
+    /// cannot happen (the pool draining, the sandbox failing) leaves the review without
+    /// verdicts rather than without a review.
+    async fn tests_first(
+        &self,
+        stream: &StreamId,
+        state: &Interview,
+        events: Vec<RecordedEvent>,
+        turn: Turn,
+    ) -> Vec<RecordedEvent> {
+        let Some(runner) = self
+            .runner
+            .as_ref()
+            .filter(|_| turn.kind == TurnKind::Analysis)
+        else {
+            return events;
+        };
+        match runner
+            .test_submission(stream, state, &events, turn.reply_to)
+            .await
+        {
+            Ok(Some(after)) => after,
+            Ok(None) => events,
+            Err(e) => {
+                tracing::warn!(%stream, reply_to = turn.reply_to, error = %e, "the submission's tests did not run; reviewing without them");
+                events
+            }
+        }
     }
 
     /// The coach's answer to `turn`: structured for an analysis or a summary, else text.

@@ -6,6 +6,7 @@
 
 use super::ids::{Actor, Place};
 use super::problem::{CoachConfig, Difficulty, Mode, Problem};
+pub use super::runs::{CaseBrief, CaseRun, CaseVerdict, HiddenTests, RunOf, TestsRun};
 use super::scores::{Analysis, Rubric};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -36,6 +37,7 @@ pub enum Event {
     /// written: `decide` never makes one and the codec refuses to encode one.
     #[serde(skip)]
     Unknown(UnknownEvent),
+    TestsRun(TestsRun),
 }
 
 impl Event {
@@ -56,6 +58,7 @@ impl Event {
             Event::ContextCompacted(_) => "context_compacted",
             Event::ShareRevoked(_) => "share_revoked",
             Event::Unknown(_) => "unknown",
+            Event::TestsRun(_) => "tests_run",
         }
     }
 
@@ -71,7 +74,7 @@ impl Event {
     }
 
     /// Every type tag, for fixtures and documentation.
-    pub const TYPE_NAMES: [&'static str; 13] = [
+    pub const TYPE_NAMES: [&'static str; 14] = [
         "interview_started",
         "approach_explained",
         "code_submitted",
@@ -85,6 +88,7 @@ impl Event {
         "summary_written",
         "context_compacted",
         "share_revoked",
+        "tests_run",
     ];
 
     pub fn at(&self) -> DateTime<Utc> {
@@ -103,6 +107,7 @@ impl Event {
             Event::ContextCompacted(e) => e.at,
             Event::ShareRevoked(e) => e.at,
             Event::Unknown(e) => e.at,
+            Event::TestsRun(e) => e.at,
         }
     }
 
@@ -115,6 +120,7 @@ impl Event {
             Event::CandidateMessage(e) => Some(&e.actor),
             Event::HintRequested(e) => Some(&e.actor),
             Event::RetryRequested(e) => Some(&e.actor),
+            Event::TestsRun(e) => Some(&e.actor),
             Event::InterviewEnded(e) => match &e.by {
                 EndedBy::Member { actor } => Some(actor),
                 EndedBy::Timer => None,

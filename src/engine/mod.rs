@@ -19,7 +19,7 @@ pub use claim::Claim;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use feed::FeedReceiver;
 pub use forget::ForgetReport;
-pub use progress::{Progress, ProgressBus, ProgressKind};
+pub use progress::{Progress, ProgressBus, ProgressKind, RunProgress};
 pub use shutdown::Shutdown;
 
 use crate::domain::{self, Command, DomainError, Interview, Platform, StreamId, Turn};

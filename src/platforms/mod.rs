@@ -13,6 +13,7 @@ use crate::domain::CoachConfig;
 use crate::engine::Engine;
 use crate::problems::ProblemBank;
 use crate::queries::Queries;
+use crate::runs::Runner;
 use crate::telemetry::Readiness;
 use std::sync::Arc;
 
@@ -29,4 +30,6 @@ pub struct Services {
     pub coach: CoachConfig,
     /// Where the platforms report their connections, for `/readyz`.
     pub readiness: Readiness,
+    /// Runs candidates' code on the problem's tests and records the verdicts.
+    pub runner: Runner,
 }

@@ -27,6 +27,10 @@ fn line(out: &mut String, entry: &Entry) {
             analysis: a,
         } => analysis(out, *reply_to, a),
         What::Summary(s) => summary(out, s),
+        What::TestsRun(run) => {
+            put(out, format!("{} ran the tests:", entry.who.name()));
+            indent(out, &super::runs::render(run, usize::MAX));
+        }
         what => {
             put(out, headline(&entry.who, what));
             if let Some(text) = body(what) {
@@ -66,7 +70,9 @@ fn headline(who: &Who, what: &What) -> String {
         What::Unknown { event_type } => {
             format!("(an event this release cannot read: {event_type})")
         }
-        What::Started(_) | What::Analysis { .. } | What::Summary(_) => String::new(),
+        What::Started(_) | What::Analysis { .. } | What::Summary(_) | What::TestsRun(_) => {
+            String::new()
+        }
     }
 }
 

@@ -9,7 +9,7 @@
 
 use crate::domain::{
     Actor, Analysis, CoachFailed, Difficulty, EndReason, Event, InterviewStarted, Problem,
-    ReplyKind, SubmissionSource, SummaryWritten, Version,
+    ReplyKind, SubmissionSource, SummaryWritten, TestsRun, Version,
 };
 use crate::ports::RecordedEvent;
 use chrono::{DateTime, Utc};
@@ -87,6 +87,8 @@ pub enum What {
     },
     /// The end-of-interview summary; the domain's record as it is.
     Summary(SummaryWritten),
+    /// The candidate's code was run on the problem's tests (or their own input).
+    TestsRun(Box<TestsRun>),
     /// The operator revoked one share link (bookkeeping: renderers skip it).
     ShareRevoked {
         share_id: uuid::Uuid,
@@ -202,6 +204,7 @@ impl What {
             Event::Unknown(e) => What::Unknown {
                 event_type: e.event_type.clone(),
             },
+            Event::TestsRun(e) => What::TestsRun(Box::new(e.clone())),
         }
     }
 }

@@ -66,6 +66,13 @@ const LAYERS: &[Layer] = &[
         never: &["sqlx"],
     },
     Layer {
+        folder: "runs",
+        may_use: &[
+            "domain", "ports", "engine", "judge", "sandbox", "problems", "practice",
+        ],
+        never: &["sqlx", "axum", "reqwest"],
+    },
+    Layer {
         folder: "coach",
         may_use: &[
             "domain",
@@ -75,6 +82,7 @@ const LAYERS: &[Layer] = &[
             "problems",
             "config",
             "telemetry",
+            "runs",
         ],
         never: &["sqlx"],
     },
@@ -88,6 +96,7 @@ const LAYERS: &[Layer] = &[
             "problems",
             "config",
             "telemetry",
+            "runs",
         ],
         never: &["sqlx", "domain::decide", "Engine::store", "coach::llm"],
     },

@@ -13,6 +13,7 @@ mod web_common;
 
 // Domain and store.
 mod domain_decide;
+mod domain_runs;
 mod event_fixtures;
 mod sqlite_durability;
 mod store_contract;
@@ -74,6 +75,7 @@ mod web_browser;
 mod web_limits;
 mod web_origin;
 mod web_restart;
+mod web_run;
 mod web_seed;
 mod web_share;
 mod web_ws;

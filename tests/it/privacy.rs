@@ -150,6 +150,10 @@ async fn a_forgotten_member_leaves_no_trace_and_others_are_untouched(db: &TestDb
         },
     )
     .await;
+    // Her runs: an ad-hoc one on her own input, and her submission's tests.
+    for run in maya_runs() {
+        ex(&e, &maya_stream, Command::RecordTestsRun(run)).await;
+    }
 
     // Leo's group interview, where Maya chatted.
     let leo_group = discord_place("leo-group");
@@ -219,11 +223,16 @@ async fn a_forgotten_member_leaves_no_trace_and_others_are_untouched(db: &TestDb
 
     // Replay and export of Maya's interview still work, with her content erased.
     let events = e.load(&maya_stream).await.unwrap().1;
-    assert_eq!(events.len(), 6);
+    assert_eq!(events.len(), 8);
     let text = replay::transcript(&events);
     assert!(
         text.contains("[erased] submitted code #1") && text.contains("score 6/10"),
         "{text}"
+    );
+    assert!(
+        text.contains("[erased] ran the tests:")
+            && text.contains("Test run on your input: runtime error"),
+        "a run keeps its verdicts: {text}"
     );
     let md = export::markdown(&events, None);
     assert!(
@@ -239,6 +248,49 @@ async fn a_forgotten_member_leaves_no_trace_and_others_are_untouched(db: &TestDb
         (row.candidate_name.as_str(), row.problem_title.as_str()),
         ("[erased]", "[erased]")
     );
+}
+
+/// Maya's runs, every text of them marked: an ad-hoc run on her input that failed, and
+/// the tests of her first submission with a wrong answer.
+fn maya_runs() -> Vec<TestsRun> {
+    // The inputs of examples and tests are the bank's; only her own input is hers.
+    let case = |verdict, input: &str| CaseRun {
+        verdict,
+        input: input.into(),
+        expected: None,
+        got: Some("\"MAYA-GOT\"".into()),
+        time_ms: Some(1.0),
+        memory_bytes: Some(1 << 20),
+        stdout: "MAYA-PRINTED".into(),
+        error: Some("MAYA-ERROR at line 1".into()),
+    };
+    let run = |of, verdict| TestsRun {
+        actor: maya(),
+        of,
+        language: "python".into(),
+        isolation: "namespaces".into(),
+        verdict,
+        examples: Vec::new(),
+        tests: HiddenTests::default(),
+        custom: None,
+        error: Some("MAYA-TOPLEVEL".into()),
+        complexity: None,
+        at: t0(),
+    };
+    let mut adhoc = run(
+        RunOf::Adhoc {
+            code: "def MAYA_CODE(): raise 1".into(),
+        },
+        CaseVerdict::RuntimeError,
+    );
+    adhoc.custom = Some(case(CaseVerdict::RuntimeError, "{\"MAYA-INPUT\": 1}"));
+    let mut tested = run(
+        RunOf::Submission { submission: 1 },
+        CaseVerdict::WrongAnswer,
+    );
+    tested.examples = vec![case(CaseVerdict::WrongAnswer, "{\"nums\": [1]}")];
+    tested.tests.first_failure = Some(case(CaseVerdict::WrongAnswer, "{\"nums\": [2]}"));
+    vec![adhoc, tested]
 }
 
 /// The scripted interview with another candidate.

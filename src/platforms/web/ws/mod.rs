@@ -9,6 +9,7 @@
 
 mod limit;
 mod outbox;
+mod pick;
 pub mod protocol;
 mod render;
 mod role;
@@ -157,6 +158,7 @@ async fn replay(
     for e in events {
         history.extend(session.renderer.event(e));
     }
+    session.renderer.statement = session.bank_statement();
     let welcome = Frame::System {
         message: WELCOME_BACK.to_string(),
         timestamp: session.web.engine().now(),
