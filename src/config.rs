@@ -306,6 +306,16 @@ pub struct DiscordArgs {
     /// The shards this instance runs, `first-last` (inclusive) out of DISCORD_SHARDS, to split a large bot across instances; unset runs them all.
     #[arg(long, env = "DISCORD_SHARD_RANGE", requires = "discord_shards")]
     pub discord_shard_range: Option<String>,
+    /// Share the DISCORD_SHARDS shards among the running instances through leases in the database: each runs about its share, and a dead instance's shards are taken over within about LEASE_SECONDS.
+    #[arg(
+        long,
+        env = "DISCORD_SHARD_LEASES",
+        default_value_t = false,
+        action = clap::ArgAction::Set,
+        requires = "discord_shards",
+        conflicts_with = "discord_shard_range"
+    )]
+    pub discord_shard_leases: bool,
     /// Send Discord API calls to this base URL instead of https://discord.com (tests and local fakes only; disables the rate limiter).
     #[arg(long, env = "DISCORD_API_PROXY", hide = true)]
     pub discord_api_proxy: Option<String>,
