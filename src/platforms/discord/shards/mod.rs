@@ -66,19 +66,24 @@ pub async fn run(
         total = sharding.total,
         "Discord shards are shared through leases"
     );
-    let mut tick = tokio::time::interval(LOOK_EVERY);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut renew = tokio::time::interval(shards.every());
+    let mut look = tokio::time::interval(LOOK_EVERY);
+    for tick in [&mut renew, &mut look] {
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    }
     let result = loop {
         tokio::select! {
+            biased;
             _ = cancel.cancelled() => break Ok(()),
-            _ = tick.tick() => {}
+            _ = renew.tick() => shards.renew().await,
+            _ = look.tick() => {
+                if let Err(e) = shards.step().await {
+                    tracing::warn!(error = %e, "cannot read the Discord shard leases");
+                }
+            }
         }
         if let Some(e) = shards.failed() {
             break Err(e);
-        }
-        shards.renew_if_due().await;
-        if let Err(e) = shards.step().await {
-            tracing::warn!(error = %e, "cannot read the Discord shard leases");
         }
     };
     shards.stop_all().await;
@@ -127,13 +132,10 @@ impl Coordinator {
         self.running.values_mut().find_map(Running::failed)
     }
 
-    /// Renews the presence and shard leases every third of a lease. A shard whose
+    /// Renews the presence and shard leases (every third of a lease). A shard whose
     /// lease another instance now holds is closed at once; if renewing fails for a
     /// whole lease, every shard is closed (another instance may have them by now).
-    async fn renew_if_due(&mut self) {
-        if self.renewed.is_some_and(|at| at.elapsed() < self.every()) {
-            return;
-        }
+    async fn renew(&mut self) {
         let mut ok = self
             .engine
             .lease(&instance_key(&self.me), &self.me, self.ttl)
