@@ -490,3 +490,35 @@ mod secret_flag_tests {
         );
     }
 }
+
+#[cfg(test)]
+mod discord_shard_tests {
+    use super::*;
+
+    fn discord(flags: &[&str]) -> Result<DiscordArgs, clap::Error> {
+        #[derive(Parser)]
+        struct Only {
+            #[command(flatten)]
+            discord: DiscordArgs,
+        }
+        Only::try_parse_from(std::iter::once("ic").chain(flags.iter().copied())).map(|o| o.discord)
+    }
+
+    #[test]
+    fn shard_leases_need_the_shard_count_and_exclude_a_static_range() {
+        let leased = discord(&["--discord-shards", "4", "--discord-shard-leases", "true"]);
+        assert!(leased.is_ok_and(|d| d.discord_shard_leases));
+        assert!(discord(&["--discord-shards", "4"]).is_ok_and(|d| !d.discord_shard_leases));
+        assert!(discord(&[]).is_ok_and(|d| !d.discord_shard_leases));
+        assert!(discord(&["--discord-shard-leases", "true"]).is_err());
+        let both = [
+            "--discord-shards",
+            "4",
+            "--discord-shard-range",
+            "0-1",
+            "--discord-shard-leases",
+            "true",
+        ];
+        assert!(discord(&both).is_err());
+    }
+}
