@@ -3,7 +3,8 @@
 //! (`DISCORD_SHARD_LEASES=true`) against the loopback Discord fake. Together they
 //! connect each shard exactly once, two each; when one is killed with SIGKILL (so it
 //! releases nothing) the other connects its shards once their leases lapse; a returning
-//! instance is given its share back; and across all of it no shard is ever connected
+//! instance is given its share back, and gives it up at once when stopped cleanly
+//! (SIGTERM); and across all of it no shard is ever connected
 //! twice at once and no two IDENTIFYs of one bucket (`shard % max_concurrency`) arrive
 //! within 5 s. Each instance sends its own bot token, which is how the fake tells them
 //! apart.
@@ -64,11 +65,23 @@ impl Instance {
         }
     }
 
+    /// SIGTERM: a clean shutdown, which closes its shards and gives their leases up.
+    fn terminate(mut self) {
+        // SAFETY: `kill(2)` on our own child's pid, which is not reaped yet.
+        unsafe { libc_kill(self.child.id() as i32, 15) };
+        let _ = self.child.wait();
+    }
+
     /// SIGKILL: no clean shutdown, its leases stay until they lapse.
     fn kill(mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+unsafe extern "C" {
+    #[link_name = "kill"]
+    fn libc_kill(pid: i32, sig: i32) -> i32;
 }
 
 impl Drop for Instance {
@@ -201,6 +214,62 @@ async fn shards_are_shared_taken_over_from_the_dead_and_given_back_to_the_return
     )
     .await;
 
+    // A clean stop gives the shards up at once: the survivor need not wait a lease.
+    let leaving: Vec<u32> = split(&discord).remove(&back.token).unwrap_or_default();
+    let stopped = Instant::now();
+    back.terminate();
+    // Its presence and shard leases are gone the moment it has exited.
+    let store = db.open().await;
+    let now = chrono::Utc::now();
+    let present = store
+        .holders("discord-instance:", now)
+        .await
+        .expect("leases");
+    let held = store.holders("discord-shard:", now).await.expect("leases");
+    assert_eq!(
+        present.len(),
+        1,
+        "only the survivor is present: {present:?}"
+    );
+    assert!(
+        held.iter().all(|h| h.owner == present[0].owner),
+        "the stopped instance gave its shards up: {held:?}"
+    );
+    wait_until(
+        "the survivor runs every shard again",
+        Duration::from_secs(60),
+        &discord,
+        || balanced(&discord, &[("token-b", 4)]),
+    )
+    .await;
+    let handed_over = stopped.elapsed();
+    eprintln!("stopped the holder of {leaving:?} cleanly: all back after {handed_over:.1?}");
+    // The first of its shards may come back as soon as its bucket allows (5 s after the
+    // bucket's last IDENTIFY), plus one look (1 s) and the connection: no lease waited.
+    let identifies = discord.identifies();
+    let allowed = leaving
+        .iter()
+        .map(|shard| {
+            let bucket_last = identifies
+                .iter()
+                .filter(|i| i.at < stopped && i.shard % MAX_CONCURRENCY == shard % MAX_CONCURRENCY)
+                .map(|i| i.at + IDENTIFY_GAP)
+                .max();
+            bucket_last.map_or(stopped, |at| at.max(stopped))
+        })
+        .min()
+        .unwrap_or(stopped);
+    let retaken = identifies
+        .iter()
+        .filter(|i| i.at > stopped && leaving.contains(&i.shard))
+        .map(|i| i.at)
+        .min();
+    let waited = retaken.map(|at| at.saturating_duration_since(allowed));
+    assert!(
+        waited.is_some_and(|w| w <= Duration::from_millis(2500)),
+        "after a clean stop the first shard came back {waited:?} after its bucket allowed it"
+    );
+
     assert_eq!(
         discord.doubled(),
         Vec::<u32>::new(),
@@ -215,6 +284,6 @@ async fn shards_are_shared_taken_over_from_the_dead_and_given_back_to_the_return
         );
         eprintln!("closest IDENTIFYs of one bucket: {gap:.2?} apart");
     }
-    drop((b, back));
+    drop(b);
     db.cleanup().await;
 }
