@@ -306,6 +306,16 @@ pub struct DiscordArgs {
     /// The shards this instance runs, `first-last` (inclusive) out of DISCORD_SHARDS, to split a large bot across instances; unset runs them all.
     #[arg(long, env = "DISCORD_SHARD_RANGE", requires = "discord_shards")]
     pub discord_shard_range: Option<String>,
+    /// Share the DISCORD_SHARDS shards among the running instances through leases in the database: each runs about its share, and a dead instance's shards are taken over within about LEASE_SECONDS.
+    #[arg(
+        long,
+        env = "DISCORD_SHARD_LEASES",
+        default_value_t = false,
+        action = clap::ArgAction::Set,
+        requires = "discord_shards",
+        conflicts_with = "discord_shard_range"
+    )]
+    pub discord_shard_leases: bool,
     /// Send Discord API calls to this base URL instead of https://discord.com (tests and local fakes only; disables the rate limiter).
     #[arg(long, env = "DISCORD_API_PROXY", hide = true)]
     pub discord_api_proxy: Option<String>,
@@ -478,5 +488,37 @@ mod secret_flag_tests {
             secret_flag_used(["ic", "serve", "--bind", "127.0.0.1:1"]),
             None
         );
+    }
+}
+
+#[cfg(test)]
+mod discord_shard_tests {
+    use super::*;
+
+    fn discord(flags: &[&str]) -> Result<DiscordArgs, clap::Error> {
+        #[derive(Parser)]
+        struct Only {
+            #[command(flatten)]
+            discord: DiscordArgs,
+        }
+        Only::try_parse_from(std::iter::once("ic").chain(flags.iter().copied())).map(|o| o.discord)
+    }
+
+    #[test]
+    fn shard_leases_need_the_shard_count_and_exclude_a_static_range() {
+        let leased = discord(&["--discord-shards", "4", "--discord-shard-leases", "true"]);
+        assert!(leased.is_ok_and(|d| d.discord_shard_leases));
+        assert!(discord(&["--discord-shards", "4"]).is_ok_and(|d| !d.discord_shard_leases));
+        assert!(discord(&[]).is_ok_and(|d| !d.discord_shard_leases));
+        assert!(discord(&["--discord-shard-leases", "true"]).is_err());
+        let both = [
+            "--discord-shards",
+            "4",
+            "--discord-shard-range",
+            "0-1",
+            "--discord-shard-leases",
+            "true",
+        ];
+        assert!(discord(&both).is_err());
     }
 }

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod feed;
 mod forget;
 mod leaderboard;
+mod lease;
 pub mod outbox;
 pub mod progress;
 pub mod recent;
@@ -19,6 +20,7 @@ pub use claim::Claim;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use feed::FeedReceiver;
 pub use forget::ForgetReport;
+pub use lease::LeaseHolder;
 pub use progress::{Progress, ProgressBus, ProgressKind, RunProgress};
 pub use shutdown::Shutdown;
 

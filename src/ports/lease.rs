@@ -36,6 +36,21 @@ pub trait Leases: Send + Sync {
     }
     /// Give `key` up (only if we hold it).
     async fn release(&self, key: &str, owner: &str) -> Result<(), StoreError>;
+    /// The leases whose key starts with `prefix` and that have not expired at `now`,
+    /// by key: who holds which piece of shared work (Discord's shards, the instances
+    /// sharing them).
+    async fn holders(
+        &self,
+        prefix: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<LeaseHolder>, StoreError>;
+}
+
+/// A lease in force: its key and the owner holding it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeaseHolder {
+    pub key: String,
+    pub owner: String,
 }
 
 /// What `take_lease` found.

@@ -7,7 +7,7 @@
 //! an fsync and never queued behind the log's writer.
 
 use super::{PostgresStore, SqliteStore};
-use crate::ports::{LeaseTaken, Leases, StoreError};
+use crate::ports::{LeaseHolder, LeaseTaken, Leases, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
@@ -23,6 +23,21 @@ const TAKE_REPORTING: &str = "WITH before AS (SELECT 1 FROM leases WHERE key = $
     RETURNING EXISTS (SELECT 1 FROM before)";
 const EXISTS: &str = "SELECT EXISTS (SELECT 1 FROM leases WHERE key = $1)";
 const RELEASE: &str = "DELETE FROM leases WHERE key = $1 AND owner = $2";
+const HOLDERS: &str = "SELECT key, owner FROM leases \
+    WHERE key LIKE $1 ESCAPE '\\' AND expires_at_ms >= $2 ORDER BY key";
+
+/// A `LIKE` pattern matching every key that starts with `prefix`.
+fn prefix_pattern(prefix: &str) -> String {
+    let mut pattern = String::with_capacity(prefix.len() + 1);
+    for c in prefix.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
 
 macro_rules! leases {
     ($store:ty, $writer:ident, $($take_lease:tt)*) => {
@@ -54,6 +69,22 @@ macro_rules! leases {
                     .execute(&mut *self.$writer().await?)
                     .await?;
                 Ok(())
+            }
+
+            async fn holders(
+                &self,
+                prefix: &str,
+                now: DateTime<Utc>,
+            ) -> Result<Vec<LeaseHolder>, StoreError> {
+                let rows: Vec<(String, String)> = sqlx::query_as(HOLDERS)
+                    .bind(prefix_pattern(prefix))
+                    .bind(now.timestamp_millis())
+                    .fetch_all(&mut *self.$writer().await?)
+                    .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(key, owner)| LeaseHolder { key, owner })
+                    .collect())
             }
         }
     };

@@ -1,4 +1,5 @@
-//! Watches this instance's gateway shards: how many are connected (for `/readyz` and
+//! Watches this instance's gateway shards (one manager's, or those the shard
+//! coordinator runs under leases): how many are connected (for `/readyz` and
 //! `interview_coach_discord_shards_connected`) and each one's heartbeat latency
 //! (`interview_coach_discord_gateway_latency_seconds`). It only reads the shard
 //! manager's state; it never connects, restarts or stops a shard.
@@ -26,8 +27,21 @@ pub async fn watch(
             _ = cancel.cancelled() => break,
             _ = ticker.tick() => {}
         }
+        report([shards.as_ref()], &readiness).await;
+    }
+    readiness.discord_shards(0);
+}
+
+/// Reads the state of the shards `managers` run once and reports it: how many are
+/// connected, and each one's heartbeat latency.
+pub async fn report<'a>(
+    managers: impl IntoIterator<Item = &'a serenity::ShardManager>,
+    readiness: &Readiness,
+) {
+    let mut connected = 0;
+    for shards in managers {
         let runners = shards.runners.lock().await;
-        let connected = runners
+        connected += runners
             .values()
             .filter(|r| r.stage == serenity::ConnectionStage::Connected)
             .count();
@@ -36,8 +50,6 @@ pub async fn watch(
                 metrics::discord_gateway_latency(id.0, latency);
             }
         }
-        drop(runners);
-        readiness.discord_shards(connected);
     }
-    readiness.discord_shards(0);
+    readiness.discord_shards(connected);
 }
