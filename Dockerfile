@@ -23,19 +23,25 @@ FROM debian:bookworm-slim
 # says so at start.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ca-certificates \
-       bubblewrap python3 nodejs openjdk-17-jdk-headless g++ \
+       bubblewrap python3 nodejs openjdk-17-jdk-headless g++ curl \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --home /app --create-home coach
+    && useradd --system --home /app --create-home coach \
+    && mkdir -p /app/data \
+    && chown coach:coach /app/data
 WORKDIR /app
 COPY --from=build /src/target/release/interview-coach /usr/local/bin/interview-coach
 COPY --from=build /src/problems /app/problems
 COPY --from=web /src/web/dist /app/web/dist
 USER coach
+# /app/data exists and belongs to `coach` before VOLUME: a new volume is initialised
+# from it (owner included), so the service can create its SQLite database there.
 # Bound beyond loopback, the web UI requires WEB_ACCESS_TOKEN (pass it at run time).
 ENV DATABASE_URL=sqlite:///app/data/interview-coach.db \
     BIND_ADDR=0.0.0.0:8000 \
     WEB_DIST_DIR=/app/web/dist
 VOLUME ["/app/data"]
+# 8000: web UI, API, /healthz, /readyz. /metrics only when METRICS_ADDR is set (its own
+# port, e.g. 0.0.0.0:9100, published only to Prometheus).
 EXPOSE 8000
 ENTRYPOINT ["interview-coach"]
 CMD ["serve"]

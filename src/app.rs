@@ -1,11 +1,14 @@
 //! The running service: `App::build` opens the store, binds the HTTP listener and
-//! reports the real port; `run_until_stopped` runs the feed, the projector and the HTTP
-//! server until the shutdown future resolves, then drains them. Tests and the binary
-//! start exactly this.
+//! reports the real port; `run_until_stopped` runs the feed, the projector, the coach,
+//! the platforms and the HTTP server until the shutdown future resolves, then shuts
+//! down in order (`engine::shutdown`): stop taking work, let the coach finish its turns
+//! and the outboxes post them (up to `SHUTDOWN_DEADLINE_SECONDS`), stop the rest,
+//! release every claim, close the database it opened. Tests and the binary start
+//! exactly this.
 
 use crate::coach::{self, Coach, llm::TokioSleeper};
 use crate::config::{DatabaseArgs, ServeArgs, platform_status};
-use crate::engine::{Clock, Engine};
+use crate::engine::{Clock, Engine, Shutdown};
 use crate::http;
 use crate::platforms::Services;
 use crate::platforms::web::{self, ShareKey, Web};
@@ -13,9 +16,12 @@ use crate::ports::{Storage, StoreError};
 use crate::problems::ProblemBank;
 use crate::projections;
 use crate::queries::Queries;
+use crate::runs::Runner;
 use crate::sandbox::{self, Pool, PoolSettings, SandboxError};
 use crate::server;
 use crate::store;
+use crate::telemetry::{Readiness, exporter};
+use metrics_exporter_prometheus::PrometheusHandle;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -41,6 +47,8 @@ pub enum AppError {
     Problems(#[from] crate::problems::BankError),
     #[error("sandbox: {0}")]
     Sandbox(#[from] SandboxError),
+    #[error(transparent)]
+    Metrics(#[from] crate::telemetry::exporter::ExporterError),
 }
 
 pub struct App {
@@ -57,6 +65,13 @@ pub struct App {
     coach: Arc<Coach>,
     /// Where candidate code runs, through the bounded pool; drained at shutdown.
     pool: Pool,
+    /// The store was opened here (`build`), so it is closed here at the end; a store
+    /// handed in (`with_store`) stays open for its owner.
+    owns_store: bool,
+    /// What `/readyz` reports: the platforms' connections, draining.
+    readiness: Readiness,
+    /// `METRICS_ADDR`'s listener and the recorder it renders, when set.
+    metrics: Option<(TcpListener, PrometheusHandle)>,
 }
 
 /// The key of share links: `WEB_SHARE_SECRET`'s when it is set, else the random one
@@ -83,7 +98,9 @@ impl App {
         clock: Arc<dyn Clock>,
     ) -> Result<App, AppError> {
         let store = store::connect(db.database_url.expose(), &db.store_options()).await?;
-        Self::with_store(store, args, clock).await
+        let mut app = Self::with_store(store, args, clock).await?;
+        app.owns_store = true;
+        Ok(app)
     }
 
     pub async fn with_store(
@@ -99,6 +116,15 @@ impl App {
                 addr: args.bind,
                 source,
             })?;
+        let metrics = match args.metrics_addr {
+            Some(addr) => Some((
+                TcpListener::bind(addr)
+                    .await
+                    .map_err(|source| AppError::Bind { addr, source })?,
+                exporter::install()?,
+            )),
+            None => None,
+        };
         let share_key = share_key(store.as_ref(), ShareKey::configured(&args)).await?;
         let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
         let engine = Engine::new(store.clone(), clock)
@@ -107,21 +133,28 @@ impl App {
         let queries = Queries::new(store.clone());
         let problems = Arc::new(ProblemBank::load_default()?);
         let (llm, settings) = coach::setup::from_args(&args.coach);
+        let readiness = Readiness::new();
+        let pool = sandbox_pool(&args.sandbox).await?;
+        let runner = Runner::new(engine.clone(), pool.clone(), problems.clone());
         let services = Services {
             engine: engine.clone(),
             queries: queries.clone(),
             problems: problems.clone(),
             coach: settings.config(),
+            readiness: readiness.clone(),
+            runner: runner.clone(),
         };
-        let pool = sandbox_pool(&args.sandbox).await?;
-        let coach = Arc::new(Coach::new(
-            engine,
-            queries,
-            llm,
-            settings,
-            Arc::new(TokioSleeper),
-            problems,
-        ));
+        let coach = Arc::new(
+            Coach::new(
+                engine,
+                queries,
+                llm,
+                settings,
+                Arc::new(TokioSleeper),
+                problems,
+            )
+            .with_runner(runner),
+        );
         Ok(App {
             listener,
             store,
@@ -130,6 +163,9 @@ impl App {
             share_key,
             coach,
             pool,
+            owns_store: false,
+            readiness,
+            metrics,
         })
     }
 
@@ -141,75 +177,120 @@ impl App {
         &self.services.engine
     }
 
+    /// The port of the `METRICS_ADDR` listener, when one is set.
+    pub fn metrics_port(&self) -> Option<u16> {
+        let (listener, _) = self.metrics.as_ref()?;
+        listener.local_addr().ok().map(|a| a.port())
+    }
+
+    /// What `/readyz` reports; `set_draining` on it takes the instance out of rotation.
+    pub fn readiness(&self) -> Readiness {
+        self.readiness.clone()
+    }
+
     /// The sandbox pool candidate code runs through.
     pub fn sandbox(&self) -> &Pool {
         &self.pool
     }
 
-    /// Serve until `shutdown` resolves; then stop accepting, stop background tasks and
-    /// wait for them.
+    /// Serve until `shutdown` resolves (or a platform's intake fails), then shut down
+    /// in order; see the module's note.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), AppError> {
-        let cancel = CancellationToken::new();
+        let phases = Shutdown::default();
         log_platforms(&self.args);
-        let tasks = self.spawn_background(&cancel).await?;
+        let tasks = self.spawn_background(&phases).await?;
         let addr = self.listener.local_addr().map_err(AppError::Serve)?;
         tracing::info!(%addr, backend = self.store.backend(), "serving");
-        let closing = cancel.child_token();
+        // Web sockets and event streams end with the intake, or the server would wait
+        // on them.
         let web = Web::start(
             self.services.clone(),
             &self.args,
             self.share_key,
-            closing.clone(),
+            phases.intake.clone(),
         );
-        let slack = crate::platforms::slack::start(&self.services, &self.args, cancel.clone());
+        let slack = crate::platforms::slack::start(&self.services, &self.args, phases.clone());
         let router = http::router(
             self.services.queries.clone(),
+            self.readiness.clone(),
             web,
             crate::platforms::slack::router(slack.as_ref()),
         );
-        let pool = self.pool.clone();
-        let shutdown = async move {
-            shutdown.await;
-            // No run starts once the shutdown begins; running ones finish.
-            pool.drain();
+        let metrics_stop = CancellationToken::new();
+        let metrics = self
+            .metrics
+            .map(|(listener, handle)| serve_metrics(listener, handle, metrics_stop.clone()));
+        let intake = phases.intake.clone();
+        let readiness = self.readiness.clone();
+        let signal = async move {
+            tokio::select! {
+                _ = shutdown => {}
+                _ = intake.cancelled() => {}
+            }
+            // Out of the load balancer's rotation first.
+            readiness.set_draining();
+            intake.cancel();
         };
         let limits = server::Limits::from_args(&self.args.limits);
-        let result = serve(
-            self.listener,
-            router,
-            limits,
-            shutdown,
-            cancel.clone(),
-            closing,
-        )
-        .await;
+        let served = server::run(self.listener, router, limits, signal)
+            .await
+            .map_err(AppError::Serve);
+        phases.intake.cancel();
+        self.readiness.set_draining();
+        // No sandbox run starts from now on; running ones finish.
         self.pool.drain();
-        cancel.cancel();
-        tasks.stopped(slack).await;
-        // Claims still held (a turn that outlived the drain) are given up now, so
+        let deadline =
+            std::time::Duration::from_secs(u64::from(self.args.shutdown_deadline_seconds));
+        tracing::info!(
+            deadline_s = deadline.as_secs(),
+            "shutting down: taking no new work; finishing coach turns and deliveries"
+        );
+        let stop = phases.stop.clone();
+        let deadline_passed = tokio::spawn(async move {
+            tokio::select! {
+                _ = tokio::time::sleep(deadline) => stop.cancel(),
+                _ = stop.cancelled() => {}
+            }
+        });
+        tasks.stopped(&phases, slack).await;
+        deadline_passed.abort();
+        metrics_stop.cancel();
+        if let Some(metrics) = metrics {
+            let _ = metrics.await;
+        }
+        // Claims still held (a turn that outlived the deadline) are given up now, so
         // another instance takes the work over at once instead of after a lease.
         self.services.engine.release_claims().await;
+        if self.owns_store {
+            self.store.close().await;
+        }
         tracing::info!("stopped");
-        result
+        served
     }
 
     /// Starts the feed, the projector, the coach, the timers and Discord.
-    async fn spawn_background(&self, cancel: &CancellationToken) -> Result<Background, AppError> {
+    async fn spawn_background(&self, phases: &Shutdown) -> Result<Background, AppError> {
         let engine = &self.services.engine;
-        let feed = engine.spawn_feed(cancel.clone()).await?;
+        let feed = engine.spawn_feed(phases.stop.clone()).await?;
         let projector = tokio::spawn(run_projector(
             self.store.clone(),
             self.services.queries.clone(),
-            cancel.clone(),
+            phases.stop.clone(),
         ));
-        let coach = tokio::spawn(self.coach.clone().run(cancel.clone()));
-        let timers =
-            tokio::spawn(crate::engine::timer::Timers::new(engine.clone()).run(cancel.clone()));
+        let coach = tokio::spawn(
+            self.coach
+                .clone()
+                .run(phases.intake.clone(), phases.stop.clone()),
+        );
+        // A warning or an end is new work: the timers stop with the intake.
+        let timers = tokio::spawn(
+            crate::engine::timer::Timers::new(engine.clone()).run(phases.intake.clone()),
+        );
         let discord =
-            crate::platforms::discord::start(self.services.clone(), &self.args, cancel.clone());
+            crate::platforms::discord::start(self.services.clone(), &self.args, phases.clone());
         Ok(Background {
             feed,
             projector,
@@ -274,26 +355,23 @@ fn log_platforms(args: &ServeArgs) {
     }
 }
 
-/// Serves `router` until `shutdown` resolves or `stop` is cancelled; then `closing`
-/// ends open sockets and event streams, or the shutdown would wait on them.
-async fn serve(
+/// Serves `GET /metrics` on the `METRICS_ADDR` listener until `stop` fires.
+fn serve_metrics(
     listener: TcpListener,
-    router: axum::Router,
-    limits: server::Limits,
-    shutdown: impl Future<Output = ()> + Send + 'static,
+    handle: PrometheusHandle,
     stop: CancellationToken,
-    closing: CancellationToken,
-) -> Result<(), AppError> {
-    let signal = async move {
-        tokio::select! {
-            _ = shutdown => {}
-            _ = stop.cancelled() => {}
+) -> JoinHandle<()> {
+    if let Ok(addr) = listener.local_addr() {
+        tracing::info!(%addr, "serving /metrics");
+    }
+    tokio::spawn(async move {
+        let served = axum::serve(listener, http::metrics_router(handle))
+            .with_graceful_shutdown(stop.cancelled_owned())
+            .await;
+        if let Err(e) = served {
+            tracing::warn!(error = %e, "the metrics listener stopped");
         }
-        closing.cancel();
-    };
-    server::run(listener, router, limits, signal)
-        .await
-        .map_err(AppError::Serve)
+    })
 }
 
 /// The tasks running beside the HTTP server, waited for once cancelled.
@@ -306,18 +384,22 @@ struct Background {
 }
 
 impl Background {
-    /// Waits for every task (and Slack's) to finish.
-    async fn stopped(self, slack: Option<crate::platforms::slack::Slack>) {
-        let _ = self.feed.await;
-        let _ = self.projector.await;
-        let _ = self.coach.await;
+    /// The shutdown after the intake stopped: the coach finishes its turns, then the
+    /// outboxes post what is left, then everything else stops (each bounded by
+    /// `phases.stop`, the deadline).
+    async fn stopped(self, phases: &Shutdown, slack: Option<crate::platforms::slack::Slack>) {
         let _ = self.timers.await;
+        let _ = self.coach.await;
+        phases.drained.cancel();
         if let Some(slack) = slack {
             slack.stopped().await;
         }
         if let Some(discord) = self.discord {
             let _ = discord.await;
         }
+        phases.stop.cancel();
+        let _ = self.feed.await;
+        let _ = self.projector.await;
     }
 }
 

@@ -4,6 +4,7 @@
 
 use crate::sandbox::Requested;
 use crate::store::{StoreOptions, Synchronous};
+use crate::telemetry::logs::LogFormat;
 use clap::{Args, Parser, Subcommand};
 use std::fmt;
 use std::net::SocketAddr;
@@ -52,6 +53,10 @@ impl FromStr for Secret {
 pub struct Cli {
     #[command(flatten)]
     pub database: DatabaseArgs,
+    /// Log lines on stderr: `text` (for people) or `json` (one object per line, with the
+    /// interview's span fields, for log shippers).
+    #[arg(long, env = "LOG_FORMAT", default_value = "text", global = true)]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Option<Cmd>,
 }
@@ -180,6 +185,11 @@ pub struct ServeArgs {
     /// Address of the web UI, API and health endpoint.
     #[arg(long, env = "BIND_ADDR", default_value = "127.0.0.1:8000")]
     pub bind: SocketAddr,
+    /// A separate listener serving `GET /metrics` (Prometheus text format) and nothing
+    /// else, e.g. `127.0.0.1:9100`; unset: no metrics are kept or served. BIND_ADDR never
+    /// serves them, so they never reach the public web page's address.
+    #[arg(long, env = "METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
     /// Discord bot token; unset disables Discord.
     #[arg(long, env = "DISCORD_TOKEN", hide = true, hide_env_values = true)]
     pub discord_token: Option<Secret>,
@@ -208,6 +218,10 @@ pub struct ServeArgs {
     /// instance's work is taken over this soon.
     #[arg(long, env = "LEASE_SECONDS", value_parser = clap::value_parser!(u32).range(3..))]
     pub lease_seconds: Option<u32>,
+    /// On SIGTERM, how long the coach's running turns and the last deliveries may take
+    /// before the service stops anyway (their claims are then released at once).
+    #[arg(long, env = "SHUTDOWN_DEADLINE_SECONDS", default_value_t = 20)]
+    pub shutdown_deadline_seconds: u32,
     #[command(flatten)]
     pub limits: LimitArgs,
     #[command(flatten)]
@@ -292,6 +306,16 @@ pub struct DiscordArgs {
     /// The shards this instance runs, `first-last` (inclusive) out of DISCORD_SHARDS, to split a large bot across instances; unset runs them all.
     #[arg(long, env = "DISCORD_SHARD_RANGE", requires = "discord_shards")]
     pub discord_shard_range: Option<String>,
+    /// Share the DISCORD_SHARDS shards among the running instances through leases in the database: each runs about its share, and a dead instance's shards are taken over within about LEASE_SECONDS.
+    #[arg(
+        long,
+        env = "DISCORD_SHARD_LEASES",
+        default_value_t = false,
+        action = clap::ArgAction::Set,
+        requires = "discord_shards",
+        conflicts_with = "discord_shard_range"
+    )]
+    pub discord_shard_leases: bool,
     /// Send Discord API calls to this base URL instead of https://discord.com (tests and local fakes only; disables the rate limiter).
     #[arg(long, env = "DISCORD_API_PROXY", hide = true)]
     pub discord_api_proxy: Option<String>,
@@ -464,5 +488,37 @@ mod secret_flag_tests {
             secret_flag_used(["ic", "serve", "--bind", "127.0.0.1:1"]),
             None
         );
+    }
+}
+
+#[cfg(test)]
+mod discord_shard_tests {
+    use super::*;
+
+    fn discord(flags: &[&str]) -> Result<DiscordArgs, clap::Error> {
+        #[derive(Parser)]
+        struct Only {
+            #[command(flatten)]
+            discord: DiscordArgs,
+        }
+        Only::try_parse_from(std::iter::once("ic").chain(flags.iter().copied())).map(|o| o.discord)
+    }
+
+    #[test]
+    fn shard_leases_need_the_shard_count_and_exclude_a_static_range() {
+        let leased = discord(&["--discord-shards", "4", "--discord-shard-leases", "true"]);
+        assert!(leased.is_ok_and(|d| d.discord_shard_leases));
+        assert!(discord(&["--discord-shards", "4"]).is_ok_and(|d| !d.discord_shard_leases));
+        assert!(discord(&[]).is_ok_and(|d| !d.discord_shard_leases));
+        assert!(discord(&["--discord-shard-leases", "true"]).is_err());
+        let both = [
+            "--discord-shards",
+            "4",
+            "--discord-shard-range",
+            "0-1",
+            "--discord-shard-leases",
+            "true",
+        ];
+        assert!(discord(&both).is_err());
     }
 }

@@ -7,7 +7,8 @@
 //! `practice` (stats, leaderboard, export, replay, privacy, the transcript view),
 //! `queries` (the read door), `coach`, `platforms` (Discord, Slack, web), and
 //! `app`/`config`/`http` (wiring). Beside them: `sandbox` (running hostile programs) and
-//! `judge` (a candidate's code on a problem's cases, in the sandbox). `tests/it/layers.rs`
+//! `judge` (a candidate's code on a problem's cases, in the sandbox), and `runs` (a
+//! run as the interview sees it: checked by the domain, judged in the pool, recorded). `tests/it/layers.rs`
 //! checks that each names only the layers below it; docs/ARCHITECTURE.md draws the tree.
 //! `fuzz_checks` holds the invariants the fuzz targets (`fuzz/`) and the corpus replay
 //! test assert; the service never calls it.
@@ -26,6 +27,8 @@ pub mod practice;
 pub mod problems;
 pub mod projections;
 pub mod queries;
+pub mod runs;
 pub mod sandbox;
 pub mod server;
 pub mod store;
+pub mod telemetry;

@@ -37,13 +37,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    interview_coach::telemetry::logs::init(cli.log_format);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -196,6 +190,10 @@ async fn open(db: &DatabaseArgs) -> anyhow::Result<Arc<dyn interview_coach::port
 }
 
 async fn serve(db: &DatabaseArgs, args: ServeArgs) -> anyhow::Result<()> {
+    // The process's one metrics recorder, only when someone may read it.
+    if args.metrics_addr.is_some() {
+        interview_coach::telemetry::exporter::install()?;
+    }
     let app = App::build(db, args, Arc::new(SystemClock)).await?;
     app.run_until_stopped(shutdown_signal()).await?;
     Ok(())

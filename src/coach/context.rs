@@ -125,6 +125,12 @@ fn render(
         let Some(mut text) = candidate_text(&r.event) else {
             continue;
         };
+        if let Event::CodeSubmitted(e) = &r.event
+            && let Some(run) = super::verdicts::run_of(events, e.submission)
+        {
+            text.push('\n');
+            text.push_str(&super::verdicts::text(run));
+        }
         if matches!(r.event, Event::InterviewEnded(_)) {
             let before = |t: &str| {
                 events
@@ -137,6 +143,18 @@ fn render(
                 before("code_submitted"),
                 before("hint_requested")
             ));
+            if let Some(run) = events.iter().rev().find_map(|e| match &e.event {
+                Event::TestsRun(run) if e.version < r.version && run.submission().is_some() => {
+                    Some(run)
+                }
+                _ => None,
+            }) {
+                text.push_str(&format!(
+                    "\nTests of the last tested submission: {} of {} passed.",
+                    run.passed(),
+                    run.total()
+                ));
+            }
         }
         push(&mut out, Role::User, text);
         if r.version == reply_to {
@@ -291,6 +309,15 @@ pub fn digest(events: &[RecordedEvent], up_to: Version) -> String {
                 clip(&e.analysis.follow_up_question, 200)
             ),
             Event::HintRequested(e) => format!("- Hint #{} given", e.hint),
+            Event::TestsRun(run) => match run.submission() {
+                Some(n) => format!(
+                    "- Tests of submission #{n}: {} of {} passed ({})",
+                    run.passed(),
+                    run.total(),
+                    run.verdict.label()
+                ),
+                None => continue,
+            },
             Event::CandidateMessage(e) => format!(
                 "- {} said: {}",
                 candidate_inline("name", &e.actor.name),

@@ -9,6 +9,7 @@ pub mod prompts;
 pub mod schema;
 pub mod settings;
 pub mod setup;
+pub mod verdicts;
 pub mod worker;
 
 pub use settings::CoachSettings;

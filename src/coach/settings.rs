@@ -26,8 +26,6 @@ pub struct CoachSettings {
     /// How often to retry streams left with work pending (a turn held by another
     /// instance's lease, a storage error).
     pub scan_interval: std::time::Duration,
-    /// How long shutdown waits for turns in flight.
-    pub drain_timeout: std::time::Duration,
 }
 
 impl Default for CoachSettings {
@@ -42,7 +40,6 @@ impl Default for CoachSettings {
             daily_token_budget: None,
             retry: RetryPolicy::default(),
             scan_interval: std::time::Duration::from_secs(3),
-            drain_timeout: std::time::Duration::from_secs(60),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Turning configuration into a coach: which LLM client (Claude, an OpenAI-compatible
-//! server, or none) and which limits. Logs which provider is in use, never a key.
+//! server, or none, measured by `Metered`) and which limits. Logs which provider is in
+//! use, never a key.
 
-use super::llm::{AnthropicClient, LlmClient, OpenAiClient, RetryPolicy};
+use super::llm::{AnthropicClient, LlmClient, Metered, OpenAiClient, RetryPolicy};
 use super::settings::CoachSettings;
 use crate::config::CoachArgs;
 use std::sync::Arc;
@@ -48,5 +49,7 @@ pub fn from_args(args: &CoachArgs) -> (Option<Arc<dyn LlmClient>>, CoachSettings
         );
         None
     };
+    // Every request is measured (time, tokens) whichever provider answers it.
+    let client = client.map(|c| Arc::new(Metered(c)) as Arc<dyn LlmClient>);
     (client, settings)
 }

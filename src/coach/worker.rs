@@ -4,7 +4,11 @@
 //! work arrives through the event feed; the whole log is scanned for pending turns only
 //! at start and when the feed lagged, and streams left unfinished (an interview leased
 //! by another instance, a storage error) are retried on a timer until nothing is
-//! pending. It never talks to a platform: answers reach people as events in the log.
+//! pending. A turn inside the member's cooldown is deferred, not refused: the member is
+//! told when the coach will answer, and the stream is woken again at that time. It never
+//! talks to a platform: answers reach people as events in the log. Each pass over a
+//! stream runs in the interview's span; each turn is counted by kind and outcome and
+//! timed (`telemetry::metrics`).
 
 use super::budget::{self, OverLimit};
 use super::context::{self, ContextInputs};
@@ -18,11 +22,16 @@ use crate::engine::{Engine, EngineError, ProgressKind};
 use crate::ports::{InterviewFilter, RecordedEvent};
 use crate::problems::ProblemBank;
 use crate::queries::Queries;
+use crate::runs::Runner;
+use crate::telemetry::{metrics, span};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 pub struct Coach {
     /// Appends the coach's answers and reads the stream it works on.
@@ -41,6 +50,12 @@ pub struct Coach {
     unfinished: Mutex<HashSet<StreamId>>,
     /// The last full scan failed: scan again on the next tick.
     rescan: AtomicBool,
+    /// Streams whose deferred turn is due now (sent when a cooldown ends).
+    due_tx: mpsc::UnboundedSender<StreamId>,
+    /// Taken by `run`, which wakes each stream it receives.
+    due_rx: Mutex<Option<mpsc::UnboundedReceiver<StreamId>>>,
+    /// Runs a submission's tests before its analysis; `None`: analyses go without.
+    runner: Option<Runner>,
 }
 
 /// What became of one turn.
@@ -50,6 +65,8 @@ pub enum TurnOutcome {
     Failed(FailureKind),
     /// Another instance holds the turn, or it was answered meanwhile.
     Skipped,
+    /// Inside the member's cooldown: the turn is answered at this time.
+    Deferred(chrono::DateTime<chrono::Utc>),
 }
 
 impl Coach {
@@ -62,6 +79,7 @@ impl Coach {
         problems: Arc<ProblemBank>,
     ) -> Coach {
         let owner = engine.owner("coach");
+        let (due_tx, due_rx) = mpsc::unbounded_channel();
         Coach {
             engine,
             queries,
@@ -73,13 +91,26 @@ impl Coach {
             busy: Mutex::new(HashMap::new()),
             unfinished: Mutex::new(HashSet::new()),
             rescan: AtomicBool::new(false),
+            due_tx,
+            due_rx: Mutex::new(Some(due_rx)),
+            runner: None,
         }
     }
 
-    /// Work until `cancel` fires, then let in-flight turns finish. The engine's feed
-    /// must be running so that new candidate events wake the worker.
-    pub async fn run(self: Arc<Self>, cancel: CancellationToken) {
+    /// The same coach running each submission's tests (bank problems, languages the
+    /// judge runs) before its analysis, whose context then holds the verdicts.
+    pub fn with_runner(mut self, runner: Runner) -> Coach {
+        self.runner = Some(runner);
+        self
+    }
+
+    /// Work until `intake` fires, then let the turns in flight finish until `stop`
+    /// (the shutdown's deadline); turns still running then are dropped and their claims
+    /// released by the app, so another instance answers them. The engine's feed must be
+    /// running so that new candidate events wake the worker.
+    pub async fn run(self: Arc<Self>, intake: CancellationToken, stop: CancellationToken) {
         let mut feed = self.engine.listen();
+        let mut due = self.due_rx.lock().unwrap_or_else(|p| p.into_inner()).take();
         let mut tasks = JoinSet::new();
         let mut ticker = tokio::time::interval(self.settings.scan_interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -88,10 +119,12 @@ impl Coach {
         self.scan(&mut tasks).await;
         loop {
             tokio::select! {
-                _ = cancel.cancelled() => break,
+                _ = intake.cancelled() => break,
                 _ = ticker.tick() => self.tick(&mut tasks).await,
+                Some(stream) = next_due(&mut due) => self.wake(stream, &mut tasks),
                 event = feed.recv() => match event {
-                    Ok(e) if e.event.reply_to().is_none() => self.wake(e.stream_id.clone(), &mut tasks),
+                    // An event this release cannot read opens no turn.
+                    Ok(e) if e.event.reply_to().is_none() && !e.event.is_unknown() => self.wake(e.stream_id.clone(), &mut tasks),
                     Ok(_) => {}
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => self.scan(&mut tasks).await,
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
@@ -99,14 +132,15 @@ impl Coach {
                 Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
             }
         }
+        if !tasks.is_empty() {
+            tracing::info!(turns = tasks.len(), "finishing the coach turns in flight");
+        }
         let drain = async { while tasks.join_next().await.is_some() {} };
-        if tokio::time::timeout(self.settings.drain_timeout, drain)
-            .await
-            .is_err()
-        {
-            tracing::warn!(
-                "coach turns still running at shutdown; their claims are released and another instance finishes them"
-            );
+        tokio::select! {
+            _ = drain => {}
+            _ = stop.cancelled() => tracing::warn!(
+                "coach turns still running at the shutdown deadline; their claims are released and another instance finishes them"
+            ),
         }
     }
 
@@ -162,7 +196,20 @@ impl Coach {
     async fn work_on(&self, stream: StreamId) {
         loop {
             let finished = match self.process_stream(&stream).await {
-                Ok(outcomes) => outcomes.last() != Some(&TurnOutcome::Skipped),
+                Ok(outcomes) => match outcomes.last() {
+                    Some(TurnOutcome::Skipped) => false,
+                    Some(TurnOutcome::Deferred(at)) => {
+                        self.wake_at(stream.clone(), *at);
+                        true
+                    }
+                    _ => true,
+                },
+                // A damaged event makes the interview unreadable until it is repaired:
+                // reported, and not tried again every tick (a new event wakes it).
+                Err(EngineError::Store(e @ crate::ports::StoreError::Codec { .. })) => {
+                    tracing::error!(%stream, error = %e, "this interview cannot be read; its coach turns wait until it is repaired");
+                    true
+                }
                 Err(e) => {
                     tracing::warn!(%stream, error = %e, "coach turn could not be recorded; it stays pending");
                     false
@@ -187,10 +234,27 @@ impl Coach {
         }
     }
 
+    /// Wake `stream` again at `at` (its deferred turn is due then).
+    fn wake_at(&self, stream: StreamId, at: chrono::DateTime<chrono::Utc>) {
+        let wait = (at - self.engine.now()).to_std().unwrap_or_default();
+        let due = self.due_tx.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(wait).await;
+            // The worker has stopped when nobody receives: nothing to wake.
+            let _ = due.send(stream);
+        });
+    }
+
     /// One pass over a stream's pending turns, oldest first, under this instance's
     /// lease on the stream (tests call this directly). Another instance's live lease
     /// gives `[Skipped]`: that instance answers the stream's turns.
     pub async fn process_stream(&self, stream: &StreamId) -> Result<Vec<TurnOutcome>, EngineError> {
+        let platform = stream.platform().map_or("unknown", Platform::as_str);
+        let span = span::interview("coach_turn", stream.as_str(), platform);
+        self.claimed_turns(stream).instrument(span).await
+    }
+
+    async fn claimed_turns(&self, stream: &StreamId) -> Result<Vec<TurnOutcome>, EngineError> {
         let key = format!("coach:{stream}");
         let Some(claim) = self.engine.claim(&key, &self.owner).await? else {
             return Ok(vec![TurnOutcome::Skipped]);
@@ -210,7 +274,20 @@ impl Coach {
             let Some(turn) = loaded.0.pending_turns().into_iter().next() else {
                 return Ok(outcomes);
             };
-            let (outcome, after) = self.run_turn(stream, turn, loaded).await?;
+            if let Some(started) = &loaded.0.started {
+                span::record_interview(&tracing::Span::current(), &started.interview_id);
+            }
+            let began = Instant::now();
+            let turned = self.run_turn(stream, turn, loaded).await;
+            let outcome = match &turned {
+                Ok((TurnOutcome::Answered, _)) => "answered",
+                Ok((TurnOutcome::Failed(_), _)) => "failed",
+                Ok((TurnOutcome::Skipped, _)) => "skipped",
+                Ok((TurnOutcome::Deferred(_), _)) => "deferred",
+                Err(_) => "error",
+            };
+            metrics::coach_turn(kind_label(turn.kind), outcome, began.elapsed());
+            let (outcome, after) = turned?;
             outcomes.push(outcome);
             // The state right after the answer was appended tells whether another turn
             // is owed (a later candidate event wakes this stream again anyway).
@@ -233,9 +310,22 @@ impl Coach {
         if state.turns.get(&turn.reply_to).map(|t| t.state) != Some(TurnState::Pending) {
             return Ok((TurnOutcome::Skipped, None));
         }
-        if let Some(over) = self.over_limit(&state, &events, turn).await? {
-            let failure = (FailureKind::OverBudget, over.message(), 0, true);
-            return self.record_failure(stream, turn, key, failure).await;
+        let events = self.tests_first(stream, &state, events, turn).await;
+        match self.gate(&state, &events, turn).await? {
+            Some(Gate::WaitUntil(due)) => {
+                let seconds = budget::seconds_left(self.engine.now(), due);
+                self.engine.progress().publish(
+                    stream,
+                    turn.reply_to,
+                    ProgressKind::Waiting { seconds },
+                );
+                return Ok((TurnOutcome::Deferred(due), None));
+            }
+            Some(Gate::Refuse(over)) => {
+                let failure = (FailureKind::OverBudget, over.message(), 0, true);
+                return self.record_failure(stream, turn, key, failure).await;
+            }
+            None => {}
         }
         let Some(llm) = self.llm.clone() else {
             let err = LlmError::NotConfigured {
@@ -271,6 +361,37 @@ impl Coach {
                 Some(state) => (TurnOutcome::Answered, Some(state)),
                 None => (TurnOutcome::Skipped, None),
             })
+    }
+
+    /// For an analysis, the submission's tests run first and their `TestsRun` is
+    /// appended before the review: the events to build the request from. A run that
+    /// cannot happen (the pool draining, the sandbox failing) leaves the review without
+    /// verdicts rather than without a review.
+    async fn tests_first(
+        &self,
+        stream: &StreamId,
+        state: &Interview,
+        events: Vec<RecordedEvent>,
+        turn: Turn,
+    ) -> Vec<RecordedEvent> {
+        let Some(runner) = self
+            .runner
+            .as_ref()
+            .filter(|_| turn.kind == TurnKind::Analysis)
+        else {
+            return events;
+        };
+        match runner
+            .test_submission(stream, state, &events, turn.reply_to)
+            .await
+        {
+            Ok(Some(after)) => after,
+            Ok(None) => events,
+            Err(e) => {
+                tracing::warn!(%stream, reply_to = turn.reply_to, error = %e, "the submission's tests did not run; reviewing without them");
+                events
+            }
+        }
     }
 
     /// The coach's answer to `turn`: structured for an analysis or a summary, else text.
@@ -357,16 +478,18 @@ impl Coach {
         Ok(self.engine.load(stream).await?.1)
     }
 
-    async fn over_limit(
+    /// Whether `turn` must wait for the member's cooldown or is refused by the daily
+    /// budget; `None` when it may be answered now.
+    async fn gate(
         &self,
         state: &Interview,
         events: &[RecordedEvent],
         turn: Turn,
-    ) -> Result<Option<OverLimit>, EngineError> {
+    ) -> Result<Option<Gate>, EngineError> {
         let Some(started) = &state.started else {
             return Ok(None);
         };
-        let Some((member, asked_at)) = budget::turn_owner(events, turn.reply_to) else {
+        let Some((member, _asked_at)) = budget::turn_owner(events, turn.reply_to) else {
             return Ok(None);
         };
         let mut last = budget::last_answer_to(events, &member);
@@ -390,8 +513,9 @@ impl Coach {
             let (_, other) = self.engine.load(&row.stream()).await?;
             last = last.max(budget::last_answer_to(&other, &member));
         }
-        if let Some(over) = budget::cooldown(turn.kind, asked_at, last, self.settings.cooldown) {
-            return Ok(Some(over));
+        let now = self.engine.now();
+        if let Some(due) = budget::cooldown_until(turn.kind, last, self.settings.cooldown, now) {
+            return Ok(Some(Gate::WaitUntil(due)));
         }
         if self.settings.daily_token_budget.is_some() && turn.kind != TurnKind::Summary {
             let day = self.engine.now().format("%Y-%m-%d").to_string();
@@ -399,7 +523,9 @@ impl Coach {
                 .queries
                 .tokens_used_on(&started.place.server(), &day)
                 .await?;
-            return Ok(budget::daily_budget(used, self.settings.daily_token_budget));
+            return Ok(
+                budget::daily_budget(used, self.settings.daily_token_budget).map(Gate::Refuse)
+            );
         }
         Ok(None)
     }
@@ -548,6 +674,22 @@ impl Coach {
     }
 }
 
+/// What stands before a turn's LLM call.
+enum Gate {
+    /// The member's cooldown: answer at this time.
+    WaitUntil(chrono::DateTime<chrono::Utc>),
+    /// The daily budget is spent: the turn fails with this reason.
+    Refuse(OverLimit),
+}
+
+/// The next stream whose deferred turn is due (never, without a receiver).
+async fn next_due(rx: &mut Option<mpsc::UnboundedReceiver<StreamId>>) -> Option<StreamId> {
+    match rx {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
 /// What became of a turn, and the interview right after its result was appended.
 type Turned = (TurnOutcome, Option<Interview>);
 
@@ -619,6 +761,18 @@ fn add_usage(before: Option<LlmUsage>, now: LlmUsage) -> LlmUsage {
             latency_ms: b.latency_ms + now.latency_ms,
             request_id: now.request_id,
         },
+    }
+}
+
+/// A turn kind as a metric label.
+fn kind_label(kind: TurnKind) -> &'static str {
+    match kind {
+        TurnKind::Intro => "intro",
+        TurnKind::ApproachFeedback => "approach_feedback",
+        TurnKind::Analysis => "analysis",
+        TurnKind::Chat => "chat",
+        TurnKind::Hint => "hint",
+        TurnKind::Summary => "summary",
     }
 }
 

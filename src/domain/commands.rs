@@ -3,7 +3,7 @@
 //! whatever an adapter looked up (such as the length of the problem's hint ladder).
 
 use super::events::{
-    EndReason, FailureKind, HireSignal, LlmUsage, ReplyKind, SubmissionSource, Version,
+    EndReason, FailureKind, HireSignal, LlmUsage, ReplyKind, SubmissionSource, TestsRun, Version,
 };
 use super::ids::{Actor, Place};
 use super::problem::{CoachConfig, Difficulty, Mode, Problem};
@@ -72,6 +72,13 @@ pub enum Command {
         share_id: Uuid,
         at: DateTime<Utc>,
     },
+    /// Run the candidate's code on the problem's tests (or their own input). Accepted
+    /// means the run may start and appends nothing: the judge runs outside `decide` (as
+    /// the coach's LLM call does) and its result is recorded with `RecordTestsRun`.
+    /// Platforms ask it through `Engine::check`.
+    RunTests(RunTests),
+    /// Record the verdicts of a run (an ad-hoc run `RunTests` allowed, or a submission's).
+    RecordTestsRun(TestsRun),
     /// Replace the coach's view of events up to `up_to` with `digest`.
     CompactContext {
         up_to: Version,
@@ -100,6 +107,25 @@ pub struct SubmitCode {
     pub language: String,
     pub code: String,
     pub source: SubmissionSource,
+    pub at: DateTime<Utc>,
+}
+
+/// A run of code the candidate asks for. What the adapter looked up travels with it:
+/// the code (given, or the last submission's), the languages the judge runs, and the
+/// arguments of the problem's signature (`None`: the problem is not in the bank).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunTests {
+    pub actor: Actor,
+    /// The language as the judge names it when it knows the name, else as written.
+    pub language: String,
+    pub code: String,
+    /// A JSON object of the problem's arguments, instead of the examples and tests.
+    pub custom_input: Option<String>,
+    /// The judge's language names.
+    pub supported: Vec<String>,
+    /// The argument names of the bank problem's signature; `None` for a problem that is
+    /// not in the bank (it has no tests).
+    pub arguments: Option<Vec<String>>,
     pub at: DateTime<Utc>,
 }
 
@@ -140,6 +166,8 @@ impl Command {
             Command::CompactContext { .. } => "compaction",
             Command::WarnTime { .. } => "time warning",
             Command::RevokeShare { .. } => "share revocation",
+            Command::RunTests(_) => "run",
+            Command::RecordTestsRun(_) => "test results",
         }
     }
 

@@ -55,6 +55,12 @@ pub fn erase(event: &Event, all_text: bool, is_member: &impl Fn(&Actor) -> bool)
             x.text = text(!mine(&x.actor), &x.text);
             x.actor = name(&x.actor, is_member);
         }
+        Event::TestsRun(x) => {
+            if mine(&x.actor) {
+                erase_run(x);
+            }
+            x.actor = name(&x.actor, is_member);
+        }
         Event::HintRequested(x) => x.actor = name(&x.actor, is_member),
         Event::RetryRequested(x) => x.actor = name(&x.actor, is_member),
         Event::InterviewEnded(x) => {
@@ -86,6 +92,32 @@ pub fn erase(event: &Event, all_text: bool, is_member: &impl Fn(&Actor) -> bool)
         _ => {}
     }
     e
+}
+
+/// A run keeps its verdicts, times and the bank's examples; the code run, what it
+/// printed and answered, its errors and the candidate's own input go.
+fn erase_run(run: &mut TestsRun) {
+    if let RunOf::Adhoc { code } = &mut run.of {
+        *code = ERASED.to_string();
+    }
+    if let Some(error) = &mut run.error {
+        *error = ERASED.to_string();
+    }
+    let case = |c: &mut CaseRun| {
+        c.stdout = String::new();
+        if c.got.is_some() {
+            c.got = Some(ERASED.to_string());
+        }
+        if c.error.is_some() {
+            c.error = Some(ERASED.to_string());
+        }
+    };
+    run.examples.iter_mut().for_each(case);
+    run.tests.first_failure.iter_mut().for_each(case);
+    if let Some(custom) = &mut run.custom {
+        case(custom);
+        custom.input = ERASED.to_string();
+    }
 }
 
 fn erase_rubric(r: &mut Rubric) {

@@ -58,4 +58,20 @@ pub enum DomainError {
     ShareAlreadyRevoked,
     #[error("all {max} hints for this problem have been used")]
     HintsExhausted { max: u32 },
+    #[error("{language:?} cannot be run; use one of: {supported}")]
+    UnsupportedLanguage { language: String, supported: String },
+    #[error(
+        "the custom input is not valid JSON ({reason}); write a JSON object of the arguments, such as {example}"
+    )]
+    InputNotJson { reason: String, example: String },
+    #[error(
+        "the custom input lacks the argument {missing:?}; this problem's arguments are: {expected}"
+    )]
+    InputMissingArgument { missing: String, expected: String },
+    #[error(
+        "this problem is not from the bank, so it has no tests to run; you can still run your code on an input of your own"
+    )]
+    NoTests,
+    #[error("submission {submission} has no code to test here, or its tests already ran")]
+    NotTestable { submission: u32 },
 }

@@ -6,6 +6,7 @@
 
 use super::ids::{Actor, Place};
 use super::problem::{CoachConfig, Difficulty, Mode, Problem};
+pub use super::runs::{CaseBrief, CaseRun, CaseVerdict, HiddenTests, RunOf, TestsRun};
 use super::scores::{Analysis, Rubric};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -30,6 +31,13 @@ pub enum Event {
     SummaryWritten(SummaryWritten),
     ContextCompacted(ContextCompacted),
     ShareRevoked(ShareRevoked),
+    /// A stored event this build cannot read: a type written by a newer release (during
+    /// a rolling deploy) or a newer schema of a known type. It keeps the stored type
+    /// name, folds to nothing, and every reader skips it. It is only ever read, never
+    /// written: `decide` never makes one and the codec refuses to encode one.
+    #[serde(skip)]
+    Unknown(UnknownEvent),
+    TestsRun(TestsRun),
 }
 
 impl Event {
@@ -49,6 +57,8 @@ impl Event {
             Event::SummaryWritten(_) => "summary_written",
             Event::ContextCompacted(_) => "context_compacted",
             Event::ShareRevoked(_) => "share_revoked",
+            Event::Unknown(_) => "unknown",
+            Event::TestsRun(_) => "tests_run",
         }
     }
 
@@ -64,7 +74,7 @@ impl Event {
     }
 
     /// Every type tag, for fixtures and documentation.
-    pub const TYPE_NAMES: [&'static str; 13] = [
+    pub const TYPE_NAMES: [&'static str; 14] = [
         "interview_started",
         "approach_explained",
         "code_submitted",
@@ -78,6 +88,7 @@ impl Event {
         "summary_written",
         "context_compacted",
         "share_revoked",
+        "tests_run",
     ];
 
     pub fn at(&self) -> DateTime<Utc> {
@@ -95,6 +106,8 @@ impl Event {
             Event::SummaryWritten(e) => e.at,
             Event::ContextCompacted(e) => e.at,
             Event::ShareRevoked(e) => e.at,
+            Event::Unknown(e) => e.at,
+            Event::TestsRun(e) => e.at,
         }
     }
 
@@ -107,6 +120,7 @@ impl Event {
             Event::CandidateMessage(e) => Some(&e.actor),
             Event::HintRequested(e) => Some(&e.actor),
             Event::RetryRequested(e) => Some(&e.actor),
+            Event::TestsRun(e) => Some(&e.actor),
             Event::InterviewEnded(e) => match &e.by {
                 EndedBy::Member { actor } => Some(actor),
                 EndedBy::Timer => None,
@@ -135,6 +149,24 @@ impl Event {
             _ => None,
         };
         usage.map(LlmUsage::billed_tokens).unwrap_or(0)
+    }
+}
+
+/// What is kept of an event this build cannot read (see [`Event::Unknown`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownEvent {
+    /// The type tag as stored, e.g. a variant added by a newer release.
+    pub event_type: String,
+    /// The schema version as stored.
+    pub schema_version: u32,
+    /// When it was recorded (its payload's own time cannot be read).
+    pub at: DateTime<Utc>,
+}
+
+impl Event {
+    /// Whether this is an event this build cannot read, which every reader skips.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Event::Unknown(_))
     }
 }
 

@@ -104,6 +104,12 @@ pub struct Interview {
     pub time_warned: bool,
     /// Share links revoked, by share id.
     pub revoked_shares: BTreeSet<Uuid>,
+    /// Submissions whose tests have run (their `TestsRun` is in the log).
+    pub tested: BTreeSet<u32>,
+    /// Runs of the candidate's code so far, submissions' and ad-hoc ones.
+    pub runs: u32,
+    /// Cases the latest tested submission passed, and ran.
+    pub last_tests: Option<(usize, usize)>,
 }
 
 impl Interview {
@@ -229,6 +235,16 @@ impl Interview {
             Event::ContextCompacted(e) => self.compacted_up_to = e.up_to,
             Event::ShareRevoked(e) => {
                 self.revoked_shares.insert(e.share_id);
+            }
+            // Written by a newer release: it counts in the version (the stream holds
+            // it) and changes nothing else.
+            Event::Unknown(_) => {}
+            Event::TestsRun(e) => {
+                self.runs += 1;
+                if let Some(n) = e.submission() {
+                    self.tested.insert(n);
+                    self.last_tests = Some((e.passed(), e.total()));
+                }
             }
         }
     }

@@ -13,9 +13,10 @@ pub mod ids;
 pub mod interview;
 pub mod opt_in;
 pub mod problem;
+pub mod runs;
 pub mod scores;
 
-pub use commands::{Command, EndBy, RecordSummary, StartInterview, SubmitCode};
+pub use commands::{Command, EndBy, RecordSummary, RunTests, StartInterview, SubmitCode};
 pub use decide::{MAX_CODE_BYTES, decide};
 pub use error::DomainError;
 pub use events::*;
@@ -23,4 +24,5 @@ pub use ids::{Actor, Place, Platform, StreamId};
 pub use interview::{Interview, Phase, Turn, TurnKind, TurnState};
 pub use opt_in::{OptIn, OptInOutcome, decide_opt_in};
 pub use problem::{CoachConfig, Difficulty, Mode, Problem};
+pub use runs::EXCERPT_BYTES;
 pub use scores::{Analysis, Band, Rubric, RubricScore, Score};

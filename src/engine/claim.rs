@@ -2,13 +2,16 @@
 //! held while the work runs. A heartbeat renews it every third of its length, so a
 //! crashed instance's work is taken over within about one lease, however long the work
 //! itself takes; `release` gives it up at once, and the engine's `release_claims`
-//! gives up every claim still held when the service stops cleanly.
+//! gives up every claim still held when the service stops cleanly. A claim taken from
+//! a holder that never gave it up (it crashed, or this instance restarted) counts as a
+//! takeover (`interview_coach_lease_takeovers_total`).
 //!
 //! A claim is coordination, never truth: it must not be the only thing that keeps an
 //! effect from happening twice (the log and the delivery records do that).
 
 use crate::engine::Clock;
-use crate::ports::{Leases, StoreError};
+use crate::ports::{LeaseTaken, Leases, StoreError};
+use crate::telemetry::metrics;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio_util::sync::CancellationToken;
@@ -44,8 +47,11 @@ impl Claim {
         ttl: chrono::Duration,
     ) -> Result<Option<Claim>, StoreError> {
         let now = clock.now();
-        if !leases.try_lease(key, owner, now, now + ttl).await? {
-            return Ok(None);
+        let ours_already = held.lock().get(key).is_some_and(|o| o == owner);
+        match leases.take_lease(key, owner, now, now + ttl).await? {
+            LeaseTaken::Refused => return Ok(None),
+            LeaseTaken::TakenOver if !ours_already => metrics::lease_takeover(work_of(key)),
+            LeaseTaken::TakenOver | LeaseTaken::Free => {}
         }
         held.lock().insert(key.to_string(), owner.to_string());
         let heartbeat = CancellationToken::new();
@@ -92,6 +98,16 @@ impl Drop for Claim {
         // A claim dropped without `release` (a panic, a cancelled task) stops being
         // renewed and lapses after one lease.
         self.heartbeat.cancel();
+    }
+}
+
+/// The kind of work a claim key names (`coach:...`, `deliver:...`), for the takeover
+/// metric's label.
+fn work_of(key: &str) -> &'static str {
+    match key.split(':').next() {
+        Some("coach") => "coach",
+        Some("deliver") => "deliver",
+        _ => "other",
     }
 }
 

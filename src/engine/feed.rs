@@ -4,9 +4,11 @@
 //! committed come straight from the store's `committed` channel when they follow on
 //! from the last one published; anything else (another instance's commit, a gap) is
 //! read from the log, so the order is always the log's and nothing is skipped or
-//! repeated. A slow listener lags and re-reads the log; it never blocks the feed.
+//! repeated. A slow listener lags and re-reads the log; it never blocks the feed. How
+//! far the feed is behind the log's head is the `interview_coach_feed_lag_events` gauge.
 
 use crate::ports::{Committed, EventStore, Position, RecordedEvent, StoreError};
+use crate::telemetry::metrics;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast;
@@ -39,6 +41,7 @@ pub async fn run_feed(
                 _ = tokio::time::sleep(Duration::from_secs(1)) => continue,
             }
         }
+        metrics::feed_lag(u64::try_from(*wake.borrow() - checkpoint).unwrap_or(0));
         tokio::select! {
             _ = cancel.cancelled() => return,
             changed = wake.changed() => if changed.is_err() { return },

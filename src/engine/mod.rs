@@ -9,25 +9,32 @@ pub mod clock;
 pub mod feed;
 mod forget;
 mod leaderboard;
+mod lease;
 pub mod outbox;
 pub mod progress;
 pub mod recent;
+pub mod shutdown;
 pub mod timer;
 
 pub use claim::Claim;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use feed::FeedReceiver;
 pub use forget::ForgetReport;
-pub use progress::{Progress, ProgressBus, ProgressKind};
+pub use lease::LeaseHolder;
+pub use progress::{Progress, ProgressBus, ProgressKind, RunProgress};
+pub use shutdown::Shutdown;
 
-use crate::domain::{self, Command, DomainError, Interview, StreamId, Turn};
+use crate::domain::{self, Command, DomainError, Interview, Platform, StreamId, Turn};
 use crate::ports::InterviewFilter;
 use crate::ports::{ExpectedVersion, Leases, Position, RecordedEvent, Storage, StoreError};
 use crate::projections;
+use crate::telemetry::metrics::{self, CommandOutcome};
+use crate::telemetry::span;
 use std::sync::Arc;
 use thiserror::Error;
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 /// How often a conflicting append is re-decided before giving up.
 const MAX_CONFLICT_RETRIES: u32 = 64;
@@ -215,7 +222,38 @@ impl Engine {
     /// (no read); the append's version check catches a stale one, and a refusal is
     /// only given after deciding again on the log. The key is looked up only when the
     /// decision is a refusal: otherwise the append itself finds a used key.
+    ///
+    /// Runs in the interview's span and counts the command and the events it appended
+    /// (`telemetry::metrics`).
     pub async fn execute(
+        &self,
+        stream: &StreamId,
+        command: Command,
+        idempotency_key: Option<&str>,
+    ) -> Result<Executed, EngineError> {
+        let platform = stream.platform().map_or("unknown", Platform::as_str);
+        let kind = command.name();
+        let span = span::interview("execute", stream.as_str(), platform);
+        let result = self
+            .decide_and_append(stream, command, idempotency_key)
+            .instrument(span)
+            .await;
+        let outcome = match &result {
+            Ok(executed) if executed.duplicate => CommandOutcome::Duplicate,
+            Ok(executed) => {
+                for e in &executed.events {
+                    metrics::event_appended(platform, e.event.type_name());
+                }
+                CommandOutcome::Accepted
+            }
+            Err(EngineError::Refused(_)) => CommandOutcome::Refused,
+            Err(_) => CommandOutcome::Failed,
+        };
+        metrics::command(platform, kind, outcome);
+        result
+    }
+
+    async fn decide_and_append(
         &self,
         stream: &StreamId,
         command: Command,
@@ -232,6 +270,9 @@ impl Engine {
                 Some(state) => state,
                 None => self.load(stream).await?.0,
             };
+            if let Some(started) = &state.started {
+                span::record_interview(&tracing::Span::current(), &started.interview_id);
+            }
             let events = match domain::decide(&state, command.clone()) {
                 Ok(events) => events,
                 // A remembered state may be behind the log: decide again on the log.
@@ -345,7 +386,15 @@ impl Engine {
         let mut work = Vec::new();
         for row in rows.iter().rev().filter(|r| r.phase != "summarised") {
             let stream = row.stream();
-            let (state, _) = self.load(&stream).await?;
+            // One interview that cannot be read (a damaged event) is reported and
+            // passed over; every other interview's work is still found.
+            let state = match self.load(&stream).await {
+                Ok((state, _)) => state,
+                Err(e) => {
+                    tracing::warn!(%stream, error = %e, "cannot read this interview; its coach work is skipped");
+                    continue;
+                }
+            };
             work.extend(state.pending_turns().into_iter().map(|turn| PendingWork {
                 stream: stream.clone(),
                 turn,

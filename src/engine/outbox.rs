@@ -7,19 +7,25 @@
 //!
 //! A failed delivery is retried on its own schedule: after the platform's `Retry-After`
 //! when it gives one, else with jittered exponential backoff from about a second,
-//! capped. A pass over recent interviews every 30 s is only the safety net. The outbox
-//! never decides anything: it only renders what is already in the log.
+//! capped. A pass over recent interviews every 30 s is only the safety net. At shutdown
+//! it keeps posting until the coach has finished its turns and nothing is left to post
+//! (or the deadline). Each try runs in the interview's span and is counted by outcome,
+//! with the lag of each post. The outbox never decides anything: it only renders what
+//! is already in the log.
 
-use crate::domain::{Event, Interview, Platform};
-use crate::engine::Engine;
+use crate::domain::{Event, Interview, Platform, StreamId};
+use crate::engine::{Engine, Shutdown};
 use crate::ports::InterviewFilter;
-use crate::ports::{DeliveryRecord, RecordedEvent, StoreError};
+use crate::ports::{DeliveryRecord, Position, RecordedEvent, StoreError};
+use crate::telemetry::{metrics, span};
 use async_trait::async_trait;
 use backon::{BackoffBuilder, ExponentialBuilder};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use tracing::Instrument;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutletError {
@@ -118,6 +124,8 @@ const FIRST_BACKOFF: Duration = Duration::from_millis(750);
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 /// The safety-net pass over recent interviews.
 const SWEEP: Duration = Duration::from_secs(30);
+/// While draining at shutdown, how often the outbox looks whether it is done.
+const DRAIN_POLL: Duration = Duration::from_millis(50);
 
 impl Outbox {
     pub fn new(engine: Engine, outlet: Arc<dyn Outlet>) -> Outbox {
@@ -140,8 +148,29 @@ impl Outbox {
         )
     }
 
-    /// One try at posting `event` (the parts not yet posted), unless it is done.
+    /// One try at posting `event` (the parts not yet posted), unless it is done; in the
+    /// interview's span, counted by outcome.
     pub async fn deliver(&self, event: &RecordedEvent) -> Result<Delivered, StoreError> {
+        let platform = self.outlet.platform().as_str();
+        let span = span::interview("delivery", event.stream_id.as_str(), platform);
+        let result = self.try_deliver(event).instrument(span).await;
+        let outcome = match &result {
+            Ok(Delivered::Posted) => {
+                let lag = (self.engine.now() - event.recorded_at).to_std();
+                metrics::outbox_lag(platform, lag.unwrap_or_default());
+                "posted"
+            }
+            Ok(Delivered::AlreadyPosted) => "already_posted",
+            Ok(Delivered::Skipped) => "skipped",
+            Ok(Delivered::Held) => "held",
+            Ok(Delivered::Delayed(_)) => "delayed",
+            Err(_) => "failed",
+        };
+        metrics::delivery(platform, outcome);
+        result
+    }
+
+    async fn try_deliver(&self, event: &RecordedEvent) -> Result<Delivered, StoreError> {
         let store = &self.engine.store;
         let key = self.key(event);
         if store.delivery(&key).await?.delivered {
@@ -169,6 +198,9 @@ impl Outbox {
     ) -> Result<Delivered, StoreError> {
         let store = &self.engine.store;
         let (interview, _) = self.engine.load(&event.stream_id).await?;
+        if let Some(started) = &interview.started {
+            span::record_interview(&tracing::Span::current(), &started.interview_id);
+        }
         let parts = self.outlet.parts(event, &interview);
         let first = record.parts_posted as usize;
         let (stream, version) = (event.stream_id.as_str(), event.version);
@@ -294,15 +326,29 @@ impl Outbox {
             if row.ended_at.is_some_and(|t| t < since) {
                 continue;
             }
-            let (_, events) = self.engine.load(&row.stream()).await?;
-            for e in events.into_iter().filter(|e| self.outlet.wants(&e.event)) {
-                let key = self.key(&e);
-                if self.lock_in_flight().contains(&key) {
-                    continue;
+            // Per interview: one that cannot be read (a damaged event) is reported and
+            // the others are still delivered.
+            match self.undelivered_in(&row.stream()).await {
+                Ok(events) => out.extend(events),
+                Err(e) => {
+                    tracing::warn!(stream = %row.stream_id, error = %e, "outbox cannot read this interview; skipping it");
                 }
-                if !self.engine.store.delivery(&key).await?.delivered {
-                    out.push(e);
-                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The wanted events of `stream` not yet posted, with no retry loop running here.
+    async fn undelivered_in(&self, stream: &StreamId) -> Result<Vec<RecordedEvent>, StoreError> {
+        let (_, events) = self.engine.load(stream).await?;
+        let mut out = Vec::new();
+        for e in events.into_iter().filter(|e| self.outlet.wants(&e.event)) {
+            let key = self.key(&e);
+            if self.lock_in_flight().contains(&key) {
+                continue;
+            }
+            if !self.engine.store.delivery(&key).await?.delivered {
+                out.push(e);
             }
         }
         Ok(out)
@@ -320,11 +366,11 @@ impl Outbox {
     }
 
     /// The safety net: a retry loop for every event not yet posted.
-    async fn sweep(self: &Arc<Self>, cancel: &CancellationToken) {
+    async fn sweep(self: &Arc<Self>, loops: &TaskTracker, cancel: &CancellationToken) {
         match self.undelivered().await {
             Ok(events) => {
                 for e in events {
-                    tokio::spawn(self.clone().deliver_until_done(e, cancel.clone()));
+                    loops.spawn(self.clone().deliver_until_done(e, cancel.clone()));
                 }
             }
             Err(e) => {
@@ -334,23 +380,45 @@ impl Outbox {
         }
     }
 
-    /// Post new events as they are committed, until `cancel` fires.
-    pub async fn run(self: Arc<Self>, cancel: CancellationToken) {
+    /// Post new events as they are committed. Once `shutdown.drained` fires (the coach
+    /// has finished its turns) it returns as soon as every event committed by then has
+    /// been seen and posted; `shutdown.stop` ends it (and every retry) at once.
+    pub async fn run(self: Arc<Self>, shutdown: Shutdown) {
         let mut feed = self.engine.listen();
         let mut ticker = tokio::time::interval(self.sweep);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let platform = self.outlet.platform();
+        let cancel = shutdown.stop.clone();
+        // The retry loops of single deliveries: none left means nothing is posting.
+        let loops = TaskTracker::new();
+        // The last position the feed brought here (earlier events are the sweep's).
+        let mut seen = self.engine.store.head().await.unwrap_or(0);
+        // Once draining: the log's head when the coach finished.
+        let mut drain_to: Option<Position> = None;
         loop {
+            if drain_to.is_some_and(|head| seen >= head) && loops.is_empty() {
+                return;
+            }
             tokio::select! {
                 _ = cancel.cancelled() => return,
-                _ = ticker.tick() => self.sweep(&cancel).await,
+                _ = shutdown.drained.cancelled(), if drain_to.is_none() => {
+                    drain_to = Some(self.engine.store.head().await.unwrap_or(seen));
+                }
+                // While draining: look again when a retry loop ends.
+                _ = tokio::time::sleep(DRAIN_POLL), if drain_to.is_some() => {}
+                _ = ticker.tick(), if drain_to.is_none() => self.sweep(&loops, &cancel).await,
                 event = feed.recv() => match event {
-                    Ok(e) if e.stream_id.platform() == Some(platform) && self.outlet.wants(&e.event) => {
-                        let e = RecordedEvent::clone(&e);
-                        tokio::spawn(self.clone().deliver_until_done(e, cancel.clone()));
+                    Ok(e) => {
+                        seen = seen.max(e.position);
+                        if e.stream_id.platform() == Some(platform) && self.outlet.wants(&e.event) {
+                            let e = RecordedEvent::clone(&e);
+                            loops.spawn(self.clone().deliver_until_done(e, cancel.clone()));
+                        }
                     }
-                    Ok(_) => {}
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => self.sweep(&cancel).await,
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        self.sweep(&loops, &cancel).await;
+                        seen = seen.max(self.engine.store.head().await.unwrap_or(seen));
+                    }
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
                 },
             }

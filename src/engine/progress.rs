@@ -1,5 +1,5 @@
-//! Coach progress that is not a fact of the interview: "thinking", "retrying", and text
-//! as it streams in. Broadcast in-process only; the final answer is always an event in
+//! Coach (and code run) progress that is not a fact of the interview: "thinking",
+//! "retrying", "waiting" (a cooldown), and text as it streams in. Broadcast in-process only; the final answer is always an event in
 //! the log, so a listener that misses progress (or runs on another instance) still gets
 //! the result. Nothing here is ever persisted.
 
@@ -12,8 +12,24 @@ pub enum ProgressKind {
     Thinking,
     /// The provider is busy; the coach will retry (attempt number, wait in ms).
     Retrying { attempt: u32, wait_ms: u64 },
+    /// The member's cooldown: the coach will answer in this many seconds.
+    Waiting { seconds: u64 },
     /// Streamed text of the reply so far: this piece only.
     Delta(String),
+    /// A run of the candidate's code (not the coach's): where it stands.
+    Run(RunProgress),
+}
+
+/// Where a run of the candidate's code stands. `reply_to` is the stream's version when
+/// it was asked (the submission's, for a submission's run).
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunProgress {
+    /// Waiting for a slot in the sandbox pool, `ahead` runs before it.
+    Queued { ahead: usize },
+    /// Running: "Running 2 examples and 12 tests…".
+    Running { text: String },
+    /// It could not run (the sandbox failed, the service is draining); nothing recorded.
+    Failed { message: String },
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -58,9 +58,18 @@ impl Timers {
         let mut fired = Fired::default();
         let rows = self.engine.store.list_interviews(&open).await?;
         self.forget_closed(&rows);
+        // Errors are per interview: one that cannot be read (a damaged event) or
+        // written is reported, and every other interview's timers still fire.
         for row in rows {
-            if let Some((command, key)) = self.due(&row).await? {
-                self.fire(&row.stream(), command, &key, &mut fired).await?;
+            let fired_here = match self.due(&row).await {
+                Ok(Some((command, key))) => {
+                    self.fire(&row.stream(), command, &key, &mut fired).await
+                }
+                Ok(None) => Ok(()),
+                Err(e) => Err(e),
+            };
+            if let Err(e) = fired_here {
+                tracing::warn!(stream = %row.stream_id, error = %e, "timer could not act on this interview; will retry");
             }
         }
         Ok(fired)

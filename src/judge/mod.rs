@@ -7,7 +7,8 @@
 //!   argument is a [`JudgeError`] with a message naming the cause; nothing runs.
 //! - **One workspace, one compile.** The harness of the language (see [`harness`]) and the
 //!   candidate's file go into one sandbox workspace; Java and C++ compile once there
-//!   (compiler messages keep the candidate's own line numbers).
+//!   (compiler messages keep the candidate's own line numbers); C++ with a precompiled
+//!   `<bits/stdc++.h>` made at the first C++ run (`pch`).
 //! - **One process for all cases.** The harness reads a header line (a random nonce, the
 //!   per-case time limit, the output caps, the signature for Python and JavaScript) and
 //!   then one case per line on stdin, and answers one `<nonce> <json>` line per case on a
@@ -28,6 +29,7 @@
 
 pub mod compare;
 pub mod harness;
+mod pch;
 mod reading;
 pub mod verdict;
 
@@ -38,7 +40,10 @@ use crate::problems::BankProblem;
 use crate::sandbox::{Sandbox, SandboxError, Status, Step, Workspace};
 use reading::{Reply, compile_message, died, judge_case, parse_reply, skipped};
 use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::OnceCell;
 
 /// Why a run was refused or could not happen. A program that fails is a [`Report`].
 #[derive(Debug, thiserror::Error)]
@@ -83,6 +88,10 @@ pub struct Settings {
     pub keep_bytes: usize,
     /// Bytes the candidate may print in one case before an output limit.
     pub output_bytes: usize,
+    /// Divides the sandbox's limits of every step (`Limits::divided`); 1 in service.
+    /// The limits benchmark sets 3 to show that every reference solution passes with a
+    /// third of each limit.
+    pub limits_divisor: u32,
 }
 
 impl Default for Settings {
@@ -93,6 +102,7 @@ impl Default for Settings {
             max_restarts: 4,
             keep_bytes: 4 * 1024,
             output_bytes: 64 * 1024,
+            limits_divisor: 1,
         }
     }
 }
@@ -102,6 +112,9 @@ impl Default for Settings {
 pub struct Judge {
     sandbox: Sandbox,
     settings: Settings,
+    /// The C++ precompiled header's directory, made at the first C++ run (`None`:
+    /// it could not be made, and compiles read the header themselves). Clones share it.
+    cpp_header: Arc<OnceCell<Option<PathBuf>>>,
 }
 
 /// One case to run: where it comes from, its input and (unless custom) expected output.
@@ -113,7 +126,19 @@ pub(crate) struct Case {
 
 impl Judge {
     pub fn new(sandbox: Sandbox, settings: Settings) -> Judge {
-        Judge { sandbox, settings }
+        Judge {
+            sandbox,
+            settings,
+            cpp_header: Arc::default(),
+        }
+    }
+
+    /// The C++ precompiled header's directory, made now if this is the first C++ run.
+    async fn cpp_header(&self) -> Option<&PathBuf> {
+        self.cpp_header
+            .get_or_init(|| pch::build(&self.sandbox))
+            .await
+            .as_ref()
     }
 
     /// `language` as the candidate named it, or a refusal listing the supported ones.
@@ -139,7 +164,16 @@ impl Judge {
         if !harness::defines_target(language, problem, code) {
             return Err(missing(language, problem));
         }
-        let plan = harness::plan(language, problem, code);
+        let mut plan = harness::plan(language, problem, code);
+        if language == Language::Cpp
+            && let Some(dir) = self.cpp_header().await
+        {
+            harness::cpp::use_precompiled(&mut plan, dir);
+        }
+        plan.limits = plan.limits.divided(self.settings.limits_divisor);
+        if let Some((_, limits)) = &mut plan.compile {
+            *limits = limits.divided(self.settings.limits_divisor);
+        }
         let workspace = self
             .sandbox
             .prepare(language.runtime(), plan.files.clone())

@@ -13,6 +13,8 @@ use crate::domain::CoachConfig;
 use crate::engine::Engine;
 use crate::problems::ProblemBank;
 use crate::queries::Queries;
+use crate::runs::Runner;
+use crate::telemetry::Readiness;
 use std::sync::Arc;
 
 /// What the wiring (`app.rs`) builds once and hands to every platform.
@@ -26,4 +28,8 @@ pub struct Services {
     pub problems: Arc<ProblemBank>,
     /// The model and prompt versions recorded in each new interview.
     pub coach: CoachConfig,
+    /// Where the platforms report their connections, for `/readyz`.
+    pub readiness: Readiness,
+    /// Runs candidates' code on the problem's tests and records the verdicts.
+    pub runner: Runner,
 }

@@ -167,6 +167,10 @@ pub trait EventStore: Send + Sync {
 
     /// The backend's name, for logs.
     fn backend(&self) -> &'static str;
+
+    /// Close the connections: the last step of a clean shutdown, by whoever opened
+    /// the store. Nothing may use it afterwards.
+    async fn close(&self) {}
 }
 
 #[cfg(test)]

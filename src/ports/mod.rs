@@ -16,7 +16,7 @@ mod stats;
 
 pub use delivery::{Deliveries, DeliveryRecord};
 pub use error::{BoxError, StoreError};
-pub use lease::Leases;
+pub use lease::{LeaseHolder, LeaseTaken, Leases};
 pub use log::{
     AppendOutcome, Appended, Committed, EventStore, ExpectedVersion, Hold, Position, RecordedEvent,
 };

@@ -78,6 +78,14 @@ pub trait ReadModelStore: StatsStore + Send + Sync {
         from: Position,
         to: Position,
     ) -> Result<bool, StoreError>;
+    /// Set the labels of one interview's row (its candidate's name and its problem's
+    /// title) after `privacy forget` rewrote its start; folding never changes them.
+    async fn relabel_interview(
+        &self,
+        stream_id: &str,
+        candidate_name: &str,
+        problem_title: &str,
+    ) -> Result<(), StoreError>;
     /// Tokens the coach spent for `server` on the UTC `day` (`YYYY-MM-DD`).
     async fn tokens_used_on(&self, server: &str, day: &str) -> Result<i64, StoreError>;
     /// Drop every row and the checkpoint.

@@ -22,6 +22,9 @@ pub struct StatsInterview {
     /// Ended or summarised.
     pub done: bool,
     pub hints_used: i64,
+    /// Cases the latest tested submission passed, and ran (0 and 0 before any).
+    pub tests_passed: i64,
+    pub tests_total: i64,
     pub last_position: Position,
 }
 

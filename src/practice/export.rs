@@ -57,7 +57,17 @@ fn section(out: &mut String, entry: &Entry, bank: Option<&ProblemBank>) {
             let _ = writeln!(out, "*Ended by {who} ({at}).*\n");
         }
         What::Summary(s) => summary(out, s),
-        What::Retry { .. } | What::Compacted { .. } | What::ShareRevoked { .. } => {}
+        What::TestsRun(run) => {
+            if let crate::domain::RunOf::Adhoc { code } = &run.of {
+                let _ = writeln!(out, "**{who}** ran code ({at}):\n");
+                fence(out, &run.language, code);
+            }
+            let _ = writeln!(out, "{}", super::runs::render(run, usize::MAX));
+        }
+        What::Retry { .. }
+        | What::Compacted { .. }
+        | What::ShareRevoked { .. }
+        | What::Unknown { .. } => {}
     }
 }
 

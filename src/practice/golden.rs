@@ -265,7 +265,47 @@ fn custom_log() -> Vec<Event> {
     ]
 }
 
-/// A bank problem the bank no longer has, abandoned.
+/// An ad-hoc run: examples in full, hidden tests in brief, the first failure in full.
+fn tests_run() -> Event {
+    let case = |verdict, got: &str, stdout: &str| CaseRun {
+        verdict,
+        input: r#"{"nums":[3,3],"target":6}"#.into(),
+        expected: Some("[0,1]".into()),
+        got: Some(got.into()),
+        time_ms: Some(0.5),
+        memory_bytes: Some(9 << 20),
+        stdout: stdout.into(),
+        error: None,
+    };
+    let brief = |verdict, time_ms| CaseBrief {
+        verdict,
+        time_ms,
+        memory_bytes: Some(10 << 20),
+    };
+    Event::TestsRun(TestsRun {
+        actor: Actor::new(Platform::Web, "s1", "Ana"),
+        of: RunOf::Adhoc {
+            code: "def two_sum(nums, target):\n    return []".into(),
+        },
+        language: "python".into(),
+        isolation: "namespaces".into(),
+        verdict: CaseVerdict::WrongAnswer,
+        examples: vec![case(CaseVerdict::Passed, "[0,1]", "")],
+        tests: HiddenTests {
+            cases: vec![
+                brief(CaseVerdict::Passed, Some(1.25)),
+                brief(CaseVerdict::WrongAnswer, Some(30.0)),
+            ],
+            first_failure: Some(case(CaseVerdict::WrongAnswer, "[]", "tried | 3\n")),
+        },
+        custom: None,
+        error: None,
+        complexity: None,
+        at: at(1),
+    })
+}
+
+/// A bank problem the bank no longer has, with a run, abandoned.
 fn missing_log() -> Vec<Event> {
     let started = InterviewStarted {
         interview_id: Uuid::from_u128(0x9abc),
@@ -287,6 +327,7 @@ fn missing_log() -> Vec<Event> {
     };
     vec![
         Event::InterviewStarted(started),
+        tests_run(),
         Event::InterviewEnded(InterviewEnded {
             by: EndedBy::Member {
                 actor: Actor::new(Platform::Web, "s1", "Ana"),

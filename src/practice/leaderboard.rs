@@ -117,6 +117,8 @@ mod tests {
                     done: true,
                     hints_used: 0,
                     last_position: 0,
+                    tests_passed: 0,
+                    tests_total: 0,
                 })
                 .collect(),
             analyses: scores

@@ -12,5 +12,6 @@ pub mod leaderboard;
 pub mod member_export;
 pub mod privacy;
 pub mod replay;
+pub mod runs;
 pub mod stats;
 pub mod transcript;

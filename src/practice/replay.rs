@@ -27,6 +27,10 @@ fn line(out: &mut String, entry: &Entry) {
             analysis: a,
         } => analysis(out, *reply_to, a),
         What::Summary(s) => summary(out, s),
+        What::TestsRun(run) => {
+            put(out, format!("{} ran the tests:", entry.who.name()));
+            indent(out, &super::runs::render(run, usize::MAX));
+        }
         what => {
             put(out, headline(&entry.who, what));
             if let Some(text) = body(what) {
@@ -63,7 +67,12 @@ fn headline(who: &Who, what: &What) -> String {
         What::Ended { reason } => format!("{name} ended the interview ({})", reason.as_str()),
         What::Compacted { up_to } => format!("Coach context compacted up to #{up_to}"),
         What::ShareRevoked { share_id } => format!("Share link {share_id} revoked"),
-        What::Started(_) | What::Analysis { .. } | What::Summary(_) => String::new(),
+        What::Unknown { event_type } => {
+            format!("(an event this release cannot read: {event_type})")
+        }
+        What::Started(_) | What::Analysis { .. } | What::Summary(_) | What::TestsRun(_) => {
+            String::new()
+        }
     }
 }
 

@@ -88,6 +88,9 @@ pub struct MemberStats {
     pub score: Trend,
     pub dimensions: Vec<DimensionTrend>,
     pub hints_used: i64,
+    /// Over every interview, the cases its latest tested submission passed, and ran.
+    pub tests_passed: i64,
+    pub tests_total: i64,
     /// Lowest average score first, at most [`WEAKEST_TOPICS`].
     pub weakest_topics: Vec<TopicScore>,
     /// Bank problems of every interview the member started (seen is not fresh), sorted.
@@ -154,6 +157,8 @@ pub fn summarise(
         score: Trend::of(&scores),
         dimensions,
         hints_used: interviews.iter().map(|i| i.hints_used).sum(),
+        tests_passed: interviews.iter().map(|i| i.tests_passed).sum(),
+        tests_total: interviews.iter().map(|i| i.tests_total).sum(),
         weakest_topics: weakest,
         problems_done: problems_done.into_iter().collect(),
     }
@@ -258,6 +263,15 @@ pub fn report_lines(stats: &MemberStats, next: Option<&Suggestion>) -> Vec<(Stri
         None => "no code analysed yet".to_string(),
     };
     lines.push(("Score".to_string(), score));
+    if stats.tests_total > 0 {
+        lines.push((
+            "Tests".to_string(),
+            format!(
+                "{} of {} passed (each interview's latest tested submission)",
+                stats.tests_passed, stats.tests_total
+            ),
+        ));
+    }
     if stats.score.count > 0 {
         let dims: Vec<String> = stats
             .dimensions
@@ -327,6 +341,8 @@ mod tests {
             done,
             hints_used: hints,
             last_position: 1,
+            tests_passed: 0,
+            tests_total: 0,
         }
     }
 
@@ -390,5 +406,37 @@ mod tests {
             ..s
         };
         assert_eq!(suggest(&all_done, &b, |_| 0), None);
+    }
+
+    #[test]
+    fn tests_passed_are_summed_over_interviews_and_reported() {
+        let b = bank();
+        let tested = |problem, passed, total| StatsInterview {
+            tests_passed: passed,
+            tests_total: total,
+            ..interview(problem, true, 0)
+        };
+        let s = summarise(
+            "discord:1",
+            &[
+                tested("two-sum", 8, 8),
+                tested("valid-parentheses", 3, 10),
+                interview("x", false, 0),
+            ],
+            &[],
+            &b,
+        );
+        assert_eq!((s.tests_passed, s.tests_total), (11, 18));
+        let lines = report_lines(&s, None);
+        assert!(lines.contains(&(
+            "Tests".to_string(),
+            "11 of 18 passed (each interview's latest tested submission)".to_string()
+        )));
+        let untested = summarise("discord:1", &[interview("x", false, 0)], &[], &b);
+        assert!(
+            !report_lines(&untested, None)
+                .iter()
+                .any(|(l, _)| l == "Tests")
+        );
     }
 }

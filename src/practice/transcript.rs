@@ -5,10 +5,11 @@
 //!
 //! Pure and format-free: no I/O, no text layout. Every event becomes an entry, the
 //! bookkeeping ones (retries, compactions) too; each renderer decides what to skip.
+//! Events this release cannot read (`Event::Unknown`) are left out of the view.
 
 use crate::domain::{
     Actor, Analysis, CoachFailed, Difficulty, EndReason, Event, InterviewStarted, Problem,
-    ReplyKind, SubmissionSource, SummaryWritten, Version,
+    ReplyKind, SubmissionSource, SummaryWritten, TestsRun, Version,
 };
 use crate::ports::RecordedEvent;
 use chrono::{DateTime, Utc};
@@ -86,9 +87,15 @@ pub enum What {
     },
     /// The end-of-interview summary; the domain's record as it is.
     Summary(SummaryWritten),
+    /// The candidate's code was run on the problem's tests (or their own input).
+    TestsRun(Box<TestsRun>),
     /// The operator revoked one share link (bookkeeping: renderers skip it).
     ShareRevoked {
         share_id: uuid::Uuid,
+    },
+    /// An event this release cannot read (`Event::Unknown`); never in a transcript.
+    Unknown {
+        event_type: String,
     },
 }
 
@@ -106,10 +113,15 @@ pub struct Started {
 }
 
 impl Transcript {
-    /// The view of one stream's events, in the order given.
+    /// The view of one stream's events, in the order given, without the events this
+    /// release cannot read.
     pub fn of(events: &[RecordedEvent]) -> Transcript {
         Transcript {
-            entries: events.iter().map(Entry::of).collect(),
+            entries: events
+                .iter()
+                .filter(|r| !r.event.is_unknown())
+                .map(Entry::of)
+                .collect(),
         }
     }
 }
@@ -189,6 +201,10 @@ impl What {
                 share_id: e.share_id,
             },
             Event::SummaryWritten(e) => What::Summary(e.clone()),
+            Event::Unknown(e) => What::Unknown {
+                event_type: e.event_type.clone(),
+            },
+            Event::TestsRun(e) => What::TestsRun(Box::new(e.clone())),
         }
     }
 }

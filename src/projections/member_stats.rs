@@ -31,6 +31,8 @@ impl StatsInterview {
             done: false,
             hints_used: 0,
             last_position: recorded.position,
+            tests_passed: 0,
+            tests_total: 0,
         })
     }
 
@@ -39,6 +41,10 @@ impl StatsInterview {
         self.last_position = recorded.position;
         match &recorded.event {
             Event::HintRequested(e) => self.hints_used = i64::from(e.hint),
+            Event::TestsRun(run) if run.submission().is_some() => {
+                self.tests_passed = run.passed() as i64;
+                self.tests_total = run.total() as i64;
+            }
             Event::InterviewEnded(_) | Event::SummaryWritten(_) => self.done = true,
             Event::CodeAnalyzed(e) => {
                 let r = &e.analysis.rubric;

@@ -2,8 +2,9 @@
 //! (network included, so there is no network at all), user 65534 and hostname
 //! `sandbox` inside, a root made of the runtime's files read-only, a fresh /proc of the
 //! new PID namespace, a minimal /dev and a size-capped /tmp on tmpfs, the workspace at
-//! /work, an empty environment but PATH, HOME and LANG, a new session, death with its
-//! parent, and the seccomp filters loaded just before the program starts.
+//! /work, the sandbox's shared directory read-only, an empty environment but PATH, HOME
+//! and LANG, a new session, death with its parent (its reaper), and the seccomp filters
+//! loaded just before the program starts.
 //!
 //! Landlock is not added inside: a landlocked process cannot mount, so it would need a
 //! helper binary inside every sandbox, and the mount namespace already shows nothing
@@ -112,6 +113,9 @@ pub fn command(dir: &LocalDir, bwrap: &Path, step: &Step) -> Result<Launch, Sand
         "--tmpfs",
         "/tmp",
     ]);
+    // Files the service made for every run (after /tmp's tmpfs, which would hide it).
+    let shared = dir.shared_dir();
+    args.path_pair("--ro-bind-try", &shared, &shared);
     args.path_pair("--bind", dir.path(), Path::new("/work"));
     // The root bubblewrap built is a tmpfs with no size cap: nothing may write there.
     args.flags(&["--remount-ro", "/", "--chdir", "/work"]);
@@ -130,6 +134,7 @@ pub fn command(dir: &LocalDir, bwrap: &Path, step: &Step) -> Result<Launch, Sand
         command.uid(uid).gid(uid);
     }
     let mut setup = ChildSetup::new(limits, dir.nproc(limits.processes));
+    setup.reaper = Some(dir.uid().is_some());
     setup.inherit = vec![
         confine::raw(&deny),
         confine::raw(&clone3),

@@ -196,6 +196,9 @@ const RUN_NICENESS: libc::c_int = 10;
 pub struct ChildSetup {
     pub rlimits: [(u32, u64, u64); 6],
     pub new_session: bool,
+    /// Fork the run under a reaper ([`super::reaper`]); `Some(true)` when the run has a
+    /// user id of its own, which the reaper may then kill entirely.
+    pub reaper: Option<bool>,
     pub landlock: Option<i32>,
     pub filters: Option<[Vec<libc::sock_filter>; 2]>,
     /// File descriptors to hand to the exec'd program (their close-on-exec cleared).
@@ -222,6 +225,7 @@ impl ChildSetup {
                 (libc::RLIMIT_CORE, 0, 0),
             ],
             new_session: false,
+            reaper: None,
             landlock: None,
             filters: None,
             inherit: Vec::new(),
@@ -240,8 +244,15 @@ impl ChildSetup {
         // SAFETY: every call below is a plain system call on values prepared before the
         // fork; nothing allocates or takes a lock.
         unsafe {
+            if let Some(kill_user) = self.reaper {
+                // Returns in the run only; the reaper stays behind and never returns.
+                super::reaper::split(kill_user)?;
+            }
             if self.new_session {
                 check(libc::setsid() as libc::c_long)?;
+            } else if self.reaper.is_some() {
+                // A group of the run's own, apart from its reaper's.
+                check(libc::setpgid(0, 0) as libc::c_long)?;
             }
             // Runs yield the CPU to the service (which answers members and /healthz).
             libc::setpriority(libc::PRIO_PROCESS, 0, RUN_NICENESS);

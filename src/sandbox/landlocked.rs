@@ -29,6 +29,7 @@ pub fn command(dir: &LocalDir, step: &Step) -> Result<Launch, SandboxError> {
         .collect();
     read.extend(dir.runtime_files().read_only_paths());
     read.push(PathBuf::from("/proc"));
+    read.push(dir.shared_dir());
     let mut write: Vec<PathBuf> = DEVICES.iter().map(PathBuf::from).collect();
     write.push(dir.path().to_path_buf());
     let ruleset = confine::landlock_ruleset(&read, &write).map_err(|e| {
@@ -55,6 +56,7 @@ pub fn command(dir: &LocalDir, step: &Step) -> Result<Launch, SandboxError> {
         command.uid(uid).gid(uid);
     }
     let mut setup = ChildSetup::new(limits, dir.nproc(limits.processes));
+    setup.reaper = Some(dir.uid().is_some());
     setup.new_session = true;
     setup.landlock = Some(confine::raw(&ruleset));
     setup.filters = Some(dir.filters().raw());

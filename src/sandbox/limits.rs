@@ -27,7 +27,18 @@ impl Limits {
             heap_bytes: None,
         };
         match runtime {
-            Runtime::Python | Runtime::Cxx => base,
+            // The judge's Python harness runs the candidate and a watchdog on threads of
+            // 64 MiB of stack each (deep recursion); a third of 512 MiB did not fit them.
+            Runtime::Python => Limits {
+                memory_bytes: 768 * MIB,
+                ..base
+            },
+            // The judge's C++ harness calls the candidate on a thread with a 256 MiB
+            // stack (deep recursion), beside a watchdog thread and their malloc arenas.
+            Runtime::Cxx => Limits {
+                memory_bytes: GIB,
+                ..base
+            },
             Runtime::Node => Limits {
                 memory_bytes: 3 * GIB,
                 heap_bytes: Some(256 * MIB),
@@ -68,6 +79,29 @@ impl Limits {
                 output_bytes: 64 * 1024,
                 heap_bytes: Some(512 * MIB),
             },
+        }
+    }
+}
+
+impl Limits {
+    /// These limits with every bound on time, data and output divided by `by` (at least
+    /// 1): CPU, wall, output, and the heap when one is set (the address space of a JVM or
+    /// node is a reservation, not their data, so it stays), else the address space.
+    /// The limits benchmark runs every reference solution under a third of the limits,
+    /// which shows the defaults leave at least 3x.
+    pub fn divided(&self, by: u32) -> Limits {
+        let by = by.max(1);
+        let (memory_bytes, heap_bytes) = match self.heap_bytes {
+            Some(heap) => (self.memory_bytes, Some(heap / u64::from(by))),
+            None => (self.memory_bytes / u64::from(by), None),
+        };
+        Limits {
+            cpu: self.cpu / by,
+            wall: self.wall / by,
+            memory_bytes,
+            heap_bytes,
+            output_bytes: self.output_bytes / by as usize,
+            ..self.clone()
         }
     }
 }
@@ -141,6 +175,23 @@ mod tests {
         assert_eq!(javac[1], "-J-Xmx512m");
         let node = with_heap_flags(&argv(&["node", "a.js"]), &Limits::for_run(Runtime::Node));
         assert_eq!(node, argv(&["node", "--max-old-space-size=256", "a.js"]));
+    }
+
+    #[test]
+    fn dividing_limits_divides_time_output_and_the_data_bound_only() {
+        let python = Limits::for_run(Runtime::Python).divided(3);
+        assert_eq!(
+            python.memory_bytes,
+            Limits::for_run(Runtime::Python).memory_bytes / 3
+        );
+        assert_eq!(python.output_bytes, 64 * 1024 / 3);
+        let java = Limits::for_run(Runtime::Java);
+        let third = java.divided(3);
+        assert_eq!(third.memory_bytes, java.memory_bytes);
+        assert_eq!(third.heap_bytes, java.heap_bytes.map(|h| h / 3));
+        assert_eq!(third.cpu, java.cpu / 3);
+        assert_eq!(third.processes, java.processes);
+        assert_eq!(java.divided(0), java);
     }
 
     #[test]

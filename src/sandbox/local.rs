@@ -82,6 +82,11 @@ impl Local {
         })
     }
 
+    /// The shared directory: read-only in every run, at its host path.
+    pub fn shared_dir(&self) -> PathBuf {
+        super::shared::dir(&self.scratch)
+    }
+
     pub fn isolation(&self) -> Isolation {
         match self.mode {
             Mode::Namespaces { .. } => Isolation::Namespaces,
@@ -164,12 +169,17 @@ impl LocalDir {
         &self.runtime
     }
 
-    /// RLIMIT_NPROC for a step: the run's processes, plus bubblewrap's two, plus (for a
-    /// non-root service, whose runs share its user) the service's own threads.
+    pub fn shared_dir(&self) -> PathBuf {
+        self.local.shared_dir()
+    }
+
+    /// RLIMIT_NPROC for a step: the run's processes, plus its reaper and bubblewrap's
+    /// two, plus (for a non-root service, whose runs share its user) the service's own
+    /// threads.
     pub fn nproc(&self, processes: u64) -> u64 {
         match self.uid {
-            Some(_) => processes + 2,
-            None => processes + 2 + confine::own_threads(),
+            Some(_) => processes + 3,
+            None => processes + 3 + confine::own_threads(),
         }
     }
 

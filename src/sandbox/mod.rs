@@ -23,7 +23,9 @@ mod local;
 mod piston;
 mod pool;
 mod program;
+mod reaper;
 mod runtimes;
+mod shared;
 mod supervise;
 mod unconfined;
 
@@ -276,6 +278,17 @@ impl Sandbox {
         }
     }
 
+    /// The directory every local run can read (never write), at the same path inside
+    /// as on the host: files the service makes once for all runs ([`Workspace::share`]).
+    /// `None` for Piston and for a sandbox that refuses every run.
+    pub fn shared_dir(&self) -> Option<PathBuf> {
+        match &self.backend {
+            Backend::Unconfined { scratch } => Some(shared::dir(scratch)),
+            Backend::Local(local) => Some(local.shared_dir()),
+            Backend::Piston(_) | Backend::Unavailable(_) => None,
+        }
+    }
+
     pub fn isolation(&self) -> Isolation {
         match &self.backend {
             Backend::Unconfined { .. } => Isolation::None,
@@ -307,7 +320,12 @@ impl Sandbox {
             }
             Backend::Unavailable(reason) => return Err(SandboxError::Unavailable(reason.clone())),
         };
-        Ok(Workspace { runtime, inner })
+        let shared = self.shared_dir().unwrap_or_default();
+        Ok(Workspace {
+            runtime,
+            inner,
+            shared,
+        })
     }
 
     /// Compiles (when the runtime needs it) and runs a whole program, on any backend:
@@ -325,6 +343,8 @@ impl Sandbox {
 pub struct Workspace {
     runtime: Runtime,
     inner: WorkspaceInner,
+    /// The sandbox's shared directory.
+    shared: PathBuf,
 }
 
 #[derive(Debug)]
@@ -336,6 +356,21 @@ enum WorkspaceInner {
 impl Workspace {
     pub fn runtime(&self) -> Runtime {
         self.runtime
+    }
+
+    /// Copies the file `from` (a name in this workspace, made by a step) to `to` in the
+    /// sandbox's shared directory, where every later run can read it; returns its path.
+    /// Only for files of the service's own making: never share a workspace a
+    /// candidate's code ran in.
+    pub async fn share(&self, from: &str, to: &str) -> Result<PathBuf, SandboxError> {
+        let workspace = match &self.inner {
+            WorkspaceInner::Unconfined(dir) => dir.path().to_path_buf(),
+            WorkspaceInner::Local(dir) => dir.path().to_path_buf(),
+        };
+        let (from, to, shared) = (from.to_string(), to.to_string(), self.shared.clone());
+        tokio::task::spawn_blocking(move || shared::copy_in(&workspace, &from, &shared, &to))
+            .await
+            .map_err(|e| SandboxError::Workspace(std::io::Error::other(e)))?
     }
 
     /// Runs one step to its end (or its limits) and reports how it ended.

@@ -1,8 +1,9 @@
-//! Watching one confined process from start to end, for the local backends: feeds its
-//! stdin, keeps at most `output_bytes` of stdout and stderr (killing it past that),
-//! kills it at the wall-clock limit, waits for it with `wait4` (peak memory and CPU time
-//! from its rusage), makes sure nothing it started is left ([`Teardown`]), and turns how
-//! it ended into a [`Status`].
+//! Watching one confined run from start to end, for the local backends: feeds its
+//! stdin, keeps at most `output_bytes` of stdout and stderr (ending the run past that),
+//! ends it at the wall-clock limit, waits for its reaper (`super::reaper`, the first
+//! process, which waits for every process of the run) with `wait4` (peak memory and CPU
+//! time from its rusage), makes sure nothing it started is left ([`Teardown`]), and turns
+//! how it ended into a [`Status`].
 //!
 //! It never blocks the async runtime (the fork and the wait run on blocking threads) and
 //! never signals a process by a bare pid that may have been reused (pidfds).
@@ -81,9 +82,11 @@ pub async fn supervise(
     let out = tokio::spawn(read_capped(receiver(output), cap, over.clone()));
     let err = tokio::spawn(read_capped(receiver(errors), cap, over.clone()));
 
+    // The first process is the run's reaper: SIGTERM asks it to kill the whole run and
+    // reap it; SIGKILL is the backstop when it does not end in time.
     let kill = |reason: u8| {
         let _ = killed.compare_exchange(NOT_KILLED, reason, Ordering::SeqCst, Ordering::SeqCst);
-        send_kill(&handle);
+        send_signal(&handle, libc::SIGTERM);
     };
     let mut waiter = waiter;
     let ended = tokio::select! {
@@ -93,7 +96,13 @@ pub async fn supervise(
     };
     let ended = match ended {
         Some(ended) => ended,
-        None => waiter.await,
+        None => match tokio::time::timeout(TEARDOWN, &mut waiter).await {
+            Ok(ended) => ended,
+            Err(_) => {
+                send_signal(&handle, libc::SIGKILL);
+                waiter.await
+            }
+        },
     }
     .map_err(|e| SandboxError::Spawn(std::io::Error::other(e)))?;
     let wall = started.elapsed();
@@ -131,13 +140,13 @@ fn pidfd(pid: i32) -> std::io::Result<OwnedFd> {
     Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })
 }
 
-fn send_kill(handle: &OwnedFd) {
-    // SAFETY: sends SIGKILL through the pidfd; a process already gone gives ESRCH.
+fn send_signal(handle: &OwnedFd, signal: libc::c_int) {
+    // SAFETY: sends `signal` through the pidfd; a process already gone gives ESRCH.
     unsafe {
         libc::syscall(
             libc::SYS_pidfd_send_signal,
             handle.as_raw_fd(),
-            libc::SIGKILL,
+            signal,
             std::ptr::null::<libc::siginfo_t>(),
             0u32,
         );

@@ -59,7 +59,9 @@ fn safe_join(root: &Path, relative: &str) -> Result<PathBuf, SandboxError> {
 }
 
 pub async fn run(dir: &Dir, step: Step) -> Result<Outcome, SandboxError> {
-    let Some((program, args)) = step.argv.split_first() else {
+    // The same heap flags as the local backends: the limits table holds here too.
+    let argv = super::limits::with_heap_flags(&step.argv, &step.limits);
+    let Some((program, args)) = argv.split_first() else {
         return Err(SandboxError::Spawn(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
             "empty argv",

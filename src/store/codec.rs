@@ -1,9 +1,18 @@
 //! Turning events into stored rows and back. Reading goes through the upcaster, so an
 //! event written under an older schema version is lifted to today's shape before it is
 //! deserialised. Upcasters are pure functions on JSON; they never touch the database.
+//!
+//! A row of a type (or a schema version) this build does not know reads as
+//! [`Event::Unknown`], so a newer release's events never stop an older one; a damaged
+//! row (bad JSON, a payload of another type) is an error for its own stream only. Each
+//! skip is counted in `interview_coach_unknown_events_skipped_total` and logged once per
+//! type. This module never decides what a reader does with the rows it skips.
 
-use crate::domain::Event;
+use crate::domain::{Event, UnknownEvent};
+use chrono::{DateTime, Utc};
 use serde_json::Value;
+use std::collections::HashSet;
+use std::sync::Mutex;
 
 /// One schema step: lifts an event of `event_type` from `from` to `from + 1`.
 pub struct Upcaster {
@@ -33,6 +42,9 @@ pub enum CodecError {
 
 /// The stored form of an event: type tag, schema version, JSON payload.
 pub fn encode(event: &Event) -> Result<(String, u32, String), CodecError> {
+    if let Event::Unknown(u) = event {
+        return Err(CodecError::UnknownType(u.event_type.clone()));
+    }
     let payload = serde_json::to_string(event)?;
     Ok((
         event.type_name().to_string(),
@@ -60,6 +72,78 @@ pub(crate) const REDACT: &str =
 /// Read a stored event, upcasting it to the current schema.
 pub fn decode(event_type: &str, schema_version: u32, payload: &str) -> Result<Event, CodecError> {
     decode_with(UPCASTERS, event_type, schema_version, payload)
+}
+
+/// How a reader takes a stored row: the event, [`Event::Unknown`] for a type or schema
+/// version newer than this build (counted and logged once per type), or an error for
+/// a damaged row.
+pub fn read(
+    event_type: &str,
+    schema_version: u32,
+    payload: &str,
+    recorded_at: DateTime<Utc>,
+) -> Result<Event, CodecError> {
+    match decode(event_type, schema_version, payload) {
+        Err(CodecError::UnknownType(_)) => Ok(skipped(
+            event_type,
+            schema_version,
+            recorded_at,
+            "unknown_type",
+        )),
+        Err(CodecError::TooNew(..)) => Ok(skipped(
+            event_type,
+            schema_version,
+            recorded_at,
+            "newer_schema",
+        )),
+        other => other,
+    }
+}
+
+/// [`read`] for a reader of the whole log: a damaged row is skipped like an unknown
+/// one (its own stream still reports it when read), so one bad row never stops the
+/// feed, the projections or any other interview.
+pub fn read_lenient(
+    event_type: &str,
+    schema_version: u32,
+    payload: &str,
+    recorded_at: DateTime<Utc>,
+    position: i64,
+) -> Event {
+    read(event_type, schema_version, payload, recorded_at).unwrap_or_else(|e| {
+        tracing::error!(position, event_type, error = %e, "a damaged event was skipped; its interview cannot be read until it is repaired");
+        skipped(event_type, schema_version, recorded_at, "damaged")
+    })
+}
+
+/// The types already logged as skipped (each is logged once per process).
+static LOGGED: Mutex<Option<HashSet<String>>> = Mutex::new(None);
+
+fn skipped(
+    event_type: &str,
+    schema_version: u32,
+    at: DateTime<Utc>,
+    reason: &'static str,
+) -> Event {
+    crate::telemetry::metrics::unknown_event_skipped(reason);
+    let first = LOGGED
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get_or_insert_with(HashSet::new)
+        .insert(format!("{reason}:{event_type}"));
+    if first && reason != "damaged" {
+        tracing::warn!(
+            event_type,
+            schema_version,
+            reason,
+            "skipping events this release cannot read (written by a newer one?)"
+        );
+    }
+    Event::Unknown(UnknownEvent {
+        event_type: event_type.to_string(),
+        schema_version,
+        at,
+    })
 }
 
 /// `decode` with an explicit upcaster table (tests use their own).
@@ -110,4 +194,45 @@ fn lift(
         return Err(CodecError::NoUpcaster(event_type.to_string(), version));
     }
     Ok(serde_json::from_value(value)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at() -> DateTime<Utc> {
+        DateTime::UNIX_EPOCH
+    }
+
+    #[test]
+    fn given_a_type_from_a_newer_release_when_read_then_it_is_unknown_with_its_name() {
+        let event = read("mood_recorded", 1, r#"{"type":"mood_recorded"}"#, at()).unwrap();
+        let Event::Unknown(u) = event else {
+            panic!("{event:?}")
+        };
+        assert_eq!(u.event_type, "mood_recorded");
+    }
+
+    #[test]
+    fn given_a_newer_schema_of_a_known_type_when_read_then_it_is_unknown() {
+        let event = read("candidate_message", 9, "{}", at()).unwrap();
+        assert!(event.is_unknown());
+    }
+
+    #[test]
+    fn given_a_damaged_row_when_its_stream_reads_it_then_it_is_an_error_and_the_log_skips_it() {
+        assert!(read("candidate_message", 1, "{\"type\":\"cand", at()).is_err());
+        let skipped = read_lenient("candidate_message", 1, "{\"type\":\"cand", at(), 7);
+        assert!(skipped.is_unknown());
+    }
+
+    #[test]
+    fn given_an_unknown_event_when_encoded_then_it_is_refused() {
+        let unknown = Event::Unknown(UnknownEvent {
+            event_type: "mood_recorded".into(),
+            schema_version: 1,
+            at: at(),
+        });
+        assert!(encode(&unknown).is_err());
+    }
 }

@@ -7,17 +7,40 @@
 //! an fsync and never queued behind the log's writer.
 
 use super::{PostgresStore, SqliteStore};
-use crate::ports::{Leases, StoreError};
+use crate::ports::{LeaseHolder, LeaseTaken, Leases, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 const TAKE: &str = "INSERT INTO leases (key, owner, expires_at_ms) VALUES ($1, $2, $3) \
     ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, expires_at_ms = excluded.expires_at_ms \
     WHERE leases.expires_at_ms < $4 OR leases.owner = excluded.owner";
+/// `TAKE`, answering whether a lease row was there before (Postgres: the CTE reads the
+/// table as it was when the statement began). A row comes back only when taken.
+const TAKE_REPORTING: &str = "WITH before AS (SELECT 1 FROM leases WHERE key = $1) \
+    INSERT INTO leases (key, owner, expires_at_ms) VALUES ($1, $2, $3) \
+    ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, expires_at_ms = excluded.expires_at_ms \
+    WHERE leases.expires_at_ms < $4 OR leases.owner = excluded.owner \
+    RETURNING EXISTS (SELECT 1 FROM before)";
+const EXISTS: &str = "SELECT EXISTS (SELECT 1 FROM leases WHERE key = $1)";
 const RELEASE: &str = "DELETE FROM leases WHERE key = $1 AND owner = $2";
+const HOLDERS: &str = "SELECT key, owner FROM leases \
+    WHERE key LIKE $1 ESCAPE '\\' AND expires_at_ms >= $2 ORDER BY key";
+
+/// A `LIKE` pattern matching every key that starts with `prefix`.
+fn prefix_pattern(prefix: &str) -> String {
+    let mut pattern = String::with_capacity(prefix.len() + 1);
+    for c in prefix.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
 
 macro_rules! leases {
-    ($store:ty, $writer:ident) => {
+    ($store:ty, $writer:ident, $($take_lease:tt)*) => {
         #[async_trait]
         impl Leases for $store {
             async fn try_lease(
@@ -37,6 +60,8 @@ macro_rules! leases {
                 Ok(done.rows_affected() == 1)
             }
 
+            $($take_lease)*
+
             async fn release(&self, key: &str, owner: &str) -> Result<(), StoreError> {
                 sqlx::query(RELEASE)
                     .bind(key)
@@ -44,6 +69,22 @@ macro_rules! leases {
                     .execute(&mut *self.$writer().await?)
                     .await?;
                 Ok(())
+            }
+
+            async fn holders(
+                &self,
+                prefix: &str,
+                now: DateTime<Utc>,
+            ) -> Result<Vec<LeaseHolder>, StoreError> {
+                let rows: Vec<(String, String)> = sqlx::query_as(HOLDERS)
+                    .bind(prefix_pattern(prefix))
+                    .bind(now.timestamp_millis())
+                    .fetch_all(&mut *self.$writer().await?)
+                    .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(key, owner)| LeaseHolder { key, owner })
+                    .collect())
             }
         }
     };
@@ -62,5 +103,58 @@ impl PostgresStore {
     }
 }
 
-leases!(SqliteStore, lease_writer);
-leases!(PostgresStore, lease_writer);
+fn taken(taken: bool, was_there: bool) -> LeaseTaken {
+    match (taken, was_there) {
+        (false, _) => LeaseTaken::Refused,
+        (true, false) => LeaseTaken::Free,
+        (true, true) => LeaseTaken::TakenOver,
+    }
+}
+
+// SQLite evaluates a CTE lazily (it could see its own insert), so it asks first, on the
+// same connection: the leases file has one writer, and a race only blurs a metric.
+leases!(
+    SqliteStore,
+    lease_writer,
+    async fn take_lease(
+        &self,
+        key: &str,
+        owner: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<LeaseTaken, StoreError> {
+        let mut conn = self.lease_writer().await?;
+        let was_there: bool = sqlx::query_scalar(EXISTS)
+            .bind(key)
+            .fetch_one(&mut *conn)
+            .await?;
+        let done = sqlx::query(TAKE)
+            .bind(key)
+            .bind(owner)
+            .bind(until.timestamp_millis())
+            .bind(now.timestamp_millis())
+            .execute(&mut *conn)
+            .await?;
+        Ok(taken(done.rows_affected() == 1, was_there))
+    }
+);
+leases!(
+    PostgresStore,
+    lease_writer,
+    async fn take_lease(
+        &self,
+        key: &str,
+        owner: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<LeaseTaken, StoreError> {
+        let was_there: Option<bool> = sqlx::query_scalar(TAKE_REPORTING)
+            .bind(key)
+            .bind(owner)
+            .bind(until.timestamp_millis())
+            .bind(now.timestamp_millis())
+            .fetch_optional(&mut *self.lease_writer().await?)
+            .await?;
+        Ok(taken(was_there.is_some(), was_there.unwrap_or(false)))
+    }
+);

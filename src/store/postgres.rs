@@ -302,4 +302,8 @@ impl EventStore for PostgresStore {
     fn backend(&self) -> &'static str {
         "postgres"
     }
+
+    async fn close(&self) {
+        PostgresStore::close(self).await
+    }
 }

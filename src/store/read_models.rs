@@ -14,11 +14,16 @@ const COLUMNS: &str = "stream_id, interview_id, platform, server, place, candida
 const UPSERT: &str = "INSERT INTO interview_list (stream_id, interview_id, platform, server, place, candidate_id, \
     candidate_name, problem_title, phase, started_at, ended_at, last_score, submissions, hints_used, tokens_used, last_position) \
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
-    ON CONFLICT (stream_id) DO UPDATE SET candidate_name = excluded.candidate_name, problem_title = excluded.problem_title, \
-    phase = excluded.phase, ended_at = excluded.ended_at, last_score = excluded.last_score, \
+    ON CONFLICT (stream_id) DO UPDATE SET phase = excluded.phase, ended_at = excluded.ended_at, last_score = excluded.last_score, \
     submissions = excluded.submissions, hints_used = excluded.hints_used, tokens_used = excluded.tokens_used, \
     last_position = excluded.last_position \
     WHERE interview_list.last_position < excluded.last_position";
+
+/// The labels are set when a row is first folded and by `privacy forget` only (the
+/// upsert above leaves them), so a fold that read a start before its rewrite cannot
+/// put an erased name back.
+const RELABEL: &str =
+    "UPDATE interview_list SET candidate_name = $2, problem_title = $3 WHERE stream_id = $1";
 
 const ADD_USAGE: &str = "INSERT INTO usage_daily (server, day, tokens) VALUES ($1, $2, $3) \
     ON CONFLICT (server, day) DO UPDATE SET tokens = usage_daily.tokens + excluded.tokens";
@@ -142,6 +147,22 @@ macro_rules! read_models {
                 }
                 tx.commit().await?;
                 Ok(true)
+            }
+
+            async fn relabel_interview(
+                &self,
+                stream_id: &str,
+                candidate_name: &str,
+                problem_title: &str,
+            ) -> Result<(), StoreError> {
+                let mut conn = self.derived_writer().await?;
+                sqlx::query(RELABEL)
+                    .bind(stream_id)
+                    .bind(candidate_name)
+                    .bind(problem_title)
+                    .execute(&mut *conn)
+                    .await?;
+                Ok(())
             }
 
             async fn tokens_used_on(&self, server: &str, day: &str) -> Result<i64, StoreError> {

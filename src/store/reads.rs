@@ -1,7 +1,8 @@
 //! The log's read queries and row decoders, one text for both backends: the macro
 //! writes them for each pool type (sqlx's generic bounds would be longer than the
 //! queries), and each store's trait methods call them in one line. Decoding takes a
-//! stored payload through the codec's upcaster; nothing here ever writes.
+//! stored payload through the codec's upcaster; nothing here ever writes. A stream's
+//! read fails on a damaged row of that stream; a read of the whole log skips it.
 
 macro_rules! log_reads {
     ($pool:ty, $row:ty, $schema:ty) => {
@@ -22,22 +23,39 @@ macro_rules! log_reads {
             })
         }
 
+        /// A row as its own stream reads it: a damaged row is an error (that interview
+        /// reports it), an unknown type an `Event::Unknown`.
         pub(crate) fn event_row(row: &$row) -> Result<RecordedEvent, StoreError> {
+            decoded_row(row, false)
+        }
+
+        /// A row as a reader of the whole log takes it: a damaged row is skipped (read
+        /// as `Event::Unknown`), so it never stops the readers of other streams.
+        pub(crate) fn event_row_lenient(row: &$row) -> Result<RecordedEvent, StoreError> {
+            decoded_row(row, true)
+        }
+
+        fn decoded_row(row: &$row, lenient: bool) -> Result<RecordedEvent, StoreError> {
             let position: i64 = row.try_get("position")?;
             let event_type: String = row.try_get("event_type")?;
             let schema: $schema = row.try_get("schema_version")?;
             let payload: String = row.try_get("payload")?;
-            let event = codec::decode(&event_type, schema as u32, &payload).map_err(|e| {
-                StoreError::Codec {
-                    position,
-                    message: e.to_string(),
-                }
-            })?;
+            let recorded_at = row.try_get("recorded_at")?;
+            let event = if lenient {
+                codec::read_lenient(&event_type, schema as u32, &payload, recorded_at, position)
+            } else {
+                codec::read(&event_type, schema as u32, &payload, recorded_at).map_err(|e| {
+                    StoreError::Codec {
+                        position,
+                        message: e.to_string(),
+                    }
+                })?
+            };
             Ok(RecordedEvent {
                 position,
                 stream_id: StreamId(row.try_get("stream_id")?),
                 version: row.try_get::<i64, _>("version")? as u64,
-                recorded_at: row.try_get("recorded_at")?,
+                recorded_at,
                 event,
             })
         }
@@ -84,7 +102,7 @@ macro_rules! log_reads {
             .bind(i64::from(limit))
             .fetch_all(pool)
             .await?;
-            rows.iter().map(event_row).collect()
+            rows.iter().map(event_row_lenient).collect()
         }
     };
 }

@@ -319,4 +319,8 @@ impl EventStore for SqliteStore {
     fn backend(&self) -> &'static str {
         "sqlite"
     }
+
+    async fn close(&self) {
+        SqliteStore::close(self).await
+    }
 }

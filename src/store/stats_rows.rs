@@ -10,15 +10,14 @@ use crate::ports::{
 use async_trait::async_trait;
 use sqlx::Row;
 
-const INTERVIEW_COLUMNS: &str =
-    "stream_id, member_id, server, problem_id, done, hints_used, last_position";
+const INTERVIEW_COLUMNS: &str = "stream_id, member_id, server, problem_id, done, hints_used, last_position, tests_passed, tests_total";
 const ANALYSIS_COLUMNS: &str = "position, stream_id, member_id, server, problem_id, score, \
     communication, problem_solving, technical_competency, testing";
 
 const UPSERT_INTERVIEW: &str = "INSERT INTO stats_interviews (stream_id, member_id, server, problem_id, done, \
-    hints_used, last_position) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+    hints_used, last_position, tests_passed, tests_total) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
     ON CONFLICT (stream_id) DO UPDATE SET done = excluded.done, hints_used = excluded.hints_used, \
-    last_position = excluded.last_position WHERE stats_interviews.last_position < excluded.last_position";
+    tests_passed = excluded.tests_passed, tests_total = excluded.tests_total, last_position = excluded.last_position WHERE stats_interviews.last_position < excluded.last_position";
 const INSERT_ANALYSIS: &str = "INSERT INTO stats_analyses (position, stream_id, member_id, server, problem_id, \
     score, communication, problem_solving, technical_competency, testing) \
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (position) DO NOTHING";
@@ -34,6 +33,8 @@ macro_rules! stats_models {
                 done: row.try_get::<i64, _>("done")? != 0,
                 hints_used: row.try_get("hints_used")?,
                 last_position: row.try_get("last_position")?,
+                tests_passed: row.try_get("tests_passed")?,
+                tests_total: row.try_get("tests_total")?,
             })
         }
 
@@ -91,6 +92,8 @@ macro_rules! stats_models {
                         .bind(i64::from(r.done))
                         .bind(r.hints_used)
                         .bind(r.last_position)
+                        .bind(r.tests_passed)
+                        .bind(r.tests_total)
                         .execute(&mut *tx)
                         .await?;
                 }

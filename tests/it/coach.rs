@@ -499,7 +499,7 @@ async fn a_spend_limit_makes_exactly_one_request_and_a_clear_failure() {
 }
 
 #[tokio::test]
-async fn over_the_cooldown_the_fake_gets_no_request_and_the_member_a_message() {
+async fn inside_the_cooldown_a_turn_waits_without_a_request_and_is_answered_once_it_ends() {
     let db = common::sqlite_db();
     let settings = CoachSettings {
         cooldown: ChronoDuration::seconds(30),
@@ -516,6 +516,7 @@ async fn over_the_cooldown_the_fake_gets_no_request_and_the_member_a_message() {
     say(&r, &s, chat("first")).await;
     r.coach.process_stream(&s).await.unwrap();
     assert_eq!(r.fake.requests(), 1);
+    let answered_at = r.clock_now();
     r.clock.advance(ChronoDuration::seconds(10));
     say(
         &r,
@@ -529,31 +530,24 @@ async fn over_the_cooldown_the_fake_gets_no_request_and_the_member_a_message() {
     .await;
     assert_eq!(
         r.coach.process_stream(&s).await.unwrap(),
-        vec![TurnOutcome::Failed(FailureKind::OverBudget)]
+        vec![TurnOutcome::Deferred(
+            answered_at + ChronoDuration::seconds(30)
+        )]
     );
-    assert_eq!(r.fake.requests(), 1, "no LLM call over the cooldown");
+    assert_eq!(r.fake.requests(), 1, "no LLM call inside the cooldown");
     let log = events(&r, &s).await;
-    let Some(Event::CoachFailed(f)) = log.last() else {
-        panic!()
-    };
-    assert!(f.message.contains("again in 20 s"), "{}", f.message);
-    // Later, retry goes through.
-    r.clock.advance(ChronoDuration::seconds(30));
-    r.engine
-        .execute(
-            &s,
-            Command::RetryCoach {
-                actor: maya(),
-                at: r.clock_now(),
-            },
-            None,
-        )
-        .await
-        .unwrap();
+    assert!(
+        matches!(log.last(), Some(Event::CandidateMessage(_))),
+        "nothing is appended for a deferred turn: {:?}",
+        log.last()
+    );
+    // When the cooldown ends the turn is answered, once, with no retry asked for.
+    r.clock.advance(ChronoDuration::seconds(20));
     assert_eq!(
         r.coach.process_stream(&s).await.unwrap(),
         vec![TurnOutcome::Answered]
     );
+    assert_eq!(r.coach.process_stream(&s).await.unwrap(), vec![]);
     assert_eq!(r.fake.requests(), 2);
 }
 

@@ -13,7 +13,7 @@ use common::fake_anthropic::FakeAnthropic;
 use discord_fake::*;
 use interview_coach::app::App;
 use interview_coach::config::ServeArgs;
-use interview_coach::domain::{Event, StreamId, SubmissionSource};
+use interview_coach::domain::{Event, Interview, StreamId, SubmissionSource, TurnKind};
 use interview_coach::engine::SystemClock;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -295,6 +295,16 @@ async fn an_interview_runs_in_a_thread_against_a_fake_discord() {
         .filter(|e| matches!(e, Event::HintRequested(_)))
         .count();
     assert_eq!(hints, 1);
+
+    // The second submission's review (its tests run in the sandbox first) is done
+    // before the modal's submission, which would otherwise be refused as pending.
+    wait_events(&engine, &stream, "the second review", |all| {
+        !Interview::from_events(all)
+            .pending_turns()
+            .iter()
+            .any(|t| t.kind == TurnKind::Analysis)
+    })
+    .await;
 
     // The Submit button: the code editor opens as a modal; its submission is recorded
     // once, acknowledged, and the outcome reaches the presser as a follow-up.

@@ -1320,6 +1320,18 @@ fn test_producing(error: &DomainError) -> &'static str {
         DomainError::AlreadyWarned => "a_second_time_warning_is_refused",
         DomainError::WarningNotDue => "a_time_warning_before_it_is_due_is_refused",
         DomainError::ShareAlreadyRevoked => "a_share_link_is_revoked_once_and_others_stay_open",
+        // Runs of code: their tests are in domain_runs.rs.
+        DomainError::UnsupportedLanguage { .. } => {
+            "an_unsupported_language_is_refused_with_the_supported_ones_listed"
+        }
+        DomainError::InputNotJson { .. } => {
+            "a_custom_input_that_is_not_json_is_refused_with_an_example_of_the_arguments"
+        }
+        DomainError::InputMissingArgument { .. } => {
+            "a_custom_input_lacking_an_argument_is_refused_naming_it"
+        }
+        DomainError::NoTests => "a_problem_not_in_the_bank_has_no_tests_to_run",
+        DomainError::NotTestable { .. } => "a_submissions_results_are_recorded_once",
     }
 }
 
@@ -1357,13 +1369,31 @@ fn every_domain_error_variant_has_a_test_that_produces_it() {
         DomainError::AlreadyWarned,
         DomainError::WarningNotDue,
         DomainError::ShareAlreadyRevoked,
+        DomainError::UnsupportedLanguage {
+            language: "cobol".into(),
+            supported: "python".into(),
+        },
+        DomainError::InputNotJson {
+            reason: "eof".into(),
+            example: "{}".into(),
+        },
+        DomainError::InputMissingArgument {
+            missing: "target".into(),
+            expected: "nums, target".into(),
+        },
+        DomainError::NoTests,
+        DomainError::NotTestable { submission: 1 },
     ];
-    let source = include_str!("domain_decide.rs");
+    let source = [
+        include_str!("domain_decide.rs"),
+        include_str!("domain_runs.rs"),
+    ]
+    .concat();
     for error in &every_variant {
         let name = test_producing(error);
         assert!(
             source.contains(&format!("#[test]\nfn {name}()")),
-            "{error:?} names {name}, which is not a test in this file"
+            "{error:?} names {name}, which is not a test in this file or domain_runs.rs"
         );
     }
 }

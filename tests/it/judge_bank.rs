@@ -1,14 +1,16 @@
 //! Every candidate-style solution under `problems/solutions/{id}/` runs through the judge
-//! (the real harness of its language, in the sandbox) on every example and hidden test of
-//! its problem, so each harness is proven on each problem it has a solution for. One test
-//! per language; each prints how long it took and fails listing every failing case.
+//! (the real harness of its language, in the real sandbox: bubblewrap, with the judge's
+//! default settings and so the README's limits per language) on every example and hidden
+//! test of its problem, so each harness is proven on each problem it has a solution for.
+//! One test per language; each prints how long it took and fails listing every failing
+//! case.
 
 use futures::StreamExt;
 use interview_coach::judge::{Judge, Language, Settings, Verdict, What};
 use interview_coach::problems::ProblemBank;
 use interview_coach::sandbox::Sandbox;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Problems judged at once (compiles dominate for Java and C++; the machine is small).
 const PARALLEL: usize = 2;
@@ -17,12 +19,9 @@ async fn every_solution_passes(language: Language) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("problems");
     let bank = ProblemBank::load(&root).expect("the bank loads");
     let scratch = tempfile::tempdir().unwrap();
-    let settings = Settings {
-        // Generous: the tests share two cores with compilers; the solutions are fast.
-        time_limit: Duration::from_secs(10),
-        ..Settings::default()
-    };
-    let judge = Judge::new(Sandbox::unconfined(scratch.path().to_path_buf()), settings);
+    let sandbox = Sandbox::namespaces(scratch.path().to_path_buf(), None)
+        .expect("bubblewrap is installed (Debian: apt-get install bubblewrap)");
+    let judge = Judge::new(sandbox, Settings::default());
     let solutions: Vec<(String, String)> = bank
         .all()
         .filter_map(|p| {

@@ -26,6 +26,11 @@ const LAYERS: &[Layer] = &[
         never: &["sqlx", "axum"],
     },
     Layer {
+        folder: "telemetry",
+        may_use: &[],
+        never: &["axum", "reqwest", "sqlx::"],
+    },
+    Layer {
         folder: "judge",
         may_use: &["sandbox", "problems"],
         never: &["sqlx", "axum", "reqwest"],
@@ -37,7 +42,7 @@ const LAYERS: &[Layer] = &[
     },
     Layer {
         folder: "store",
-        may_use: &["domain", "ports"],
+        may_use: &["domain", "ports", "telemetry"],
         never: &[],
     },
     Layer {
@@ -47,7 +52,7 @@ const LAYERS: &[Layer] = &[
     },
     Layer {
         folder: "engine",
-        may_use: &["domain", "ports", "projections"],
+        may_use: &["domain", "ports", "projections", "telemetry"],
         never: &["sqlx"],
     },
     Layer {
@@ -61,14 +66,37 @@ const LAYERS: &[Layer] = &[
         never: &["sqlx"],
     },
     Layer {
+        folder: "runs",
+        may_use: &[
+            "domain", "ports", "engine", "judge", "sandbox", "problems", "practice",
+        ],
+        never: &["sqlx", "axum", "reqwest"],
+    },
+    Layer {
         folder: "coach",
-        may_use: &["domain", "ports", "engine", "queries", "problems", "config"],
+        may_use: &[
+            "domain",
+            "ports",
+            "engine",
+            "queries",
+            "problems",
+            "config",
+            "telemetry",
+            "runs",
+        ],
         never: &["sqlx"],
     },
     Layer {
         folder: "platforms",
         may_use: &[
-            "domain", "engine", "queries", "practice", "problems", "config",
+            "domain",
+            "engine",
+            "queries",
+            "practice",
+            "problems",
+            "config",
+            "telemetry",
+            "runs",
         ],
         never: &["sqlx", "domain::decide", "Engine::store", "coach::llm"],
     },

@@ -13,6 +13,7 @@ mod web_common;
 
 // Domain and store.
 mod domain_decide;
+mod domain_runs;
 mod event_fixtures;
 mod sqlite_durability;
 mod store_contract;
@@ -24,9 +25,11 @@ mod outbox;
 mod privacy;
 mod stats_projection;
 mod timers;
+mod unreadable_events;
 
 // The coach and its LLM clients.
 mod coach;
+mod coach_cooldown;
 mod llm_anthropic;
 mod llm_openai;
 mod problem_bank;
@@ -36,6 +39,7 @@ mod discord_e2e;
 mod discord_manifest;
 mod discord_outlet;
 mod discord_practice;
+mod discord_shards;
 
 // Slack.
 mod slack_http;
@@ -43,9 +47,10 @@ mod slack_outlet;
 mod slack_practice;
 mod slack_socket;
 
-// The judge: the bank's solutions in every language, verdicts, the CLI.
+// The judge: the bank's solutions in every language, verdicts, the CLI, the C++ header.
 mod judge_bank;
 mod judge_cli;
+mod judge_cpp_header;
 mod judge_verdicts;
 
 // The sandbox (issue 14): backends, pool, Piston, the security table.
@@ -61,15 +66,20 @@ mod layers;
 // The fuzz corpus (issue 15), replayed through the fuzz targets' checks.
 mod fuzz_corpus;
 
+// Metrics, readiness, spans and logs.
+mod observability;
+
 // Web and the binary.
 mod cli;
 mod http_limits;
+mod shutdown;
 mod web_api;
 mod web_bind;
 mod web_browser;
 mod web_limits;
 mod web_origin;
 mod web_restart;
+mod web_run;
 mod web_seed;
 mod web_share;
 mod web_ws;

@@ -150,6 +150,10 @@ async fn a_forgotten_member_leaves_no_trace_and_others_are_untouched(db: &TestDb
         },
     )
     .await;
+    // Her runs: an ad-hoc one on her own input, and her submission's tests.
+    for run in maya_runs() {
+        ex(&e, &maya_stream, Command::RecordTestsRun(run)).await;
+    }
 
     // Leo's group interview, where Maya chatted.
     let leo_group = discord_place("leo-group");
@@ -219,11 +223,16 @@ async fn a_forgotten_member_leaves_no_trace_and_others_are_untouched(db: &TestDb
 
     // Replay and export of Maya's interview still work, with her content erased.
     let events = e.load(&maya_stream).await.unwrap().1;
-    assert_eq!(events.len(), 6);
+    assert_eq!(events.len(), 8);
     let text = replay::transcript(&events);
     assert!(
         text.contains("[erased] submitted code #1") && text.contains("score 6/10"),
         "{text}"
+    );
+    assert!(
+        text.contains("[erased] ran the tests:")
+            && text.contains("Test run on your input: runtime error"),
+        "a run keeps its verdicts: {text}"
     );
     let md = export::markdown(&events, None);
     assert!(
@@ -239,6 +248,49 @@ async fn a_forgotten_member_leaves_no_trace_and_others_are_untouched(db: &TestDb
         (row.candidate_name.as_str(), row.problem_title.as_str()),
         ("[erased]", "[erased]")
     );
+}
+
+/// Maya's runs, every text of them marked: an ad-hoc run on her input that failed, and
+/// the tests of her first submission with a wrong answer.
+fn maya_runs() -> Vec<TestsRun> {
+    // The inputs of examples and tests are the bank's; only her own input is hers.
+    let case = |verdict, input: &str| CaseRun {
+        verdict,
+        input: input.into(),
+        expected: None,
+        got: Some("\"MAYA-GOT\"".into()),
+        time_ms: Some(1.0),
+        memory_bytes: Some(1 << 20),
+        stdout: "MAYA-PRINTED".into(),
+        error: Some("MAYA-ERROR at line 1".into()),
+    };
+    let run = |of, verdict| TestsRun {
+        actor: maya(),
+        of,
+        language: "python".into(),
+        isolation: "namespaces".into(),
+        verdict,
+        examples: Vec::new(),
+        tests: HiddenTests::default(),
+        custom: None,
+        error: Some("MAYA-TOPLEVEL".into()),
+        complexity: None,
+        at: t0(),
+    };
+    let mut adhoc = run(
+        RunOf::Adhoc {
+            code: "def MAYA_CODE(): raise 1".into(),
+        },
+        CaseVerdict::RuntimeError,
+    );
+    adhoc.custom = Some(case(CaseVerdict::RuntimeError, "{\"MAYA-INPUT\": 1}"));
+    let mut tested = run(
+        RunOf::Submission { submission: 1 },
+        CaseVerdict::WrongAnswer,
+    );
+    tested.examples = vec![case(CaseVerdict::WrongAnswer, "{\"nums\": [1]}")];
+    tested.tests.first_failure = Some(case(CaseVerdict::WrongAnswer, "{\"nums\": [2]}"));
+    vec![adhoc, tested]
 }
 
 /// The scripted interview with another candidate.
@@ -273,4 +325,140 @@ async fn run_scripted_interview_for(e: &Engine, who: Actor, place: Place) -> Str
     )
     .await;
     s
+}
+
+per_backend!(forgetting_a_member_leaves_other_interviews_running_with_their_budget_and_list);
+
+/// Issue 18 item 9: `privacy forget` runs while other members' web interviews are
+/// answered by the real app's coach. It touches only the member's interview: the
+/// others' list rows keep their labels, the community's daily budget never drops
+/// (it used to read 0 while every read model was rebuilt), and their turns are
+/// answered, once each.
+async fn forgetting_a_member_leaves_other_interviews_running_with_their_budget_and_list(
+    db: &TestDb,
+) {
+    use crate::web_common::TestApp;
+    use crate::web_common::fake_claude::FakeClaude;
+    use interview_coach::ports::InterviewFilter;
+    use interview_coach::queries::Queries;
+    use serde_json::json;
+
+    let fake = FakeClaude::start().await;
+    let flags = fake.flags();
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let app = TestApp::start(db.open().await, &flags).await;
+    let queries = Queries::new(db.open().await);
+    let now = chrono::Utc::now;
+
+    // Maya's own interview on Discord, with a long history (several pages of the log).
+    let maya_stream = discord_place("forget-me").stream_id();
+    let Command::StartInterview(mut begin) =
+        start(Uuid::new_v4(), discord_place("forget-me"), maya())
+    else {
+        unreachable!()
+    };
+    begin.time_limit_minutes = None;
+    begin.at = now();
+    ex(&app.engine, &maya_stream, Command::StartInterview(begin)).await;
+    for i in 0..40 {
+        let said = Command::SendMessage {
+            actor: maya(),
+            text: format!("MAYA-SECRET {i}"),
+            at: now(),
+        };
+        app.engine.execute(&maya_stream, said, None).await.unwrap();
+    }
+
+    // Two other members on the web, each answered once already.
+    let mut others = Vec::new();
+    for title in ["Two sum", "Valid parentheses"] {
+        let mut c = app.ws("/ws").await;
+        c.expect("system").await;
+        c.send(json!({"type": "problem_description", "content": format!("{title}: explain it.")}))
+            .await;
+        let started = c.expect("interview").await;
+        c.expect("ai_response").await;
+        others.push((c, started["stream_id"].as_str().unwrap().to_string()));
+    }
+    let day = now().format("%Y-%m-%d").to_string();
+    queries.catch_up().await.unwrap();
+    let spent_before = queries.tokens_used_on("web", &day).await.unwrap();
+    assert!(spent_before > 0, "the web interviews spent tokens");
+    let labels = |rows: &[interview_coach::ports::InterviewRow]| -> Vec<(String, String, String)> {
+        let mut l: Vec<_> = rows
+            .iter()
+            .filter(|r| r.platform == "web")
+            .map(|r| {
+                (
+                    r.stream_id.clone(),
+                    r.candidate_name.clone(),
+                    r.problem_title.clone(),
+                )
+            })
+            .collect();
+        l.sort();
+        l
+    };
+    let all = InterviewFilter::default();
+    let labels_before = labels(&queries.interviews(&all).await.unwrap());
+    assert_eq!(labels_before.len(), 2);
+
+    // The others speak, then the member is forgotten while their turns run.
+    for (c, _) in &mut others {
+        c.send(json!({"type": "explanation", "content": "One pass with a hash map."}))
+            .await;
+    }
+    let engine = app.engine.clone();
+    let forgetting = tokio::spawn(async move { engine.forget_member("discord:1001").await });
+    while !forgetting.is_finished() {
+        let spent = queries.tokens_used_on("web", &day).await.unwrap();
+        assert!(
+            spent >= spent_before,
+            "the budget read {spent} during the forget"
+        );
+        let rows = queries.interviews(&all).await.unwrap();
+        assert_eq!(
+            labels(&rows),
+            labels_before,
+            "the list is unchanged for others"
+        );
+        tokio::task::yield_now().await;
+    }
+    let report = forgetting.await.unwrap().unwrap();
+    assert_eq!(report.interviews, 1);
+    assert!(report.events_rewritten >= 41, "{report:?}");
+
+    // Their turns are answered, once each.
+    for (c, stream) in &mut others {
+        c.expect("ai_response").await;
+        let (_, log) = app
+            .engine
+            .load(&StreamId::new(stream.as_str()))
+            .await
+            .unwrap();
+        let answers = log.iter().filter(|r| r.event.reply_to().is_some()).count();
+        assert_eq!(answers, 2, "intro and feedback, once each");
+    }
+    queries.catch_up().await.unwrap();
+    assert!(queries.tokens_used_on("web", &day).await.unwrap() > spent_before);
+    let rows = queries.interviews(&all).await.unwrap();
+    assert_eq!(labels(&rows), labels_before);
+    let maya_row = rows
+        .iter()
+        .find(|r| r.stream_id == maya_stream.as_str())
+        .expect("Maya's interview is still listed");
+    assert_eq!(maya_row.candidate_name, erasure::ERASED);
+    // Her words are erased. (The coach's answers to her turns still running during the
+    // forget were asked before it and are appended after it: they are not this test's.)
+    let (_, log) = app.engine.load(&maya_stream).await.unwrap();
+    let said: Vec<&str> = log
+        .iter()
+        .filter_map(|r| match &r.event {
+            Event::CandidateMessage(m) => Some(m.text.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(said.len(), 40);
+    assert!(said.iter().all(|t| *t == erasure::ERASED), "{said:?}");
+    app.stop().await;
 }

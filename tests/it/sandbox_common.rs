@@ -141,9 +141,19 @@ pub fn program(runtime: Runtime, main: &str, source: &str, marker: &str) -> Prog
     program
 }
 
-/// Processes whose command line holds `marker`, not counting this test process.
+/// A process name (at most 15 bytes, what `prctl(PR_SET_NAME)` keeps) unique to
+/// `marker`: a run may name its processes with it, so that they are found even as
+/// zombies, whose command line is empty.
+pub fn short_name(marker: &str) -> String {
+    let tail = &marker[marker.len().saturating_sub(13)..];
+    format!("ic{tail}")
+}
+
+/// Processes, zombies included, whose command line holds `marker` or whose name is
+/// `short_name(marker)`, not counting this test process.
 pub fn processes_with(marker: &str) -> Vec<i32> {
     let me = std::process::id() as i32;
+    let name = short_name(marker);
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
@@ -152,28 +162,29 @@ pub fn processes_with(marker: &str) -> Vec<i32> {
         .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
         .filter(|&pid| pid != me)
         .filter(|pid| {
-            std::fs::read(format!("/proc/{pid}/cmdline"))
+            let marked = std::fs::read(format!("/proc/{pid}/cmdline"))
                 .map(|c| String::from_utf8_lossy(&c).contains(marker))
-                .unwrap_or(false)
+                .unwrap_or(false);
+            let named = std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .map(|c| c.trim_end() == name)
+                .unwrap_or(false);
+            marked || named
         })
         .collect()
 }
 
-/// Asserts that no process of the run is left: the run returned only after its
-/// teardown, so none may be there now (a short grace for the kernel's reaping).
-pub async fn assert_nothing_left(marker: &str) {
-    let deadline = Instant::now() + Duration::from_secs(2);
-    loop {
-        let left = processes_with(marker);
-        if left.is_empty() {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "processes of the run are still alive: {left:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+/// Asserts that no process of the run is left, zombies included: a run returns only
+/// once its reaper has killed and waited for every process of it, so the scan is made
+/// at once, with no grace that another reaper (the machine's init) could use.
+pub fn assert_nothing_left(marker: &str) {
+    let left = processes_with(marker);
+    assert!(
+        left.is_empty(),
+        "processes of the run are still there: {:?}",
+        left.iter()
+            .map(|pid| std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default())
+            .collect::<Vec<_>>()
+    );
 }
 
 /// The bound on every `/healthz` answer while a hostile run goes on.

@@ -5,7 +5,9 @@
 //! every `/healthz` answer came within 100 ms. The README's "Sandbox security" table
 //! names these tests.
 
-use crate::sandbox_common::{CANARY, HEALTHZ_BOUND, Service, assert_nothing_left, marker, program};
+use crate::sandbox_common::{
+    CANARY, HEALTHZ_BOUND, Service, assert_nothing_left, marker, program, short_name,
+};
 use interview_coach::sandbox::{Outcome, ProgramOutcome, Runtime, Status};
 
 /// Runs one hostile program and checks the common promises; returns its outcome.
@@ -16,8 +18,19 @@ async fn hostile(
     source: &str,
     extra_args: &[String],
 ) -> (ProgramOutcome, Service) {
+    hostile_marked(sandbox, runtime, main, source, extra_args, marker()).await
+}
+
+/// [`hostile`] with a given marker (a program that names its processes after it).
+async fn hostile_marked(
+    sandbox: &str,
+    runtime: Runtime,
+    main: &str,
+    source: &str,
+    extra_args: &[String],
+    mark: String,
+) -> (ProgramOutcome, Service) {
     let service = Service::start(sandbox).await;
-    let mark = marker();
     let mut prog = program(runtime, main, source, &mark);
     prog.args.extend(extra_args.iter().cloned());
     let (outcome, slowest) = service.run_probed(prog).await;
@@ -27,7 +40,7 @@ async fn hostile(
         status(&outcome.compile),
         status(&outcome.run)
     );
-    assert_nothing_left(&mark).await;
+    assert_nothing_left(&mark);
     assert!(
         slowest < HEALTHZ_BOUND,
         "/healthz took {slowest:?} while the run went on"
@@ -112,21 +125,44 @@ print("wrote it all")
     service.stop().await;
 }
 
+/// Double-forks a daemon that leaves the session, waits until it runs and until the
+/// middle process has exited unreaped (a zombie), and exits without waiting: both must
+/// be killed and reaped by the end of the run. Both take the run's short name, so they
+/// are found even as zombies.
 const DAEMON: &str = r#"
-import os, time
-if os.fork() == 0:
+import ctypes, os, sys, time
+name = sys.argv[2].encode()
+def rename():
+    ctypes.CDLL(None).prctl(15, ctypes.c_char_p(name), 0, 0, 0)
+started_r, started_w = os.pipe()
+middle = os.fork()
+if middle == 0:
+    rename()
     os.setsid()
     if os.fork() == 0:
+        rename()
+        os.write(started_w, b"x")
         time.sleep(3600)
     os._exit(0)
+os.read(started_r, 1)
+os.waitid(os.P_PID, middle, os.WEXITED | os.WNOWAIT)
 print("parent done")
 "#;
 
 async fn double_forking_daemon(sandbox: &str) {
-    let (outcome, service) = hostile(sandbox, Runtime::Python, "main.py", DAEMON, &[]).await;
+    let mark = marker();
+    let (outcome, service) = hostile_marked(
+        sandbox,
+        Runtime::Python,
+        "main.py",
+        DAEMON,
+        &[short_name(&mark)],
+        mark,
+    )
+    .await;
     let run = ran(&outcome);
     assert_eq!(run.status, Status::Exited(0));
-    assert!(stdout(run).contains("parent done"));
+    assert!(stdout(run).contains("parent done"), "{}", stdout(run));
     service.stop().await;
 }
 
@@ -184,7 +220,7 @@ async fn reads_secrets(sandbox: &str) {
     prog.args
         .extend([db.clone(), first.to_string(), second.to_string()]);
     let (outcome, slowest) = service.run_probed(prog).await;
-    assert_nothing_left(&mark).await;
+    assert_nothing_left(&mark);
     assert!(slowest < HEALTHZ_BOUND, "/healthz took {slowest:?}");
     let run = ran(&outcome);
     let out = stdout(run);
@@ -271,7 +307,7 @@ async fn opens_sockets(sandbox: &str) {
     let mut prog = program(Runtime::Python, "main.py", SOCKETS, &mark);
     prog.args.push(service.addr.port().to_string());
     let (outcome, slowest) = service.run_probed(prog).await;
-    assert_nothing_left(&mark).await;
+    assert_nothing_left(&mark);
     assert!(slowest < HEALTHZ_BOUND, "/healthz took {slowest:?}");
     let out = stdout(ran(&outcome));
     assert_eq!(out.matches("BLOCKED").count(), 6, "{out}");

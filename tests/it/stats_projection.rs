@@ -32,10 +32,17 @@ const SERVERS: [&str; 2] = ["11", "22"];
 #[derive(Debug, Clone)]
 enum Step {
     Hint,
-    Analysis { score: i64, bands: [i64; 4] },
+    Analysis {
+        score: i64,
+        bands: [i64; 4],
+    },
     Message,
     End,
     Summary,
+    /// A submission's tests: this many of three hidden tests passed.
+    Tests {
+        passed: usize,
+    },
 }
 
 /// An interview: candidate (index), community (index), problem (index), steps.
@@ -53,6 +60,7 @@ fn step() -> impl Strategy<Value = Step> {
         4 => (1i64..=10, [1i64..=4, 1i64..=4, 1i64..=4, 1i64..=4])
             .prop_map(|(score, bands)| Step::Analysis { score, bands }),
         1 => Just(Step::Message),
+        2 => (0usize..=3).prop_map(|passed| Step::Tests { passed }),
         1 => Just(Step::End),
         1 => Just(Step::Summary),
     ]
@@ -152,6 +160,32 @@ fn event_of(step: &Step, who: &Actor, hints: &mut u32, at: chrono::DateTime<Utc>
             usage: None,
             at,
         }),
+        Step::Tests { passed } => Event::TestsRun(TestsRun {
+            actor: who.clone(),
+            of: RunOf::Submission { submission: 1 },
+            language: "python".into(),
+            isolation: "namespaces".into(),
+            verdict: CaseVerdict::WrongAnswer,
+            examples: vec![],
+            tests: HiddenTests {
+                cases: (0..3)
+                    .map(|i| CaseBrief {
+                        verdict: if i < *passed {
+                            CaseVerdict::Passed
+                        } else {
+                            CaseVerdict::WrongAnswer
+                        },
+                        time_ms: None,
+                        memory_bytes: None,
+                    })
+                    .collect(),
+                first_failure: None,
+            },
+            custom: None,
+            error: None,
+            complexity: None,
+            at,
+        }),
         Step::Message => Event::CandidateMessage(CandidateMessage {
             actor: who.clone(),
             text: "hello".into(),
@@ -210,6 +244,8 @@ fn fold_log(
             done: state.ended.is_some() || state.summarised,
             hints_used: i64::from(state.hints_used),
             last_position: 0,
+            tests_passed: state.last_tests.map_or(0, |(p, _)| p as i64),
+            tests_total: state.last_tests.map_or(0, |(_, t)| t as i64),
         });
         for r in &events {
             if let Event::CodeAnalyzed(a) = &r.event {

@@ -62,6 +62,7 @@ per_backend!(
     read_stream_and_read_all_return_what_was_appended,
     expected_version_zero_means_the_stream_is_new,
     leases_are_exclusive_and_never_wait_for_an_open_append,
+    lease_holders_are_the_unexpired_leases_under_a_prefix,
 );
 
 async fn concurrent_appenders_get_one_winner_per_version(db: &TestDb) {
@@ -403,4 +404,36 @@ async fn leases_are_exclusive_and_never_wait_for_an_open_append(db: &TestDb) {
     );
     release_tx.send(()).unwrap();
     held.await.unwrap().unwrap();
+}
+
+/// `holders` lists the leases in force under a prefix, with their owners: expired and
+/// released leases, and keys that only look alike (`_` and `%` are not wildcards), are
+/// not listed.
+async fn lease_holders_are_the_unexpired_leases_under_a_prefix(db: &TestDb) {
+    let store = db.open().await;
+    let now = Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap();
+    let second = chrono::Duration::seconds(1);
+    let tag = uuid::Uuid::new_v4().simple().to_string();
+    let key = |name: &str| format!("holders_{tag}:{name}");
+    for (name, owner, ttl) in [("a", "one", 10), ("b", "two", 10), ("old", "one", 1)] {
+        assert!(
+            store
+                .try_lease(&key(name), owner, now, now + second * ttl)
+                .await
+                .unwrap()
+        );
+    }
+    assert!(
+        store
+            .try_lease(&format!("holdersX{tag}:c"), "three", now, now + second * 10)
+            .await
+            .unwrap()
+    );
+    store.release(&key("b"), "two").await.unwrap();
+    let held = store
+        .holders(&format!("holders_{tag}:"), now + second * 5)
+        .await
+        .unwrap();
+    let held: Vec<(String, String)> = held.into_iter().map(|h| (h.key, h.owner)).collect();
+    assert_eq!(held, vec![(key("a"), "one".to_string())]);
 }

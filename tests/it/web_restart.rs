@@ -18,7 +18,7 @@ use web_common::WsClient;
 use web_common::fake_claude::FakeClaude;
 
 /// The server process; killed when dropped, so a failing test leaves nothing behind.
-pub(crate) struct Server(Child);
+pub(crate) struct Server(pub(crate) Child);
 
 impl Drop for Server {
     fn drop(&mut self) {

@@ -30,7 +30,19 @@ fn is_seed_analysis(frame: &Value) -> bool {
 
 async fn a_seed_protocol_client_runs_a_whole_interview(db: &TestDb) {
     let fake = FakeClaude::start().await;
-    let flags = fake.flags();
+    seed_flow(db, &fake, fake.flags()).await;
+}
+
+/// Issue 18 item 5: the same script, as fast as a client can send, under the default
+/// settings (a 5 s cooldown): every turn is answered (the later ones when the cooldown
+/// ends) and the interview ends with a score and a summary.
+async fn a_seed_script_at_full_speed_completes_with_a_score_under_default_settings(db: &TestDb) {
+    let fake = FakeClaude::start().await;
+    let flags = crate::coach_cooldown::flags_with_cooldown(&fake, None);
+    seed_flow(db, &fake, flags).await;
+}
+
+async fn seed_flow(db: &TestDb, _fake: &FakeClaude, flags: Vec<String>) {
     let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
     let app = TestApp::start(db.open().await, &flags).await;
     let mut c = app.ws("/ws").await;
@@ -101,4 +113,7 @@ async fn interview_id(app: &TestApp) -> String {
         .to_string()
 }
 
-per_backend!(a_seed_protocol_client_runs_a_whole_interview);
+per_backend!(
+    a_seed_protocol_client_runs_a_whole_interview,
+    a_seed_script_at_full_speed_completes_with_a_score_under_default_settings
+);

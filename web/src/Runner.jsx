@@ -25,6 +25,7 @@ export default function Runner({ resumeId, onInterviewId, onNewInterview, visibl
   const { stageRef, analysisRef, summaryRef, showAnalysis } = useStageScroll({ analysesCount: view.analyses.length, summary: view.summary, replaying });
 
   const submitCode = () => commands.code(editorRef.current ? editorRef.current.getValue() : '', code.language);
+  const runCode = (customInput) => commands.run(editorRef.current ? editorRef.current.getValue() : '', code.language, customInput);
   const focusChat = () => chatInputRef.current && chatInputRef.current.focus();
   const showEditor = stage === 'coding' || stage === 'feedback';
   const ids = useId();
@@ -66,7 +67,7 @@ export default function Runner({ resumeId, onInterviewId, onNewInterview, visibl
               <Spinner label="Restoring your interview…" />
             </div>
           ) : null}
-          {stage === 'problem' && !resumeId ? <ProblemForm onSubmit={commands.problem} canSend={canSend} starting={view.starting} /> : null}
+          {stage === 'problem' && !resumeId ? <ProblemForm onSubmit={commands.problem} onPick={commands.pick} canSend={canSend} starting={view.starting} /> : null}
           {stage !== 'problem' && !restoring ? (
             <ProblemCard title={view.problemTitle} text={view.problemText} collapsible={stage !== 'approach'} />
           ) : null}
@@ -79,6 +80,9 @@ export default function Runner({ resumeId, onInterviewId, onNewInterview, visibl
             onLanguage={code.setLanguage}
             onCodeChange={code.onCodeChange}
             onSubmit={submitCode}
+            onRun={runCode}
+            runStatus={view.runStatus}
+            latestRun={view.runs.length ? view.runs[view.runs.length - 1] : null}
             submissions={view.submissions}
             canSend={canSend}
           />

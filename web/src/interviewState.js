@@ -45,6 +45,8 @@ export function initialState(resumeId = null) {
     replayed: false,
     starting: false, // problem sent, waiting for the `interview` frame
     role: 'candidate', // `watcher`: this browser may read the interview but not act in it
+    runs: [], // test_results frames: {run, text, version, at}, oldest first
+    runStatus: null, // a run in progress: {state: 'sent'|'queued'|'running'|'failed', message, ahead}
   };
 }
 
@@ -106,6 +108,7 @@ export function applyServer(state, msg) {
         stage: msg.phase && PHASE_TO_STAGE[msg.phase] ? maxStage(state.stage, PHASE_TO_STAGE[msg.phase]) : state.stage,
         deadline: msg.deadline ?? null,
         problemTitle: msg.problem_title ?? state.problemTitle,
+        problemText: msg.problem_text ?? state.problemText,
         role: msg.role === 'watcher' || msg.role === 'operator' ? msg.role : 'candidate',
       };
     case 'ai_response_delta': {
@@ -180,17 +183,26 @@ export function applyServer(state, msg) {
         ...base,
         items: [...base.items, { id: nextId(), who: 'error', text: String(msg.message ?? 'Something went wrong.'), at: msg.timestamp }],
         status: state.status && state.status.state === 'thinking' ? null : state.status,
+        // A run that was refused never starts.
+        runStatus: state.runStatus && state.runStatus.state === 'sent' ? null : state.runStatus,
       };
     }
     case 'candidate':
       return addCandidate(state, msg, true);
+    case 'run_status':
+      return { ...state, runStatus: { state: msg.state, message: String(msg.message ?? ''), ahead: msg.ahead } };
+    case 'test_results': {
+      if (state.runs.some((r) => r.version === msg.version)) return state;
+      const entry = { run: msg.run || {}, text: String(msg.text ?? ''), version: msg.version, at: msg.timestamp };
+      return { ...state, runs: [...state.runs, entry], runStatus: null };
+    }
     default:
       return state; // unknown frames are ignored (forward compatible)
   }
 }
 
 // Actions: {type:'server', msg} | {type:'begin_replay'} | {type:'local', kind, content, language}
-//          | {type:'retry_sent'} | {type:'thinking'}
+//          | {type:'retry_sent'} | {type:'run_sent'} | {type:'thinking'}
 export function reduce(state, action) {
   switch (action.type) {
     case 'begin_replay': {
@@ -218,6 +230,8 @@ export function reduce(state, action) {
       return { ...state, status: { state: 'thinking', message: 'Retrying…', replyTo: state.status ? state.status.replyTo : undefined, local: true } };
     case 'commit_replay':
       return state.shadow ? { ...state.shadow, shadow: null, replayed: true } : state;
+    case 'run_sent':
+      return { ...state, runStatus: { state: 'sent', message: 'Starting the run…' } };
     case 'skip_to_coding':
       return { ...state, stage: maxStage(state.stage, 'coding') };
     case 'clear_status':

@@ -110,3 +110,24 @@ test('the interview frame says whether this browser may act or only watch', () =
   s = reduce(s, server({ type: 'interview', interview_id: 'i1', stream_id: 's1', phase: 'coding', deadline: null, problem_title: 'T', role: 'anything' }));
   assert.equal(s.role, 'candidate');
 });
+
+test('a run: sent, queued, running, then its results replace the status', () => {
+  let s = run(initialState(), { type: 'run_sent' });
+  assert.equal(s.runStatus.state, 'sent');
+  s = reduce(s, server({ type: 'run_status', state: 'queued', message: 'queued, 2 ahead', ahead: 2, reply_to: 3 }));
+  assert.deepEqual(s.runStatus, { state: 'queued', message: 'queued, 2 ahead', ahead: 2 });
+  s = reduce(s, server({ type: 'run_status', state: 'running', message: 'Running 2 examples and 6 tests…', reply_to: 3 }));
+  assert.equal(s.runStatus.message, 'Running 2 examples and 6 tests…');
+  const results = { type: 'test_results', run: { verdict: 'passed', examples: [], tests: { cases: [] } }, text: 't', timestamp: 't', version: 4 };
+  s = run(s, server(results), server(results));
+  assert.equal(s.runStatus, null);
+  assert.equal(s.runs.length, 1, 'a replayed run is kept once');
+  assert.equal(s.runs[0].run.verdict, 'passed');
+});
+
+test('a refused run clears its status; a bank problem brings its statement', () => {
+  let s = run(initialState(), { type: 'run_sent' }, server({ type: 'error', message: 'cobol cannot be run', timestamp: 't' }));
+  assert.equal(s.runStatus, null);
+  s = reduce(s, server({ type: 'interview', interview_id: 'i', stream_id: 'web:i', phase: 'approach', deadline: null, problem_title: 'Two Sum', problem_text: '# Two Sum' }));
+  assert.equal(s.problemText, '# Two Sum');
+});

@@ -294,3 +294,60 @@ fn a_digest_written_before_fencing_is_fenced_whole() {
     assert!(text.contains("<candidate_digest>\n- maya said:"), "{text}");
     assert_contained(&text);
 }
+
+/// A submission's tests whose every text the code produced carries `forged`.
+fn tests_run(forged: &str, verdict: crate::domain::CaseVerdict) -> Event {
+    use crate::domain::{CaseRun, CaseVerdict, HiddenTests, RunOf, TestsRun};
+    let failing = CaseRun {
+        verdict,
+        input: "{\"nums\":[3,3],\"target\":6}".into(),
+        expected: Some("[0,1]".into()),
+        got: Some(format!("\"{forged}\"")),
+        time_ms: Some(1.0),
+        memory_bytes: None,
+        stdout: forged.into(),
+        error: Some(forged.into()),
+    };
+    Event::TestsRun(TestsRun {
+        actor: member("maya"),
+        of: RunOf::Submission { submission: 1 },
+        language: "python".into(),
+        isolation: "namespaces".into(),
+        verdict,
+        examples: vec![failing.clone()],
+        tests: HiddenTests {
+            cases: vec![],
+            first_failure: Some(failing),
+        },
+        custom: None,
+        error: (verdict == CaseVerdict::CompileError).then(|| forged.to_string()),
+        complexity: None,
+        at: at(),
+    })
+}
+
+#[test]
+fn a_submissions_test_results_reach_its_review_with_the_codes_output_fenced() {
+    use crate::domain::CaseVerdict;
+    for forged in FORGERIES {
+        for verdict in [CaseVerdict::WrongAnswer, CaseVerdict::CompileError] {
+            // Given a submission whose tests ran, the code's answers and errors forged
+            let events = log(vec![
+                started("maya", "python", bank_problem(), 2),
+                submission("python", "print(1)"),
+                tests_run(forged, verdict),
+            ]);
+            // When the coach reviews the submission
+            let text = request_text(&events, 2, TurnKind::Analysis);
+            // Then the counts are there and the code's output stays in its fences
+            assert!(text.contains("Test results"), "{text}");
+            if verdict == CaseVerdict::WrongAnswer {
+                assert!(text.contains("0 of 1 passed"), "{text}");
+                assert!(text.contains("<candidate_output>"), "{text}");
+            } else {
+                assert!(text.contains("<candidate_compiler_output>"), "{text}");
+            }
+            assert_contained(&text);
+        }
+    }
+}

@@ -6,12 +6,14 @@
 //! errors are stripped of their URL, and provider messages are scrubbed of the key.
 
 pub mod anthropic;
+pub mod metered;
 pub mod openai;
 pub mod retry;
 pub mod sse;
 
 pub use crate::domain::LlmUsage;
 pub use anthropic::AnthropicClient;
+pub use metered::Metered;
 pub use openai::OpenAiClient;
 pub use retry::{
     Attempted, Budget, RetryPolicy, Sleeper, TokioSleeper, with_retries, with_retries_within,

@@ -3,12 +3,13 @@
 //! itself, and a refusal means nothing is written.
 //!
 //! This file only dispatches: each command family has its own module (`start`,
-//! `candidate`, `coach`, `ending`, `share`), and the checks they share live in `guards`.
+//! `candidate`, `coach`, `ending`, `share`, `run`), and the checks they share live in `guards`.
 
 mod candidate;
 mod coach;
 mod ending;
 mod guards;
+mod run;
 mod share;
 mod start;
 
@@ -65,5 +66,7 @@ pub fn decide(state: &Interview, command: Command) -> Result<Vec<Event>, DomainE
         C::WarnTime { minutes_left, at } => ending::warn_time(state, minutes_left, at),
         C::EndInterview { by, at } => ending::end(state, by, at),
         C::RevokeShare { share_id, at } => share::revoke(state, share_id, at),
+        C::RunTests(c) => run::run(state, c),
+        C::RecordTestsRun(run) => run::record(state, run),
     }
 }

@@ -2,12 +2,28 @@
 //! types unless the candidate defines them, `#include "solution.cpp"` so compiler messages
 //! name the candidate's own lines), then glue generated from the signature that calls
 //! `Solution().twoSum(...)` or the class's camelCase methods, then `main`. Compiled once
-//! with `g++ -std=c++17 -O2`.
+//! with `g++ -std=c++17 -O2` ([`FLAGS`]), with the precompiled `<bits/stdc++.h>` when the
+//! judge has one ([`use_precompiled`], `judge::pch`).
 
 use super::{Plan, argv, camel, compile_limits, defines_class, file, run_limits};
 use crate::problems::BankProblem;
 use crate::problems::signature::{Param, Returns, Signature, Type};
+use crate::sandbox::Runtime;
 use std::fmt::Write;
+
+/// The flags of every C++ compile, and of the precompiled header, which g++ uses only
+/// when it was made with the same ones.
+pub const FLAGS: [&str; 5] = [
+    "-std=c++17",
+    "-O2",
+    "-pipe",
+    "-D_GLIBCXX_ASSERTIONS",
+    "-pthread",
+];
+
+/// The directory (under a precompiled headers directory) and name g++ looks for when
+/// `<bits/stdc++.h>` is included with that directory on the include path.
+pub const PCH_FILE: &str = "bits/stdc++.h.gch";
 
 const HARNESS: &str = include_str!("harness.cpp");
 const MAIN: &str = include_str!("harness_main.cpp");
@@ -16,18 +32,9 @@ pub fn plan(problem: &BankProblem, code: &str) -> Plan {
     let mut main = HARNESS.to_string();
     main.push_str(&glue(problem));
     main.push_str(MAIN);
-    let mut compile = argv(&[
-        "g++",
-        "-std=c++17",
-        "-O2",
-        "-pipe",
-        "-D_GLIBCXX_ASSERTIONS",
-        "-fmax-errors=20",
-        "-o",
-        "main",
-        "main.cpp",
-        "-pthread",
-    ]);
+    let mut compile = argv(&["g++"]);
+    compile.extend(argv(&FLAGS));
+    compile.extend(argv(&["-fmax-errors=20", "-o", "main", "main.cpp"]));
     for (name, flag) in [
         ("ListNode", "-DIC_CANDIDATE_LIST_NODE"),
         ("TreeNode", "-DIC_CANDIDATE_TREE_NODE"),
@@ -38,11 +45,20 @@ pub fn plan(problem: &BankProblem, code: &str) -> Plan {
     }
     Plan {
         files: vec![file("main.cpp", main), file("solution.cpp", code)],
-        compile: Some((compile, compile_limits(2 * 1024 * 1024 * 1024))),
+        compile: Some((compile, compile_limits(Runtime::Cxx))),
         run: argv(&["./main"]),
-        limits: run_limits(1024 * 1024 * 1024, 64),
+        limits: run_limits(Runtime::Cxx),
         candidate_file: "solution.cpp".into(),
         spec: serde_json::Value::Null,
+    }
+}
+
+/// Puts `dir` first on the include path, so that g++ takes `dir/bits/stdc++.h.gch` for
+/// the harness's `#include <bits/stdc++.h>` when it is there and valid (same compiler,
+/// same flags), and reads the header itself otherwise.
+pub fn use_precompiled(plan: &mut Plan, dir: &std::path::Path) {
+    if let Some((compile, _)) = &mut plan.compile {
+        compile.insert(1, format!("-I{}", dir.display()));
     }
 }
 

@@ -8,6 +8,7 @@
 use super::{Plan, argv, camel, compile_limits, defines_class, file, run_limits};
 use crate::problems::BankProblem;
 use crate::problems::signature::{Param, Returns, Signature, Type};
+use crate::sandbox::Runtime;
 use std::fmt::Write;
 
 const HARNESS: &str = include_str!("IcMain.java");
@@ -31,10 +32,6 @@ pub fn plan(problem: &BankProblem, code: &str) -> Plan {
     ];
     let mut compile = argv(&[
         "javac",
-        "-J-Xmx512m",
-        "-J-XX:+UseSerialGC",
-        "-J-XX:TieredStopAtLevel=1",
-        "-J-XX:CompressedClassSpaceSize=64m",
         "-encoding",
         "UTF-8",
         "-nowarn",
@@ -53,20 +50,9 @@ pub fn plan(problem: &BankProblem, code: &str) -> Plan {
     }
     Plan {
         files,
-        compile: Some((compile, compile_limits(4 * 1024 * 1024 * 1024))),
-        run: argv(&[
-            "java",
-            "-Xmx256m",
-            "-XX:+UseSerialGC",
-            "-XX:ReservedCodeCacheSize=64m",
-            "-XX:MaxMetaspaceSize=128m",
-            "-XX:CompressedClassSpaceSize=64m",
-            "-XX:-UsePerfData",
-            "-cp",
-            ".",
-            "IcMain",
-        ]),
-        limits: run_limits(4 * 1024 * 1024 * 1024, 256),
+        compile: Some((compile, compile_limits(Runtime::Java))),
+        run: argv(&["java", "-cp", ".", "IcMain"]),
+        limits: run_limits(Runtime::Java),
         candidate_file: candidate,
         spec: serde_json::Value::Null,
     }

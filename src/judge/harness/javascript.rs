@@ -5,6 +5,7 @@
 use super::{Plan, argv, camel, file, run_limits, spec};
 use crate::problems::BankProblem;
 use crate::problems::signature::{Param, Signature};
+use crate::sandbox::Runtime;
 
 const HARNESS: &str = include_str!("harness.js");
 
@@ -12,10 +13,9 @@ pub fn plan(problem: &BankProblem, code: &str) -> Plan {
     Plan {
         files: vec![file("harness.js", HARNESS), file("solution.js", code)],
         compile: None,
-        run: argv(&["node", "--max-old-space-size=256", "harness.js"]),
-        // V8 reserves a large address space up front: 512 MiB of RLIMIT_AS is too little
-        // for Node to start at all.
-        limits: run_limits(4 * 1024 * 1024 * 1024, 64),
+        // The sandbox adds `--max-old-space-size` from the runtime's heap limit.
+        run: argv(&["node", "harness.js"]),
+        limits: run_limits(Runtime::Node),
         candidate_file: "solution.js".into(),
         spec: spec(problem, camel),
     }

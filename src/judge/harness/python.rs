@@ -4,6 +4,7 @@
 use super::{Plan, argv, file, run_limits, spec};
 use crate::problems::BankProblem;
 use crate::problems::signature::{Param, Signature};
+use crate::sandbox::Runtime;
 
 const HARNESS: &str = include_str!("harness.py");
 
@@ -12,7 +13,7 @@ pub fn plan(problem: &BankProblem, code: &str) -> Plan {
         files: vec![file("harness.py", HARNESS), file("solution.py", code)],
         compile: None,
         run: argv(&["python3", "-S", "-B", "harness.py"]),
-        limits: run_limits(768 * 1024 * 1024, 64),
+        limits: run_limits(Runtime::Python),
         candidate_file: "solution.py".into(),
         spec: spec(problem, str::to_string),
     }

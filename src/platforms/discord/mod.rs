@@ -12,18 +12,21 @@ pub mod auth;
 mod commands;
 mod events;
 pub mod flow;
+mod health;
 mod ids;
 pub mod manifest;
 pub mod parse;
 mod practice;
 pub mod render;
 pub mod send;
+pub mod shards;
 mod start;
 mod typing;
 
 use crate::config::ServeArgs;
 use crate::domain::CoachConfig;
 use crate::engine::Engine;
+use crate::engine::Shutdown;
 use crate::engine::outbox::Outbox;
 use crate::platforms::Services;
 use crate::problems::ProblemBank;
@@ -92,14 +95,18 @@ impl Seen {
 }
 
 /// Starts the Discord adapter when `DISCORD_TOKEN` is set: the gateway client, the
-/// outbox and the typing indicator. It stops when `cancel` fires.
-pub fn start(
-    services: Services,
-    args: &ServeArgs,
-    cancel: CancellationToken,
-) -> Option<JoinHandle<()>> {
+/// outbox and the typing indicator. Its shards close when `shutdown.intake` fires; its
+/// outbox posts until the coach is drained and nothing is left (or `shutdown.stop`).
+/// A gateway that ends on its own stops the service's intake too.
+pub fn start(services: Services, args: &ServeArgs, shutdown: Shutdown) -> Option<JoinHandle<()>> {
     let token = args.discord_token.as_ref()?.expose().to_string();
     let settings = args.discord.clone();
+    let readiness = services.readiness.clone();
+    // Under shard leases an instance may rightly run no shard (more instances than
+    // shards), so readiness does not wait for one.
+    if !settings.discord_shard_leases {
+        readiness.expect_discord();
+    }
     let data = Data {
         engine: services.engine,
         queries: services.queries,
@@ -108,7 +115,7 @@ pub fn start(
         seen: Seen::new(4096),
     };
     Some(tokio::spawn(async move {
-        if let Err(e) = run(token, settings, data, cancel).await {
+        if let Err(e) = run(token, settings, data, readiness, shutdown).await {
             tracing::error!("Discord stopped: {e:#}");
         }
     }))
@@ -118,32 +125,85 @@ async fn run(
     token: String,
     settings: crate::config::DiscordArgs,
     data: Data,
-    cancel: CancellationToken,
+    readiness: crate::telemetry::Readiness,
+    shutdown: Shutdown,
 ) -> Result<(), Error> {
     let engine = data.engine.clone();
     let guild = settings.discord_guild_id.map(serenity::GuildId::new);
-    let mut client =
-        serenity::ClientBuilder::new_with_http(http(&token, &settings).build(), intents())
-            .framework(framework(data, guild))
-            .await?;
+    let framework = framework(data, guild);
+    let builder =
+        serenity::ClientBuilder::new_with_http(http(&token, &settings).build(), intents());
+    // Shards shared through leases start one by one under the coordinator, which
+    // hands the framework to each; otherwise the client starts them all at once.
+    let leased = settings
+        .discord_shard_leases
+        .then_some(settings.discord_shards)
+        .flatten();
+    let (mut client, framework) = match leased {
+        Some(_) => (builder.await?, Some(framework)),
+        None => (builder.framework(framework).await?, None),
+    };
     let http = client.http.clone();
     let outbox = Arc::new(Outbox::new(
         engine.clone(),
         Arc::new(send::DiscordOutlet { http: http.clone() }),
     ));
-    let outbox = tokio::spawn(outbox.run(cancel.clone()));
-    let typing = tokio::spawn(typing::run(engine, http, cancel.clone()));
-    let shards = client.shard_manager.clone();
-    let stop = cancel.clone();
-    tokio::spawn(async move {
-        stop.cancelled().await;
-        shards.shutdown_all().await;
-    });
-    let result = run_shards(&mut client, &settings).await?;
-    cancel.cancel();
+    let outbox = tokio::spawn(outbox.run(shutdown.clone()));
+    // Typing shows a turn at work: pointless once the coach has drained.
+    let typing = tokio::spawn(typing::run(engine.clone(), http, shutdown.drained.clone()));
+    let result = match (framework, leased) {
+        (Some(framework), Some(total)) => {
+            let intake = shutdown.intake.clone();
+            Ok(run_leased(&client, framework, engine, total, readiness, intake).await)
+        }
+        _ => {
+            let shards = client.shard_manager.clone();
+            let intake = shutdown.intake.clone();
+            tokio::spawn(health::watch(shards.clone(), readiness, intake.clone()));
+            tokio::spawn(async move {
+                intake.cancelled().await;
+                shards.shutdown_all().await;
+            });
+            run_shards(&mut client, &settings)
+                .await
+                .map(|r| r.map_err(gateway_error))
+        }
+    };
+    // The gateway ended: at shutdown, or on its own, which stops the service's intake.
+    shutdown.intake.cancel();
+    let result = result?;
     let _ = outbox.await;
     let _ = typing.await;
-    result.map_err(gateway_error)
+    result
+}
+
+/// Runs this instance's share of `total` shards through the shard leases
+/// (`DISCORD_SHARD_LEASES`) until `cancel` (the service's intake) fires.
+async fn run_leased(
+    client: &serenity::Client,
+    mut framework: poise::Framework<Data, Error>,
+    engine: Engine,
+    total: u32,
+    readiness: crate::telemetry::Readiness,
+    cancel: CancellationToken,
+) -> Result<(), Error> {
+    use serenity::Framework as _;
+    framework.init(client).await;
+    let gateway = shards::Gateway::new(client, Arc::new(framework), total);
+    let max_concurrency = match client.http.get_bot_gateway().await {
+        Ok(bot) => u32::try_from(bot.session_start_limit.max_concurrency).unwrap_or(1),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read Discord's IDENTIFY buckets; assuming one");
+            1
+        }
+    };
+    let sharding = shards::Sharding {
+        total,
+        max_concurrency: max_concurrency.max(1),
+    };
+    shards::run(engine, gateway, sharding, readiness, cancel)
+        .await
+        .map_err(|e| gateway_error(serenity::Error::Gateway(e)))
 }
 
 /// The REST client, through the proxy when one is configured.

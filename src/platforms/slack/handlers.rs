@@ -33,6 +33,9 @@ pub struct Handler {
     /// Trigger ids of slash commands being handled: a redelivered command must not post
     /// a second root message. A cache; the log's idempotency key is the guarantee.
     recent_commands: Mutex<VecDeque<String>>,
+    /// The work spawned for each inbound request, waited for at shutdown; once closed
+    /// (intake stopped) nothing new is taken.
+    tasks: tokio_util::task::TaskTracker,
 }
 
 /// Where to show a refusal: this person, in this channel (and thread).
@@ -51,16 +54,27 @@ impl Handler {
             problems: services.problems,
             coach: services.coach,
             recent_commands: Mutex::new(VecDeque::new()),
+            tasks: tokio_util::task::TaskTracker::new(),
+        }
+    }
+
+    /// Take no new request, and wait for those being handled (or `stop`).
+    pub async fn stopped(&self, stop: &tokio_util::sync::CancellationToken) {
+        self.tasks.close();
+        tokio::select! {
+            _ = self.tasks.wait() => {}
+            _ = stop.cancelled() => {}
         }
     }
 
     /// Handle `inbound` in the background: the transport acks at once.
     pub fn spawn(self: &Arc<Self>, inbound: Inbound) {
-        if inbound == Inbound::Ignored {
+        if inbound == Inbound::Ignored || self.tasks.is_closed() {
             return;
         }
         let handler = self.clone();
-        tokio::spawn(async move { handler.handle(inbound).await });
+        self.tasks
+            .spawn(async move { handler.handle(inbound).await });
     }
 
     pub async fn handle(&self, inbound: Inbound) {

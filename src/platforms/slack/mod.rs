@@ -20,24 +20,30 @@ mod socket;
 pub mod start;
 
 use crate::config::ServeArgs;
+use crate::engine::Shutdown;
 use crate::engine::outbox::Outbox;
 use crate::platforms::Services;
 use axum::Router;
 use handlers::Handler;
 use std::sync::Arc;
 use tokio::task::JoinHandle;
-use tokio_util::sync::CancellationToken;
 
 /// The running Slack adapter: its HTTP routes (when SLACK_SIGNING_SECRET is set) and
 /// its background tasks (outbox, Socket Mode).
 pub struct Slack {
     router: Option<Router>,
     tasks: Vec<JoinHandle<()>>,
+    /// Handles each inbound request; its work is waited for at shutdown.
+    handler: Arc<Handler>,
+    shutdown: Shutdown,
 }
 
 impl Slack {
-    /// Wait for the background tasks after `cancel` fired.
+    /// After `shutdown.intake` fired: wait for the requests being handled, then for the
+    /// outbox (which posts until the coach is drained and nothing is left) and Socket
+    /// Mode, each bounded by `shutdown.stop`.
     pub async fn stopped(self) {
+        self.handler.stopped(&self.shutdown.stop).await;
         for task in self.tasks {
             let _ = task.await;
         }
@@ -50,7 +56,7 @@ pub fn router(slack: Option<&Slack>) -> Router {
 }
 
 /// Start Slack if its credentials are set (the app logs which platforms are enabled).
-pub fn start(services: &Services, args: &ServeArgs, cancel: CancellationToken) -> Option<Slack> {
+pub fn start(services: &Services, args: &ServeArgs, shutdown: Shutdown) -> Option<Slack> {
     let bot_token = args.slack_bot_token.as_ref()?;
     if args.slack_app_token.is_none() && args.slack_signing_secret.is_none() {
         return None;
@@ -62,18 +68,25 @@ pub fn start(services: &Services, args: &ServeArgs, cancel: CancellationToken) -
         engine.clone(),
         Arc::new(outlet::SlackOutlet::new(api.clone())),
     ));
-    let mut tasks = vec![tokio::spawn(outbox.run(cancel.clone()))];
+    let mut tasks = vec![tokio::spawn(outbox.run(shutdown.clone()))];
     if let Some(app_token) = &args.slack_app_token {
+        services.readiness.expect_slack_socket();
         tasks.push(tokio::spawn(socket::run(
             api.client().clone(),
             app_token.clone(),
             handler.clone(),
-            cancel,
+            services.readiness.clone(),
+            shutdown.intake.clone(),
         )));
     }
     let router = args
         .slack_signing_secret
         .clone()
-        .map(|secret| http::router(secret, engine.clock().clone(), handler));
-    Some(Slack { router, tasks })
+        .map(|secret| http::router(secret, engine.clock().clone(), handler.clone()));
+    Some(Slack {
+        router,
+        tasks,
+        handler,
+        shutdown,
+    })
 }

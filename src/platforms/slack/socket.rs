@@ -2,11 +2,13 @@
 //! the WebSocket connections and sends each envelope's ack after our callback returns,
 //! so callbacks only parse and spawn the work. Redeliveries carry the same event id,
 //! action ts or trigger id, so the engine's idempotency keys make them append nothing.
+//! Each connection's `hello` is reported to the instance's readiness.
 
 use super::api::SlackHyperClient;
 use super::handlers::Handler;
 use super::inbound::{self, Inbound};
 use crate::config::Secret;
+use crate::telemetry::Readiness;
 use slack_morphism::prelude::*;
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
@@ -64,6 +66,19 @@ async fn on_interaction(
     Ok(())
 }
 
+/// A Socket Mode connection is open: the instance can take Slack events. (Generic over
+/// the hello event, whose type slack-morphism does not export by a usable path.)
+async fn on_hello<Hello: Send>(
+    _event: Hello,
+    _client: Arc<SlackHyperClient>,
+    states: SlackClientEventsUserState,
+) {
+    if let Some(readiness) = states.read().await.get_user_state::<Readiness>() {
+        readiness
+            .slack_socket_hello(SlackClientSocketModeConfig::DEFAULT_CONNECTIONS_COUNT as usize);
+    }
+}
+
 fn on_error(
     err: Box<dyn std::error::Error + Send + Sync>,
     _client: Arc<SlackHyperClient>,
@@ -78,14 +93,17 @@ pub async fn run(
     client: Arc<SlackHyperClient>,
     app_token: Secret,
     handler: Arc<Handler>,
+    readiness: Readiness,
     cancel: CancellationToken,
 ) {
     let env = Arc::new(
         SlackClientEventsListenerEnvironment::new(client)
             .with_error_handler(on_error)
-            .with_user_state(handler),
+            .with_user_state(handler)
+            .with_user_state(readiness),
     );
     let callbacks = SlackSocketModeListenerCallbacks::new()
+        .with_hello_events(on_hello)
         .with_push_events(on_push)
         .with_command_events(on_command)
         .with_interaction_events(on_interaction);

@@ -96,6 +96,8 @@ struct Inner {
     spend: spend::SpendLimits,
     /// How often a WebSocket is pinged; no pong by the next ping closes it.
     ws_ping: Duration,
+    /// Runs candidates' code (`run_code`) through the sandbox pool.
+    runner: crate::runs::Runner,
 }
 
 impl Web {
@@ -128,6 +130,7 @@ impl Web {
                 hub,
                 coach: services.coach,
                 problems: services.problems,
+                runner: services.runner,
                 interview_ids: live::InterviewIds::default(),
                 shutdown,
                 spend: spend::SpendLimits::new(
@@ -205,6 +208,10 @@ impl Web {
 
     pub fn problems(&self) -> &ProblemBank {
         &self.inner.problems
+    }
+
+    pub fn runner(&self) -> &crate::runs::Runner {
+        &self.inner.runner
     }
 
     pub fn spend(&self) -> &spend::SpendLimits {

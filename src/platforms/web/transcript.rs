@@ -6,7 +6,7 @@
 //! Pure; text is passed through as data, and the page renders it as text.
 
 use super::views::{Person, RowView, SummaryBody};
-use crate::domain::{Analysis, Problem, Version};
+use crate::domain::{Analysis, Problem, TestsRun, Version};
 use crate::practice::transcript::{self as view, What, Who};
 use crate::problems::ProblemBank;
 use crate::queries::InterviewRow;
@@ -48,6 +48,9 @@ pub struct Entry {
     pub summary: Option<SummaryBody>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// A run of the code: its verdicts as the log holds them (`text` is the table).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tests_run: Option<TestsRun>,
 }
 
 /// The transcript of a loaded interview, or `None` if its first event is not a start.
@@ -87,12 +90,21 @@ pub fn entry(e: &view::Entry) -> Option<Entry> {
     let what = &e.what;
     if matches!(
         what,
-        What::Retry { .. } | What::Compacted { .. } | What::ShareRevoked { .. }
+        What::Retry { .. }
+            | What::Compacted { .. }
+            | What::ShareRevoked { .. }
+            | What::Unknown { .. }
     ) {
         return None;
     }
     let (code, language) = match what {
         What::Code { code, language, .. } => (Some(code.clone()), Some(language.clone())),
+        What::TestsRun(run) => match &run.of {
+            crate::domain::RunOf::Adhoc { code } => {
+                (Some(code.clone()), Some(run.language.clone()))
+            }
+            crate::domain::RunOf::Submission { .. } => (None, Some(run.language.clone())),
+        },
         _ => (None, None),
     };
     Some(Entry {
@@ -120,6 +132,10 @@ pub fn entry(e: &view::Entry) -> Option<Entry> {
             What::CoachFailure(f) => Some(f.message.clone()),
             _ => None,
         },
+        tests_run: match what {
+            What::TestsRun(run) => Some(run.as_ref().clone()),
+            _ => None,
+        },
     })
 }
 
@@ -135,6 +151,7 @@ fn text(e: &view::Entry) -> Option<String> {
             Some(text.clone())
         }
         What::Ended { .. } if e.who == Who::Timer => Some("The time limit was reached.".into()),
+        What::TestsRun(run) => Some(crate::practice::runs::render(run, usize::MAX)),
         _ => None,
     }
 }

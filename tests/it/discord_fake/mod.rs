@@ -1,7 +1,9 @@
 //! A loopback fake of Discord for end-to-end tests: the REST API under `/api/v10`
 //! (recording every call and answering with the fields serenity requires) and a plain
 //! `ws://` gateway that says HELLO, answers IDENTIFY with READY, acknowledges
-//! heartbeats, and sends whatever dispatches the test pushes. See
+//! heartbeats, and sends whatever dispatches the test pushes. It records every
+//! IDENTIFY (shard, token, time) and which shards are connected at each moment, so
+//! tests of shards shared between instances can check who connected what and when. See
 //! ../shared/PLATFORM-FACTS.md for what serenity needs from it.
 #![allow(dead_code)]
 
@@ -14,9 +16,9 @@ use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tokio::sync::broadcast;
 use tokio_tungstenite::tungstenite::Message;
@@ -88,6 +90,27 @@ struct Inner {
     posted: Mutex<Vec<(Value, Option<String>)>>,
     /// Scripted answers per route, one per call: `None` answers normally.
     faults: Mutex<HashMap<&'static str, VecDeque<Option<Fault>>>>,
+    /// `shards` and `max_concurrency` of `GET /gateway/bot`.
+    shards: AtomicU32,
+    max_concurrency: AtomicU32,
+    next_connection: AtomicU64,
+    /// Every IDENTIFY received, oldest first.
+    identifies: Mutex<Vec<Identify>>,
+    /// The gateway connections open now, by connection number, with the IDENTIFY
+    /// each has sent (if any).
+    open: Mutex<HashMap<u64, Option<Identify>>>,
+    /// Shards that had a second open connection while one was already open.
+    doubled: Mutex<Vec<u32>>,
+}
+
+/// One IDENTIFY: the shard asked for and when it arrived.
+#[derive(Debug, Clone)]
+pub struct Identify {
+    pub shard: u32,
+    pub total: u32,
+    /// The bot token sent (without `Bot `): tests give each instance its own to tell them apart.
+    pub token: String,
+    pub at: Instant,
 }
 
 #[derive(Clone)]
@@ -114,6 +137,12 @@ impl FakeDiscord {
             files: Mutex::new(Vec::new()),
             posted: Mutex::new(Vec::new()),
             faults: Mutex::new(HashMap::new()),
+            shards: AtomicU32::new(1),
+            max_concurrency: AtomicU32::new(1),
+            next_connection: AtomicU64::new(0),
+            identifies: Mutex::new(Vec::new()),
+            open: Mutex::new(HashMap::new()),
+            doubled: Mutex::new(Vec::new()),
         });
         let app = Router::new().fallback(rest_call).with_state(inner.clone());
         tokio::spawn(async move {
@@ -122,7 +151,13 @@ impl FakeDiscord {
         let gw = inner.clone();
         tokio::spawn(async move {
             while let Ok((stream, _)) = gateway.accept().await {
-                tokio::spawn(serve_gateway(gw.clone(), stream));
+                let inner = gw.clone();
+                let n = inner.next_connection.fetch_add(1, Ordering::SeqCst);
+                inner.open.lock().unwrap().insert(n, None);
+                tokio::spawn(async move {
+                    serve_gateway(inner.clone(), stream, n).await;
+                    inner.open.lock().unwrap().remove(&n);
+                });
             }
         });
         FakeDiscord { addr, inner }
@@ -163,6 +198,40 @@ impl FakeDiscord {
             .filter(|(m, _)| m["channel_id"] == channel)
             .map(|(m, _)| m.clone())
             .collect()
+    }
+
+    /// What `GET /gateway/bot` answers: the recommended shards and the IDENTIFY
+    /// buckets (`max_concurrency`).
+    pub fn set_sharding(&self, shards: u32, max_concurrency: u32) {
+        self.inner.shards.store(shards, Ordering::SeqCst);
+        self.inner
+            .max_concurrency
+            .store(max_concurrency, Ordering::SeqCst);
+    }
+
+    /// Every IDENTIFY received so far, oldest first.
+    pub fn identifies(&self) -> Vec<Identify> {
+        self.inner.identifies.lock().unwrap().clone()
+    }
+
+    /// The open gateway connections that have identified: (shard, token), sorted.
+    pub fn connected(&self) -> Vec<(u32, String)> {
+        let mut shards: Vec<(u32, String)> = self
+            .inner
+            .open
+            .lock()
+            .unwrap()
+            .values()
+            .flatten()
+            .map(|i| (i.shard, i.token.clone()))
+            .collect();
+        shards.sort();
+        shards
+    }
+
+    /// Shards that were ever connected twice at once.
+    pub fn doubled(&self) -> Vec<u32> {
+        self.inner.doubled.lock().unwrap().clone()
     }
 
     pub fn calls(&self) -> Vec<Call> {
@@ -349,8 +418,9 @@ async fn rest_call(
     match (method.as_str(), segments.as_slice()) {
         ("GET", ["gateway"]) => ok(json!({"url": inner.ws_url})),
         ("GET", ["gateway", "bot"]) => ok(json!({
-            "url": inner.ws_url, "shards": 1,
-            "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+            "url": inner.ws_url, "shards": inner.shards.load(Ordering::SeqCst),
+            "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0,
+                "max_concurrency": inner.max_concurrency.load(Ordering::SeqCst)}
         })),
         ("GET", ["users", "@me"]) => ok(user(BOT_ID, "coach", true)),
         ("PUT", [.., "commands"]) => ok(json!([])),
@@ -410,7 +480,37 @@ async fn rest_call(
     }
 }
 
-async fn serve_gateway(inner: Arc<Inner>, stream: tokio::net::TcpStream) {
+/// Records an IDENTIFY on connection `n`, noting a shard already connected elsewhere.
+fn identified(inner: &Inner, n: u64, d: &Value) -> (u32, u32) {
+    let shard = |i: usize| {
+        d["shard"][i]
+            .as_u64()
+            .and_then(|v| u32::try_from(v).ok())
+            .unwrap_or(if i == 0 { 0 } else { 1 })
+    };
+    let identify = Identify {
+        shard: shard(0),
+        total: shard(1),
+        token: d["token"]
+            .as_str()
+            .unwrap_or("")
+            .trim_start_matches("Bot ")
+            .to_string(),
+        at: Instant::now(),
+    };
+    let mut open = inner.open.lock().unwrap();
+    if open
+        .iter()
+        .any(|(m, i)| *m != n && i.as_ref().is_some_and(|i| i.shard == identify.shard))
+    {
+        inner.doubled.lock().unwrap().push(identify.shard);
+    }
+    open.insert(n, Some(identify.clone()));
+    inner.identifies.lock().unwrap().push(identify.clone());
+    (identify.shard, identify.total)
+}
+
+async fn serve_gateway(inner: Arc<Inner>, stream: tokio::net::TcpStream, n: u64) {
     let Ok(ws) = tokio_tungstenite::accept_async(stream).await else {
         return;
     };
@@ -428,11 +528,16 @@ async fn serve_gateway(inner: Arc<Inner>, stream: tokio::net::TcpStream) {
                 let Ok(v) = serde_json::from_str::<Value>(text.as_str()) else { continue };
                 let answer = match v["op"].as_u64() {
                     Some(1) => Some(json!({"op": 11})),
-                    Some(2) => Some(json!({"op": 0, "t": "READY", "s": 1, "d": {
-                        "v": 10, "user": user(BOT_ID, "coach", true), "guilds": [],
-                        "session_id": "fake-session", "resume_gateway_url": inner.ws_url,
-                        "shard": [0, 1], "application": {"id": APP_ID.to_string(), "flags": 0}
-                    }})),
+                    Some(2) => {
+                        let (shard, total) = identified(&inner, n, &v["d"]);
+                        Some(json!({"op": 0, "t": "READY", "s": 1, "d": {
+                            "v": 10, "user": user(BOT_ID, "coach", true), "guilds": [],
+                            "session_id": format!("fake-session-{n}"),
+                            "resume_gateway_url": inner.ws_url,
+                            "shard": [shard, total],
+                            "application": {"id": APP_ID.to_string(), "flags": 0}
+                        }}))
+                    }
                     Some(6) => Some(json!({"op": 0, "t": "RESUMED", "s": 1, "d": {}})),
                     _ => None,
                 };

@@ -28,6 +28,8 @@ struct Knobs {
     analyses: AtomicUsize,
     /// `[fail]` requests still to refuse.
     fail_switch: AtomicUsize,
+    /// The body of the latest analysis request.
+    last_analysis: std::sync::Mutex<String>,
 }
 
 /// A running fake; dropping it stops the server.
@@ -99,6 +101,15 @@ impl FakeClaude {
     pub fn analyses(&self) -> usize {
         self.knobs.analyses.load(Ordering::SeqCst)
     }
+
+    /// The body of the latest analysis request ("" before any).
+    pub fn last_analysis_request(&self) -> String {
+        self.knobs
+            .last_analysis
+            .lock()
+            .map(|s| s.clone())
+            .unwrap_or_default()
+    }
 }
 
 impl Respond for Responder {
@@ -124,6 +135,9 @@ impl Respond for Responder {
         let content = match forced.as_deref() {
             Some(name @ "record_analysis") => {
                 self.0.analyses.fetch_add(1, Ordering::SeqCst);
+                if let Ok(mut last) = self.0.last_analysis.lock() {
+                    *last = String::from_utf8_lossy(&request.body).into_owned();
+                }
                 delay += self.0.analysis_delay_ms.load(Ordering::SeqCst);
                 Block::Tool(name.to_string(), analysis())
             }

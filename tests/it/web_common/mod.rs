@@ -12,6 +12,7 @@ use interview_coach::app::App;
 use interview_coach::config::ServeArgs;
 use interview_coach::engine::{Clock, Engine, SystemClock};
 use interview_coach::ports::Storage;
+use interview_coach::telemetry::Readiness;
 use serde_json::Value;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -62,6 +63,10 @@ pub fn fake_dist() -> tempfile::TempDir {
 
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// The `--metrics-addr` listener, when the test asked for one.
+    pub metrics_addr: Option<SocketAddr>,
+    /// What `/readyz` reports (a test may mark the app draining).
+    pub readiness: Readiness,
     pub engine: Engine,
     stop: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
@@ -103,6 +108,10 @@ impl TestApp {
             .await
             .expect("app starts");
         let addr = SocketAddr::from(([127, 0, 0, 1], app.port()));
+        let metrics_addr = app
+            .metrics_port()
+            .map(|port| SocketAddr::from(([127, 0, 0, 1], port)));
+        let readiness = app.readiness();
         let engine = app.engine().clone();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -114,6 +123,8 @@ impl TestApp {
         });
         let test = TestApp {
             addr,
+            metrics_addr,
+            readiness,
             engine,
             stop: Some(stop),
             task,

@@ -7,7 +7,44 @@ const SAMPLE_PROBLEMS = [
   ['LRU Cache', 'LRU Cache: design a data structure with get(key) and put(key, value) in O(1) time that evicts the least recently used key when it reaches its capacity.'],
 ];
 
-export function ProblemForm({ onSubmit, canSend, starting }) {
+const DIFFICULTIES = ['easy', 'medium', 'hard'];
+const TOPICS = ['arrays', 'strings', 'hashing', 'two-pointers', 'stacks', 'linked-lists', 'trees', 'graphs', 'dynamic-programming', 'intervals', 'heaps', 'design'];
+
+// The bank picker: a problem from the bank by difficulty and topic, or "surprise me"; its
+// statement, examples, hints and time limit come from the bank, and its tests can run.
+function BankPicker({ onPick, disabled }) {
+  const [difficulty, setDifficulty] = useState('');
+  const [topic, setTopic] = useState('');
+  const pick = () => onPick({ ...(difficulty ? { difficulty } : {}), ...(topic ? { topic } : {}), ...(!difficulty && !topic ? { surprise: true } : {}) });
+  return (
+    <div className="bank-picker" data-testid="bank-picker">
+      <h3>Or practise a problem from the bank</h3>
+      <label>
+        <span>Difficulty</span>
+        <select data-testid="bank-difficulty" value={difficulty} onChange={(e) => setDifficulty(e.target.value)}>
+          <option value="">any</option>
+          {DIFFICULTIES.map((d) => (
+            <option key={d} value={d}>{d}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        <span>Topic</span>
+        <select data-testid="bank-topic" value={topic} onChange={(e) => setTopic(e.target.value)}>
+          <option value="">any</option>
+          {TOPICS.map((t) => (
+            <option key={t} value={t}>{t}</option>
+          ))}
+        </select>
+      </label>
+      <button type="button" className="btn" data-testid="bank-start" onClick={pick} disabled={disabled}>
+        {difficulty || topic ? 'Start on a bank problem' : 'Surprise me'}
+      </button>
+    </div>
+  );
+}
+
+export function ProblemForm({ onSubmit, onPick, canSend, starting }) {
   const [draft, setDraft] = useState('');
   const submit = (e) => {
     e.preventDefault();
@@ -45,6 +82,7 @@ export function ProblemForm({ onSubmit, canSend, starting }) {
           {starting ? 'Starting…' : 'Start interview'}
         </button>
       </div>
+      {onPick ? <BankPicker onPick={onPick} disabled={!canSend || starting} /> : null}
     </form>
   );
 }

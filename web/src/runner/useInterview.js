@@ -63,6 +63,20 @@ export function useInterview(resumeId, onInterviewId) {
       if (!content) return false;
       return doSend({ type: 'message', content }, { kind: 'message', content });
     },
+    // Extension: start on a bank problem ({problem_id} or {difficulty, topic} or {surprise}).
+    pick(choice) {
+      return doSend({ type: 'problem_description', content: '', ...choice }, { kind: 'problem', content: '' });
+    },
+    // Extension: run the code on the problem's tests, or on a custom input (JSON text).
+    run(code, language, customInput) {
+      if (!code.trim()) return refuse('Please write some code first!');
+      const frame = { type: 'run_code', code, language };
+      const input = (customInput || '').trim();
+      if (input) frame.custom_input = input;
+      if (!doSend(frame)) return false;
+      dispatch({ type: 'run_sent' });
+      return true;
+    },
     hint: () => doSend({ type: 'hint' }, { kind: 'hint', content: '' }),
     end: () => doSend({ type: 'end_session', content: {} }, { kind: 'end', content: '' }),
     retry: () => {

@@ -4,10 +4,12 @@
 //! the candidate's browser or the operator may (`role`).
 //!
 //! Messages are capped at 1 MiB; everything else about a connection (pings, rate and
-//! spend limits) lives in `session`. An unknown or non-web interview gets an `error` frame and a close.
+//! spend limits) lives in `session`. Open sockets are counted in
+//! `interview_coach_websocket_connections`. An unknown or non-web interview gets an `error` frame and a close.
 
 mod limit;
 mod outbox;
+mod pick;
 pub mod protocol;
 mod render;
 mod role;
@@ -17,6 +19,7 @@ use super::Web;
 use super::client::ClientNetwork;
 use super::identity::{self, GUEST_NAME};
 use crate::domain::{Actor, Place, Platform};
+use crate::telemetry::metrics::OpenWebSocket;
 use axum::extract::ws::{WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -46,7 +49,10 @@ pub async fn start(
     upgrade: WebSocketUpgrade,
 ) -> Response {
     let member = identity::member_id(&headers);
-    limited(upgrade).on_upgrade(move |socket| run_new(web, socket, member, client))
+    limited(upgrade).on_upgrade(move |socket| async move {
+        let _open = OpenWebSocket::opened();
+        run_new(web, socket, member, client).await
+    })
 }
 
 /// `GET /ws/{id}`: resume an interview; the member cookie (or the access token) decides
@@ -59,7 +65,10 @@ pub async fn resume(
     upgrade: WebSocketUpgrade,
 ) -> Response {
     let member = identity::member_id(&headers);
-    limited(upgrade).on_upgrade(move |socket| run_resume(web, socket, id, member, client))
+    limited(upgrade).on_upgrade(move |socket| async move {
+        let _open = OpenWebSocket::opened();
+        run_resume(web, socket, id, member, client).await
+    })
 }
 
 async fn run_new(web: Web, socket: WebSocket, member: Option<String>, client: ClientNetwork) {
@@ -149,6 +158,7 @@ async fn replay(
     for e in events {
         history.extend(session.renderer.event(e));
     }
+    session.renderer.statement = session.bank_statement();
     let welcome = Frame::System {
         message: WELCOME_BACK.to_string(),
         timestamp: session.web.engine().now(),

@@ -4,7 +4,7 @@
 //!
 //! Parsing here only checks shape; whether a move is allowed is the domain's decision.
 
-use crate::domain::{Analysis, Version};
+use crate::domain::{Analysis, TestsRun, Version};
 use crate::platforms::web::views::SummaryBody;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -28,6 +28,10 @@ pub enum Frame {
         problem_title: String,
         /// What this socket may do: `candidate`, `operator` (act) or `watcher` (read).
         role: &'static str,
+        /// Extension: a bank problem's statement (a described one's text is the
+        /// candidate's own).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        problem_text: Option<String>,
     },
     AiResponse {
         message: String,
@@ -64,6 +68,22 @@ pub enum Frame {
         language: Option<String>,
         timestamp: DateTime<Utc>,
     },
+    /// Extension: the verdicts of a run of the candidate's code (a `run_code` or a
+    /// submission's tests), with the result as Markdown text.
+    TestResults {
+        run: Box<TestsRun>,
+        text: String,
+        timestamp: DateTime<Utc>,
+        version: Version,
+    },
+    /// Extension: where a run stands: `queued` (with `ahead`), `running`, `failed`.
+    RunStatus {
+        state: &'static str,
+        message: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        ahead: Option<usize>,
+        reply_to: Version,
+    },
     ReplayDone,
     Error {
         message: String,
@@ -91,7 +111,19 @@ impl Frame {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Inbound {
     ProblemDescription {
+        #[serde(default)]
         content: String,
+        /// Extension: start on this bank problem instead of a described one.
+        #[serde(default)]
+        problem_id: Option<String>,
+        /// Extension: pick a bank problem of this difficulty (and `topic`), or any
+        /// with `surprise`.
+        #[serde(default)]
+        difficulty: Option<String>,
+        #[serde(default)]
+        topic: Option<String>,
+        #[serde(default)]
+        surprise: bool,
     },
     Explanation {
         content: String,
@@ -108,6 +140,16 @@ pub enum Inbound {
     EndSession {},
     Hint {},
     Retry {},
+    /// Extension: run code (the last submission's when absent) on the problem's tests,
+    /// or on `custom_input` (a JSON object of the arguments, as text or as JSON).
+    RunCode {
+        #[serde(default)]
+        code: Option<String>,
+        #[serde(default)]
+        language: Option<String>,
+        #[serde(default)]
+        custom_input: Option<serde_json::Value>,
+    },
 }
 
 fn default_language() -> String {
@@ -128,7 +170,7 @@ pub fn parse(text: &str) -> Result<ClientMessage, String> {
     let Some(kind) = value.get("type").and_then(|t| t.as_str()) else {
         return Err("Invalid message: a `type` field is required.".to_string());
     };
-    const KNOWN: [&str; 7] = [
+    const KNOWN: [&str; 8] = [
         "problem_description",
         "explanation",
         "code_submission",
@@ -136,6 +178,7 @@ pub fn parse(text: &str) -> Result<ClientMessage, String> {
         "end_session",
         "hint",
         "retry",
+        "run_code",
     ];
     if !KNOWN.contains(&kind) {
         let shown: String = kind.chars().take(40).collect();
@@ -166,7 +209,11 @@ mod tests {
         assert_eq!(
             m.inbound,
             Inbound::ProblemDescription {
-                content: "Two Sum".into()
+                content: "Two Sum".into(),
+                problem_id: None,
+                difficulty: None,
+                topic: None,
+                surprise: false,
             }
         );
         let m = parse(r#"{"type":"code_submission","code":"x=1","language":"python"}"#).unwrap();

@@ -8,7 +8,7 @@
 use super::protocol::Frame;
 use super::role::Role;
 use crate::domain::{Event, Interview, Problem, TurnState, Version};
-use crate::engine::{Progress, ProgressKind};
+use crate::engine::{Progress, ProgressKind, RunProgress};
 use crate::platforms::web::views::SummaryBody;
 use crate::queries::RecordedEvent;
 use std::collections::{HashMap, HashSet};
@@ -21,6 +21,8 @@ pub struct Renderer {
     submissions: HashMap<Version, u32>,
     /// Candidate events appended through this socket.
     own: HashSet<Version>,
+    /// A bank problem's statement, set by the session (the renderer reads no bank).
+    pub statement: Option<String>,
 }
 
 impl Renderer {
@@ -99,6 +101,12 @@ impl Renderer {
                 },
                 Frame::error(e.message.clone(), e.at),
             ],
+            Event::TestsRun(e) => vec![Frame::TestResults {
+                run: Box::new(e.clone()),
+                text: crate::practice::runs::render(e, usize::MAX),
+                timestamp: e.at,
+                version: self.state.version,
+            }],
             Event::SummaryWritten(e) => vec![Frame::SessionSummary {
                 body: SummaryBody::from(e),
                 timestamp: e.at,
@@ -128,6 +136,7 @@ impl Renderer {
             deadline: self.state.deadline(),
             problem_title: title,
             role: role.as_str(),
+            problem_text: self.statement.clone(),
         }
     }
 
@@ -164,9 +173,31 @@ pub fn progress(p: &Progress) -> Frame {
             ),
             reply_to: p.reply_to,
         },
+        ProgressKind::Waiting { seconds } => Frame::CoachStatus {
+            state: "waiting",
+            message: format!("You're going a bit fast: the coach will answer in {seconds} s."),
+            reply_to: p.reply_to,
+        },
         ProgressKind::Delta(text) => Frame::AiResponseDelta {
             reply_to: p.reply_to,
             delta: text.clone(),
         },
+        ProgressKind::Run(run) => run_status(p.reply_to, run),
+    }
+}
+
+/// The `run_status` frame of a run's progress.
+fn run_status(reply_to: Version, run: &RunProgress) -> Frame {
+    let (state, message, ahead) = match run {
+        RunProgress::Queued { ahead: 0 } => ("queued", "queued, next to run".into(), Some(0)),
+        RunProgress::Queued { ahead } => ("queued", format!("queued, {ahead} ahead"), Some(*ahead)),
+        RunProgress::Running { text } => ("running", text.clone(), None),
+        RunProgress::Failed { message } => ("failed", message.clone(), None),
+    };
+    Frame::RunStatus {
+        state,
+        message,
+        ahead,
+        reply_to,
     }
 }

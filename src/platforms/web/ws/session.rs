@@ -203,7 +203,21 @@ impl Session {
         {
             return self.error(refusal.to_string()).await;
         }
-        let command = self.command(message.inbound);
+        if let Inbound::RunCode {
+            code,
+            language,
+            custom_input,
+        } = message.inbound
+        {
+            return self.run_code(code, language, custom_input).await;
+        }
+        let command = match self.command(message.inbound) {
+            Ok(command) => command,
+            Err(why) => return self.error(why).await,
+        };
+        if let Command::StartInterview(start) = &command {
+            self.renderer.statement = self.statement_of(&start.problem);
+        }
         let key = message.id.map(|id| format!("web:{}:{id}", self.stream));
         let result = self
             .web
@@ -243,7 +257,7 @@ impl Session {
             Inbound::ProblemDescription { .. } => {
                 (self.renderer.version() == 0).then_some(Spend::Start)
             }
-            Inbound::EndSession {} => None,
+            Inbound::EndSession {} | Inbound::RunCode { .. } => None,
             Inbound::Explanation { .. }
             | Inbound::CodeSubmission { .. }
             | Inbound::Message { .. }
@@ -252,24 +266,44 @@ impl Session {
         }
     }
 
-    fn command(&self, inbound: Inbound) -> Command {
+    /// The command of `inbound`, or why there is none (a bank pick that matches
+    /// nothing). `run_code` is not a command: see [`Session::run_code`].
+    fn command(&self, inbound: Inbound) -> Result<Command, String> {
         let actor = self.actor.clone();
         let at = self.web.engine().now();
-        match inbound {
-            Inbound::ProblemDescription { content } => Command::StartInterview(StartInterview {
-                interview_id: self.interview_id,
-                place: Place::Web {
-                    session: self.interview_id.to_string(),
-                },
-                candidate: actor,
-                problem: Problem::custom(&content),
-                language: None,
-                difficulty: None,
-                time_limit_minutes: None,
-                mode: Mode::Solo,
-                coach: self.web.coach_config(),
-                at,
-            }),
+        Ok(match inbound {
+            Inbound::ProblemDescription {
+                content,
+                problem_id,
+                difficulty,
+                topic,
+                surprise,
+            } => {
+                let pick = super::pick::Pick {
+                    problem_id,
+                    difficulty,
+                    topic,
+                    surprise,
+                };
+                let (problem, difficulty, minutes) = match pick.is_bank() {
+                    true => pick.choose(self.web.problems())?,
+                    false => (Problem::custom(&content), None, None),
+                };
+                Command::StartInterview(StartInterview {
+                    interview_id: self.interview_id,
+                    place: Place::Web {
+                        session: self.interview_id.to_string(),
+                    },
+                    candidate: actor,
+                    problem,
+                    language: None,
+                    difficulty,
+                    time_limit_minutes: minutes,
+                    mode: Mode::Solo,
+                    coach: self.web.coach_config(),
+                    at,
+                })
+            }
             Inbound::Explanation { content } => Command::ExplainApproach {
                 actor,
                 text: content,
@@ -297,7 +331,60 @@ impl Session {
                 at,
             },
             Inbound::Retry {} => Command::RetryCoach { actor, at },
+            Inbound::RunCode { .. } => return Err("run_code is not a command".into()),
+        })
+    }
+
+    /// The statement of the interview's problem when it is a bank problem.
+    pub fn bank_statement(&self) -> Option<String> {
+        let started = self.renderer.state.started.as_ref()?;
+        self.statement_of(&started.problem)
+    }
+
+    fn statement_of(&self, problem: &Problem) -> Option<String> {
+        match problem {
+            Problem::Bank { id, version, .. } => self
+                .web
+                .problems()
+                .get_version(id, *version)
+                .map(|p| p.full_statement()),
+            Problem::Custom { .. } => None,
         }
+    }
+
+    /// `run_code`: checked now (a refusal is an `error` frame and appends nothing), then
+    /// run in the background; its place in the queue, its start and its verdicts reach
+    /// every socket of the interview (`run_status`, then `test_results` from the log).
+    async fn run_code(
+        &mut self,
+        code: Option<String>,
+        language: Option<String>,
+        custom_input: Option<serde_json::Value>,
+    ) -> Result<(), End> {
+        let custom_input = custom_input.map(|v| match v {
+            serde_json::Value::String(text) => text,
+            other => other.to_string(),
+        });
+        let request = crate::runs::RunRequest {
+            code,
+            language,
+            custom_input,
+        };
+        let runner = self.web.runner().clone();
+        let pending = match runner
+            .start(&self.stream, self.actor.clone(), request)
+            .await
+        {
+            Ok(pending) => pending,
+            Err(e) => return self.error(sentence(&e.to_string())).await,
+        };
+        let stream = self.stream.clone();
+        tokio::spawn(async move {
+            if let Err(e) = pending.run().await {
+                tracing::info!(%stream, error = %e, "a web run did not complete");
+            }
+        });
+        Ok(())
     }
 
     /// Render the stream's next event; skip one already sent; fill a gap from the log.
