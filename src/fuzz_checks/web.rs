@@ -45,5 +45,6 @@ fn type_of(inbound: &Inbound) -> &'static str {
         Inbound::EndSession {} => "end_session",
         Inbound::Hint {} => "hint",
         Inbound::Retry {} => "retry",
+        Inbound::RunCode { .. } => "run_code",
     }
 }
