@@ -7,26 +7,18 @@
 
 use crate::slack_common::{self, FakeSlack, OMAR, SECRET};
 use crate::web_common::fake_claude::FakeClaude;
-use crate::web_restart::{Server, free_port, wait_healthy};
+use crate::web_restart::{Server, free_port, service, wait_healthy};
 
 use interview_coach::platforms::slack::signature;
 use interview_coach::store::{self, StoreOptions};
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 /// The words the candidate says, echoed by the fake in the coach's answer.
 const ASKED: &str = "PINEAPPLE-42 how should I begin?";
 
 fn start(dir: &Path, port: u16, slack: &FakeSlack, llm: &FakeClaude, deadline: u32) -> Server {
-    let child = Command::new(env!("CARGO_BIN_EXE_interview-coach"))
-        .current_dir(dir)
-        .env("BIND_ADDR", format!("127.0.0.1:{port}"))
-        .env("DATABASE_URL", format!("sqlite://{}/log.db", dir.display()))
-        .env("ANTHROPIC_API_KEY", "fake-key")
-        .env("ANTHROPIC_BASE_URL", llm.url())
-        .env("ANTHROPIC_MODEL", "claude-fake")
-        .env("COACH_COOLDOWN_SECONDS", "0")
+    let child = service(dir, port, llm)
         .env("SLACK_BOT_TOKEN", "xoxb-test")
         .env("SLACK_SIGNING_SECRET", SECRET)
         .env("SLACK_API_URL", slack.api_url())
@@ -34,11 +26,6 @@ fn start(dir: &Path, port: u16, slack: &FakeSlack, llm: &FakeClaude, deadline: u
         .env("WEB_DIST_DIR", "/nonexistent")
         .env_remove("SLACK_APP_TOKEN")
         .env_remove("DISCORD_TOKEN")
-        .env_remove("OPENAI_BASE_URL")
-        .env_remove("WEB_ACCESS_TOKEN")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
         .spawn()
         .expect("the binary starts");
     Server(child)

@@ -32,8 +32,11 @@ pub(crate) fn free_port() -> u16 {
     listener.local_addr().expect("addr").port()
 }
 
-pub(crate) fn start(dir: &std::path::Path, port: u16, fake: &FakeClaude) -> Server {
-    let child = Command::new(env!("CARGO_BIN_EXE_interview-coach"))
+/// The service binary on `port` with its SQLite log in `dir`, coached by `fake` with no
+/// cooldown, no access token and warnings only; callers add their own settings.
+pub(crate) fn service(dir: &std::path::Path, port: u16, fake: &FakeClaude) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_interview-coach"));
+    command
         .current_dir(dir)
         .env("BIND_ADDR", format!("127.0.0.1:{port}"))
         .env("DATABASE_URL", format!("sqlite://{}/log.db", dir.display()))
@@ -41,12 +44,17 @@ pub(crate) fn start(dir: &std::path::Path, port: u16, fake: &FakeClaude) -> Serv
         .env("ANTHROPIC_BASE_URL", fake.url())
         .env("ANTHROPIC_MODEL", "claude-fake")
         .env("COACH_COOLDOWN_SECONDS", "0")
-        .env("COACH_LEASE_SECONDS", "5")
         .env_remove("OPENAI_BASE_URL")
         .env_remove("WEB_ACCESS_TOKEN")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
+        .stderr(Stdio::inherit());
+    command
+}
+
+pub(crate) fn start(dir: &std::path::Path, port: u16, fake: &FakeClaude) -> Server {
+    let child = service(dir, port, fake)
+        .env("COACH_LEASE_SECONDS", "5")
         .spawn()
         .expect("the binary starts");
     Server(child)
