@@ -4,23 +4,12 @@
 //! header with `!`); a stale header (garbage in its place) or a missing one is skipped
 //! (`-H` marks it `x`) and the judge still compiles and passes.
 
+use crate::sandbox_common::sandbox;
 use interview_coach::judge::harness::{self, Language, cpp};
 use interview_coach::judge::{Judge, Settings, Verdict, What};
 use interview_coach::problems::ProblemBank;
-use interview_coach::sandbox::{Outcome, Runtime, Sandbox, Status, Step, choose};
+use interview_coach::sandbox::{Outcome, Runtime, Sandbox, Status, Step};
 use std::path::{Path, PathBuf};
-
-async fn sandbox(kind: &str) -> (Sandbox, tempfile::TempDir) {
-    let scratch = tempfile::tempdir().expect("scratch");
-    let choice = choose(
-        kind.parse().expect("kind"),
-        scratch.path().to_path_buf(),
-        None,
-    )
-    .await
-    .expect("this machine has the sandbox");
-    (choice.sandbox, scratch)
-}
 
 fn two_sum() -> (ProblemBank, String) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("problems");

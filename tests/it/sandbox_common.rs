@@ -7,7 +7,7 @@
 use crate::web_common::serve_args;
 use interview_coach::app::App;
 use interview_coach::engine::SystemClock;
-use interview_coach::sandbox::{File, Pool, Program, ProgramOutcome, Runtime};
+use interview_coach::sandbox::{File, Pool, Program, ProgramOutcome, Runtime, Sandbox, choose};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -123,6 +123,20 @@ impl Service {
 }
 
 /// A unique marker to plant in a run's argv.
+/// The sandbox of `kind` (`bwrap`, `landlock`, ...) as the service would choose it,
+/// with a scratch directory that lives as long as the returned guard.
+pub async fn sandbox(kind: &str) -> (Sandbox, tempfile::TempDir) {
+    let scratch = tempfile::tempdir().expect("scratch");
+    let choice = choose(
+        kind.parse().expect("kind"),
+        scratch.path().to_path_buf(),
+        None,
+    )
+    .await
+    .expect("this machine has the sandbox");
+    (choice.sandbox, scratch)
+}
+
 pub fn marker() -> String {
     format!("hostile-{}", uuid::Uuid::new_v4().simple())
 }

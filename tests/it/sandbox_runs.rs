@@ -4,22 +4,9 @@
 //! namespace with hostname `sandbox`, and files survive from the compile step to the
 //! run step of one workspace.
 
-use interview_coach::sandbox::{
-    File, Isolation, Limits, Program, Runtime, Sandbox, Status, Step, choose,
-};
+use crate::sandbox_common::sandbox;
+use interview_coach::sandbox::{File, Isolation, Limits, Program, Runtime, Status, Step};
 use std::time::Duration;
-
-async fn sandbox(kind: &str) -> (Sandbox, tempfile::TempDir) {
-    let scratch = tempfile::tempdir().expect("scratch");
-    let choice = choose(
-        kind.parse().expect("kind"),
-        scratch.path().to_path_buf(),
-        None,
-    )
-    .await
-    .expect("this machine has the sandbox");
-    (choice.sandbox, scratch)
-}
 
 fn file(path: &str, text: &str) -> File {
     File {
