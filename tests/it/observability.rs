@@ -89,20 +89,6 @@ async fn readyz(app: &TestApp) -> (u16, Value) {
     (status, response.json().await.unwrap())
 }
 
-/// The only interview in the list.
-async fn only_interview(app: &TestApp) -> String {
-    let list: Value = reqwest::get(app.url("/api/interviews"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    list["interviews"][0]["interview_id"]
-        .as_str()
-        .expect("one interview")
-        .to_string()
-}
-
 async fn one_web_interview_shows_in_the_metrics_with_no_one_named(db: &TestDb) {
     let fake = FakeClaude::start().await;
     let mut flags = fake.flags();
@@ -185,7 +171,7 @@ async fn one_web_interview_shows_in_the_metrics_with_no_one_named(db: &TestDb) {
     assert_eq!(tokens("cache_read"), Some(0.0));
     assert_eq!(tokens("cache_write"), Some(0.0));
     // ... and to what the log recorded.
-    let interview_id = only_interview(&app).await;
+    let interview_id = app.only_interview_id().await;
     let stream = interview_coach::domain::StreamId::new(format!("web:{interview_id}"));
     let (_, events) = app.engine.load(&stream).await.unwrap();
     let logged: u64 = events

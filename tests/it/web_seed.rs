@@ -68,7 +68,7 @@ async fn seed_flow(db: &TestDb, _fake: &FakeClaude, flags: Vec<String>) {
     assert!(is_seed_analysis(&analysis), "{analysis}");
 
     let stream =
-        interview_coach::domain::StreamId::new(format!("web:{}", interview_id(&app).await));
+        interview_coach::domain::StreamId::new(format!("web:{}", app.only_interview_id().await));
     let before = app.engine.load(&stream).await.unwrap().0.version;
     c.send(json!({"type": "code_submission", "code": "", "language": "python"}))
         .await;
@@ -97,20 +97,6 @@ async fn seed_flow(db: &TestDb, _fake: &FakeClaude, flags: Vec<String>) {
     );
     assert_eq!(summary["session_data"]["submissions"], 1);
     app.stop().await;
-}
-
-/// The only interview in the list.
-async fn interview_id(app: &TestApp) -> String {
-    let list: Value = reqwest::get(app.url("/api/interviews"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    list["interviews"][0]["interview_id"]
-        .as_str()
-        .expect("one interview")
-        .to_string()
 }
 
 per_backend!(

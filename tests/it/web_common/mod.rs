@@ -159,6 +159,20 @@ impl TestApp {
         WsClient::connect(&self.ws_url(path)).await
     }
 
+    /// The id of the only interview in the list.
+    pub async fn only_interview_id(&self) -> String {
+        let list: serde_json::Value = reqwest::get(self.url("/api/interviews"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        list["interviews"][0]["interview_id"]
+            .as_str()
+            .expect("one interview")
+            .to_string()
+    }
+
     /// Stop: the HTTP server closes at once; background work (a coach turn waiting on a
     /// stalled LLM) gets a few seconds, then is dropped.
     pub async fn stop(mut self) {
