@@ -1,5 +1,5 @@
 //! The judge's verdicts and refusals, each proven on real runs through the harnesses in
-//! an unconfined sandbox: wrong answer (the first failing case with its input, expected
+//! the real sandbox (bubblewrap, as the service runs them): wrong answer (the first failing case with its input, expected
 //! and got), runtime error (the exception and the candidate's line), compile errors at the
 //! candidate's own line numbers, an infinite loop stopped as a time limit while later cases
 //! still run, prints that do not break the protocol, and every bad-input message.
@@ -24,7 +24,11 @@ fn fixture(time_limit: Duration) -> Fixture {
         ..Settings::default()
     };
     Fixture {
-        judge: Judge::new(Sandbox::unconfined(scratch.path().to_path_buf()), settings),
+        judge: Judge::new(
+            Sandbox::namespaces(scratch.path().to_path_buf(), None)
+                .expect("bubblewrap is installed (Debian: apt-get install bubblewrap)"),
+            settings,
+        ),
         bank,
         _scratch: scratch,
     }
