@@ -336,6 +336,7 @@ async function wholeInterview(viewport) {
       assert.ok((await page.locator(`${tid('progress-chart-score')} circle`).count()) >= 1, 'at least one point plotted');
       await page.locator(tid('practice-stats')).waitFor();
       assert.equal(await page.locator(tid('stats-dimension')).count(), 4, 'a trend per rubric dimension');
+      assert.match((await page.locator(tid('stats-tests')).innerText()).trim(), /^(—|\d+ of \d+)$/, 'tests passed, or a dash before any run');
     }
 
     await assertClean(page, problems, at('the interview flow'));

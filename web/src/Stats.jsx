@@ -1,6 +1,6 @@
 // A member's practice stats as the server computes them (GET /api/members/{id}/progress:
 // `stats` and `next`): interviews done, average and trend of the score and of each rubric
-// dimension, hints, weakest topics and the problem to try next. Renders nothing when the
+// dimension, hints, tests passed, weakest topics and the problem to try next. Renders nothing when the
 // server sent no stats.
 import { RUBRIC_DIMENSIONS } from './components.jsx';
 
@@ -40,6 +40,12 @@ export default function StatsPanel({ stats, next }) {
         <div className="stat-card">
           <span className="stat-label">Hints used</span>
           <span className="stat-value">{String(stats.hints_used ?? 0)}</span>
+        </div>
+        <div className="stat-card">
+          <span className="stat-label">Tests passed</span>
+          <span className="stat-value" data-testid="stats-tests" title="cases passed by each interview's latest tested submission">
+            {Number(stats.tests_total) > 0 ? `${String(stats.tests_passed ?? 0)} of ${String(stats.tests_total)}` : '—'}
+          </span>
         </div>
       </div>
       <table className="table compact">
