@@ -374,6 +374,9 @@ pub struct CoachArgs {
     /// Model name on the OpenAI-compatible server.
     #[arg(long, env = "OPENAI_MODEL", default_value = "gpt-4o-mini")]
     pub openai_model: String,
+    /// How structured turns (analysis, summary) ask an OpenAI-compatible server for JSON: `json-schema` (response_format), `tools` (a forced function call), or `auto` (the schema, then function calls once the server refuses it).
+    #[arg(long, env = "OPENAI_STRUCTURED_OUTPUT", value_enum, default_value_t = StructuredOutput::Auto)]
+    pub openai_structured_output: StructuredOutput,
     /// Minimum seconds between two coach answers to the same member (0 disables).
     #[arg(long, env = "COACH_COOLDOWN_SECONDS", default_value_t = 5)]
     pub coach_cooldown_seconds: u32,
@@ -521,4 +524,17 @@ mod discord_shard_tests {
         ];
         assert!(discord(&both).is_err());
     }
+}
+
+/// How a structured turn asks an OpenAI-compatible server for its JSON
+/// (`OPENAI_STRUCTURED_OUTPUT`; see `coach::llm::openai`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum StructuredOutput {
+    /// A JSON schema first; function calls after the server refuses it once.
+    #[default]
+    Auto,
+    /// Always `response_format: {"type": "json_schema", ...}`.
+    JsonSchema,
+    /// Always a forced function call (`tools` + `tool_choice`).
+    Tools,
 }

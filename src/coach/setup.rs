@@ -36,12 +36,15 @@ pub fn from_args(args: &CoachArgs) -> (Option<Arc<dyn LlmClient>>, CoachSettings
         settings.model = args.openai_model.clone();
         let base = base.trim_end_matches('/').to_string();
         tracing::info!(provider = "openai-compatible", model = %settings.model, "coach enabled");
-        Some(Arc::new(OpenAiClient::new(
-            args.openai_api_key.clone(),
-            base,
-            settings.model.clone(),
-            timeout,
-        )))
+        Some(Arc::new(
+            OpenAiClient::new(
+                args.openai_api_key.clone(),
+                base,
+                settings.model.clone(),
+                timeout,
+            )
+            .with_structured(args.openai_structured_output),
+        ))
     } else {
         settings.model = args.anthropic_model.clone();
         tracing::warn!(

@@ -603,9 +603,15 @@ impl Coach {
                 }
             }
         }
+        let what = match turn.kind {
+            TurnKind::Analysis => "review",
+            _ => "summary",
+        };
         Err((
             FailureKind::InvalidResponse,
-            "The coach could not produce a valid review this time (its answer was malformed twice). Use retry to try again.".into(),
+            format!(
+                "The coach could not produce a valid {what} this time (its answer was malformed twice). Use retry to try again."
+            ),
             attempts,
             true,
         ))

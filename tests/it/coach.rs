@@ -10,9 +10,10 @@ use common::fake_anthropic::{FakeAnthropic, Scripted, analysis_input};
 use common::fixtures::*;
 use common::sleeper::RecordingSleeper;
 use interview_coach::coach::context::{self, ContextInputs};
-use interview_coach::coach::llm::{AnthropicClient, LlmClient, RetryPolicy};
+use interview_coach::coach::llm::{AnthropicClient, LlmClient, OpenAiClient, RetryPolicy};
 use interview_coach::coach::{Coach, CoachSettings, TurnOutcome};
 use interview_coach::config::Secret;
+use interview_coach::config::StructuredOutput;
 use interview_coach::domain::*;
 use interview_coach::engine::{Engine, ManualClock};
 use interview_coach::ports::Storage;
@@ -59,11 +60,20 @@ async fn rig_with(
     settings: CoachSettings,
     llm: bool,
 ) -> Rig {
+    let llm = llm.then(|| client(&fake));
+    rig_with_client(store, fake, settings, llm)
+}
+
+fn rig_with_client(
+    store: Arc<dyn Storage>,
+    fake: FakeAnthropic,
+    settings: CoachSettings,
+    llm: Option<Arc<dyn LlmClient>>,
+) -> Rig {
     let clock = Arc::new(ManualClock::new(t0()));
     let engine = Engine::new(store.clone(), clock.clone());
     let sleeper = Arc::new(RecordingSleeper::default());
     let problems = Arc::new(ProblemBank::load_default().unwrap());
-    let llm = llm.then(|| client(&fake));
     let coach = Coach::new(
         engine.clone(),
         Queries::new(store),
@@ -775,4 +785,71 @@ async fn hints_climb_the_ladder_and_reach_the_summary_input() {
     assert_eq!(summary.hints_used, 2);
     let (state, _) = r.engine.load(&s).await.unwrap();
     assert_eq!(state.hints_used, 2, "hints are recorded in the log");
+}
+
+/// A loopback stand-in for llama.cpp's `llama-server`: with `response_format` it answers
+/// the schema's JSON (its grammar makes even a tiny model do so); with a forced function
+/// it answers prose and calls nothing (it takes the object form of `tool_choice` as
+/// "auto").
+async fn llama_like_server() -> wiremock::MockServer {
+    use wiremock::matchers::{body_string_contains, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    let completion = |content: String| {
+        ResponseTemplate::new(200).set_body_json(json!({
+            "id": "c", "object": "chat.completion", "model": "smollm2-135m",
+            "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
+            "usage": {"prompt_tokens": 900, "completion_tokens": 120}
+        }))
+    };
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(body_string_contains("json_schema"))
+        .respond_with(completion(analysis_input(7).to_string()))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(completion("Your code looks fine to me.".into()))
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn analysed_through(server: &wiremock::MockServer, dialect: StructuredOutput) -> Vec<Event> {
+    let db = common::sqlite_db();
+    let llm: Arc<dyn LlmClient> = Arc::new(
+        OpenAiClient::new(
+            None,
+            format!("{}/v1", server.uri()),
+            "smollm2-135m".into(),
+            Duration::from_secs(10),
+        )
+        .with_structured(dialect),
+    );
+    let r = rig_with_client(
+        db.open().await,
+        FakeAnthropic::start().await,
+        settings(),
+        Some(llm),
+    );
+    let s = started(&r, "llama").await;
+    say(&r, &s, submit(CODE)).await;
+    r.coach.process_stream(&s).await.unwrap();
+    events(&r, &s).await
+}
+
+#[tokio::test]
+async fn a_local_server_that_only_honours_json_schema_gets_analyses_recorded_by_default() {
+    let server = llama_like_server().await;
+    let log = analysed_through(&server, StructuredOutput::Auto).await;
+    let Some(Event::CodeAnalyzed(a)) = log.last() else {
+        panic!("no analysis: {log:?}")
+    };
+    assert_eq!(a.analysis.score.get(), 7);
+    assert_eq!(count(&log, "coach_failed"), 0);
+    // Against the same server, function calls are what made every analysis fail.
+    let with_tools = analysed_through(&server, StructuredOutput::Tools).await;
+    assert_eq!(count(&with_tools, "code_analyzed"), 0);
+    assert_eq!(count(&with_tools, "coach_failed"), 1, "{with_tools:?}");
 }

@@ -1,6 +1,7 @@
 //! The OpenAI-compatible client against a mock chat-completions server on loopback:
 //! bearer auth (and none without a key), the exact body, plain and streamed parsing,
-//! errors after the 200, retries through `with_retries`, timeouts, and secrecy.
+//! errors after the 200, retries through `with_retries`, timeouts, and secrecy; then the
+//! JSON-schema dialect of structured turns and the fallback to function calls.
 
 use crate::common::sleeper;
 
@@ -9,6 +10,7 @@ use interview_coach::coach::llm::{
     TextBlock, ToolSpec, with_retries,
 };
 use interview_coach::config::Secret;
+use interview_coach::config::StructuredOutput;
 use serde_json::{Value, json};
 use sleeper::RecordingSleeper;
 use std::sync::Mutex;
@@ -22,9 +24,26 @@ fn client(server: &MockServer) -> OpenAiClient {
     with_key(server, Some(KEY), Duration::from_secs(5))
 }
 
+/// The function-call dialect, which most tests here are about.
 fn with_key(server: &MockServer, key: Option<&str>, timeout: Duration) -> OpenAiClient {
     let base = format!("{}/v1", server.uri());
     OpenAiClient::new(key.map(Secret::new), base, "qwen2.5-coder".into(), timeout)
+        .with_structured(StructuredOutput::Tools)
+}
+
+fn in_dialect(server: &MockServer, structured: StructuredOutput) -> OpenAiClient {
+    let base = format!("{}/v1", server.uri());
+    OpenAiClient::new(None, base, "smollm2".into(), Duration::from_secs(5))
+        .with_structured(structured)
+}
+
+/// A completion whose content is `content` and that calls no function.
+fn content_reply(content: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({
+        "id": "chatcmpl-2", "object": "chat.completion", "model": "smollm2",
+        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
+        "usage": {"prompt_tokens": 300, "completion_tokens": 20}
+    }))
 }
 
 fn request() -> LlmRequest {
@@ -408,4 +427,98 @@ async fn the_key_never_shows_in_errors_or_debug_output() {
     ] {
         assert!(!text.contains(KEY), "{text}");
     }
+}
+
+#[tokio::test]
+async fn a_schema_turn_sends_response_format_and_no_tools_and_reads_the_content_as_the_answer() {
+    let server = MockServer::start().await;
+    mount(&server, content_reply("{\"score\": 3}")).await;
+    let client = in_dialect(&server, StructuredOutput::Auto);
+    let response = client.complete(&request()).await.unwrap();
+    assert_eq!(response.tool_input, Some(json!({"score": 3})));
+    assert_eq!(response.text, "");
+    let body: Value = server.received_requests().await.unwrap()[0]
+        .body_json()
+        .unwrap();
+    assert_eq!(
+        body["response_format"],
+        json!({"type": "json_schema", "json_schema": {"name": "record_analysis",
+            "schema": {"type": "object", "properties": {"score": {"type": "integer"}}}}})
+    );
+    assert!(body.get("tools").is_none() && body.get("tool_choice").is_none());
+    // A text turn in this dialect carries no tools either, so every turn's prefix matches.
+    let mut chat = request();
+    chat.tool_choice = None;
+    let text: Value = serde_json::from_slice(&client.request_body(&chat, true)).unwrap();
+    assert!(text.get("tools").is_none() && text.get("response_format").is_none());
+}
+
+#[tokio::test]
+async fn a_fenced_schema_answer_is_read_and_prose_is_no_answer_for_the_coach_to_refuse() {
+    let server = MockServer::start().await;
+    let client = in_dialect(&server, StructuredOutput::JsonSchema);
+    mount(&server, content_reply("```json\n{\"score\": 2}\n```")).await;
+    let fenced = client.complete(&request()).await.unwrap();
+    assert_eq!(fenced.tool_input, Some(json!({"score": 2})));
+    server.reset().await;
+    mount(&server, content_reply("The candidate did well.")).await;
+    let prose = client.complete(&request()).await.unwrap();
+    assert_eq!(prose.tool_input, None);
+    assert_eq!(prose.text, "The candidate did well.");
+}
+
+#[tokio::test]
+async fn a_server_that_refuses_the_schema_gets_the_same_turn_as_a_function_call_then_only_those() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(wiremock::matchers::body_string_contains("response_format"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(
+            json!({"error": {"message": "Unrecognized request argument supplied: response_format", "type": "invalid_request_error"}}),
+        ))
+        .mount(&server)
+        .await;
+    mount(&server, ok()).await;
+    let client = in_dialect(&server, StructuredOutput::Auto);
+    let first = client.complete(&request()).await.unwrap();
+    assert_eq!(first.tool_input, Some(json!({"score": 3})));
+    let second = client.complete(&request()).await.unwrap();
+    assert_eq!(second.tool_input, Some(json!({"score": 3})));
+    let sent = server.received_requests().await.unwrap();
+    let with_schema: Vec<bool> = sent
+        .iter()
+        .map(|r| {
+            r.body_json::<Value>()
+                .unwrap()
+                .get("response_format")
+                .is_some()
+        })
+        .collect();
+    assert_eq!(
+        with_schema,
+        vec![true, false, false],
+        "one refusal, then function calls only"
+    );
+    let forced: Value = sent[2].body_json().unwrap();
+    assert_eq!(
+        forced["tool_choice"]["function"]["name"],
+        json!("record_analysis")
+    );
+}
+
+#[tokio::test]
+async fn another_bad_request_is_not_taken_for_a_refused_schema() {
+    let server = MockServer::start().await;
+    mount(
+        &server,
+        error(400, "invalid_request_error", "context_length_exceeded"),
+    )
+    .await;
+    let client = in_dialect(&server, StructuredOutput::Auto);
+    let err = client.complete(&request()).await.unwrap_err();
+    assert!(
+        matches!(err, LlmError::Status { status: 400, .. }),
+        "{err:?}"
+    );
+    assert_eq!(requests(&server).await, 1, "no second request");
 }

@@ -4,14 +4,26 @@
 //! A thin translation, one attempt per call. Cache breakpoints are dropped (these
 //! providers cache prefixes on their own). It must never retry on its own, never log
 //! request or response bodies, and never let the API key reach an error or `Debug` output.
+//!
+//! Structured turns (a forced tool) go out in one of two dialects ([`Structured`]): a
+//! JSON schema as `response_format` (OpenAI, vLLM, Ollama and llama.cpp's server, which
+//! constrains the output with a grammar, so even a tiny local model answers valid JSON),
+//! or a forced function call (servers without `response_format`; llama.cpp treats the
+//! object form of `tool_choice` as "auto", so there a model may simply not call it). In
+//! `auto`, the schema goes first and the first refusal of it (a 400 naming
+//! `response_format` or the schema) switches this client to function calls for good,
+//! with the same request sent again at once. Either way the answer comes back as
+//! `tool_input`, validated by the coach exactly as Claude's.
 
 use super::{
     ErrorBody, LlmClient, LlmError, LlmRequest, LlmResponse, LlmUsage, Role, TextBlock, elapsed_ms,
     header_text, http_client, pick_call, sse::SseEvent, sse::read_events, transport_error,
 };
 use crate::config::Secret;
+pub use crate::config::StructuredOutput as Structured;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 #[derive(Debug)]
@@ -23,6 +35,9 @@ pub struct OpenAiClient {
     /// Up to and including the version segment, e.g. `http://localhost:11434/v1`.
     base_url: String,
     model: String,
+    structured: Structured,
+    /// In `auto`: the server refused `response_format`, so function calls from now on.
+    schema_refused: AtomicBool,
 }
 
 impl OpenAiClient {
@@ -38,11 +53,57 @@ impl OpenAiClient {
             api_key: api_key.filter(|k| !k.expose().is_empty()),
             base_url: base_url.trim_end_matches('/').to_string(),
             model,
+            structured: Structured::default(),
+            schema_refused: AtomicBool::new(false),
+        }
+    }
+
+    /// The dialect of structured turns (default [`Structured::Auto`]).
+    pub fn with_structured(mut self, structured: Structured) -> Self {
+        self.structured = structured;
+        self
+    }
+
+    /// Whether requests go out with a JSON schema instead of tools, now.
+    fn uses_schema(&self) -> bool {
+        match self.structured {
+            Structured::JsonSchema => true,
+            Structured::Tools => false,
+            Structured::Auto => !self.schema_refused.load(Ordering::Relaxed),
         }
     }
 
     /// Sends the request and returns the response once it is known to be a success.
     async fn send(&self, req: &LlmRequest, stream: bool) -> Result<reqwest::Response, LlmError> {
+        self.send_body(self.request_body(req, stream)).await
+    }
+
+    /// A non-streamed request. In `auto`, a refused schema switches this client to
+    /// function calls and the request goes again at once. Also says whether the
+    /// response answers a schema request.
+    async fn send_structured(
+        &self,
+        req: &LlmRequest,
+    ) -> Result<(reqwest::Response, bool), LlmError> {
+        let schema = self.uses_schema() && req.tool_choice.is_some();
+        match self
+            .send_body(self.body(req, false, self.uses_schema()))
+            .await
+        {
+            Err(e) if schema && self.structured == Structured::Auto && refuses_schema(&e) => {
+                self.schema_refused.store(true, Ordering::Relaxed);
+                tracing::warn!(
+                    "the OpenAI-compatible server refused response_format json_schema; \
+                     structured turns use function calls from now on"
+                );
+                let response = self.send_body(self.body(req, false, false)).await?;
+                Ok((response, false))
+            }
+            result => result.map(|r| (r, schema)),
+        }
+    }
+
+    async fn send_body(&self, body: Vec<u8>) -> Result<reqwest::Response, LlmError> {
         let http = self
             .http
             .as_ref()
@@ -50,7 +111,7 @@ impl OpenAiClient {
         let mut request = http
             .post(format!("{}/chat/completions", self.base_url))
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(self.request_body(req, stream));
+            .body(body);
         if let Some(key) = &self.api_key {
             request = request.bearer_auth(key.expose());
         }
@@ -67,19 +128,11 @@ impl OpenAiClient {
         }
         Err(error.into_status_error())
     }
-}
 
-#[async_trait]
-impl LlmClient for OpenAiClient {
-    fn provider(&self) -> &'static str {
-        "openai"
-    }
-
-    fn model(&self) -> &str {
-        &self.model
-    }
-
-    fn request_body(&self, req: &LlmRequest, stream: bool) -> Vec<u8> {
+    /// The JSON body: with `schema`, a forced tool becomes `response_format` and no tools
+    /// are sent at all (text turns then carry none either, so every turn's prefix is the
+    /// same); without, the tools and `tool_choice` as Claude gets them.
+    fn body(&self, req: &LlmRequest, stream: bool, schema: bool) -> Vec<u8> {
         let system = (!req.system.is_empty()).then(|| WireMessage {
             role: "system",
             content: joined(&req.system),
@@ -91,9 +144,22 @@ impl LlmClient for OpenAiClient {
             },
             content: joined(&m.content),
         });
+        let response_format = req
+            .tool_choice
+            .as_deref()
+            .filter(|_| schema)
+            .and_then(|name| req.tools.iter().find(|t| t.name == name))
+            .map(|t| ResponseFormat {
+                r#type: "json_schema",
+                json_schema: JsonSchema {
+                    name: &t.name,
+                    schema: &t.input_schema,
+                },
+            });
         let tools: Vec<WireTool> = req
             .tools
             .iter()
+            .filter(|_| !schema)
             .map(|t| WireTool {
                 r#type: "function",
                 function: Function {
@@ -104,7 +170,8 @@ impl LlmClient for OpenAiClient {
             })
             .collect();
         let tool_choice = match (&req.tool_choice, tools.is_empty()) {
-            (Some(name), _) => Some(WireChoice::Function(WireTool {
+            (Some(_), true) => None,
+            (Some(name), false) => Some(WireChoice::Function(WireTool {
                 r#type: "function",
                 function: Function {
                     name,
@@ -122,6 +189,7 @@ impl LlmClient for OpenAiClient {
             temperature: req.temperature,
             tools,
             tool_choice,
+            response_format,
             stream,
             stream_options: stream.then_some(StreamOptions {
                 include_usage: true,
@@ -129,10 +197,25 @@ impl LlmClient for OpenAiClient {
         };
         serde_json::to_vec(&body).unwrap_or_default()
     }
+}
+
+#[async_trait]
+impl LlmClient for OpenAiClient {
+    fn provider(&self) -> &'static str {
+        "openai"
+    }
+
+    fn model(&self) -> &str {
+        &self.model
+    }
+
+    fn request_body(&self, req: &LlmRequest, stream: bool) -> Vec<u8> {
+        self.body(req, stream, self.uses_schema())
+    }
 
     async fn complete(&self, req: &LlmRequest) -> Result<LlmResponse, LlmError> {
         let started = Instant::now();
-        let response = self.send(req, false).await?;
+        let (response, schema) = self.send_structured(req).await?;
         let request_id = header_text(response.headers(), "x-request-id");
         let bytes = response.bytes().await.map_err(transport_error)?;
         let reply: Completion = serde_json::from_slice(&bytes)
@@ -141,14 +224,26 @@ impl LlmClient for OpenAiClient {
             LlmError::InvalidResponse("the completion has no choices".to_string())
         })?;
         let message = choice.message.unwrap_or_default();
-        let calls = message.tool_calls.into_iter().map(|c| {
-            let CallFunction { name, arguments } = c.function;
-            (name.unwrap_or_default(), arguments.unwrap_or_default())
-        });
-        let arguments = pick_call(calls.collect(), req.tool_choice.as_deref());
+        let content = message.content.unwrap_or_default();
+        let (text, tool_input) = if schema {
+            // The answer is the JSON document itself; one that is not JSON goes to the
+            // coach's validation as a missing answer, like a reply without a tool call.
+            match json_document(&content) {
+                Some(input) => (String::new(), Some(input)),
+                None => (content, None),
+            }
+        } else {
+            let calls = message.tool_calls.into_iter().map(|c| {
+                let CallFunction { name, arguments } = c.function;
+                (name.unwrap_or_default(), arguments.unwrap_or_default())
+            });
+            let arguments = pick_call(calls.collect(), req.tool_choice.as_deref());
+            let input = arguments.as_deref().map(parse_arguments).transpose()?;
+            (content, input)
+        };
         Ok(LlmResponse {
-            text: message.content.unwrap_or_default(),
-            tool_input: arguments.as_deref().map(parse_arguments).transpose()?,
+            text,
+            tool_input,
             usage: usage(
                 reply.model,
                 reply.usage,
@@ -170,8 +265,12 @@ impl LlmClient for OpenAiClient {
         let request_id = header_text(response.headers(), "x-request-id");
         let mut state = StreamState::default();
         read_events(response, |event| state.apply(event, on_text)).await?;
-        let arguments = pick_call(state.calls, req.tool_choice.as_deref());
-        let tool_input = arguments.as_deref().map(parse_arguments).transpose()?;
+        let tool_input = if self.uses_schema() && req.tool_choice.is_some() {
+            json_document(&state.text)
+        } else {
+            let arguments = pick_call(state.calls, req.tool_choice.as_deref());
+            arguments.as_deref().map(parse_arguments).transpose()?
+        };
         let model = req.model_or(&self.model);
         Ok(LlmResponse {
             text: state.text,
@@ -195,6 +294,38 @@ fn parse_arguments(arguments: &str) -> Result<serde_json::Value, LlmError> {
     }
     serde_json::from_str(arguments)
         .map_err(|e| LlmError::InvalidResponse(format!("tool arguments are not JSON: {e}")))
+}
+
+/// A 400 that names what a server without structured outputs says it does not know.
+fn refuses_schema(e: &LlmError) -> bool {
+    match e {
+        LlmError::Status {
+            status: 400 | 422,
+            message,
+            kind,
+            ..
+        } => {
+            let said = format!("{kind} {message}").to_ascii_lowercase();
+            ["response_format", "json_schema", "schema"]
+                .iter()
+                .any(|w| said.contains(w))
+        }
+        _ => false,
+    }
+}
+
+/// The JSON object a schema-constrained answer is: the whole content, or the one inside
+/// a Markdown fence some servers wrap it in. `None` when it is not an object.
+fn json_document(content: &str) -> Option<serde_json::Value> {
+    let trimmed = content.trim();
+    let inner = trimmed
+        .strip_prefix("```json")
+        .or_else(|| trimmed.strip_prefix("```"))
+        .and_then(|t| t.strip_suffix("```"))
+        .unwrap_or(trimmed);
+    serde_json::from_str::<serde_json::Value>(inner.trim())
+        .ok()
+        .filter(serde_json::Value::is_object)
 }
 
 /// Cached prompt tokens are moved out of `input_tokens`, which then means uncached input
@@ -233,10 +364,25 @@ struct Body<'a> {
     tools: Vec<WireTool<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     tool_choice: Option<WireChoice<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    response_format: Option<ResponseFormat<'a>>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     stream: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     stream_options: Option<StreamOptions>,
+}
+
+/// `{"type": "json_schema", "json_schema": {"name": .., "schema": ..}}`.
+#[derive(Serialize)]
+struct ResponseFormat<'a> {
+    r#type: &'static str,
+    json_schema: JsonSchema<'a>,
+}
+
+#[derive(Serialize)]
+struct JsonSchema<'a> {
+    name: &'a str,
+    schema: &'a serde_json::Value,
 }
 
 #[derive(Serialize)]
