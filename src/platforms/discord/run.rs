@@ -201,7 +201,7 @@ fn refusal(e: &RunError, custom: bool, interview: &crate::domain::Interview) -> 
         .is_some_and(|s| matches!(s.problem, Problem::Custom { .. }));
     match e {
         RunError::Refused(why) if own_problem && !custom && *why == DomainError::NoTests.to_string() => {
-            "This problem has no hidden tests; use `input:` to run your code on an input of your own (`/run input: 3 4`)."
+            "This problem has no hidden tests; use `input:` to run your code on an input of your own (JSON, given to the program on stdin, e.g. `input: [3, 4]`)."
                 .to_string()
         }
         RunError::Refused(why) => sentence(why),
