@@ -483,6 +483,16 @@ async fn refused_runs_are_answered_privately_and_append_nothing() {
     // A problem of one's own: no hidden tests without an input; with one, it runs.
     let own = start(&discord, 1002, (LEO, "Leo"), "Echo the line you are given").await;
     let leo = (LEO, "Leo");
+    let own_problem = discord
+        .calls()
+        .into_iter()
+        .find(is_post_in(own))
+        .expect("the problem post");
+    assert!(
+        !own_problem.body.to_string().contains("interview:run"),
+        "no Run tests button without tests: {}",
+        own_problem.body
+    );
     let echo = json!({"name": "code", "type": 3, "value": "print(input())"});
     discord.dispatch(
         "INTERACTION_CREATE",

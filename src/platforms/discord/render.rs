@@ -603,6 +603,41 @@ mod tests {
     }
 
     #[test]
+    fn run_tests_is_offered_only_for_a_bank_problem() {
+        let started = |problem| {
+            Event::InterviewStarted(crate::domain::InterviewStarted {
+                interview_id: uuid::Uuid::nil(),
+                place: crate::domain::Place::Web {
+                    session: "s".into(),
+                },
+                candidate: crate::domain::Actor::new(crate::domain::Platform::Discord, "1", "M"),
+                problem,
+                language: None,
+                difficulty: None,
+                time_limit_minutes: None,
+                mode: crate::domain::Mode::Solo,
+                coach: crate::domain::CoachConfig {
+                    model: "m".into(),
+                    prompt_version: 1,
+                    rubric_version: 1,
+                },
+                at: Utc::now(),
+            })
+        };
+        let bank = started(Problem::Bank {
+            id: "two-sum".into(),
+            version: 1,
+            title: "Two Sum".into(),
+        });
+        assert!(interview_buttons(&Interview::from_events([&bank])).contains(&Button::Run));
+        let own = started(Problem::custom("Echo"));
+        assert_eq!(
+            interview_buttons(&Interview::from_events([&own])),
+            INTERVIEW_BUTTONS.to_vec()
+        );
+    }
+
+    #[test]
     fn button_ids_round_trip() {
         for b in Button::ALL {
             assert_eq!(Button::from_custom_id(b.custom_id()), Some(b));

@@ -282,3 +282,63 @@ async fn refuse(ctx: Context<'_>, why: String) -> Result<(), Error> {
     .await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Actor, CoachConfig, Interview, InterviewStarted, Mode, Place, Platform};
+
+    fn interview(problem: Problem) -> Interview {
+        let started = Event::InterviewStarted(InterviewStarted {
+            interview_id: uuid::Uuid::nil(),
+            place: Place::Discord {
+                guild: "1".into(),
+                channel: "2".into(),
+                thread: "3".into(),
+            },
+            candidate: Actor::new(Platform::Discord, "100", "Maya"),
+            problem,
+            language: Some("python".into()),
+            difficulty: None,
+            time_limit_minutes: None,
+            mode: Mode::Solo,
+            coach: CoachConfig {
+                model: "m".into(),
+                prompt_version: 1,
+                rubric_version: 1,
+            },
+            at: chrono::Utc::now(),
+        });
+        Interview::from_events([&started])
+    }
+
+    #[test]
+    fn a_problem_of_ones_own_without_an_input_is_told_to_use_input() {
+        let own = interview(Problem::custom("Echo"));
+        let no_tests = RunError::Refused(DomainError::NoTests.to_string());
+        let text = refusal(&no_tests, false, &own);
+        assert!(
+            text.starts_with("This problem has no hidden tests; use `input:`"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn other_refusals_are_sentences_naming_their_cause() {
+        let bank = interview(Problem::Bank {
+            id: "two-sum".into(),
+            version: 1,
+            title: "Two Sum".into(),
+        });
+        let why = RunError::Refused("the code is too large (70000 bytes)".into());
+        assert_eq!(
+            refusal(&why, false, &bank),
+            "The code is too large (70000 bytes)."
+        );
+        let failed = RunError::Failed("the sandbox is gone".into());
+        assert_eq!(
+            refusal(&failed, false, &bank),
+            "⚠️ The run could not be completed: the sandbox is gone."
+        );
+    }
+}
