@@ -2,7 +2,7 @@
 //! a fake Anthropic, the real sandbox) against the loopback fake of Discord. `/run` with
 //! a correct two-sum shows passing verdicts and a wrong one (as a file) the first
 //! failing case, each posted once as an embed in the thread while the member's private
-//! reply shows the run's progress; a submission's tests (run by the coach before its
+//! reply shows the run's progress (a follow-up of its own after the editor); a submission's tests (run by the coach before its
 //! analysis) are posted once; the Run tests button runs the last code; refused runs
 //! answer privately and append nothing.
 
@@ -322,6 +322,60 @@ async fn slash_run_shows_passing_verdicts_and_a_wrong_files_first_failing_case()
     private_answer(&discord, 1102, "wrong answer").await;
     assert_eq!(posts_titled(&discord, thread, "✅ Test run"), 1);
     assert_eq!(posts_titled(&discord, thread, "❌ Test run"), 1);
+
+    // The editor: a modal first; the progress and outcome in one private follow-up.
+    discord.dispatch(
+        "INTERACTION_CREATE",
+        run_command(
+            1103,
+            thread,
+            (MAYA, "Maya"),
+            json!([{"name": "editor", "type": 5, "value": true}]),
+        ),
+    );
+    let modal = discord
+        .wait_for("the code editor", |c| {
+            c.path == "/api/v10/interactions/1103/token1103/callback"
+        })
+        .await;
+    assert_eq!(
+        modal.body["type"].as_u64(),
+        Some(9),
+        "a modal: {}",
+        modal.body
+    );
+    let field_id = modal.body["data"]["components"][0]["components"][0]["custom_id"].clone();
+    let mut typed = interaction(
+        1104,
+        thread,
+        MAYA,
+        "Maya",
+        json!({"custom_id": modal.body["data"]["custom_id"], "components": [{"type": 1,
+            "components": [{"type": 4, "custom_id": field_id, "value": CORRECT}]}]}),
+    );
+    typed["type"] = json!(5);
+    discord.dispatch("INTERACTION_CREATE", typed);
+    let texts = private_answer(&discord, 1103, "8 of 8 passed").await;
+    let followups = discord.count(|c| {
+        c.method == "POST"
+            && c.path.starts_with("/api/v10/webhooks/")
+            && c.path.ends_with("/token1103")
+    });
+    assert_eq!(followups, 1, "one follow-up, then edits of it: {texts:?}");
+    assert_eq!(
+        discord.count(|c| c.path.ends_with("/token1103/messages/@original")),
+        0,
+        "the modal was the reply: there is no original message to edit"
+    );
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while posts_titled(&discord, thread, "✅ Test run") < 2 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the editor's run posted"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(runs(&engine, &stream_of(thread)).await.len(), 3);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
