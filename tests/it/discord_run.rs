@@ -2,9 +2,9 @@
 //! a fake Anthropic, the real sandbox) against the loopback fake of Discord. `/run` with
 //! a correct two-sum shows passing verdicts and a wrong one (as a file) the first
 //! failing case, each posted once as an embed in the thread while the member's private
-//! reply shows the run's progress (a follow-up of its own after the editor); a submission's tests (run by the coach before its
-//! analysis) are posted once; the Run tests button runs the last code; refused runs
-//! answer privately and append nothing.
+//! reply shows the run's progress (a follow-up of its own after the editor); a
+//! submission's tests (run by the coach before its analysis) are posted once; the Run
+//! tests button runs the last code; refused runs answer privately and append nothing.
 
 use crate::common;
 use crate::discord_fake;
