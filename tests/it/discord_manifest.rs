@@ -1,6 +1,6 @@
 //! The slash-command manifest against Discord's documented limits
 //! (https://discord.com/developers/docs/interactions/application-commands): names,
-//! description lengths, option types, max lengths, counts.
+//! description lengths, option types, max lengths, counts; and the commands' options.
 
 use interview_coach::platforms::discord::manifest::manifest;
 use serde_json::Value;
@@ -113,6 +113,7 @@ fn the_manifest_has_interview_start_and_the_thread_commands() {
             "leaderboard",
             "privacy",
             "retry",
+            "run",
             "stats",
             "submit"
         ]
@@ -146,6 +147,18 @@ fn the_manifest_has_interview_start_and_the_thread_commands() {
     let submit = command(all, "submit");
     assert_eq!(option(submit, "file")["type"], ATTACHMENT);
     assert_eq!(option(submit, "language")["type"], STRING);
+    let run = command(all, "run");
+    for (name, kind) in [
+        ("code", STRING),
+        ("file", ATTACHMENT),
+        ("input", STRING),
+        ("language", STRING),
+        ("editor", BOOLEAN),
+    ] {
+        let o = option(run, name);
+        assert_eq!(o["type"], kind, "run/{name}");
+        assert_ne!(o["required"], true, "run/{name} is optional");
+    }
     let approach = option(command(all, "approach"), "text");
     assert_eq!(approach["required"], true);
     assert_eq!(approach["max_length"], 6000);

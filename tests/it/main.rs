@@ -39,6 +39,7 @@ mod discord_e2e;
 mod discord_manifest;
 mod discord_outlet;
 mod discord_practice;
+mod discord_run;
 mod discord_shards;
 
 // Slack.

@@ -17,6 +17,8 @@ pub enum Action {
     Hint,
     End,
     Retry,
+    /// Run code on the problem's tests (`/run`, the Run tests button).
+    Run,
 }
 
 /// How it arrived: a slash command or button (can be answered privately) or a plain

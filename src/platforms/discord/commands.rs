@@ -1,5 +1,5 @@
-//! The thread commands (`/approach`, `/submit`, `/hint`, `/end`, `/retry`) and the
-//! list of every slash command. Each is thin: parse the options, turn them into an engine
+//! The thread commands (`/approach`, `/submit`, `/hint`, `/end`, `/retry`; `/run` is
+//! in `run.rs`) and the list of every slash command. Each is thin: parse the options, turn them into an engine
 //! `Command` (keyed by the interaction id, so a redelivered interaction appends once),
 //! and answer. Refusals are ephemeral; coach answers are posted by the outbox.
 //!
@@ -22,6 +22,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         hint(),
         end(),
         retry(),
+        super::run::run_tests(),
         super::practice::stats(),
         super::practice::leaderboard(),
         super::practice::export(),

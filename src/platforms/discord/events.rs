@@ -177,6 +177,9 @@ async fn on_button(
     let Some((button, guild)) = admit_press(data, press) else {
         return Ok(());
     };
+    if button == Button::Run {
+        return super::run::press(ctx, data, press, guild).await;
+    }
     let turn = Turn::at(
         &data.queries,
         guild,
@@ -226,6 +229,7 @@ fn button_action(button: Button) -> Action {
         Button::Submit => Action::Submit,
         Button::End => Action::End,
         Button::Retry => Action::Retry,
+        Button::Run => Action::Run,
     }
 }
 

@@ -1,6 +1,7 @@
 //! The Discord platform (poise on serenity, gateway): `/interview start` opens a thread
 //! per interview; in the thread, slash commands, buttons and plain messages become
-//! engine commands; the outbox posts the coach's answers; a typing indicator shows
+//! engine commands; `/run` and the Run tests button run code on the problem's tests;
+//! the outbox posts the coach's answers and the runs' results; a typing indicator shows
 //! while the coach works. Set-up and permissions: README section "Discord".
 //!
 //! Handlers are thin: parse, turn into an engine `Command` keyed by the Discord id,
@@ -18,6 +19,8 @@ pub mod manifest;
 pub mod parse;
 mod practice;
 pub mod render;
+mod run;
+pub mod run_render;
 pub mod send;
 pub mod shards;
 mod start;
@@ -49,6 +52,8 @@ pub struct Data {
     pub problems: Arc<ProblemBank>,
     /// Recorded in each new interview.
     pub coach: CoachConfig,
+    /// Runs code on the problem's tests (`/run`, the Run tests button).
+    pub runner: crate::runs::Runner,
     /// Interaction and message ids already handled on this instance, so a redelivery
     /// after a gateway resume is not acknowledged twice. A cache: the engine's
     /// idempotency key is the guarantee.
@@ -112,6 +117,7 @@ pub fn start(services: Services, args: &ServeArgs, shutdown: Shutdown) -> Option
         queries: services.queries,
         problems: services.problems,
         coach: services.coach,
+        runner: services.runner,
         seen: Seen::new(4096),
     };
     Some(tokio::spawn(async move {

@@ -9,7 +9,8 @@
 
 use super::parse::truncate_chars;
 use crate::domain::{
-    Analysis, CoachFailed, Event, HireSignal, Interview, Rubric, SubmissionSource, SummaryWritten,
+    Analysis, CoachFailed, Event, HireSignal, Interview, Problem, Rubric, SubmissionSource,
+    SummaryWritten,
 };
 use crate::platforms::text::split_message;
 use crate::practice::transcript::{Entry, What};
@@ -37,10 +38,18 @@ pub enum Button {
     Submit,
     End,
     Retry,
+    /// Runs the last code on the problem's tests (bank problems only).
+    Run,
 }
 
 impl Button {
-    pub const ALL: [Button; 4] = [Button::Hint, Button::Submit, Button::End, Button::Retry];
+    pub const ALL: [Button; 5] = [
+        Button::Hint,
+        Button::Submit,
+        Button::End,
+        Button::Retry,
+        Button::Run,
+    ];
 
     pub fn custom_id(self) -> &'static str {
         match self {
@@ -48,6 +57,7 @@ impl Button {
             Button::Submit => "interview:submit",
             Button::End => "interview:end",
             Button::Retry => "interview:retry",
+            Button::Run => "interview:run",
         }
     }
 
@@ -57,6 +67,7 @@ impl Button {
             Button::Submit => "Submit code",
             Button::End => "End",
             Button::Retry => "Retry",
+            Button::Run => "Run tests",
         }
     }
 
@@ -67,6 +78,26 @@ impl Button {
 
 /// The buttons under the problem and the coach's replies while the interview runs.
 pub const INTERVIEW_BUTTONS: [Button; 3] = [Button::Hint, Button::Submit, Button::End];
+
+/// The buttons under the problem and the coach's replies while `interview` runs:
+/// [`INTERVIEW_BUTTONS`], with Run tests before End when the problem is from the bank
+/// (a problem of one's own has no tests; `/run input:` runs it).
+pub fn interview_buttons(interview: &Interview) -> Vec<Button> {
+    let bank = interview
+        .started
+        .as_ref()
+        .is_some_and(|s| matches!(s.problem, Problem::Bank { .. }));
+    buttons(bank)
+}
+
+/// [`INTERVIEW_BUTTONS`], with Run tests when the problem has tests.
+pub fn buttons(runnable: bool) -> Vec<Button> {
+    let mut out = INTERVIEW_BUTTONS.to_vec();
+    if runnable {
+        out.insert(2, Button::Run);
+    }
+    out
+}
 
 /// An embed, platform-neutral.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -86,7 +117,7 @@ pub struct Field {
 }
 
 impl EmbedView {
-    fn field(mut self, name: &str, value: &str, inline: bool) -> EmbedView {
+    pub(super) fn field(mut self, name: &str, value: &str, inline: bool) -> EmbedView {
         let value = value.trim();
         if !value.is_empty() && self.fields.len() < MAX_FIELDS {
             self.fields.push(Field {
@@ -112,7 +143,7 @@ impl EmbedView {
     }
 
     /// Drops trailing fields until the embed fits Discord's total.
-    fn fit(mut self) -> EmbedView {
+    pub(super) fn fit(mut self) -> EmbedView {
         while self.total_chars() > MAX_EMBED_TOTAL && !self.fields.is_empty() {
             self.fields.pop();
         }
@@ -172,7 +203,7 @@ pub fn text_body(text: &str, file_name: &str) -> Body {
 pub fn render_event(entry: &Entry, interview: &Interview) -> Option<Post> {
     let running = interview.ended.is_none();
     let buttons = if running {
-        INTERVIEW_BUTTONS.to_vec()
+        interview_buttons(interview)
     } else {
         Vec::new()
     };
@@ -186,6 +217,10 @@ pub fn render_event(entry: &Entry, interview: &Interview) -> Option<Post> {
             buttons,
         }),
         What::CoachFailure(e) => Some(failure_post(e)),
+        What::TestsRun(run) => Some(Post {
+            body: Body::Embed(super::run_render::run_embed(run)),
+            buttons,
+        }),
         What::Summary(s) => Some(Post {
             body: Body::Embed(summary_embed(s)),
             buttons: Vec::new(),
@@ -286,6 +321,7 @@ pub fn problem_post(
     statement: &str,
     language: Option<&str>,
     deadline: Option<DateTime<Utc>>,
+    buttons: Vec<Button>,
 ) -> Post {
     let mut intro = format!("Interview for <@{candidate_id}>");
     if let Some(lang) = language {
@@ -296,12 +332,12 @@ pub fn problem_post(
     }
     intro.push_str(
         "\nExplain your approach first (a message or `/approach`), then post your code as a \
-         fenced block or with `/submit`.\n\n",
+         fenced block or with `/submit`; `/run` tries it first.\n\n",
     );
     let text = format!("{intro}{}", statement.trim());
     Post {
         body: text_body(&text, "problem.md"),
-        buttons: INTERVIEW_BUTTONS.to_vec(),
+        buttons,
     }
 }
 
@@ -348,6 +384,7 @@ pub fn acknowledgement(action: super::auth::Action) -> &'static str {
         Action::Hint => "💡 Hint requested.",
         Action::End => "🏁 Interview ended; the coach is writing your summary.",
         Action::Retry => "🔁 Retrying the coach.",
+        Action::Run => "🧪 Running your code.",
     }
 }
 
@@ -523,13 +560,22 @@ mod tests {
     #[test]
     fn the_problem_post_has_a_relative_deadline_and_the_buttons() {
         let end = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
-        let post = problem_post("42", "# Merge Intervals\n...", Some("python"), Some(end));
+        let post = problem_post(
+            "42",
+            "# Merge Intervals\n...",
+            Some("python"),
+            Some(end),
+            buttons(true),
+        );
         let Body::Text(chunks) = &post.body else {
             panic!("text")
         };
         assert!(chunks[0].contains("<t:1800000000:R>"), "{}", chunks[0]);
         assert!(chunks[0].contains("<@42>"));
-        assert_eq!(post.buttons, INTERVIEW_BUTTONS.to_vec());
+        assert_eq!(
+            post.buttons,
+            [Button::Hint, Button::Submit, Button::Run, Button::End]
+        );
     }
 
     #[test]
@@ -554,6 +600,41 @@ mod tests {
         );
         assert!(post.buttons.is_empty());
         assert_eq!(echo(&submitted(SubmissionSource::Message)), None);
+    }
+
+    #[test]
+    fn run_tests_is_offered_only_for_a_bank_problem() {
+        let started = |problem| {
+            Event::InterviewStarted(crate::domain::InterviewStarted {
+                interview_id: uuid::Uuid::nil(),
+                place: crate::domain::Place::Web {
+                    session: "s".into(),
+                },
+                candidate: crate::domain::Actor::new(crate::domain::Platform::Discord, "1", "M"),
+                problem,
+                language: None,
+                difficulty: None,
+                time_limit_minutes: None,
+                mode: crate::domain::Mode::Solo,
+                coach: crate::domain::CoachConfig {
+                    model: "m".into(),
+                    prompt_version: 1,
+                    rubric_version: 1,
+                },
+                at: Utc::now(),
+            })
+        };
+        let bank = started(Problem::Bank {
+            id: "two-sum".into(),
+            version: 1,
+            title: "Two Sum".into(),
+        });
+        assert!(interview_buttons(&Interview::from_events([&bank])).contains(&Button::Run));
+        let own = started(Problem::custom("Echo"));
+        assert_eq!(
+            interview_buttons(&Interview::from_events([&own])),
+            INTERVIEW_BUTTONS.to_vec()
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Posting to Discord: [`render::Post`]s become serenity messages (mentions disabled,
 //! link embeds suppressed, buttons under the last message), and [`DiscordOutlet`] lets
-//! the engine's outbox post coach events into interview threads exactly once.
+//! the engine's outbox post coach events and runs' results into interview threads
+//! exactly once.
 //!
 //! Each message part carries a nonce of its own, derived from the event and the part's
 //! index, with `enforce_nonce`: posting a part again under its nonce (after an error or
@@ -9,7 +10,7 @@
 //! identity: nothing here looks a message up by its text. Nothing here decides anything.
 
 use super::render::{self, Body, EmbedView, Post};
-use crate::domain::{Interview, Place, Platform};
+use crate::domain::{Event, Interview, Place, Platform};
 use crate::engine::outbox::{Outlet, OutletError};
 use crate::practice::transcript::Entry;
 use crate::queries::RecordedEvent;
@@ -48,6 +49,7 @@ pub fn components(buttons: &[render::Button]) -> Vec<CreateActionRow> {
             let style = match b {
                 render::Button::End => ButtonStyle::Danger,
                 render::Button::Submit => ButtonStyle::Primary,
+                render::Button::Run => ButtonStyle::Success,
                 _ => ButtonStyle::Secondary,
             };
             CreateButton::new(b.custom_id())
@@ -150,6 +152,18 @@ impl DiscordOutlet {
 impl Outlet for DiscordOutlet {
     fn platform(&self) -> Platform {
         Platform::Discord
+    }
+
+    /// The coach's events and the results of runs (ad-hoc and a submission's).
+    fn wants(&self, event: &Event) -> bool {
+        matches!(
+            event,
+            Event::CoachReplied(_)
+                | Event::CodeAnalyzed(_)
+                | Event::CoachFailed(_)
+                | Event::SummaryWritten(_)
+                | Event::TestsRun(_)
+        )
     }
 
     fn parts(&self, event: &RecordedEvent, interview: &Interview) -> usize {

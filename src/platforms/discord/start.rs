@@ -312,6 +312,7 @@ async fn reply(
         statement,
         started.and_then(|s| s.language.as_deref()),
         executed.state.deadline(),
+        render::interview_buttons(&executed.state),
     );
     let key = invocation_id(ctx);
     send::send_post(ctx.http(), thread, &post, Some(&format!("start:{key}"))).await?;
