@@ -168,7 +168,8 @@ impl Handler {
         };
         if let Some(reply) = super::run_reply::parse(&m.text) {
             let key = format!("slack:event:{}", m.event_id);
-            return self.run_reply(&place, actor, reply, &key, &to).await;
+            let file = m.files.first();
+            return self.run_reply(&place, actor, reply, file, &key, &to).await;
         }
         // A snippet shared by the candidate is a submission (code too long for a message).
         let snippet = match m.files.first().filter(|_| is_candidate) {

@@ -14,24 +14,36 @@ use super::{Handler, ReplyTo, capitalise};
 use crate::domain::{Actor, Command, DomainError, Interview, Place, RunTests};
 use crate::engine::{ProgressKind, RunProgress};
 use crate::platforms::slack::blocks::runs::run_modal;
-use crate::platforms::slack::inbound::{ButtonPress, ModalSubmission, modal_metadata};
+use crate::platforms::slack::inbound::{ButtonPress, ModalSubmission, SharedFile, modal_metadata};
 use crate::platforms::slack::run_reply::RunReply;
+use crate::platforms::text::language_from_filename;
 use crate::runs::{RunError, RunRequest, Runner};
 use tokio::sync::broadcast::error::RecvError;
 
 impl Handler {
-    /// A `run` reply in the thread (`key`: its event id).
+    /// A `run` reply in the thread (`key`: its event id); a file shared with a bare
+    /// `run` (code too long for a message) is the code to run.
     pub(super) async fn run_reply(
         &self,
         place: &Place,
         actor: Actor,
         reply: RunReply,
+        file: Option<&SharedFile>,
         key: &str,
         to: &ReplyTo<'_>,
     ) {
-        let (code, language) = match reply.code {
-            Some(block) => (Some(block.code), block.language),
-            None => (None, None),
+        let (code, language) = match (reply.code, file) {
+            (Some(block), _) => (Some(block.code), block.language),
+            (None, Some(file)) => {
+                let Some(code) = self.download(file, to).await else {
+                    return;
+                };
+                let language = language_from_filename(&file.name)
+                    .map(str::to_string)
+                    .or_else(|| file.filetype.clone().filter(|t| t != "text"));
+                (Some(code), language)
+            }
+            (None, None) => (None, None),
         };
         let request = RunRequest {
             code,
