@@ -466,3 +466,38 @@ async fn run_with_a_shared_snippet_runs_the_snippet() {
     assert!(matches!(&runs(&events)[0].of, RunOf::Adhoc { code } if code == CORRECT));
     assert!(!events.iter().any(|e| matches!(e, Event::CodeSubmitted(_))));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_waiting_for_the_one_sandbox_slot_is_told_its_place() {
+    let db = common::sqlite_db();
+    let slack = FakeSlack::start().await;
+    let llm = FakeAnthropic::start().await;
+    let flags = ["--slack-signing-secret", SECRET, "--sandbox-workers", "1"];
+    let app = SlackApp::start_with(db.open().await, &slack, &llm.uri(), &flags).await;
+    let root = start_two_sum(&app, &slack).await;
+    let first = format!("run\n```python\n{CORRECT}```");
+    let second = format!("run\n```python\n{WRONG}```");
+    // Both are handed over before either can finish: one holds the only slot from the
+    // moment it is accepted, so the other waits behind it.
+    let first = reply("Ev_q1", OMAR.0, &root, "1700000800.000001", &first);
+    let second = reply("Ev_q2", OMAR.0, &root, "1700000800.000002", &second);
+    let (a, b) = tokio::join!(app.event(&first, None), app.event(&second, None));
+    assert_eq!((a.status().as_u16(), b.status().as_u16()), (200, 200));
+    nth_run_post(&slack, &root, 2).await;
+    let progress = told(&slack, OMAR.0);
+    assert!(
+        progress
+            .iter()
+            .any(|t| t == "Your run is queued, next to run."),
+        "{progress:?}"
+    );
+    assert_eq!(
+        progress
+            .iter()
+            .filter(|t| t.starts_with("Running "))
+            .count(),
+        2,
+        "each run says when it starts: {progress:?}"
+    );
+    assert_eq!(runs(&app.events(&stream_of(&root)).await).len(), 2);
+}
