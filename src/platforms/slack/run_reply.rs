@@ -1,6 +1,7 @@
 //! A `run` reply in an interview's thread: `run` followed by one fenced code block (run
 //! that code), `run` alone (the last code submitted), and `input: <json>` after `run`
-//! for the candidate's own input (`run input: {"n": 3}` then, optionally, the code).
+//! for the candidate's own input (`run input: {"n": 3}` then, optionally, the code;
+//! typographic quotes a client's autocorrect put in are read as `"`).
 //!
 //! Pure parsing of the reply's text: it never decides whether the run may happen (the
 //! domain does, through the runner) and never treats chat as a run: anything after
@@ -35,7 +36,7 @@ pub fn parse(text: &str) -> Option<RunReply> {
                 Some(fence) => (&after[..fence], &after[fence..]),
                 None => (after, ""),
             };
-            (Some(unquote(input.trim()).to_string()), code)
+            (Some(plain_quotes(unquote(input.trim()))), code)
         }
         None => (None, rest),
     };
@@ -50,6 +51,11 @@ fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> 
     let head = text.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix)
         .then(|| &text[prefix.len()..])
+}
+
+/// Typographic quotes (a client's autocorrect) as the JSON quotes they stand for.
+fn plain_quotes(input: &str) -> String {
+    input.replace(['\u{201c}', '\u{201d}'], "\"")
 }
 
 /// The input without the inline-code backticks Slack users put around it.
@@ -97,6 +103,12 @@ mod tests {
         assert_eq!(r.code.map(|c| c.code).as_deref(), Some("x = 1"));
         let r = parse("run INPUT: `{\"n\": 3}`").expect("a run");
         assert_eq!(r.input.as_deref(), Some("{\"n\": 3}"));
+        let r = parse("run input: {\u{201c}n\u{201d}: 3}").expect("a run");
+        assert_eq!(
+            r.input.as_deref(),
+            Some("{\"n\": 3}"),
+            "autocorrected quotes"
+        );
         assert_eq!(r.code, None);
     }
 
