@@ -170,7 +170,7 @@ impl Handler {
 fn refusal(e: &RunError) -> String {
     let text = match e {
         RunError::Refused(why) if *why == DomainError::NoTests.to_string() => {
-            "This problem has no hidden tests; add an input of your own: `run input: <what your program reads>` followed by your ```code block```.".to_string()
+            "This problem has no hidden tests; add an input of your own: reply `run input: \"what your program reads\"` (a JSON value, given on stdin) followed by your ```code block```.".to_string()
         }
         RunError::Busy(why) => format!("The sandbox is busy: {why}. Try again in a moment."),
         other => capitalise(&other.to_string()),
