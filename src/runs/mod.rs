@@ -265,7 +265,9 @@ impl PendingRun {
         self.run_keyed(None).await
     }
 
-    async fn run_keyed(self, key: Option<&str>) -> Result<Executed, RunError> {
+    /// [`PendingRun::run`] with an idempotency key for the `TestsRun` (a platform's
+    /// delivery id), so a redelivered request appends it once.
+    pub async fn run_keyed(self, key: Option<&str>) -> Result<Executed, RunError> {
         let progress = self.runner.engine.progress().clone();
         let publish = |p: RunProgress| {
             progress.publish(&self.stream, self.version, ProgressKind::Run(p));

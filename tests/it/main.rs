@@ -46,6 +46,7 @@ mod discord_shards;
 mod slack_http;
 mod slack_outlet;
 mod slack_practice;
+mod slack_run;
 mod slack_socket;
 
 // The judge: the bank's solutions in every language, verdicts, the CLI, the C++ header.

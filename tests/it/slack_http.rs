@@ -80,7 +80,7 @@ fn count(events: &[Event], pred: impl Fn(&Event) -> bool) -> usize {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn interview_start_posts_a_root_message_with_the_four_buttons() {
+async fn interview_start_posts_a_root_message_with_the_five_buttons() {
     let (_db, slack, _llm, app) = setup().await;
     let root = start_interview(&app, &slack).await;
     let post = &slack.calls("chat.postMessage")[0];
@@ -88,7 +88,7 @@ async fn interview_start_posts_a_root_message_with_the_four_buttons() {
     assert!(post.body.get("thread_ts").is_none_or(Value::is_null));
     assert_eq!(
         action_ids(post),
-        ["ic_approach", "ic_submit", "ic_hint", "ic_end"]
+        ["ic_approach", "ic_submit", "ic_run", "ic_hint", "ic_end"]
     );
     let text = post.body["blocks"].to_string();
     assert!(text.contains("Two Sum"), "problem shown: {text}");
@@ -140,15 +140,24 @@ async fn a_code_block_in_the_thread_gives_one_submission_and_one_threaded_analys
     let posts = slack.thread_posts(&root);
     assert_eq!(
         posts.len(),
-        2,
-        "the analysis, then the sentinel's answer: {posts:?}"
+        3,
+        "the submission's tests, the analysis, then the sentinel's answer: {posts:?}"
     );
-    assert!(posts[1].body.to_string().contains(SENTINEL_REPLY));
-    let blocks = posts[0].body["blocks"].to_string();
-    assert!(blocks.contains("Code review: 7/10"), "{blocks}");
-    assert!(blocks.contains("Complexity"));
+    assert!(posts[2].body.to_string().contains(SENTINEL_REPLY));
+    // The tests and the review are posted each on its own: either may land first.
+    assert!(
+        posts[..2]
+            .iter()
+            .any(|p| p.body["text"] == "Tests of submission #1: 8 of 8 passed (python)"),
+        "{posts:?}"
+    );
+    let review = posts[..2]
+        .iter()
+        .find(|p| p.body["blocks"].to_string().contains("Code review: 7/10"))
+        .unwrap_or_else(|| panic!("the review: {posts:?}"));
+    assert!(review.body["blocks"].to_string().contains("Complexity"));
     assert_eq!(
-        posts[0].body["metadata"]["event_type"],
+        review.body["metadata"]["event_type"],
         "interview_coach_event"
     );
 }

@@ -1,5 +1,6 @@
-//! Block Kit rendering: the interview's root message with its four buttons, the coach's
-//! replies, code analyses, failures (with a Retry button), summaries, and the modals.
+//! Block Kit rendering: the interview's root message with its five buttons, the coach's
+//! replies, code analyses, failures (with a Retry button), summaries, the modals, and
+//! (in `runs`) test runs.
 //! Pure: engine output in, Slack JSON out; tested without Slack.
 
 use super::inbound::*;
@@ -101,7 +102,7 @@ pub fn slack_date(at: DateTime<Utc>) -> String {
     )
 }
 
-/// The interview's root message: problem, candidate, deadline, and the four buttons.
+/// The interview's root message: problem, candidate, deadline, and the five buttons.
 pub fn root_message(info: &RootInfo) -> Rendered {
     let mut facts = vec![format!("*Candidate:* <@{}>", info.candidate_id)];
     if let Some(d) = info.difficulty {
@@ -121,10 +122,11 @@ pub fn root_message(info: &RootInfo) -> Rendered {
         {"type": "actions", "block_id": "interview_actions", "elements": [
             button("Explain approach", ACTION_APPROACH, Some("primary")),
             button("Submit code", ACTION_SUBMIT, None),
+            button("Run tests", ACTION_RUN, None),
             button("Hint", ACTION_HINT, None),
             button("End", ACTION_END, Some("danger")),
         ]},
-        context("Reply in this thread to talk to the coach. A message that is one ```code block``` is a submission."),
+        context("Reply in this thread to talk to the coach. A message that is one ```code block``` is a submission; `run` followed by a ```code block``` only runs the tests (`run` alone: your last code; `run input: {...}`: your own input)."),
     ]);
     Rendered {
         text: format!(
@@ -270,7 +272,8 @@ pub fn approach_modal(metadata: &str) -> Value {
     )
 }
 
-/// The modal for submitting code (up to Slack's input limit).
+/// The modal for submitting code (up to Slack's input limit). A modal has one submit
+/// button, so a choice says whether to submit for review or only run the tests.
 pub fn submit_modal(metadata: &str, language: Option<&str>) -> Value {
     modal(
         MODAL_SUBMIT,
@@ -279,10 +282,23 @@ pub fn submit_modal(metadata: &str, language: Option<&str>) -> Value {
         vec![
             text_input(INPUT_LANGUAGE, "Language", false, language, true),
             text_input(INPUT_CODE, "Code", true, None, false),
+            mode_choice(),
             context("Longer than 3000 characters? Post it in the thread as one ```code block```."),
         ],
     )
 }
+
+fn mode_choice() -> Value {
+    let option = |text: &str, value: &str| json!({"text": {"type": "plain_text", "text": text}, "value": value});
+    let submit = option("Submit for review", MODE_SUBMIT);
+    json!({"type": "input", "block_id": INPUT_MODE, "optional": true,
+           "label": {"type": "plain_text", "text": "What to do"},
+           "element": {"type": "radio_buttons", "action_id": INPUT_MODE,
+                       "initial_option": submit,
+                       "options": [submit, option("Run tests only (not reviewed)", MODE_RUN)]}})
+}
+
+pub mod runs;
 
 #[cfg(test)]
 mod tests;

@@ -21,6 +21,7 @@ use std::sync::{Arc, Mutex};
 mod buttons;
 mod command;
 mod practice;
+mod run;
 
 pub struct Handler {
     /// Writes.
@@ -30,6 +31,8 @@ pub struct Handler {
     api: SlackApi,
     problems: Arc<ProblemBank>,
     coach: CoachConfig,
+    /// Runs the candidate's code (`run` replies, the Run tests button and modal).
+    runner: crate::runs::Runner,
     /// Trigger ids of slash commands being handled: a redelivered command must not post
     /// a second root message. A cache; the log's idempotency key is the guarantee.
     recent_commands: Mutex<VecDeque<String>>,
@@ -53,6 +56,7 @@ impl Handler {
             api,
             problems: services.problems,
             coach: services.coach,
+            runner: services.runner,
             recent_commands: Mutex::new(VecDeque::new()),
             tasks: tokio_util::task::TaskTracker::new(),
         }
@@ -162,6 +166,11 @@ impl Handler {
             user: &m.user.id,
             thread_ts: Some(&m.thread_ts),
         };
+        if let Some(reply) = super::run_reply::parse(&m.text) {
+            let key = format!("slack:event:{}", m.event_id);
+            let file = m.files.first();
+            return self.run_reply(&place, actor, reply, file, &key, &to).await;
+        }
         // A snippet shared by the candidate is a submission (code too long for a message).
         let snippet = match m.files.first().filter(|_| is_candidate) {
             Some(file) => match self.download(file, &to).await {
@@ -209,7 +218,11 @@ impl Handler {
         };
         let actor = Actor::new(Platform::Slack, &m.user.id, &m.user.name);
         let at = self.engine.now();
+        let key = format!("slack:view:{}", m.view_id);
         let command = match m.kind {
+            ModalKind::Run => {
+                return self.run_modal(&place, actor, &m, &key, &to).await;
+            }
             ModalKind::Approach => Command::ExplainApproach {
                 actor,
                 text: m.text.clone(),
@@ -227,7 +240,6 @@ impl Handler {
                 at,
             }),
         };
-        let key = format!("slack:view:{}", m.view_id);
         self.run(&place, command, &key, &to, |_| false).await;
     }
 }

@@ -11,12 +11,21 @@ pub const ACTION_SUBMIT: &str = "ic_submit";
 pub const ACTION_HINT: &str = "ic_hint";
 pub const ACTION_END: &str = "ic_end";
 pub const ACTION_RETRY: &str = "ic_retry";
+pub const ACTION_RUN: &str = "ic_run";
 /// Callback ids of the modals, and the ids of their inputs.
 pub const MODAL_APPROACH: &str = "ic_approach_modal";
 pub const MODAL_SUBMIT: &str = "ic_submit_modal";
+pub const MODAL_RUN: &str = "ic_run_modal";
 pub const INPUT_TEXT: &str = "text";
 pub const INPUT_CODE: &str = "code";
 pub const INPUT_LANGUAGE: &str = "language";
+/// The custom input of a run (a JSON object of the arguments).
+pub const INPUT_CUSTOM: &str = "custom_input";
+/// The submit modal's choice: submit for review, or only run the tests.
+pub const INPUT_MODE: &str = "mode";
+/// The values of the submit modal's choice.
+pub const MODE_SUBMIT: &str = "submit";
+pub const MODE_RUN: &str = "run";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Inbound {
@@ -77,6 +86,8 @@ pub enum Button {
     Hint,
     End,
     Retry,
+    /// Run tests: opens the run modal.
+    Run,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,6 +107,8 @@ pub struct ButtonPress {
 pub enum ModalKind {
     Approach,
     Submit,
+    /// Run the tests (the run modal, or the submit modal with "Run tests only").
+    Run,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,9 +119,11 @@ pub struct ModalSubmission {
     pub channel: String,
     pub thread_ts: String,
     pub user: SlackUser,
-    /// The approach text, or the code.
+    /// The approach text, or the code (empty in a run: the last submission's).
     pub text: String,
     pub language: Option<String>,
+    /// A run's custom input, when one was given.
+    pub custom_input: Option<String>,
 }
 
 /// Where a modal was opened from, carried in its `private_metadata`.
@@ -233,6 +248,7 @@ fn button_press(p: &Value) -> Option<ButtonPress> {
         ACTION_HINT => Button::Hint,
         ACTION_END => Button::End,
         ACTION_RETRY => Button::Retry,
+        ACTION_RUN => Button::Run,
         _ => return None,
     };
     // A button on the root message: its ts is the thread; on a reply: its thread_ts.
@@ -255,17 +271,29 @@ fn button_press(p: &Value) -> Option<ButtonPress> {
 
 fn modal_submission(p: &Value) -> Option<ModalSubmission> {
     let view = p.get("view")?;
-    let kind = match str_at(view, &["callback_id"])? {
-        MODAL_APPROACH => ModalKind::Approach,
-        MODAL_SUBMIT => ModalKind::Submit,
+    let input =
+        |block: &str| str_at(view, &["state", "values", block, block, "value"]).map(str::to_string);
+    let mode = str_at(
+        view,
+        &[
+            "state",
+            "values",
+            INPUT_MODE,
+            INPUT_MODE,
+            "selected_option",
+            "value",
+        ],
+    );
+    let kind = match (str_at(view, &["callback_id"])?, mode) {
+        (MODAL_APPROACH, _) => ModalKind::Approach,
+        (MODAL_SUBMIT, Some(MODE_RUN)) | (MODAL_RUN, _) => ModalKind::Run,
+        (MODAL_SUBMIT, _) => ModalKind::Submit,
         _ => return None,
     };
     let (channel, thread_ts) = str_at(view, &["private_metadata"])?.split_once('|')?;
-    let input =
-        |block: &str| str_at(view, &["state", "values", block, block, "value"]).map(str::to_string);
     let text = match kind {
         ModalKind::Approach => input(INPUT_TEXT),
-        ModalKind::Submit => input(INPUT_CODE),
+        ModalKind::Submit | ModalKind::Run => input(INPUT_CODE),
     };
     Some(ModalSubmission {
         kind,
@@ -276,6 +304,7 @@ fn modal_submission(p: &Value) -> Option<ModalSubmission> {
         user: user_of(p.get("user")?)?,
         text: text.unwrap_or_default(),
         language: input(INPUT_LANGUAGE).filter(|l| !l.trim().is_empty()),
+        custom_input: input(INPUT_CUSTOM).filter(|i| !i.trim().is_empty()),
     })
 }
 

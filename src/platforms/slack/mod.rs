@@ -15,6 +15,7 @@ mod http;
 pub mod inbound;
 pub mod outlet;
 pub mod practice;
+pub mod run_reply;
 pub mod signature;
 mod socket;
 pub mod start;

@@ -1,4 +1,5 @@
-//! The Slack outlet: renders coach events from the log into the interview's thread
+//! The Slack outlet: renders coach events and test runs (`TestsRun`, an ad-hoc run's or
+//! a submission's) from the log into the interview's thread
 //! (`chat.postMessage` with `thread_ts`) for the engine's outbox, which guarantees each
 //! part is posted once. Every message part carries its own delivery key as message
 //! metadata, so after an error or a crash `find_part` can tell from
@@ -6,7 +7,7 @@
 
 use super::api::{ApiFailure, SlackApi};
 use super::blocks::{self, Rendered};
-use crate::domain::{Interview, Place, Platform};
+use crate::domain::{Event, Interview, Place, Platform};
 use crate::engine::outbox::{Outlet, OutletError};
 use crate::practice::transcript::{Entry, What};
 use crate::queries::RecordedEvent;
@@ -40,6 +41,7 @@ pub fn render(entry: &Entry) -> Vec<Rendered> {
         What::Analysis { analysis, .. } => vec![blocks::analysis(analysis)],
         What::CoachFailure(e) => vec![blocks::failure(e)],
         What::Summary(s) => vec![blocks::summary(s)],
+        What::TestsRun(run) => vec![blocks::runs::tests_run(run)],
         _ => Vec::new(),
     }
 }
@@ -68,6 +70,18 @@ fn outlet_error(e: ApiFailure) -> OutletError {
 impl Outlet for SlackOutlet {
     fn platform(&self) -> Platform {
         Platform::Slack
+    }
+
+    /// The coach's events, and the verdicts of every run.
+    fn wants(&self, event: &Event) -> bool {
+        matches!(
+            event,
+            Event::CoachReplied(_)
+                | Event::CodeAnalyzed(_)
+                | Event::CoachFailed(_)
+                | Event::SummaryWritten(_)
+                | Event::TestsRun(_)
+        )
     }
 
     fn parts(&self, event: &RecordedEvent, _interview: &Interview) -> usize {

@@ -34,7 +34,7 @@ fn action_ids(blocks: &Value) -> Vec<String> {
 }
 
 #[test]
-fn the_root_message_shows_problem_candidate_deadline_and_four_buttons() {
+fn the_root_message_shows_problem_candidate_deadline_and_five_buttons() {
     let deadline = Utc.with_ymd_and_hms(2026, 1, 2, 15, 30, 0).unwrap();
     let r = root_message(&RootInfo {
         title: "Two Sum",
@@ -48,7 +48,13 @@ fn the_root_message_shows_problem_candidate_deadline_and_four_buttons() {
     let blocks = r.blocks.unwrap();
     assert_eq!(
         action_ids(&blocks),
-        [ACTION_APPROACH, ACTION_SUBMIT, ACTION_HINT, ACTION_END]
+        [
+            ACTION_APPROACH,
+            ACTION_SUBMIT,
+            ACTION_RUN,
+            ACTION_HINT,
+            ACTION_END
+        ]
     );
     let all = blocks.to_string();
     assert!(all.contains("<@U1>"));

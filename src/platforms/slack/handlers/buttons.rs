@@ -33,6 +33,7 @@ impl Handler {
             Button::Approach | Button::Submit => {
                 return self.open_modal(&b, &state, actor, at, &to).await;
             }
+            Button::Run => return self.open_run_modal(&b, &state, actor, &to).await,
             Button::Hint => Command::RequestHint {
                 actor,
                 max_hints: self.hint_count(&state),

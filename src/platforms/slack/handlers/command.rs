@@ -15,7 +15,7 @@ use crate::problems::BankProblem;
 pub(super) const RECENT_COMMANDS: usize = 512;
 
 impl Handler {
-    fn first_delivery(&self, trigger_id: &str) -> bool {
+    pub(super) fn first_delivery(&self, trigger_id: &str) -> bool {
         let mut recent = self
             .recent_commands
             .lock()

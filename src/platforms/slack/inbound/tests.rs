@@ -107,6 +107,40 @@ fn a_submitted_code_modal_carries_its_thread_code_and_language() {
 }
 
 #[test]
+fn the_submit_modal_with_run_tests_only_chosen_is_a_run() {
+    let payload = json!({
+        "type": "view_submission", "team": {"id": "T1"}, "user": {"id": "U1", "name": "omar"},
+        "view": {"id": "V1", "callback_id": MODAL_SUBMIT, "private_metadata": modal_metadata("C1", "1.0"),
+                 "state": {"values": {
+                     "code": {"code": {"type": "plain_text_input", "value": "print(1)"}},
+                     "mode": {"mode": {"type": "radio_buttons", "selected_option": {"value": "run"}}}}}}
+    });
+    let Inbound::Modal(m) = parse_interaction(&payload) else {
+        panic!("not a modal")
+    };
+    assert_eq!(m.kind, ModalKind::Run);
+    assert_eq!(m.text, "print(1)");
+    assert_eq!(m.custom_input, None);
+}
+
+#[test]
+fn the_run_modal_carries_its_custom_input_and_may_leave_the_code_empty() {
+    let payload = json!({
+        "type": "view_submission", "team": {"id": "T1"}, "user": {"id": "U1", "name": "omar"},
+        "view": {"id": "V2", "callback_id": MODAL_RUN, "private_metadata": modal_metadata("C1", "1.0"),
+                 "state": {"values": {
+                     "code": {"code": {"type": "plain_text_input", "value": null}},
+                     "custom_input": {"custom_input": {"type": "plain_text_input", "value": "{\"n\": 3}"}}}}}
+    });
+    let Inbound::Modal(m) = parse_interaction(&payload) else {
+        panic!("not a modal")
+    };
+    assert_eq!(m.kind, ModalKind::Run);
+    assert_eq!(m.text, "");
+    assert_eq!(m.custom_input.as_deref(), Some("{\"n\": 3}"));
+}
+
+#[test]
 fn an_interaction_is_read_from_its_payload_field() {
     let body = b"payload=%7B%22type%22%3A%22shortcut%22%7D";
     let json = interaction_json(body).unwrap();
