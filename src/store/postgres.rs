@@ -29,12 +29,18 @@ impl PostgresStore {
     /// Connect to `url`, run the migrations and start the subscription tasks.
     pub async fn connect(url: &str, options: &StoreOptions) -> Result<PostgresStore, StoreError> {
         let connect = PgConnectOptions::from_str(url)
-            .map_err(|_| StoreError::InvalidUrl("not a valid postgres:// URL".to_string()))?;
+            .map_err(|_| StoreError::InvalidUrl("not a valid postgres:// URL".to_string()))?
+            // Set at connection start, so every statement of every pooled connection is
+            // bounded, the migrations' included.
+            .options([(
+                "statement_timeout",
+                format!("{}ms", options.statement_timeout.as_millis().max(1)),
+            )]);
         let target = format!("{}:{}", connect.get_host(), connect.get_port());
         // One direct connection first: its error says why (refused, auth, no database),
         // where a pool would only report a timeout.
         let probe = tokio::time::timeout(
-            Duration::from_secs(10),
+            options.connect_timeout,
             PgConnection::connect_with(&connect),
         )
         .await;
@@ -56,7 +62,7 @@ impl PostgresStore {
         }
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections.max(2))
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(options.connect_timeout)
             .connect_with(connect)
             .await
             .map_err(|e| {

@@ -12,7 +12,7 @@ use super::{
 use crate::config::Secret;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 #[derive(Debug)]
 pub struct OpenAiClient {
@@ -26,15 +26,16 @@ pub struct OpenAiClient {
 }
 
 impl OpenAiClient {
-    /// `timeout` bounds each request, streamed body included.
+    /// `timeout` bounds each request, streamed body included (a `Duration`), or also its
+    /// connecting and its silences ([`super::HttpTimeouts`]).
     pub fn new(
         api_key: Option<Secret>,
         base_url: String,
         model: String,
-        timeout: Duration,
+        timeout: impl Into<super::HttpTimeouts>,
     ) -> Self {
         OpenAiClient {
-            http: http_client(timeout),
+            http: http_client(timeout.into()),
             api_key: api_key.filter(|k| !k.expose().is_empty()),
             base_url: base_url.trim_end_matches('/').to_string(),
             model,

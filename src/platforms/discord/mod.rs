@@ -53,6 +53,8 @@ pub struct Data {
     /// after a gateway resume is not acknowledged twice. A cache: the engine's
     /// idempotency key is the guarantee.
     pub seen: Seen,
+    /// Attached files, downloaded within `DISCORD_DOWNLOAD_TIMEOUT_SECONDS`.
+    pub downloads: flow::Downloads,
 }
 
 /// The gateway intents the bot needs: servers and threads, their messages, and the
@@ -113,6 +115,7 @@ pub fn start(services: Services, args: &ServeArgs, shutdown: Shutdown) -> Option
         problems: services.problems,
         coach: services.coach,
         seen: Seen::new(4096),
+        downloads: flow::Downloads::new(args.discord.download_timeout()),
     };
     Some(tokio::spawn(async move {
         if let Err(e) = run(token, settings, data, readiness, shutdown).await {
@@ -206,9 +209,18 @@ async fn run_leased(
         .map_err(|e| gateway_error(serenity::Error::Gateway(e)))
 }
 
-/// The REST client, through the proxy when one is configured.
+/// The REST client, through the proxy when one is configured. Every call, connecting
+/// included, is bounded by `DISCORD_HTTP_TIMEOUT_SECONDS` (serenity's own client has no
+/// timeout): a call past it fails as a network error, which the outbox retries.
 fn http(token: &str, settings: &crate::config::DiscordArgs) -> serenity::HttpBuilder {
-    let http = serenity::HttpBuilder::new(token);
+    let timeout = settings.http_timeout();
+    let client = reqwest::Client::builder()
+        .use_rustls_tls()
+        .timeout(timeout)
+        .connect_timeout(crate::config::connect_timeout(timeout))
+        .build()
+        .unwrap_or_default();
+    let http = serenity::HttpBuilder::new(token).client(client);
     match &settings.discord_api_proxy {
         // Tests and local fakes only: serenity applies the proxy only without its
         // rate limiter.
@@ -305,7 +317,7 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
                 "Discord command failed: {error:#}"
             );
             let reply = poise::CreateReply::default()
-                .content("Something went wrong on my side; please try again in a moment.")
+                .content(command_failure(&error))
                 .ephemeral(true);
             let _ = ctx.send(reply).await;
         }
@@ -321,6 +333,28 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
             }
         }
     }
+}
+
+/// What a member is told when their command failed: a Discord call that timed out is
+/// named as such (a passing fault, not a permission problem).
+fn command_failure(error: &Error) -> &'static str {
+    if timed_out(error) {
+        "Discord did not answer in time; please try again in a moment."
+    } else {
+        "Something went wrong on my side; please try again in a moment."
+    }
+}
+
+/// Whether `error` is (or was caused by) a Discord REST call that timed out.
+pub fn timed_out(error: &Error) -> bool {
+    error.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<serenity::Error>(),
+            Some(serenity::Error::Http(serenity::HttpError::Request(e))) if e.is_timeout()
+        ) || cause
+            .downcast_ref::<reqwest::Error>()
+            .is_some_and(reqwest::Error::is_timeout)
+    })
 }
 
 #[cfg(test)]
