@@ -1,0 +1,295 @@
+//! Bounds on outside calls and on LLM concurrency (issue 18, item 7), against the real
+//! app on port 0: a Slack Web API call and an LLM that never answer are ended by their
+//! configured timeouts and go through the retry paths with the cause named; Postgres
+//! statements are bounded by `statement_timeout`; and with `COACH_MAX_CONCURRENCY=2`
+//! at most two LLM requests are in flight while the other web interviews wait, told
+//! "queued", and are answered in the order they asked.
+
+use crate::common;
+use crate::slack_common::{self, FakeSlack, Fault, OMAR, SlackApp, stream_of, wait_for};
+use crate::web_common::fake_claude::FakeClaude;
+use crate::web_common::{TestApp, WsClient};
+use interview_coach::domain::Event;
+use interview_coach::store::{PostgresStore, StoreOptions};
+use serde_json::{Value, json};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The ephemeral replies Omar was shown.
+fn told(slack: &FakeSlack) -> Vec<String> {
+    slack
+        .calls("chat.postEphemeral")
+        .iter()
+        .map(|c| c.body["text"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slack_call_that_never_answers_times_out_and_is_retried_with_the_cause_named() {
+    let db = common::sqlite_db();
+    let slack = FakeSlack::start().await;
+    let llm = FakeClaude::start().await;
+    slack.plan("chat.postMessage", vec![Some(Fault::Hang)]);
+    let transport = ["--slack-signing-secret", slack_common::SECRET];
+    let mut flags = transport.to_vec();
+    flags.extend(["--slack-api-timeout-seconds", "1"]);
+    let app = SlackApp::start_with(db.open().await, &slack, &llm.url(), &flags).await;
+    let res = app.command(OMAR, "start two-sum", "trigger-hang").await;
+    assert_eq!(res.status(), 200);
+    wait_for("the root message", || !slack.thread_posts_root().is_empty()).await;
+    let root = slack.thread_posts_root()[0].ts.clone().expect("a ts");
+    let events = app.wait_events(&stream_of(&root), |e| !e.is_empty()).await;
+    assert!(matches!(events[0], Event::InterviewStarted(_)));
+    assert_eq!(slack.calls("chat.postMessage").len(), 2, "one hung, one posted");
+    assert_eq!(told(&slack), ["Slack did not answer in 1 s, retrying..."]);
+}
+
+/// An LLM that never answers: each try ends at the idle timeout (1 s), is retried, and
+/// the turn fails at its deadline telling the member the provider took too long.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_llm_that_never_answers_times_out_is_retried_and_the_failure_names_the_timeout() {
+    let db = common::sqlite_db();
+    let llm = FakeClaude::start().await;
+    llm.set_latency(Duration::from_secs(3600));
+    let mut flags = llm.flags();
+    flags.extend(
+        [
+            "--coach-idle-timeout-seconds",
+            "1",
+            "--coach-turn-deadline-seconds",
+            "4",
+        ]
+        .map(String::from),
+    );
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let app = TestApp::start(db.open().await, &flags).await;
+    let mut c = started(&app, "Problem timeout").await;
+    let frames = c.until("error").await;
+    let statuses: Vec<&str> = frames
+        .iter()
+        .filter(|f| f["type"] == "coach_status")
+        .filter_map(|f| f["state"].as_str())
+        .collect();
+    assert!(statuses.contains(&"retrying"), "{statuses:?}");
+    assert_eq!(statuses.last(), Some(&"failed"), "{statuses:?}");
+    let error = frames.last().expect("the error frame");
+    let message = error["message"].as_str().unwrap_or_default();
+    assert!(message.contains("took too long"), "{message}");
+    assert!(!message.contains("credentials"), "{message}");
+    assert!(llm.calls() >= 2, "the timed-out try was retried");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_statements_are_bounded_by_the_statement_timeout() {
+    let Some(db) = common::postgres_db().await else {
+        return;
+    };
+    let options = StoreOptions {
+        statement_timeout: Duration::from_secs(1),
+        ..StoreOptions::default()
+    };
+    let store = PostgresStore::connect(&db.url, &options)
+        .await
+        .expect("connect");
+    let shown: String = sqlx::query_scalar("SHOW statement_timeout")
+        .fetch_one(store.pool())
+        .await
+        .expect("show");
+    assert_eq!(shown, "1s");
+    let err = sqlx::query("SELECT pg_sleep(5)")
+        .execute(store.pool())
+        .await
+        .expect_err("a statement over the timeout fails");
+    assert!(err.to_string().contains("statement timeout"), "{err}");
+    store.close().await;
+    db.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_statement_timeout_setting_reaches_the_store_options() {
+    #[derive(clap::Parser)]
+    struct Only {
+        #[command(flatten)]
+        db: interview_coach::config::DatabaseArgs,
+    }
+    use clap::Parser as _;
+    let only = Only::parse_from(["ic", "--database-statement-timeout-seconds", "7"]);
+    let options = only.db.store_options();
+    assert_eq!(options.statement_timeout, Duration::from_secs(7));
+    assert_eq!(options.connect_timeout, Duration::from_secs(10));
+}
+
+/// A socket with a started web interview on a described problem (its intro turn goes
+/// to the coach at once).
+async fn started(app: &TestApp, title: &str) -> WsClient {
+    let mut c = app.ws("/ws").await;
+    assert_eq!(c.next().await.expect("welcome")["type"], "system");
+    c.send(json!({"type": "problem_description", "content": format!("{title}\nReturn the indices of two numbers adding up to target.")}))
+        .await;
+    c.expect("interview").await;
+    c
+}
+
+/// An LLM in front of [`FakeClaude`] that holds every request until released, and
+/// records how many were in flight at once and in which order they came.
+struct HeldLlm {
+    url: String,
+    gate: Arc<tokio::sync::Semaphore>,
+    seen: Arc<Mutex<Held>>,
+    _behind: FakeClaude,
+    _server: tokio::task::JoinHandle<()>,
+}
+
+#[derive(Default)]
+struct Held {
+    in_flight: usize,
+    max_in_flight: usize,
+    /// The problem title each request was about, in arrival order.
+    order: Vec<String>,
+}
+
+impl HeldLlm {
+    async fn start() -> HeldLlm {
+        let behind = FakeClaude::start().await;
+        let gate = Arc::new(tokio::sync::Semaphore::new(0));
+        let seen = Arc::new(Mutex::new(Held::default()));
+        let (target, g, s) = (
+            format!("{}/v1/messages", behind.url()),
+            gate.clone(),
+            seen.clone(),
+        );
+        let client = reqwest::Client::new();
+        let app = axum::Router::new().route(
+            "/v1/messages",
+            axum::routing::post(move |body: axum::body::Bytes| {
+                let (target, gate, seen, client) = (target.clone(), g.clone(), s.clone(), client.clone());
+                async move { hold(&client, &target, &gate, &seen, body).await }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        HeldLlm {
+            url,
+            gate,
+            seen,
+            _behind: behind,
+            _server: server,
+        }
+    }
+
+    fn order(&self) -> Vec<String> {
+        self.seen.lock().unwrap().order.clone()
+    }
+
+    fn max_in_flight(&self) -> usize {
+        self.seen.lock().unwrap().max_in_flight
+    }
+
+    /// Let the oldest held request through.
+    fn release_one(&self) {
+        self.gate.add_permits(1);
+    }
+}
+
+/// One request: counted, held at the gate, then answered by the fake behind.
+async fn hold(
+    client: &reqwest::Client,
+    target: &str,
+    gate: &tokio::sync::Semaphore,
+    seen: &Mutex<Held>,
+    body: axum::body::Bytes,
+) -> axum::response::Response {
+    let text = String::from_utf8_lossy(&body);
+    let title = (0..10)
+        .map(|n| format!("Problem {n}"))
+        .find(|t| text.contains(t.as_str()))
+        .unwrap_or_default();
+    {
+        let mut held = seen.lock().unwrap();
+        held.in_flight += 1;
+        held.max_in_flight = held.max_in_flight.max(held.in_flight);
+        held.order.push(title);
+    }
+    let permit = gate.acquire().await.expect("gate open");
+    permit.forget();
+    let answer = client
+        .post(target)
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .expect("the fake behind answers");
+    let content_type = answer
+        .headers()
+        .get("content-type")
+        .cloned()
+        .unwrap_or(axum::http::HeaderValue::from_static("application/json"));
+    let bytes = answer.bytes().await.expect("its body");
+    seen.lock().unwrap().in_flight -= 1;
+    axum::response::Response::builder()
+        .header("content-type", content_type)
+        .body(axum::body::Body::from(bytes))
+        .expect("a response")
+}
+
+/// The next `coach_status` frame in `state`.
+async fn status(c: &mut WsClient, state: &str) -> Value {
+    loop {
+        let s = c.expect("coach_status").await;
+        if s["state"] == state {
+            return s;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_the_concurrency_cap_turns_wait_queued_and_are_answered_in_order() {
+    let db = common::sqlite_db();
+    let llm = HeldLlm::start().await;
+    let flags = [
+        "--anthropic-api-key",
+        "fake-key",
+        "--anthropic-base-url",
+        &llm.url,
+        "--anthropic-model",
+        "claude-fake",
+        "--coach-cooldown-seconds",
+        "0",
+        "--coach-max-concurrency",
+        "2",
+    ];
+    let app = TestApp::start(db.open().await, &flags).await;
+    let mut sockets = Vec::new();
+    for n in 0..5 {
+        let mut c = started(&app, &format!("Problem {n}")).await;
+        if n < 2 {
+            wait_for("the request at the LLM", || llm.order().len() == n + 1).await;
+        } else {
+            let queued = status(&mut c, "queued").await;
+            let message = queued["message"].as_str().unwrap_or_default();
+            let ahead = n - 2;
+            let expected = if ahead == 0 {
+                "next in line".to_string()
+            } else {
+                format!("{ahead} ahead")
+            };
+            assert!(message.contains(&expected), "{message}");
+        }
+        sockets.push(c);
+    }
+    assert_eq!(llm.order().len(), 2, "only two requests reach the LLM");
+    // One answer at a time: each frees a slot for the next turn in line.
+    for (n, c) in sockets.iter_mut().enumerate() {
+        llm.release_one();
+        let answer = c.expect("ai_response").await;
+        assert_eq!(answer["kind"], "nudge", "{answer}");
+        let reached = (n + 3).min(5);
+        wait_for("the next turn at the LLM", || llm.order().len() == reached).await;
+    }
+    let order: Vec<String> = (0..5).map(|n| format!("Problem {n}")).collect();
+    assert_eq!(llm.order(), order, "answered in the order asked");
+    assert!(llm.max_in_flight() <= 2, "{}", llm.max_in_flight());
+}
