@@ -1,15 +1,20 @@
 //! Bounds on outside calls and on LLM concurrency (issue 18, item 7), against the real
-//! app on port 0: a Slack Web API call and an LLM that never answer are ended by their
+//! app on port 0: a Slack Web API call, a Discord REST call and an LLM that never answer are ended by their
 //! configured timeouts and go through the retry paths with the cause named; Postgres
 //! statements are bounded by `statement_timeout`; and with `COACH_MAX_CONCURRENCY=2`
 //! at most two LLM requests are in flight while the other web interviews wait, told
-//! "queued", and are answered in the order they asked.
+//! "queued", and are answered in the order they asked. A Discord call that never
+//! answers is retried, and its failure names the timeout.
 
 use crate::common;
+use crate::discord_fake::{self, FakeDiscord, Fault as DiscordFault};
 use crate::slack_common::{self, FakeSlack, Fault, OMAR, SlackApp, stream_of, wait_for};
 use crate::web_common::fake_claude::FakeClaude;
 use crate::web_common::{TestApp, WsClient};
+use common::fake_anthropic::FakeAnthropic;
+use interview_coach::app::App;
 use interview_coach::domain::Event;
+use interview_coach::engine::SystemClock;
 use interview_coach::store::{PostgresStore, StoreOptions};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
@@ -40,7 +45,11 @@ async fn a_slack_call_that_never_answers_times_out_and_is_retried_with_the_cause
     let root = slack.thread_posts_root()[0].ts.clone().expect("a ts");
     let events = app.wait_events(&stream_of(&root), |e| !e.is_empty()).await;
     assert!(matches!(events[0], Event::InterviewStarted(_)));
-    assert_eq!(slack.calls("chat.postMessage").len(), 2, "one hung, one posted");
+    assert_eq!(
+        slack.calls("chat.postMessage").len(),
+        2,
+        "one hung, one posted"
+    );
     assert_eq!(told(&slack), ["Slack did not answer in 1 s, retrying..."]);
 }
 
@@ -162,11 +171,14 @@ impl HeldLlm {
         let app = axum::Router::new().route(
             "/v1/messages",
             axum::routing::post(move |body: axum::body::Bytes| {
-                let (target, gate, seen, client) = (target.clone(), g.clone(), s.clone(), client.clone());
+                let (target, gate, seen, client) =
+                    (target.clone(), g.clone(), s.clone(), client.clone());
                 async move { hold(&client, &target, &gate, &seen, body).await }
             }),
         );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let server = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -292,4 +304,123 @@ async fn over_the_concurrency_cap_turns_wait_queued_and_are_answered_in_order() 
     let order: Vec<String> = (0..5).map(|n| format!("Problem {n}")).collect();
     assert_eq!(llm.order(), order, "answered in the order asked");
     assert!(llm.max_in_flight() <= 2, "{}", llm.max_in_flight());
+}
+
+/// The app against the Discord fake with `DISCORD_HTTP_TIMEOUT_SECONDS=1`; stopped when
+/// the sender drops.
+async fn discord_app(
+    discord: &FakeDiscord,
+    claude: &FakeAnthropic,
+    db: &common::TestDb,
+) -> tokio::sync::oneshot::Sender<()> {
+    let guild = discord_fake::GUILD.to_string();
+    let flags = [
+        "--discord-token",
+        "fake-token",
+        "--discord-api-proxy",
+        &discord.url(),
+        "--discord-guild-id",
+        &guild,
+        "--discord-shards",
+        "1",
+        "--discord-http-timeout-seconds",
+        "1",
+        "--anthropic-api-key",
+        "test-key",
+        "--anthropic-base-url",
+        &claude.uri(),
+    ];
+    let args = crate::web_common::serve_args(&flags);
+    let app = App::with_store(db.open().await, args, Arc::new(SystemClock))
+        .await
+        .expect("app builds");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+    discord
+        .wait_for("command registration", |c| {
+            c.method == "PUT" && c.path.ends_with("/commands")
+        })
+        .await;
+    stop
+}
+
+fn start_command() -> Value {
+    json!({"id": "1", "name": "interview", "type": 1, "options": [{
+        "name": "start", "type": 1, "options": [
+            {"name": "problem", "type": 3, "value": "merge-intervals"},
+            {"name": "language", "type": 3, "value": "python"}
+        ]
+    }]})
+}
+
+/// What the bot answered members in webhook follow-ups and edits.
+fn discord_answers(discord: &FakeDiscord) -> Vec<String> {
+    discord
+        .calls()
+        .iter()
+        .filter(|c| c.path.starts_with("/api/v10/webhooks/"))
+        .map(|c| c.body["content"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_discord_call_that_never_answers_times_out_is_retried_and_the_failure_names_the_timeout()
+{
+    let discord = FakeDiscord::start().await;
+    let claude = FakeAnthropic::start().await;
+    let db = common::sqlite_db();
+    let _stop = discord_app(&discord, &claude, &db).await;
+    let threads = |d: &FakeDiscord| d.count(|c| c.path.ends_with("/threads"));
+
+    // One hung call: retried, and the interview's thread opens.
+    discord.plan(discord_fake::THREADS, vec![Some(DiscordFault::hang())]);
+    discord.dispatch(
+        "INTERACTION_CREATE",
+        discord_fake::interaction(
+            2001,
+            discord_fake::CHANNEL,
+            discord_fake::MAYA,
+            "Maya",
+            start_command(),
+        ),
+    );
+    discord
+        .wait_for("the problem posted in the new thread", |c| {
+            c.method == "POST" && c.path.ends_with("/messages")
+        })
+        .await;
+    assert_eq!(threads(&discord), 2, "the hung call was tried again");
+
+    // Every try hangs: the member is told Discord did not answer, never a permission.
+    let hung = vec![Some(DiscordFault::hang()); 3];
+    discord.plan(discord_fake::THREADS, hung);
+    discord.dispatch(
+        "INTERACTION_CREATE",
+        discord_fake::interaction(
+            2002,
+            discord_fake::CHANNEL,
+            discord_fake::LEO,
+            "Leo",
+            start_command(),
+        ),
+    );
+    discord
+        .wait_for("the failure", |c| {
+            c.path.starts_with("/api/v10/webhooks/")
+                && c.body.to_string().contains("did not answer")
+        })
+        .await;
+    assert_eq!(threads(&discord), 5, "three tries for the second start");
+    let told = discord_answers(&discord);
+    let failure = told
+        .iter()
+        .find(|a| a.contains("did not answer"))
+        .expect("the failure");
+    assert!(
+        failure.contains("Discord did not answer in 1 s"),
+        "{failure}"
+    );
+    assert!(!told.iter().any(|a| a.contains("not allowed")), "{told:?}");
 }

@@ -55,6 +55,8 @@ pub struct Data {
     pub seen: Seen,
     /// Attached files, downloaded within `DISCORD_DOWNLOAD_TIMEOUT_SECONDS`.
     pub downloads: flow::Downloads,
+    /// `DISCORD_HTTP_TIMEOUT_SECONDS`, named when a call ran past it.
+    pub http_timeout: std::time::Duration,
 }
 
 /// The gateway intents the bot needs: servers and threads, their messages, and the
@@ -116,6 +118,7 @@ pub fn start(services: Services, args: &ServeArgs, shutdown: Shutdown) -> Option
         coach: services.coach,
         seen: Seen::new(4096),
         downloads: flow::Downloads::new(args.discord.download_timeout()),
+        http_timeout: args.discord.http_timeout(),
     };
     Some(tokio::spawn(async move {
         if let Err(e) = run(token, settings, data, readiness, shutdown).await {
