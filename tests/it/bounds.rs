@@ -4,7 +4,8 @@
 //! statements are bounded by `statement_timeout`; and with `COACH_MAX_CONCURRENCY=2`
 //! at most two LLM requests are in flight while the other web interviews wait, told
 //! "queued", and are answered in the order they asked. A Discord call that never
-//! answers is retried, and its failure names the timeout.
+//! answers is retried, and its failure names the timeout; so does an attachment whose
+//! download never ends.
 
 use crate::common;
 use crate::discord_fake::{self, FakeDiscord, Fault as DiscordFault};
@@ -325,6 +326,8 @@ async fn discord_app(
         "1",
         "--discord-http-timeout-seconds",
         "1",
+        "--discord-download-timeout-seconds",
+        "1",
         "--anthropic-api-key",
         "test-key",
         "--anthropic-base-url",
@@ -392,6 +395,33 @@ async fn a_discord_call_that_never_answers_times_out_is_retried_and_the_failure_
         })
         .await;
     assert_eq!(threads(&discord), 2, "the hung call was tried again");
+
+    // A file whose download never ends: the member is told Discord did not send it.
+    let thread = discord
+        .calls()
+        .iter()
+        .find(|c| c.method == "POST" && c.path.ends_with("/messages"))
+        .map(|c| c.path.split('/').nth(4).unwrap_or_default().to_string())
+        .expect("the thread's first post");
+    let thread_id: u64 = thread.parse().expect("a thread id");
+    let url = discord.file("hang-merge.py", b"");
+    let mut with_file =
+        discord_fake::message_create(2101, thread_id, discord_fake::MAYA, "Maya", "");
+    with_file["attachments"] = json!([{"id": "4344", "filename": "merge.py", "size": 38,
+        "url": url, "proxy_url": url}]);
+    discord.dispatch("MESSAGE_CREATE", with_file);
+    let told = discord
+        .wait_for("the download's failure", |c| {
+            c.method == "POST"
+                && c.path == format!("/api/v10/channels/{thread}/messages")
+                && c.body.to_string().contains("did not send that file")
+        })
+        .await;
+    assert!(
+        told.body.to_string().contains("within 1 s"),
+        "{}",
+        told.body
+    );
 
     // Every try hangs: the member is told Discord did not answer, never a permission.
     let hung = vec![Some(DiscordFault::hang()); 3];

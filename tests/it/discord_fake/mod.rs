@@ -179,7 +179,8 @@ impl FakeDiscord {
         format!("http://{}", self.addr)
     }
 
-    /// Serve a file at `/files/{name}` (an attachment's CDN URL).
+    /// Serve a file at `/files/{name}` (an attachment's CDN URL); one named `hang-...`
+    /// is never answered.
     pub fn file(&self, name: &str, bytes: &[u8]) -> String {
         self.inner
             .files
@@ -478,6 +479,11 @@ async fn rest_call(
                 user(BOT_ID, "coach", true),
                 content,
             ))
+        }
+        // A file named `hang-...` is never sent: the bot's download timeout must end it.
+        _ if path.starts_with("/files/hang-") => {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            StatusCode::GATEWAY_TIMEOUT.into_response()
         }
         _ if path.starts_with("/files/") => {
             let name = path.trim_start_matches("/files/");
