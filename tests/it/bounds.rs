@@ -5,7 +5,7 @@
 //! at most two LLM requests are in flight while the other web interviews wait, told
 //! "queued", and are answered in the order they asked. A Discord call that never
 //! answers is retried, and its failure names the timeout; so does an attachment whose
-//! download never ends.
+//! download never ends. An LLM stream that stalls midway ends at the idle timeout.
 
 use crate::common;
 use crate::discord_fake::{self, FakeDiscord, Fault as DiscordFault};
@@ -13,7 +13,13 @@ use crate::slack_common::{self, FakeSlack, Fault, OMAR, SlackApp, stream_of, wai
 use crate::web_common::fake_claude::FakeClaude;
 use crate::web_common::{TestApp, WsClient};
 use common::fake_anthropic::FakeAnthropic;
+use futures::StreamExt;
 use interview_coach::app::App;
+use interview_coach::coach::llm::{
+    AnthropicClient, HttpTimeouts, LlmClient, LlmError, LlmRequest, Message as LlmMessage,
+    TextBlock,
+};
+use interview_coach::config::Secret;
 use interview_coach::domain::Event;
 use interview_coach::engine::SystemClock;
 use interview_coach::store::{PostgresStore, StoreOptions};
@@ -453,4 +459,60 @@ async fn a_discord_call_that_never_answers_times_out_is_retried_and_the_failure_
         "{failure}"
     );
     assert!(!told.iter().any(|a| a.contains("not allowed")), "{told:?}");
+}
+
+/// An Anthropic endpoint that accepts the request, starts its event stream and then
+/// sends nothing more.
+async fn stalling_llm() -> (String, tokio::task::JoinHandle<()>) {
+    let app = axum::Router::new().route(
+        "/v1/messages",
+        axum::routing::post(|| async {
+            let start = json!({"type": "message_start", "message": {
+                "id": "msg_stall", "type": "message", "role": "assistant", "model": "claude-fake",
+                "content": [], "usage": {"input_tokens": 1, "output_tokens": 0}}});
+            let first = format!("event: message_start\ndata: {start}\n\n");
+            let chunks = futures::stream::iter([Ok::<_, std::io::Error>(first)])
+                .chain(futures::stream::pending());
+            axum::response::Response::builder()
+                .header("content-type", "text/event-stream")
+                .body(axum::body::Body::from_stream(chunks))
+                .expect("a response")
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (url, server)
+}
+
+/// The idle timeout ends a stream that stalls after it started, long before the whole
+/// request's timeout (an hour here): a retryable timeout, not a broken stream.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_that_stalls_midway_ends_at_the_idle_timeout() {
+    let (url, _server) = stalling_llm().await;
+    let timeouts = HttpTimeouts {
+        request: Duration::from_secs(3600),
+        connect: Duration::from_secs(1),
+        idle: Duration::from_secs(1),
+    };
+    let client = AnthropicClient::new(Secret::new("test-key"), url, "claude-fake".into(), timeouts);
+    let request = LlmRequest {
+        model: String::new(),
+        system: vec![TextBlock::new("You are an interviewer.")],
+        messages: vec![LlmMessage::user("Hello")],
+        max_tokens: 64,
+        temperature: None,
+        tools: Vec::new(),
+        tool_choice: None,
+    };
+    let err = client
+        .stream(&request, &|_| {})
+        .await
+        .expect_err("a stalled stream fails");
+    assert_eq!(err, LlmError::Timeout);
+    assert!(err.retryable());
 }
