@@ -516,3 +516,32 @@ async fn a_stream_that_stalls_midway_ends_at_the_idle_timeout() {
     assert_eq!(err, LlmError::Timeout);
     assert!(err.retryable());
 }
+
+#[test]
+fn every_bound_has_its_documented_default() {
+    let args = crate::web_common::serve_args(&[]);
+    assert_eq!(args.discord.http_timeout(), Duration::from_secs(15));
+    assert_eq!(args.discord.download_timeout(), Duration::from_secs(20));
+    assert_eq!(args.slack.api_timeout(), Duration::from_secs(15));
+    assert_eq!(args.coach.coach_connect_timeout_seconds, 10);
+    assert_eq!(args.coach.coach_idle_timeout_seconds, 60);
+    assert_eq!(args.coach.coach_max_concurrency, 32);
+    let (_, settings) = interview_coach::coach::setup::from_args(&args.coach);
+    assert_eq!(settings.max_concurrency, 32);
+    let readme = include_str!("../../README.md");
+    for variable in [
+        "DISCORD_HTTP_TIMEOUT_SECONDS",
+        "DISCORD_DOWNLOAD_TIMEOUT_SECONDS",
+        "SLACK_API_TIMEOUT_SECONDS",
+        "DATABASE_STATEMENT_TIMEOUT_SECONDS",
+        "DATABASE_CONNECT_TIMEOUT_SECONDS",
+        "COACH_CONNECT_TIMEOUT_SECONDS",
+        "COACH_IDLE_TIMEOUT_SECONDS",
+        "COACH_MAX_CONCURRENCY",
+    ] {
+        assert!(
+            readme.contains(&format!("| `{variable}` |")),
+            "{variable} in README"
+        );
+    }
+}

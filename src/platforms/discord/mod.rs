@@ -373,6 +373,25 @@ mod tests {
         assert!(shard_range("two", 8).is_err());
     }
 
+    #[tokio::test]
+    async fn a_command_that_failed_on_a_discord_timeout_says_so_and_nothing_else_does() {
+        // A listener that accepts and never answers: the client's timeout ends the call.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_millis(200))
+            .build()
+            .unwrap();
+        let err = client.get(url).send().await.expect_err("it times out");
+        let err = anyhow::Error::from(serenity::Error::Http(serenity::HttpError::Request(err)));
+        assert!(timed_out(&err));
+        assert!(command_failure(&err).contains("did not answer in time"));
+        let other = anyhow::Error::from(serenity::Error::Other("boom"));
+        assert!(!timed_out(&other));
+        assert!(command_failure(&other).contains("Something went wrong"));
+        drop(listener);
+    }
+
     #[test]
     fn seen_ids_are_refused_until_evicted() {
         let seen = Seen::new(2);
