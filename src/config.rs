@@ -168,6 +168,25 @@ pub struct DatabaseArgs {
         global = true
     )]
     pub database_max_connections: u32,
+    /// Postgres only: the longest one SQL statement may run (`statement_timeout`, set on
+    /// every connection); a statement past it fails as a timeout.
+    #[arg(
+        long,
+        env = "DATABASE_STATEMENT_TIMEOUT_SECONDS",
+        default_value_t = 30,
+        global = true,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub database_statement_timeout_seconds: u64,
+    /// Postgres only: the longest a connection may take to open, or to be had from the pool.
+    #[arg(
+        long,
+        env = "DATABASE_CONNECT_TIMEOUT_SECONDS",
+        default_value_t = 10,
+        global = true,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub database_connect_timeout_seconds: u64,
 }
 
 impl DatabaseArgs {
@@ -175,6 +194,10 @@ impl DatabaseArgs {
         StoreOptions {
             synchronous: self.sqlite_synchronous,
             max_connections: self.database_max_connections,
+            statement_timeout: std::time::Duration::from_secs(
+                self.database_statement_timeout_seconds,
+            ),
+            connect_timeout: std::time::Duration::from_secs(self.database_connect_timeout_seconds),
             ..StoreOptions::default()
         }
     }
@@ -292,6 +315,17 @@ pub struct SlackArgs {
     /// Base URL of the Slack Web API (no trailing slash); tests point it at a loopback fake.
     #[arg(long, env = "SLACK_API_URL", default_value = "https://slack.com/api")]
     pub slack_api_url: String,
+    /// The longest one Slack Web API call (or file download) may take, connecting
+    /// included; then it fails as a transient fault and is retried where the call is.
+    #[arg(long, env = "SLACK_API_TIMEOUT_SECONDS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..))]
+    pub slack_api_timeout_seconds: u64,
+}
+
+impl SlackArgs {
+    /// The bound on one Web API call.
+    pub fn api_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.slack_api_timeout_seconds)
+    }
 }
 
 /// Discord settings beyond the token above.
@@ -319,6 +353,32 @@ pub struct DiscordArgs {
     /// Send Discord API calls to this base URL instead of https://discord.com (tests and local fakes only; disables the rate limiter).
     #[arg(long, env = "DISCORD_API_PROXY", hide = true)]
     pub discord_api_proxy: Option<String>,
+    /// The longest one Discord REST call may take, connecting included; then it fails as
+    /// a transient fault and is retried where the call is (the outbox, a reply).
+    #[arg(long, env = "DISCORD_HTTP_TIMEOUT_SECONDS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..))]
+    pub discord_http_timeout_seconds: u64,
+    /// The longest the download of an attached source file (`/submit file:`, a file
+    /// dropped in the thread) may take; the member is then told it timed out.
+    #[arg(long, env = "DISCORD_DOWNLOAD_TIMEOUT_SECONDS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..))]
+    pub discord_download_timeout_seconds: u64,
+}
+
+impl DiscordArgs {
+    /// The bound on one REST call.
+    pub fn http_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.discord_http_timeout_seconds)
+    }
+
+    /// The bound on one attachment download.
+    pub fn download_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.discord_download_timeout_seconds)
+    }
+}
+
+/// The connect timeout of an outside HTTP client whose whole request may take `total`:
+/// at most 10 s, never more than the request itself.
+pub fn connect_timeout(total: std::time::Duration) -> std::time::Duration {
+    total.min(std::time::Duration::from_secs(10))
 }
 
 /// Limits on slow, greedy and spending clients of the HTTP server and the web platform.
@@ -396,6 +456,17 @@ pub struct CoachArgs {
     /// Timeout of one LLM request.
     #[arg(long, env = "COACH_REQUEST_TIMEOUT_SECONDS", default_value_t = 120)]
     pub coach_request_timeout_seconds: u64,
+    /// The longest connecting to the LLM provider may take (a try that fails so is retried).
+    #[arg(long, env = "COACH_CONNECT_TIMEOUT_SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub coach_connect_timeout_seconds: u64,
+    /// The longest the LLM provider may go without sending a byte, its answer or a
+    /// streamed piece of it (a try that stalls so is retried).
+    #[arg(long, env = "COACH_IDLE_TIMEOUT_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub coach_idle_timeout_seconds: u64,
+    /// LLM calls in flight at once on this instance; further turns wait in order (the
+    /// member sees "queued").
+    #[arg(long, env = "COACH_MAX_CONCURRENCY", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..))]
+    pub coach_max_concurrency: u32,
     /// Deprecated name of LEASE_SECONDS, still accepted (LEASE_SECONDS wins when both are set).
     #[arg(long, env = "COACH_LEASE_SECONDS", hide = true, value_parser = clap::value_parser!(u32).range(3..))]
     pub coach_lease_seconds: Option<u32>,

@@ -9,6 +9,7 @@ pub mod prompts;
 pub mod schema;
 pub mod settings;
 pub mod setup;
+pub mod slots;
 pub mod verdicts;
 pub mod worker;
 

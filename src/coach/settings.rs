@@ -18,6 +18,9 @@ pub struct CoachSettings {
     pub cooldown: Duration,
     /// Tokens a community (Discord server, Slack workspace, web) may spend per UTC day.
     pub daily_token_budget: Option<u64>,
+    /// LLM calls in flight at once on this instance (`COACH_MAX_CONCURRENCY`): a turn
+    /// takes one of these slots for all its calls, and turns beyond wait in order.
+    pub max_concurrency: usize,
     /// Retries of LLM calls; its `max_total` is the turn's deadline: the most one turn
     /// may spend on the LLM, requests and pauses together, after which the member is
     /// told, with a Retry button. (The claim on the interview is the engine's,
@@ -38,6 +41,7 @@ impl Default for CoachSettings {
             keep_recent_turns: 6,
             cooldown: Duration::seconds(5),
             daily_token_budget: None,
+            max_concurrency: 32,
             retry: RetryPolicy::default(),
             scan_interval: std::time::Duration::from_secs(3),
         }

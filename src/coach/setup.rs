@@ -2,7 +2,7 @@
 //! server, or none, measured by `Metered`) and which limits. Logs which provider is in
 //! use, never a key.
 
-use super::llm::{AnthropicClient, LlmClient, Metered, OpenAiClient, RetryPolicy};
+use super::llm::{AnthropicClient, HttpTimeouts, LlmClient, Metered, OpenAiClient, RetryPolicy};
 use super::settings::CoachSettings;
 use crate::config::CoachArgs;
 use std::sync::Arc;
@@ -11,10 +11,16 @@ use std::time::Duration;
 /// The client and settings `args` describe. No client when nothing is configured: the
 /// coach then records a clear configuration failure for every turn.
 pub fn from_args(args: &CoachArgs) -> (Option<Arc<dyn LlmClient>>, CoachSettings) {
-    let timeout = Duration::from_secs(args.coach_request_timeout_seconds.max(1));
+    let request = Duration::from_secs(args.coach_request_timeout_seconds.max(1));
+    let timeout = HttpTimeouts {
+        request,
+        connect: Duration::from_secs(args.coach_connect_timeout_seconds).min(request),
+        idle: Duration::from_secs(args.coach_idle_timeout_seconds).min(request),
+    };
     let mut settings = CoachSettings {
         cooldown: chrono::Duration::seconds(i64::from(args.coach_cooldown_seconds)),
         daily_token_budget: args.coach_daily_token_budget,
+        max_concurrency: args.coach_max_concurrency.max(1) as usize,
         context_budget_tokens: args.coach_context_budget_tokens,
         retry: RetryPolicy {
             max_total: args.turn_deadline(),

@@ -17,6 +17,7 @@ use super::llm::{
 };
 use super::schema;
 use super::settings::CoachSettings;
+use super::slots::LlmSlots;
 use crate::domain::*;
 use crate::engine::{Engine, EngineError, ProgressKind};
 use crate::ports::{InterviewFilter, RecordedEvent};
@@ -56,6 +57,8 @@ pub struct Coach {
     due_rx: Mutex<Option<mpsc::UnboundedReceiver<StreamId>>>,
     /// Runs a submission's tests before its analysis; `None`: analyses go without.
     runner: Option<Runner>,
+    /// The cap on LLM calls in flight here: a turn holds a slot while it asks.
+    slots: LlmSlots,
 }
 
 /// What became of one turn.
@@ -80,6 +83,7 @@ impl Coach {
     ) -> Coach {
         let owner = engine.owner("coach");
         let (due_tx, due_rx) = mpsc::unbounded_channel();
+        let settings_slots = settings.max_concurrency;
         Coach {
             engine,
             queries,
@@ -94,6 +98,7 @@ impl Coach {
             due_tx,
             due_rx: Mutex::new(Some(due_rx)),
             runner: None,
+            slots: LlmSlots::new(settings_slots),
         }
     }
 
@@ -342,6 +347,14 @@ impl Coach {
         };
         let events = self.compact_if_needed(stream, &state, events, turn).await?;
         let request = self.request(&state, &events, turn);
+        // At most COACH_MAX_CONCURRENCY turns ask at once; the rest wait in line.
+        let progress = self.engine.progress();
+        let _slot = self
+            .slots
+            .acquire(|ahead| {
+                progress.publish(stream, turn.reply_to, ProgressKind::Queued { ahead })
+            })
+            .await;
         self.engine
             .progress()
             .publish(stream, turn.reply_to, ProgressKind::Thinking);

@@ -1,5 +1,5 @@
 //! Coach (and code run) progress that is not a fact of the interview: "thinking",
-//! "retrying", "waiting" (a cooldown), and text as it streams in. Broadcast in-process only; the final answer is always an event in
+//! "queued" (every LLM slot taken), "retrying", "waiting" (a cooldown), and text as it streams in. Broadcast in-process only; the final answer is always an event in
 //! the log, so a listener that misses progress (or runs on another instance) still gets
 //! the result. Nothing here is ever persisted.
 
@@ -12,6 +12,9 @@ pub enum ProgressKind {
     Thinking,
     /// The provider is busy; the coach will retry (attempt number, wait in ms).
     Retrying { attempt: u32, wait_ms: u64 },
+    /// Every LLM slot (`COACH_MAX_CONCURRENCY`) is taken: the turn waits its turn,
+    /// `ahead` turns before it.
+    Queued { ahead: usize },
     /// The member's cooldown: the coach will answer in this many seconds.
     Waiting { seconds: u64 },
     /// Streamed text of the reply so far: this piece only.

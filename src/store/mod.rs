@@ -62,6 +62,10 @@ pub struct StoreOptions {
     pub poll_interval: std::time::Duration,
     /// Maximum connections in the (read) pool.
     pub max_connections: u32,
+    /// Postgres: `statement_timeout` of every connection (one statement's longest run).
+    pub statement_timeout: std::time::Duration,
+    /// Postgres: the longest opening a connection, or waiting for one from the pool, takes.
+    pub connect_timeout: std::time::Duration,
 }
 
 impl Default for StoreOptions {
@@ -70,6 +74,8 @@ impl Default for StoreOptions {
             synchronous: Synchronous::Full,
             poll_interval: std::time::Duration::from_millis(500),
             max_connections: 8,
+            statement_timeout: std::time::Duration::from_secs(30),
+            connect_timeout: std::time::Duration::from_secs(10),
         }
     }
 }

@@ -28,18 +28,26 @@ const CHANNEL: &str = "ic_events";
 impl PostgresStore {
     /// Connect to `url`, run the migrations and start the subscription tasks.
     pub async fn connect(url: &str, options: &StoreOptions) -> Result<PostgresStore, StoreError> {
-        let connect = PgConnectOptions::from_str(url)
+        let direct = PgConnectOptions::from_str(url)
             .map_err(|_| StoreError::InvalidUrl("not a valid postgres:// URL".to_string()))?;
+        // Set at connection start, so every statement of every pooled connection is
+        // bounded (DATABASE_STATEMENT_TIMEOUT_SECONDS).
+        let connect = direct.clone().options([(
+            "statement_timeout",
+            format!("{}ms", options.statement_timeout.as_millis().max(1)),
+        )]);
         let target = format!("{}:{}", connect.get_host(), connect.get_port());
         // One direct connection first: its error says why (refused, auth, no database),
-        // where a pool would only report a timeout.
-        let probe = tokio::time::timeout(
-            Duration::from_secs(10),
-            PgConnection::connect_with(&connect),
-        )
-        .await;
+        // where a pool would only report a timeout. The migrations run on it, without
+        // the statement timeout: one migration of a large log may rightly take longer.
+        let probe =
+            tokio::time::timeout(options.connect_timeout, PgConnection::connect_with(&direct))
+                .await;
         match probe {
-            Ok(Ok(conn)) => {
+            Ok(Ok(mut conn)) => {
+                sqlx::migrate!("./migrations/postgres")
+                    .run(&mut conn)
+                    .await?;
                 let _ = conn.close().await;
             }
             Ok(Err(e)) => {
@@ -56,7 +64,7 @@ impl PostgresStore {
         }
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections.max(2))
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(options.connect_timeout)
             .connect_with(connect)
             .await
             .map_err(|e| {
@@ -65,7 +73,6 @@ impl PostgresStore {
                     describe(&e)
                 ))
             })?;
-        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         let (tx, _) = watch::channel(0);
         let watcher = Watcher::new(Arc::new(tx));
         let batch = pg_batch::spawn(pool.clone());

@@ -19,6 +19,8 @@ pub const COMMANDS: &str = "interview_coach_commands_total";
 pub const EVENTS_APPENDED: &str = "interview_coach_events_appended_total";
 /// Coach turns finished, by turn `kind` and `outcome`.
 pub const COACH_TURNS: &str = "interview_coach_coach_turns_total";
+/// Coach turns waiting for one of the `COACH_MAX_CONCURRENCY` LLM slots (a gauge).
+pub const COACH_QUEUED_TURNS: &str = "interview_coach_coach_queued_turns";
 /// Time from a turn's start (claimed, read) to its answer or failure being appended.
 pub const COACH_TURN_SECONDS: &str = "interview_coach_coach_turn_duration_seconds";
 /// One LLM request (one try, streamed or not), by `provider` and `outcome`.
@@ -107,6 +109,10 @@ pub fn describe() {
     describe_counter!(
         LEASE_TAKEOVERS,
         "Claims taken over from an instance that no longer held them (crash, restart), by work (coach, deliver)."
+    );
+    describe_gauge!(
+        COACH_QUEUED_TURNS,
+        "Coach turns of this instance waiting for a free LLM slot (COACH_MAX_CONCURRENCY)."
     );
     describe_gauge!(
         FEED_LAG_EVENTS,
@@ -224,6 +230,23 @@ pub fn lease_takeover(work: &'static str) {
 /// The event feed is `behind` events behind the log's head.
 pub fn feed_lag(behind: u64) {
     gauge!(FEED_LAG_EVENTS).set(behind as f64);
+}
+
+/// Counts one coach turn waiting for an LLM slot until dropped.
+#[must_use = "the turn counts as queued while this lives"]
+pub struct QueuedTurn(());
+
+impl QueuedTurn {
+    pub fn queued() -> QueuedTurn {
+        gauge!(COACH_QUEUED_TURNS).increment(1.0);
+        QueuedTurn(())
+    }
+}
+
+impl Drop for QueuedTurn {
+    fn drop(&mut self) {
+        gauge!(COACH_QUEUED_TURNS).decrement(1.0);
+    }
 }
 
 /// Counts one open WebSocket until dropped.

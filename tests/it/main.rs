@@ -28,6 +28,7 @@ mod timers;
 mod unreadable_events;
 
 // The coach and its LLM clients.
+mod bounds;
 mod coach;
 mod coach_cooldown;
 mod llm_anthropic;

@@ -11,7 +11,7 @@ use super::{
 use crate::config::Secret;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 pub const DEFAULT_MODEL: &str = "claude-sonnet-4-5";
 pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
@@ -27,16 +27,22 @@ pub struct AnthropicClient {
 }
 
 impl AnthropicClient {
-    /// `timeout` bounds each request, streamed body included; an empty `model` means
+    /// `timeout` bounds each request, streamed body included (a `Duration`), or also its
+    /// connecting and its silences ([`super::HttpTimeouts`]); an empty `model` means
     /// [`DEFAULT_MODEL`].
-    pub fn new(api_key: Secret, base_url: String, model: String, timeout: Duration) -> Self {
+    pub fn new(
+        api_key: Secret,
+        base_url: String,
+        model: String,
+        timeout: impl Into<super::HttpTimeouts>,
+    ) -> Self {
         let model = if model.is_empty() {
             DEFAULT_MODEL.to_string()
         } else {
             model
         };
         AnthropicClient {
-            http: http_client(timeout),
+            http: http_client(timeout.into()),
             api_key,
             base_url: base_url.trim_end_matches('/').to_string(),
             model,

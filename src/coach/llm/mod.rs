@@ -245,10 +245,35 @@ pub trait LlmClient: Send + Sync {
     ) -> Result<LlmResponse, LlmError>;
 }
 
-/// The HTTP client both providers use; `timeout` bounds each whole request, body included.
-pub(crate) fn http_client(timeout: Duration) -> Result<reqwest::Client, String> {
+/// The bounds on one request to a provider. Each one that is hit is a
+/// [`LlmError::Timeout`], which the retry path tries again within the turn's deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HttpTimeouts {
+    /// The whole request, streamed body included.
+    pub request: Duration,
+    /// Opening the connection (TCP and TLS).
+    pub connect: Duration,
+    /// The longest wait for the next byte of the answer (a stalled stream).
+    pub idle: Duration,
+}
+
+impl From<Duration> for HttpTimeouts {
+    /// Only the whole request bounded by `request`; connecting takes at most 10 s of it.
+    fn from(request: Duration) -> HttpTimeouts {
+        HttpTimeouts {
+            request,
+            connect: crate::config::connect_timeout(request),
+            idle: request,
+        }
+    }
+}
+
+/// The HTTP client both providers use, with `timeouts`.
+pub(crate) fn http_client(timeouts: HttpTimeouts) -> Result<reqwest::Client, String> {
     reqwest::Client::builder()
-        .timeout(timeout)
+        .timeout(timeouts.request)
+        .connect_timeout(timeouts.connect)
+        .read_timeout(timeouts.idle)
         .user_agent(concat!("interview-coach/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(describe)

@@ -24,7 +24,7 @@ pub use crate::config::StructuredOutput as Structured;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 #[derive(Debug)]
 pub struct OpenAiClient {
@@ -41,15 +41,16 @@ pub struct OpenAiClient {
 }
 
 impl OpenAiClient {
-    /// `timeout` bounds each request, streamed body included.
+    /// `timeout` bounds each request, streamed body included (a `Duration`), or also its
+    /// connecting and its silences ([`super::HttpTimeouts`]).
     pub fn new(
         api_key: Option<Secret>,
         base_url: String,
         model: String,
-        timeout: Duration,
+        timeout: impl Into<super::HttpTimeouts>,
     ) -> Self {
         OpenAiClient {
-            http: http_client(timeout),
+            http: http_client(timeout.into()),
             api_key: api_key.filter(|k| !k.expose().is_empty()),
             base_url: base_url.trim_end_matches('/').to_string(),
             model,

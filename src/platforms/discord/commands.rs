@@ -156,7 +156,14 @@ async fn read_submission(
         .and_then(|s| s.language.clone());
     if let Some(file) = file {
         ctx_any.defer_ephemeral().await?;
-        return match flow::download(&file, language.as_deref(), lang.as_deref()).await {
+        return match flow::download(
+            &ctx.data().downloads,
+            &file,
+            language.as_deref(),
+            lang.as_deref(),
+        )
+        .await
+        {
             Ok(s) => Ok(Some((s, SubmissionSource::Attachment))),
             Err(why) => ephemeral(ctx_any, why).await.map(|()| None),
         };

@@ -97,7 +97,7 @@ async fn on_message(
         Some(file)
             if auth::message_action(&turn.interview, &turn.actor, true) == Some(Action::Submit) =>
         {
-            match attachment_command(file, &turn, at).await {
+            match attachment_command(&data.downloads, file, &turn, at).await {
                 Ok(command) => Some(command),
                 Err(why) => return reply(ctx, msg, &why).await,
             }
@@ -130,6 +130,7 @@ async fn on_message(
 
 /// The submission of an attached source file; `Err` says why it is not one.
 async fn attachment_command(
+    downloads: &super::flow::Downloads,
     file: &serenity::Attachment,
     turn: &Turn,
     at: DateTime<Utc>,
@@ -139,7 +140,7 @@ async fn attachment_command(
         .started
         .as_ref()
         .and_then(|s| s.language.clone());
-    let s = flow::download(file, None, language.as_deref()).await?;
+    let s = flow::download(downloads, file, None, language.as_deref()).await?;
     Ok(Command::SubmitCode(SubmitCode {
         actor: turn.actor.clone(),
         language: s.language,

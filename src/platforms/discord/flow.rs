@@ -80,17 +80,60 @@ pub async fn execute(
     }
 }
 
-/// Reads an attached source file within the size limit.
+/// Downloads of attached files: one HTTP client whose every download, connecting
+/// included, is bounded (`DISCORD_DOWNLOAD_TIMEOUT_SECONDS`). serenity's own
+/// `Attachment::download` has no timeout at all.
+#[derive(Clone)]
+pub struct Downloads {
+    client: reqwest::Client,
+    timeout: std::time::Duration,
+}
+
+impl Downloads {
+    pub fn new(timeout: std::time::Duration) -> Downloads {
+        let client = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(crate::config::connect_timeout(timeout))
+            .build()
+            .unwrap_or_default();
+        Downloads { client, timeout }
+    }
+
+    /// The file's bytes (the size was checked before), or what to tell the member.
+    async fn fetch(&self, file: &serenity::Attachment) -> Result<Vec<u8>, String> {
+        let failed = |e: reqwest::Error| {
+            let timed_out = e.is_timeout();
+            tracing::warn!(error = %e.without_url(), "cannot download an attachment");
+            if timed_out {
+                format!(
+                    "Discord did not send that file within {} s; please try again.",
+                    self.timeout.as_secs()
+                )
+            } else {
+                "I could not download that file; please try again.".to_string()
+            }
+        };
+        let response = self
+            .client
+            .get(&file.url)
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .map_err(failed)?;
+        let bytes = response.bytes().await.map_err(failed)?;
+        Ok(bytes.to_vec())
+    }
+}
+
+/// Reads an attached source file within the size limit and the download timeout.
 pub async fn download(
+    downloads: &Downloads,
     file: &serenity::Attachment,
     language: Option<&str>,
     interview_language: Option<&str>,
 ) -> Result<parse::Submission, String> {
     parse::check_attachment_size(file.size).map_err(|e| e.to_string())?;
-    let bytes = file.download().await.map_err(|e| {
-        tracing::warn!(error = %e, "cannot download an attachment");
-        "I could not download that file; please try again.".to_string()
-    })?;
+    let bytes = downloads.fetch(file).await?;
     parse::submission_from_attachment(&file.filename, &bytes, language, interview_language)
         .map_err(|e: parse::AttachmentError| e.to_string())
 }

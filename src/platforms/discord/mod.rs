@@ -58,6 +58,10 @@ pub struct Data {
     /// after a gateway resume is not acknowledged twice. A cache: the engine's
     /// idempotency key is the guarantee.
     pub seen: Seen,
+    /// Attached files, downloaded within `DISCORD_DOWNLOAD_TIMEOUT_SECONDS`.
+    pub downloads: flow::Downloads,
+    /// `DISCORD_HTTP_TIMEOUT_SECONDS`, named when a call ran past it.
+    pub http_timeout: std::time::Duration,
 }
 
 /// The gateway intents the bot needs: servers and threads, their messages, and the
@@ -119,6 +123,8 @@ pub fn start(services: Services, args: &ServeArgs, shutdown: Shutdown) -> Option
         coach: services.coach,
         runner: services.runner,
         seen: Seen::new(4096),
+        downloads: flow::Downloads::new(args.discord.download_timeout()),
+        http_timeout: args.discord.http_timeout(),
     };
     Some(tokio::spawn(async move {
         if let Err(e) = run(token, settings, data, readiness, shutdown).await {
@@ -212,9 +218,18 @@ async fn run_leased(
         .map_err(|e| gateway_error(serenity::Error::Gateway(e)))
 }
 
-/// The REST client, through the proxy when one is configured.
+/// The REST client, through the proxy when one is configured. Every call, connecting
+/// included, is bounded by `DISCORD_HTTP_TIMEOUT_SECONDS` (serenity's own client has no
+/// timeout): a call past it fails as a network error, which the outbox retries.
 fn http(token: &str, settings: &crate::config::DiscordArgs) -> serenity::HttpBuilder {
-    let http = serenity::HttpBuilder::new(token);
+    let timeout = settings.http_timeout();
+    let client = reqwest::Client::builder()
+        .use_rustls_tls()
+        .timeout(timeout)
+        .connect_timeout(crate::config::connect_timeout(timeout))
+        .build()
+        .unwrap_or_default();
+    let http = serenity::HttpBuilder::new(token).client(client);
     match &settings.discord_api_proxy {
         // Tests and local fakes only: serenity applies the proxy only without its
         // rate limiter.
@@ -311,7 +326,7 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
                 "Discord command failed: {error:#}"
             );
             let reply = poise::CreateReply::default()
-                .content("Something went wrong on my side; please try again in a moment.")
+                .content(command_failure(&error))
                 .ephemeral(true);
             let _ = ctx.send(reply).await;
         }
@@ -329,6 +344,28 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
     }
 }
 
+/// What a member is told when their command failed: a Discord call that timed out is
+/// named as such (a passing fault, not a permission problem).
+fn command_failure(error: &Error) -> &'static str {
+    if timed_out(error) {
+        "Discord did not answer in time; please try again in a moment."
+    } else {
+        "Something went wrong on my side; please try again in a moment."
+    }
+}
+
+/// Whether `error` is (or was caused by) a Discord REST call that timed out.
+pub fn timed_out(error: &Error) -> bool {
+    error.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<serenity::Error>(),
+            Some(serenity::Error::Http(serenity::HttpError::Request(e))) if e.is_timeout()
+        ) || cause
+            .downcast_ref::<reqwest::Error>()
+            .is_some_and(reqwest::Error::is_timeout)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -340,6 +377,25 @@ mod tests {
         assert!(shard_range("4-8", 8).is_err());
         assert!(shard_range("3-1", 8).is_err());
         assert!(shard_range("two", 8).is_err());
+    }
+
+    #[tokio::test]
+    async fn a_command_that_failed_on_a_discord_timeout_says_so_and_nothing_else_does() {
+        // A listener that accepts and never answers: the client's timeout ends the call.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_millis(200))
+            .build()
+            .unwrap();
+        let err = client.get(url).send().await.expect_err("it times out");
+        let err = anyhow::Error::from(serenity::Error::Http(serenity::HttpError::Request(err)));
+        assert!(timed_out(&err));
+        assert!(command_failure(&err).contains("did not answer in time"));
+        let other = anyhow::Error::from(serenity::Error::Other("boom"));
+        assert!(!timed_out(&other));
+        assert!(command_failure(&other).contains("Something went wrong"));
+        drop(listener);
     }
 
     #[test]

@@ -123,7 +123,8 @@ pub fn thread_of(interview: &Interview) -> Option<ChannelId> {
 
 /// Whether a Discord error means "give up on this message" rather than "try later":
 /// a missing thread (404), missing permissions (403) or a malformed message (400) are
-/// final; a rate limit (429), Discord's own errors (5xx) and the network are not.
+/// final; a rate limit (429), Discord's own errors (5xx), a call that timed out and the
+/// network are not.
 /// (With serenity's rate limiter on, as in production, a 429 is waited out inside
 /// serenity and never reaches here.)
 fn classify(e: serenity::Error) -> OutletError {
@@ -132,6 +133,13 @@ fn classify(e: serenity::Error) -> OutletError {
         if matches!(status, 400 | 403 | 404) {
             return OutletError::Permanent(format!("{status}: {}", r.error.message));
         }
+    }
+    if let serenity::Error::Http(serenity::HttpError::Request(r)) = &e
+        && r.is_timeout()
+    {
+        return OutletError::transient(
+            "Discord did not answer in time (DISCORD_HTTP_TIMEOUT_SECONDS)",
+        );
     }
     OutletError::transient(e.to_string())
 }

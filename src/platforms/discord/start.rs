@@ -199,8 +199,8 @@ async fn open_thread(
         };
         tracing::warn!(error = %e, attempt, "cannot create an interview thread");
         let cause = ThreadFailure::of(&e);
-        if cause != ThreadFailure::Transient || attempt >= THREAD_TRIES {
-            ctx.say(cause.message()).await?;
+        if !cause.transient() || attempt >= THREAD_TRIES {
+            ctx.say(cause.message(ctx.data().http_timeout)).await?;
             return Ok(None);
         }
         tokio::time::sleep(std::time::Duration::from_millis(500 << attempt)).await;
@@ -225,6 +225,8 @@ enum ThreadFailure {
     NotHere,
     /// 429, 5xx, the network: worth trying again.
     Transient,
+    /// Discord did not answer within `DISCORD_HTTP_TIMEOUT_SECONDS`: worth trying again.
+    TimedOut,
 }
 
 impl ThreadFailure {
@@ -238,12 +240,26 @@ impl ThreadFailure {
                     _ => ThreadFailure::NotHere,
                 }
             }
+            serenity::Error::Http(serenity::HttpError::Request(r)) if r.is_timeout() => {
+                ThreadFailure::TimedOut
+            }
             _ => ThreadFailure::Transient,
         }
     }
 
-    fn message(self) -> &'static str {
-        match self {
+    fn transient(self) -> bool {
+        matches!(self, ThreadFailure::Transient | ThreadFailure::TimedOut)
+    }
+
+    /// What the member is told; `timeout` is the bound a timed-out call hit.
+    fn message(self, timeout: std::time::Duration) -> String {
+        let text = match self {
+            ThreadFailure::TimedOut => {
+                return format!(
+                    "Discord did not answer in {} s, so I could not open the interview's thread. Please try `/interview start` again in a minute.",
+                    timeout.as_secs()
+                );
+            }
             ThreadFailure::Forbidden => {
                 "I am not allowed to create threads in this channel. Ask a moderator to give me Create Public Threads, Create Private Threads and Send Messages in Threads here, or run `/interview start` in another channel."
             }
@@ -256,7 +272,8 @@ impl ThreadFailure {
             ThreadFailure::Transient => {
                 "Discord is having trouble right now and I could not open the interview's thread. Please try `/interview start` again in a minute."
             }
-        }
+        };
+        text.to_string()
     }
 }
 

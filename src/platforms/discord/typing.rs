@@ -1,5 +1,5 @@
 //! The typing indicator: shown in an interview thread from the moment the coach starts
-//! a turn (the engine's progress bus) until its answer is committed to the log, or at
+//! (or queues) a turn (the engine's progress bus) until its answer is committed to the log, or at
 //! most [`MAX_TYPING`]. Progress is in-process only, so an instance shows typing for
 //! the turns its own coach works on; the answer itself always arrives through the log.
 
@@ -29,7 +29,7 @@ pub async fn run(engine: Engine, http: Arc<serenity::Http>, cancel: Cancellation
             _ = sweep.tick() => typing.retain(|_, (_, since)| since.elapsed() < MAX_TYPING),
             p = progress.recv() => match p {
                 Ok(p) if p.stream.platform() == Some(Platform::Discord)
-                    && matches!(p.kind, ProgressKind::Thinking | ProgressKind::Retrying { .. }) =>
+                    && matches!(p.kind, ProgressKind::Thinking | ProgressKind::Queued { .. } | ProgressKind::Retrying { .. }) =>
                 {
                     if let Some(thread) = thread_of_stream(&p.stream) {
                         typing

@@ -27,6 +27,8 @@ pub struct SlackApi {
     files: reqwest::Client,
     /// Where the bot token may be sent besides `files.slack.com`: the API's origin.
     api_origin: String,
+    /// The longest one call (or download) may take (`SLACK_API_TIMEOUT_SECONDS`).
+    timeout: std::time::Duration,
 }
 
 /// Largest shared file read as a submission (the domain refuses code over 64 KiB with a
@@ -44,9 +46,21 @@ pub struct ApiFailure {
     pub code: Option<String>,
     /// How long Slack asked us to wait (a rate limit's `Retry-After`).
     pub retry_after: Option<std::time::Duration>,
+    /// Slack did not answer within `SLACK_API_TIMEOUT_SECONDS` (a passing fault).
+    pub timed_out: bool,
 }
 
 impl ApiFailure {
+    /// A call Slack did not answer within `after`: worth retrying.
+    pub fn timed_out(after: std::time::Duration) -> ApiFailure {
+        ApiFailure {
+            message: format!("Slack did not answer in {} s", after.as_secs()),
+            permanent: false,
+            timed_out: true,
+            ..Default::default()
+        }
+    }
+
     /// Slack rate-limited the call (HTTP 429 or `ratelimited`): retry after a wait.
     pub fn rate_limited(&self) -> bool {
         self.code.as_deref() == Some("ratelimited") || self.retry_after.is_some()
@@ -94,6 +108,7 @@ impl From<SlackClientError> for ApiFailure {
             permanent,
             code,
             retry_after,
+            timed_out: false,
         }
     }
 }
@@ -110,6 +125,18 @@ pub fn connector() -> SlackClientHyperHttpsConnector {
     SlackClientHyperConnector::from(https)
 }
 
+/// The default bound on one call, as `SLACK_API_TIMEOUT_SECONDS`'s default.
+const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// The client for shared files, bounded like every call.
+fn files_client(timeout: std::time::Duration) -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(crate::config::connect_timeout(timeout))
+        .build()
+        .unwrap_or_default()
+}
+
 impl SlackApi {
     /// `api_url` is e.g. `https://slack.com/api` (no trailing slash needed).
     pub fn new(api_url: &str, bot_token: &Secret) -> SlackApi {
@@ -120,11 +147,27 @@ impl SlackApi {
         SlackApi {
             client: Arc::new(SlackClient::new(connector)),
             token: SlackApiToken::new(bot_token.expose().to_string().into()),
-            files: reqwest::Client::builder()
-                .timeout(std::time::Duration::from_secs(20))
-                .build()
-                .unwrap_or_default(),
+            files: files_client(DEFAULT_TIMEOUT),
             api_origin,
+            timeout: DEFAULT_TIMEOUT,
+        }
+    }
+
+    /// The same client with every call (and download) bounded by `timeout`.
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> SlackApi {
+        self.files = files_client(timeout);
+        self.timeout = timeout;
+        self
+    }
+
+    /// `call` within the timeout: one not answered in time is [`ApiFailure::timed_out`].
+    async fn bounded<T>(
+        &self,
+        call: impl std::future::Future<Output = Result<T, SlackClientError>>,
+    ) -> Result<T, ApiFailure> {
+        match tokio::time::timeout(self.timeout, call).await {
+            Ok(result) => result.map_err(ApiFailure::from),
+            Err(_) => Err(ApiFailure::timed_out(self.timeout)),
         }
     }
 
@@ -171,7 +214,7 @@ impl SlackApi {
             req = req.with_thread_ts(ts.into());
         }
         let session = self.client.open_session(&self.token);
-        let res = session.chat_post_message(&req).await?;
+        let res = self.bounded(session.chat_post_message(&req)).await?;
         Ok(res.ts.0)
     }
 
@@ -189,7 +232,7 @@ impl SlackApi {
             req = req.with_thread_ts(ts.into());
         }
         let session = self.client.open_session(&self.token);
-        session.chat_post_ephemeral(&req).await?;
+        self.bounded(session.chat_post_ephemeral(&req)).await?;
         Ok(())
     }
 
@@ -203,7 +246,7 @@ impl SlackApi {
         let content = Self::content(r)?;
         let req = SlackApiChatPostEphemeralRequest::new(channel.into(), user.into(), content);
         let session = self.client.open_session(&self.token);
-        session.chat_post_ephemeral(&req).await?;
+        self.bounded(session.chat_post_ephemeral(&req)).await?;
         Ok(())
     }
 
@@ -211,7 +254,7 @@ impl SlackApi {
     pub async fn user_name(&self, user: &str) -> Option<String> {
         let session = self.client.open_session(&self.token);
         let req = SlackApiUsersInfoRequest::new(user.into());
-        let res = session.users_info(&req).await.ok()?;
+        let res = self.bounded(session.users_info(&req)).await.ok()?;
         let profile = res.user.profile.as_ref();
         let display = profile.and_then(|p| p.display_name.clone());
         display.filter(|n| !n.is_empty()).or(res.user.name)
@@ -234,10 +277,15 @@ impl SlackApi {
                 url.origin().ascii_serialization()
             )));
         }
-        let failed = |e: reqwest::Error| ApiFailure {
-            message: format!("file download failed: {e}"),
-            permanent: false,
-            ..Default::default()
+        let failed = |e: reqwest::Error| {
+            if e.is_timeout() {
+                return ApiFailure::timed_out(self.timeout);
+            }
+            ApiFailure {
+                message: format!("file download failed: {}", e.without_url()),
+                permanent: false,
+                ..Default::default()
+            }
         };
         let res = self
             .files
@@ -264,9 +312,12 @@ impl SlackApi {
     pub async fn open_view(&self, trigger_id: &str, view: Value) -> Result<(), ApiFailure> {
         let body = serde_json::json!({"trigger_id": trigger_id, "view": view});
         let session = self.client.open_session(&self.token);
-        let _: Value = session
-            .http_session_api
-            .http_post("views.open", &body, None)
+        let _: Value = self
+            .bounded(
+                session
+                    .http_session_api
+                    .http_post("views.open", &body, None),
+            )
             .await?;
         Ok(())
     }
@@ -285,9 +336,12 @@ impl SlackApi {
             ("limit", Some("1000")),
         ];
         let session = self.client.open_session(&self.token);
-        let res: Value = session
-            .http_session_api
-            .http_get("conversations.replies", &params, None)
+        let res: Value = self
+            .bounded(
+                session
+                    .http_session_api
+                    .http_get("conversations.replies", &params, None),
+            )
             .await?;
         let found = res["messages"].as_array().into_iter().flatten().find(|m| {
             m["metadata"]["event_type"] == METADATA_EVENT_TYPE

@@ -63,7 +63,8 @@ pub fn start(services: &Services, args: &ServeArgs, shutdown: Shutdown) -> Optio
         return None;
     }
     let engine = &services.engine;
-    let api = api::SlackApi::new(&args.slack.slack_api_url, bot_token);
+    let api = api::SlackApi::new(&args.slack.slack_api_url, bot_token)
+        .with_timeout(args.slack.api_timeout());
     let handler = Arc::new(Handler::new(services.clone(), api.clone()));
     let outbox = Arc::new(Outbox::new(
         engine.clone(),

@@ -41,6 +41,8 @@ pub struct Fault {
     /// The call takes effect (the message is made) before the error is answered: the
     /// ambiguous case a retry must not turn into a duplicate.
     pub took_effect: bool,
+    /// No answer at all (an hour's wait): the bot's own timeout must end the call.
+    pub hang: bool,
 }
 
 impl Fault {
@@ -49,6 +51,15 @@ impl Fault {
             status,
             retry_after: None,
             took_effect: false,
+            hang: false,
+        }
+    }
+
+    /// A call that is never answered.
+    pub fn hang() -> Fault {
+        Fault {
+            hang: true,
+            ..Fault::status(504)
         }
     }
 
@@ -168,7 +179,8 @@ impl FakeDiscord {
         format!("http://{}", self.addr)
     }
 
-    /// Serve a file at `/files/{name}` (an attachment's CDN URL).
+    /// Serve a file at `/files/{name}` (an attachment's CDN URL); one named `hang-...`
+    /// is never answered.
     pub fn file(&self, name: &str, bytes: &[u8]) -> String {
         self.inner
             .files
@@ -276,7 +288,11 @@ fn fault(inner: &Inner, route: &'static str) -> Option<Fault> {
 }
 
 /// A Discord error answer: 429s carry `retry_after` (body and header) like Discord's.
-fn error_response(f: Fault) -> Response {
+/// A hanging fault answers only after an hour.
+async fn error_response(f: Fault) -> Response {
+    if f.hang {
+        tokio::time::sleep(Duration::from_secs(3600)).await;
+    }
     let status = StatusCode::from_u16(f.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut body = json!({"message": format!("fault {}", f.status), "code": 0});
     if let Some(after) = f.retry_after {
@@ -425,7 +441,7 @@ async fn rest_call(
         ("GET", ["users", "@me"]) => ok(user(BOT_ID, "coach", true)),
         ("PUT", [.., "commands"]) => ok(json!([])),
         ("POST", ["channels", _, "threads"]) if let Some(f) = fault(&inner, THREADS) => {
-            error_response(f)
+            error_response(f).await
         }
         ("POST", ["channels", parent, "threads"]) => ok(json!({
             "id": id(&inner), "guild_id": GUILD.to_string(), "parent_id": parent,
@@ -437,7 +453,7 @@ async fn rest_call(
                 if f.took_effect {
                     create_message(&inner, channel, &parsed);
                 }
-                error_response(f)
+                error_response(f).await
             }
             None => ok(create_message(&inner, channel, &parsed)),
         },
@@ -463,6 +479,11 @@ async fn rest_call(
                 user(BOT_ID, "coach", true),
                 content,
             ))
+        }
+        // A file named `hang-...` is never sent: the bot's download timeout must end it.
+        _ if path.starts_with("/files/hang-") => {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            StatusCode::GATEWAY_TIMEOUT.into_response()
         }
         _ if path.starts_with("/files/") => {
             let name = path.trim_start_matches("/files/");

@@ -33,6 +33,8 @@ pub enum Fault {
     Error(&'static str),
     /// The message is posted, then the answer is lost (HTTP 500): the ambiguous case.
     AfterEffect(u16),
+    /// No answer at all (an hour's wait): the app's own timeout must end the call.
+    Hang,
 }
 
 /// One Web API call the app made.
@@ -143,6 +145,17 @@ impl Respond for Recorder {
                     at: std::time::Instant::now(),
                 });
                 return ResponseTemplate::new(status).set_body_string("upstream failure");
+            }
+            Some(Fault::Hang) => {
+                self.calls.lock().unwrap().push(Call {
+                    method,
+                    body,
+                    ts: None,
+                    at: std::time::Instant::now(),
+                });
+                return ResponseTemplate::new(200)
+                    .set_body_json(json!({"ok": false, "error": "hung"}))
+                    .set_delay(Duration::from_secs(3600));
             }
             None => {}
         }

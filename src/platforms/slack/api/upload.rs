@@ -26,10 +26,15 @@ impl SlackApi {
             .send()
             .await
             .and_then(|r| r.error_for_status())
-            .map_err(|e| ApiFailure {
-                message: format!("file upload failed: {e}"),
-                permanent: false,
-                ..Default::default()
+            .map_err(|e| {
+                if e.is_timeout() {
+                    return ApiFailure::timed_out(self.timeout);
+                }
+                ApiFailure {
+                    message: format!("file upload failed: {}", e.without_url()),
+                    permanent: false,
+                    ..Default::default()
+                }
             })?;
         let mut complete = json!({
             "files": [{"id": file_id, "title": title}],
@@ -40,9 +45,12 @@ impl SlackApi {
             complete["thread_ts"] = json!(ts);
         }
         let session = self.client.open_session(&self.token);
-        let _: Value = session
-            .http_session_api
-            .http_post("files.completeUploadExternal", &complete, None)
+        let _: Value = self
+            .bounded(session.http_session_api.http_post(
+                "files.completeUploadExternal",
+                &complete,
+                None,
+            ))
             .await?;
         Ok(())
     }
@@ -57,9 +65,12 @@ impl SlackApi {
         let length = length.to_string();
         let params = vec![("filename", Some(filename)), ("length", Some(&length))];
         let session = self.client.open_session(&self.token);
-        let ticket: Value = session
-            .http_session_api
-            .http_get("files.getUploadURLExternal", &params, None)
+        let ticket: Value = self
+            .bounded(
+                session
+                    .http_session_api
+                    .http_get("files.getUploadURLExternal", &params, None),
+            )
             .await?;
         let refuse = |message: String| ApiFailure {
             message,

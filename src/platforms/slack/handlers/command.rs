@@ -143,11 +143,13 @@ impl Handler {
             }
             if !told_busy {
                 let busy = if e.rate_limited() {
-                    "Slack is busy, retrying..."
+                    "Slack is busy, retrying...".to_string()
+                } else if e.timed_out {
+                    format!("{}, retrying...", e.message)
                 } else {
-                    "Slack did not answer properly, retrying..."
+                    "Slack did not answer properly, retrying...".to_string()
                 };
-                self.tell(to, busy).await;
+                self.tell(to, &busy).await;
                 told_busy = true;
             }
             let backoff = std::time::Duration::from_secs(1 << (attempt - 1));
@@ -187,6 +189,12 @@ fn root_failure(e: &ApiFailure) -> String {
     }
     if e.rate_limited() {
         return "Slack is busy right now (rate limited) and I could not post the interview. Try `/interview start` again in a minute.".to_string();
+    }
+    if e.timed_out {
+        return format!(
+            "{}, so no interview was started. Try `/interview start` again in a minute.",
+            e.message
+        );
     }
     match e.code.as_deref() {
         Some("is_archived") => "This channel is archived: start the interview in another one.".to_string(),

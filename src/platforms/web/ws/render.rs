@@ -173,6 +173,15 @@ pub fn progress(p: &Progress) -> Frame {
             ),
             reply_to: p.reply_to,
         },
+        ProgressKind::Queued { ahead } => Frame::CoachStatus {
+            state: "queued",
+            message: match ahead {
+                0 => "The coach is busy with other interviews: you're queued, next in line."
+                    .to_string(),
+                n => format!("The coach is busy with other interviews: you're queued, {n} ahead."),
+            },
+            reply_to: p.reply_to,
+        },
         ProgressKind::Waiting { seconds } => Frame::CoachStatus {
             state: "waiting",
             message: format!("You're going a bit fast: the coach will answer in {seconds} s."),
