@@ -1,6 +1,10 @@
 //! SQL of the read models, the same statements for both backends (SQLite accepts the
 //! `$n` placeholders Postgres uses); a macro instantiates it for each pool type.
 
+use super::open_work::{
+    DUE_DEADLINE, DUE_IDLE, OPEN, PENDING, UNDELIVERED, after_or_start, from_millis, millis,
+    turns_from, turns_text,
+};
 use super::{PostgresStore, SqliteStore};
 use crate::ports::{
     DailyUsage, Due, INTERVIEW_LIST, InterviewFilter, InterviewRow, Page, Position, ReadModelStore,
@@ -33,47 +37,6 @@ const RELABEL: &str =
 
 const ADD_USAGE: &str = "INSERT INTO usage_daily (server, day, tokens) VALUES ($1, $2, $3) \
     ON CONFLICT (server, day) DO UPDATE SET tokens = usage_daily.tokens + excluded.tokens";
-
-/// Open interviews, as the partial indexes of migration 0007 name them.
-const OPEN: &str = "phase NOT IN ('ended', 'summarised')";
-
-const DUE_DEADLINE: &str = "deadline_ms IS NOT NULL AND deadline_ms <= $1 \
-    AND (time_warned = 0 OR deadline_ms <= $2) AND (deadline_ms, stream_id) > ($3, $4) \
-    ORDER BY deadline_ms, stream_id LIMIT $5";
-
-const DUE_IDLE: &str = "platform = $1 AND last_candidate_ms <= $2 \
-    AND (last_candidate_ms, stream_id) > ($3, $4) ORDER BY last_candidate_ms, stream_id LIMIT $5";
-
-const PENDING: &str = "pending_turns <> '' AND (started_at > $1 OR (started_at = $1 AND stream_id > $2)) \
-    ORDER BY started_at, stream_id LIMIT $3";
-
-const UNDELIVERED: &str = "platform = $1 AND coach_messages > 0 AND stream_id > $2 \
-    AND (ended_at IS NULL OR ended_at >= $3) \
-    AND coach_messages > (SELECT COUNT(*) FROM deliveries d \
-        WHERE d.stream_id = interview_list.stream_id AND d.delivered_at_ms IS NOT NULL) \
-    ORDER BY stream_id LIMIT $4";
-
-fn millis(t: Option<DateTime<Utc>>) -> Option<i64> {
-    t.map(|t| t.timestamp_millis())
-}
-
-fn from_millis(ms: Option<i64>) -> Option<DateTime<Utc>> {
-    ms.and_then(DateTime::from_timestamp_millis)
-}
-
-fn turns_text(turns: &[u64]) -> String {
-    let turns: Vec<String> = turns.iter().map(u64::to_string).collect();
-    turns.join(",")
-}
-
-fn turns_from(text: &str) -> Vec<u64> {
-    text.split(',').filter_map(|v| v.parse().ok()).collect()
-}
-
-/// The start of a key-ordered scan, before every real key.
-fn after_or_start<K: Clone>(page: &crate::ports::Page<K>, start: K) -> (K, String) {
-    page.after.clone().unwrap_or((start, String::new()))
-}
 
 fn list_sql(filter: &InterviewFilter) -> (String, Vec<String>) {
     let mut clauses = Vec::new();
