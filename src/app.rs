@@ -130,7 +130,7 @@ impl App {
         let engine = Engine::new(store.clone(), clock)
             .with_lease_ttl(args.lease())
             .with_instance(format!("{}:{port}", hostname()));
-        let queries = Queries::new(store.clone());
+        let queries = Queries::following(store.clone());
         let problems = Arc::new(ProblemBank::load_default()?);
         let (llm, settings) = coach::setup::from_args(&args.coach);
         let readiness = Readiness::new();
@@ -145,9 +145,11 @@ impl App {
             runner: runner.clone(),
         };
         let coach = Arc::new(
+            // The coach's questions (today's tokens) fold the log themselves, like its
+            // other background work, instead of waiting for the projector on every turn.
             Coach::new(
                 engine,
-                queries,
+                Queries::new(store.clone()),
                 llm,
                 settings,
                 Arc::new(TokioSleeper),
@@ -278,6 +280,7 @@ impl App {
         let projector = tokio::spawn(run_projector(
             self.store.clone(),
             self.services.queries.clone(),
+            std::time::Duration::from_millis(self.args.projector_gather_ms),
             phases.stop.clone(),
         ));
         let coach = tokio::spawn(
@@ -287,7 +290,10 @@ impl App {
         );
         // A warning or an end is new work: the timers stop with the intake.
         let timers = tokio::spawn(
-            crate::engine::timer::Timers::new(engine.clone()).run(phases.intake.clone()),
+            crate::engine::timer::Timers::new(engine.clone())
+                .with_web_idle(self.args.web_idle_end_minutes)
+                .every(std::time::Duration::from_secs(self.args.timer_tick_seconds))
+                .run(phases.intake.clone()),
         );
         let discord =
             crate::platforms::discord::start(self.services.clone(), &self.args, phases.clone());
@@ -403,13 +409,19 @@ impl Background {
     }
 }
 
-/// How long the projector lets appends gather after a wake-up before folding them.
-/// Readers that need the latest rows (the API, timers, outboxes) catch up themselves;
-/// this only keeps the projector's writes from competing with every single append.
-const PROJECTOR_GATHER: std::time::Duration = std::time::Duration::from_millis(50);
-
-/// Keep the read models caught up with the log.
-async fn run_projector(store: Arc<dyn Storage>, queries: Queries, cancel: CancellationToken) {
+/// How long the projector lets appends gather after a wake-up before folding them
+/// (`PROJECTOR_GATHER_MS`, 50 ms by default). The background tasks that need the latest rows (timers, coach scan, outboxes) catch
+/// up themselves; readers (the API, the platforms' questions) wait for the projector,
+/// so this is short: it only keeps the projector's writes from competing with every
+/// single append.
+/// Keep the read models caught up with the log: the one task of the service that
+/// writes them (besides the timers', the coach's and the outboxes' own catch-up).
+async fn run_projector(
+    store: Arc<dyn Storage>,
+    queries: Queries,
+    gather: std::time::Duration,
+    cancel: CancellationToken,
+) {
     let mut wake = store.subscribe();
     loop {
         if let Err(e) = queries.catch_up().await {
@@ -421,7 +433,7 @@ async fn run_projector(store: Arc<dyn Storage>, queries: Queries, cancel: Cancel
         }
         tokio::select! {
             _ = cancel.cancelled() => return,
-            _ = tokio::time::sleep(PROJECTOR_GATHER) => {}
+            _ = tokio::time::sleep(gather) => {}
         }
     }
 }

@@ -262,6 +262,17 @@ pub struct ServeArgs {
     /// Days a new share link opens before it expires (it can be revoked sooner).
     #[arg(long, env = "WEB_SHARE_TTL_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub web_share_ttl_days: u32,
+    /// Minutes without a candidate event after which a web interview ends as abandoned
+    /// (and gets its summary); 0: web interviews never end by themselves.
+    #[arg(long, env = "WEB_IDLE_END_MINUTES", default_value_t = 120)]
+    pub web_idle_end_minutes: u32,
+    /// How often the timers look for due deadlines and abandoned web interviews.
+    #[arg(long, env = "TIMER_TICK_SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timer_tick_seconds: u64,
+    /// How long the projector lets appends gather after a wake-up before folding them
+    /// into the read models (milliseconds; tuning and tests).
+    #[arg(long, env = "PROJECTOR_GATHER_MS", default_value_t = 50, hide = true)]
+    pub projector_gather_ms: u64,
     /// The built web page (index.html + assets/); default `web/dist` of the working directory or the source tree.
     #[arg(long, env = "WEB_DIST_DIR")]
     pub web_dist_dir: Option<std::path::PathBuf>,

@@ -135,6 +135,11 @@ pub enum EndBy {
     Member(Actor),
     /// The time limit passed; refused if it has not.
     Timer,
+    /// The candidate has done nothing for `minutes` (an abandoned interview); refused
+    /// if they acted more recently.
+    Idle {
+        minutes: u32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -176,6 +181,7 @@ impl Command {
         match by {
             EndBy::Member(_) => EndReason::Finished,
             EndBy::Timer => EndReason::TimeLimit,
+            EndBy::Idle { .. } => EndReason::Abandoned,
         }
     }
 }

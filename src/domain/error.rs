@@ -44,6 +44,8 @@ pub enum DomainError {
     NoTimeLimit,
     #[error("the time limit has not been reached yet")]
     TimeLimitNotReached,
+    #[error("the candidate acted within the last {minutes} minutes")]
+    NotIdle { minutes: u32 },
     #[error("a time limit must be between 1 and {max} minutes, got {got}")]
     InvalidTimeLimit { got: u32, max: u32 },
     #[error("time is up for this interview: you can still end it to get your summary")]

@@ -110,6 +110,9 @@ pub struct Interview {
     pub runs: u32,
     /// Cases the latest tested submission passed, and ran.
     pub last_tests: Option<(usize, usize)>,
+    /// When the candidate last did something (the start included): idleness is
+    /// measured from here.
+    pub last_candidate_at: Option<DateTime<Utc>>,
 }
 
 impl Interview {
@@ -177,6 +180,9 @@ impl Interview {
     /// Fold one event into the state.
     pub fn apply(&mut self, event: &Event) {
         self.version += 1;
+        if event.actor().is_some() {
+            self.last_candidate_at = Some(event.at());
+        }
         match event {
             Event::InterviewStarted(e) => {
                 let custom = matches!(e.problem, super::problem::Problem::Custom { .. });

@@ -25,7 +25,7 @@ pub use progress::{Progress, ProgressBus, ProgressKind, RunProgress};
 pub use shutdown::Shutdown;
 
 use crate::domain::{self, Command, DomainError, Interview, Platform, StreamId, Turn};
-use crate::ports::InterviewFilter;
+use crate::ports::Page;
 use crate::ports::{ExpectedVersion, Leases, Position, RecordedEvent, Storage, StoreError};
 use crate::projections;
 use crate::telemetry::metrics::{self, CommandOutcome};
@@ -35,6 +35,9 @@ use thiserror::Error;
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
+
+/// Interviews with pending coach work read from the list per query.
+const PENDING_PAGE: u32 = 500;
 
 /// How often a conflicting append is re-decided before giving up.
 const MAX_CONFLICT_RETRIES: u32 = 64;
@@ -372,35 +375,38 @@ impl Engine {
         })
     }
 
-    /// Coach turns owed anywhere, found from the log (through the interview list,
-    /// caught up first). Oldest stream first, turns in order.
+    /// Coach turns owed anywhere, found from the log through the interview list
+    /// (caught up first; only interviews with a pending turn are read, a page at a
+    /// time, however many are open). Oldest stream first, turns in order.
     pub async fn pending_work(&self) -> Result<Vec<PendingWork>, StoreError> {
         projections::catch_up(self.store.as_ref()).await?;
-        let rows = self
-            .store
-            .list_interviews(&InterviewFilter {
-                limit: Some(10_000),
-                ..Default::default()
-            })
-            .await?;
         let mut work = Vec::new();
-        for row in rows.iter().rev().filter(|r| r.phase != "summarised") {
-            let stream = row.stream();
-            // One interview that cannot be read (a damaged event) is reported and
-            // passed over; every other interview's work is still found.
-            let state = match self.load(&stream).await {
-                Ok((state, _)) => state,
-                Err(e) => {
-                    tracing::warn!(%stream, error = %e, "cannot read this interview; its coach work is skipped");
-                    continue;
+        let mut page = Page::first(PENDING_PAGE);
+        loop {
+            let rows = self.store.pending_interviews(&page).await?;
+            for row in &rows {
+                let stream = row.stream();
+                // One interview that cannot be read (a damaged event) is reported and
+                // passed over; every other interview's work is still found.
+                let state = match self.load(&stream).await {
+                    Ok((state, _)) => state,
+                    Err(e) => {
+                        tracing::warn!(%stream, error = %e, "cannot read this interview; its coach work is skipped");
+                        continue;
+                    }
+                };
+                work.extend(state.pending_turns().into_iter().map(|turn| PendingWork {
+                    stream: stream.clone(),
+                    turn,
+                }));
+            }
+            match rows.last() {
+                Some(last) if rows.len() == PENDING_PAGE as usize => {
+                    page.after = Some((last.started_at, last.stream_id.clone()));
                 }
-            };
-            work.extend(state.pending_turns().into_iter().map(|turn| PendingWork {
-                stream: stream.clone(),
-                turn,
-            }));
+                _ => return Ok(work),
+            }
         }
-        Ok(work)
     }
 
     /// Bring the read models (interview list, member stats) up to date with the log.

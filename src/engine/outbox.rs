@@ -7,7 +7,8 @@
 //!
 //! A failed delivery is retried on its own schedule: after the platform's `Retry-After`
 //! when it gives one, else with jittered exponential backoff from about a second,
-//! capped. A pass over recent interviews every 30 s is only the safety net. At shutdown
+//! capped. A pass every 30 s over the interviews that still have an undelivered coach
+//! event (an indexed query, not a read of every recent interview) is the safety net. At shutdown
 //! it keeps posting until the coach has finished its turns and nothing is left to post
 //! (or the deadline). Each try runs in the interview's span and is counted by outcome,
 //! with the lag of each post. The outbox never decides anything: it only renders what
@@ -15,8 +16,8 @@
 
 use crate::domain::{Event, Interview, Platform, StreamId};
 use crate::engine::{Engine, Shutdown};
-use crate::ports::InterviewFilter;
 use crate::ports::{DeliveryRecord, Position, RecordedEvent, StoreError};
+use crate::ports::{InterviewRow, Page};
 use crate::telemetry::{metrics, span};
 use async_trait::async_trait;
 use backon::{BackoffBuilder, ExponentialBuilder};
@@ -59,14 +60,11 @@ pub trait Outlet: Send + Sync {
     fn platform(&self) -> Platform;
 
     /// Whether this event is shown on the platform (default: every coach event).
+    /// The interview list counts these events per interview
+    /// (`InterviewRow::is_coach_message`), which is how the sweep finds the interviews
+    /// with something left to post.
     fn wants(&self, event: &Event) -> bool {
-        matches!(
-            event,
-            Event::CoachReplied(_)
-                | Event::CodeAnalyzed(_)
-                | Event::CoachFailed(_)
-                | Event::SummaryWritten(_)
-        )
+        InterviewRow::is_coach_message(event)
     }
 
     /// How many messages the event becomes (0: nothing is shown).
@@ -126,6 +124,9 @@ const MAX_BACKOFF: Duration = Duration::from_secs(30);
 const SWEEP: Duration = Duration::from_secs(30);
 /// While draining at shutdown, how often the outbox looks whether it is done.
 const DRAIN_POLL: Duration = Duration::from_millis(50);
+
+/// Interviews with something left to post, read from the list per query.
+const UNDELIVERED_PAGE: u32 = 500;
 
 impl Outbox {
     pub fn new(engine: Engine, outlet: Arc<dyn Outlet>) -> Outbox {
@@ -311,31 +312,39 @@ impl Outbox {
         self.in_flight.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Every wanted event of recent interviews on this platform that is not yet
-    /// posted, and has no retry loop running here.
+    /// Every wanted event not yet posted, with no retry loop running here, of the
+    /// interviews on this platform (not ended more than two days ago) that have coach
+    /// events without a finished delivery record: an indexed query over the interview
+    /// list, paged, so only those streams are read.
     async fn undelivered(&self) -> Result<Vec<RecordedEvent>, StoreError> {
         self.engine.catch_up_projections().await?;
-        let filter = InterviewFilter {
-            platform: Some(self.outlet.platform().to_string()),
-            limit: Some(500),
-            ..Default::default()
-        };
+        let platform = self.outlet.platform().to_string();
         let since = self.engine.now() - chrono::Duration::days(2);
+        let mut page = Page::first(UNDELIVERED_PAGE);
         let mut out = Vec::new();
-        for row in self.engine.store.list_interviews(&filter).await? {
-            if row.ended_at.is_some_and(|t| t < since) {
-                continue;
-            }
-            // Per interview: one that cannot be read (a damaged event) is reported and
-            // the others are still delivered.
-            match self.undelivered_in(&row.stream()).await {
-                Ok(events) => out.extend(events),
-                Err(e) => {
-                    tracing::warn!(stream = %row.stream_id, error = %e, "outbox cannot read this interview; skipping it");
+        loop {
+            let rows = self
+                .engine
+                .store
+                .undelivered_interviews(&platform, since, &page)
+                .await?;
+            for row in &rows {
+                // Per interview: one that cannot be read (a damaged event) is reported
+                // and the others are still delivered.
+                match self.undelivered_in(&row.stream()).await {
+                    Ok(events) => out.extend(events),
+                    Err(e) => {
+                        tracing::warn!(stream = %row.stream_id, error = %e, "outbox cannot read this interview; skipping it");
+                    }
                 }
             }
+            match rows.last() {
+                Some(last) if rows.len() == UNDELIVERED_PAGE as usize => {
+                    page.after = Some(((), last.stream_id.clone()));
+                }
+                _ => return Ok(out),
+            }
         }
-        Ok(out)
     }
 
     /// The wanted events of `stream` not yet posted, with no retry loop running here.

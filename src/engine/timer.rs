@@ -1,20 +1,22 @@
-//! Time limits, derived from the log: a warning a few minutes before the deadline and
-//! the end of the interview at it (reason `time_limit`, which the coach then
-//! summarises). Nothing is scheduled in memory: every tick re-reads the open interviews,
-//! so timers survive restarts, and `decide` refuses a second warning or end, so they
-//! fire once even with several instances ticking at the same moment. The one thing
-//! remembered between ticks is each open interview's deadline, a fact of its
-//! `InterviewStarted` that never changes, so a tick reads only the interviews that are
-//! due instead of every open one.
+//! Time limits and abandoned interviews, derived from the log: a warning a few minutes
+//! before the deadline, the end of the interview at it (reason `time_limit`), and the
+//! end of a web interview whose candidate has done nothing for the idle time (reason
+//! `abandoned`); the coach then summarises either. Nothing is scheduled in memory: every
+//! tick asks the interview list (an indexed query, paged) for the interviews due now, so
+//! timers survive restarts and hold for any number of open interviews, and `decide`
+//! refuses a second warning or end, so they fire once even with several instances
+//! ticking at the same moment. Whether to warn or end is decided on the stream, never
+//! on the row. The timers never end an interview that is not due.
 
 use super::{Engine, EngineError};
-use crate::domain::{Command, DomainError, EndBy, Interview, Phase, StreamId};
-use crate::ports::{InterviewFilter, InterviewRow};
+use crate::domain::{Command, DomainError, EndBy, Interview, Phase, Platform, StreamId};
+use crate::ports::{Due, InterviewRow, Page};
 use chrono::{DateTime, Utc};
-use std::collections::HashMap;
-use std::sync::Mutex;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
+
+/// Interviews read from the list per query.
+const PAGE: u32 = 500;
 
 pub struct Timers {
     engine: Engine,
@@ -22,8 +24,9 @@ pub struct Timers {
     pub warn_minutes: u32,
     /// How often to look for due timers.
     pub every: Duration,
-    /// Deadline (or none) of each open interview seen, by stream.
-    deadlines: Mutex<HashMap<String, Option<DateTime<Utc>>>>,
+    /// Minutes without a candidate event after which a web interview ends as
+    /// abandoned (`WEB_IDLE_END_MINUTES`); `None`: never.
+    pub web_idle_minutes: Option<u32>,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -38,72 +41,100 @@ impl Timers {
             engine,
             warn_minutes: 5,
             every: Duration::from_secs(10),
-            deadlines: Mutex::new(HashMap::new()),
+            web_idle_minutes: None,
         }
     }
 
-    fn known_deadline(&self, stream: &str) -> Option<Option<DateTime<Utc>>> {
-        let known = self.deadlines.lock().unwrap_or_else(|p| p.into_inner());
-        known.get(stream).copied()
+    /// The same timers, ending web interviews idle for `minutes` (0: never).
+    pub fn with_web_idle(mut self, minutes: u32) -> Timers {
+        self.web_idle_minutes = (minutes > 0).then_some(minutes);
+        self
+    }
+
+    /// The same timers, looking for due work every `every`.
+    pub fn every(mut self, every: Duration) -> Timers {
+        self.every = every;
+        self
     }
 
     /// Warn and end whatever is due now.
     pub async fn tick(&self) -> Result<Fired, EngineError> {
         self.engine.catch_up_projections().await?;
-        let open = InterviewFilter {
-            open_only: true,
-            limit: Some(10_000),
-            ..Default::default()
-        };
+        let now = self.engine.now();
         let mut fired = Fired::default();
-        let rows = self.engine.store.list_interviews(&open).await?;
-        self.forget_closed(&rows);
-        // Errors are per interview: one that cannot be read (a damaged event) or
-        // written is reported, and every other interview's timers still fire.
-        for row in rows {
-            let fired_here = match self.due(&row).await {
-                Ok(Some((command, key))) => {
-                    self.fire(&row.stream(), command, &key, &mut fired).await
-                }
-                Ok(None) => Ok(()),
-                Err(e) => Err(e),
+        let deadlines = Due::Deadline {
+            warn_by: now + self.warn_ahead(),
+            end_by: now,
+        };
+        self.each_due(&deadlines, &mut fired, |row| row.deadline)
+            .await?;
+        if let Some(minutes) = self.web_idle_minutes {
+            let idle = Due::Idle {
+                platform: Platform::Web.as_str().to_string(),
+                before: now - chrono::Duration::minutes(i64::from(minutes)),
             };
-            if let Err(e) = fired_here {
-                tracing::warn!(stream = %row.stream_id, error = %e, "timer could not act on this interview; will retry");
-            }
+            self.each_due(&idle, &mut fired, |row| Some(row.last_candidate_at))
+                .await?;
         }
         Ok(fired)
     }
 
-    /// Forgets the deadlines of interviews no longer open.
-    fn forget_closed(&self, open: &[InterviewRow]) {
-        let mut known = self.deadlines.lock().unwrap_or_else(|p| p.into_inner());
-        let open: std::collections::HashSet<&str> =
-            open.iter().map(|r| r.stream_id.as_str()).collect();
-        known.retain(|stream, _| open.contains(stream.as_str()));
+    /// Acts on every interview `due` names, a page at a time; `key` is the row's sort
+    /// key (where the next page starts).
+    async fn each_due(
+        &self,
+        due: &Due,
+        fired: &mut Fired,
+        key: impl Fn(&InterviewRow) -> Option<DateTime<Utc>>,
+    ) -> Result<(), EngineError> {
+        let mut page = Page::first(PAGE);
+        loop {
+            let rows = self.engine.store.due_interviews(due, &page).await?;
+            // Errors are per interview: one that cannot be read (a damaged event) or
+            // written is reported, and every other interview's timers still fire.
+            for row in &rows {
+                if let Err(e) = self.act(due, row, fired).await {
+                    tracing::warn!(stream = %row.stream_id, error = %e, "timer could not act on this interview; will retry");
+                }
+            }
+            match rows.last() {
+                Some(last) if rows.len() == PAGE as usize => {
+                    let at = key(last).unwrap_or(DateTime::<Utc>::MIN_UTC);
+                    page.after = Some((at, last.stream_id.clone()));
+                }
+                _ => return Ok(()),
+            }
+        }
+    }
+
+    async fn act(
+        &self,
+        due: &Due,
+        row: &InterviewRow,
+        fired: &mut Fired,
+    ) -> Result<(), EngineError> {
+        let stream = row.stream();
+        let command = match due {
+            Due::Deadline { .. } => {
+                let (state, _) = self.engine.load(&stream).await?;
+                self.due_in(&stream, &state)
+            }
+            Due::Idle { .. } => self.web_idle_minutes.map(|minutes| {
+                let end = Command::EndInterview {
+                    by: EndBy::Idle { minutes },
+                    at: self.engine.now(),
+                };
+                (end, format!("timer:idle:{stream}"))
+            }),
+        };
+        match command {
+            Some((command, key)) => self.fire(&stream, command, &key, fired).await,
+            None => Ok(()),
+        }
     }
 
     fn warn_ahead(&self) -> chrono::Duration {
         chrono::Duration::minutes(i64::from(self.warn_minutes))
-    }
-
-    /// The command (and its key) due now on the interview of `row`; the interview is
-    /// read only when its deadline is unknown or near.
-    async fn due(&self, row: &InterviewRow) -> Result<Option<(Command, String)>, EngineError> {
-        match self.known_deadline(&row.stream_id) {
-            Some(None) => return Ok(None),
-            Some(Some(deadline)) if self.engine.now() < deadline - self.warn_ahead() => {
-                return Ok(None);
-            }
-            _ => {}
-        }
-        let stream = row.stream();
-        let (state, _) = self.engine.load(&stream).await?;
-        self.deadlines
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(row.stream_id.clone(), state.deadline());
-        Ok(self.due_in(&stream, &state))
     }
 
     /// The end at the deadline, the warning before it, or nothing.
@@ -154,7 +185,11 @@ impl Timers {
                 DomainError::AlreadyEnded
                 | DomainError::AlreadyWarned
                 | DomainError::InterviewOver
-                | DomainError::WarningNotDue,
+                | DomainError::WarningNotDue
+                // The row keeps times to the millisecond: due by the row, a hair early
+                // by the stream; the next tick ends it.
+                | DomainError::TimeLimitNotReached
+                | DomainError::NotIdle { .. },
             )) => Ok(()),
             Err(e) => Err(e),
         }

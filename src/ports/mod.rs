@@ -20,7 +20,9 @@ pub use lease::{LeaseHolder, LeaseTaken, Leases};
 pub use log::{
     AppendOutcome, Appended, Committed, EventStore, ExpectedVersion, Hold, Position, RecordedEvent,
 };
-pub use read_models::{DailyUsage, INTERVIEW_LIST, InterviewFilter, InterviewRow, ReadModelStore};
+pub use read_models::{
+    DailyUsage, Due, INTERVIEW_LIST, InterviewFilter, InterviewRow, Page, ReadModelStore,
+};
 pub use secrets::Secrets;
 pub use stats::{DIMENSIONS, MEMBER_STATS, MemberRows, StatsAnalysis, StatsInterview, StatsStore};
 

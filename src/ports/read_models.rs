@@ -28,6 +28,21 @@ pub struct InterviewRow {
     pub hints_used: i64,
     pub tokens_used: i64,
     pub last_position: Position,
+    /// When the time limit runs out, for an interview that has one.
+    #[serde(skip)]
+    pub deadline: Option<DateTime<Utc>>,
+    /// The time-limit warning was given.
+    #[serde(skip)]
+    pub time_warned: bool,
+    /// When the candidate last did something (the start included).
+    #[serde(skip)]
+    pub last_candidate_at: DateTime<Utc>,
+    /// The versions of the candidate events still waiting for the coach's answer.
+    #[serde(skip)]
+    pub pending_turns: Vec<u64>,
+    /// Coach events in the stream (what a chat platform's outbox posts).
+    #[serde(skip)]
+    pub coach_messages: i64,
 }
 
 impl InterviewRow {
@@ -48,6 +63,35 @@ pub struct InterviewFilter {
     /// Only interviews that are not ended.
     pub open_only: bool,
     pub limit: Option<u32>,
+}
+
+/// Which open interviews a timer looks at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Due {
+    /// A deadline at or before `warn_by` and not yet warned, or at or before `end_by`.
+    Deadline {
+        warn_by: DateTime<Utc>,
+        end_by: DateTime<Utc>,
+    },
+    /// On `platform`, no candidate event at or after `before`.
+    Idle {
+        platform: String,
+        before: DateTime<Utc>,
+    },
+}
+
+/// One page of a scan over the interview list: the rows after `after` (the sort key
+/// and the stream id of the last row of the previous page), at most `limit`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<K> {
+    pub after: Option<(K, String)>,
+    pub limit: u32,
+}
+
+impl<K> Page<K> {
+    pub fn first(limit: u32) -> Page<K> {
+        Page { after: None, limit }
+    }
 }
 
 /// Tokens spent by the coach for one community on one UTC day.
@@ -93,6 +137,28 @@ pub trait ReadModelStore: StatsStore + Send + Sync {
     async fn list_interviews(
         &self,
         filter: &InterviewFilter,
+    ) -> Result<Vec<InterviewRow>, StoreError>;
+    /// Open interviews whose timer is `due`, by the time it is due (deadline, or last
+    /// candidate event) and stream id; an indexed query whatever the number of open
+    /// interviews.
+    async fn due_interviews(
+        &self,
+        due: &Due,
+        page: &Page<DateTime<Utc>>,
+    ) -> Result<Vec<InterviewRow>, StoreError>;
+    /// Interviews with a coach turn pending, oldest first (by start, then stream id).
+    async fn pending_interviews(
+        &self,
+        page: &Page<DateTime<Utc>>,
+    ) -> Result<Vec<InterviewRow>, StoreError>;
+    /// Interviews on `platform` not ended before `ended_since` with more coach events
+    /// than delivery records marked done: what a chat outbox still has to post. By
+    /// stream id (`page.after`'s key is unused).
+    async fn undelivered_interviews(
+        &self,
+        platform: &str,
+        ended_since: DateTime<Utc>,
+        page: &Page<()>,
     ) -> Result<Vec<InterviewRow>, StoreError>;
     /// Find by interview id or by stream id.
     async fn find_interview(&self, id: &str) -> Result<Option<InterviewRow>, StoreError>;

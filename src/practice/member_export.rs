@@ -9,7 +9,6 @@ use crate::domain::{Event, StreamId};
 use crate::ports::InterviewFilter;
 use crate::ports::{RecordedEvent, Storage, StoreError};
 use crate::problems::ProblemBank;
-use crate::projections;
 use thiserror::Error;
 
 /// Which interview to export.
@@ -63,7 +62,8 @@ pub async fn export_for(
     Ok(file_for(&events, bank, target, member_id, server))
 }
 
-/// The stream `target` names, if any (the read model caught up first where it is read).
+/// The stream `target` names, if any, by the interview list as it stands (the caller
+/// brings it up to date); reads only.
 async fn stream_of(
     store: &dyn Storage,
     target: &ExportTarget,
@@ -73,14 +73,12 @@ async fn stream_of(
         ExportTarget::Stream(s) => Some(s.clone()),
         ExportTarget::Id(id) => {
             let id = id.trim();
-            projections::catch_up(store).await?;
             match store.find_interview(id).await? {
                 Some(row) => Some(row.stream()),
                 None => Some(StreamId::new(id)).filter(|s| s.platform().is_some()),
             }
         }
         ExportTarget::Latest { place } => {
-            projections::catch_up(store).await?;
             let filter = InterviewFilter {
                 member: Some(member_id.to_string()),
                 place: Some(place.clone()),

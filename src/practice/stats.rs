@@ -9,7 +9,6 @@
 use crate::ports::{DIMENSIONS, MemberRows, StatsAnalysis, StatsInterview};
 use crate::ports::{Storage, StoreError};
 use crate::problems::{BankProblem, ProblemBank};
-use crate::projections::catch_up_stats;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -210,7 +209,8 @@ fn suggestion(p: &BankProblem, topic: Option<String>) -> Suggestion {
     }
 }
 
-/// `member_id`'s stats (only in `server` when given), the read model caught up first.
+/// `member_id`'s stats (only in `server` when given), as the read model stands (the
+/// caller brings it up to date: the query door waits for the projector).
 pub async fn load(
     store: &dyn Storage,
     member_id: &str,
@@ -221,13 +221,12 @@ pub async fn load(
     Ok(summarise(member_id, &rows.interviews, &rows.analyses, bank))
 }
 
-/// The member's stats rows, the read model caught up first.
+/// The member's stats rows, as the read model stands; reads only.
 pub async fn rows(
     store: &dyn Storage,
     member_id: &str,
     server: Option<&str>,
 ) -> Result<MemberRows, StoreError> {
-    catch_up_stats(store).await?;
     store.member_rows(member_id, server).await
 }
 

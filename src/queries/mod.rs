@@ -3,10 +3,13 @@
 //! the interview list, a member's stats and the problems they have done, a community's
 //! leaderboard, a member's export, tokens spent, delivery records, the log's head.
 //!
-//! Platforms read only through here and write only through the engine. This module
-//! never writes events; the only writes it makes are the read models' catch-up (folding
-//! the log into rows that can be dropped and rebuilt), so that what it answers is never
-//! behind what was acknowledged. It never knows a platform.
+//! Platforms read only through here and write only through the engine. In the service
+//! (`Queries::following`) this module never writes anything: a question answered from a
+//! read model first waits (briefly) until the projector task has folded the log up to
+//! the head seen when it was asked, so what it answers is not behind what was
+//! acknowledged, and a GET writes no row. Only `catch_up` writes (the read models'
+//! fold), and only the projector task and the CLI call it; a `Queries::new` (CLI,
+//! tests) catches up itself before such a question. It never knows a platform.
 
 mod lookup;
 
@@ -15,7 +18,7 @@ pub use crate::ports::{DeliveryRecord, InterviewFilter, InterviewRow, Position, 
 pub use lookup::Loaded;
 
 use crate::domain::{Interview, StreamId, Version};
-use crate::ports::Storage;
+use crate::ports::{INTERVIEW_LIST, MEMBER_STATS, Storage};
 use crate::practice::leaderboard::{self, Standing};
 use crate::practice::member_export::{self, ExportFile, ExportRefusal, ExportTarget};
 use crate::practice::stats::{self, MemberStats};
@@ -23,15 +26,86 @@ use crate::problems::ProblemBank;
 use crate::projections;
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// How long a question waits for the projector before answering from the read models
+/// as they stand.
+const PROJECTOR_WAIT: Duration = Duration::from_secs(2);
+
+/// How often a waiting question looks at the checkpoints in the database (another
+/// instance's projector may fold first).
+const CHECKPOINT_POLL: Duration = Duration::from_millis(200);
 
 #[derive(Clone)]
 pub struct Queries {
     store: Arc<dyn Storage>,
+    /// The position both read models have been folded to by `catch_up` here.
+    folded: Arc<watch::Sender<Position>>,
+    /// A projector task keeps the read models caught up: questions wait for it
+    /// instead of folding (writing) themselves.
+    follows_projector: bool,
 }
 
 impl Queries {
+    /// A query door that catches the read models up itself before answering from
+    /// them (the CLI, tests): it writes read-model rows.
     pub fn new(store: Arc<dyn Storage>) -> Queries {
-        Queries { store }
+        Queries {
+            store,
+            folded: Arc::new(watch::channel(0).0),
+            follows_projector: false,
+        }
+    }
+
+    /// A query door that never writes: a projector task calls [`Queries::catch_up`]
+    /// on (a clone of) it, and questions wait for that (the service).
+    pub fn following(store: Arc<dyn Storage>) -> Queries {
+        Queries {
+            follows_projector: true,
+            ..Queries::new(store)
+        }
+    }
+
+    /// The read models hold everything committed before this call: caught up here
+    /// (`new`), or waited for (`following`; after [`PROJECTOR_WAIT`] the answer is
+    /// given from what is folded).
+    pub async fn settle(&self) -> Result<(), QueryError> {
+        if !self.follows_projector {
+            self.catch_up().await?;
+            return Ok(());
+        }
+        let head = self.store.head().await?;
+        let mut folded = self.folded.subscribe();
+        let waited = tokio::time::timeout(PROJECTOR_WAIT, async {
+            loop {
+                if *folded.borrow_and_update() >= head || self.stored_checkpoint().await? >= head {
+                    return Ok::<(), QueryError>(());
+                }
+                tokio::select! {
+                    changed = folded.changed() => if changed.is_err() { return Ok(()) },
+                    _ = tokio::time::sleep(CHECKPOINT_POLL) => {}
+                }
+            }
+        })
+        .await;
+        match waited {
+            Ok(result) => result,
+            Err(_) => {
+                tracing::debug!(
+                    head,
+                    "the read models are behind the log; answering as folded"
+                );
+                Ok(())
+            }
+        }
+    }
+
+    /// The lower of the two read models' checkpoints in the database.
+    async fn stored_checkpoint(&self) -> Result<Position, QueryError> {
+        let list = self.store.checkpoint(INTERVIEW_LIST).await?;
+        let stats = self.store.checkpoint(MEMBER_STATS).await?;
+        Ok(list.min(stats))
     }
 
     /// The highest committed position: the database answers (the health check).
@@ -69,17 +143,24 @@ impl Queries {
         lookup::find(self.store.as_ref(), id).await
     }
 
-    /// Bring the read models (interview list, member stats) up to the log's head.
+    /// Bring the read models (interview list, member stats) up to the log's head:
+    /// writes read-model rows. The projector task and the CLI call it.
     pub async fn catch_up(&self) -> Result<Position, QueryError> {
-        projections::catch_up_all(self.store.as_ref()).await
+        let position = projections::catch_up_all(self.store.as_ref()).await?;
+        self.folded.send_if_modified(|folded| {
+            let moved = position > *folded;
+            *folded = (*folded).max(position);
+            moved
+        });
+        Ok(position)
     }
 
-    /// The interview list, newest first, caught up with the log first.
+    /// The interview list, newest first, up to date with the log (see `settle`).
     pub async fn interviews(
         &self,
         filter: &InterviewFilter,
     ) -> Result<Vec<InterviewRow>, QueryError> {
-        self.catch_up().await?;
+        self.settle().await?;
         self.store.list_interviews(filter).await
     }
 
@@ -99,16 +180,19 @@ impl Queries {
         server: Option<&str>,
         bank: &ProblemBank,
     ) -> Result<MemberStats, QueryError> {
+        self.settle().await?;
         stats::load(self.store.as_ref(), member_id, server, bank).await
     }
 
     /// Bank problems the member has already had, for choosing a fresh one.
     pub async fn problems_done(&self, member_id: &str) -> Result<HashSet<String>, QueryError> {
+        self.settle().await?;
         stats::problems_done(self.store.as_ref(), member_id).await
     }
 
     /// The ranked standings of `server`'s opted-in members.
     pub async fn leaderboard(&self, server: &str) -> Result<Vec<Standing>, QueryError> {
+        self.settle().await?;
         leaderboard::standings(self.store.as_ref(), server).await
     }
 
@@ -120,12 +204,13 @@ impl Queries {
         member_id: &str,
         server: &str,
     ) -> Result<Result<ExportFile, ExportRefusal>, QueryError> {
+        self.settle().await?;
         member_export::export_for(self.store.as_ref(), bank, target, member_id, server).await
     }
 
-    /// Tokens the coach spent for `server` on the UTC `day` (`YYYY-MM-DD`), caught up.
+    /// Tokens the coach spent for `server` on the UTC `day` (`YYYY-MM-DD`), up to date.
     pub async fn tokens_used_on(&self, server: &str, day: &str) -> Result<i64, QueryError> {
-        projections::catch_up(self.store.as_ref()).await?;
+        self.settle().await?;
         self.store.tokens_used_on(server, day).await
     }
 

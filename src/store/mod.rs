@@ -15,6 +15,7 @@ pub mod codec;
 mod delivery;
 mod error;
 mod lease;
+mod open_work;
 mod pg_batch;
 pub mod postgres;
 mod read_models;

@@ -1,22 +1,32 @@
 //! SQL of the read models, the same statements for both backends (SQLite accepts the
 //! `$n` placeholders Postgres uses); a macro instantiates it for each pool type.
 
+use super::open_work::{
+    DUE_DEADLINE, DUE_IDLE, OPEN, PENDING, UNDELIVERED, after_or_start, from_millis, millis,
+    turns_from, turns_text,
+};
 use super::{PostgresStore, SqliteStore};
 use crate::ports::{
-    DailyUsage, INTERVIEW_LIST, InterviewFilter, InterviewRow, Position, ReadModelStore, StoreError,
+    DailyUsage, Due, INTERVIEW_LIST, InterviewFilter, InterviewRow, Page, Position, ReadModelStore,
+    StoreError,
 };
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use sqlx::Row;
 
 const COLUMNS: &str = "stream_id, interview_id, platform, server, place, candidate_id, candidate_name, \
-    problem_title, phase, started_at, ended_at, last_score, submissions, hints_used, tokens_used, last_position";
+    problem_title, phase, started_at, ended_at, last_score, submissions, hints_used, tokens_used, last_position, \
+    deadline_ms, time_warned, last_candidate_ms, pending_turns, coach_messages";
 
 const UPSERT: &str = "INSERT INTO interview_list (stream_id, interview_id, platform, server, place, candidate_id, \
-    candidate_name, problem_title, phase, started_at, ended_at, last_score, submissions, hints_used, tokens_used, last_position) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+    candidate_name, problem_title, phase, started_at, ended_at, last_score, submissions, hints_used, tokens_used, last_position, \
+    deadline_ms, time_warned, last_candidate_ms, pending_turns, coach_messages) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
     ON CONFLICT (stream_id) DO UPDATE SET phase = excluded.phase, ended_at = excluded.ended_at, last_score = excluded.last_score, \
     submissions = excluded.submissions, hints_used = excluded.hints_used, tokens_used = excluded.tokens_used, \
-    last_position = excluded.last_position \
+    last_position = excluded.last_position, deadline_ms = excluded.deadline_ms, time_warned = excluded.time_warned, \
+    last_candidate_ms = excluded.last_candidate_ms, pending_turns = excluded.pending_turns, \
+    coach_messages = excluded.coach_messages \
     WHERE interview_list.last_position < excluded.last_position";
 
 /// The labels are set when a row is first folded and by `privacy forget` only (the
@@ -83,6 +93,12 @@ macro_rules! read_models {
                 hints_used: row.try_get("hints_used")?,
                 tokens_used: row.try_get("tokens_used")?,
                 last_position: row.try_get("last_position")?,
+                deadline: from_millis(row.try_get("deadline_ms")?),
+                time_warned: row.try_get::<i64, _>("time_warned")? != 0,
+                last_candidate_at: from_millis(row.try_get("last_candidate_ms")?)
+                    .unwrap_or(row.try_get("started_at")?),
+                pending_turns: turns_from(&row.try_get::<String, _>("pending_turns")?),
+                coach_messages: row.try_get("coach_messages")?,
             })
         }
 
@@ -142,6 +158,11 @@ macro_rules! read_models {
                         .bind(r.hints_used)
                         .bind(r.tokens_used)
                         .bind(r.last_position)
+                        .bind(millis(r.deadline))
+                        .bind(i64::from(r.time_warned))
+                        .bind(r.last_candidate_at.timestamp_millis())
+                        .bind(turns_text(&r.pending_turns))
+                        .bind(r.coach_messages)
                         .execute(&mut *tx)
                         .await?;
                 }
@@ -194,6 +215,69 @@ macro_rules! read_models {
                     query = query.bind(b.clone());
                 }
                 let rows = query.fetch_all(&self.$pool).await?;
+                rows.iter().map(row_from).collect()
+            }
+
+            async fn due_interviews(
+                &self,
+                due: &Due,
+                page: &Page<DateTime<Utc>>,
+            ) -> Result<Vec<InterviewRow>, StoreError> {
+                let (after, stream) = after_or_start(page, DateTime::<Utc>::MIN_UTC);
+                let limit = i64::from(page.limit);
+                let query = match due {
+                    Due::Deadline { warn_by, end_by } => sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "SELECT {COLUMNS} FROM interview_list WHERE {OPEN} AND {DUE_DEADLINE}"
+                    )))
+                    .bind(warn_by.timestamp_millis())
+                    .bind(end_by.timestamp_millis()),
+                    Due::Idle { platform, before } => sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "SELECT {COLUMNS} FROM interview_list WHERE {OPEN} AND {DUE_IDLE}"
+                    )))
+                    .bind(platform.clone())
+                    .bind(before.timestamp_millis()),
+                };
+                let rows = query
+                    .bind(after.timestamp_millis())
+                    .bind(stream)
+                    .bind(limit)
+                    .fetch_all(&self.$pool)
+                    .await?;
+                rows.iter().map(row_from).collect()
+            }
+
+            async fn pending_interviews(
+                &self,
+                page: &Page<DateTime<Utc>>,
+            ) -> Result<Vec<InterviewRow>, StoreError> {
+                let (after, stream) = after_or_start(page, DateTime::<Utc>::UNIX_EPOCH);
+                let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT {COLUMNS} FROM interview_list WHERE {PENDING}"
+                )))
+                .bind(after)
+                .bind(stream)
+                .bind(i64::from(page.limit))
+                .fetch_all(&self.$pool)
+                .await?;
+                rows.iter().map(row_from).collect()
+            }
+
+            async fn undelivered_interviews(
+                &self,
+                platform: &str,
+                ended_since: DateTime<Utc>,
+                page: &Page<()>,
+            ) -> Result<Vec<InterviewRow>, StoreError> {
+                let (_, stream) = after_or_start(page, ());
+                let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT {COLUMNS} FROM interview_list WHERE {UNDELIVERED}"
+                )))
+                .bind(platform)
+                .bind(stream)
+                .bind(ended_since)
+                .bind(i64::from(page.limit))
+                .fetch_all(&self.$pool)
+                .await?;
                 rows.iter().map(row_from).collect()
             }
 

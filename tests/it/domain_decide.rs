@@ -615,6 +615,61 @@ fn the_timer_cannot_end_an_interview_without_a_time_limit() {
         .then_error(DomainError::NoTimeLimit);
 }
 
+fn end_idle(minutes: u32, minute: i64) -> Command {
+    Command::EndInterview {
+        by: EndBy::Idle { minutes },
+        at: t(minute),
+    }
+}
+
+fn abandoned(minute: i64) -> Event {
+    Event::InterviewEnded(InterviewEnded {
+        by: EndedBy::Timer,
+        reason: EndReason::Abandoned,
+        at: t(minute),
+    })
+}
+
+#[test]
+fn the_timer_ends_an_interview_whose_candidate_was_idle_long_enough_as_abandoned() {
+    given(&[started_with(start_untimed()), explained(4)])
+        .when(end_idle(120, 124))
+        .then_events(&[abandoned(124)])
+        .then_phase(Phase::Ended);
+}
+
+#[test]
+fn the_candidate_acting_recently_keeps_the_idle_timer_from_ending_the_interview() {
+    given(&[started_with(start_untimed()), explained(4)])
+        .when(end_idle(120, 123))
+        .then_error(DomainError::NotIdle { minutes: 120 });
+}
+
+#[test]
+fn idleness_is_measured_from_the_start_when_the_candidate_never_acted() {
+    given(&[started_with(start_untimed())])
+        .when(end_idle(120, 120))
+        .then_events(&[abandoned(120)]);
+}
+
+#[test]
+fn a_coach_reply_does_not_count_as_the_candidate_acting() {
+    given(&[
+        started_with(start_untimed()),
+        explained(4),
+        replied(2, ReplyKind::ApproachFeedback, 100),
+    ])
+    .when(end_idle(120, 124))
+    .then_events(&[abandoned(124)]);
+}
+
+#[test]
+fn the_idle_timer_cannot_end_an_interview_already_ended() {
+    given(&[started_with(start_untimed()), ended(5)])
+        .when(end_idle(120, 200))
+        .then_error(DomainError::AlreadyEnded);
+}
+
 #[test]
 fn the_timer_cannot_end_the_interview_before_the_deadline() {
     let one_second_early = t(TIME_LIMIT.into()) - Duration::seconds(1);
@@ -1311,6 +1366,9 @@ fn test_producing(error: &DomainError) -> &'static str {
         DomainError::TimeLimitNotReached => {
             "the_timer_cannot_end_the_interview_before_the_deadline"
         }
+        DomainError::NotIdle { .. } => {
+            "the_candidate_acting_recently_keeps_the_idle_timer_from_ending_the_interview"
+        }
         DomainError::InvalidTimeLimit { .. } => "a_time_limit_of_zero_minutes_is_refused",
         DomainError::InvalidCompaction { .. } => {
             "compacting_up_to_an_event_not_yet_written_is_refused"
@@ -1362,6 +1420,7 @@ fn every_domain_error_variant_has_a_test_that_produces_it() {
         DomainError::NotEnded,
         DomainError::NoTimeLimit,
         DomainError::TimeLimitNotReached,
+        DomainError::NotIdle { minutes: 1 },
         DomainError::InvalidTimeLimit { got: 0, max: 240 },
         DomainError::InvalidCompaction { up_to: 0 },
         DomainError::HintsExhausted { max: 0 },

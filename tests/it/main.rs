@@ -21,6 +21,7 @@ mod store_contract;
 // Engine, read models and practice features.
 mod delivery;
 mod engine;
+mod open_work;
 mod outbox;
 mod privacy;
 mod stats_projection;

@@ -282,6 +282,43 @@ async fn read_everything(store: &dyn Storage) -> Vec<RecordedEvent> {
     all
 }
 
+/// The interview list's background columns (pending turns, deadline, warning, last
+/// candidate event, coach events) equal what the domain folds from each stream.
+async fn open_work_matches_the_domain(store: &dyn Storage, all: &[RecordedEvent]) {
+    projections::catch_up(store)
+        .await
+        .expect("catch up the list");
+    let mut streams: BTreeMap<String, Vec<&Event>> = BTreeMap::new();
+    for r in all {
+        streams
+            .entry(r.stream_id.to_string())
+            .or_default()
+            .push(&r.event);
+    }
+    for (stream, events) in streams {
+        let state = Interview::from_events(events.iter().copied());
+        let row = store
+            .find_interview(&stream)
+            .await
+            .expect("read the row")
+            .expect("a row per stream");
+        let pending: Vec<u64> = state.pending_turns().iter().map(|t| t.reply_to).collect();
+        assert_eq!(row.pending_turns, pending, "pending turns of {stream}");
+        assert_eq!(row.deadline, state.deadline(), "deadline of {stream}");
+        assert_eq!(row.time_warned, state.time_warned, "warning of {stream}");
+        assert_eq!(
+            Some(row.last_candidate_at),
+            state.last_candidate_at,
+            "last candidate event of {stream}"
+        );
+        let coach = events
+            .iter()
+            .filter(|e| interview_coach::ports::InterviewRow::is_coach_message(e))
+            .count();
+        assert_eq!(row.coach_messages, coach as i64, "coach events of {stream}");
+    }
+}
+
 /// Append one random log (members unique to `case`) and compare.
 async fn check_case(
     store: &dyn Storage,
@@ -325,6 +362,7 @@ async fn check_case(
     }
     catch_up_stats_in(store, batch).await.expect("catch up");
     let all = read_everything(store).await;
+    open_work_matches_the_domain(store, &all).await;
     for member in 0..3 {
         let id = actor(case, member).member_id();
         let mut scopes: Vec<Option<String>> = vec![None];

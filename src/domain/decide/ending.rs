@@ -1,5 +1,6 @@
 //! The clock and the end: the one-time warning before the deadline, and ending the
-//! interview, by the candidate at any time or by the timer once the deadline has passed.
+//! interview, by the candidate at any time, by the timer once the deadline has passed,
+//! or by the timer once the candidate has been idle long enough (abandoned).
 
 use super::guards::{candidate_only, open, started};
 use crate::domain::commands::{Command, EndBy};
@@ -53,6 +54,13 @@ pub(super) fn end(
             let deadline = state.deadline().ok_or(DomainError::NoTimeLimit)?;
             if at < deadline {
                 return Err(DomainError::TimeLimitNotReached);
+            }
+            EndedBy::Timer
+        }
+        EndBy::Idle { minutes } => {
+            let idle = chrono::Duration::minutes(i64::from(minutes));
+            if state.last_candidate_at.is_some_and(|last| at < last + idle) {
+                return Err(DomainError::NotIdle { minutes });
             }
             EndedBy::Timer
         }

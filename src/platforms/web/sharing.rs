@@ -66,7 +66,7 @@ async fn find(queries: &Queries, id: &str) -> Result<Option<Loaded>, QueryError>
     if let Some(found) = queries.find(id).await? {
         return Ok(Some(found));
     }
-    queries.catch_up().await?;
+    queries.settle().await?;
     queries.find(id).await
 }
 
