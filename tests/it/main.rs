@@ -41,6 +41,9 @@ mod discord_outlet;
 mod discord_practice;
 mod discord_shards;
 
+// Several instances of the binary on one Postgres database (issue 18 item 10).
+mod instances;
+
 // Slack.
 mod slack_http;
 mod slack_outlet;
