@@ -36,6 +36,8 @@ const WAIT: Duration = Duration::from_secs(45);
 /// Shard 1 of 2 (`(GUILD >> 22) % 2`), run by instance B; `GUILD_0` is shard 0, on A.
 const GUILD_1: u64 = GUILD;
 const GUILD_0: u64 = GUILD + (1 << 22);
+/// `WEB_ACCESS_TOKEN` of both instances, as in `docker-compose.yml`.
+const ACCESS_TOKEN: &str = "tok-instances";
 
 /// One instance: its name (its Discord bot token `token-{name}` and Slack app token
 /// `xapp-{name}` tell the fakes apart), its port and its gate to the LLM.
@@ -43,6 +45,7 @@ struct Instance {
     name: &'static str,
     shard: u32,
     port: u16,
+    metrics_port: u16,
     gate: LlmGate,
     child: Option<Child>,
     _dir: tempfile::TempDir,
@@ -63,6 +66,7 @@ impl Instance {
             name,
             shard,
             port: crate::web_restart::free_port(),
+            metrics_port: crate::web_restart::free_port(),
             gate,
             child: None,
             _dir: tempfile::tempdir().expect("a working directory"),
@@ -75,6 +79,9 @@ impl Instance {
             .current_dir(self._dir.path())
             .env("DATABASE_URL", &fakes.db.url)
             .env("BIND_ADDR", format!("127.0.0.1:{}", self.port))
+            .env("WEB_ACCESS_TOKEN", ACCESS_TOKEN)
+            .env("METRICS_ADDR", format!("127.0.0.1:{}", self.metrics_port))
+            .env("LOG_FORMAT", "json")
             .env("LEASE_SECONDS", LEASE_SECONDS.to_string())
             .env("DISCORD_TOKEN", format!("token-{}", self.name))
             .env("DISCORD_SHARDS", "2")
@@ -94,8 +101,6 @@ impl Instance {
             .env_remove("DISCORD_SHARD_LEASES")
             .env_remove("COACH_LEASE_SECONDS")
             .env_remove("OPENAI_BASE_URL")
-            .env_remove("WEB_ACCESS_TOKEN")
-            .env_remove("METRICS_ADDR")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -111,8 +116,9 @@ impl Instance {
         format!("token-{}", self.name)
     }
 
+    /// A web socket URL on this instance, with the access token.
     fn ws(&self, path: &str) -> String {
-        format!("ws://127.0.0.1:{}{path}", self.port)
+        format!("ws://127.0.0.1:{}{path}?token={ACCESS_TOKEN}", self.port)
     }
 
     /// SIGKILL: nothing is released, its claims stay until they lapse.
@@ -586,6 +592,7 @@ async fn two_instances_share_discord_slack_and_web_and_a_killed_one_loses_and_do
         lost_text,
     );
     // ...until the instance is started again (same address: it takes its claims back).
+    instances[dead].gate.open();
     instances[dead].start(&fakes);
     instances[dead].ready(&fakes).await;
     discord_say(
