@@ -141,17 +141,32 @@ impl Socket {
     }
 }
 
-/// A fresh Postgres database, or `None` when unreachable.
-async fn postgres_database() -> Option<String> {
-    let admin = std::env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+fn admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// A fresh Postgres database (its URL and name), or `None` when unreachable.
+async fn postgres_database() -> Option<(String, String)> {
+    let admin = admin_url();
     let mut conn = sqlx::PgConnection::connect(&admin).await.ok()?;
     let name = format!("instances_{}", uuid::Uuid::new_v4().simple());
     conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .await
         .ok()?;
     let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-    Some(format!("{base}/{name}"))
+    Some((format!("{base}/{name}"), name))
+}
+
+/// Drops the bench's database (best effort) once the instances are gone.
+async fn drop_database(name: &str) {
+    if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url()).await {
+        let _ = conn
+            .execute(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .await;
+    }
 }
 
 async fn until(what: &str, mut done: impl FnMut() -> bool) {
@@ -226,7 +241,7 @@ fn summary(mut figures: Vec<Duration>) -> (Duration, Duration) {
 async fn main() {
     let rounds: usize = env_or("INSTANCES_N", 15);
     let lease: u64 = env_or("INSTANCES_LEASE_SECONDS", 10);
-    let Some(database) = postgres_database().await else {
+    let Some((database, name)) = postgres_database().await else {
         println!("skipped: no Postgres at TEST_POSTGRES_URL");
         return;
     };
@@ -267,4 +282,6 @@ async fn main() {
         max.as_secs_f64()
     );
     println!("kills per instance: {deaths:?}");
+    drop(instances);
+    drop_database(&name).await;
 }
