@@ -1,6 +1,7 @@
 //! Slack test support: a loopback fake of the Slack Web API (wiremock) that records
 //! every call and answers like Slack, the real app on port 0 with the HTTP Events API
-//! enabled and pointed at the fake, and signed requests as Slack sends them.
+//! enabled and pointed at the fake, and signed requests as Slack sends them;
+//! `socket_hub` serves Socket Mode to several instances at once.
 #![allow(dead_code)]
 
 pub mod socket_hub;
