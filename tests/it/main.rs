@@ -44,6 +44,9 @@ mod discord_practice;
 mod discord_run;
 mod discord_shards;
 
+// Several instances of the binary on one Postgres database (issue 18 item 10).
+mod instances;
+
 // Slack.
 mod slack_http;
 mod slack_outlet;

@@ -6,6 +6,7 @@
 
 pub mod fake_anthropic;
 pub mod fixtures;
+pub mod llm_gate;
 pub mod sleeper;
 
 use interview_coach::ports::Storage;

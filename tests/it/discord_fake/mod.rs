@@ -3,7 +3,9 @@
 //! `ws://` gateway that says HELLO, answers IDENTIFY with READY, acknowledges
 //! heartbeats, and sends whatever dispatches the test pushes. It records every
 //! IDENTIFY (shard, token, time) and which shards are connected at each moment, so
-//! tests of shards shared between instances can check who connected what and when. See
+//! tests of shards shared between instances can check who connected what and when. A
+//! dispatch of a guild goes, as on Discord, only to the shard that guild maps to
+//! (`(guild_id >> 22) % shards`); one without a guild goes to every shard. See
 //! ../shared/PLATFORM-FACTS.md for what serenity needs from it.
 #![allow(dead_code)]
 
@@ -93,8 +95,9 @@ pub struct Call {
 struct Inner {
     calls: Mutex<Vec<Call>>,
     next_id: AtomicU64,
-    seq: AtomicU64,
-    dispatch: broadcast::Sender<String>,
+    /// Dispatches (guild, event name, data), routed to the guild's shard; each
+    /// connection numbers what it sends itself, as a Discord session does.
+    dispatch: broadcast::Sender<(Option<u64>, String, Value)>,
     ws_url: String,
     files: Mutex<Vec<(String, Vec<u8>)>>,
     /// Messages the bot posted, oldest first, with the nonce they were posted with.
@@ -142,7 +145,6 @@ impl FakeDiscord {
         let inner = Arc::new(Inner {
             calls: Mutex::new(Vec::new()),
             next_id: AtomicU64::new(500_000_000_000_000_000),
-            seq: AtomicU64::new(0),
             dispatch,
             ws_url,
             files: Mutex::new(Vec::new()),
@@ -212,6 +214,19 @@ impl FakeDiscord {
             .collect()
     }
 
+    /// The nonces of the messages shown in `channel`, oldest first (`None` for a
+    /// message posted without one).
+    pub fn shown_nonces(&self, channel: &str) -> Vec<Option<String>> {
+        self.inner
+            .posted
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(m, _)| m["channel_id"] == channel)
+            .map(|(_, nonce)| nonce.clone())
+            .collect()
+    }
+
     /// What `GET /gateway/bot` answers: the recommended shards and the IDENTIFY
     /// buckets (`max_concurrency`).
     pub fn set_sharding(&self, shards: u32, max_concurrency: u32) {
@@ -268,11 +283,10 @@ impl FakeDiscord {
         }
     }
 
-    /// Sends a gateway dispatch to every connected shard.
+    /// Sends a gateway dispatch to the shard of its `guild_id` (every shard without one).
     pub fn dispatch(&self, event: &str, data: Value) {
-        let s = self.inner.seq.fetch_add(1, Ordering::SeqCst) + 2;
-        let frame = json!({"op": 0, "t": event, "s": s, "d": data}).to_string();
-        let _ = self.inner.dispatch.send(frame);
+        let guild = data["guild_id"].as_str().and_then(|g| g.parse().ok());
+        let _ = self.inner.dispatch.send((guild, event.to_string(), data));
     }
 }
 
@@ -531,12 +545,29 @@ fn identified(inner: &Inner, n: u64, d: &Value) -> (u32, u32) {
     (identify.shard, identify.total)
 }
 
+/// The shard a guild's events go to on Discord.
+pub fn shard_of(guild: u64, total: u32) -> u32 {
+    ((guild >> 22) % u64::from(total.max(1))) as u32
+}
+
+/// Whether a dispatch of `guild` goes to a connection identified as `shard`.
+fn for_shard(guild: Option<u64>, shard: Option<(u32, u32)>) -> bool {
+    match (guild, shard) {
+        (Some(guild), Some((id, total))) => shard_of(guild, total) == id,
+        _ => true,
+    }
+}
+
 async fn serve_gateway(inner: Arc<Inner>, stream: tokio::net::TcpStream, n: u64) {
     let Ok(ws) = tokio_tungstenite::accept_async(stream).await else {
         return;
     };
     let (mut tx, mut rx) = ws.split();
     let mut dispatches = inner.dispatch.subscribe();
+    // (shard, total) once this connection has identified.
+    let mut shard: Option<(u32, u32)> = None;
+    // The session's sequence number: READY is 1.
+    let mut seq: u64 = 1;
     let hello = json!({"op": 10, "d": {"heartbeat_interval": 41250}}).to_string();
     if tx.send(Message::text(hello)).await.is_err() {
         return;
@@ -550,12 +581,13 @@ async fn serve_gateway(inner: Arc<Inner>, stream: tokio::net::TcpStream, n: u64)
                 let answer = match v["op"].as_u64() {
                     Some(1) => Some(json!({"op": 11})),
                     Some(2) => {
-                        let (shard, total) = identified(&inner, n, &v["d"]);
+                        let (id, total) = identified(&inner, n, &v["d"]);
+                        shard = Some((id, total));
                         Some(json!({"op": 0, "t": "READY", "s": 1, "d": {
                             "v": 10, "user": user(BOT_ID, "coach", true), "guilds": [],
                             "session_id": format!("fake-session-{n}"),
                             "resume_gateway_url": inner.ws_url,
-                            "shard": [shard, total],
+                            "shard": [id, total],
                             "application": {"id": APP_ID.to_string(), "flags": 0}
                         }}))
                     }
@@ -569,7 +601,14 @@ async fn serve_gateway(inner: Arc<Inner>, stream: tokio::net::TcpStream, n: u64)
                 }
             }
             d = dispatches.recv() => match d {
-                Ok(frame) => if tx.send(Message::text(frame)).await.is_err() { return },
+                Ok((guild, event, data)) => {
+                    if !for_shard(guild, shard) {
+                        continue;
+                    }
+                    seq += 1;
+                    let frame = json!({"op": 0, "t": event, "s": seq, "d": data}).to_string();
+                    if tx.send(Message::text(frame)).await.is_err() { return }
+                }
                 Err(broadcast::error::RecvError::Lagged(_)) => {}
                 Err(broadcast::error::RecvError::Closed) => return,
             },

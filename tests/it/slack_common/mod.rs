@@ -1,7 +1,10 @@
 //! Slack test support: a loopback fake of the Slack Web API (wiremock) that records
 //! every call and answers like Slack, the real app on port 0 with the HTTP Events API
-//! enabled and pointed at the fake, and signed requests as Slack sends them.
+//! enabled and pointed at the fake, and signed requests as Slack sends them;
+//! `socket_hub` serves Socket Mode to several instances at once.
 #![allow(dead_code)]
+
+pub mod socket_hub;
 
 use clap::Parser;
 use interview_coach::app::App;
@@ -54,6 +57,9 @@ pub struct Recorder {
     next_ts: Arc<AtomicU64>,
     /// What `apps.connections.open` answers (Socket Mode).
     socket_url: Arc<Mutex<Option<String>>>,
+    /// Append the caller's app token to the socket URL (`{url}/{token}`), so a fake
+    /// Socket Mode server can tell the instances apart (each is given its own token).
+    socket_per_token: Arc<std::sync::atomic::AtomicBool>,
     /// The fake's own base URL, for the upload URLs it hands out.
     base_url: Arc<Mutex<String>>,
     /// Scripted answers per method, one per call: `None` answers normally.
@@ -185,7 +191,17 @@ impl Respond for Recorder {
             "_upload/F1" => (json!({"ok": true}), None),
             "files.completeUploadExternal" => (json!({"ok": true, "files": [{"id": "F1"}]}), None),
             "apps.connections.open" => {
-                let url = self.socket_url.lock().unwrap().clone();
+                let mut url = self.socket_url.lock().unwrap().clone();
+                if self.socket_per_token.load(Ordering::SeqCst) {
+                    let token = request
+                        .headers
+                        .get("authorization")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("")
+                        .trim_start_matches("Bearer ")
+                        .to_string();
+                    url = url.map(|u| format!("{u}/{token}"));
+                }
                 let answer = match url {
                     Some(url) => json!({"ok": true, "url": url}),
                     None => json!({"ok": false, "error": "no_socket"}),
@@ -246,6 +262,12 @@ impl FakeSlack {
     /// Answer `apps.connections.open` with `url`.
     pub fn set_socket_url(&self, url: &str) {
         *self.recorder.socket_url.lock().unwrap() = Some(url.to_string());
+    }
+
+    /// Answer `apps.connections.open` with `{url}/{the caller's app token}`.
+    pub fn set_socket_url_per_token(&self, url: &str) {
+        self.set_socket_url(url);
+        self.recorder.socket_per_token.store(true, Ordering::SeqCst);
     }
 
     pub fn api_url(&self) -> String {
