@@ -54,6 +54,7 @@ mod judge_cpp_header;
 mod judge_verdicts;
 
 // Evaluation of the coach (issue 17).
+mod eval_run;
 mod eval_set;
 
 // The sandbox (issue 14): backends, pool, Piston, the security table.
