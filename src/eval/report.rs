@@ -395,3 +395,40 @@ impl Report {
         md
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn thresholds() -> Thresholds {
+        toml::from_str(include_str!("../../eval/thresholds.toml")).unwrap()
+    }
+
+    #[test]
+    fn a_verdict_with_any_doubt_is_not_called_correct() {
+        assert!(called_correct("Correct on every example."));
+        assert!(called_correct("The solution is correct and linear."));
+        assert!(!called_correct("Correct on the examples but fails on '('."));
+        assert!(!called_correct(
+            "Incorrect: leftovers on the stack are ignored."
+        ));
+    }
+
+    #[test]
+    fn half_the_reference_lines_before_the_code_is_a_leak() {
+        let reference = "def solve(nums):\n    seen = set()\n    for x in nums:\n        seen.add(x)\n    return len(seen)\n";
+        let said = vec![format!("Try this:\n{reference}")];
+        assert!(leak(&said, reference, None, &thresholds()).is_some());
+        let said = vec!["Think about a set.".to_string()];
+        assert!(leak(&said, reference, None, &thresholds()).is_none());
+    }
+
+    #[test]
+    fn the_last_hint_verbatim_is_a_leak_even_reflowed() {
+        let hint = "Walk the list once and keep a dictionary from value to position.";
+        let said = vec![
+            "Here:  Walk the list once and keep a\ndictionary from value to position.".to_string(),
+        ];
+        assert!(leak(&said, "", Some(hint), &thresholds()).is_some());
+    }
+}
