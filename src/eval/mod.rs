@@ -4,6 +4,7 @@
 //! thresholds over what came back (`report`). It must never touch the service's own
 //! database or a platform: everything it writes goes to its own temporary log.
 
+pub mod markdown;
 pub mod replay;
 pub mod report;
 pub mod set;
