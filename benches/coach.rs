@@ -69,6 +69,7 @@ fn two_hundred_turns() -> Vec<RecordedEvent> {
             at: t,
         }));
         events.push(Event::CoachReplied(CoachReplied {
+            stamp: None,
             reply_to: 2 + 2 * i,
             kind: ReplyKind::Chat,
             text: "Then the loop never runs; what should the function return?".into(),

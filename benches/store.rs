@@ -111,6 +111,7 @@ fn two_hundred_turns() -> Vec<Event> {
     for i in 0..200u64 {
         events.push(message(i as usize));
         events.push(Event::CoachReplied(CoachReplied {
+            stamp: None,
             reply_to: 2 + 2 * i,
             kind: ReplyKind::Chat,
             text: "Good question. What happens to your loop when the list is empty?".into(),

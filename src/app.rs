@@ -437,3 +437,70 @@ async fn run_projector(
         }
     }
 }
+
+/// What `interview-coach eval` replays scripted interviews through: the same engine,
+/// coach worker (with its runner, so submissions are tested in the sandbox before their
+/// analysis) and LLM client a live interview gets, on a store of its own.
+pub struct EvalRig {
+    pub engine: Engine,
+    pub coach: Arc<Coach>,
+    pub problems: Arc<ProblemBank>,
+    /// The prompt version and model the coach stamps its events with.
+    pub stamp: crate::domain::CoachStamp,
+    /// The coach configuration new interviews record.
+    pub config: crate::domain::CoachConfig,
+    /// Closed by `close`.
+    store: Arc<dyn Storage>,
+    pool: Pool,
+}
+
+impl EvalRig {
+    /// Open a fresh SQLite log at `database_url` and build the coach from `coach` (its
+    /// cooldown and daily budget off: a replay answers every turn at once) and the
+    /// sandbox from `sandbox`.
+    pub async fn build(
+        database_url: &str,
+        coach: &crate::config::CoachArgs,
+        sandbox: &crate::config::SandboxArgs,
+    ) -> Result<EvalRig, AppError> {
+        let options = store::StoreOptions {
+            synchronous: store::Synchronous::Normal,
+            ..store::StoreOptions::default()
+        };
+        let store = store::connect(database_url, &options).await?;
+        let engine = Engine::new(store.clone(), Arc::new(crate::engine::SystemClock));
+        let queries = Queries::new(store.clone());
+        let problems = Arc::new(ProblemBank::load_default()?);
+        let mut args = coach.clone();
+        args.coach_cooldown_seconds = 0;
+        args.coach_daily_token_budget = None;
+        let (llm, settings) = coach::setup::from_args(&args);
+        let pool = sandbox_pool(sandbox).await?;
+        let runner = Runner::new(engine.clone(), pool.clone(), problems.clone());
+        let (stamp, config) = (settings.stamp(), settings.config());
+        let coach = Coach::new(
+            engine.clone(),
+            queries,
+            llm,
+            settings,
+            Arc::new(TokioSleeper),
+            problems.clone(),
+        )
+        .with_runner(runner);
+        Ok(EvalRig {
+            engine,
+            coach: Arc::new(coach),
+            problems,
+            stamp,
+            config,
+            store,
+            pool,
+        })
+    }
+
+    /// Drain the sandbox and close the store.
+    pub async fn close(self) {
+        self.pool.drain();
+        self.store.close().await;
+    }
+}

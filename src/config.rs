@@ -85,6 +85,10 @@ pub enum Cmd {
     /// Run code on a bank problem's examples and hidden tests (or on --input) in the
     /// sandbox and print the verdicts as JSON; exits non-zero when a case does not pass.
     Judge(JudgeArgs),
+    /// Replay the golden set through the real coach path (a temporary SQLite log, the
+    /// configured LLM, the sandbox) and write Markdown and JSON reports; exits non-zero
+    /// when a threshold of eval/thresholds.toml is missed.
+    Eval(Box<EvalArgs>),
     /// Discord helpers.
     #[command(subcommand)]
     Discord(DiscordCmd),
@@ -120,6 +124,34 @@ pub struct JudgeArgs {
     #[arg(long)]
     pub input: Option<String>,
     /// Where candidate code runs: the service's own sandbox settings (`SANDBOX`, ...).
+    #[command(flatten)]
+    pub sandbox: SandboxArgs,
+}
+
+/// `interview-coach eval`.
+#[derive(Debug, Clone, Args)]
+pub struct EvalArgs {
+    /// The golden set: a folder of transcripts (`eval/` or `eval/set/`).
+    #[arg(long, default_value = "eval")]
+    pub set: std::path::PathBuf,
+    /// How many times each transcript is replayed.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub repeat: u32,
+    /// Which configured LLM answers: `anthropic` (ANTHROPIC_API_KEY) or `openai`
+    /// (OPENAI_BASE_URL); default: the one the service would use.
+    #[arg(long, value_parser = ["anthropic", "openai"])]
+    pub provider: Option<String>,
+    /// The JSON report; the Markdown one is written beside it (`.md`).
+    #[arg(long, default_value = "eval-report.json")]
+    pub out: std::path::PathBuf,
+    /// The thresholds (default: `thresholds.toml` in the set's folder).
+    #[arg(long)]
+    pub thresholds: Option<std::path::PathBuf>,
+    /// Only the transcripts whose id contains this text.
+    #[arg(long)]
+    pub only: Option<String>,
+    #[command(flatten)]
+    pub coach: CoachArgs,
     #[command(flatten)]
     pub sandbox: SandboxArgs,
 }

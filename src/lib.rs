@@ -18,6 +18,7 @@ pub mod coach;
 pub mod config;
 pub mod domain;
 pub mod engine;
+pub mod eval;
 pub mod fuzz_checks;
 pub mod http;
 pub mod judge;

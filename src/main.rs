@@ -97,6 +97,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             web_share_secret,
         })) => revoke_share(&db, &link, web_share_secret.as_ref()).await,
         Some(Cmd::Judge(args)) => judge(args).await,
+        Some(Cmd::Eval(args)) => eval(*args).await,
         Some(Cmd::RebuildProjections) => {
             let s = open(&db).await?;
             let position = projections::rebuild(s.as_ref()).await?;
@@ -136,6 +137,56 @@ async fn judge(args: JudgeArgs) -> anyhow::Result<()> {
             report.total,
             report.verdict
         );
+    }
+    Ok(())
+}
+
+/// `eval`: replay the golden set, write both reports, fail when a threshold is missed.
+async fn eval(mut args: interview_coach::config::EvalArgs) -> anyhow::Result<()> {
+    use interview_coach::eval::{self, set};
+    match args.provider.as_deref() {
+        Some("openai") => args.coach.anthropic_api_key = None,
+        Some("anthropic") => args.coach.openai_base_url = None,
+        _ => {}
+    }
+    let bank = interview_coach::problems::ProblemBank::load_default()?;
+    let mut transcripts = set::load(&args.set, &bank)?;
+    if let Some(only) = &args.only {
+        transcripts.retain(|t| t.id.contains(only.as_str()));
+    }
+    let thresholds_path = args.thresholds.clone().unwrap_or_else(|| {
+        let dir = if args.set.ends_with("set") {
+            args.set
+                .parent()
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or_default()
+        } else {
+            args.set.clone()
+        };
+        dir.join("thresholds.toml")
+    });
+    let thresholds = set::Thresholds::load(&thresholds_path)?;
+    let scratch = tempfile::tempdir().context("cannot create a temporary folder")?;
+    let url = format!("sqlite://{}", scratch.path().join("eval.db").display());
+    let rig = interview_coach::app::EvalRig::build(&url, &args.coach, &args.sandbox).await?;
+    let references = std::path::Path::new("problems/reference");
+    let references = if references.is_dir() {
+        references.to_path_buf()
+    } else {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("problems/reference")
+    };
+    let report = eval::evaluate(&rig, &transcripts, args.repeat, &references, &thresholds).await;
+    rig.close().await;
+    let report = report?;
+    let markdown = report.markdown();
+    std::fs::write(&args.out, serde_json::to_string_pretty(&report)?)
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    let md_path = args.out.with_extension("md");
+    std::fs::write(&md_path, &markdown)
+        .with_context(|| format!("cannot write {}", md_path.display()))?;
+    print!("{markdown}");
+    if !report.missed.is_empty() {
+        anyhow::bail!("thresholds missed: {}", report.missed.join("; "));
     }
     Ok(())
 }

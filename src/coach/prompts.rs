@@ -13,6 +13,35 @@
 pub const PROMPT_VERSION: u32 = 2;
 pub const RUBRIC_VERSION: u32 = 1;
 
+/// The prompt version recorded on every coach event: the numbered versions above and
+/// the first 12 hex digits of a SHA-256 over everything fixed that the model is told
+/// (the persona, the rubric, the problem block's wording, the tools' schemas), e.g.
+/// `p2-r1-3f9a0c1d2e4b`. An edit anywhere in that text changes it even when nobody
+/// bumped the numbers.
+pub fn prompt_version() -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    for part in [
+        PERSONA,
+        RUBRIC,
+        &problem_block("{title}", "{statement}", &["{hint}".into()]),
+    ] {
+        hash.update(part.as_bytes());
+        hash.update([0]);
+    }
+    for tool in super::schema::tools() {
+        for part in [tool.name, tool.description, tool.input_schema.to_string()] {
+            hash.update(part.as_bytes());
+            hash.update([0]);
+        }
+    }
+    let hex: String = hash.finalize()[..6]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("p{PROMPT_VERSION}-r{RUBRIC_VERSION}-{hex}")
+}
+
 pub const PERSONA: &str = "\
 You are a senior software engineer running a mock technical interview. You are the
 interviewer, not the solver: you ask, nudge and review. Never write the full solution or
@@ -153,6 +182,17 @@ mod fence_tests {
                 "{attempt}: {inner}"
             );
         }
+    }
+
+    #[test]
+    fn the_prompt_version_names_the_numbers_and_a_stable_hash() {
+        let version = prompt_version();
+        assert!(version.starts_with(&format!("p{PROMPT_VERSION}-r{RUBRIC_VERSION}-")));
+        assert_eq!(
+            version.len(),
+            format!("p{PROMPT_VERSION}-r{RUBRIC_VERSION}-").len() + 12
+        );
+        assert_eq!(version, prompt_version());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! (environment) by the app; tests set them directly.
 
 use super::llm::RetryPolicy;
-use crate::domain::CoachConfig;
+use crate::domain::{CoachConfig, CoachStamp};
 use chrono::Duration;
 
 #[derive(Debug, Clone)]
@@ -49,6 +49,14 @@ impl Default for CoachSettings {
 }
 
 impl CoachSettings {
+    /// The prompt version and model every coach event records.
+    pub fn stamp(&self) -> CoachStamp {
+        CoachStamp {
+            prompt_version: super::prompts::prompt_version(),
+            model: self.model.clone(),
+        }
+    }
+
     /// The model and prompt versions every new interview records, whatever its
     /// platform.
     pub fn config(&self) -> CoachConfig {

@@ -367,7 +367,7 @@ impl Coach {
             Ok((answer, _)) => answer,
             Err(failure) => return self.record_failure(stream, turn, key, failure).await,
         };
-        let command = answer_command(turn, answer, self.engine.now());
+        let command = answer_command(turn, answer, self.settings.stamp(), self.engine.now());
         self.record(stream, command, key)
             .await
             .map(|after| match after {
@@ -664,6 +664,7 @@ impl Coach {
             message,
             attempts,
             retryable,
+            stamp: Some(self.settings.stamp()),
             at: self.engine.now(),
         };
         Ok(match self.record(stream, command, key).await? {
@@ -719,19 +720,27 @@ enum Answer {
 }
 
 /// The command recording the coach's `answer` to `turn`.
-fn answer_command(turn: Turn, answer: Answer, at: chrono::DateTime<chrono::Utc>) -> Command {
+fn answer_command(
+    turn: Turn,
+    answer: Answer,
+    stamp: CoachStamp,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Command {
+    let stamp = Some(stamp);
     match answer {
         Answer::Text(r) => Command::RecordCoachReply {
             reply_to: turn.reply_to,
             kind: reply_kind(turn.kind),
             text: r.text.trim().to_string(),
             usage: Some(r.usage),
+            stamp,
             at,
         },
         Answer::Analysis(analysis, usage) => Command::RecordAnalysis {
             reply_to: turn.reply_to,
             analysis,
             usage: Some(usage),
+            stamp,
             at,
         },
         Answer::Summary(s, usage) => Command::RecordSummary(RecordSummary {
@@ -742,6 +751,7 @@ fn answer_command(turn: Turn, answer: Answer, at: chrono::DateTime<chrono::Utc>)
             rubric: s.rubric,
             hire_signal: s.hire_signal,
             usage: Some(usage),
+            stamp,
             at,
         }),
     }

@@ -3,7 +3,8 @@
 //! whatever an adapter looked up (such as the length of the problem's hint ladder).
 
 use super::events::{
-    EndReason, FailureKind, HireSignal, LlmUsage, ReplyKind, SubmissionSource, TestsRun, Version,
+    CoachStamp, EndReason, FailureKind, HireSignal, LlmUsage, ReplyKind, SubmissionSource,
+    TestsRun, Version,
 };
 use super::ids::{Actor, Place};
 use super::problem::{CoachConfig, Difficulty, Mode, Problem};
@@ -45,12 +46,18 @@ pub enum Command {
         kind: ReplyKind,
         text: String,
         usage: Option<LlmUsage>,
+        /// The prompt version and model behind the answer (`None` for a reply that is
+        /// not the LLM's).
+        stamp: Option<CoachStamp>,
         at: DateTime<Utc>,
     },
     RecordAnalysis {
         reply_to: Version,
         analysis: Analysis,
         usage: Option<LlmUsage>,
+        /// The prompt version and model behind the answer (`None` for a reply that is
+        /// not the LLM's).
+        stamp: Option<CoachStamp>,
         at: DateTime<Utc>,
     },
     RecordCoachFailure {
@@ -59,6 +66,9 @@ pub enum Command {
         message: String,
         attempts: u32,
         retryable: bool,
+        /// The prompt version and model behind the answer (`None` for a reply that is
+        /// not the LLM's).
+        stamp: Option<CoachStamp>,
         at: DateTime<Utc>,
     },
     RecordSummary(RecordSummary),
@@ -151,6 +161,7 @@ pub struct RecordSummary {
     pub rubric: Rubric,
     pub hire_signal: HireSignal,
     pub usage: Option<LlmUsage>,
+    pub stamp: Option<CoachStamp>,
     pub at: DateTime<Utc>,
 }
 

@@ -140,6 +140,17 @@ impl Event {
         }
     }
 
+    /// The prompt version and model a coach event was produced with, when recorded.
+    pub fn stamp(&self) -> Option<&CoachStamp> {
+        match self {
+            Event::CoachReplied(e) => e.stamp.as_ref(),
+            Event::CodeAnalyzed(e) => e.stamp.as_ref(),
+            Event::CoachFailed(e) => e.stamp.as_ref(),
+            Event::SummaryWritten(e) => e.stamp.as_ref(),
+            _ => None,
+        }
+    }
+
     /// Tokens the coach spent producing this event (0 for candidate events).
     pub fn tokens_used(&self) -> u64 {
         let usage = match self {
@@ -291,12 +302,25 @@ impl LlmUsage {
     }
 }
 
+/// What produced a coach event: the prompt version (a hash of the prompt templates, the
+/// tools' schemas and the rubric; `coach::prompts::prompt_version`) and the model, so a
+/// score can be traced to the prompt and model behind it and compared after a change.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CoachStamp {
+    pub prompt_version: String,
+    pub model: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CoachReplied {
     pub reply_to: Version,
     pub kind: ReplyKind,
     pub text: String,
     pub usage: Option<LlmUsage>,
+    /// The prompt version and model that produced it; absent on events written before
+    /// coach events were stamped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stamp: Option<CoachStamp>,
     pub at: DateTime<Utc>,
 }
 
@@ -305,6 +329,10 @@ pub struct CodeAnalyzed {
     pub reply_to: Version,
     pub analysis: Analysis,
     pub usage: Option<LlmUsage>,
+    /// The prompt version and model that produced it; absent on events written before
+    /// coach events were stamped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stamp: Option<CoachStamp>,
     pub at: DateTime<Utc>,
 }
 
@@ -331,6 +359,10 @@ pub struct CoachFailed {
     pub message: String,
     pub attempts: u32,
     pub retryable: bool,
+    /// The prompt version and model that produced it; absent on events written before
+    /// coach events were stamped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stamp: Option<CoachStamp>,
     pub at: DateTime<Utc>,
 }
 
@@ -403,6 +435,10 @@ pub struct SummaryWritten {
     pub submissions: u32,
     pub hints_used: u32,
     pub usage: Option<LlmUsage>,
+    /// The prompt version and model that produced it; absent on events written before
+    /// coach events were stamped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stamp: Option<CoachStamp>,
     pub at: DateTime<Utc>,
 }
 

@@ -96,6 +96,7 @@ fn coach() -> CoachConfig {
 
 fn reply(reply_to: Version, kind: ReplyKind, text: &str, m: i64) -> Event {
     Event::CoachReplied(CoachReplied {
+        stamp: None,
         reply_to,
         kind,
         text: text.into(),
@@ -106,6 +107,7 @@ fn reply(reply_to: Version, kind: ReplyKind, text: &str, m: i64) -> Event {
 
 fn failed(reply_to: Version, message: &str, retryable: bool, m: i64) -> Event {
     Event::CoachFailed(CoachFailed {
+        stamp: None,
         reply_to,
         kind: FailureKind::Unavailable,
         message: message.into(),
@@ -128,6 +130,7 @@ fn code(submission: u32, source: SubmissionSource, code: &str, m: i64) -> Event 
 
 fn summary(reply_to: Version, strengths: Vec<String>, signal: HireSignal, m: i64) -> Event {
     Event::SummaryWritten(SummaryWritten {
+        stamp: None,
         reply_to,
         overall: "  A clean, correct solution.\nWith a clear plan.  ".into(),
         improvements: strengths.iter().map(|s| format!("not {s}")).collect(),
@@ -180,6 +183,7 @@ fn bank_log() -> Vec<Event> {
         ),
         code(1, SubmissionSource::Modal, "x = \"```\"\nprint(x)\n\n", 15),
         Event::CodeAnalyzed(CodeAnalyzed {
+            stamp: None,
             reply_to: 4,
             analysis: analysis(),
             usage: None,

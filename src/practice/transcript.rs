@@ -334,6 +334,7 @@ mod tests {
             }
         );
         let failure = CoachFailed {
+            stamp: None,
             reply_to: 2,
             kind: FailureKind::Rejected,
             message: "no".into(),

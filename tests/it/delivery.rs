@@ -72,6 +72,7 @@ async fn interview(engine: &Engine, place: Place, lines: usize) -> Vec<RecordedE
         let reply_to = asked[0].version;
         let command = if n == 0 {
             Command::RecordCoachReply {
+                stamp: None,
                 reply_to,
                 kind: ReplyKind::Chat,
                 text: long_reply(lines),
@@ -80,6 +81,7 @@ async fn interview(engine: &Engine, place: Place, lines: usize) -> Vec<RecordedE
             }
         } else {
             Command::RecordCoachFailure {
+                stamp: None,
                 reply_to,
                 kind: FailureKind::Unavailable,
                 message: FAILURE.into(),

@@ -79,6 +79,7 @@ async fn seed(store: &dyn Storage, who: (u64, &str), thread: u64, problem: &str,
             at,
         }),
         Event::CoachReplied(CoachReplied {
+            stamp: None,
             reply_to: 2,
             kind: ReplyKind::ApproachFeedback,
             text: "ok".into(),
@@ -86,6 +87,7 @@ async fn seed(store: &dyn Storage, who: (u64, &str), thread: u64, problem: &str,
             at,
         }),
         Event::CodeAnalyzed(CodeAnalyzed {
+            stamp: None,
             reply_to: 2,
             analysis: Analysis {
                 technical_feedback: "f".into(),
@@ -107,6 +109,7 @@ async fn seed(store: &dyn Storage, who: (u64, &str), thread: u64, problem: &str,
             at,
         }),
         Event::SummaryWritten(SummaryWritten {
+            stamp: None,
             reply_to: 5,
             overall: "good".into(),
             strengths: vec![],

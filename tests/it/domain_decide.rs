@@ -249,6 +249,7 @@ fn timed_out(minute: i64) -> Event {
 
 fn replied(reply_to: Version, kind: ReplyKind, minute: i64) -> Event {
     Event::CoachReplied(CoachReplied {
+        stamp: None,
         reply_to,
         kind,
         text: "Good. What about duplicates?".into(),
@@ -280,6 +281,7 @@ fn analysis(score: i64) -> Analysis {
 
 fn analyzed(reply_to: Version, minute: i64) -> Event {
     Event::CodeAnalyzed(CodeAnalyzed {
+        stamp: None,
         reply_to,
         analysis: analysis(8),
         usage: None,
@@ -289,6 +291,7 @@ fn analyzed(reply_to: Version, minute: i64) -> Event {
 
 fn failed(reply_to: Version, retryable: bool, minute: i64) -> Event {
     Event::CoachFailed(CoachFailed {
+        stamp: None,
         reply_to,
         kind: FailureKind::Unavailable,
         message: "The coach is overloaded; try again.".into(),
@@ -304,6 +307,7 @@ fn summary_rubric() -> Rubric {
 
 fn summarised(reply_to: Version, minute: i64) -> Event {
     Event::SummaryWritten(SummaryWritten {
+        stamp: None,
         reply_to,
         overall: "Solid.".into(),
         strengths: vec!["Optimal approach first".into()],
@@ -391,6 +395,7 @@ fn end_by_timer(at: DateTime<Utc>) -> Command {
 
 fn record_reply(reply_to: Version, kind: ReplyKind, minute: i64) -> Command {
     Command::RecordCoachReply {
+        stamp: None,
         reply_to,
         kind,
         text: "Good. What about duplicates?".into(),
@@ -401,6 +406,7 @@ fn record_reply(reply_to: Version, kind: ReplyKind, minute: i64) -> Command {
 
 fn record_analysis(reply_to: Version, minute: i64) -> Command {
     Command::RecordAnalysis {
+        stamp: None,
         reply_to,
         analysis: analysis(8),
         usage: None,
@@ -410,6 +416,7 @@ fn record_analysis(reply_to: Version, minute: i64) -> Command {
 
 fn record_failure(reply_to: Version, retryable: bool, minute: i64) -> Command {
     Command::RecordCoachFailure {
+        stamp: None,
         reply_to,
         kind: FailureKind::Unavailable,
         message: "The coach is overloaded; try again.".into(),
@@ -421,6 +428,7 @@ fn record_failure(reply_to: Version, retryable: bool, minute: i64) -> Command {
 
 fn record_summary(reply_to: Version, minute: i64) -> Command {
     Command::RecordSummary(RecordSummary {
+        stamp: None,
         reply_to,
         overall: "Solid.".into(),
         strengths: vec!["Optimal approach first".into()],
@@ -734,6 +742,7 @@ fn a_blank_chat_message_is_refused() {
 fn a_blank_coach_reply_is_refused() {
     given(&[started(), said(ada(), 2)])
         .when(Command::RecordCoachReply {
+            stamp: None,
             reply_to: 2,
             kind: ReplyKind::Chat,
             text: "  ".into(),
@@ -1081,6 +1090,76 @@ fn a_code_analysis_closes_its_turn_and_records_the_score() {
         .then_events(&[analyzed(2, 11)])
         .then_pending(&[]);
     assert_eq!(then.then_state().last_score, Some(Score::new(8).unwrap()));
+}
+
+fn stamp() -> CoachStamp {
+    CoachStamp {
+        prompt_version: "p2-r1-0123456789ab".into(),
+        model: "claude-sonnet-4-5".into(),
+    }
+}
+
+#[test]
+fn an_analysis_keeps_the_prompt_version_and_model_it_was_produced_with() {
+    let Command::RecordAnalysis {
+        reply_to,
+        analysis,
+        usage,
+        at,
+        ..
+    } = record_analysis(2, 11)
+    else {
+        unreachable!()
+    };
+    let command = Command::RecordAnalysis {
+        reply_to,
+        analysis,
+        usage,
+        stamp: Some(stamp()),
+        at,
+    };
+    let Event::CodeAnalyzed(expected) = analyzed(2, 11) else {
+        unreachable!()
+    };
+    given(&[started(), submitted(1, 10)])
+        .when(command)
+        .then_events(&[Event::CodeAnalyzed(CodeAnalyzed {
+            stamp: Some(stamp()),
+            ..expected
+        })]);
+}
+
+#[test]
+fn a_coach_failure_keeps_the_prompt_version_and_model_it_was_produced_with() {
+    let Command::RecordCoachFailure {
+        reply_to,
+        kind,
+        message,
+        attempts,
+        retryable,
+        at,
+        ..
+    } = record_failure(2, true, 3)
+    else {
+        unreachable!()
+    };
+    let Event::CoachFailed(expected) = failed(2, true, 3) else {
+        unreachable!()
+    };
+    given(&[started(), said(ada(), 2)])
+        .when(Command::RecordCoachFailure {
+            reply_to,
+            kind,
+            message,
+            attempts,
+            retryable,
+            stamp: Some(stamp()),
+            at,
+        })
+        .then_events(&[Event::CoachFailed(CoachFailed {
+            stamp: Some(stamp()),
+            ..expected
+        })]);
 }
 
 #[test]

@@ -174,6 +174,7 @@ async fn pending_work_is_found_from_the_log_after_a_restart(db: &TestDb) {
     e.execute(
         &s,
         Command::RecordAnalysis {
+            stamp: None,
             reply_to: work[0].turn.reply_to,
             analysis: analysis(6),
             usage: None,
@@ -189,6 +190,7 @@ async fn pending_work_is_found_from_the_log_after_a_restart(db: &TestDb) {
         .execute(
             &s,
             Command::RecordAnalysis {
+                stamp: None,
                 reply_to: work[0].turn.reply_to,
                 analysis: analysis(9),
                 usage: None,

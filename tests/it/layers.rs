@@ -100,6 +100,13 @@ const LAYERS: &[Layer] = &[
         ],
         never: &["sqlx", "domain::decide", "Engine::store", "coach::llm"],
     },
+    Layer {
+        folder: "eval",
+        may_use: &[
+            "domain", "engine", "coach", "queries", "runs", "problems", "app", "config",
+        ],
+        never: &["sqlx", "platforms", "axum"],
+    },
 ];
 
 /// The crate modules a line names (`crate::x`).

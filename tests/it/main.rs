@@ -60,6 +60,10 @@ mod judge_cli;
 mod judge_cpp_header;
 mod judge_verdicts;
 
+// Evaluation of the coach (issue 17).
+mod eval_run;
+mod eval_set;
+
 // The sandbox (issue 14): backends, pool, Piston, the security table.
 mod sandbox_common;
 mod sandbox_piston;

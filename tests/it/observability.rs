@@ -532,6 +532,7 @@ async fn a_delivery_retried_after_a_500_is_counted_by_outcome_with_its_lag() {
     .await
     .unwrap();
     let replied = run(Command::RecordCoachReply {
+        stamp: None,
         reply_to: asked.events[0].version,
         kind: ReplyKind::Chat,
         text: "An answer.".into(),

@@ -22,6 +22,7 @@ async fn ex(e: &Engine, s: &StreamId, cmd: Command) -> Version {
 
 fn reply(reply_to: Version, text: &str) -> Command {
     Command::RecordCoachReply {
+        stamp: None,
         reply_to,
         kind: ReplyKind::Chat,
         text: text.into(),
@@ -117,6 +118,7 @@ async fn a_forgotten_member_leaves_no_trace_and_others_are_untouched(db: &TestDb
         &e,
         &maya_stream,
         Command::RecordCoachReply {
+            stamp: None,
             reply_to: a,
             kind: ReplyKind::ApproachFeedback,
             text: "Nice, MAYA-APPROACH works.".into(),
@@ -143,6 +145,7 @@ async fn a_forgotten_member_leaves_no_trace_and_others_are_untouched(db: &TestDb
         &e,
         &maya_stream,
         Command::RecordAnalysis {
+            stamp: None,
             reply_to: c,
             analysis: quoting,
             usage: None,
@@ -316,6 +319,7 @@ async fn run_scripted_interview_for(e: &Engine, who: Actor, place: Place) -> Str
         e,
         &s,
         Command::RecordCoachReply {
+            stamp: None,
             reply_to: v,
             kind: ReplyKind::ApproachFeedback,
             text: "ok".into(),

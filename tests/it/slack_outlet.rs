@@ -41,6 +41,7 @@ fn recorded(root: &str, version: u64, text: &str) -> RecordedEvent {
         version,
         recorded_at: Utc::now(),
         event: Event::CoachReplied(CoachReplied {
+            stamp: None,
             reply_to: version - 1,
             kind: ReplyKind::Chat,
             text: text.into(),

@@ -147,6 +147,7 @@ fn event_of(step: &Step, who: &Actor, hints: &mut u32, at: chrono::DateTime<Utc>
             })
         }
         Step::Analysis { score, bands } => Event::CodeAnalyzed(CodeAnalyzed {
+            stamp: None,
             reply_to: 1,
             analysis: Analysis {
                 technical_feedback: "f".into(),
@@ -197,6 +198,7 @@ fn event_of(step: &Step, who: &Actor, hints: &mut u32, at: chrono::DateTime<Utc>
             at,
         }),
         Step::Summary => Event::SummaryWritten(SummaryWritten {
+            stamp: None,
             reply_to: 1,
             overall: "o".into(),
             strengths: vec![],

@@ -69,6 +69,7 @@ async fn record(engine: &Engine, stream: &StreamId, command: Command) {
 
 fn reply(reply_to: u64, kind: ReplyKind, text: &str) -> Command {
     Command::RecordCoachReply {
+        stamp: None,
         reply_to,
         kind,
         text: text.into(),
@@ -338,6 +339,7 @@ async fn every_coach_event_reaches_the_socket_as_its_seed_frame(db: &TestDb) {
         .await;
     wait_version(e, &stream, 5).await;
     let analysed = Command::RecordAnalysis {
+        stamp: None,
         reply_to: 5,
         analysis: analysis(7),
         usage: None,
@@ -368,6 +370,7 @@ async fn every_coach_event_reaches_the_socket_as_its_seed_frame(db: &TestDb) {
         .await;
     wait_version(e, &stream, 7).await;
     let failed = Command::RecordCoachFailure {
+        stamp: None,
         reply_to: 7,
         kind: FailureKind::Unavailable,
         message: "The coach is overloaded; press Retry.".into(),
@@ -392,6 +395,7 @@ async fn every_coach_event_reaches_the_socket_as_its_seed_frame(db: &TestDb) {
     c.send(json!({"type": "end_session", "content": {}})).await;
     wait_version(e, &stream, 11).await;
     let summary = Command::RecordSummary(RecordSummary {
+        stamp: None,
         reply_to: 11,
         overall: "Solid.".into(),
         strengths: vec!["Clear plan".into()],

@@ -103,6 +103,7 @@ fn submission(language: &str, code: &str) -> Event {
 
 fn reply(to: Version) -> Event {
     Event::CoachReplied(CoachReplied {
+        stamp: None,
         reply_to: to,
         kind: ReplyKind::Chat,
         text: "Go on.".into(),

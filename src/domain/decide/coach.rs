@@ -10,13 +10,16 @@ use crate::domain::interview::{Interview, TurnKind};
 use crate::domain::scores::Analysis;
 use chrono::{DateTime, Utc};
 
+/// What the coach's LLM spent on an answer, and the prompt version and model behind it.
+type Produced = (Option<LlmUsage>, Option<CoachStamp>);
+
 /// A chat reply, to any pending turn but a code review or the summary.
 pub(super) fn reply(
     state: &Interview,
     reply_to: Version,
     kind: ReplyKind,
     text: String,
-    usage: Option<LlmUsage>,
+    (usage, stamp): Produced,
     at: DateTime<Utc>,
 ) -> Result<Vec<Event>, DomainError> {
     pending(state, reply_to, |k| {
@@ -28,6 +31,7 @@ pub(super) fn reply(
         kind,
         text,
         usage,
+        stamp,
         at,
     })])
 }
@@ -36,7 +40,7 @@ pub(super) fn analysis(
     state: &Interview,
     reply_to: Version,
     analysis: Analysis,
-    usage: Option<LlmUsage>,
+    (usage, stamp): Produced,
     at: DateTime<Utc>,
 ) -> Result<Vec<Event>, DomainError> {
     pending(state, reply_to, |k| k == TurnKind::Analysis)?;
@@ -44,29 +48,15 @@ pub(super) fn analysis(
         reply_to,
         analysis,
         usage,
+        stamp,
         at,
     })])
 }
 
 /// The coach gave up on a pending turn of any kind.
-pub(super) fn failure(
-    state: &Interview,
-    reply_to: Version,
-    kind: FailureKind,
-    message: String,
-    attempts: u32,
-    retryable: bool,
-    at: DateTime<Utc>,
-) -> Result<Vec<Event>, DomainError> {
-    pending(state, reply_to, |_| true)?;
-    Ok(vec![Event::CoachFailed(CoachFailed {
-        reply_to,
-        kind,
-        message,
-        attempts,
-        retryable,
-        at,
-    })])
+pub(super) fn failure(state: &Interview, failed: CoachFailed) -> Result<Vec<Event>, DomainError> {
+    pending(state, failed.reply_to, |_| true)?;
+    Ok(vec![Event::CoachFailed(failed)])
 }
 
 /// The summary, once the interview has ended; the tallies come from the state.
@@ -87,6 +77,7 @@ pub(super) fn summary(state: &Interview, c: RecordSummary) -> Result<Vec<Event>,
         submissions: state.submissions,
         hints_used: state.hints_used,
         usage: c.usage,
+        stamp: c.stamp,
         at: c.at,
     })])
 }

@@ -31,6 +31,7 @@ pub(super) fn warn_time(
             if left == 1 { "" } else { "s" }
         ),
         usage: None,
+        stamp: None,
         at,
     })])
 }

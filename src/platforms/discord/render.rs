@@ -493,6 +493,7 @@ mod tests {
     #[test]
     fn a_summary_embed_has_signal_strengths_improvements_and_rubric() {
         let s = SummaryWritten {
+            stamp: None,
             reply_to: 9,
             overall: "Solid.".into(),
             strengths: vec!["clear plan".into()],
@@ -517,6 +518,7 @@ mod tests {
     #[test]
     fn a_retryable_failure_offers_retry() {
         let failed = CoachFailed {
+            stamp: None,
             reply_to: 3,
             kind: crate::domain::FailureKind::Unavailable,
             message: "The coach is busy right now.".into(),

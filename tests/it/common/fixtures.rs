@@ -150,6 +150,7 @@ pub async fn run_scripted_interview(engine: &Engine, id: Uuid, place: Place) -> 
     })
     .await;
     ex(Command::RecordCoachReply {
+        stamp: None,
         reply_to: approach.events[0].version,
         kind: ReplyKind::ApproachFeedback,
         text: "Good plan. What is the cost of the sort?".into(),
@@ -166,6 +167,7 @@ pub async fn run_scripted_interview(engine: &Engine, id: Uuid, place: Place) -> 
     }))
     .await;
     ex(Command::RecordAnalysis {
+        stamp: None,
         reply_to: code.events[0].version,
         analysis: analysis(7),
         usage: Some(usage()),
@@ -179,6 +181,7 @@ pub async fn run_scripted_interview(engine: &Engine, id: Uuid, place: Place) -> 
     })
     .await;
     ex(Command::RecordCoachReply {
+        stamp: None,
         reply_to: chat.events[0].version,
         kind: ReplyKind::Chat,
         text: "Think about what you need to keep in memory.".into(),
@@ -192,6 +195,7 @@ pub async fn run_scripted_interview(engine: &Engine, id: Uuid, place: Place) -> 
     })
     .await;
     ex(Command::RecordSummary(RecordSummary {
+        stamp: None,
         reply_to: end.events[0].version,
         overall: "A clean, correct solution with a clear plan.".into(),
         strengths: vec!["Clear plan before coding".into()],

@@ -108,6 +108,7 @@ fn an_analysis_is_block_kit_sections_with_score_and_rubric() {
 #[test]
 fn a_retryable_failure_has_a_retry_button_and_a_final_one_does_not() {
     let mut f = CoachFailed {
+        stamp: None,
         reply_to: 3,
         kind: FailureKind::Unavailable,
         message: "the model is overloaded".into(),
@@ -125,6 +126,7 @@ fn a_retryable_failure_has_a_retry_button_and_a_final_one_does_not() {
 #[test]
 fn a_summary_is_block_kit_with_strengths_improvements_and_rubric() {
     let s = SummaryWritten {
+        stamp: None,
         reply_to: 9,
         overall: "Solid.".into(),
         strengths: vec!["Clear plan".into()],
