@@ -39,6 +39,16 @@ async fn start_app(
     claude: &FakeAnthropic,
     db: &common::TestDb,
 ) -> (Engine, tokio::sync::oneshot::Sender<()>) {
+    start_app_with_cooldown(discord, claude, db, "0").await
+}
+
+/// `start_app` with `COACH_COOLDOWN_SECONDS` of `cooldown`.
+pub(crate) async fn start_app_with_cooldown(
+    discord: &FakeDiscord,
+    claude: &FakeAnthropic,
+    db: &common::TestDb,
+    cooldown: &str,
+) -> (Engine, tokio::sync::oneshot::Sender<()>) {
     let flags: Vec<String> = [
         "--bind",
         "127.0.0.1:0",
@@ -55,7 +65,7 @@ async fn start_app(
         "--anthropic-base-url",
         &claude.uri(),
         "--coach-cooldown-seconds",
-        "0",
+        cooldown,
     ]
     .iter()
     .map(|s| s.to_string())
@@ -77,7 +87,7 @@ async fn start_app(
 }
 
 /// `/interview start` of `who` on `problem` (python); the new thread's id.
-async fn start(discord: &FakeDiscord, id: u64, who: (u64, &str), problem: &str) -> u64 {
+pub(crate) async fn start(discord: &FakeDiscord, id: u64, who: (u64, &str), problem: &str) -> u64 {
     let is_problem = |c: &Call| {
         c.method == "POST"
             && c.path.ends_with("/messages")
@@ -590,4 +600,63 @@ async fn refused_runs_are_answered_privately_and_append_nothing() {
     let texts = private_answer(&discord, 1402, "This interview has ended").await;
     assert_eq!(texts.len(), 1, "the refusal only: {texts:?}");
     assert_eq!(engine.load(&stream).await.expect("load").0.version, ended);
+}
+
+/// Issue 18 item 5 on Discord: a message inside the member's cooldown is recorded, the
+/// thread is told once when the coach will answer, and the coach answers it when the
+/// cooldown ends.
+#[tokio::test]
+async fn a_message_inside_the_cooldown_is_told_when_the_coach_will_answer() {
+    let discord = FakeDiscord::start().await;
+    let claude = FakeAnthropic::start().await;
+    let db = common::sqlite_db();
+    let (engine, _stop) = start_app_with_cooldown(&discord, &claude, &db, "3").await;
+    let thread = start(&discord, 1, (MAYA, "Maya"), "two-sum").await;
+    let stream = StreamId::new(format!("discord:{GUILD}:{thread}"));
+    let replies = |events: &[Event]| {
+        events
+            .iter()
+            .filter(|e| matches!(e, Event::CoachReplied(_)))
+            .count()
+    };
+    let coach_replies = async |at_least: usize| {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let (_, events) = engine.load(&stream).await.expect("load");
+            let events: Vec<Event> = events.into_iter().map(|r| r.event).collect();
+            if replies(&events) >= at_least {
+                return events;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "{events:?}");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    };
+    discord.dispatch(
+        "MESSAGE_CREATE",
+        message_create(2001, thread, MAYA, "Maya", "Should I sort the array first?"),
+    );
+    coach_replies(1).await;
+    discord.dispatch(
+        "MESSAGE_CREATE",
+        message_create(2002, thread, MAYA, "Maya", "Or use a hash map?"),
+    );
+    let is_notice = move |c: &Call| {
+        is_post_in(thread)(c)
+            && c.body["content"]
+                .as_str()
+                .is_some_and(|t| t.contains("The coach will answer in"))
+    };
+    let notice = discord.wait_for("the cooldown notice", is_notice).await;
+    let text = notice.body["content"].as_str().unwrap_or_default();
+    assert!(
+        ["1 s", "2 s", "3 s"].iter().any(|s| text.contains(s)),
+        "{text}"
+    );
+    let events = coach_replies(2).await;
+    assert_eq!(replies(&events), 2, "the deferred turn answered once");
+    assert_eq!(
+        discord.count(is_notice),
+        1,
+        "one notice for the one deferred turn"
+    );
 }

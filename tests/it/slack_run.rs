@@ -501,3 +501,73 @@ async fn a_run_waiting_for_the_one_sandbox_slot_is_told_its_place() {
     );
     assert_eq!(runs(&app.events(&stream_of(&root)).await).len(), 2);
 }
+
+/// Issue 18 item 5 on Slack: a reply inside the member's cooldown is recorded, the
+/// candidate is told once (privately, in the thread) when the coach will answer, and the
+/// coach answers it when the cooldown ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_inside_the_cooldown_is_told_privately_when_the_coach_will_answer() {
+    let db = common::sqlite_db();
+    let slack = FakeSlack::start().await;
+    let llm = FakeAnthropic::start().await;
+    let app = SlackApp::start_with(
+        db.open().await,
+        &slack,
+        &llm.uri(),
+        &[
+            "--slack-signing-secret",
+            SECRET,
+            "--coach-cooldown-seconds",
+            "3",
+        ],
+    )
+    .await;
+    let root = start_two_sum(&app, &slack).await;
+    let stream = stream_of(&root);
+    let replied = |events: &[Event]| {
+        events
+            .iter()
+            .filter(|e| matches!(e, Event::CoachReplied(_)))
+            .count()
+    };
+    let first = reply(
+        "Ev_cd_1",
+        OMAR.0,
+        &root,
+        "1700000100.000001",
+        "Should I sort first?",
+    );
+    assert_eq!(app.event(&first, None).await.status(), 200);
+    app.wait_events(&stream, |e| replied(e) >= 1).await;
+    let second = reply(
+        "Ev_cd_2",
+        OMAR.0,
+        &root,
+        "1700000100.000002",
+        "Or a hash map?",
+    );
+    assert_eq!(app.event(&second, None).await.status(), 200);
+    let is_notice = |t: &String| t.contains("The coach will answer in");
+    wait_for("the cooldown notice", || {
+        told(&slack, OMAR.0).iter().any(is_notice)
+    })
+    .await;
+    let notice = slack
+        .calls("chat.postEphemeral")
+        .into_iter()
+        .find(|c| {
+            c.body["text"]
+                .as_str()
+                .is_some_and(|t| t.contains("will answer in"))
+        })
+        .expect("the notice");
+    assert_eq!(
+        notice.body["thread_ts"],
+        root.as_str(),
+        "in the interview's thread"
+    );
+    let events = app.wait_events(&stream, |e| replied(e) >= 2).await;
+    assert_eq!(replied(&events), 2, "the deferred turn answered once");
+    let notices = told(&slack, OMAR.0).into_iter().filter(is_notice).count();
+    assert_eq!(notices, 1, "one notice for the one deferred turn");
+}

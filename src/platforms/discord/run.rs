@@ -73,7 +73,14 @@ pub async fn run_tests(
         let mut answer = Answer::deferred(token);
         match (file, code) {
             (Some(file), _) => {
-                match flow::download(&ctx.data().downloads, &file, language.as_deref(), lang.as_deref()).await {
+                match flow::download(
+                    &ctx.data().downloads,
+                    &file,
+                    language.as_deref(),
+                    lang.as_deref(),
+                )
+                .await
+                {
                     Ok(s) => (Some(s.code), Some(s.language), answer),
                     Err(why) => return answer.show(ctx.http(), &capitalise(&why)).await,
                 }

@@ -7,7 +7,7 @@ use super::ids::thread_of_stream;
 use crate::domain::{Platform, StreamId};
 use crate::engine::{Engine, ProgressKind};
 use poise::serenity_prelude as serenity;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
@@ -22,11 +22,18 @@ pub async fn run(engine: Engine, http: Arc<serenity::Http>, cancel: Cancellation
     let mut progress = engine.progress().subscribe();
     let mut feed = engine.listen();
     let mut typing: HashMap<StreamId, (serenity::Typing, Instant)> = HashMap::new();
+    // Turns already told about their wait (stream, the candidate event's version).
+    let mut told: HashSet<(StreamId, u64)> = HashSet::new();
     let mut sweep = tokio::time::interval(Duration::from_secs(10));
     loop {
         tokio::select! {
             _ = cancel.cancelled() => return,
-            _ = sweep.tick() => typing.retain(|_, (_, since)| since.elapsed() < MAX_TYPING),
+            _ = sweep.tick() => {
+                typing.retain(|_, (_, since)| since.elapsed() < MAX_TYPING);
+                if told.len() > 10_000 {
+                    told.clear();
+                }
+            }
             p = progress.recv() => match p {
                 Ok(p) if p.stream.platform() == Some(Platform::Discord)
                     && matches!(p.kind, ProgressKind::Thinking | ProgressKind::Queued { .. } | ProgressKind::Retrying { .. }) =>
@@ -35,6 +42,15 @@ pub async fn run(engine: Engine, http: Arc<serenity::Http>, cancel: Cancellation
                         typing
                             .entry(p.stream.clone())
                             .or_insert_with(|| (thread.start_typing(&http), Instant::now()));
+                    }
+                }
+                Ok(p) if p.stream.platform() == Some(Platform::Discord) => {
+                    if let (ProgressKind::Waiting { seconds }, Some(thread)) =
+                        (&p.kind, thread_of_stream(&p.stream))
+                        && told.insert((p.stream.clone(), p.reply_to))
+                        && let Err(e) = thread.say(&http, waiting_notice(*seconds)).await
+                    {
+                        tracing::info!(stream = %p.stream, error = %e, "could not post the cooldown notice");
                     }
                 }
                 Ok(_) | Err(RecvError::Lagged(_)) => {}
@@ -48,5 +64,23 @@ pub async fn run(engine: Engine, http: Arc<serenity::Http>, cancel: Cancellation
                 Err(RecvError::Closed) => return,
             },
         }
+    }
+}
+
+/// The line a deferred turn gets: when the coach will answer, and why it waits.
+pub fn waiting_notice(seconds: u64) -> String {
+    format!("⏳ The coach will answer in {seconds} s (it leaves a short pause between answers).")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_notice_says_when_in_seconds() {
+        assert_eq!(
+            waiting_notice(4),
+            "⏳ The coach will answer in 4 s (it leaves a short pause between answers)."
+        );
     }
 }

@@ -19,6 +19,7 @@ pub mod run_reply;
 pub mod signature;
 mod socket;
 pub mod start;
+mod waits;
 
 use crate::config::ServeArgs;
 use crate::engine::Shutdown;
@@ -71,6 +72,13 @@ pub fn start(services: &Services, args: &ServeArgs, shutdown: Shutdown) -> Optio
         Arc::new(outlet::SlackOutlet::new(api.clone())),
     ));
     let mut tasks = vec![tokio::spawn(outbox.run(shutdown.clone()))];
+    // Waits are told while turns can still wait: pointless once the coach has drained.
+    tasks.push(tokio::spawn(waits::run(
+        engine.clone(),
+        services.queries.clone(),
+        api.clone(),
+        shutdown.drained.clone(),
+    )));
     if let Some(app_token) = &args.slack_app_token {
         services.readiness.expect_slack_socket();
         tasks.push(tokio::spawn(socket::run(

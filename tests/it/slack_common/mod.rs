@@ -337,34 +337,41 @@ impl SlackApp {
         Self::start_with(store, slack, llm_url, &["--slack-signing-secret", SECRET]).await
     }
 
-    /// The app with `transport` flags (signing secret and/or app token).
+    /// The app with `transport` flags (signing secret and/or app token, and any other
+    /// flag that overrides a default).
     pub async fn start_with(
         store: Arc<dyn Storage>,
         slack: &FakeSlack,
         llm_url: &str,
         transport: &[&str],
     ) -> SlackApp {
-        let mut flags: Vec<String> = transport.iter().map(|s| s.to_string()).collect();
-        flags.extend(
-            [
-                "--slack-bot-token",
-                "xoxb-test",
-                "--slack-api-url",
-                &slack.api_url(),
-                "--anthropic-api-key",
-                "fake-key",
-                "--anthropic-base-url",
-                llm_url,
-                "--anthropic-model",
-                "claude-fake",
-                "--coach-cooldown-seconds",
-                "0",
-                "--web-dist-dir",
-                "/nonexistent",
-            ]
-            .iter()
-            .map(|s| s.to_string()),
-        );
+        // `transport` may also override a default below (the cooldown, say).
+        let mut flags: Vec<String> = Vec::new();
+        let defaults: Vec<String> = [
+            "--slack-bot-token",
+            "xoxb-test",
+            "--slack-api-url",
+            &slack.api_url(),
+            "--anthropic-api-key",
+            "fake-key",
+            "--anthropic-base-url",
+            llm_url,
+            "--anthropic-model",
+            "claude-fake",
+            "--coach-cooldown-seconds",
+            "0",
+            "--web-dist-dir",
+            "/nonexistent",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for pair in defaults.chunks(2) {
+            if !transport.contains(&pair[0].as_str()) {
+                flags.extend(pair.iter().cloned());
+            }
+        }
+        flags.extend(transport.iter().map(|s| s.to_string()));
         let app = App::with_store(store.clone(), serve_args(&flags), Arc::new(SystemClock))
             .await
             .expect("app starts");
