@@ -230,7 +230,8 @@ mod tests {
     #[test]
     fn exact_times_of_each_polynomial_class_are_recognised() {
         let rules = Rules::default();
-        let cases: [(Class, fn(f64) -> f64); 5] = [
+        type Time = fn(f64) -> f64;
+        let cases: [(Class, Time); 5] = [
             (Class::Linear, |n| n * 1e-7),
             (Class::Linearithmic, |n| n * n.ln() * 1e-7),
             (Class::Quadratic, |n| n * n * 1e-10),

@@ -68,13 +68,18 @@ pub fn supported(language: Language) -> bool {
     matches!(language, Language::Python | Language::JavaScript)
 }
 
-/// The sizes measured for a problem whose inputs range over `min..=max`: `count` sizes,
-/// each about half the next, ending at `max`, without repeats.
+/// How much larger the largest size is than the smallest: wide enough that a
+/// quadratic solution still finishes five sizes within the budget.
+const SPAN: f64 = 256.0;
+
+/// The sizes measured for a problem whose inputs range over `min..=max`: `count` sizes
+/// in geometric steps from `max / SPAN` to `max`, without repeats.
 pub fn sizes(min: usize, max: usize, count: usize) -> Vec<usize> {
+    let step = SPAN.powf(1.0 / (count.max(2) - 1) as f64);
     let mut out: Vec<usize> = (0..count)
         .map(|k| {
             let shift = (count - 1 - k) as i32;
-            ((max as f64 / 2f64.powi(shift)).round() as usize).clamp(min, max)
+            ((max as f64 / step.powi(shift)).round() as usize).clamp(min, max)
         })
         .collect();
     out.dedup();
@@ -186,12 +191,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sizes_double_up_to_the_largest_and_never_repeat() {
-        assert_eq!(
-            sizes(1, 100_000, 7),
-            vec![1563, 3125, 6250, 12500, 25000, 50000, 100_000]
-        );
-        assert_eq!(sizes(1, 30, 7), vec![1, 2, 4, 8, 15, 30]);
-        assert_eq!(sizes(2, 5, 5), vec![2, 3, 5]);
+    fn sizes_grow_geometrically_up_to_the_largest_and_never_repeat() {
+        let s = sizes(1, 100_000, 7);
+        assert_eq!((s.len(), s[0], s[6]), (7, 391, 100_000));
+        assert!(s.windows(2).all(|w| w[1] > w[0]));
+        assert_eq!(sizes(1, 30, 7), vec![1, 2, 5, 12, 30]);
+        assert_eq!(sizes(2, 5, 5), vec![2, 5]);
     }
 }
