@@ -135,7 +135,8 @@ impl App {
         let (llm, settings) = coach::setup::from_args(&args.coach);
         let readiness = Readiness::new();
         let pool = sandbox_pool(&args.sandbox).await?;
-        let runner = Runner::new(engine.clone(), pool.clone(), problems.clone());
+        let runner = Runner::new(engine.clone(), pool.clone(), problems.clone())
+            .with_complexity(args.sandbox.complexity());
         let services = Services {
             engine: engine.clone(),
             queries: queries.clone(),

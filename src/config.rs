@@ -123,6 +123,10 @@ pub struct JudgeArgs {
     /// arguments, e.g. '{"nums": [1, 2], "target": 3}'. Its output is shown, not checked.
     #[arg(long)]
     pub input: Option<String>,
+    /// After the tests pass, also measure how the code's time grows with the input size
+    /// (within COMPLEXITY_BUDGET_SECONDS).
+    #[arg(long)]
+    pub complexity: bool,
     /// Where candidate code runs: the service's own sandbox settings (`SANDBOX`, ...).
     #[command(flatten)]
     pub sandbox: SandboxArgs,
@@ -549,6 +553,21 @@ pub struct SandboxArgs {
     /// Where run workspaces are made; unset: `interview-coach-sandbox` in the system's temp directory.
     #[arg(long, env = "SANDBOX_SCRATCH_DIR")]
     pub sandbox_scratch_dir: Option<std::path::PathBuf>,
+    /// Seconds of calls spent measuring the time complexity of a submission that passed
+    /// its tests (0: not measured).
+    #[arg(long, env = "COMPLEXITY_BUDGET_SECONDS", default_value_t = 3.0)]
+    pub complexity_budget_seconds: f64,
+}
+
+impl SandboxArgs {
+    /// The complexity measurement's settings; `None` when it is off.
+    pub fn complexity(&self) -> Option<crate::judge::complexity::Settings> {
+        let seconds = self.complexity_budget_seconds;
+        (seconds.is_finite() && seconds > 0.0).then(|| crate::judge::complexity::Settings {
+            budget: std::time::Duration::from_secs_f64(seconds.min(60.0)),
+            ..Default::default()
+        })
+    }
 }
 
 /// The settings that hold secrets, by flag and variable. Their flags are hidden and the

@@ -126,10 +126,16 @@ async fn judge(args: JudgeArgs) -> anyhow::Result<()> {
     })?;
     let code = std::fs::read_to_string(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let what = args.input.map_or(What::All, What::Custom);
+    let what = args.input.clone().map_or(What::All, What::Custom);
     let judge = Judge::new(sandbox, Settings::default());
     let report = judge.run(problem, language, &code, what).await?;
     println!("{}", serde_json::to_string_pretty(&report)?);
+    if args.complexity && report.verdict == interview_coach::judge::Verdict::Passed {
+        let settings = args.sandbox.complexity().unwrap_or_default();
+        let measured = judge.measure(problem, language, &code, &settings).await?;
+        println!("{}", serde_json::to_string_pretty(&measured)?);
+        eprintln!("measured: {}", measured.summary());
+    }
     if !report.verdict.ok() {
         anyhow::bail!(
             "{} of {} case(s) passed; the first failure: {:?}",

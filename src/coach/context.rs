@@ -154,6 +154,12 @@ fn render(
                     run.passed(),
                     run.total()
                 ));
+                if let Some(measured) = &run.complexity {
+                    text.push_str(&format!(
+                        "\nMeasured time complexity (the judge timed the function at growing sizes): {measured}. \
+                         Put it beside your own complexity_analysis and say so when they disagree."
+                    ));
+                }
             }
         }
         push(&mut out, Role::User, text);

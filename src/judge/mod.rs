@@ -28,6 +28,7 @@
 //! and never runs anything outside the sandbox it was given.
 
 pub mod compare;
+pub mod complexity;
 pub mod harness;
 mod pch;
 mod reading;
@@ -62,6 +63,8 @@ pub enum JudgeError {
     Sandbox(#[from] SandboxError),
     #[error("the harness broke its protocol: {0}")]
     Protocol(String),
+    #[error("the complexity could not be measured: {0}")]
+    NotMeasured(String),
 }
 
 /// Which cases to run.
@@ -161,6 +164,49 @@ impl Judge {
             });
         }
         let cases = cases(problem, &what)?;
+        let mut report = Report {
+            problem: problem.id.clone(),
+            language: language.name().to_string(),
+            isolation: self.sandbox.isolation().as_str().to_string(),
+            verdict: Verdict::Passed,
+            passed: 0,
+            total: cases.len(),
+            error: None,
+            cases: Vec::new(),
+        };
+        let (workspace, plan) = match self.prepare(problem, language, code).await? {
+            Ok(ready) => ready,
+            Err(message) => {
+                report.verdict = Verdict::CompileError;
+                report.error = Some(message);
+                return Ok(report);
+            }
+        };
+        self.run_cases(&workspace, &plan, problem, language, &cases, &mut report)
+            .await?;
+        report.passed = report.cases.iter().filter(|c| c.verdict.ok()).count();
+        if let Some(first) = report.first_failure() {
+            report.verdict = first.verdict;
+        } else if matches!(what, What::Custom(_)) {
+            report.verdict = Verdict::Completed;
+        }
+        Ok(report)
+    }
+
+    /// The code in a sandbox workspace with the harness, compiled where the language
+    /// needs it: `Ok(Err(message))` is a compile error, the candidate's to fix.
+    pub(crate) async fn prepare(
+        &self,
+        problem: &BankProblem,
+        language: Language,
+        code: &str,
+    ) -> Result<Result<(Workspace, harness::Plan), String>, JudgeError> {
+        if code.len() > self.settings.max_code_bytes {
+            return Err(JudgeError::CodeTooLarge {
+                size: code.len(),
+                limit: self.settings.max_code_bytes,
+            });
+        }
         if !harness::defines_target(language, problem, code) {
             return Err(missing(language, problem));
         }
@@ -178,16 +224,6 @@ impl Judge {
             .sandbox
             .prepare(language.runtime(), plan.files.clone())
             .await?;
-        let mut report = Report {
-            problem: problem.id.clone(),
-            language: language.name().to_string(),
-            isolation: self.sandbox.isolation().as_str().to_string(),
-            verdict: Verdict::Passed,
-            passed: 0,
-            total: cases.len(),
-            error: None,
-            cases: Vec::new(),
-        };
         if let Some((argv, limits)) = &plan.compile {
             let outcome = workspace
                 .run(Step {
@@ -197,20 +233,10 @@ impl Judge {
                 })
                 .await?;
             if outcome.status != Status::Exited(0) {
-                report.verdict = Verdict::CompileError;
-                report.error = Some(compile_message(language, problem, &plan, &outcome));
-                return Ok(report);
+                return Ok(Err(compile_message(language, problem, &plan, &outcome)));
             }
         }
-        self.run_cases(&workspace, &plan, problem, language, &cases, &mut report)
-            .await?;
-        report.passed = report.cases.iter().filter(|c| c.verdict.ok()).count();
-        if let Some(first) = report.first_failure() {
-            report.verdict = first.verdict;
-        } else if matches!(what, What::Custom(_)) {
-            report.verdict = Verdict::Completed;
-        }
-        Ok(report)
+        Ok(Ok((workspace, plan)))
     }
 
     async fn run_cases(

@@ -99,7 +99,7 @@ pub fn render(run: &TestsRun, max_chars: usize) -> String {
         details(&mut out, custom);
     }
     if let Some(c) = &run.complexity {
-        let _ = writeln!(out, "\nMeasured: about {c}");
+        let _ = writeln!(out, "\nMeasured time complexity: {c}");
     }
     let _ = writeln!(out, "\n_Sandbox: {}_", run.isolation);
     fit(out, max_chars)

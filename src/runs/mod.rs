@@ -79,6 +79,8 @@ pub struct Runner {
     pool: Pool,
     problems: Arc<ProblemBank>,
     settings: judge::Settings,
+    /// Measuring the complexity of a submission that passed (`None`: off).
+    complexity: Option<judge::complexity::Settings>,
 }
 
 impl Runner {
@@ -88,7 +90,14 @@ impl Runner {
             pool,
             problems,
             settings: judge::Settings::default(),
+            complexity: Some(judge::complexity::Settings::default()),
         }
+    }
+
+    /// With the complexity measurement's settings (`COMPLEXITY_BUDGET_SECONDS`; `None`: off).
+    pub fn with_complexity(mut self, settings: Option<judge::complexity::Settings>) -> Runner {
+        self.complexity = settings;
+        self
     }
 
     /// The judge's language names, as refusals list them.
@@ -307,7 +316,19 @@ impl PendingRun {
                     .run(problem, self.language, &self.code, self.what.clone())
                     .await
                 {
-                    Ok(report) => Ok(convert::tests_run(&report, self.actor, self.of, at)),
+                    Ok(report) => {
+                        let measured = measured(
+                            self.runner.complexity.as_ref(),
+                            &self.of,
+                            self.language,
+                            &self.code,
+                            (&judge, problem, &report),
+                        )
+                        .await;
+                        let mut run = convert::tests_run(&report, self.actor, self.of, at);
+                        run.complexity = measured;
+                        Ok(run)
+                    }
                     // A submission that does not define what the problem names cannot
                     // be refused (it is in the log): its tests say why none ran.
                     Err(e @ JudgeError::MissingDefinition { .. })
@@ -354,6 +375,31 @@ impl PendingRun {
             .execute(&self.stream, Command::RecordTestsRun(run), key)
             .await?;
         Ok(executed)
+    }
+}
+
+/// The measured complexity of a submission whose tests all passed, as the summary
+/// `TestsRun` keeps ("about O(n)", "unclear (...)"); `None` when not measured.
+async fn measured(
+    settings: Option<&judge::complexity::Settings>,
+    of: &RunOf,
+    language: Language,
+    code: &str,
+    (judge, problem, report): (&Judge, &BankProblem, &judge::Report),
+) -> Option<String> {
+    let settings = settings?;
+    if !matches!(of, RunOf::Submission { .. })
+        || report.verdict != judge::Verdict::Passed
+        || !judge::complexity::supported(language)
+    {
+        return None;
+    }
+    match judge.measure(problem, language, code, settings).await {
+        Ok(m) => Some(m.summary()),
+        Err(e) => {
+            tracing::warn!(error = %e, "the complexity could not be measured");
+            None
+        }
     }
 }
 

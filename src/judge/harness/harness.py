@@ -3,7 +3,11 @@
 # each further line is one case's input object. For each case one line
 # "<nonce> <json>" goes to the original stdout; the candidate's own prints are captured per
 # case (and anything else written to fd 1 goes to stderr).
-import json, os, resource, sys, threading, time, traceback
+# Bench mode (the header has "bench": {"budget_ms", "repeats"}): each line is called
+# `repeats` times on fresh arguments and answered {"ms": best}, with the garbage collector
+# off during the calls; the calls of all lines share the budget, and the process ends
+# when it is spent.
+import gc, json, os, resource, sys, threading, time, traceback
 
 _proto = os.dup(1)
 os.dup2(2, 1)
@@ -218,9 +222,9 @@ def _watchdog(nonce, limit):
 
     threading.Thread(target=watch, daemon=True).start()
 
-    def arm(on):
+    def arm(on, until=None):
         with lock:
-            deadline[0] = time.monotonic() + limit if on else None
+            deadline[0] = (until or time.monotonic() + limit) if on else None
 
     return arm
 
@@ -250,6 +254,9 @@ def main():
     wanted = spec["name"] if spec["kind"] == "function" else spec["class"]
     if not callable(ns.get(wanted)):
         _send(nonce, {"missing": wanted})
+        return
+    if header.get("bench"):
+        _bench(nonce, spec, ns, header["bench"], arm)
         return
     for line in sys.stdin:
         if not line.strip():
@@ -282,6 +289,36 @@ def main():
             _send(nonce, reply)
         except ValueError as exc:
             _send(nonce, {"error": "runtime", "message": str(exc), "stdout": capture.text()})
+
+
+def _bench(nonce, spec, ns, bench, arm):
+    """Bench mode: the best time of `repeats` calls per line, until the budget is spent."""
+    sys.stdout = _Capture(0, 1 << 62)
+    deadline = time.monotonic() + bench["budget_ms"] / 1000
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        if time.monotonic() > deadline:
+            return
+        best = None
+        for _ in range(max(1, bench["repeats"])):
+            case = json.loads(line)
+            gc.collect()
+            gc.disable()
+            try:
+                arm(True, deadline)
+                _, spent = _call(spec, ns, case)
+                arm(False)
+            except BaseException as exc:  # noqa: BLE001 - the candidate's code failed
+                arm(False)
+                _send(nonce, {"error": "runtime", "message": _trace(exc)})
+                return
+            finally:
+                gc.enable()
+            best = spent if best is None else min(best, spent)
+            if spent * 20 > bench["budget_ms"] / 1000:
+                break  # a long call is its own repeat: the budget goes to more sizes
+        _send(nonce, {"ms": best * 1000})
 
 
 if __name__ == "__main__":

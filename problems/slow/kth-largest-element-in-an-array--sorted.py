@@ -1,0 +1,3 @@
+# expected: n log n
+def find_kth_largest(nums, k):
+    return sorted(nums)[-k]

@@ -1,0 +1,201 @@
+//! Measured complexity (issue 14, items 8-9): how the candidate's function's time grows
+//! with the input. The problem's generator ([`generate`]) makes inputs at five to seven
+//! growing sizes; one harness process in the sandbox, in its bench mode, calls the
+//! function on each a few times and reports the best time of the calls only (argument
+//! building and process start are outside the clock), stopping at the total budget;
+//! [`fit`] picks the class the times fit best, or says "unclear".
+//!
+//! It runs code only through the judge's sandbox workspace, never records anything
+//! (the runner puts the summary in `TestsRun`), and never measures code that has not
+//! passed the tests: a wrong answer's speed means nothing.
+
+pub mod fit;
+pub mod generate;
+
+use super::{Judge, JudgeError, Language, harness};
+use crate::problems::BankProblem;
+use crate::sandbox::{Step, Workspace};
+pub use fit::{Class, Fit, Rules, Sample};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+/// The measurement's knobs.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Total time for the calls of one measurement (`COMPLEXITY_BUDGET_SECONDS`).
+    pub budget: Duration,
+    /// Sizes measured, each half the next, the largest the problem's largest.
+    pub sizes: usize,
+    /// Calls per size (the best is kept).
+    pub repeats: usize,
+    /// The generators' seed.
+    pub seed: u64,
+    pub rules: Rules,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            budget: Duration::from_secs(3),
+            sizes: 7,
+            repeats: 3,
+            seed: 14,
+            rules: Rules::default(),
+        }
+    }
+}
+
+/// What a measurement found.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Measurement {
+    pub problem: String,
+    pub language: String,
+    /// What n counts for this problem ("length", "nodes", "calls", ...).
+    pub n_is: String,
+    pub samples: Vec<Sample>,
+    pub fit: Fit,
+}
+
+impl Measurement {
+    /// `measured: about O(n log n)` or `measured: unclear (why)`.
+    pub fn summary(&self) -> String {
+        self.fit.summary()
+    }
+}
+
+/// The languages whose harness has a bench mode.
+pub fn supported(language: Language) -> bool {
+    matches!(language, Language::Python | Language::JavaScript)
+}
+
+/// How much larger the largest size is than the smallest: wide enough that a
+/// quadratic solution still finishes five sizes within the budget.
+const SPAN: f64 = 256.0;
+
+/// The sizes measured for a problem whose inputs range over `min..=max`: `count` sizes
+/// in geometric steps from `max / SPAN` to `max`, without repeats.
+pub fn sizes(min: usize, max: usize, count: usize) -> Vec<usize> {
+    let step = SPAN.powf(1.0 / (count.max(2) - 1) as f64);
+    let mut out: Vec<usize> = (0..count)
+        .map(|k| {
+            let shift = (count - 1 - k) as i32;
+            ((max as f64 / step.powi(shift)).round() as usize).clamp(min, max)
+        })
+        .collect();
+    out.dedup();
+    out
+}
+
+impl Judge {
+    /// Measures how `code`'s time grows on `problem` (code that passed its tests).
+    pub async fn measure(
+        &self,
+        problem: &BankProblem,
+        language: Language,
+        code: &str,
+        settings: &Settings,
+    ) -> Result<Measurement, JudgeError> {
+        let generator = generate::generator(&problem.id).ok_or_else(|| {
+            JudgeError::NotMeasured(format!("{} has no input generator", problem.id))
+        })?;
+        if !supported(language) {
+            return Err(JudgeError::NotMeasured(format!(
+                "timing is not available in {} yet",
+                language.name()
+            )));
+        }
+        let (workspace, plan) = self
+            .prepare(problem, language, code)
+            .await?
+            .map_err(|m| JudgeError::NotMeasured(format!("the code does not compile: {m}")))?;
+        let sizes = sizes(generator.min_n, generator.max_n, settings.sizes);
+        let inputs: Vec<Value> = sizes
+            .iter()
+            .map(|&n| generator.input(n, settings.seed))
+            .collect();
+        let samples = self
+            .bench(&workspace, &plan, &sizes, &inputs, settings)
+            .await?;
+        Ok(Measurement {
+            problem: problem.id.clone(),
+            language: language.name().to_string(),
+            n_is: generator.n_is.to_string(),
+            fit: fit::classify(&samples, &settings.rules),
+            samples,
+        })
+    }
+
+    /// One harness process in bench mode over `inputs`: the best time per size, for the
+    /// sizes finished within the budget.
+    async fn bench(
+        &self,
+        workspace: &Workspace,
+        plan: &harness::Plan,
+        sizes: &[usize],
+        inputs: &[Value],
+        settings: &Settings,
+    ) -> Result<Vec<Sample>, JudgeError> {
+        let nonce = format!("{:016x}", rand::random::<u64>());
+        let budget_ms = settings.budget.as_millis() as u64;
+        let header = json!({
+            "nonce": nonce,
+            "time_limit_ms": budget_ms,
+            "keep_bytes": 0,
+            "output_bytes": self.settings.output_bytes,
+            "spec": plan.spec,
+            "bench": {"budget_ms": budget_ms, "repeats": settings.repeats},
+        });
+        let mut stdin = header.to_string();
+        stdin.push('\n');
+        for input in inputs {
+            stdin.push_str(&input.to_string());
+            stdin.push('\n');
+        }
+        let mut limits = plan.limits.clone();
+        // The budget is the calls'; building the arguments of each repeat comes on top.
+        limits.cpu += settings.budget * 3;
+        limits.wall += settings.budget * 4;
+        let outcome = workspace
+            .run(Step {
+                argv: plan.run.clone(),
+                stdin: stdin.into_bytes(),
+                limits,
+            })
+            .await?;
+        let stdout = String::from_utf8_lossy(&outcome.stdout);
+        let mut samples = Vec::new();
+        for line in stdout.lines() {
+            let Some(body) = line.strip_prefix(&nonce).and_then(|l| l.strip_prefix(' ')) else {
+                continue;
+            };
+            let reply: Value = serde_json::from_str(body)
+                .map_err(|e| JudgeError::Protocol(format!("a bench answer is not JSON: {e}")))?;
+            match (
+                reply.get("ms").and_then(Value::as_f64),
+                sizes.get(samples.len()),
+            ) {
+                (Some(ms), Some(&n)) => samples.push(Sample {
+                    n,
+                    seconds: ms / 1000.0,
+                }),
+                // Over the budget, or an error on a large input: what came before stands.
+                _ => break,
+            }
+        }
+        Ok(samples)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_grow_geometrically_up_to_the_largest_and_never_repeat() {
+        let s = sizes(1, 100_000, 7);
+        assert_eq!((s.len(), s[0], s[6]), (7, 391, 100_000));
+        assert!(s.windows(2).all(|w| w[1] > w[0]));
+        assert_eq!(sizes(1, 30, 7), vec![1, 2, 5, 12, 30]);
+        assert_eq!(sizes(2, 5, 5), vec![2, 5]);
+    }
+}
