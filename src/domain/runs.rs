@@ -176,3 +176,63 @@ impl TestsRun {
             })
     }
 }
+
+/// Sample runs of two-sum in Python, for the renderers' unit tests.
+#[cfg(test)]
+pub mod samples {
+    use super::*;
+    use crate::domain::Platform;
+
+    /// One case on the first example's input, expecting `[0, 1]`, that got `got`.
+    pub fn case(verdict: CaseVerdict, got: &str) -> CaseRun {
+        CaseRun {
+            verdict,
+            input: r#"{"nums": [2, 7, 11, 15], "target": 9}"#.into(),
+            expected: Some("[0, 1]".into()),
+            got: Some(got.into()),
+            time_ms: Some(0.4),
+            memory_bytes: Some(9 * 1024 * 1024),
+            stdout: String::new(),
+            error: None,
+        }
+    }
+
+    /// An ad-hoc run on `platform` of `examples` passing examples and `hidden` hidden
+    /// tests (12 ms, 11 MiB each), the last of which has `verdict` (and is then shown as
+    /// the first failure); measured as `complexity`.
+    pub fn run(
+        platform: Platform,
+        verdict: CaseVerdict,
+        examples: usize,
+        hidden: usize,
+        complexity: Option<&str>,
+    ) -> TestsRun {
+        let brief = |verdict| CaseBrief {
+            verdict,
+            time_ms: Some(12.0),
+            memory_bytes: Some(11 << 20),
+        };
+        let mut cases = vec![brief(CaseVerdict::Passed); hidden];
+        if let Some(last) = cases.last_mut() {
+            *last = brief(verdict);
+        }
+        TestsRun {
+            actor: Actor::new(platform, "1", "Maya"),
+            of: RunOf::Adhoc {
+                code: "def two_sum(): pass".into(),
+            },
+            language: "python".into(),
+            isolation: "bubblewrap".into(),
+            verdict,
+            examples: vec![case(CaseVerdict::Passed, "[0, 1]"); examples],
+            tests: HiddenTests {
+                cases,
+                first_failure: (!verdict.ok()).then(|| case(verdict, "[1, 0]")),
+            },
+            custom: None,
+            error: None,
+            complexity: complexity.map(str::to_string),
+            at: DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default(),
+        }
+    }
+}

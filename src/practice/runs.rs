@@ -237,54 +237,10 @@ fn fit(text: String, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Actor, CaseBrief, HiddenTests, Platform};
-
-    fn case(verdict: CaseVerdict, got: &str) -> CaseRun {
-        CaseRun {
-            verdict,
-            input: r#"{"nums": [2, 7, 11, 15], "target": 9}"#.into(),
-            expected: Some("[0, 1]".into()),
-            got: Some(got.into()),
-            time_ms: Some(0.4),
-            memory_bytes: Some(9 * 1024 * 1024),
-            stdout: String::new(),
-            error: None,
-        }
-    }
+    use crate::domain::{HiddenTests, Platform};
 
     fn run(verdict: CaseVerdict) -> TestsRun {
-        TestsRun {
-            actor: Actor::new(Platform::Web, "s", "Ana"),
-            of: RunOf::Adhoc {
-                code: "def two_sum(): pass".into(),
-            },
-            language: "python".into(),
-            isolation: "bubblewrap".into(),
-            verdict,
-            examples: vec![
-                case(CaseVerdict::Passed, "[0, 1]"),
-                case(CaseVerdict::Passed, "[0, 1]"),
-            ],
-            tests: HiddenTests {
-                cases: vec![
-                    CaseBrief {
-                        verdict: CaseVerdict::Passed,
-                        time_ms: Some(1.5),
-                        memory_bytes: Some(10 << 20),
-                    },
-                    CaseBrief {
-                        verdict,
-                        time_ms: Some(12.0),
-                        memory_bytes: Some(11 << 20),
-                    },
-                ],
-                first_failure: (verdict != CaseVerdict::Passed).then(|| case(verdict, "[1, 0]")),
-            },
-            custom: None,
-            error: None,
-            complexity: None,
-            at: chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap(),
-        }
+        crate::domain::runs::samples::run(Platform::Web, verdict, 2, 2, None)
     }
 
     #[test]

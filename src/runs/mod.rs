@@ -33,6 +33,10 @@ pub enum RunError {
     /// nothing was appended.
     #[error("{0}")]
     Refused(String),
+    /// The problem is not from the bank and no input of the member's own was given: a
+    /// refusal of its own, since each platform says how to give an input its own way.
+    #[error("{}", DomainError::NoTests)]
+    NoTests,
     /// The pool refused the run (the member's rate, a full queue, the service draining).
     #[error("{0}")]
     Busy(SandboxError),
@@ -44,7 +48,7 @@ pub enum RunError {
 impl From<EngineError> for RunError {
     fn from(e: EngineError) -> RunError {
         match e {
-            EngineError::Refused(why) => RunError::Refused(why.to_string()),
+            EngineError::Refused(why) => RunError::from(why),
             other => RunError::Failed(other.to_string()),
         }
     }
@@ -58,7 +62,10 @@ impl From<crate::ports::StoreError> for RunError {
 
 impl From<DomainError> for RunError {
     fn from(e: DomainError) -> RunError {
-        RunError::Refused(e.to_string())
+        match e {
+            DomainError::NoTests => RunError::NoTests,
+            other => RunError::Refused(other.to_string()),
+        }
     }
 }
 

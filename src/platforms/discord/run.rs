@@ -16,7 +16,7 @@ use super::flow::{self, Turn};
 use super::ids::{actor_of, invocation_id};
 use super::run_render;
 use super::{Context, Data, Error, parse};
-use crate::domain::{DomainError, Event, Problem};
+use crate::domain::{Event, Problem};
 use crate::engine::{ProgressKind, RunProgress};
 use crate::runs::{RunError, RunRequest};
 use poise::serenity_prelude as serenity;
@@ -207,11 +207,12 @@ fn refusal(e: &RunError, custom: bool, interview: &crate::domain::Interview) -> 
         .as_ref()
         .is_some_and(|s| matches!(s.problem, Problem::Custom { .. }));
     match e {
-        RunError::Refused(why) if own_problem && !custom && *why == DomainError::NoTests.to_string() => {
+        RunError::NoTests if own_problem && !custom => {
             "This problem has no hidden tests; use `input:` to run your code on an input of your own (JSON, given to the program on stdin, e.g. `input: [3, 4]`)."
                 .to_string()
         }
         RunError::Refused(why) => sentence(why),
+        RunError::NoTests => sentence(&e.to_string()),
         RunError::Busy(why) => sentence(&why.to_string()),
         RunError::Failed(why) => {
             tracing::warn!(error = %why, "a Discord run failed");
@@ -322,7 +323,7 @@ mod tests {
     #[test]
     fn a_problem_of_ones_own_without_an_input_is_told_to_use_input() {
         let own = interview(Problem::custom("Echo"));
-        let no_tests = RunError::Refused(DomainError::NoTests.to_string());
+        let no_tests = RunError::NoTests;
         let text = refusal(&no_tests, false, &own);
         assert!(
             text.starts_with("This problem has no hidden tests; use `input:`"),

@@ -211,49 +211,11 @@ pub fn finished(run: &TestsRun) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Actor, CaseBrief, HiddenTests, Platform, RunOf};
-
-    fn case(verdict: CaseVerdict, got: &str) -> CaseRun {
-        CaseRun {
-            verdict,
-            input: r#"{"nums": [2, 7, 11, 15], "target": 9}"#.into(),
-            expected: Some("[0, 1]".into()),
-            got: Some(got.into()),
-            time_ms: Some(0.4),
-            memory_bytes: Some(9 * 1024 * 1024),
-            stdout: String::new(),
-            error: None,
-        }
-    }
+    use crate::domain::Platform;
+    use crate::domain::runs::samples::case;
 
     fn run(verdict: CaseVerdict, hidden: usize) -> TestsRun {
-        let brief = |v| CaseBrief {
-            verdict: v,
-            time_ms: Some(12.0),
-            memory_bytes: Some(11 << 20),
-        };
-        let mut cases = vec![brief(CaseVerdict::Passed); hidden];
-        if let Some(last) = cases.last_mut() {
-            *last = brief(verdict);
-        }
-        TestsRun {
-            actor: Actor::new(Platform::Discord, "1", "Maya"),
-            of: RunOf::Adhoc {
-                code: "def two_sum(): pass".into(),
-            },
-            language: "python".into(),
-            isolation: "bubblewrap".into(),
-            verdict,
-            examples: vec![case(CaseVerdict::Passed, "[0, 1]")],
-            tests: HiddenTests {
-                cases,
-                first_failure: (!verdict.ok()).then(|| case(verdict, "[1, 0]")),
-            },
-            custom: None,
-            error: None,
-            complexity: Some("O(n)".into()),
-            at: chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap(),
-        }
+        crate::domain::runs::samples::run(Platform::Discord, verdict, 1, hidden, Some("O(n)"))
     }
 
     #[test]

@@ -179,48 +179,19 @@ fn mib(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Actor, HiddenTests, Platform, RunOf};
-    use slack_morphism::prelude::SlackBlock;
+    use crate::domain::runs::samples::case;
+    use crate::domain::{HiddenTests, Platform};
 
-    fn case(verdict: CaseVerdict, got: &str) -> CaseRun {
-        CaseRun {
-            verdict,
-            input: r#"{"nums": [2, 7, 11, 15], "target": 9}"#.into(),
-            expected: Some("[0, 1]".into()),
-            got: Some(got.into()),
-            time_ms: Some(0.4),
-            memory_bytes: Some(9 * 1024 * 1024),
-            stdout: String::new(),
-            error: None,
-        }
+    fn run(verdict: CaseVerdict) -> TestsRun {
+        crate::domain::runs::samples::run(Platform::Slack, verdict, 1, 2, Some("O(n)"))
     }
+    use slack_morphism::prelude::SlackBlock;
 
     fn brief(verdict: CaseVerdict) -> CaseBrief {
         CaseBrief {
             verdict,
             time_ms: Some(1.5),
             memory_bytes: Some(10 << 20),
-        }
-    }
-
-    fn run(verdict: CaseVerdict) -> TestsRun {
-        TestsRun {
-            actor: Actor::new(Platform::Slack, "U1", "omar"),
-            of: RunOf::Adhoc {
-                code: "def two_sum(): pass".into(),
-            },
-            language: "python".into(),
-            isolation: "bubblewrap".into(),
-            verdict,
-            examples: vec![case(CaseVerdict::Passed, "[0, 1]")],
-            tests: HiddenTests {
-                cases: vec![brief(CaseVerdict::Passed), brief(verdict)],
-                first_failure: (verdict != CaseVerdict::Passed).then(|| case(verdict, "[1, 0]")),
-            },
-            custom: None,
-            error: None,
-            complexity: Some("O(n)".into()),
-            at: chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default(),
         }
     }
 
@@ -240,7 +211,7 @@ mod tests {
         );
         assert!(all.contains("expected: `[0, 1]`"), "{all}");
         assert!(all.contains("*Hidden tests:* 2 of 2 passed"), "{all}");
-        assert!(all.contains("✓ passed #2 · 1.5 ms · 10.0 MiB"), "{all}");
+        assert!(all.contains("✓ passed #2 · 12 ms · 11.0 MiB"), "{all}");
         assert!(all.contains("Measured complexity: about O(n)"), "{all}");
         assert!(!all.contains("First failing"), "{all}");
     }

@@ -11,7 +11,7 @@
 //! the runner, and never decides whether a run may happen.
 
 use super::{Handler, ReplyTo, capitalise};
-use crate::domain::{Actor, Command, DomainError, Interview, Place, RunTests};
+use crate::domain::{Actor, Command, Interview, Place, RunTests};
 use crate::engine::{ProgressKind, RunProgress};
 use crate::platforms::slack::blocks::runs::run_modal;
 use crate::platforms::slack::inbound::{ButtonPress, ModalSubmission, SharedFile, modal_metadata};
@@ -169,7 +169,7 @@ impl Handler {
 /// sentence; a problem with no tests says how to give an input of one's own.
 fn refusal(e: &RunError) -> String {
     let text = match e {
-        RunError::Refused(why) if *why == DomainError::NoTests.to_string() => {
+        RunError::NoTests => {
             "This problem has no hidden tests; add an input of your own: reply `run input: \"what your program reads\"` (a JSON value, given on stdin) followed by your ```code block```.".to_string()
         }
         RunError::Busy(why) => format!("The sandbox is busy: {why}. Try again in a moment."),
