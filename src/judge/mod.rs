@@ -33,18 +33,20 @@ pub mod harness;
 mod pch;
 mod reading;
 pub mod verdict;
+mod whole;
 
 pub use harness::Language;
 pub use verdict::{CaseKind, CaseReport, Report, Verdict};
 
 use crate::problems::BankProblem;
-use crate::sandbox::{Sandbox, SandboxError, Status, Step, Workspace};
+use crate::sandbox::{Sandbox, SandboxError, Status, Step};
 use reading::{Reply, compile_message, died, judge_case, parse_reply, skipped};
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::OnceCell;
+use whole::Prepared;
 
 /// Why a run was refused or could not happen. A program that fails is a [`Report`].
 #[derive(Debug, thiserror::Error)]
@@ -200,7 +202,7 @@ impl Judge {
         problem: &BankProblem,
         language: Language,
         code: &str,
-    ) -> Result<Result<(Workspace, harness::Plan), String>, JudgeError> {
+    ) -> Result<Result<(Prepared, harness::Plan), String>, JudgeError> {
         if code.len() > self.settings.max_code_bytes {
             return Err(JudgeError::CodeTooLarge {
                 size: code.len(),
@@ -212,6 +214,7 @@ impl Judge {
         }
         let mut plan = harness::plan(language, problem, code);
         if language == Language::Cpp
+            && self.sandbox.isolation() != crate::sandbox::Isolation::Piston
             && let Some(dir) = self.cpp_header().await
         {
             harness::cpp::use_precompiled(&mut plan, dir);
@@ -220,10 +223,17 @@ impl Judge {
         if let Some((_, limits)) = &mut plan.compile {
             *limits = limits.divided(self.settings.limits_divisor);
         }
-        let workspace = self
+        let workspace = match self
             .sandbox
             .prepare(language.runtime(), plan.files.clone())
-            .await?;
+            .await
+        {
+            Ok(workspace) => workspace,
+            Err(SandboxError::Unsupported { .. }) => {
+                return self.whole(problem, language, plan).await;
+            }
+            Err(e) => return Err(e.into()),
+        };
         if let Some((argv, limits)) = &plan.compile {
             let outcome = workspace
                 .run(Step {
@@ -236,12 +246,34 @@ impl Judge {
                 return Ok(Err(compile_message(language, problem, &plan, &outcome)));
             }
         }
-        Ok(Ok((workspace, plan)))
+        Ok(Ok((Prepared::Workspace(workspace), plan)))
+    }
+
+    /// `prepare` on a sandbox without workspaces (Piston): the plan as one program,
+    /// compiled once here to tell a compile error before any case.
+    async fn whole(
+        &self,
+        problem: &BankProblem,
+        language: Language,
+        mut plan: harness::Plan,
+    ) -> Result<Result<(Prepared, harness::Plan), String>, JudgeError> {
+        let program = whole::program(language, &mut plan);
+        if plan.compile.is_some() {
+            let checked = self.sandbox.run_program(program.clone()).await?;
+            if let Some(compile) = checked.compile
+                && compile.status != Status::Exited(0)
+            {
+                return Ok(Err(compile_message(language, problem, &plan, &compile)));
+            }
+        }
+        let sandbox = self.sandbox.clone();
+        let program = Box::new(program);
+        Ok(Ok((Prepared::Whole { sandbox, program }, plan)))
     }
 
     async fn run_cases(
         &self,
-        workspace: &Workspace,
+        workspace: &Prepared,
         plan: &harness::Plan,
         problem: &BankProblem,
         language: Language,

@@ -2,6 +2,8 @@
 //! the fake runs each posted program with the local bubblewrap sandbox and answers in
 //! Piston's JSON shape, so verdicts through Piston are real. Wiremock stands in for the
 //! failures: an unknown runtime (400 with a message), a 500, a server that never answers.
+//! The judge runs through it too: its harnesses travel as whole programs (Piston has no
+//! workspaces), with verdicts and compile errors as on the local backends.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -317,4 +319,53 @@ async fn a_piston_failing_or_not_answering_is_an_error_not_a_verdict() {
         Err(SandboxError::Piston(message)) => assert!(message.contains("execute"), "{message}"),
         other => panic!("expected a Piston error, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn the_judge_runs_every_language_through_piston_with_real_verdicts() {
+    use interview_coach::judge::{Judge, Language, Settings, Verdict, What};
+    use interview_coach::problems::ProblemBank;
+    let (url, fake) = start_fake().await;
+    let judge = Judge::new(Sandbox::piston(&url).expect("url"), Settings::default());
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("problems");
+    let bank = ProblemBank::load(&root).expect("the bank loads");
+    let two_sum = bank.get("two-sum").expect("two-sum");
+    for language in Language::ALL {
+        let file = root
+            .join("solutions/two-sum")
+            .join(format!("solution.{}", language.extension()));
+        let code = std::fs::read_to_string(file).expect("a solution");
+        let report = judge
+            .run(two_sum, language, &code, What::All)
+            .await
+            .expect("judged");
+        assert_eq!(report.isolation, "piston");
+        assert_eq!(
+            (report.verdict, report.passed),
+            (Verdict::Passed, report.total),
+            "{}: {:?}",
+            language.name(),
+            report.error
+        );
+    }
+    let broken = "class Solution {\npublic:\n    vector<int> twoSum(vector<int>& nums, int target) {\n        return undefined_name;\n    }\n};\n";
+    let report = judge
+        .run(two_sum, Language::Cpp, broken, What::All)
+        .await
+        .expect("judged");
+    assert_eq!(report.verdict, Verdict::CompileError);
+    let error = report.error.unwrap_or_default();
+    assert!(
+        error.contains("undefined_name") && error.contains(":4:"),
+        "{error}"
+    );
+    let sent = fake.requests.lock().unwrap().clone();
+    assert!(
+        sent.iter()
+            .filter(|b| b["language"] == "c++")
+            .all(|b| b["files"]
+                .as_array()
+                .is_some_and(|f| f.iter().all(|f| f["name"] != "solution.cpp"))),
+        "the candidate's C++ is compiled only through the harness"
+    );
 }

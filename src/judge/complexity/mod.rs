@@ -14,7 +14,7 @@ pub mod generate;
 
 use super::{Judge, JudgeError, Language, harness};
 use crate::problems::BankProblem;
-use crate::sandbox::{Step, Workspace};
+use crate::sandbox::Step;
 pub use fit::{Class, Fit, Rules, Sample};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -129,7 +129,7 @@ impl Judge {
     /// sizes finished within the budget.
     async fn bench(
         &self,
-        workspace: &Workspace,
+        workspace: &super::whole::Prepared,
         plan: &harness::Plan,
         sizes: &[usize],
         inputs: &[Value],
