@@ -255,7 +255,12 @@ struct SlackThread {
 
 impl SlackThread {
     /// `/interview start two-sum` through `via`'s Socket Mode connection.
-    async fn start(slack: FakeSlack, hub: SocketHub, via: &Instance) -> SlackThread {
+    async fn start(
+        slack: FakeSlack,
+        hub: SocketHub,
+        via: &Instance,
+        database: &str,
+    ) -> SlackThread {
         let command = json!({"envelope_id": "env-start", "type": "slash_commands", "accepts_response_payload": true,
             "payload": {"team_id": TEAM, "channel_id": slack_common::CHANNEL, "user_id": OMAR.0,
                         "command": "/interview", "text": "start two-sum",
@@ -266,8 +271,29 @@ impl SlackThread {
         })
         .await;
         let root = slack.thread_posts_root()[0].ts.clone().expect("a ts");
-        // Let the interview reach the log before the first reply in its thread.
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        // The first reply in its thread waits for the interview to be in the log.
+        let stream = slack_common::stream_of(&root).to_string();
+        let mut conn = sqlx::PgConnection::connect(database)
+            .await
+            .expect("the bench's database");
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let started: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM events WHERE stream_id = $1 AND event_type = 'interview_started'",
+            )
+            .bind(&stream)
+            .fetch_one(&mut conn)
+            .await
+            .expect("the log");
+            if started > 0 {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the Slack interview never started"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
         SlackThread {
             slack,
             hub,
@@ -369,7 +395,7 @@ async fn main() {
     for i in &instances {
         i.healthy().await;
     }
-    let mut thread = SlackThread::start(slack, hub, &instances[0]).await;
+    let mut thread = SlackThread::start(slack, hub, &instances[0], &database).await;
     let (mut web, mut chat) = (Vec::new(), Vec::new());
     let mut deaths = [0usize; 3];
     for r in 0..rounds {
