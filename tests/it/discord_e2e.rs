@@ -8,27 +8,14 @@
 use crate::common;
 use crate::discord_fake;
 
-use clap::Parser;
 use common::fake_anthropic::FakeAnthropic;
 use discord_fake::*;
 use interview_coach::app::App;
-use interview_coach::config::ServeArgs;
 use interview_coach::domain::{Event, Interview, StreamId, SubmissionSource, TurnKind};
 use interview_coach::engine::SystemClock;
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Duration;
-
-fn serve_args(flags: &[String]) -> ServeArgs {
-    #[derive(Parser)]
-    struct Only {
-        #[command(flatten)]
-        args: ServeArgs,
-    }
-    let mut argv = vec!["interview-coach".to_string()];
-    argv.extend(flags.iter().cloned());
-    Only::try_parse_from(argv).expect("valid flags").args
-}
 
 fn start_command() -> Value {
     json!({"id": "1", "name": "interview", "type": 1, "options": [{
@@ -402,56 +389,6 @@ async fn an_interview_runs_in_a_thread_against_a_fake_discord() {
         .expect("the app ran cleanly");
 }
 
-/// The flags of an app against `discord` (one shard, the test guild) with the coach on
-/// `claude`.
-fn app_flags(discord: &FakeDiscord, claude: &FakeAnthropic) -> Vec<String> {
-    [
-        "--bind",
-        "127.0.0.1:0",
-        "--discord-token",
-        "fake-token",
-        "--discord-api-proxy",
-        &discord.url(),
-        "--discord-guild-id",
-        &GUILD.to_string(),
-        "--discord-shards",
-        "1",
-        "--anthropic-api-key",
-        "test-key",
-        "--anthropic-base-url",
-        &claude.uri(),
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
-}
-
-/// The app against `discord`, the coach on `claude`; stopped when the sender drops.
-async fn start_app(
-    discord: &FakeDiscord,
-    claude: &FakeAnthropic,
-    db: &common::TestDb,
-) -> (
-    interview_coach::engine::Engine,
-    tokio::sync::oneshot::Sender<()>,
-) {
-    let flags = app_flags(discord, claude);
-    let app = App::with_store(db.open().await, serve_args(&flags), Arc::new(SystemClock))
-        .await
-        .expect("app builds");
-    let engine = app.engine().clone();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(app.run_until_stopped(async {
-        let _ = stopped.await;
-    }));
-    discord
-        .wait_for("command registration", |c| {
-            c.method == "PUT" && c.path.ends_with("/commands")
-        })
-        .await;
-    (engine, stop)
-}
-
 /// What the bot answered the member in webhook follow-ups and edits.
 fn answers(discord: &FakeDiscord) -> Vec<String> {
     discord
@@ -467,7 +404,7 @@ async fn a_transient_500_on_thread_creation_is_retried_and_a_403_names_the_permi
     let discord = FakeDiscord::start().await;
     let claude = FakeAnthropic::start().await;
     let db = common::sqlite_db();
-    let (_engine, _stop) = start_app(&discord, &claude, &db).await;
+    let (_engine, _stop) = start_app(&discord, &claude, &db, &[]).await;
 
     discord.plan(THREADS, vec![Some(Fault::status(500))]);
     discord.dispatch(

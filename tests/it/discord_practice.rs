@@ -8,11 +8,9 @@ use crate::common;
 use crate::discord_fake;
 
 use chrono::{Duration, TimeZone, Utc};
-use clap::Parser;
 use common::fixtures::interview_started;
 use discord_fake::*;
 use interview_coach::app::App;
-use interview_coach::config::ServeArgs;
 use interview_coach::domain::*;
 use interview_coach::engine::SystemClock;
 use interview_coach::ports::{ExpectedVersion, Storage};
@@ -21,17 +19,6 @@ use std::sync::Arc;
 
 const MAYA_THREAD: u64 = 710_000_000_000_000_001;
 const ZED: u64 = 600_000_000_000_000_003;
-
-fn serve_args(flags: &[String]) -> ServeArgs {
-    #[derive(Parser)]
-    struct Only {
-        #[command(flatten)]
-        args: ServeArgs,
-    }
-    let mut argv = vec!["interview-coach".to_string()];
-    argv.extend(flags.iter().cloned());
-    Only::try_parse_from(argv).expect("valid flags").args
-}
 
 fn band(n: i64) -> RubricScore {
     RubricScore {

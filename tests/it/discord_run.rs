@@ -9,82 +9,14 @@
 use crate::common;
 use crate::discord_fake;
 
-use clap::Parser;
 use common::fake_anthropic::FakeAnthropic;
 use discord_fake::*;
-use interview_coach::app::App;
-use interview_coach::config::ServeArgs;
 use interview_coach::domain::{CaseVerdict, Event, RunOf, StreamId, TestsRun};
-use interview_coach::engine::{Engine, SystemClock};
+use interview_coach::engine::Engine;
 use serde_json::{Value, json};
-use std::sync::Arc;
 
 const CORRECT: &str = "def two_sum(nums, target):\n    seen = {}\n    for j, x in enumerate(nums):\n        if target - x in seen:\n            return [seen[target - x], j]\n        seen[x] = j\n    return []\n";
 const WRONG: &str = "def two_sum(nums, target):\n    print('trying', target)\n    return [0, 1]\n";
-
-fn serve_args(flags: &[String]) -> ServeArgs {
-    #[derive(Parser)]
-    struct Only {
-        #[command(flatten)]
-        args: ServeArgs,
-    }
-    let mut argv = vec!["interview-coach".to_string()];
-    argv.extend(flags.iter().cloned());
-    Only::try_parse_from(argv).expect("valid flags").args
-}
-
-/// The app against `discord`, the coach on `claude`; stopped when the sender drops.
-async fn start_app(
-    discord: &FakeDiscord,
-    claude: &FakeAnthropic,
-    db: &common::TestDb,
-) -> (Engine, tokio::sync::oneshot::Sender<()>) {
-    start_app_with_cooldown(discord, claude, db, "0").await
-}
-
-/// `start_app` with `COACH_COOLDOWN_SECONDS` of `cooldown`.
-pub(crate) async fn start_app_with_cooldown(
-    discord: &FakeDiscord,
-    claude: &FakeAnthropic,
-    db: &common::TestDb,
-    cooldown: &str,
-) -> (Engine, tokio::sync::oneshot::Sender<()>) {
-    let flags: Vec<String> = [
-        "--bind",
-        "127.0.0.1:0",
-        "--discord-token",
-        "fake-token",
-        "--discord-api-proxy",
-        &discord.url(),
-        "--discord-guild-id",
-        &GUILD.to_string(),
-        "--discord-shards",
-        "1",
-        "--anthropic-api-key",
-        "test-key",
-        "--anthropic-base-url",
-        &claude.uri(),
-        "--coach-cooldown-seconds",
-        cooldown,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    let app = App::with_store(db.open().await, serve_args(&flags), Arc::new(SystemClock))
-        .await
-        .expect("app builds");
-    let engine = app.engine().clone();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(app.run_until_stopped(async {
-        let _ = stopped.await;
-    }));
-    discord
-        .wait_for("command registration", |c| {
-            c.method == "PUT" && c.path.ends_with("/commands")
-        })
-        .await;
-    (engine, stop)
-}
 
 /// `/interview start` of `who` on `problem` (python); the new thread's id.
 pub(crate) async fn start(discord: &FakeDiscord, id: u64, who: (u64, &str), problem: &str) -> u64 {
@@ -218,7 +150,8 @@ async fn slash_run_shows_passing_verdicts_and_a_wrong_files_first_failing_case()
     let discord = FakeDiscord::start().await;
     let claude = FakeAnthropic::start().await;
     let db = common::sqlite_db();
-    let (engine, _stop) = start_app(&discord, &claude, &db).await;
+    let (engine, _stop) =
+        start_app(&discord, &claude, &db, &["--coach-cooldown-seconds", "0"]).await;
     let thread = start(&discord, 1001, (MAYA, "Maya"), "two-sum").await;
 
     // A correct two-sum as a fenced block: deferred privately, progress, then the
@@ -393,7 +326,8 @@ async fn a_submissions_tests_are_posted_once_and_the_button_runs_the_last_code()
     let discord = FakeDiscord::start().await;
     let claude = FakeAnthropic::start().await;
     let db = common::sqlite_db();
-    let (engine, _stop) = start_app(&discord, &claude, &db).await;
+    let (engine, _stop) =
+        start_app(&discord, &claude, &db, &["--coach-cooldown-seconds", "0"]).await;
     let thread = start(&discord, 1001, (MAYA, "Maya"), "two-sum").await;
     let problem = discord
         .calls()
@@ -480,7 +414,8 @@ async fn refused_runs_are_answered_privately_and_append_nothing() {
     let discord = FakeDiscord::start().await;
     let claude = FakeAnthropic::start().await;
     let db = common::sqlite_db();
-    let (engine, _stop) = start_app(&discord, &claude, &db).await;
+    let (engine, _stop) =
+        start_app(&discord, &claude, &db, &["--coach-cooldown-seconds", "0"]).await;
     let thread = start(&discord, 1001, (MAYA, "Maya"), "two-sum").await;
     let stream = stream_of(thread);
     let version = engine.load(&stream).await.expect("load").0.version;
@@ -610,7 +545,8 @@ async fn a_message_inside_the_cooldown_is_told_when_the_coach_will_answer() {
     let discord = FakeDiscord::start().await;
     let claude = FakeAnthropic::start().await;
     let db = common::sqlite_db();
-    let (engine, _stop) = start_app_with_cooldown(&discord, &claude, &db, "3").await;
+    let (engine, _stop) =
+        start_app(&discord, &claude, &db, &["--coach-cooldown-seconds", "3"]).await;
     let thread = start(&discord, 1, (MAYA, "Maya"), "two-sum").await;
     let stream = StreamId::new(format!("discord:{GUILD}:{thread}"));
     let replies = |events: &[Event]| {

@@ -615,3 +615,76 @@ async fn serve_gateway(inner: Arc<Inner>, stream: tokio::net::TcpStream, n: u64)
         }
     }
 }
+
+/// Serve settings from command-line `flags`.
+pub fn serve_args(flags: &[String]) -> interview_coach::config::ServeArgs {
+    use clap::Parser;
+    #[derive(Parser)]
+    struct Only {
+        #[command(flatten)]
+        args: interview_coach::config::ServeArgs,
+    }
+    let mut argv = vec!["interview-coach".to_string()];
+    argv.extend(flags.iter().cloned());
+    Only::try_parse_from(argv).expect("valid flags").args
+}
+
+/// The flags of an app against `discord` (one shard, the test guild) with the coach on
+/// `claude`.
+pub fn app_flags(
+    discord: &FakeDiscord,
+    claude: &crate::common::fake_anthropic::FakeAnthropic,
+) -> Vec<String> {
+    [
+        "--bind",
+        "127.0.0.1:0",
+        "--discord-token",
+        "fake-token",
+        "--discord-api-proxy",
+        &discord.url(),
+        "--discord-guild-id",
+        &GUILD.to_string(),
+        "--discord-shards",
+        "1",
+        "--anthropic-api-key",
+        "test-key",
+        "--anthropic-base-url",
+        &claude.uri(),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+/// The app against `discord`, the coach on `claude`, with `extra` flags; it has
+/// registered its commands, and it stops when the sender drops.
+pub async fn start_app(
+    discord: &FakeDiscord,
+    claude: &crate::common::fake_anthropic::FakeAnthropic,
+    db: &crate::common::TestDb,
+    extra: &[&str],
+) -> (
+    interview_coach::engine::Engine,
+    tokio::sync::oneshot::Sender<()>,
+) {
+    let mut flags = app_flags(discord, claude);
+    flags.extend(extra.iter().map(|s| s.to_string()));
+    let app = interview_coach::app::App::with_store(
+        db.open().await,
+        serve_args(&flags),
+        Arc::new(interview_coach::engine::SystemClock),
+    )
+    .await
+    .expect("app builds");
+    let engine = app.engine().clone();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+    discord
+        .wait_for("command registration", |c| {
+            c.method == "PUT" && c.path.ends_with("/commands")
+        })
+        .await;
+    (engine, stop)
+}
