@@ -7,8 +7,9 @@
 //! more than one class off.
 //!
 //! Run: `cargo bench --bench complexity` (`COMPLEXITY_BENCH_LANGUAGE=javascript` for the
-//! JavaScript references; the slower variants are Python only; `COMPLEXITY_BENCH_ONLY=two-sum`
-//! to measure the problems whose id contains a word).
+//! JavaScript references, `java` and `cpp` likewise; the slower variants are Python only;
+//! `COMPLEXITY_BENCH_ONLY=two-sum` to measure the problems whose id contains a word;
+//! `COMPLEXITY_BENCH_SIZES=13` to measure at another number of sizes).
 
 use interview_coach::judge::complexity::{Class, Settings, generate};
 use interview_coach::judge::{Judge, Language, Settings as JudgeSettings};
@@ -87,7 +88,15 @@ async fn main() {
     let scratch = tempfile::tempdir().expect("scratch directory");
     let sandbox = Sandbox::namespaces(scratch.path().to_path_buf(), None).expect("bubblewrap");
     let judge = Judge::new(sandbox, JudgeSettings::default());
-    let settings = Settings::default();
+    // `COMPLEXITY_BENCH_SIZES` overrides the number of sizes (to compare schedules).
+    let mut settings = Settings::default();
+    if let Some(sizes) = std::env::var("COMPLEXITY_BENCH_SIZES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+    {
+        settings.sizes = sizes;
+    }
+    println!("{} sizes per measurement", settings.sizes);
     let (mut correct, mut unclear, mut wrong, mut far) = (0, 0, 0, 0);
     let items = labelled(&bank, language);
     let started = std::time::Instant::now();

@@ -19,8 +19,12 @@ pub enum ProgressKind {
     Waiting { seconds: u64 },
     /// Streamed text of the reply so far: this piece only.
     Delta(String),
-    /// A run of the candidate's code (not the coach's): where it stands.
+    /// An ad-hoc run of the candidate's code (`/run`, Run tests): where it stands.
     Run(RunProgress),
+    /// The run of a submission's tests (before its review): where it stands. Apart
+    /// from [`ProgressKind::Run`] so that a member's ad-hoc run and the tests of a
+    /// submission of the same interview never lend each other their lines.
+    SubmissionRun { submission: u32, step: RunProgress },
 }
 
 /// Where a run of the candidate's code stands. `reply_to` is the stream's version when

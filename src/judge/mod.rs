@@ -8,7 +8,9 @@
 //! - **One workspace, one compile.** The harness of the language (see [`harness`]) and the
 //!   candidate's file go into one sandbox workspace; Java and C++ compile once there
 //!   (compiler messages keep the candidate's own line numbers); C++ with a precompiled
-//!   `<bits/stdc++.h>` made at the first C++ run (`pch`).
+//!   `<bits/stdc++.h>` and the harness's common part as an object file, both made at the
+//!   first C++ run (`pch`), Java with the harness's common part compiled at the first
+//!   Java run (`java_core`).
 //! - **One process for all cases.** The harness reads a header line (a random nonce, the
 //!   per-case time limit, the output caps, the signature for Python and JavaScript) and
 //!   then one case per line on stdin, and answers one `<nonce> <json>` line per case on a
@@ -30,6 +32,7 @@
 pub mod compare;
 pub mod complexity;
 pub mod harness;
+mod java_core;
 mod pch;
 mod reading;
 pub mod verdict;
@@ -120,6 +123,9 @@ pub struct Judge {
     /// The C++ precompiled header's directory, made at the first C++ run (`None`:
     /// it could not be made, and compiles read the header themselves). Clones share it.
     cpp_header: Arc<OnceCell<Option<PathBuf>>>,
+    /// The Java harness's common part, compiled at the first Java run (`None`: it could
+    /// not be, and runs compile it themselves). Clones share it.
+    java_core: Arc<OnceCell<Option<PathBuf>>>,
 }
 
 /// One case to run: where it comes from, its input and (unless custom) expected output.
@@ -135,7 +141,16 @@ impl Judge {
             sandbox,
             settings,
             cpp_header: Arc::default(),
+            java_core: Arc::default(),
         }
+    }
+
+    /// The Java harness's compiled common part, made now if this is the first Java run.
+    async fn java_core(&self) -> Option<&PathBuf> {
+        self.java_core
+            .get_or_init(|| java_core::build(&self.sandbox))
+            .await
+            .as_ref()
     }
 
     /// The C++ precompiled header's directory, made now if this is the first C++ run.
@@ -218,6 +233,12 @@ impl Judge {
             && let Some(dir) = self.cpp_header().await
         {
             harness::cpp::use_precompiled(&mut plan, dir);
+        }
+        if language == Language::Java
+            && self.sandbox.isolation() != crate::sandbox::Isolation::Piston
+            && let Some(dir) = self.java_core().await
+        {
+            harness::java::use_precompiled(&mut plan, dir);
         }
         plan.limits = plan.limits.divided(self.settings.limits_divisor);
         if let Some((_, limits)) = &mut plan.compile {

@@ -5,6 +5,7 @@
 //! a file here names one of them.
 
 pub mod discord;
+pub mod run_lines;
 pub mod slack;
 pub mod text;
 pub mod web;

@@ -85,18 +85,21 @@ pub struct Runner {
     engine: Engine,
     pool: Pool,
     problems: Arc<ProblemBank>,
-    settings: judge::Settings,
+    /// One judge for every run, so that what it builds once (the C++ precompiled header
+    /// and harness object) is built once per service, not once per run.
+    judge: Judge,
     /// Measuring the complexity of a submission that passed (`None`: off).
     complexity: Option<judge::complexity::Settings>,
 }
 
 impl Runner {
     pub fn new(engine: Engine, pool: Pool, problems: Arc<ProblemBank>) -> Runner {
+        let judge = Judge::new(pool.sandbox().clone(), judge::Settings::default());
         Runner {
             engine,
             pool,
             problems,
-            settings: judge::Settings::default(),
+            judge,
             complexity: Some(judge::complexity::Settings::default()),
         }
     }
@@ -285,8 +288,16 @@ impl PendingRun {
     /// delivery id), so a redelivered request appends it once.
     pub async fn run_keyed(self, key: Option<&str>) -> Result<Executed, RunError> {
         let progress = self.runner.engine.progress().clone();
-        let publish = |p: RunProgress| {
-            progress.publish(&self.stream, self.version, ProgressKind::Run(p));
+        let submission = match self.of {
+            RunOf::Submission { submission } => Some(submission),
+            RunOf::Adhoc { .. } => None,
+        };
+        let publish = |step: RunProgress| {
+            let kind = match submission {
+                Some(submission) => ProgressKind::SubmissionRun { submission, step },
+                None => ProgressKind::Run(step),
+            };
+            progress.publish(&self.stream, self.version, kind);
         };
         let ticket = self
             .waiting
@@ -318,7 +329,7 @@ impl PendingRun {
                 publish(RunProgress::Running {
                     text: crate::practice::runs::announce(examples, tests, custom),
                 });
-                let judge = Judge::new(sandbox.clone(), self.runner.settings.clone());
+                let judge = &self.runner.judge;
                 match judge
                     .run(problem, self.language, &self.code, self.what.clone())
                     .await
@@ -329,7 +340,7 @@ impl PendingRun {
                             &self.of,
                             self.language,
                             &self.code,
-                            (&judge, problem, &report),
+                            (judge, problem, &report),
                         )
                         .await;
                         let mut run = convert::tests_run(&report, self.actor, self.of, at);

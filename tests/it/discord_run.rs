@@ -596,3 +596,85 @@ async fn a_message_inside_the_cooldown_is_told_when_the_coach_will_answer() {
         "one notice for the one deferred turn"
     );
 }
+
+/// A two-sum that takes about 3 s over its 8 cases: it holds the only sandbox slot.
+const SLOW: &str =
+    "import time\ndef two_sum(nums, target):\n    time.sleep(0.4)\n    return [0, 1]\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_submissions_tests_show_a_line_in_the_thread_from_its_queue_place_to_its_verdict() {
+    let discord = FakeDiscord::start().await;
+    let claude = FakeAnthropic::start().await;
+    let db = common::sqlite_db();
+    let flags = ["--coach-cooldown-seconds", "0", "--sandbox-workers", "1"];
+    let (_engine, _stop) = start_app(&discord, &claude, &db, &flags).await;
+    let thread = start(&discord, 1001, (MAYA, "Maya"), "two-sum").await;
+
+    // A slow ad-hoc run takes the one slot; its line is private, never in the thread.
+    let slow = format!("```python\n{SLOW}```");
+    discord.dispatch(
+        "INTERACTION_CREATE",
+        run_command(
+            1101,
+            thread,
+            (MAYA, "Maya"),
+            json!([{"name": "code", "type": 3, "value": slow}]),
+        ),
+    );
+    private_answer(&discord, 1101, "⚙️ Running ").await;
+
+    // The submission's tests wait behind it: their line says so in the thread, then
+    // that they run, then their verdict, in one message edited in place.
+    let code = format!("```python\n{CORRECT}```");
+    discord.dispatch(
+        "MESSAGE_CREATE",
+        message_create(2001, thread, MAYA, "Maya", &code),
+    );
+    discord
+        .wait_for("the queued line", |c| {
+            is_post_in(thread)(c) && c.body["content"] == "⏳ Queued, next to run."
+        })
+        .await;
+    let verdict = "✅ Tests of submission #1: 8 of 8 passed (python).";
+    let edited = discord
+        .wait_for("the verdict line", |c| {
+            c.method == "PATCH" && c.body["content"] == verdict
+        })
+        .await;
+    let line = edited
+        .path
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let shown = discord.shown(&thread.to_string());
+    let lines: Vec<&Value> = shown.iter().filter(|m| m["id"] == line.as_str()).collect();
+    assert_eq!(lines.len(), 1, "the line is a message of the thread");
+    assert_eq!(lines[0]["content"], verdict);
+    let edits: Vec<String> = discord
+        .calls()
+        .into_iter()
+        .filter(|c| c.method == "PATCH" && c.path.ends_with(&format!("/messages/{line}")))
+        .filter_map(|c| c.body["content"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(edits.len(), 2, "{edits:?}");
+    assert!(
+        edits[0].starts_with("⚙️ Running 2 examples and 6 tests"),
+        "{edits:?}"
+    );
+    // The verdicts themselves are still the outbox's embed, posted once; the ad-hoc
+    // run never had a line in the thread.
+    embed_titled(&discord, thread, "✅ Tests of submission #1: 8 of 8 passed").await;
+    embed_titled(&discord, thread, "❌ Test run: ").await;
+    assert_eq!(
+        posts_titled(&discord, thread, "✅ Tests of submission #1"),
+        1
+    );
+    let plain_lines = discord.count(|c| {
+        is_post_in(thread)(c)
+            && c.body["content"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("⏳") || t.starts_with("⚙️"))
+    });
+    assert_eq!(plain_lines, 1, "one line, for the submission only");
+}

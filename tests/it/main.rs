@@ -57,7 +57,9 @@ mod slack_socket;
 // The judge: the bank's solutions in every language, verdicts, the CLI, the C++ header.
 mod judge_bank;
 mod judge_cli;
+mod judge_complexity;
 mod judge_cpp_header;
+mod judge_java_core;
 mod judge_verdicts;
 
 // Evaluation of the coach (issue 17).

@@ -571,3 +571,88 @@ async fn a_reply_inside_the_cooldown_is_told_privately_when_the_coach_will_answe
     let notices = told(&slack, OMAR.0).into_iter().filter(is_notice).count();
     assert_eq!(notices, 1, "one notice for the one deferred turn");
 }
+
+/// A two-sum that takes about 3 s over its 8 cases: it holds the only sandbox slot.
+const SLOW: &str =
+    "import time\ndef two_sum(nums, target):\n    time.sleep(0.4)\n    return [0, 1]\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_submissions_tests_show_a_line_in_the_thread_from_its_queue_place_to_its_verdict() {
+    let db = common::sqlite_db();
+    let slack = FakeSlack::start().await;
+    let llm = FakeAnthropic::start().await;
+    let flags = ["--slack-signing-secret", SECRET, "--sandbox-workers", "1"];
+    let app = SlackApp::start_with(db.open().await, &slack, &llm.uri(), &flags).await;
+    let root = start_two_sum(&app, &slack).await;
+
+    // A slow ad-hoc run takes the one slot; its lines are ephemeral, never in the thread.
+    let slow = format!("run\n```python\n{SLOW}```");
+    app.event(
+        &reply("Ev_slow", OMAR.0, &root, "1700000900.000001", &slow),
+        None,
+    )
+    .await;
+    wait_for("the slow run started", || {
+        told(&slack, OMAR.0)
+            .iter()
+            .any(|t| t.starts_with("Running "))
+    })
+    .await;
+
+    // The submission's tests wait behind it: their line says so in the thread, then
+    // that they run, then their verdict, in one message updated in place.
+    let code = format!("```python\n{CORRECT}```");
+    app.event(
+        &reply("Ev_sub_line", OMAR.0, &root, "1700000900.000002", &code),
+        None,
+    )
+    .await;
+    let is_line = |p: &Call| p.body["text"] == "⏳ Queued, next to run.";
+    wait_for("the queued line", || {
+        slack.thread_posts(&root).iter().any(is_line)
+    })
+    .await;
+    let line = slack
+        .thread_posts(&root)
+        .into_iter()
+        .find(is_line)
+        .and_then(|p| p.ts)
+        .expect("the line's ts");
+    let verdict = "✅ Tests of submission #1: 8 of 8 passed (python).";
+    let updates = || -> Vec<String> {
+        slack
+            .calls("chat.update")
+            .into_iter()
+            .filter(|c| c.body["ts"] == line.as_str() && c.body["channel"] == CHANNEL)
+            .map(|c| c.body["text"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    wait_for("the verdict line", || {
+        updates().iter().any(|t| t == verdict)
+    })
+    .await;
+    let updates = updates();
+    assert_eq!(updates.len(), 2, "{updates:?}");
+    assert!(
+        updates[0].starts_with("⚙️ Running 2 examples and 6 tests"),
+        "{updates:?}"
+    );
+    // The verdicts themselves are still the outbox's blocks, posted once; the ad-hoc
+    // run never had a line in the thread.
+    wait_for("the submission's verdicts", || {
+        run_posts(&slack, &root)
+            .iter()
+            .any(|p| p.body["text"] == "Tests of submission #1: 8 of 8 passed (python)")
+    })
+    .await;
+    let lines = slack
+        .thread_posts(&root)
+        .iter()
+        .filter(|p| {
+            p.body["text"]
+                .as_str()
+                .is_some_and(|t| t.starts_with('⏳') || t.starts_with('⚙'))
+        })
+        .count();
+    assert_eq!(lines, 1, "one line, for the submission only");
+}

@@ -3,7 +3,10 @@
 //! growing sizes; one harness process in the sandbox, in its bench mode, calls the
 //! function on each a few times and reports the best time of the calls only (argument
 //! building and process start are outside the clock), stopping at the total budget;
-//! [`fit`] picks the class the times fit best, or says "unclear".
+//! [`fit`] picks the class the times fit best, or says "unclear". Java and C++ are
+//! compiled again for it (with the judge's prebuilt harness parts, well under a second),
+//! outside the budget like every process start: the budget is the calls' alone, in
+//! every language, so a compiled language gets the same measurement as the others.
 //!
 //! It runs code only through the judge's sandbox workspace, never records anything
 //! (the runner puts the summary in `TestsRun`), and never measures code that has not
@@ -63,9 +66,12 @@ impl Measurement {
     }
 }
 
-/// The languages whose harness has a bench mode.
+/// The languages whose harness has a bench mode (all four).
 pub fn supported(language: Language) -> bool {
-    matches!(language, Language::Python | Language::JavaScript)
+    matches!(
+        language,
+        Language::Python | Language::JavaScript | Language::Java | Language::Cpp
+    )
 }
 
 /// How much larger the largest size is than the smallest: wide enough that a

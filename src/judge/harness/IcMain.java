@@ -1,8 +1,12 @@
-// interview-coach judge harness for Java 17, compiled with the candidate's file. Protocol:
-// stdin line 1 is the header (nonce, per-case time limit, output cap); each further line is
-// one case's input object; for each case one line "<nonce> <json>" goes to the real stdout.
-// The candidate's System.out is captured per case. The generated IcGlue class (appended by the judge after the
-// IcJson class) converts a case's arguments, calls the candidate's code and converts the result.
+// interview-coach judge harness for Java 17, the part that is the same for every problem (the
+// judge compiles it once and each run's compile only puts it on the classpath, or compiles it
+// with the run when there is none). Protocol: stdin line 1 is the header (nonce, per-case time
+// limit, output cap); each further line is one case's input object; for each case one line
+// "<nonce> <json>" goes to the real stdout. The candidate's System.out is captured per case.
+// IcMain finds the generated IcGlue class (compiled with the candidate's file and IcNodes.java)
+// by name: its call converts a case's arguments, calls the candidate's code and converts the
+// result, and its FILE names the candidate's file. (Found by reflection rather than handed over
+// as a lambda: javac compiles the glue faster without one.)
 import java.io.*;
 import java.nio.charset.StandardCharsets;
 import java.util.*;
@@ -12,6 +16,21 @@ public final class IcMain {
     static String nonce = "";
     static volatile long deadline = Long.MAX_VALUE;
     static long spent;
+    /** The generated glue's call of the candidate's code for one case: IcGlue.call. */
+    static java.lang.reflect.Method glue;
+    /** The candidate's file, whose stack frames a runtime error shows: IcGlue.FILE. */
+    static String file = "";
+    /** A node result as a JSON-shaped value, null for anything else: IcNodes.out. */
+    static java.lang.reflect.Method nodes;
+
+    /** The glue's call of one case; what the candidate's code threw is thrown as it is. */
+    static Object call(Map<String, Object> c) throws Throwable {
+        try {
+            return glue.invoke(null, c);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
 
     static final class OutputLimit extends Error {
         OutputLimit() { super("output limit", null, false, false); }
@@ -49,9 +68,9 @@ public final class IcMain {
         StringBuilder sb = new StringBuilder();
         int shown = 0;
         for (StackTraceElement f : e.getStackTrace()) {
-            if (f.getFileName() != null && f.getFileName().equals(IcGlue.FILE) && shown++ < 8) {
+            if (f.getFileName() != null && f.getFileName().equals(file) && shown++ < 8) {
                 sb.append("  at ").append(f.getClassName()).append('.').append(f.getMethodName())
-                  .append(" (").append(IcGlue.FILE).append(':').append(f.getLineNumber()).append(")\n");
+                  .append(" (").append(file).append(':').append(f.getLineNumber()).append(")\n");
             }
         }
         return sb.append(e).toString();
@@ -85,6 +104,12 @@ public final class IcMain {
         });
         watchdog.setDaemon(true);
         watchdog.start();
+        if (header.get("bench") != null) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> bench = (Map<String, Object>) header.get("bench");
+            bench(in, ((Number) bench.get("budget_ms")).longValue(), ((Number) bench.get("repeats")).intValue());
+            return;
+        }
         for (String line; (line = in.readLine()) != null; ) {
             if (line.isBlank()) continue;
             @SuppressWarnings("unchecked")
@@ -95,7 +120,7 @@ public final class IcMain {
             spent = 0;
             try {
                 deadline = System.nanoTime() + limitNs;
-                Object got = IcGlue.call(c);
+                Object got = call(c);
                 deadline = Long.MAX_VALUE;
                 r = reply("ok", got, "ms", spent / 1e6);
             } catch (OutputLimit e) {
@@ -115,7 +140,48 @@ public final class IcMain {
         }
     }
 
+    /**
+     * Bench mode (the header has "bench": {"budget_ms", "repeats"}): each line is called
+     * `repeats` times (more while quick, for the JIT) on freshly converted arguments, after a
+     * collection, and answered
+     * {"ms": best} (the calls alone: IcGlue times them); the calls of all lines share the
+     * budget (the watchdog ends the process when it is spent), and the first error ends it.
+     */
+    static void bench(BufferedReader in, long budgetMs, int repeats) throws IOException {
+        System.setOut(new PrintStream(new Capture(0, Long.MAX_VALUE), true, StandardCharsets.UTF_8));
+        long end = System.nanoTime() + budgetMs * 1_000_000L;
+        deadline = end;
+        for (String line; (line = in.readLine()) != null; ) {
+            if (line.isBlank()) continue;
+            if (System.nanoTime() > end) return;
+            long best = Long.MAX_VALUE, total = 0;
+            // At least `repeats` calls, and more while they are quick (up to 20, within a
+            // fiftieth of the budget): the JIT compiles the code of the first ones.
+            for (int k = 0; k < Math.max(1, repeats) || (k < 20 && total / 1e6 * 50 < budgetMs); k++) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> c = (Map<String, Object>) IcJson.parse(line);
+                System.gc();
+                spent = 0;
+                try {
+                    call(c);
+                } catch (Throwable e) {
+                    send(reply("error", "runtime", "message", trace(e)));
+                    return;
+                }
+                best = Math.min(best, spent);
+                total += spent;
+                // A long call is its own repeat: the budget goes to more sizes.
+                if (spent / 1e6 * 20 > budgetMs) break;
+            }
+            send(reply("ms", best / 1e6));
+        }
+    }
+
     public static void main(String[] args) throws Exception {
+        Class<?> g = Class.forName("IcGlue");
+        glue = g.getDeclaredMethod("call", Map.class);
+        file = (String) g.getDeclaredField("FILE").get(null);
+        nodes = Class.forName("IcNodes").getDeclaredMethod("out", Object.class);
         System.setOut(System.err);
         Throwable[] failed = new Throwable[1];
         Thread t = new Thread(null, () -> {
@@ -129,68 +195,19 @@ public final class IcMain {
         }
     }
 
-    // ---- nodes in and out (the bank's conventions) ----
-    static final int MAX_NODES = 1_000_000;
-
-    static ListNode list(Object v, int pos) {
-        List<?> values = (List<?>) v;
-        ListNode[] nodes = new ListNode[values.size()];
-        for (int i = 0; i < nodes.length; i++) nodes[i] = new ListNode(IcJson.i(values.get(i)));
-        for (int i = 0; i + 1 < nodes.length; i++) nodes[i].next = nodes[i + 1];
-        if (nodes.length > 0 && pos >= 0 && pos < nodes.length) nodes[nodes.length - 1].next = nodes[pos];
-        return nodes.length == 0 ? null : nodes[0];
-    }
-
-    static ListNode list(Object v) { return list(v, -1); }
-
-    static TreeNode tree(Object v) {
-        List<?> values = (List<?>) v;
-        if (values.isEmpty() || values.get(0) == null) return null;
-        TreeNode root = new TreeNode(IcJson.i(values.get(0)));
-        ArrayList<TreeNode> queue = new ArrayList<>();
-        queue.add(root);
-        int i = 1, q = 0;
-        while (q < queue.size() && i < values.size()) {
-            TreeNode node = queue.get(q++);
-            if (i < values.size() && values.get(i) != null) { node.left = new TreeNode(IcJson.i(values.get(i))); queue.add(node.left); }
-            i++;
-            if (i < values.size() && values.get(i) != null) { node.right = new TreeNode(IcJson.i(values.get(i))); queue.add(node.right); }
-            i++;
-        }
-        return root;
-    }
-
-    static List<Object> listOut(ListNode node) {
-        List<Object> out = new ArrayList<>();
-        for (; node != null; node = node.next) {
-            out.add((long) node.val);
-            if (out.size() > MAX_NODES) throw new IllegalStateException("the returned linked list has a cycle or more than 10^6 nodes");
-        }
-        return out;
-    }
-
-    static List<Object> treeOut(TreeNode root) {
-        List<Object> out = new ArrayList<>();
-        ArrayList<TreeNode> queue = new ArrayList<>();
-        queue.add(root);
-        for (int q = 0; q < queue.size(); q++) {
-            TreeNode node = queue.get(q);
-            if (node == null) { out.add(null); continue; }
-            out.add((long) node.val);
-            queue.add(node.left);
-            queue.add(node.right);
-            if (queue.size() > 2 * MAX_NODES) throw new IllegalStateException("the returned tree has a cycle or more than 10^6 nodes");
-        }
-        while (!out.isEmpty() && out.get(out.size() - 1) == null) out.remove(out.size() - 1);
-        return out;
-    }
-
     /** A result as a JSON-shaped value: arrays and nodes to lists. */
     static Object out(Object v) {
         if (v == null || v instanceof Number || v instanceof Boolean || v instanceof String) return v;
         if (v instanceof Character) return String.valueOf(v);
-        if (v instanceof ListNode) return listOut((ListNode) v);
-        if (v instanceof TreeNode) return treeOut((TreeNode) v);
+        Object node;
+        try {
+            node = nodes.invoke(null, v);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause() : new IllegalStateException(e.getCause());
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+        if (node != null) return node;
         if (v.getClass().isArray()) {
             int n = java.lang.reflect.Array.getLength(v);
             List<Object> out = new ArrayList<>(n);
@@ -345,13 +362,9 @@ final class IcJson {
     static double[] da(Object v) { List<?> a = a(v); double[] r = new double[a.size()]; for (int k = 0; k < r.length; k++) r[k] = d(a.get(k)); return r; }
     static boolean[] ba(Object v) { List<?> a = a(v); boolean[] r = new boolean[a.size()]; for (int k = 0; k < r.length; k++) r[k] = b(a.get(k)); return r; }
     static String[] sa(Object v) { List<?> a = a(v); String[] r = new String[a.size()]; for (int k = 0; k < r.length; k++) r[k] = s(a.get(k)); return r; }
-    static ListNode[] lna(Object v) { List<?> a = a(v); ListNode[] r = new ListNode[a.size()]; for (int k = 0; k < r.length; k++) r[k] = IcMain.list(a.get(k)); return r; }
-    static TreeNode[] tna(Object v) { List<?> a = a(v); TreeNode[] r = new TreeNode[a.size()]; for (int k = 0; k < r.length; k++) r[k] = IcMain.tree(a.get(k)); return r; }
     static int[][] ia2(Object v) { List<?> a = a(v); int[][] r = new int[a.size()][]; for (int k = 0; k < r.length; k++) r[k] = ia(a.get(k)); return r; }
     static long[][] la2(Object v) { List<?> a = a(v); long[][] r = new long[a.size()][]; for (int k = 0; k < r.length; k++) r[k] = la(a.get(k)); return r; }
     static double[][] da2(Object v) { List<?> a = a(v); double[][] r = new double[a.size()][]; for (int k = 0; k < r.length; k++) r[k] = da(a.get(k)); return r; }
     static boolean[][] ba2(Object v) { List<?> a = a(v); boolean[][] r = new boolean[a.size()][]; for (int k = 0; k < r.length; k++) r[k] = ba(a.get(k)); return r; }
     static String[][] sa2(Object v) { List<?> a = a(v); String[][] r = new String[a.size()][]; for (int k = 0; k < r.length; k++) r[k] = sa(a.get(k)); return r; }
-    static ListNode[][] lna2(Object v) { List<?> a = a(v); ListNode[][] r = new ListNode[a.size()][]; for (int k = 0; k < r.length; k++) r[k] = lna(a.get(k)); return r; }
-    static TreeNode[][] tna2(Object v) { List<?> a = a(v); TreeNode[][] r = new TreeNode[a.size()][]; for (int k = 0; k < r.length; k++) r[k] = tna(a.get(k)); return r; }
 }

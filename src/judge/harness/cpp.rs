@@ -1,9 +1,12 @@
-//! C++17: `main.cpp` is the harness (`harness.cpp`: a small JSON reader/writer, the node
+//! C++17: `main.cpp` is the per-run harness (`harness_core.h`'s declarations, the node
 //! types unless the candidate defines them, `#include "solution.cpp"` so compiler messages
-//! name the candidate's own lines), then glue generated from the signature that calls
-//! `Solution().twoSum(...)` or the class's camelCase methods, then `main`. Compiled once
-//! with `g++ -std=c++17 -O2` ([`FLAGS`]), with the precompiled `<bits/stdc++.h>` when the
-//! judge has one ([`use_precompiled`], `judge::pch`).
+//! name the candidate's own lines, the conversions between JSON and the signature's types),
+//! then glue generated from the signature that calls `Solution().twoSum(...)` or the
+//! class's camelCase methods. The rest of the harness (its JSON reader and writer, the
+//! protocol, `main`: `harness_core.cpp`) is the same for every problem and language level,
+//! so the judge compiles it once into an object file beside the precompiled
+//! `<bits/stdc++.h>` ([`use_precompiled`], `judge::pch`) and each run only links it;
+//! without them it is compiled with the run. Flags: [`FLAGS`].
 
 use super::{Plan, argv, camel, compile_limits, defines_class, file, run_limits};
 use crate::problems::BankProblem;
@@ -25,16 +28,35 @@ pub const FLAGS: [&str; 5] = [
 /// `<bits/stdc++.h>` is included with that directory on the include path.
 pub const PCH_FILE: &str = "bits/stdc++.h.gch";
 
+/// The harness's common part compiled (`harness_core.cpp` with [`FLAGS`]), in the same
+/// directory as the precompiled header.
+pub const CORE_OBJECT: &str = "harness_core.o";
+
+/// The common part's source file in a run's workspace, when it has no object to link.
+const CORE_SOURCE: &str = "harness_core.cpp";
+
+const CORE_H: &str = include_str!("harness_core.h");
+const CORE: &str = include_str!("harness_core.cpp");
 const HARNESS: &str = include_str!("harness.cpp");
-const MAIN: &str = include_str!("harness_main.cpp");
+
+/// The source of the harness's common part (the same for every problem).
+pub fn core_source() -> String {
+    format!("{CORE_H}{CORE}")
+}
 
 pub fn plan(problem: &BankProblem, code: &str) -> Plan {
-    let mut main = HARNESS.to_string();
+    let mut main = CORE_H.to_string();
+    main.push_str(HARNESS);
     main.push_str(&glue(problem));
-    main.push_str(MAIN);
     let mut compile = argv(&["g++"]);
     compile.extend(argv(&FLAGS));
-    compile.extend(argv(&["-fmax-errors=20", "-o", "main", "main.cpp"]));
+    compile.extend(argv(&[
+        "-fmax-errors=20",
+        "-o",
+        "main",
+        "main.cpp",
+        CORE_SOURCE,
+    ]));
     for (name, flag) in [
         ("ListNode", "-DIC_CANDIDATE_LIST_NODE"),
         ("TreeNode", "-DIC_CANDIDATE_TREE_NODE"),
@@ -44,7 +66,11 @@ pub fn plan(problem: &BankProblem, code: &str) -> Plan {
         }
     }
     Plan {
-        files: vec![file("main.cpp", main), file("solution.cpp", code)],
+        files: vec![
+            file("main.cpp", main),
+            file(CORE_SOURCE, core_source()),
+            file("solution.cpp", code),
+        ],
         compile: Some((compile, compile_limits(Runtime::Cxx))),
         run: argv(&["./main"]),
         limits: run_limits(Runtime::Cxx),
@@ -55,10 +81,21 @@ pub fn plan(problem: &BankProblem, code: &str) -> Plan {
 
 /// Puts `dir` first on the include path, so that g++ takes `dir/bits/stdc++.h.gch` for
 /// the harness's `#include <bits/stdc++.h>` when it is there and valid (same compiler,
-/// same flags), and reads the header itself otherwise.
+/// same flags), and reads the header itself otherwise; and links `dir`'s compiled
+/// common part ([`CORE_OBJECT`]) instead of compiling it, when it is there.
 pub fn use_precompiled(plan: &mut Plan, dir: &std::path::Path) {
+    let object = dir.join(CORE_OBJECT);
+    let linked = object.is_file();
     if let Some((compile, _)) = &mut plan.compile {
         compile.insert(1, format!("-I{}", dir.display()));
+        if linked {
+            for arg in compile.iter_mut().filter(|a| *a == CORE_SOURCE) {
+                *arg = object.display().to_string();
+            }
+        }
+    }
+    if linked {
+        plan.files.retain(|f| f.path != CORE_SOURCE);
     }
 }
 

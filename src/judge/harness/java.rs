@@ -1,9 +1,12 @@
 //! Java 17: the candidate's file (`Solution.java`, or `{Class}.java` for a design problem,
 //! with `java.util` imported on its first line so line numbers stay its own) compiled with
-//! `IcMain.java` (the harness and a small JSON reader/writer) and a generated `IcGlue`
-//! class that converts the arguments and calls `new Solution().twoSum(...)` or the class's
-//! camelCase methods. `ListNode` and `TreeNode` come from the harness unless the candidate
-//! defines them.
+//! a generated `IcGlue` class (it converts the arguments and calls `new
+//! Solution().twoSum(...)` or the class's camelCase methods; `IcMain` finds it by name)
+//! and `IcNodes.java` (the bank's lists and trees). The rest of the harness (`IcMain.java`: the protocol, the JSON
+//! reader and writer) is the same for every problem, so the judge compiles it once into a
+//! shared directory ([`use_precompiled`], `judge::prebuilt`) and each run's compile only
+//! puts it on the classpath; without it, it is compiled with the run. `ListNode` and
+//! `TreeNode` come from the harness unless the candidate defines them.
 
 use super::{Plan, argv, camel, compile_limits, defines_class, file, run_limits};
 use crate::problems::BankProblem;
@@ -11,7 +14,8 @@ use crate::problems::signature::{Param, Returns, Signature, Type};
 use crate::sandbox::Runtime;
 use std::fmt::Write;
 
-const HARNESS: &str = include_str!("IcMain.java");
+const CORE: &str = include_str!("IcMain.java");
+const NODES: &str = include_str!("IcNodes.java");
 const LIST_NODE: &str = include_str!("ListNode.java");
 const TREE_NODE: &str = include_str!("TreeNode.java");
 /// Prepended to the candidate's first line (not a line of its own, so compiler messages
@@ -19,29 +23,53 @@ const TREE_NODE: &str = include_str!("TreeNode.java");
 const IMPORTS: &str =
     "import java.util.*; import java.util.function.*; import java.util.stream.*; ";
 
-pub fn plan(problem: &BankProblem, code: &str) -> Plan {
-    let candidate = match &problem.signature {
-        Signature::Design { class, .. } => format!("{class}.java"),
-        Signature::Function { .. } => "Solution.java".to_string(),
-    };
-    let mut harness = HARNESS.to_string();
-    harness.push_str(&glue(problem, &candidate));
-    let mut files = vec![
-        file("IcMain.java", harness),
-        file(&candidate, format!("{IMPORTS}{code}")),
-    ];
+/// The common part's source, and the class files it compiles to (what a run's
+/// classpath needs of it).
+pub const CORE_SOURCE: &str = "IcMain.java";
+pub const CORE_CLASSES: [&str; 4] = [
+    "IcMain.class",
+    "IcMain$Capture.class",
+    "IcMain$OutputLimit.class",
+    "IcJson.class",
+];
+
+/// javac's class data sharing archive, beside the common part's classes.
+pub const CDS_ARCHIVE: &str = "javac.jsa";
+
+/// The source of the harness's common part (the same for every problem).
+pub fn core_source() -> &'static str {
+    CORE
+}
+
+/// The javac command line of `sources`, compiled into the working directory.
+pub fn javac(sources: &[&str]) -> Vec<String> {
     let mut compile = argv(&[
         "javac",
         "-encoding",
         "UTF-8",
         "-nowarn",
+        "-proc:none",
         "-Xmaxerrs",
         "20",
         "-d",
         ".",
-        "IcMain.java",
-        &candidate,
     ]);
+    compile.extend(argv(sources));
+    compile
+}
+
+pub fn plan(problem: &BankProblem, code: &str) -> Plan {
+    let candidate = match &problem.signature {
+        Signature::Design { class, .. } => format!("{class}.java"),
+        Signature::Function { .. } => "Solution.java".to_string(),
+    };
+    let mut files = vec![
+        file("IcGlue.java", glue(problem, &candidate)),
+        file("IcNodes.java", NODES),
+        file(&candidate, format!("{IMPORTS}{code}")),
+        file(CORE_SOURCE, CORE),
+    ];
+    let mut compile = javac(&["IcGlue.java", "IcNodes.java", &candidate, CORE_SOURCE]);
     for (name, source) in [("ListNode", LIST_NODE), ("TreeNode", TREE_NODE)] {
         if !defines_class(super::Language::Java, code, name) {
             files.push(file(&format!("{name}.java"), source));
@@ -55,6 +83,29 @@ pub fn plan(problem: &BankProblem, code: &str) -> Plan {
         limits: run_limits(Runtime::Java),
         candidate_file: candidate,
         spec: serde_json::Value::Null,
+    }
+}
+
+/// Uses the common part compiled in `dir` (when its classes are all there): it goes on
+/// the classpath of the compile and of the run, and is no longer compiled with the run;
+/// javac maps its class data sharing archive from there when there is one.
+pub fn use_precompiled(plan: &mut Plan, dir: &std::path::Path) {
+    if !CORE_CLASSES.iter().all(|c| dir.join(c).is_file()) {
+        return;
+    }
+    let archive = dir.join(CDS_ARCHIVE);
+    let dir = dir.display().to_string();
+    if let Some((compile, _)) = &mut plan.compile {
+        compile.retain(|a| a != CORE_SOURCE);
+        compile.insert(1, "-cp".into());
+        compile.insert(2, dir.clone());
+        if archive.is_file() {
+            compile.insert(1, format!("-J-XX:SharedArchiveFile={}", archive.display()));
+        }
+    }
+    plan.files.retain(|f| f.path != CORE_SOURCE);
+    if let Some(i) = plan.run.iter().position(|a| a == "-cp") {
+        plan.run[i + 1] = format!(".:{dir}");
     }
 }
 
@@ -84,16 +135,21 @@ fn convert(ty: &Type, x: &str) -> String {
         Type::Double => "d",
         Type::Bool => "b",
         Type::String => "s",
-        Type::ListNode if depth == 0 => return format!("IcMain.list({x})"),
-        Type::TreeNode if depth == 0 => return format!("IcMain.tree({x})"),
+        Type::ListNode if depth == 0 => return format!("IcNodes.list({x})"),
+        Type::TreeNode if depth == 0 => return format!("IcNodes.tree({x})"),
         Type::ListNode => "ln",
         Type::TreeNode => "tn",
         Type::Array(_) => "a",
     };
+    let class = if matches!(base, Type::ListNode | Type::TreeNode) {
+        "IcNodes"
+    } else {
+        "IcJson"
+    };
     match depth {
-        0 => format!("IcJson.{stem}({x})"),
-        1 => format!("IcJson.{stem}a({x})"),
-        _ => format!("IcJson.{stem}a2({x})"),
+        0 => format!("{class}.{stem}({x})"),
+        1 => format!("{class}.{stem}a({x})"),
+        _ => format!("{class}.{stem}a2({x})"),
     }
 }
 
@@ -164,15 +220,15 @@ fn declare(
 /// is the empty list).
 fn result(ty: &Type) -> &'static str {
     match ty {
-        Type::ListNode => "IcMain.listOut(r)",
-        Type::TreeNode => "IcMain.treeOut(r)",
+        Type::ListNode => "IcNodes.listOut(r)",
+        Type::TreeNode => "IcNodes.treeOut(r)",
         _ => "IcMain.out(r)",
     }
 }
 
 fn glue(problem: &BankProblem, candidate: &str) -> String {
     let mut out = format!(
-        "\nfinal class IcGlue {{\n    static final String FILE = \"{candidate}\";\n\n    @SuppressWarnings(\"unchecked\")\n    static Object call(Map<String, Object> c) {{\n"
+        "import java.util.*;\n\nfinal class IcGlue {{\n    static final String FILE = \"{candidate}\";\n\n    @SuppressWarnings(\"unchecked\")\n    static Object call(Map<String, Object> c) {{\n"
     );
     match &problem.signature {
         Signature::Function {
@@ -186,7 +242,7 @@ fn glue(problem: &BankProblem, candidate: &str) -> String {
                 let value = format!("c.get(\"{}\")", p.name);
                 let expr = match cycle_pos {
                     Some(pos) if p.ty == Type::ListNode => {
-                        format!("IcMain.list({value}, IcJson.i(c.get(\"{pos}\")))")
+                        format!("IcNodes.list({value}, IcJson.i(c.get(\"{pos}\")))")
                     }
                     _ => convert(&p.ty, &value),
                 };

@@ -2,14 +2,15 @@
 //! around it, glue generated from the problem's signature), the compile step if any, the
 //! run command and its limits, and the names the candidate must define. One file per
 //! language; the harness sources themselves sit beside them (`harness.py`, `harness.js`,
-//! `IcMain.java`, `harness.cpp`) and are included with `include_str!`.
+//! `IcMain.java` and `IcNodes.java`, `harness_core.h`, `harness_core.cpp` and `harness.cpp`)
+//! and are included with `include_str!`.
 //!
 //! Generation only: nothing here runs a program or reads a process's output (that is
 //! `judge::run`'s), and the candidate's code is never interpolated into generated code
 //! (it is a file of its own, or `#include`d as one in C++).
 
 pub mod cpp;
-mod java;
+pub mod java;
 mod javascript;
 mod python;
 

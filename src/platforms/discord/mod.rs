@@ -2,7 +2,8 @@
 //! per interview; in the thread, slash commands, buttons and plain messages become
 //! engine commands; `/run` and the Run tests button run code on the problem's tests;
 //! the outbox posts the coach's answers and the runs' results; a typing indicator shows
-//! while the coach works. Set-up and permissions: README section "Discord".
+//! while the coach works, and a line in the thread while a submission's tests run.
+//! Set-up and permissions: README section "Discord".
 //!
 //! Handlers are thin: parse, turn into an engine `Command` keyed by the Discord id,
 //! render. This module must never decide interview rules, call an LLM, touch the store
@@ -24,6 +25,7 @@ pub mod run_render;
 pub mod send;
 pub mod shards;
 mod start;
+mod submission_runs;
 mod typing;
 
 use crate::config::ServeArgs;
@@ -162,6 +164,11 @@ async fn run(
     ));
     let outbox = tokio::spawn(outbox.run(shutdown.clone()));
     // Typing shows a turn at work: pointless once the coach has drained.
+    let lines = tokio::spawn(submission_runs::run(
+        engine.clone(),
+        http.clone(),
+        shutdown.drained.clone(),
+    ));
     let typing = tokio::spawn(typing::run(engine.clone(), http, shutdown.drained.clone()));
     let result = match (framework, leased) {
         (Some(framework), Some(total)) => {
@@ -186,6 +193,7 @@ async fn run(
     let result = result?;
     let _ = outbox.await;
     let _ = typing.await;
+    let _ = lines.await;
     result
 }
 

@@ -1,5 +1,5 @@
 //! The Slack Web API calls the adapter makes, through slack-morphism: post a message
-//! (optionally in a thread, with event metadata), post an ephemeral reply, open a
+//! (optionally in a thread, with event metadata), edit one's text, post an ephemeral reply, open a
 //! modal, and find a message of ours in a thread by its metadata. The base URL is
 //! configurable so tests point it at a loopback fake.
 
@@ -306,6 +306,20 @@ impl SlackApi {
             return Err(refuse("the file is too large".to_string()));
         }
         String::from_utf8(bytes.to_vec()).map_err(|_| refuse("the file is not text".to_string()))
+    }
+
+    /// Replace the text of our message `ts` in `channel` (`chat.update`).
+    pub async fn update(&self, channel: &str, ts: &str, text: &str) -> Result<(), ApiFailure> {
+        let body = serde_json::json!({"channel": channel, "ts": ts, "text": text});
+        let session = self.client.open_session(&self.token);
+        let _: Value = self
+            .bounded(
+                session
+                    .http_session_api
+                    .http_post("chat.update", &body, None),
+            )
+            .await?;
+        Ok(())
     }
 
     /// Open a modal for the `trigger_id` of a button press (valid for about 3 s).

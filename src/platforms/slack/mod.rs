@@ -19,6 +19,7 @@ pub mod run_reply;
 pub mod signature;
 mod socket;
 pub mod start;
+mod submission_runs;
 mod waits;
 
 use crate::config::ServeArgs;
@@ -76,6 +77,12 @@ pub fn start(services: &Services, args: &ServeArgs, shutdown: Shutdown) -> Optio
     tasks.push(tokio::spawn(waits::run(
         engine.clone(),
         services.queries.clone(),
+        api.clone(),
+        shutdown.drained.clone(),
+    )));
+    // A submission's tests run in the coach's turn: pointless once it has drained.
+    tasks.push(tokio::spawn(submission_runs::run(
+        engine.clone(),
         api.clone(),
         shutdown.drained.clone(),
     )));

@@ -482,6 +482,27 @@ async fn rest_call(
             found.reverse();
             ok(Value::Array(found))
         }
+        // An edit of one of the bot's messages: the message as edited (shown so from
+        // then on); an id never posted in the channel is unknown, as on Discord.
+        ("PATCH", ["channels", channel, "messages", message_id]) => {
+            let mut posted = inner.posted.lock().unwrap();
+            let found = posted
+                .iter_mut()
+                .find(|(m, _)| m["channel_id"] == *channel && m["id"] == *message_id);
+            match found {
+                Some((m, _)) => {
+                    if let Some(content) = parsed.get("content") {
+                        m["content"] = content.clone();
+                    }
+                    ok(m.clone())
+                }
+                None => (
+                    StatusCode::NOT_FOUND,
+                    axum::Json(json!({"message": "Unknown Message", "code": 10008})),
+                )
+                    .into_response(),
+            }
+        }
         ("POST", ["channels", _, "typing"]) => StatusCode::NO_CONTENT.into_response(),
         ("PUT", ["channels", _, "thread-members", _]) => StatusCode::NO_CONTENT.into_response(),
         ("POST", ["interactions", _, _, "callback"]) => StatusCode::NO_CONTENT.into_response(),

@@ -174,6 +174,10 @@ impl Respond for Recorder {
                 (answer, Some(ts))
             }
             "chat.postEphemeral" => (json!({"ok": true, "message_ts": "1700000000.999999"}), None),
+            "chat.update" => (
+                json!({"ok": true, "channel": body["channel"], "ts": body["ts"], "text": body["text"]}),
+                None,
+            ),
             "views.open" => (json!({"ok": true, "view": {"id": "V1"}}), None),
             "users.info" => {
                 let id = body["user"].as_str().unwrap_or("U0").to_string();

@@ -191,7 +191,9 @@ pub fn progress(p: &Progress) -> Frame {
             reply_to: p.reply_to,
             delta: text.clone(),
         },
-        ProgressKind::Run(run) => run_status(p.reply_to, run),
+        ProgressKind::Run(run) | ProgressKind::SubmissionRun { step: run, .. } => {
+            run_status(p.reply_to, run)
+        }
     }
 }
 
