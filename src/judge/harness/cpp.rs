@@ -230,14 +230,14 @@ fn glue(problem: &BankProblem) -> String {
                 Some(ty) => {
                     let _ = writeln!(
                         out,
-                        "    long long t = now_ns();\n    auto r = {call};\n    spent_ms += (now_ns() - t) / 1e6;\n    {}",
+                        "    long long t = clock_ns();\n    auto r = {call};\n    spent_ms += (clock_ns() - t) / 1e6;\n    {}",
                         put(ty)
                     );
                 }
                 None => {
                     let _ = writeln!(
                         out,
-                        "    long long t = now_ns();\n    {call};\n    spent_ms += (now_ns() - t) / 1e6;\n    out = \"null\";"
+                        "    long long t = clock_ns();\n    {call};\n    spent_ms += (clock_ns() - t) / 1e6;\n    out = \"null\";"
                     );
                 }
             }
@@ -255,7 +255,7 @@ fn glue(problem: &BankProblem) -> String {
             });
             let _ = writeln!(
                 out,
-                "    long long t = now_ns();\n    {class}* o = new {class}({names});\n    spent_ms += (now_ns() - t) / 1e6;\n    out = \"[null\";\n    for (size_t k = 1; k < ops.size(); k++) {{\n        const std::string& op = ops[k].s;\n        const auto& a = args[k].a;\n        out += ',';"
+                "    long long t = clock_ns();\n    {class}* o = new {class}({names});\n    spent_ms += (clock_ns() - t) / 1e6;\n    out = \"[null\";\n    for (size_t k = 1; k < ops.size(); k++) {{\n        const std::string& op = ops[k].s;\n        const auto& a = args[k].a;\n        out += ',';"
             );
             for (n, m) in methods.iter().enumerate() {
                 let _ = writeln!(
@@ -272,14 +272,14 @@ fn glue(problem: &BankProblem) -> String {
                     Some(ty) => {
                         let _ = writeln!(
                             out,
-                            "            t = now_ns();\n            auto r = {call};\n            spent_ms += (now_ns() - t) / 1e6;\n            {}",
+                            "            t = clock_ns();\n            auto r = {call};\n            spent_ms += (clock_ns() - t) / 1e6;\n            {}",
                             put(ty)
                         );
                     }
                     None => {
                         let _ = writeln!(
                             out,
-                            "            t = now_ns();\n            {call};\n            spent_ms += (now_ns() - t) / 1e6;\n            out += \"null\";"
+                            "            t = clock_ns();\n            {call};\n            spent_ms += (clock_ns() - t) / 1e6;\n            out += \"null\";"
                         );
                     }
                 }

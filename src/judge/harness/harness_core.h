@@ -61,6 +61,9 @@ extern std::atomic<long long> deadline;
 /// Time spent in the candidate's calls of the current case.
 extern double spent_ms;
 long long now_ns();
+/// Now, for timing the candidate's calls (the glue): ns of the wall clock, or in bench mode
+/// of the thread's CPU time (a busy machine's other processes do not count).
+long long clock_ns();
 void send(const std::string& body);
 
 template <class F> double timed(F&& f) {

@@ -251,7 +251,7 @@ fn glue(problem: &BankProblem, candidate: &str) -> String {
             }
             let _ = write!(
                 out,
-                "        long t = System.nanoTime();\n        var r = s.{}({});\n        IcMain.spent += System.nanoTime() - t;\n        return {};\n",
+                "        long t = IcMain.now();\n        var r = s.{}({});\n        IcMain.spent += IcMain.now() - t;\n        return {};\n",
                 camel(&problem.function),
                 args.join(", "),
                 returns.0.as_ref().map_or("IcMain.out(r)", result)
@@ -266,7 +266,7 @@ fn glue(problem: &BankProblem, candidate: &str) -> String {
             let names = declare(&mut out, "c", constructor, |i, _| format!("a.get({i})"));
             let _ = write!(
                 out,
-                "        long t = System.nanoTime();\n        {class} o = new {class}({names});\n        IcMain.spent += System.nanoTime() - t;\n        out.add(null);\n        for (int k = 1; k < ops.size(); k++) {{\n            a = (List<?>) args.get(k);\n            switch ((String) ops.get(k)) {{\n"
+                "        long t = IcMain.now();\n        {class} o = new {class}({names});\n        IcMain.spent += IcMain.now() - t;\n        out.add(null);\n        for (int k = 1; k < ops.size(); k++) {{\n            a = (List<?>) args.get(k);\n            switch ((String) ops.get(k)) {{\n"
             );
             for m in methods {
                 let _ = writeln!(out, "            case \"{}\": {{", m.name);
@@ -274,17 +274,17 @@ fn glue(problem: &BankProblem, candidate: &str) -> String {
                 let names = declare(&mut body, "p", &m.params, |i, _| format!("a.get({i})"));
                 out.push_str(&body.replace("        ", "                "));
                 let call = format!("o.{}({names})", camel(&m.name));
-                let _ = writeln!(out, "                t = System.nanoTime();");
+                let _ = writeln!(out, "                t = IcMain.now();");
                 if let Some(ty) = &m.returns.0 {
                     let _ = writeln!(
                         out,
-                        "                var r = {call};\n                IcMain.spent += System.nanoTime() - t;\n                out.add({});",
+                        "                var r = {call};\n                IcMain.spent += IcMain.now() - t;\n                out.add({});",
                         result(ty)
                     );
                 } else {
                     let _ = writeln!(
                         out,
-                        "                {call};\n                IcMain.spent += System.nanoTime() - t;\n                out.add(null);"
+                        "                {call};\n                IcMain.spent += IcMain.now() - t;\n                out.add(null);"
                     );
                 }
                 out.push_str("                break;\n            }\n");
