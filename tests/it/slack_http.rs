@@ -137,12 +137,25 @@ async fn a_code_block_in_the_thread_gives_one_submission_and_one_threaded_analys
     // The sentinel's answer is committed after the analysis (turns run oldest first), so
     // a second post of the analysis would have been made first.
     sentinel_answered(&app, &slack, &llm, &root, "1700000100.000002").await;
-    let posts = slack.thread_posts(&root);
+    // The outbox's posts (each with its delivery key as metadata); the line the tests
+    // showed while they ran is the only other post, and was updated into their headline.
+    let (posts, lines): (Vec<Call>, Vec<Call>) = slack
+        .thread_posts(&root)
+        .into_iter()
+        .partition(|p| !p.body["metadata"].is_null());
     assert_eq!(
         posts.len(),
         3,
         "the submission's tests, the analysis, then the sentinel's answer: {posts:?}"
     );
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    wait_for("the line updated into the tests' headline", || {
+        slack.calls("chat.update").iter().any(|c| {
+            c.body["ts"] == lines[0].ts.as_deref().unwrap_or_default()
+                && c.body["text"] == "✅ Tests of submission #1: 8 of 8 passed (python)."
+        })
+    })
+    .await;
     assert!(posts[2].body.to_string().contains(SENTINEL_REPLY));
     // The tests and the review are posted each on its own: either may land first.
     assert!(
