@@ -81,7 +81,7 @@ fn embed_with(run: &TestsRun, example_cap: usize) -> EmbedView {
         embed = embed.field(&name, &case_text(first), false);
     }
     if let Some(c) = &run.complexity {
-        embed = embed.field("Measured complexity", &format!("about {c}"), false);
+        embed = embed.field("Measured complexity", c, false);
     }
     embed
 }
@@ -215,7 +215,7 @@ mod tests {
     use crate::domain::runs::samples::case;
 
     fn run(verdict: CaseVerdict, hidden: usize) -> TestsRun {
-        crate::domain::runs::samples::run(Platform::Discord, verdict, 1, hidden, Some("O(n)"))
+        crate::domain::runs::samples::run(Platform::Discord, verdict, 1, hidden, Some("about O(n)"))
     }
 
     #[test]

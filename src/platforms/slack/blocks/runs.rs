@@ -79,7 +79,7 @@ pub fn tests_run(run: &TestsRun) -> Rendered {
     }
     let mut facts = vec![format!("Sandbox: {}", escape(&run.isolation))];
     if let Some(c) = &run.complexity {
-        facts.insert(0, format!("Measured complexity: about {}", escape(c)));
+        facts.insert(0, format!("Measured complexity: {}", escape(c)));
     }
     blocks.push(context(&facts.join(" · ")));
     blocks.truncate(MAX_BLOCKS);
@@ -183,7 +183,7 @@ mod tests {
     use crate::domain::{HiddenTests, Platform};
 
     fn run(verdict: CaseVerdict) -> TestsRun {
-        crate::domain::runs::samples::run(Platform::Slack, verdict, 1, 2, Some("O(n)"))
+        crate::domain::runs::samples::run(Platform::Slack, verdict, 1, 2, Some("about O(n)"))
     }
     use slack_morphism::prelude::SlackBlock;
 
