@@ -13,7 +13,8 @@
 //! (2000: the mean pause of a client before each turn, drawn from 0.5x to 1.5x),
 //! `WEB_LOAD_SYNCHRONOUS` (`full`; `normal` to see what the fsyncs cost),
 //! `WEB_LOAD_SERVER_LOG` (the server's `RUST_LOG`; default `error`), `WEB_LOAD_SERVER_BIN`
-//! (another build of the server to run, e.g. a copy of the binary before a change).
+//! (another build of the server to run, e.g. a copy of the binary before a change),
+//! `WEB_LOAD_PERF` (a file: `perf record` the server during the load, for a flame graph).
 
 #[path = "../tests/it/web_common/fake_claude.rs"]
 mod fake_claude;
