@@ -4,13 +4,17 @@
 //! Claude on loopback that answers after a fixed latency. Reports the per-turn overhead
 //! beyond the LLM latency (p50, p99, max), where it goes (from the log's timestamps: to
 //! the log, coach before and after the LLM call, back to the client), and the server's
-//! resident memory (peak and at the end, from /proc/PID/status).
+//! resident memory (peak and at the end, from /proc/PID/status), and the CPU time the
+//! server spent per answered turn (utime + stime from /proc/PID/stat, all its threads,
+//! from just before the clients connect to just after the last one finished).
 //!
 //! Run: `ulimit -n 8192; cargo bench --bench web_load`
 //! Env: `WEB_LOAD_N` (default `100,1000`), `WEB_LOAD_LATENCY_MS` (200), `WEB_LOAD_THINK_MS`
 //! (2000: the mean pause of a client before each turn, drawn from 0.5x to 1.5x),
 //! `WEB_LOAD_SYNCHRONOUS` (`full`; `normal` to see what the fsyncs cost),
-//! `WEB_LOAD_SERVER_LOG` (the server's `RUST_LOG`; default `error`).
+//! `WEB_LOAD_SERVER_LOG` (the server's `RUST_LOG`; default `error`), `WEB_LOAD_SERVER_BIN`
+//! (another build of the server to run, e.g. a copy of the binary before a change),
+//! `WEB_LOAD_PERF` (a file: `perf record` the server during the load, for a flame graph).
 
 #[path = "../tests/it/web_common/fake_claude.rs"]
 mod fake_claude;
@@ -58,12 +62,58 @@ fn rss_mib(pid: u32) -> Option<(f64, f64)> {
     Some((field("VmRSS:")?, field("VmHWM:")?))
 }
 
+/// CPU time a process has used so far (user + system, all its threads), from
+/// `/proc/PID/stat` (fields 14 and 15, in clock ticks).
+fn cpu_time(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) is in parentheses and may hold spaces; count after it.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // SAFETY: sysconf only reads a constant of the system.
+    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    (per_second > 0).then(|| Duration::from_secs_f64(ticks as f64 / per_second as f64))
+}
+
+/// `perf record` of the server's threads (DWARF call graphs) into `out`, for a flame
+/// graph of where its CPU goes during the load (`WEB_LOAD_PERF=path`).
+fn record_profile(pid: u32, out: &str) -> Child {
+    let child = Command::new("perf")
+        .args([
+            "record",
+            "-F",
+            "499",
+            "--call-graph",
+            "dwarf,32768",
+            "-o",
+            out,
+            "-p",
+        ])
+        .arg(pid.to_string())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("perf starts");
+    // perf needs a moment to attach to every thread.
+    std::thread::sleep(Duration::from_millis(500));
+    child
+}
+
+/// Stop `perf record` (SIGINT makes it write its file) and wait for it.
+fn stop_profile(mut perf: Child) {
+    // SAFETY: kill only sends a signal to the child we started.
+    unsafe { libc::kill(perf.id() as i32, libc::SIGINT) };
+    let _ = perf.wait();
+}
+
 fn synchronous() -> String {
     std::env::var("WEB_LOAD_SYNCHRONOUS").unwrap_or_else(|_| "full".to_string())
 }
 
 fn start_server(dir: &std::path::Path, port: u16, fake: &FakeClaude) -> Server {
-    let child = Command::new(env!("CARGO_BIN_EXE_interview-coach"))
+    let binary = std::env::var("WEB_LOAD_SERVER_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_interview-coach").to_string());
+    let child = Command::new(binary)
         .current_dir(dir)
         .env("BIND_ADDR", format!("127.0.0.1:{port}"))
         .env(
@@ -278,6 +328,10 @@ async fn run(n: usize, latency: Duration, think: Duration) {
         })
     };
 
+    let perf = std::env::var("WEB_LOAD_PERF")
+        .ok()
+        .map(|out| record_profile(pid, &out));
+    let cpu_before = cpu_time(pid).unwrap_or_default();
     let started = Instant::now();
     let ws_url = format!("ws://127.0.0.1:{port}");
     let clients: Vec<_> = (0..n)
@@ -303,6 +357,10 @@ async fn run(n: usize, latency: Duration, think: Duration) {
         }
     }
     let wall = started.elapsed();
+    let cpu = cpu_time(pid).unwrap_or_default().saturating_sub(cpu_before);
+    if let Some(perf) = perf {
+        stop_profile(perf);
+    }
     sampler.abort();
     let (end_rss, hwm) = rss_mib(pid).unwrap_or_default();
     let peak = peak.lock().map(|p| p.max(hwm)).unwrap_or(hwm);
@@ -318,6 +376,12 @@ async fn run(n: usize, latency: Duration, think: Duration) {
         percentile(&overheads, 99.0),
         overheads.last().copied().unwrap_or(f64::NAN),
         wall.as_secs_f64(),
+    );
+    println!(
+        "    server CPU: {:.2} s over the run = {:.2} ms per answered turn ({:.0} % of one core)",
+        cpu.as_secs_f64(),
+        cpu.as_secs_f64() * 1000.0 / turns.max(1) as f64,
+        cpu.as_secs_f64() * 100.0 / wall.as_secs_f64(),
     );
     for e in errors.iter().take(5) {
         println!("  error: {e}");

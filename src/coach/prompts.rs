@@ -17,8 +17,14 @@ pub const RUBRIC_VERSION: u32 = 1;
 /// the first 12 hex digits of a SHA-256 over everything fixed that the model is told
 /// (the persona, the rubric, the problem block's wording, the tools' schemas), e.g.
 /// `p2-r1-3f9a0c1d2e4b`. An edit anywhere in that text changes it even when nobody
-/// bumped the numbers.
+/// bumped the numbers. Computed once per process (everything it hashes is fixed at
+/// build time); every coach event asks for it.
 pub fn prompt_version() -> String {
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    VERSION.get_or_init(compute_prompt_version).clone()
+}
+
+fn compute_prompt_version() -> String {
     use sha2::{Digest, Sha256};
     let mut hash = Sha256::new();
     for part in [

@@ -32,15 +32,19 @@ fn rubric_schema() -> Value {
 }
 
 /// The tools every request carries (the same list each time, so the cached prefix holds).
+/// Built once: building the schemas took about 4 % of the service's CPU under load
+/// (`perf`, web load bench in BENCHMARKS.md); a request now shares them.
 pub fn tools() -> Vec<ToolSpec> {
-    vec![analysis_tool(), summary_tool()]
+    static TOOLS: std::sync::LazyLock<Vec<ToolSpec>> =
+        std::sync::LazyLock::new(|| vec![analysis_tool(), summary_tool()]);
+    TOOLS.clone()
 }
 
 pub fn analysis_tool() -> ToolSpec {
     ToolSpec {
         name: ANALYSIS_TOOL.to_string(),
         description: "Record your review of the candidate's latest code submission.".to_string(),
-        input_schema: json!({
+        input_schema: std::sync::Arc::new(json!({
             "type": "object",
             "properties": {
                 "technical_feedback": {"type": "string", "description": "what works, what is wrong, and why"},
@@ -52,7 +56,7 @@ pub fn analysis_tool() -> ToolSpec {
                 "rubric": rubric_schema()
             },
             "required": ["technical_feedback", "complexity_analysis", "code_quality", "follow_up_question", "score", "correctness", "rubric"]
-        }),
+        })),
     }
 }
 
@@ -60,7 +64,7 @@ pub fn summary_tool() -> ToolSpec {
     ToolSpec {
         name: SUMMARY_TOOL.to_string(),
         description: "Record the final assessment of the whole interview.".to_string(),
-        input_schema: json!({
+        input_schema: std::sync::Arc::new(json!({
             "type": "object",
             "properties": {
                 "overall": {"type": "string", "description": "overall assessment, a short paragraph"},
@@ -70,7 +74,7 @@ pub fn summary_tool() -> ToolSpec {
                 "hire_signal": {"type": "string", "enum": ["strong_no", "no", "lean_no", "lean_yes", "yes", "strong_yes"]}
             },
             "required": ["overall", "strengths", "improvements", "rubric", "hire_signal"]
-        }),
+        })),
     }
 }
 

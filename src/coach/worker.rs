@@ -345,8 +345,8 @@ impl Coach {
                 )
                 .await;
         };
-        let events = self.compact_if_needed(stream, &state, events, turn).await?;
-        let request = self.request(&state, &events, turn);
+        let (events, built) = self.compact_if_needed(stream, &state, events, turn).await?;
+        let request = built.unwrap_or_else(|| self.request(&state, &events, turn));
         // At most COACH_MAX_CONCURRENCY turns ask at once; the rest wait in line.
         let progress = self.engine.progress();
         let _slot = self
@@ -447,17 +447,18 @@ impl Coach {
     }
 
     /// Append a compaction when the context outgrows its budget, and return the events
-    /// the request should be built from.
+    /// the request should be built from, with the request itself when nothing was
+    /// compacted (the estimate built it already).
     async fn compact_if_needed(
         &self,
         stream: &StreamId,
         state: &Interview,
         events: Vec<RecordedEvent>,
         turn: Turn,
-    ) -> Result<Vec<RecordedEvent>, EngineError> {
-        let estimate = context::estimate_tokens(&self.request(state, &events, turn));
-        if estimate <= self.settings.context_budget_tokens {
-            return Ok(events);
+    ) -> Result<(Vec<RecordedEvent>, Option<LlmRequest>), EngineError> {
+        let request = self.request(state, &events, turn);
+        if context::estimate_tokens(&request) <= self.settings.context_budget_tokens {
+            return Ok((events, Some(request)));
         }
         // Keep the most recent completed turns; fold everything older into a digest.
         let done: Vec<Version> = state
@@ -468,11 +469,11 @@ impl Coach {
             .collect();
         let keep = self.settings.keep_recent_turns.min(done.len());
         let Some(&first_kept) = done.get(done.len() - keep) else {
-            return Ok(events);
+            return Ok((events, Some(request)));
         };
         let up_to = first_kept.saturating_sub(1);
         if up_to <= state.compacted_up_to {
-            return Ok(events);
+            return Ok((events, Some(request)));
         }
         let digest = context::digest(&events, up_to);
         let command = Command::CompactContext {
@@ -488,7 +489,7 @@ impl Coach {
             Ok(_) | Err(EngineError::Refused(_)) => {}
             Err(e) => return Err(e),
         }
-        Ok(self.engine.load(stream).await?.1)
+        Ok((self.engine.load(stream).await?.1, None))
     }
 
     /// Whether `turn` must wait for the member's cooldown or is refused by the daily

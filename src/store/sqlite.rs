@@ -66,6 +66,15 @@ fn registry() -> &'static Registry {
     REGISTRY.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
+/// A pool of connections to a local file. sqlx pings a connection (a round trip to
+/// its worker thread) before handing it out unless told not to; a connection to a file
+/// in this process cannot have gone away, and a broken one fails its next statement
+/// anyway, so the ping only cost each query one more thread wake-up (`perf`, web load
+/// bench in BENCHMARKS.md).
+fn pool_options() -> SqlitePoolOptions {
+    SqlitePoolOptions::new().test_before_acquire(false)
+}
+
 /// The connection options for `url` (WAL, secure delete, busy timeout, foreign keys)
 /// and the file it names, creating the file's directory if missing.
 fn connect_options(
@@ -109,7 +118,7 @@ async fn open_writer(
     options: &StoreOptions,
     open_err: impl Fn(sqlx::Error) -> StoreError,
 ) -> Result<WriterPool, StoreError> {
-    let write = SqlitePoolOptions::new()
+    let write = pool_options()
         .max_connections(1)
         .acquire_timeout(Duration::from_secs(60))
         .connect_with(connect)
@@ -140,7 +149,7 @@ impl SqliteStore {
         let (connect, path) = connect_options(url, options)?;
         let open_err = |e: sqlx::Error| StoreError::Open(format!("{}: {e}", path.display()));
         let write = open_writer(connect.clone(), options, open_err).await?;
-        let read = SqlitePoolOptions::new()
+        let read = pool_options()
             .max_connections(options.max_connections.max(1))
             .connect_with(connect.read_only(true))
             .await
@@ -212,7 +221,7 @@ async fn open_leases(log: &Path) -> Result<SqlitePool, sqlx::Error> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(Duration::from_secs(10));
-    let pool = SqlitePoolOptions::new()
+    let pool = pool_options()
         .max_connections(1)
         .acquire_timeout(Duration::from_secs(60))
         .connect_with(connect)

@@ -73,12 +73,13 @@ fn request() -> LlmRequest {
             ToolSpec {
                 name: "record_analysis".into(),
                 description: "Record the analysis.".into(),
-                input_schema: json!({"type": "object", "properties": {"score": {"type": "integer"}}}),
+                input_schema:
+                    json!({"type": "object", "properties": {"score": {"type": "integer"}}}).into(),
             },
             ToolSpec {
                 name: "record_summary".into(),
                 description: "Record the summary.".into(),
-                input_schema: json!({"type": "object"}),
+                input_schema: json!({"type": "object"}).into(),
             },
         ],
         tool_choice: Some("record_analysis".into()),

@@ -183,6 +183,31 @@ async fn a_message_over_one_mebibyte_closes_the_socket_and_appends_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn code_many_times_the_sockets_read_buffer_arrives_whole() {
+    let db = common::sqlite_db();
+    let app = app(&db).await;
+    let (mut c, _, stream) = started(&app).await;
+    // 60 KiB (the domain allows 64 KiB): several reads of the socket's 8 KiB buffer.
+    let code: String = (0..1500)
+        .map(|i| format!("x_{i:05} = {i:022}\n"))
+        .collect::<String>()
+        .chars()
+        .take(60 * 1024)
+        .collect();
+    let before = version(&app.engine, &stream).await;
+    c.send(json!({"type": "code_submission", "code": code, "language": "python"}))
+        .await;
+    wait_version(&app.engine, &stream, before + 1).await;
+    let (_, events) = app.engine.load(&stream).await.expect("load");
+    let submitted = events.iter().find_map(|e| match &e.event {
+        Event::CodeSubmitted(s) => Some(s.code.clone()),
+        _ => None,
+    });
+    assert_eq!(submitted.as_deref(), Some(code.as_str()));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn more_than_twenty_messages_in_ten_seconds_are_dropped_with_slow_down() {
     let db = common::sqlite_db();
     let app = app(&db).await;

@@ -104,7 +104,7 @@ impl LlmClient for AnthropicClient {
             .map(|t| WireTool {
                 name: &t.name,
                 description: &t.description,
-                input_schema: &t.input_schema,
+                input_schema: t.input_schema.as_ref(),
             })
             .collect();
         let tool_choice = match (&req.tool_choice, tools.is_empty()) {

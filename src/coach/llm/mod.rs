@@ -79,12 +79,13 @@ impl Message {
     }
 }
 
-/// A tool the model can be forced to call; its input must match `input_schema`.
+/// A tool the model can be forced to call; its input must match `input_schema`. The
+/// schema is shared (`Arc`): every request carries the same tools, built once.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ToolSpec {
     pub name: String,
     pub description: String,
-    pub input_schema: serde_json::Value,
+    pub input_schema: std::sync::Arc<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

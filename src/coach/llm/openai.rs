@@ -154,7 +154,7 @@ impl OpenAiClient {
                 r#type: "json_schema",
                 json_schema: JsonSchema {
                     name: &t.name,
-                    schema: &t.input_schema,
+                    schema: t.input_schema.as_ref(),
                 },
             });
         let tools: Vec<WireTool> = req
@@ -166,7 +166,7 @@ impl OpenAiClient {
                 function: Function {
                     name: &t.name,
                     description: Some(&t.description),
-                    parameters: Some(&t.input_schema),
+                    parameters: Some(t.input_schema.as_ref()),
                 },
             })
             .collect();

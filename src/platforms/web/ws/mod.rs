@@ -32,11 +32,19 @@ use uuid::Uuid;
 /// Largest message (and frame) a client may send.
 pub const MAX_MESSAGE_BYTES: usize = 1 << 20;
 
+/// Bytes a socket reads from the network at a time. tungstenite's default (128 KiB) is
+/// zero-filled before every read, so each wake-up of a socket cleared 128 KiB and every
+/// open socket kept it resident (`perf` and RSS in BENCHMARKS.md, web load). Client
+/// frames are small; a larger one (up to `MAX_MESSAGE_BYTES`) still arrives whole, the
+/// buffer growing for that frame.
+const READ_BUFFER_BYTES: usize = 8 * 1024;
+
 const WELCOME: &str = "Welcome! I'm your AI interview coach. Describe the problem you want to practise, then we'll go through your approach, your code and a summary.";
 const WELCOME_BACK: &str = "Welcome back! Picking up where you left off.";
 
 fn limited(upgrade: WebSocketUpgrade) -> WebSocketUpgrade {
     upgrade
+        .read_buffer_size(READ_BUFFER_BYTES)
         .max_message_size(MAX_MESSAGE_BYTES)
         .max_frame_size(MAX_MESSAGE_BYTES)
 }

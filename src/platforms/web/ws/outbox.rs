@@ -12,6 +12,8 @@ use tokio::task::JoinHandle;
 
 /// Frames queued per connection.
 const QUEUE: usize = 256;
+/// Most queued frames written to the socket before one flush.
+const BATCH: usize = 32;
 /// How long a frame may wait for room in the queue, or a write for the socket.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -83,9 +85,10 @@ impl Outbox {
 }
 
 async fn write_loop(mut sink: SplitSink<WebSocket, Message>, mut rx: mpsc::Receiver<Message>) {
-    while let Some(message) = rx.recv().await {
-        let closing = matches!(message, Message::Close(_));
-        match tokio::time::timeout(SEND_TIMEOUT, sink.send(message)).await {
+    let mut batch = Vec::with_capacity(BATCH);
+    while rx.recv_many(&mut batch, BATCH).await > 0 {
+        let closing = batch.iter().any(|m| matches!(m, Message::Close(_)));
+        match tokio::time::timeout(SEND_TIMEOUT, write_all(&mut sink, &mut batch)).await {
             Ok(Ok(())) => {}
             _ => return,
         }
@@ -94,4 +97,21 @@ async fn write_loop(mut sink: SplitSink<WebSocket, Message>, mut rx: mpsc::Recei
         }
     }
     let _ = tokio::time::timeout(SEND_TIMEOUT, sink.close()).await;
+}
+
+/// Write the frames queued together (up to a close, nothing after it), then flush once:
+/// a burst of frames (streamed text, an answer and its status) costs one write to the
+/// socket instead of one each.
+async fn write_all(
+    sink: &mut SplitSink<WebSocket, Message>,
+    batch: &mut Vec<Message>,
+) -> Result<(), axum::Error> {
+    for message in batch.drain(..) {
+        let closing = matches!(message, Message::Close(_));
+        sink.feed(message).await?;
+        if closing {
+            break;
+        }
+    }
+    sink.flush().await
 }
