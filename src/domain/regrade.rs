@@ -20,7 +20,8 @@ pub struct Regraded {
     pub repeat: u32,
     /// The regraded turns, in log order.
     pub turns: Vec<RegradedTurn>,
-    /// Tokens billed for all the calls of the regrade.
+    /// Tokens billed for the repeats that gave a grade (an invalid first answer the
+    /// coach asked again included); a repeat that failed validation is not counted.
     pub tokens: u64,
     pub at: DateTime<Utc>,
 }

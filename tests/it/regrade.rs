@@ -140,6 +140,7 @@ async fn record_appends_one_event_once_per_prompt_and_model(db: &TestDb) {
     .await;
 
     assert!(ok, "{stderr}");
+    eprintln!("{stdout}");
     assert_eq!(
         table_row(&stdout, "analysis of event 4", "score")[5..],
         ["7", "8", "+1", "3", "9", "8", "6"]
