@@ -251,10 +251,67 @@ async fn refusals_exit_non_zero_and_append_nothing(db: &TestDb) {
     assert_eq!(rows(&store).await.len(), before);
 }
 
+/// The running app's read API, polled until `ready` holds for its JSON (another
+/// process appended; the app hears of it through its feed), within 20 s.
+async fn api_until(url: &str, ready: impl Fn(&Value) -> bool) -> Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let body: Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+        if ready(&body) {
+            return body;
+        }
+        assert!(std::time::Instant::now() < deadline, "never ready: {body}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+async fn the_running_app_shows_a_recorded_regrade_beside_the_original(db: &TestDb) {
+    let app = crate::web_common::TestApp::start(db.open().await, &[]).await;
+    let id = Uuid::new_v4();
+    run_scripted_interview(&app.engine, id, discord_place("901")).await;
+    let fake = FakeAnthropic::start().await;
+    fake.script([
+        Scripted::Tool(analysis_input(9)),
+        Scripted::Tool(summary_with("yes", 3)),
+    ]);
+    let (ok, _, stderr) = regrade(db, Some(&fake), &[&id.to_string(), "--record"]).await;
+    assert!(ok, "{stderr}");
+
+    let transcript = api_until(&app.url(&format!("/api/interviews/{id}")), |t| {
+        t["entries"]
+            .as_array()
+            .is_some_and(|e| e.iter().any(|e| e["type"] == "regraded"))
+    })
+    .await;
+    let entries = transcript["entries"].as_array().unwrap();
+    let of = |ty: &str| entries.iter().find(|e| e["type"] == ty).unwrap();
+    let analysed = of("code_analyzed");
+    assert_eq!(
+        analysed["analysis"]["score"], 7,
+        "the original is the entry's own"
+    );
+    assert_eq!(analysed["regrades"][0]["score"], 9);
+    assert_eq!(analysed["regrades"][0]["model"], "claude-sonnet-4-5");
+    assert_eq!(of("summary_written")["regrades"][0]["hire_signal"], "yes");
+    assert_eq!(transcript["interview"]["last_score"], 7);
+
+    let progress = api_until(&app.url("/api/members/discord:1001/progress"), |p| {
+        !p["stats"]["regraded"].is_null()
+    })
+    .await;
+    assert_eq!(
+        progress["stats"]["regraded"],
+        json!({"analyses": 1, "original_average": 7.0, "average": 9.0})
+    );
+    assert_eq!(progress["stats"]["score"]["average"], 7.0);
+    app.stop().await;
+}
+
 per_backend!(
     prints_old_beside_new_and_appends_nothing,
     record_appends_one_event_once_per_prompt_and_model,
     refusals_exit_non_zero_and_append_nothing,
+    the_running_app_shows_a_recorded_regrade_beside_the_original,
 );
 
 /// An OpenAI-compatible server that answers a JSON-schema request with the analysis or
