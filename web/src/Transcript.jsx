@@ -16,7 +16,7 @@ const TYPE_LABELS = {
   summary_written: 'Summary',
   regraded: 'Regraded',
 };
-const COACH_TYPES = new Set(['coach_replied', 'code_analyzed', 'coach_failed', 'summary_written']);
+const COACH_TYPES = new Set(['coach_replied', 'code_analyzed', 'coach_failed', 'summary_written', 'regraded']);
 
 const DIMENSIONS = ['communication', 'problem solving', 'technical competency', 'testing'];
 
