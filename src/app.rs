@@ -441,18 +441,23 @@ async fn run_projector(
 
 /// What `interview-coach eval` replays scripted interviews through: the same engine,
 /// coach worker (with its runner, so submissions are tested in the sandbox before their
-/// analysis) and LLM client a live interview gets, on a store of its own.
+/// analysis) and LLM client a live interview gets, on a store of its own. `regrade`
+/// builds it over the service's own log instead, without a sandbox.
 pub struct EvalRig {
     pub engine: Engine,
     pub coach: Arc<Coach>,
+    /// The read door over the rig's log (`regrade` finds interviews through it).
+    pub queries: Queries,
     pub problems: Arc<ProblemBank>,
     /// The prompt version and model the coach stamps its events with.
     pub stamp: crate::domain::CoachStamp,
     /// The coach configuration new interviews record.
     pub config: crate::domain::CoachConfig,
+    /// Whether an LLM is configured (without one every turn fails).
+    pub llm_configured: bool,
     /// Closed by `close`.
     store: Arc<dyn Storage>,
-    pool: Pool,
+    pool: Option<Pool>,
 }
 
 impl EvalRig {
@@ -469,6 +474,25 @@ impl EvalRig {
             ..store::StoreOptions::default()
         };
         let store = store::connect(database_url, &options).await?;
+        let pool = sandbox_pool(sandbox).await?;
+        EvalRig::assemble(store, coach, Some(pool))
+    }
+
+    /// The rig over the service's own log (`DATABASE_URL`, SQLite or Postgres), for
+    /// `regrade`: no sandbox, since an ended interview's tests are in its log already.
+    pub async fn over_log(
+        db: &DatabaseArgs,
+        coach: &crate::config::CoachArgs,
+    ) -> Result<EvalRig, AppError> {
+        let store = store::connect(db.database_url.expose(), &db.store_options()).await?;
+        EvalRig::assemble(store, coach, None)
+    }
+
+    fn assemble(
+        store: Arc<dyn Storage>,
+        coach: &crate::config::CoachArgs,
+        pool: Option<Pool>,
+    ) -> Result<EvalRig, AppError> {
         let engine = Engine::new(store.clone(), Arc::new(crate::engine::SystemClock));
         let queries = Queries::new(store.clone());
         let problems = Arc::new(ProblemBank::load_default()?);
@@ -476,24 +500,27 @@ impl EvalRig {
         args.coach_cooldown_seconds = 0;
         args.coach_daily_token_budget = None;
         let (llm, settings) = coach::setup::from_args(&args);
-        let pool = sandbox_pool(sandbox).await?;
-        let runner = Runner::new(engine.clone(), pool.clone(), problems.clone());
         let (stamp, config) = (settings.stamp(), settings.config());
-        let coach = Coach::new(
+        let llm_configured = llm.is_some();
+        let mut built = Coach::new(
             engine.clone(),
-            queries,
+            queries.clone(),
             llm,
             settings,
             Arc::new(TokioSleeper),
             problems.clone(),
-        )
-        .with_runner(runner);
+        );
+        if let Some(pool) = &pool {
+            built = built.with_runner(Runner::new(engine.clone(), pool.clone(), problems.clone()));
+        }
         Ok(EvalRig {
             engine,
-            coach: Arc::new(coach),
+            coach: Arc::new(built),
+            queries,
             problems,
             stamp,
             config,
+            llm_configured,
             store,
             pool,
         })
@@ -501,7 +528,9 @@ impl EvalRig {
 
     /// Drain the sandbox and close the store.
     pub async fn close(self) {
-        self.pool.drain();
+        if let Some(pool) = &self.pool {
+            pool.drain();
+        }
         self.store.close().await;
     }
 }

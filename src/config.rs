@@ -89,6 +89,9 @@ pub enum Cmd {
     /// configured LLM, the sandbox) and write Markdown and JSON reports; exits non-zero
     /// when a threshold of eval/thresholds.toml is missed.
     Eval(Box<EvalArgs>),
+    /// Grade an ended interview's analyses and summary again with today's prompt and
+    /// model, and print old and new side by side; appends nothing unless --record.
+    Regrade(Box<RegradeArgs>),
     /// Discord helpers.
     #[command(subcommand)]
     Discord(DiscordCmd),
@@ -158,6 +161,26 @@ pub struct EvalArgs {
     pub coach: CoachArgs,
     #[command(flatten)]
     pub sandbox: SandboxArgs,
+}
+
+/// `interview-coach regrade`.
+#[derive(Debug, Clone, Args)]
+pub struct RegradeArgs {
+    /// The interview id (or stream id) of an ended interview in DATABASE_URL's log.
+    pub id: String,
+    /// How many times each analysis and the summary is graded again (the spread of the
+    /// new figures is shown).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub repeat: u32,
+    /// Append the new figures to the interview's log as one `Regraded` event, shown
+    /// beside the originals (once per prompt version and model).
+    #[arg(long)]
+    pub record: bool,
+    /// Which configured LLM answers: `anthropic` or `openai`; default: the service's.
+    #[arg(long, value_parser = ["anthropic", "openai"])]
+    pub provider: Option<String>,
+    #[command(flatten)]
+    pub coach: CoachArgs,
 }
 
 #[derive(Debug, Subcommand)]

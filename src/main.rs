@@ -98,6 +98,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         })) => revoke_share(&db, &link, web_share_secret.as_ref()).await,
         Some(Cmd::Judge(args)) => judge(args).await,
         Some(Cmd::Eval(args)) => eval(*args).await,
+        Some(Cmd::Regrade(args)) => regrade(&db, *args).await,
         Some(Cmd::RebuildProjections) => {
             let s = open(&db).await?;
             let position = projections::rebuild(s.as_ref()).await?;
@@ -194,6 +195,38 @@ async fn eval(mut args: interview_coach::config::EvalArgs) -> anyhow::Result<()>
     if !report.missed.is_empty() {
         anyhow::bail!("thresholds missed: {}", report.missed.join("; "));
     }
+    Ok(())
+}
+
+/// `regrade`: old and new figures on stdout; the new ones recorded only with --record.
+async fn regrade(
+    db: &DatabaseArgs,
+    mut args: interview_coach::config::RegradeArgs,
+) -> anyhow::Result<()> {
+    use interview_coach::eval::{compare, regrade};
+    match args.provider.as_deref() {
+        Some("openai") => args.coach.anthropic_api_key = None,
+        Some("anthropic") => args.coach.openai_base_url = None,
+        _ => {}
+    }
+    let rig = interview_coach::app::EvalRig::over_log(db, &args.coach).await?;
+    let done = async {
+        let found = regrade::regrade(&rig, &args.id, args.repeat, args.record).await?;
+        print!("{}", compare::render(&found));
+        if args.record {
+            let version = regrade::record(&rig, &found).await?;
+            println!(
+                "Recorded as event {version} of {} (Regraded).",
+                found.stream
+            );
+        } else {
+            println!("Nothing recorded (add --record to keep these figures beside the originals).");
+        }
+        Ok::<_, regrade::RegradeError>(())
+    }
+    .await;
+    rig.close().await;
+    done?;
     Ok(())
 }
 

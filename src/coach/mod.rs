@@ -10,6 +10,7 @@ pub mod schema;
 pub mod settings;
 pub mod setup;
 pub mod slots;
+pub mod unfinished;
 pub mod verdicts;
 pub mod worker;
 

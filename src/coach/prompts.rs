@@ -31,6 +31,7 @@ fn compute_prompt_version() -> String {
         PERSONA,
         RUBRIC,
         &problem_block("{title}", "{statement}", &["{hint}".into()]),
+        &firmer("{cause}", 0),
     ] {
         hash.update(part.as_bytes());
         hash.update([0]);
@@ -151,6 +152,17 @@ fn neutralise(text: &str) -> String {
         }
     }
     out
+}
+
+/// What a text turn's second try adds after the member's last message, when the first
+/// reply was cut by the token limit or caught in a loop (`coach::unfinished`): the cause
+/// and a word limit well inside the token limit.
+pub fn firmer(cause: &str, words: u32) -> String {
+    format!(
+        "(Your previous answer to this could not be shown: {cause}. Answer again, complete and \
+         in at most {words} words. Keep to one idea or question, finish every sentence, and \
+         never repeat a sentence or a line.)"
+    )
 }
 
 fn starts_fence(rest: &str) -> bool {

@@ -18,6 +18,7 @@ use super::llm::{
 use super::schema;
 use super::settings::CoachSettings;
 use super::slots::LlmSlots;
+use super::unfinished;
 use crate::domain::*;
 use crate::engine::{Engine, EngineError, ProgressKind};
 use crate::ports::{InterviewFilter, RecordedEvent};
@@ -376,6 +377,43 @@ impl Coach {
             })
     }
 
+    /// Grade `turn` (an analysis or the summary) again from `events`, the log as it
+    /// stood just before its original answer: the context a live turn would build, with
+    /// today's prompt and model, the same validation and second try. It appends
+    /// nothing; `regrade` records the figures if asked. The error is the member-facing
+    /// message of the failure.
+    pub async fn grade_again(
+        &self,
+        state: &Interview,
+        events: &[RecordedEvent],
+        turn: Turn,
+    ) -> Result<(Grade, LlmUsage), String> {
+        let Some(llm) = self.llm.clone() else {
+            return Err(LlmError::NotConfigured {
+                variable: "ANTHROPIC_API_KEY",
+            }
+            .user_message());
+        };
+        let stream = state
+            .started
+            .as_ref()
+            .map(|s| s.place.stream_id())
+            .ok_or_else(|| "the interview has not started".to_string())?;
+        let request = self.request(state, events, turn);
+        let mut budget = Budget::new(self.settings.retry.max_total);
+        match self
+            .structured(llm.as_ref(), &stream, turn, &request, &mut budget)
+            .await
+        {
+            Ok((Answer::Analysis(a, usage), _)) => Ok((Grade::of_analysis(&a), usage)),
+            Ok((Answer::Summary(s, usage), _)) => {
+                Ok((Grade::of_summary(&s.rubric, s.hire_signal), usage))
+            }
+            Ok((Answer::Text(_), _)) => Err("only analyses and summaries are graded".into()),
+            Err((_, message, _, _)) => Err(message),
+        }
+    }
+
     /// For an analysis, the submission's tests run first and their `TestsRun` is
     /// appended before the review: the events to build the request from. A run that
     /// cannot happen (the pool draining, the sandbox failing) leaves the review without
@@ -544,7 +582,69 @@ impl Coach {
         Ok(None)
     }
 
+    /// A streamed text answer. A reply cut by the token limit or caught in a loop
+    /// (`unfinished`) is never recorded: it is asked once more with a firmer
+    /// instruction, and a second unfit reply is a failure naming both causes.
     async fn text(
+        &self,
+        llm: &dyn LlmClient,
+        stream: &StreamId,
+        turn: Turn,
+        req: &LlmRequest,
+        budget: &mut Budget,
+    ) -> Result<(LlmResponse, u32), Failure> {
+        let (first, attempts) = self.text_once(llm, stream, turn, req, budget).await?;
+        let Some(why) =
+            unfinished::judge(&first.text, first.stop_reason.as_deref(), req.max_tokens)
+        else {
+            return Ok((first, attempts));
+        };
+        tracing::warn!(%stream, reply_to = turn.reply_to, cause = %why.describe(), "the coach's reply is unfit to show; asking once more");
+        // The page drops the text streamed so far when it hears of a retry.
+        self.engine.progress().publish(
+            stream,
+            turn.reply_to,
+            ProgressKind::Retrying {
+                attempt: attempts,
+                wait_ms: 0,
+            },
+        );
+        let firmer = firmer_request(req, &why);
+        let (second, more) = self
+            .text_once(llm, stream, turn, &firmer, budget)
+            .await
+            .map_err(|(kind, message, n, retryable)| (kind, message, attempts + n, retryable))?;
+        let attempts = attempts + more;
+        match unfinished::judge(
+            &second.text,
+            second.stop_reason.as_deref(),
+            firmer.max_tokens,
+        ) {
+            None => Ok((
+                LlmResponse {
+                    usage: add_usage(Some(first.usage), second.usage.clone()),
+                    ..second
+                },
+                attempts,
+            )),
+            Some(again) => {
+                tracing::warn!(%stream, reply_to = turn.reply_to, cause = %again.describe(), "the coach's second reply is unfit too");
+                Err((
+                    FailureKind::InvalidResponse,
+                    format!(
+                        "The coach could not finish its reply; press retry. (First try: {}; second try: {}.)",
+                        why.describe(),
+                        again.describe()
+                    ),
+                    attempts,
+                    true,
+                ))
+            }
+        }
+    }
+
+    /// One text answer, with the retries of passing faults.
+    async fn text_once(
         &self,
         llm: &dyn LlmClient,
         stream: &StreamId,
@@ -756,6 +856,20 @@ fn answer_command(
             at,
         }),
     }
+}
+
+/// `req` with the firmer instruction after the member's last message (the cached
+/// prefix before it is unchanged): the cause, and a word limit of half the token limit.
+fn firmer_request(req: &LlmRequest, why: &unfinished::Unfinished) -> LlmRequest {
+    let mut firmer = req.clone();
+    let text = super::prompts::firmer(&why.describe(), (req.max_tokens / 2).max(40));
+    match firmer.messages.last_mut() {
+        Some(last) if last.role == super::llm::Role::User => {
+            last.content.push(super::llm::TextBlock::new(text))
+        }
+        _ => firmer.messages.push(super::llm::Message::user(text)),
+    }
+    firmer
 }
 
 /// kind, message for the candidate, attempts, retryable.

@@ -77,6 +77,8 @@ pub enum Command {
         minutes_left: u32,
         at: DateTime<Utc>,
     },
+    /// Record a regrade of the ended interview (the operator's `regrade --record`).
+    RecordRegrade(Box<crate::domain::regrade::Regraded>),
     /// Revoke one share link (by the share id its token carries), whatever the phase.
     RevokeShare {
         share_id: Uuid,
@@ -184,6 +186,7 @@ impl Command {
             Command::RevokeShare { .. } => "share revocation",
             Command::RunTests(_) => "run",
             Command::RecordTestsRun(_) => "test results",
+            Command::RecordRegrade(_) => "regrade",
         }
     }
 

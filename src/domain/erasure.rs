@@ -89,6 +89,8 @@ pub fn erase(event: &Event, all_text: bool, is_member: &impl Fn(&Actor) -> bool)
             erase_rubric(&mut x.rubric);
         }
         Event::ContextCompacted(x) if all_text => x.digest = ERASED.to_string(),
+        // Figures and stamps only: nothing a member or the model wrote.
+        Event::Regraded(_) => {}
         _ => {}
     }
     e

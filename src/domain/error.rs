@@ -74,6 +74,15 @@ pub enum DomainError {
         "this problem is not from the bank, so it has no tests to run; you can still run your code on an input of your own"
     )]
     NoTests,
+    #[error(
+        "this interview was already regraded with prompt {prompt_version} and model {model}; nothing was recorded"
+    )]
+    AlreadyRegraded {
+        prompt_version: String,
+        model: String,
+    },
+    #[error("the regrade cannot be recorded: {reason}")]
+    InvalidRegrade { reason: String },
     #[error("submission {submission} has no code to test here, or its tests already ran")]
     NotTestable { submission: u32 },
 }

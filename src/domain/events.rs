@@ -6,6 +6,7 @@
 
 use super::ids::{Actor, Place};
 use super::problem::{CoachConfig, Difficulty, Mode, Problem};
+pub use super::regrade::Regraded;
 pub use super::runs::{CaseBrief, CaseRun, CaseVerdict, HiddenTests, RunOf, TestsRun};
 use super::scores::{Analysis, Rubric};
 use chrono::{DateTime, Utc};
@@ -38,6 +39,7 @@ pub enum Event {
     #[serde(skip)]
     Unknown(UnknownEvent),
     TestsRun(TestsRun),
+    Regraded(Regraded),
 }
 
 impl Event {
@@ -59,6 +61,7 @@ impl Event {
             Event::ShareRevoked(_) => "share_revoked",
             Event::Unknown(_) => "unknown",
             Event::TestsRun(_) => "tests_run",
+            Event::Regraded(_) => "regraded",
         }
     }
 
@@ -74,7 +77,7 @@ impl Event {
     }
 
     /// Every type tag, for fixtures and documentation.
-    pub const TYPE_NAMES: [&'static str; 14] = [
+    pub const TYPE_NAMES: [&'static str; 15] = [
         "interview_started",
         "approach_explained",
         "code_submitted",
@@ -89,6 +92,7 @@ impl Event {
         "context_compacted",
         "share_revoked",
         "tests_run",
+        "regraded",
     ];
 
     pub fn at(&self) -> DateTime<Utc> {
@@ -108,6 +112,7 @@ impl Event {
             Event::ShareRevoked(e) => e.at,
             Event::Unknown(e) => e.at,
             Event::TestsRun(e) => e.at,
+            Event::Regraded(e) => e.at,
         }
     }
 

@@ -113,6 +113,8 @@ pub struct Interview {
     /// When the candidate last did something (the start included): idleness is
     /// measured from here.
     pub last_candidate_at: Option<DateTime<Utc>>,
+    /// The prompt version and model of each recorded regrade (one per pair).
+    pub regrades: Vec<super::events::CoachStamp>,
 }
 
 impl Interview {
@@ -245,6 +247,7 @@ impl Interview {
             // Written by a newer release: it counts in the version (the stream holds
             // it) and changes nothing else.
             Event::Unknown(_) => {}
+            Event::Regraded(e) => self.regrades.push(e.stamp.clone()),
             Event::TestsRun(e) => {
                 self.runs += 1;
                 if let Some(n) = e.submission() {

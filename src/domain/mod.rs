@@ -13,6 +13,7 @@ pub mod ids;
 pub mod interview;
 pub mod opt_in;
 pub mod problem;
+pub mod regrade;
 pub mod runs;
 pub mod scores;
 
@@ -24,5 +25,6 @@ pub use ids::{Actor, Place, Platform, StreamId};
 pub use interview::{Interview, Phase, Turn, TurnKind, TurnState};
 pub use opt_in::{OptIn, OptInOutcome, decide_opt_in};
 pub use problem::{CoachConfig, Difficulty, Mode, Problem};
+pub use regrade::{Grade, GradedKind, RegradedTurn};
 pub use runs::EXCERPT_BYTES;
 pub use scores::{Analysis, Band, Rubric, RubricScore, Score};

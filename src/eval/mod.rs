@@ -2,9 +2,13 @@
 //! replayed through the real coach path, a live interview's engine, coach worker and
 //! sandboxed tests on a temporary SQLite database (`replay`), and the reports and
 //! thresholds over what came back (`report`). It must never touch the service's own
-//! database or a platform: everything it writes goes to its own temporary log.
+//! database or a platform: everything it writes goes to its own temporary log. The one
+//! exception is `regrade` (with `compare`), which reads an ended interview of the
+//! service's log and appends one `Regraded` event to it only when asked to record.
 
+pub mod compare;
 pub mod markdown;
+pub mod regrade;
 pub mod replay;
 pub mod report;
 pub mod set;

@@ -24,7 +24,9 @@ pub use read_models::{
     DailyUsage, Due, INTERVIEW_LIST, InterviewFilter, InterviewRow, Page, ReadModelStore,
 };
 pub use secrets::Secrets;
-pub use stats::{DIMENSIONS, MEMBER_STATS, MemberRows, StatsAnalysis, StatsInterview, StatsStore};
+pub use stats::{
+    DIMENSIONS, MEMBER_STATS, MemberRows, StatsAnalysis, StatsInterview, StatsRegrade, StatsStore,
+};
 
 /// Everything the application needs from a database: the log, the read models, leases,
 /// delivery records and secrets.

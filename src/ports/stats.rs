@@ -67,11 +67,28 @@ impl StatsAnalysis {
     }
 }
 
-/// A member's rows, analyses in log order.
+/// One analysis graded again by a recorded regrade: shown beside the originals, never
+/// counted in place of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatsRegrade {
+    /// The `Regraded` event's position.
+    pub position: Position,
+    /// The submission the analysis answered.
+    pub reply_to: i64,
+    pub stream_id: String,
+    pub member_id: String,
+    pub server: String,
+    /// The original analysis's score, and the regrade's (lower median of its repeats).
+    pub original_score: i64,
+    pub score: i64,
+}
+
+/// A member's rows, analyses (and regrades) in log order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MemberRows {
     pub interviews: Vec<StatsInterview>,
     pub analyses: Vec<StatsAnalysis>,
+    pub regrades: Vec<StatsRegrade>,
 }
 
 /// Storage of the member-stats rows and leaderboard opt-ins, by both backends.
@@ -81,13 +98,14 @@ pub trait StatsStore: Send + Sync {
         &self,
         stream_ids: &[String],
     ) -> Result<Vec<StatsInterview>, StoreError>;
-    /// Upsert interview rows, insert analysis rows and move the `member_stats`
-    /// checkpoint from `from` to `to`, atomically; false (nothing written) when another
-    /// instance moved it first.
+    /// Upsert interview rows, insert analysis and regrade rows and move the
+    /// `member_stats` checkpoint from `from` to `to`, atomically; false (nothing
+    /// written) when another instance moved it first.
     async fn save_stats(
         &self,
         interviews: &[StatsInterview],
         analyses: &[StatsAnalysis],
+        regrades: &[StatsRegrade],
         from: Position,
         to: Position,
     ) -> Result<bool, StoreError>;

@@ -226,7 +226,44 @@ fn bank_log() -> Vec<Event> {
             HireSignal::LeanYes,
             28,
         ),
+        regraded(),
     ]
+}
+
+/// The operator's regrade of the bank log's first analysis (twice, one failed) and
+/// its summary, with another prompt and model.
+fn regraded() -> Event {
+    let mut better = analysis();
+    better.score = Score::new(9).unwrap();
+    let rubric = rubric();
+    Event::Regraded(Regraded {
+        stamp: CoachStamp {
+            prompt_version: "p3-r1-0123456789ab".into(),
+            model: "claude-opus-4-1".into(),
+        },
+        repeat: 2,
+        turns: vec![
+            RegradedTurn {
+                reply_to: 4,
+                kind: GradedKind::Analysis,
+                original: Grade::of_analysis(&analysis()),
+                grades: vec![Grade::of_analysis(&better)],
+                failed: 1,
+            },
+            RegradedTurn {
+                reply_to: 16,
+                kind: GradedKind::Summary,
+                original: Grade::of_summary(&rubric, HireSignal::LeanYes),
+                grades: vec![
+                    Grade::of_summary(&rubric, HireSignal::Yes),
+                    Grade::of_summary(&rubric, HireSignal::LeanNo),
+                ],
+                failed: 0,
+            },
+        ],
+        tokens: 8_400,
+        at: at(90),
+    })
 }
 
 /// A custom problem with no optional facts, a time warning, the timer's end and a

@@ -136,6 +136,7 @@ mod tests {
                     testing: 1,
                 })
                 .collect(),
+            regrades: Vec::new(),
         }
     }
 

@@ -11,6 +11,7 @@ pub(crate) mod golden;
 pub mod leaderboard;
 pub mod member_export;
 pub mod privacy;
+pub mod regrades;
 pub mod replay;
 pub mod runs;
 pub mod stats;

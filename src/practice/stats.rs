@@ -6,7 +6,7 @@
 //! Stats are numbers and ids only; this module never writes anything and never shows
 //! one member's stats to a platform by itself (adapters decide who asks).
 
-use crate::ports::{DIMENSIONS, MemberRows, StatsAnalysis, StatsInterview};
+use crate::ports::{DIMENSIONS, MemberRows, StatsAnalysis, StatsInterview, StatsRegrade};
 use crate::ports::{Storage, StoreError};
 use crate::problems::{BankProblem, ProblemBank};
 use serde::Serialize;
@@ -94,6 +94,38 @@ pub struct MemberStats {
     pub weakest_topics: Vec<TopicScore>,
     /// Bank problems of every interview the member started (seen is not fresh), sorted.
     pub problems_done: Vec<String>,
+    /// Analyses an operator regraded (`regrade --record`), shown beside the score above,
+    /// which stays the originals'.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regraded: Option<Regraded>,
+}
+
+/// The regraded analyses of a member: their original and new average scores.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Regraded {
+    pub analyses: usize,
+    pub original_average: f64,
+    pub average: f64,
+}
+
+/// The figures of the member's regrade rows: each analysis counted once, with its
+/// latest regrade; `None` without any.
+pub fn regraded(rows: &[StatsRegrade]) -> Option<Regraded> {
+    let mut latest: BTreeMap<(&str, i64), &StatsRegrade> = BTreeMap::new();
+    for r in rows {
+        let slot = latest
+            .entry((r.stream_id.as_str(), r.reply_to))
+            .or_insert(r);
+        if slot.position < r.position {
+            *slot = r;
+        }
+    }
+    let n = latest.len();
+    (n > 0).then(|| Regraded {
+        analyses: n,
+        original_average: latest.values().map(|r| r.original_score).sum::<i64>() as f64 / n as f64,
+        average: latest.values().map(|r| r.score).sum::<i64>() as f64 / n as f64,
+    })
 }
 
 impl MemberStats {
@@ -160,6 +192,7 @@ pub fn summarise(
         tests_total: interviews.iter().map(|i| i.tests_total).sum(),
         weakest_topics: weakest,
         problems_done: problems_done.into_iter().collect(),
+        regraded: None,
     }
 }
 
@@ -218,7 +251,10 @@ pub async fn load(
     bank: &ProblemBank,
 ) -> Result<MemberStats, StoreError> {
     let rows = rows(store, member_id, server).await?;
-    Ok(summarise(member_id, &rows.interviews, &rows.analyses, bank))
+    Ok(MemberStats {
+        regraded: regraded(&rows.regrades),
+        ..summarise(member_id, &rows.interviews, &rows.analyses, bank)
+    })
 }
 
 /// The member's stats rows, as the read model stands; reads only.
@@ -262,6 +298,15 @@ pub fn report_lines(stats: &MemberStats, next: Option<&Suggestion>) -> Vec<(Stri
         None => "no code analysed yet".to_string(),
     };
     lines.push(("Score".to_string(), score));
+    if let Some(r) = &stats.regraded {
+        lines.push((
+            "Regraded".to_string(),
+            format!(
+                "{} analyses regraded by the operator: {:.1}/10 against {:.1}/10 originally (the score above stays the original)",
+                r.analyses, r.average, r.original_average
+            ),
+        ));
+    }
     if stats.tests_total > 0 {
         lines.push((
             "Tests".to_string(),
@@ -436,6 +481,53 @@ mod tests {
             !report_lines(&untested, None)
                 .iter()
                 .any(|(l, _)| l == "Tests")
+        );
+    }
+
+    fn regrade_row(
+        stream: &str,
+        reply_to: i64,
+        position: i64,
+        original: i64,
+        score: i64,
+    ) -> StatsRegrade {
+        StatsRegrade {
+            position,
+            reply_to,
+            stream_id: stream.into(),
+            member_id: "discord:1".into(),
+            server: "discord:77".into(),
+            original_score: original,
+            score,
+        }
+    }
+
+    #[test]
+    fn regraded_analyses_count_once_with_their_latest_regrade_beside_the_originals() {
+        assert_eq!(regraded(&[]), None);
+        let rows = [
+            regrade_row("a", 2, 10, 6, 9),
+            regrade_row("a", 2, 20, 6, 7), // the same analysis regraded later
+            regrade_row("b", 4, 15, 8, 8),
+        ];
+        assert_eq!(
+            regraded(&rows),
+            Some(Regraded {
+                analyses: 2,
+                original_average: 7.0,
+                average: 7.5,
+            })
+        );
+        let stats = MemberStats {
+            regraded: regraded(&rows),
+            ..MemberStats::default()
+        };
+        let lines = report_lines(&stats, None);
+        let line = lines.iter().find(|(k, _)| k == "Regraded").unwrap();
+        assert!(
+            line.1.contains("7.5/10 against 7.0/10 originally"),
+            "{}",
+            line.1
         );
     }
 }

@@ -9,7 +9,7 @@
 
 use crate::domain::{
     Actor, Analysis, CoachFailed, Difficulty, EndReason, Event, InterviewStarted, Problem,
-    ReplyKind, SubmissionSource, SummaryWritten, TestsRun, Version,
+    Regraded, ReplyKind, SubmissionSource, SummaryWritten, TestsRun, Version,
 };
 use crate::ports::RecordedEvent;
 use chrono::{DateTime, Utc};
@@ -93,6 +93,9 @@ pub enum What {
     ShareRevoked {
         share_id: uuid::Uuid,
     },
+    /// The analyses and summary graded again by the operator (`regrade --record`):
+    /// figures beside the originals, which stay the interview's scores.
+    Regraded(Box<Regraded>),
     /// An event this release cannot read (`Event::Unknown`); never in a transcript.
     Unknown {
         event_type: String,
@@ -205,6 +208,7 @@ impl What {
                 event_type: e.event_type.clone(),
             },
             Event::TestsRun(e) => What::TestsRun(Box::new(e.clone())),
+            Event::Regraded(e) => What::Regraded(Box::new(e.clone())),
         }
     }
 }

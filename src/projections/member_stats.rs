@@ -3,12 +3,15 @@
 //! four rubric bands, in log order). The fold is pure; `store/stats_rows.rs` stores the rows
 //! and `crate::practice::stats` turns them into a member's stats.
 //!
+//! A recorded regrade adds a row per regraded analysis (its original and new score),
+//! shown beside the originals and never in their place.
+//!
 //! Rows hold numbers and ids only, never anything a member or the coach wrote, so
 //! forgetting a member needs no rewrite here. This module never writes events.
 
 use crate::domain::{Event, Problem};
 use crate::ports::{EventStore, Position, RecordedEvent, StoreError};
-use crate::ports::{MEMBER_STATS, ReadModelStore, StatsAnalysis, StatsInterview};
+use crate::ports::{MEMBER_STATS, ReadModelStore, StatsAnalysis, StatsInterview, StatsRegrade};
 use std::collections::HashMap;
 
 /// Events folded per batch by [`catch_up_stats`].
@@ -67,6 +70,36 @@ impl StatsInterview {
     }
 }
 
+impl StatsInterview {
+    /// The rows of a recorded regrade of this interview: one per analysis it graded
+    /// again with at least one valid answer (summaries have no score).
+    pub fn regrades(&self, recorded: &RecordedEvent) -> Vec<StatsRegrade> {
+        let Event::Regraded(r) = &recorded.event else {
+            return Vec::new();
+        };
+        r.turns
+            .iter()
+            .filter_map(|t| {
+                let original = t.original.score?;
+                let scores: Vec<i64> = t
+                    .grades
+                    .iter()
+                    .filter_map(|g| g.score.map(|s| i64::from(s.get())))
+                    .collect();
+                Some(StatsRegrade {
+                    position: recorded.position,
+                    reply_to: t.reply_to as i64,
+                    stream_id: self.stream_id.clone(),
+                    member_id: self.member_id.clone(),
+                    server: self.server.clone(),
+                    original_score: i64::from(original.get()),
+                    score: crate::domain::regrade::median(&scores)?,
+                })
+            })
+            .collect()
+    }
+}
+
 /// Fold every event after the stats checkpoint; returns the new checkpoint.
 pub async fn catch_up_stats<S: EventStore + ReadModelStore + ?Sized>(
     store: &S,
@@ -96,10 +129,12 @@ pub async fn catch_up_stats_in<S: EventStore + ReadModelStore + ?Sized>(
             .map(|r| (r.stream_id.clone(), r))
             .collect();
         let mut analyses = Vec::new();
+        let mut regrades = Vec::new();
         for recorded in &batch {
             let key = recorded.stream_id.to_string();
             match rows.get_mut(&key) {
                 Some(row) if row.last_position < recorded.position => {
+                    regrades.extend(row.regrades(recorded));
                     analyses.extend(row.apply(recorded));
                 }
                 Some(_) => {}
@@ -112,7 +147,7 @@ pub async fn catch_up_stats_in<S: EventStore + ReadModelStore + ?Sized>(
         }
         let rows: Vec<StatsInterview> = rows.into_values().collect();
         if store
-            .save_stats(&rows, &analyses, checkpoint, last_position)
+            .save_stats(&rows, &analyses, &regrades, checkpoint, last_position)
             .await?
         {
             checkpoint = last_position;

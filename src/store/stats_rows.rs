@@ -5,7 +5,8 @@
 
 use super::{PostgresStore, SqliteStore};
 use crate::ports::{
-    MEMBER_STATS, MemberRows, Position, StatsAnalysis, StatsInterview, StatsStore, StoreError,
+    MEMBER_STATS, MemberRows, Position, StatsAnalysis, StatsInterview, StatsRegrade, StatsStore,
+    StoreError,
 };
 use async_trait::async_trait;
 use sqlx::Row;
@@ -21,6 +22,12 @@ const UPSERT_INTERVIEW: &str = "INSERT INTO stats_interviews (stream_id, member_
 const INSERT_ANALYSIS: &str = "INSERT INTO stats_analyses (position, stream_id, member_id, server, problem_id, \
     score, communication, problem_solving, technical_competency, testing) \
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (position) DO NOTHING";
+
+const REGRADE_COLUMNS: &str =
+    "position, reply_to, stream_id, member_id, server, original_score, score";
+const INSERT_REGRADE: &str = "INSERT INTO stats_regrades (position, reply_to, stream_id, \
+    member_id, server, original_score, score) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+    ON CONFLICT (position, reply_to) DO NOTHING";
 
 macro_rules! stats_models {
     ($store:ty, $row:ty, $read:ident) => {
@@ -53,6 +60,18 @@ macro_rules! stats_models {
             })
         }
 
+        fn regrade_from(row: &$row) -> Result<StatsRegrade, StoreError> {
+            Ok(StatsRegrade {
+                position: row.try_get("position")?,
+                reply_to: row.try_get("reply_to")?,
+                stream_id: row.try_get("stream_id")?,
+                member_id: row.try_get("member_id")?,
+                server: row.try_get("server")?,
+                original_score: row.try_get("original_score")?,
+                score: row.try_get("score")?,
+            })
+        }
+
         #[async_trait]
         impl StatsStore for $store {
             async fn load_stats_interviews(
@@ -77,6 +96,7 @@ macro_rules! stats_models {
                 &self,
                 interviews: &[StatsInterview],
                 analyses: &[StatsAnalysis],
+                regrades: &[StatsRegrade],
                 from: Position,
                 to: Position,
             ) -> Result<bool, StoreError> {
@@ -112,6 +132,18 @@ macro_rules! stats_models {
                         .execute(&mut *tx)
                         .await?;
                 }
+                for r in regrades {
+                    sqlx::query(INSERT_REGRADE)
+                        .bind(r.position)
+                        .bind(r.reply_to)
+                        .bind(&r.stream_id)
+                        .bind(&r.member_id)
+                        .bind(&r.server)
+                        .bind(r.original_score)
+                        .bind(r.score)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 tx.commit().await?;
                 Ok(true)
             }
@@ -121,6 +153,7 @@ macro_rules! stats_models {
                 let mut tx = sqlx::Connection::begin(&mut *conn).await?;
                 sqlx::query("DELETE FROM stats_interviews").execute(&mut *tx).await?;
                 sqlx::query("DELETE FROM stats_analyses").execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM stats_regrades").execute(&mut *tx).await?;
                 sqlx::query("DELETE FROM projection_checkpoints WHERE name = $1")
                     .bind(MEMBER_STATS)
                     .execute(&mut *tx)
@@ -163,9 +196,24 @@ macro_rules! stats_models {
                     .iter()
                     .map(analysis_from)
                     .collect::<Result<Vec<_>, _>>()?;
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT {REGRADE_COLUMNS} FROM stats_regrades WHERE member_id = $1{filter} \
+                     ORDER BY position, reply_to"
+                )))
+                .bind(member_id);
+                if let Some(s) = server {
+                    q = q.bind(s);
+                }
+                let regrades = q
+                    .fetch_all(&self.$read)
+                    .await?
+                    .iter()
+                    .map(regrade_from)
+                    .collect::<Result<Vec<_>, _>>()?;
                 Ok(MemberRows {
                     interviews,
                     analyses,
+                    regrades,
                 })
             }
 

@@ -1469,6 +1469,10 @@ fn test_producing(error: &DomainError) -> &'static str {
         }
         DomainError::NoTests => "a_problem_not_in_the_bank_has_no_tests_to_run",
         DomainError::NotTestable { .. } => "a_submissions_results_are_recorded_once",
+        DomainError::AlreadyRegraded { .. } => {
+            "a_second_regrade_with_the_same_prompt_and_model_is_refused_but_another_model_is_not"
+        }
+        DomainError::InvalidRegrade { .. } => "a_regrade_has_one_grade_or_failure_per_repeat",
     }
 }
 
@@ -1521,6 +1525,11 @@ fn every_domain_error_variant_has_a_test_that_produces_it() {
         },
         DomainError::NoTests,
         DomainError::NotTestable { submission: 1 },
+        DomainError::AlreadyRegraded {
+            prompt_version: "p".into(),
+            model: "m".into(),
+        },
+        DomainError::InvalidRegrade { reason: "r".into() },
     ];
     let source = [
         include_str!("domain_decide.rs"),
@@ -1644,4 +1653,150 @@ fn no_share_link_is_revoked_before_the_interview_starts() {
     given(&[])
         .when(revoke(Uuid::new_v4(), 1))
         .then_error(DomainError::NotStarted);
+}
+
+// ---------------------------------------------------------------------------------
+// Regrades (the operator's `regrade --record`)
+// ---------------------------------------------------------------------------------
+
+/// Started, code submitted (v2), analysed, ended (v4), summarised.
+fn graded_interview() -> Vec<Event> {
+    vec![
+        started(),
+        submitted(1, 5),
+        analyzed(2, 6),
+        ended(10),
+        summarised(4, 11),
+    ]
+}
+
+fn regraded(model: &str, turns: Vec<RegradedTurn>, repeat: u32) -> Regraded {
+    Regraded {
+        stamp: CoachStamp {
+            prompt_version: "p3-r1-abcdef012345".into(),
+            model: model.into(),
+        },
+        repeat,
+        turns,
+        tokens: 5_000,
+        at: t(60),
+    }
+}
+
+fn regraded_analysis(reply_to: Version, scores: &[i64], failed: u32) -> RegradedTurn {
+    RegradedTurn {
+        reply_to,
+        kind: GradedKind::Analysis,
+        original: Grade::of_analysis(&analysis(8)),
+        grades: scores
+            .iter()
+            .map(|s| Grade::of_analysis(&analysis(*s)))
+            .collect(),
+        failed,
+    }
+}
+
+fn regraded_summary(reply_to: Version) -> RegradedTurn {
+    RegradedTurn {
+        reply_to,
+        kind: GradedKind::Summary,
+        original: Grade::of_summary(&summary_rubric(), HireSignal::LeanYes),
+        grades: vec![Grade::of_summary(&summary_rubric(), HireSignal::Yes)],
+        failed: 0,
+    }
+}
+
+fn record_regrade(r: &Regraded) -> Command {
+    Command::RecordRegrade(Box::new(r.clone()))
+}
+
+#[test]
+fn a_regrade_of_an_ended_interview_is_recorded_as_one_event_and_changes_no_score() {
+    let r = regraded(
+        "claude-sonnet-4-5",
+        vec![regraded_analysis(2, &[9], 0), regraded_summary(4)],
+        1,
+    );
+    let then = given(&graded_interview())
+        .when(record_regrade(&r))
+        .then_events(&[Event::Regraded(r.clone())])
+        .then_phase(Phase::Summarised)
+        .then_pending(&[]);
+    let state = then.then_state();
+    assert_eq!(
+        state.last_score.map(Score::get),
+        Some(8),
+        "the original stands"
+    );
+    assert_eq!(state.regrades, vec![r.stamp]);
+}
+
+#[test]
+fn an_interview_that_has_not_ended_is_not_regraded() {
+    let r = regraded("m", vec![regraded_analysis(2, &[9], 0)], 1);
+    given(&[started(), submitted(1, 5), analyzed(2, 6)])
+        .when(record_regrade(&r))
+        .then_error(DomainError::NotEnded);
+}
+
+#[test]
+fn a_second_regrade_with_the_same_prompt_and_model_is_refused_but_another_model_is_not() {
+    let first = regraded("m1", vec![regraded_analysis(2, &[9], 0)], 1);
+    let mut events = graded_interview();
+    events.push(Event::Regraded(first.clone()));
+    given(&events)
+        .when(record_regrade(&first))
+        .then_error(DomainError::AlreadyRegraded {
+            prompt_version: "p3-r1-abcdef012345".into(),
+            model: "m1".into(),
+        });
+    let other = regraded("m2", vec![regraded_analysis(2, &[6], 0)], 1);
+    given(&events)
+        .when(record_regrade(&other))
+        .then_events(&[Event::Regraded(other.clone())]);
+}
+
+#[test]
+fn a_regrade_must_name_an_analysis_or_summary_turn_of_the_interview() {
+    // Version 3 is the analysis itself, not the submission it answered.
+    let r = regraded("m", vec![regraded_analysis(3, &[9], 0)], 1);
+    given(&graded_interview())
+        .when(record_regrade(&r))
+        .then_error(DomainError::InvalidRegrade {
+            reason: "event 3 opened no analysis turn in this interview".into(),
+        });
+    let mut summary_as_analysis = regraded_summary(4);
+    summary_as_analysis.kind = GradedKind::Analysis;
+    let r = regraded("m", vec![summary_as_analysis], 1);
+    assert!(matches!(
+        decide(
+            &Interview::from_events(&graded_interview()),
+            record_regrade(&r)
+        ),
+        Err(DomainError::InvalidRegrade { .. })
+    ));
+}
+
+#[test]
+fn a_regrade_has_one_grade_or_failure_per_repeat() {
+    let r = regraded("m", vec![regraded_analysis(2, &[9, 8], 0)], 3);
+    given(&graded_interview())
+        .when(record_regrade(&r))
+        .then_error(DomainError::InvalidRegrade {
+            reason: "turn 2 has 2 grades and 0 failures for 3 repeats".into(),
+        });
+    let r = regraded("m", vec![regraded_analysis(2, &[9, 8], 1)], 3);
+    given(&graded_interview())
+        .when(record_regrade(&r))
+        .then_events(&[Event::Regraded(r.clone())]);
+}
+
+#[test]
+fn an_empty_regrade_is_refused() {
+    let r = regraded("m", vec![], 1);
+    given(&graded_interview())
+        .when(record_regrade(&r))
+        .then_error(DomainError::InvalidRegrade {
+            reason: "it grades nothing".into(),
+        });
 }

@@ -32,6 +32,7 @@ mod unreadable_events;
 mod bounds;
 mod coach;
 mod coach_cooldown;
+mod coach_unfinished;
 mod llm_anthropic;
 mod llm_openai;
 mod problem_bank;
@@ -65,6 +66,7 @@ mod judge_verdicts;
 // Evaluation of the coach (issue 17).
 mod eval_run;
 mod eval_set;
+mod regrade;
 
 // The sandbox (issue 14): backends, pool, Piston, the security table.
 mod sandbox_common;

@@ -48,6 +48,13 @@ export default function StatsPanel({ stats, next }) {
           </span>
         </div>
       </div>
+      {stats.regraded ? (
+        <p data-testid="stats-regraded" className="muted">
+          <span className="stat-label">Regraded</span> {String(stats.regraded.analyses)} analyses regraded by the operator:{' '}
+          {fixed(stats.regraded.average)}/10 against {fixed(stats.regraded.original_average)}/10 originally (the score trend
+          above stays the original)
+        </p>
+      ) : null}
       <table className="table compact">
         <thead>
           <tr>

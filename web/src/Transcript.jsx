@@ -14,8 +14,32 @@ const TYPE_LABELS = {
   coach_failed: 'Coach failed',
   interview_ended: 'Interview ended',
   summary_written: 'Summary',
+  regraded: 'Regraded',
 };
-const COACH_TYPES = new Set(['coach_replied', 'code_analyzed', 'coach_failed', 'summary_written']);
+const COACH_TYPES = new Set(['coach_replied', 'code_analyzed', 'coach_failed', 'summary_written', 'regraded']);
+
+const DIMENSIONS = ['communication', 'problem solving', 'technical competency', 'testing'];
+
+// An operator's regrade of this analysis or summary, beside the original (which stays the
+// score): the new figure (median of the repeats), each repeat, and the new bands.
+function Regrades({ regrades }) {
+  return (
+    <div className="regrades muted" data-testid="regrades">
+      {regrades.map((r, i) => {
+        const repeats = r.scores && r.scores.length ? r.scores : r.hire_signals || [];
+        const figure = r.score !== undefined && r.score !== null ? `${r.score}/10` : String(r.hire_signal || 'no valid answer').replace(/_/g, ' ');
+        return (
+          <div key={i} className="regrade" data-testid="regrade">
+            Regraded with {String(r.model)} (prompt {String(r.prompt_version)}): <strong>{figure}</strong>
+            {r.repeat > 1 ? ` · repeats: ${repeats.map(String).join(', ')}` : ''}
+            {Array.isArray(r.bands) && r.bands.length === 4 ? ` · bands ${r.bands.map((b, j) => `${DIMENSIONS[j]} ${b}`).join(', ')}` : ''}
+            {r.failed ? ` · ${r.failed} repeat(s) failed` : ''} · the original stands
+          </div>
+        );
+      })}
+    </div>
+  );
+}
 
 function Entry({ e }) {
   const coach = COACH_TYPES.has(e.type);
@@ -40,6 +64,7 @@ function Entry({ e }) {
       {typeof e.code === 'string' ? <CodeBlock code={e.code} language={e.language} testid="transcript-code" /> : null}
       {e.analysis ? <AnalysisPanel analysis={e.analysis} compact /> : null}
       {e.summary ? <SummaryPanel summary={e.summary} /> : null}
+      {Array.isArray(e.regrades) && e.regrades.length ? <Regrades regrades={e.regrades} /> : null}
       {e.error ? (
         <div className="entry-error" role="alert">
           <RichText text={String(e.error)} />

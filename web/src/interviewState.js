@@ -171,7 +171,10 @@ export function applyServer(state, msg) {
     }
     case 'coach_status': {
       const st = { state: msg.state, message: String(msg.message ?? ''), replyTo: rt };
-      return { ...state, status: st };
+      // A retry or a failure means the text streamed so far will never be the answer
+      // (a reply cut at the token limit, a loop, a broken stream): it goes.
+      const drop = (msg.state === 'retrying' || msg.state === 'failed') && rt !== undefined && rt !== null;
+      return { ...state, status: st, items: drop ? dropStreaming(state.items, rt) : state.items };
     }
     case 'error': {
       // An error before the interview exists: the problem was refused; let the

@@ -64,6 +64,20 @@ test('failed status stays until retry, then the answer clears it', () => {
   assert.equal(s.status, null);
 });
 
+test('a retry or a failure drops the text streamed so far: a cut reply is never left on the page', () => {
+  let s = run(
+    initialState(),
+    server({ type: 'ai_response_delta', reply_to: 4, delta: 'Consider the hash' }),
+    server({ type: 'ai_response_delta', reply_to: 6, delta: 'Other turn' }),
+    server({ type: 'coach_status', state: 'retrying', message: 'rewriting', reply_to: 4 }),
+  );
+  assert.deepEqual(s.items.map((i) => i.text), ['Other turn']);
+  s = run(s, server({ type: 'ai_response_delta', reply_to: 4, delta: 'Consider a map.' }), server({ type: 'ai_response', message: 'Consider a map.', reply_to: 4, timestamp: 't' }));
+  assert.deepEqual(s.items.map((i) => i.text), ['Other turn', 'Consider a map.']);
+  s = run(s, server({ type: 'coach_status', state: 'failed', message: 'could not finish', reply_to: 6 }));
+  assert.deepEqual(s.items.map((i) => i.text), ['Consider a map.']);
+});
+
 test('resume: replayed frames build a shadow state that replaces the view at replay_done', () => {
   let s = run(initialState('i1'), { type: 'local', kind: 'message', content: 'stale' }, { type: 'begin_replay' });
   s = run(

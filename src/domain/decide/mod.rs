@@ -3,12 +3,14 @@
 //! itself, and a refusal means nothing is written.
 //!
 //! This file only dispatches: each command family has its own module (`start`,
-//! `candidate`, `coach`, `ending`, `share`, `run`), and the checks they share live in `guards`.
+//! `candidate`, `coach`, `ending`, `share`, `run`,
+//! `regrade`), and the checks they share live in `guards`.
 
 mod candidate;
 mod coach;
 mod ending;
 mod guards;
+mod regrade;
 mod run;
 mod share;
 mod start;
@@ -82,5 +84,6 @@ pub fn decide(state: &Interview, command: Command) -> Result<Vec<Event>, DomainE
         C::RevokeShare { share_id, at } => share::revoke(state, share_id, at),
         C::RunTests(c) => run::run(state, c),
         C::RecordTestsRun(run) => run::record(state, run),
+        C::RecordRegrade(r) => regrade::record(state, *r),
     }
 }

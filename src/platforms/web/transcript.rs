@@ -6,7 +6,7 @@
 //! Pure; text is passed through as data, and the page renders it as text.
 
 use super::views::{Person, RowView, SummaryBody};
-use crate::domain::{Analysis, Problem, TestsRun, Version};
+use crate::domain::{Analysis, Problem, Regraded, TestsRun, Version};
 use crate::practice::transcript::{self as view, What, Who};
 use crate::problems::ProblemBank;
 use crate::queries::InterviewRow;
@@ -51,6 +51,92 @@ pub struct Entry {
     /// A run of the code: its verdicts as the log holds them (`text` is the table).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tests_run: Option<TestsRun>,
+    /// The operator's regrade (`regrade --record`): new figures per analysis (by
+    /// `reply_to`) and the summary, which the page shows beside the originals; `text`
+    /// is its one-line form. The originals stay the interview's scores.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regraded: Option<Regraded>,
+    /// On an analysis or the summary: each recorded regrade's new figures for it, to
+    /// show beside the original (which stays the score).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub regrades: Vec<Beside>,
+}
+
+/// One regrade's figures for one analysis or summary.
+#[derive(Debug, Serialize)]
+pub struct Beside {
+    pub prompt_version: String,
+    pub model: String,
+    pub repeat: u32,
+    /// An analysis's new overall score (the lower median of the repeats) and each one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<i64>,
+    pub scores: Vec<i64>,
+    /// The new band of each rubric dimension (lower medians), in the rubric's order.
+    pub bands: Vec<i64>,
+    /// A summary's new hire signal (the lower median) and each repeat's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hire_signal: Option<&'static str>,
+    pub hire_signals: Vec<&'static str>,
+    /// Repeats that gave no valid answer.
+    pub failed: u32,
+}
+
+impl Beside {
+    fn of(r: &Regraded, t: &crate::domain::RegradedTurn) -> Beside {
+        use crate::domain::regrade::{median, signal_at, signal_step};
+        let scores = crate::practice::regrades::scores(t);
+        let steps: Vec<i64> = t
+            .grades
+            .iter()
+            .filter_map(|g| g.hire_signal.map(signal_step))
+            .collect();
+        let bands = (0..4)
+            .filter_map(|i| {
+                let of_dim: Vec<i64> = t
+                    .grades
+                    .iter()
+                    .map(|g| i64::from(g.bands[i].get()))
+                    .collect();
+                median(&of_dim)
+            })
+            .collect();
+        Beside {
+            prompt_version: r.stamp.prompt_version.clone(),
+            model: r.stamp.model.clone(),
+            repeat: r.repeat,
+            score: median(&scores),
+            scores,
+            bands,
+            hire_signal: median(&steps).map(|m| signal_at(m).as_str()),
+            hire_signals: t
+                .grades
+                .iter()
+                .filter_map(|g| g.hire_signal.map(|h| h.as_str()))
+                .collect(),
+            failed: t.failed,
+        }
+    }
+}
+
+/// Put each recorded regrade's figures on the analysis or summary it regraded.
+fn attach_regrades(view: &view::Transcript, entries: &mut [Entry]) {
+    for r in view.entries.iter().filter_map(|e| match &e.what {
+        What::Regraded(r) => Some(r),
+        _ => None,
+    }) {
+        for t in &r.turns {
+            let graded = view.entries.iter().position(|e| match &e.what {
+                What::Analysis { reply_to, .. } => *reply_to == t.reply_to,
+                What::Summary(s) => s.reply_to == t.reply_to,
+                _ => false,
+            });
+            let version = graded.map(|i| view.entries[i].version);
+            if let Some(entry) = entries.iter_mut().find(|e| Some(e.version) == version) {
+                entry.regrades.push(Beside::of(r, t));
+            }
+        }
+    }
 }
 
 /// The transcript of a loaded interview, or `None` if its first event is not a start.
@@ -69,11 +155,9 @@ pub fn build(loaded: &Loaded, bank: &ProblemBank) -> Option<Transcript> {
             .map(|p| p.full_statement())
             .unwrap_or_else(|| title.clone()),
     };
-    let entries = view::Transcript::of(&loaded.events)
-        .entries
-        .iter()
-        .filter_map(entry)
-        .collect();
+    let view = view::Transcript::of(&loaded.events);
+    let mut entries: Vec<Entry> = view.entries.iter().filter_map(entry).collect();
+    attach_regrades(&view, &mut entries);
     Some(Transcript {
         interview: RowView::from(&row),
         problem: ProblemView {
@@ -136,6 +220,11 @@ pub fn entry(e: &view::Entry) -> Option<Entry> {
             What::TestsRun(run) => Some(run.as_ref().clone()),
             _ => None,
         },
+        regraded: match what {
+            What::Regraded(r) => Some(r.as_ref().clone()),
+            _ => None,
+        },
+        regrades: Vec::new(),
     })
 }
 
@@ -152,6 +241,13 @@ fn text(e: &view::Entry) -> Option<String> {
         }
         What::Ended { .. } if e.who == Who::Timer => Some("The time limit was reached.".into()),
         What::TestsRun(run) => Some(crate::practice::runs::render(run, usize::MAX)),
+        What::Regraded(r) => Some(format!(
+            "Regraded with prompt {}, model {} ({} repeat(s)): {}",
+            r.stamp.prompt_version,
+            r.stamp.model,
+            r.repeat,
+            crate::practice::regrades::figures(r)
+        )),
         _ => None,
     }
 }
@@ -174,5 +270,86 @@ mod tests {
             let json = serde_json::to_string_pretty(&t).unwrap();
             golden::check(&format!("{name}.web.json"), &json);
         }
+    }
+
+    #[test]
+    fn a_recorded_regrade_is_shown_on_the_analysis_and_summary_it_regraded() {
+        use crate::domain::*;
+        let bank = ProblemBank::load_default().unwrap();
+        let (_, mut events) = golden::logs().remove(0);
+        events.retain(|r| !matches!(r.event, Event::Regraded(_)));
+        let of = |f: fn(&Event) -> Option<Version>| events.iter().find_map(|r| f(&r.event));
+        let analysed = of(|e| match e {
+            Event::CodeAnalyzed(a) => Some(a.reply_to),
+            _ => None,
+        })
+        .unwrap();
+        let summarised = of(|e| match e {
+            Event::SummaryWritten(s) => Some(s.reply_to),
+            _ => None,
+        })
+        .unwrap();
+        let grade = |score: i64| Grade {
+            score: Some(Score::new(score).unwrap()),
+            bands: [3, 4, 3, 2].map(|b| Band::new(b).unwrap()),
+            hire_signal: None,
+        };
+        let signal = |h| Grade {
+            score: None,
+            bands: [3, 3, 3, 3].map(|b| Band::new(b).unwrap()),
+            hire_signal: Some(h),
+        };
+        let last = events.last().unwrap().clone();
+        events.push(crate::queries::RecordedEvent {
+            position: last.position + 1,
+            version: last.version + 1,
+            event: Event::Regraded(Regraded {
+                stamp: CoachStamp {
+                    prompt_version: "p3-r1-000000000000".into(),
+                    model: "claude-opus".into(),
+                },
+                repeat: 3,
+                turns: vec![
+                    RegradedTurn {
+                        reply_to: analysed,
+                        kind: GradedKind::Analysis,
+                        original: grade(7),
+                        grades: vec![grade(9), grade(6), grade(8)],
+                        failed: 0,
+                    },
+                    RegradedTurn {
+                        reply_to: summarised,
+                        kind: GradedKind::Summary,
+                        original: signal(HireSignal::LeanYes),
+                        grades: vec![signal(HireSignal::No), signal(HireSignal::Yes)],
+                        failed: 1,
+                    },
+                ],
+                tokens: 900,
+                at: last.event.at(),
+            }),
+            ..last
+        });
+        let loaded = Loaded {
+            stream: events[0].stream_id.clone(),
+            events,
+        };
+        let t = super::build(&loaded, &bank).unwrap();
+        let json = serde_json::to_value(&t).unwrap();
+        let entries = json["entries"].as_array().unwrap();
+        let by_type = |ty: &str| entries.iter().find(|e| e["type"] == ty).unwrap();
+        let beside = &by_type("code_analyzed")["regrades"][0];
+        assert_eq!(beside["score"], 8);
+        assert_eq!(beside["scores"], serde_json::json!([9, 6, 8]));
+        assert_eq!(beside["bands"], serde_json::json!([3, 4, 3, 2]));
+        assert_eq!(beside["model"], "claude-opus");
+        let beside = &by_type("summary_written")["regrades"][0];
+        assert_eq!(beside["hire_signal"], "no");
+        assert_eq!(beside["failed"], 1);
+        // The original stays: the analysis entry's own score is untouched.
+        assert_eq!(by_type("code_analyzed")["analysis"]["score"], 7);
+        let line = by_type("regraded")["text"].as_str().unwrap();
+        assert!(line.contains("analysis of #"), "{line}");
+        assert!(by_type("code_submitted").get("regrades").is_none());
     }
 }

@@ -17,6 +17,8 @@ pub enum Scripted {
     Tool(Value),
     /// Answer with this text.
     Text(String),
+    /// Answer with this text, stopped by the request's `max_tokens`.
+    Cut(String),
     /// An HTTP error with a JSON body and extra headers.
     Status(u16, Value, Vec<(String, String)>),
     /// Start a 200 stream, then send an SSE error event.
@@ -176,7 +178,7 @@ impl FakeAnthropic {
         let forced = body["tool_choice"]["name"].as_str().map(str::to_string);
         let streaming = body["stream"].as_bool().unwrap_or(false);
         let text = match &scripted {
-            Some(Scripted::Text(t)) => t.clone(),
+            Some(Scripted::Text(t) | Scripted::Cut(t)) => t.clone(),
             _ => self.default_text.lock().unwrap().clone(),
         };
         match scripted {
@@ -216,6 +218,10 @@ impl FakeAnthropic {
                 "stop_reason": "tool_use", "usage": usage
             }));
         }
+        let stop_reason = match scripted {
+            Some(Scripted::Cut(_)) => "max_tokens",
+            _ => "end_turn",
+        };
         if streaming {
             let mut sse = String::new();
             let mut ev =
@@ -240,7 +246,7 @@ impl FakeAnthropic {
             );
             ev(
                 "message_delta",
-                json!({"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": 60}}),
+                json!({"type": "message_delta", "delta": {"stop_reason": stop_reason}, "usage": {"output_tokens": 60}}),
             );
             ev("message_stop", json!({"type": "message_stop"}));
             return ResponseTemplate::new(200)
@@ -250,7 +256,7 @@ impl FakeAnthropic {
         }
         ResponseTemplate::new(200).insert_header("request-id", "req_fake").set_body_json(json!({
             "id": "msg_1", "type": "message", "role": "assistant", "model": body["model"],
-            "content": [{"type": "text", "text": text}], "stop_reason": "end_turn", "usage": usage
+            "content": [{"type": "text", "text": text}], "stop_reason": stop_reason, "usage": usage
         }))
     }
 }

@@ -166,11 +166,18 @@ pub fn progress(p: &Progress) -> Frame {
         ProgressKind::Thinking => thinking(p.reply_to),
         ProgressKind::Retrying { attempt, wait_ms } => Frame::CoachStatus {
             state: "retrying",
-            message: format!(
-                "The coach is busy; trying again in {} s (attempt {}).",
-                wait_ms.div_ceil(1000),
-                attempt + 1
-            ),
+            // No pause: the reply was unfit to show (cut or looping) and is asked again.
+            message: match wait_ms {
+                0 => format!(
+                    "The coach is rewriting its reply (attempt {}).",
+                    attempt + 1
+                ),
+                _ => format!(
+                    "The coach is busy; trying again in {} s (attempt {}).",
+                    wait_ms.div_ceil(1000),
+                    attempt + 1
+                ),
+            },
             reply_to: p.reply_to,
         },
         ProgressKind::Queued { ahead } => Frame::CoachStatus {

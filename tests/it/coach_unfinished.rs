@@ -1,0 +1,301 @@
+//! Text turns that come back unfit to show, against loopback fakes of both providers on
+//! a real database: a reply stopped by the token limit (Anthropic's `max_tokens`,
+//! OpenAI's `length`) or caught in a repetition loop is asked once more with a firmer
+//! instruction; a good second reply is recorded with both calls billed, and a second
+//! unfit one is a `CoachFailed` naming the cause. The cut text never reaches the log.
+
+use crate::common::fake_anthropic::{FakeAnthropic, Scripted};
+use crate::common::fixtures::*;
+use crate::common::sleeper::RecordingSleeper;
+use crate::common::{self, TestDb};
+use chrono::Duration as ChronoDuration;
+use interview_coach::coach::llm::{AnthropicClient, LlmClient, OpenAiClient};
+use interview_coach::coach::{Coach, CoachSettings, TurnOutcome};
+use interview_coach::config::{Secret, StructuredOutput};
+use interview_coach::domain::*;
+use interview_coach::engine::{Engine, ManualClock};
+use interview_coach::problems::ProblemBank;
+use interview_coach::queries::Queries;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::Duration;
+use uuid::Uuid;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const CUT: &str = "Good plan. Before you code it, think about what happens when the";
+const GOOD: &str = "Good plan. What happens when the same value appears twice?";
+
+/// An interview whose approach awaits the coach's feedback (a text turn), and the coach.
+async fn approach_pending(db: &TestDb, llm: Arc<dyn LlmClient>) -> (Engine, Coach, StreamId) {
+    let store = db.open().await;
+    let engine = Engine::new(store.clone(), Arc::new(ManualClock::new(t0())));
+    let settings = CoachSettings {
+        cooldown: ChronoDuration::zero(),
+        ..CoachSettings::default()
+    };
+    let coach = Coach::new(
+        engine.clone(),
+        Queries::new(store),
+        Some(llm),
+        settings,
+        Arc::new(RecordingSleeper::default()),
+        Arc::new(ProblemBank::load_default().unwrap()),
+    );
+    let place = discord_place(&format!("t{}", Uuid::new_v4().simple()));
+    let stream = place.stream_id();
+    engine
+        .execute(&stream, start(Uuid::new_v4(), place, maya()), None)
+        .await
+        .unwrap();
+    let approach = Command::ExplainApproach {
+        actor: maya(),
+        text: "Sort by start, then merge overlapping neighbours in one pass.".into(),
+        at: t0(),
+    };
+    engine.execute(&stream, approach, None).await.unwrap();
+    (engine, coach, stream)
+}
+
+async fn events(engine: &Engine, stream: &StreamId) -> Vec<Event> {
+    let (_, recorded) = engine.load(stream).await.unwrap();
+    recorded.into_iter().map(|r| r.event).collect()
+}
+
+/// The one coach reply or failure of the interview.
+fn coach_events(events: &[Event]) -> Vec<&Event> {
+    events.iter().filter(|e| e.reply_to().is_some()).collect()
+}
+
+fn anthropic(fake: &FakeAnthropic) -> Arc<dyn LlmClient> {
+    Arc::new(AnthropicClient::new(
+        Secret::new("sk-ant-test"),
+        fake.uri(),
+        "claude-sonnet-4-5".into(),
+        Duration::from_secs(30),
+    ))
+}
+
+/// The text of the last user message of a request body (either provider).
+fn last_user_text(body: &Value) -> String {
+    let messages = body["messages"].as_array().unwrap();
+    let last = messages.iter().rev().find(|m| m["role"] == "user").unwrap();
+    match &last["content"] {
+        Value::String(s) => s.clone(),
+        blocks => blocks
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["text"].as_str().unwrap_or("").to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
+
+fn assert_never_logged(events: &[Event], text: &str) {
+    let json = serde_json::to_string(events).unwrap();
+    assert!(
+        !json.contains(text),
+        "the unfit text reached the log: {json}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn anthropic_a_reply_cut_by_max_tokens_is_asked_again_and_only_the_good_one_is_shown() {
+    let db = common::sqlite_db();
+    let fake = FakeAnthropic::start().await;
+    fake.script([Scripted::Cut(CUT.into()), Scripted::Text(GOOD.into())]);
+    let (engine, coach, stream) = approach_pending(&db, anthropic(&fake)).await;
+
+    let outcomes = coach.process_stream(&stream).await.unwrap();
+
+    assert_eq!(outcomes, vec![TurnOutcome::Answered]);
+    assert_eq!(fake.requests(), 2, "one retry");
+    let second = last_user_text(&fake.bodies()[1]);
+    assert!(
+        second.contains("could not be shown: the reply was cut at the 1024-token limit")
+            && second.contains("at most 512 words"),
+        "{second}"
+    );
+    let all = events(&engine, &stream).await;
+    match coach_events(&all).as_slice() {
+        [Event::CoachReplied(r)] => {
+            assert_eq!(r.text, GOOD);
+            // Both calls are billed: the fake bills 60 output tokens a call.
+            assert_eq!(r.usage.as_ref().unwrap().output_tokens, 120);
+        }
+        other => panic!("expected one reply, got {other:?}"),
+    }
+    assert_never_logged(&all, CUT);
+    db.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn anthropic_two_cut_replies_end_in_a_failure_that_says_why_and_log_no_cut_text() {
+    let db = common::sqlite_db();
+    let fake = FakeAnthropic::start().await;
+    fake.script([Scripted::Cut(CUT.into()), Scripted::Cut(CUT.into())]);
+    let (engine, coach, stream) = approach_pending(&db, anthropic(&fake)).await;
+
+    let outcomes = coach.process_stream(&stream).await.unwrap();
+
+    assert_eq!(
+        outcomes,
+        vec![TurnOutcome::Failed(FailureKind::InvalidResponse)]
+    );
+    assert_eq!(fake.requests(), 2, "one retry, then the failure");
+    let all = events(&engine, &stream).await;
+    match coach_events(&all).as_slice() {
+        [Event::CoachFailed(f)] => {
+            assert!(
+                f.message
+                    .starts_with("The coach could not finish its reply; press retry.")
+                    && f.message.contains("cut at the 1024-token limit"),
+                "{}",
+                f.message
+            );
+            assert!(f.retryable);
+            assert_eq!(f.attempts, 2);
+        }
+        other => panic!("expected one failure, got {other:?}"),
+    }
+    assert_never_logged(&all, CUT);
+    db.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn anthropic_a_looping_reply_is_asked_again_with_the_loop_named() {
+    let db = common::sqlite_db();
+    let fake = FakeAnthropic::start().await;
+    let looping = "Think about the empty input first.\n".repeat(12);
+    fake.script([Scripted::Text(looping.clone()), Scripted::Text(GOOD.into())]);
+    let (engine, coach, stream) = approach_pending(&db, anthropic(&fake)).await;
+
+    assert_eq!(
+        coach.process_stream(&stream).await.unwrap(),
+        vec![TurnOutcome::Answered]
+    );
+    let second = last_user_text(&fake.bodies()[1]);
+    assert!(second.contains("caught in a loop"), "{second}");
+    let all = events(&engine, &stream).await;
+    assert!(
+        matches!(coach_events(&all).as_slice(), [Event::CoachReplied(r)] if r.text == GOOD),
+        "{all:?}"
+    );
+    assert_never_logged(&all, "Think about the empty input first.");
+    db.cleanup().await;
+}
+
+/// A streamed chat completion of `text` that stops for `finish` ("stop" or "length").
+fn openai_stream(text: &str, finish: &str) -> ResponseTemplate {
+    let chunk = |delta: Value, finish: Value| json!({"id": "c1", "model": "smollm2", "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]});
+    let mut chunks = vec![chunk(
+        json!({"role": "assistant", "content": ""}),
+        Value::Null,
+    )];
+    chunks.extend(
+        text.split_inclusive(' ')
+            .map(|piece| chunk(json!({"content": piece}), Value::Null)),
+    );
+    chunks.push(chunk(json!({}), json!(finish)));
+    chunks.push(json!({"id": "c1", "choices": [], "usage": {"prompt_tokens": 400, "completion_tokens": 50}}));
+    let mut body: String = chunks.iter().map(|c| format!("data: {c}\n\n")).collect();
+    body.push_str("data: [DONE]\n\n");
+    ResponseTemplate::new(200).set_body_raw(body, "text/event-stream")
+}
+
+/// A fake OpenAI-compatible server answering `answers` in order, and its client.
+async fn openai(answers: Vec<ResponseTemplate>) -> (MockServer, Arc<dyn LlmClient>) {
+    let server = MockServer::start().await;
+    for answer in answers {
+        Mock::given(method("POST"))
+            .and(path("/v1/chat/completions"))
+            .respond_with(answer)
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+    }
+    let client = OpenAiClient::new(
+        None,
+        format!("{}/v1", server.uri()),
+        "smollm2".into(),
+        Duration::from_secs(10),
+    )
+    .with_structured(StructuredOutput::JsonSchema);
+    (server, Arc::new(client))
+}
+
+async fn bodies(server: &MockServer) -> Vec<Value> {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openai_a_reply_cut_by_length_is_asked_again_and_only_the_good_one_is_shown() {
+    let db = common::sqlite_db();
+    let (server, llm) = openai(vec![
+        openai_stream(CUT, "length"),
+        openai_stream(GOOD, "stop"),
+    ])
+    .await;
+    let (engine, coach, stream) = approach_pending(&db, llm).await;
+
+    assert_eq!(
+        coach.process_stream(&stream).await.unwrap(),
+        vec![TurnOutcome::Answered]
+    );
+    let sent = bodies(&server).await;
+    assert_eq!(sent.len(), 2, "one retry");
+    assert!(last_user_text(&sent[1]).contains("cut at the 1024-token limit"));
+    let all = events(&engine, &stream).await;
+    match coach_events(&all).as_slice() {
+        [Event::CoachReplied(r)] => {
+            assert_eq!(r.text, GOOD);
+            let usage = r.usage.as_ref().unwrap();
+            assert_eq!((usage.input_tokens, usage.output_tokens), (800, 100));
+        }
+        other => panic!("expected one reply, got {other:?}"),
+    }
+    assert_never_logged(&all, CUT);
+    db.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openai_two_unfit_replies_end_in_a_failure_and_log_no_cut_text() {
+    let db = common::sqlite_db();
+    let looping = "you should check the bounds ".repeat(8);
+    let (server, llm) = openai(vec![
+        openai_stream(CUT, "length"),
+        openai_stream(&looping, "stop"),
+    ])
+    .await;
+    let (engine, coach, stream) = approach_pending(&db, llm).await;
+
+    assert_eq!(
+        coach.process_stream(&stream).await.unwrap(),
+        vec![TurnOutcome::Failed(FailureKind::InvalidResponse)]
+    );
+    assert_eq!(bodies(&server).await.len(), 2);
+    let all = events(&engine, &stream).await;
+    match coach_events(&all).as_slice() {
+        [Event::CoachFailed(f)] => assert!(
+            f.message
+                .starts_with("The coach could not finish its reply; press retry.")
+                && f.message
+                    .contains("First try: the reply was cut at the 1024-token limit")
+                && f.message
+                    .contains("second try: the reply was caught in a loop"),
+            "{}",
+            f.message
+        ),
+        other => panic!("expected one failure, got {other:?}"),
+    }
+    assert_never_logged(&all, CUT);
+    assert_never_logged(&all, "you should check the bounds");
+    db.cleanup().await;
+}
