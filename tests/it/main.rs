@@ -63,6 +63,8 @@ mod judge_verdicts;
 // Evaluation of the coach (issue 17).
 mod eval_run;
 mod eval_set;
+// The coach against a real local model (issue 17 point 4): runs only with LOCAL_MODEL=1.
+mod local_model;
 
 // The sandbox (issue 14): backends, pool, Piston, the security table.
 mod sandbox_common;
