@@ -6,11 +6,15 @@
 //! record what produced their scores.
 
 /// Changes, newest first:
+/// - 3: the summary's schema is bounded (strengths and improvements 1-4 items of at
+///   most 200 characters, `overall` 600, each band's evidence 300): against llama.cpp's
+///   grammar SmolLM2-135M repeated an item, then text inside one, until `max_tokens`
+///   cut the JSON, so every summary failed (eval/RESULTS.md).
 /// - 2: every candidate-supplied value is fenced, not only the candidate's text: the
 ///   display name, the language, a custom problem's title, and the approach, messages
 ///   and language in a compaction digest (they used to be bare text or attributes).
 /// - 1: the first prompt.
-pub const PROMPT_VERSION: u32 = 2;
+pub const PROMPT_VERSION: u32 = 3;
 pub const RUBRIC_VERSION: u32 = 1;
 
 /// The prompt version recorded on every coach event: the numbered versions above and

@@ -15,7 +15,7 @@ fn rubric_schema() -> Value {
         "type": "object",
         "properties": {
             "score": {"type": "integer", "minimum": 1, "maximum": 4, "description": "band from the rubric anchors"},
-            "evidence": {"type": "string", "description": "what in the interview supports the band"}
+            "evidence": {"type": "string", "maxLength": 300, "description": "what in the interview supports the band"}
         },
         "required": ["score", "evidence"]
     });
@@ -67,9 +67,12 @@ pub fn summary_tool() -> ToolSpec {
         input_schema: std::sync::Arc::new(json!({
             "type": "object",
             "properties": {
-                "overall": {"type": "string", "description": "overall assessment, a short paragraph"},
-                "strengths": {"type": "array", "items": {"type": "string"}},
-                "improvements": {"type": "array", "items": {"type": "string"}},
+                "overall": {"type": "string", "maxLength": 600, "description": "overall assessment, a short paragraph"},
+                // Bounded: a grammar-constrained small model (SmolLM2-135M on llama.cpp)
+                // otherwise repeated an item, or text inside one, until max_tokens cut the
+                // JSON (eval/RESULTS.md). Hosted models are not held to these bounds.
+                "strengths": {"type": "array", "items": {"type": "string", "maxLength": 200}, "minItems": 1, "maxItems": 4},
+                "improvements": {"type": "array", "items": {"type": "string", "maxLength": 200}, "minItems": 1, "maxItems": 4},
                 "rubric": rubric_schema(),
                 "hire_signal": {"type": "string", "enum": ["strong_no", "no", "lean_no", "lean_yes", "yes", "strong_yes"]}
             },

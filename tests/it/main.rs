@@ -67,6 +67,8 @@ mod judge_verdicts;
 mod eval_run;
 mod eval_set;
 mod regrade;
+// The coach against a real local model (issue 17 point 4): runs only with LOCAL_MODEL=1.
+mod local_model;
 
 // The sandbox (issue 14): backends, pool, Piston, the security table.
 mod sandbox_common;
