@@ -4,6 +4,7 @@
 //! Never edit a published variant in place: add a field with a default, or add a new
 //! schema version and an upcaster in the store's codec.
 
+pub use super::events_daily::{DailyPosted, DailyScheduled, DailyTurnedOff};
 use super::ids::{Actor, Place};
 use super::problem::{CoachConfig, Difficulty, Mode, Problem};
 pub use super::runs::{CaseBrief, CaseRun, CaseVerdict, HiddenTests, RunOf, TestsRun};
@@ -38,6 +39,10 @@ pub enum Event {
     #[serde(skip)]
     Unknown(UnknownEvent),
     TestsRun(TestsRun),
+    // issue 16: daily
+    DailyScheduled(DailyScheduled),
+    DailyTurnedOff(DailyTurnedOff),
+    DailyPosted(DailyPosted),
 }
 
 impl Event {
@@ -59,6 +64,10 @@ impl Event {
             Event::ShareRevoked(_) => "share_revoked",
             Event::Unknown(_) => "unknown",
             Event::TestsRun(_) => "tests_run",
+            // issue 16: daily
+            Event::DailyScheduled(_) => "daily_scheduled",
+            Event::DailyTurnedOff(_) => "daily_turned_off",
+            Event::DailyPosted(_) => "daily_posted",
         }
     }
 
@@ -74,7 +83,7 @@ impl Event {
     }
 
     /// Every type tag, for fixtures and documentation.
-    pub const TYPE_NAMES: [&'static str; 14] = [
+    pub const TYPE_NAMES: [&'static str; 17] = [
         "interview_started",
         "approach_explained",
         "code_submitted",
@@ -89,6 +98,10 @@ impl Event {
         "context_compacted",
         "share_revoked",
         "tests_run",
+        // issue 16: daily
+        "daily_scheduled",
+        "daily_turned_off",
+        "daily_posted",
     ];
 
     pub fn at(&self) -> DateTime<Utc> {
@@ -108,6 +121,10 @@ impl Event {
             Event::ShareRevoked(e) => e.at,
             Event::Unknown(e) => e.at,
             Event::TestsRun(e) => e.at,
+            // issue 16: daily
+            Event::DailyScheduled(e) => e.at,
+            Event::DailyTurnedOff(e) => e.at,
+            Event::DailyPosted(e) => e.at,
         }
     }
 
@@ -121,6 +138,9 @@ impl Event {
             Event::HintRequested(e) => Some(&e.actor),
             Event::RetryRequested(e) => Some(&e.actor),
             Event::TestsRun(e) => Some(&e.actor),
+            // issue 16: daily
+            Event::DailyScheduled(e) => Some(&e.by),
+            Event::DailyTurnedOff(e) => Some(&e.by),
             Event::InterviewEnded(e) => match &e.by {
                 EndedBy::Member { actor } => Some(actor),
                 EndedBy::Timer => None,

@@ -245,6 +245,8 @@ impl Interview {
             // Written by a newer release: it counts in the version (the stream holds
             // it) and changes nothing else.
             Event::Unknown(_) => {}
+            // issue 16: daily. A community's daily stream, never an interview's.
+            Event::DailyScheduled(_) | Event::DailyTurnedOff(_) | Event::DailyPosted(_) => {}
             Event::TestsRun(e) => {
                 self.runs += 1;
                 if let Some(n) = e.submission() {

@@ -1,0 +1,189 @@
+//! The daily problem on Slack end to end (issue 16): the HTTP Events API transport and
+//! the Web API on the loopback fake, the app's clock injected. A plain member's
+//! `/daily set` is refused privately (naming who may) and appends nothing; the
+//! channel's creator sets it; at 09:00 Europe/Berlin the day's post goes to the channel
+//! once, with a Solve button; Solve opens the member's own interview on that problem;
+//! `/daily` and `/streak` answer privately.
+
+use crate::common;
+use crate::slack_common;
+
+use chrono::{DateTime, Utc};
+use common::fake_anthropic::FakeAnthropic;
+use interview_coach::domain::{Event, Platform, daily_stream};
+use interview_coach::engine::{Clock, ManualClock};
+use slack_common::*;
+use std::sync::Arc;
+
+/// `/command text` by `user`, signed at the app's clock (the signature check reads it).
+async fn slash(
+    app: &SlackApp,
+    clock: &ManualClock,
+    user: (&str, &str),
+    command: &str,
+    text: &str,
+    trigger: &str,
+) -> u16 {
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("team_id", TEAM)
+        .append_pair("channel_id", CHANNEL)
+        .append_pair("user_id", user.0)
+        .append_pair("user_name", user.1)
+        .append_pair("command", command)
+        .append_pair("text", text)
+        .append_pair("response_url", "https://hooks.slack.com/commands/x")
+        .append_pair("trigger_id", trigger)
+        .finish();
+    let form = "application/x-www-form-urlencoded";
+    let at = Some(clock.now().timestamp());
+    let response = app
+        .post_signed("/slack/commands", &body, form, at, None)
+        .await;
+    response.status().as_u16()
+}
+
+/// An interaction `payload`, signed at the app's clock.
+async fn interaction(app: &SlackApp, clock: &ManualClock, payload: &serde_json::Value) -> u16 {
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("payload", &payload.to_string())
+        .finish();
+    let form = "application/x-www-form-urlencoded";
+    let at = Some(clock.now().timestamp());
+    let response = app
+        .post_signed("/slack/interactions", &body, form, at, None)
+        .await;
+    response.status().as_u16()
+}
+
+fn t(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .expect("a valid test time")
+        .with_timezone(&Utc)
+}
+
+fn ephemerals(slack: &FakeSlack, user: &str) -> Vec<String> {
+    slack
+        .calls("chat.postEphemeral")
+        .into_iter()
+        .filter(|c| c.body["user"] == user)
+        .map(|c| c.body.to_string())
+        .collect()
+}
+
+async fn wait_ephemeral(slack: &FakeSlack, user: &str, n: usize) -> String {
+    wait_for("an ephemeral answer", || ephemerals(slack, user).len() >= n).await;
+    ephemerals(slack, user)[n - 1].clone()
+}
+
+/// The day's posts made in the channel (top level, every call).
+fn daily_posts(slack: &FakeSlack) -> Vec<serde_json::Value> {
+    slack
+        .calls("chat.postMessage")
+        .into_iter()
+        .filter(|c| c.body["thread_ts"].is_null() && c.body.to_string().contains("Daily problem"))
+        .map(|c| c.body)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daily_problem_on_slack_refused_set_posted_once_and_solved_in_a_thread() {
+    let db = common::sqlite_db();
+    let slack = FakeSlack::start().await;
+    let llm = FakeAnthropic::start().await;
+    let clock = Arc::new(ManualClock::new(t("2026-03-27T12:00:00Z")));
+    let transport = [
+        "--slack-signing-secret",
+        SECRET,
+        "--timer-tick-seconds",
+        "1",
+    ];
+    let app = SlackApp::start_with_clock(
+        db.open().await,
+        &slack,
+        &llm.uri(),
+        &transport,
+        clock.clone(),
+    )
+    .await;
+    let stream = daily_stream(Platform::Slack, TEAM);
+
+    // Ana is neither an admin nor the channel's creator: refused, nothing appended.
+    let set = "set 09:00 Europe/Berlin easy";
+    assert_eq!(slash(&app, &clock, ANA, "/daily", set, "t-1").await, 200);
+    let refused = wait_ephemeral(&slack, ANA.0, 1).await;
+    assert!(
+        refused.contains("workspace admins and the channel's creator"),
+        "{refused}"
+    );
+    assert!(
+        app.events(&stream).await.is_empty(),
+        "a refusal appends nothing"
+    );
+
+    // Omar created the channel: the daily is set.
+    assert_eq!(slash(&app, &clock, OMAR, "/daily", set, "t-2").await, 200);
+    let done = wait_ephemeral(&slack, OMAR.0, 1).await;
+    assert!(done.contains("every day at 09:00 Europe/Berlin"), "{done}");
+    assert!(matches!(
+        app.events(&stream).await.as_slice(),
+        [Event::DailyScheduled(_)]
+    ));
+
+    // Saturday 28 March: 09:00 in Berlin is 08:00 UTC. One post, with Solve.
+    clock.set(t("2026-03-28T08:00:00Z"));
+    wait_for("the day's post", || !daily_posts(&slack).is_empty()).await;
+    let events = app
+        .wait_events(&stream, |e| {
+            e.iter().any(|e| matches!(e, Event::DailyPosted(_)))
+        })
+        .await;
+    let Some(Event::DailyPosted(post)) = events.last() else {
+        panic!("the last event is the post: {events:?}");
+    };
+    assert_eq!(post.due_at, t("2026-03-28T08:00:00Z"));
+    let message = daily_posts(&slack).remove(0);
+    assert!(message.to_string().contains("ic_daily_solve"), "{message}");
+    assert!(message.to_string().contains("2026-03-28"), "{message}");
+
+    // `/daily` names today's problem.
+    assert_eq!(slash(&app, &clock, ANA, "/daily", "", "t-3").await, 200);
+    let today = wait_ephemeral(&slack, ANA.0, 2).await;
+    assert!(today.contains(post.problem.title()), "{today}");
+
+    // Ana presses Solve: a root message for her own interview on that problem.
+    let press = serde_json::json!({
+        "type": "block_actions", "team": {"id": TEAM, "domain": "t"}, "api_app_id": "A1",
+        "user": {"id": ANA.0, "username": ANA.1, "name": ANA.1, "team_id": TEAM},
+        "trigger_id": "trigger-solve",
+        "container": {"type": "message", "message_ts": "1700000000.000001", "channel_id": CHANNEL},
+        "channel": {"id": CHANNEL, "name": "interview-practice"},
+        "actions": [{"type": "button", "action_id": "ic_daily_solve", "block_id": "daily_actions",
+                     "value": "2026-03-28", "action_ts": "1700000100.000001"}]
+    });
+    assert_eq!(interaction(&app, &clock, &press).await, 200);
+    wait_for("the interview's root message", || {
+        slack
+            .calls("chat.postMessage")
+            .iter()
+            .any(|c| c.body.to_string().contains("Mock interview for <@U_ANA>"))
+    })
+    .await;
+    let root = slack
+        .calls("chat.postMessage")
+        .into_iter()
+        .find(|c| c.body.to_string().contains("Mock interview for <@U_ANA>"))
+        .and_then(|c| c.ts)
+        .expect("the root message has a ts");
+    let started = app.wait_events(&stream_of(&root), |e| !e.is_empty()).await;
+    let Some(Event::InterviewStarted(s)) = started.first() else {
+        panic!("the interview started: {started:?}");
+    };
+    assert_eq!(s.problem, post.problem);
+    assert_eq!(s.candidate.user_id, ANA.0);
+
+    // `/streak`: nothing solved yet.
+    assert_eq!(slash(&app, &clock, ANA, "/streak", "", "t-4").await, 200);
+    let streak = wait_ephemeral(&slack, ANA.0, 3).await;
+    assert!(streak.contains("Your daily streak: 0 days"), "{streak}");
+    assert_eq!(daily_posts(&slack).len(), 1, "the day was posted once");
+}
