@@ -434,6 +434,33 @@ async fn solve_opens_the_members_interview_and_passing_every_hidden_test_that_da
         "{streak}"
     );
 
+    // `/stats` shows it; the leaderboard ranks its members by streak once Leo joins.
+    let stats = interaction(7204, CHANNEL, LEO, "Leo", command("stats", json!([])));
+    discord.dispatch("INTERACTION_CREATE", stats);
+    let stats = answer(&discord, 7204).await.to_string();
+    assert!(
+        stats.contains("Daily problem") && stats.contains("1 day"),
+        "{stats}"
+    );
+    let board = |id: u64, sub: &str| {
+        let options = json!([{"name": sub, "type": 1, "options": []}]);
+        interaction(id, CHANNEL, LEO, "Leo", command("leaderboard", options))
+    };
+    discord.dispatch("INTERACTION_CREATE", board(7205, "streaks"));
+    let before = answer(&discord, 7205).await.to_string();
+    assert!(
+        !before.contains(&format!("<@{LEO}>")),
+        "not joined yet: {before}"
+    );
+    discord.dispatch("INTERACTION_CREATE", board(7206, "join"));
+    answer(&discord, 7206).await;
+    discord.dispatch("INTERACTION_CREATE", board(7207, "streaks"));
+    let ranked = answer(&discord, 7207).await.to_string();
+    assert!(
+        ranked.contains(&format!("1. <@{LEO}> · streak 1")),
+        "{ranked}"
+    );
+
     // The web page: the interview list marks the daily interview, progress shows the streak.
     let base = format!("http://127.0.0.1:{}", app.port);
     let list: Value = reqwest::get(format!("{base}/api/interviews"))
