@@ -186,4 +186,36 @@ async fn the_daily_problem_on_slack_refused_set_posted_once_and_solved_in_a_thre
     let streak = wait_ephemeral(&slack, ANA.0, 3).await;
     assert!(streak.contains("Your daily streak: 0 days"), "{streak}");
     assert_eq!(daily_posts(&slack).len(), 1, "the day was posted once");
+
+    // The streak leaderboard lists only members who joined; none has yet.
+    assert_eq!(
+        slash(&app, &clock, ANA, "/leaderboard", "streaks", "t-5").await,
+        200
+    );
+    let board = wait_ephemeral(&slack, ANA.0, 4).await;
+    assert!(
+        board.contains("No one on this leaderboard has a daily streak yet"),
+        "{board}"
+    );
+
+    // Ana cannot turn it off either; Omar can, and the stream says so.
+    let version = app.events(&stream).await.len();
+    assert_eq!(slash(&app, &clock, ANA, "/daily", "off", "t-6").await, 200);
+    let refused = wait_ephemeral(&slack, ANA.0, 5).await;
+    assert!(
+        refused.contains("workspace admins and the channel's creator"),
+        "{refused}"
+    );
+    assert_eq!(
+        app.events(&stream).await.len(),
+        version,
+        "a refusal appends nothing"
+    );
+    assert_eq!(slash(&app, &clock, OMAR, "/daily", "off", "t-7").await, 200);
+    let off = wait_ephemeral(&slack, OMAR.0, 2).await;
+    assert!(off.contains("The daily problem is off"), "{off}");
+    assert!(matches!(
+        app.events(&stream).await.last(),
+        Some(Event::DailyTurnedOff(_))
+    ));
 }
