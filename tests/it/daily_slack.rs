@@ -75,6 +75,18 @@ async fn wait_ephemeral(slack: &FakeSlack, user: &str, n: usize) -> String {
     ephemerals(slack, user)[n - 1].clone()
 }
 
+/// The first private answer to `user` containing `needle`, waited for (progress lines
+/// of a run may come in between).
+async fn wait_ephemeral_with(slack: &FakeSlack, user: &str, needle: &str) -> String {
+    let found = || {
+        ephemerals(slack, user)
+            .into_iter()
+            .find(|e| e.contains(needle))
+    };
+    wait_for(needle, || found().is_some()).await;
+    found().unwrap_or_default()
+}
+
 /// The day's posts made in the channel (top level, every call).
 fn daily_posts(slack: &FakeSlack) -> Vec<serde_json::Value> {
     slack
@@ -187,12 +199,60 @@ async fn the_daily_problem_on_slack_refused_set_posted_once_and_solved_in_a_thre
     assert!(streak.contains("Your daily streak: 0 days"), "{streak}");
     assert_eq!(daily_posts(&slack).len(), 1, "the day was posted once");
 
+    // At 09:20 Berlin (within the interview's 45 minutes) Ana explains, then replies
+    // with the bank's own solution: the real judge runs it in the sandbox before the
+    // review, and the day is solved.
+    clock.set(t("2026-03-28T08:20:00Z"));
+    let solution = std::fs::read_to_string(format!(
+        "{}/problems/solutions/{}/solution.py",
+        env!("CARGO_MANIFEST_DIR"),
+        post.problem_id()
+    ))
+    .expect("every bank problem has a Python solution");
+    let approach = "One pass over the input, keeping what I need in a map.";
+    let code = format!("```python\n{solution}\n```");
+    for (n, text) in [(1, approach), (2, code.as_str())] {
+        let ts = format!("1700000300.00000{n}");
+        let body = thread_message(&format!("Ev{n}"), ANA.0, &root, &ts, text).to_string();
+        let at = Some(clock.now().timestamp());
+        let sent = app.post_signed("/slack/events", &body, "application/json", at, None);
+        assert_eq!(sent.await.status(), 200);
+    }
+    let events = app
+        .wait_events(&stream_of(&root), |e| {
+            e.iter()
+                .any(|e| matches!(e, Event::TestsRun(r) if r.submission().is_some()))
+        })
+        .await;
+    let run = events
+        .iter()
+        .find_map(|e| match e {
+            Event::TestsRun(r) if r.submission().is_some() => Some(r),
+            _ => None,
+        })
+        .expect("the submission's run");
+    assert!(
+        run.tests.total() > 0 && run.tests.passed() == run.tests.total(),
+        "{run:?}"
+    );
+    assert_eq!(slash(&app, &clock, ANA, "/streak", "", "t-4b").await, 200);
+    let streak = wait_ephemeral(&slack, ANA.0, 4).await;
+    assert!(
+        streak.contains("Your daily streak: 1 day (longest 1"),
+        "{streak}"
+    );
+
     // The streak leaderboard lists only members who joined; none has yet.
     assert_eq!(
         slash(&app, &clock, ANA, "/leaderboard", "streaks", "t-5").await,
         200
     );
-    let board = wait_ephemeral(&slack, ANA.0, 4).await;
+    let board = wait_ephemeral_with(
+        &slack,
+        ANA.0,
+        "No one on this leaderboard has a daily streak",
+    )
+    .await;
     assert!(
         board.contains("No one on this leaderboard has a daily streak yet"),
         "{board}"
@@ -201,11 +261,13 @@ async fn the_daily_problem_on_slack_refused_set_posted_once_and_solved_in_a_thre
     // Ana cannot turn it off either; Omar can, and the stream says so.
     let version = app.events(&stream).await.len();
     assert_eq!(slash(&app, &clock, ANA, "/daily", "off", "t-6").await, 200);
-    let refused = wait_ephemeral(&slack, ANA.0, 5).await;
-    assert!(
-        refused.contains("workspace admins and the channel's creator"),
-        "{refused}"
-    );
+    let refusals = || {
+        ephemerals(&slack, ANA.0)
+            .iter()
+            .filter(|e| e.contains("workspace admins and the channel's creator"))
+            .count()
+    };
+    wait_for("the second refusal", || refusals() >= 2).await;
     assert_eq!(
         app.events(&stream).await.len(),
         version,
