@@ -298,7 +298,8 @@ async fn a_day_missed_while_down_is_posted_late_once_then_october_is_eight_utc_a
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_instances_on_one_postgres_database_post_each_day_once() {
+async fn two_instances_on_one_postgres_database_post_each_day_once_across_both_changes_and_a_restart()
+ {
     let Some(db) = common::postgres_db().await else {
         return;
     };
@@ -323,18 +324,37 @@ async fn two_instances_on_one_postgres_database_post_each_day_once() {
         .await
         .expect("the organiser's set is accepted");
     let store = db.open().await;
-    for (now, n) in [("2026-03-28T08:00:00Z", 1), ("2026-03-29T07:00:00Z", 2)] {
+    // Both changes of the year: 09:00 Berlin is 08:00 UTC, then 07:00, then 08:00 again.
+    // Each step waits for the next post, so by the last one both instances have ticked
+    // past every earlier post (a duplicate would have been made by then).
+    let days = [
+        "2026-03-28T08:00:00Z",
+        "2026-03-29T07:00:00Z",
+        "2026-10-24T07:00:00Z",
+        "2026-10-25T08:00:00Z",
+    ];
+    let mut one = Some(one);
+    for (i, now) in days.iter().enumerate() {
+        if i == 2 {
+            // One instance restarts between the March and the October change.
+            if let Some(old) = one.take() {
+                old.stop().await;
+            }
+            one = Some(start(&discord, db.open().await, clock.clone(), 3).await);
+        }
         clock.set(t(now));
-        let log = wait_posts(&discord, store.as_ref(), n).await;
-        assert_eq!(log.len(), n, "{log:?}");
-        assert_eq!(log[n - 1].due_at, t(now));
+        let log = wait_posts(&discord, store.as_ref(), i + 1).await;
+        assert_eq!(log.len(), i + 1, "{log:?}");
+        assert_eq!(log[i].due_at, t(now));
+        assert_eq!(
+            posts(&discord).len(),
+            i + 1,
+            "each day once, whichever instance posted it"
+        );
     }
-    assert_eq!(
-        posts(&discord).len(),
-        2,
-        "each day once, whichever instance posted it"
-    );
-    one.stop().await;
+    if let Some(one) = one {
+        one.stop().await;
+    }
     two.stop().await;
     db.cleanup().await;
 }
