@@ -294,6 +294,30 @@ async fn a_day_missed_while_down_is_posted_late_once_then_october_is_eight_utc_a
         2,
         "the late day once, and the next day once"
     );
+
+    // `privacy forget` of the organiser erases her name from the schedule; the daily
+    // stream still folds the same.
+    let report = app
+        .engine
+        .forget_member(&format!("discord:{MAYA}"))
+        .await
+        .expect("forget runs");
+    assert_eq!(report.events_rewritten, 1, "{report:?}");
+    let first = store
+        .read_stream(&daily(), 1)
+        .await
+        .unwrap()
+        .remove(0)
+        .event;
+    let Event::DailyScheduled(schedule) = first else {
+        panic!("the stream starts with the schedule: {first:?}");
+    };
+    assert_eq!(schedule.by.name, erasure::ERASED);
+    assert_eq!(schedule.time_zone, "Europe/Berlin");
+    assert_eq!(
+        app.engine.load_daily(&daily()).await.unwrap().last_day,
+        Some(day("2026-10-25"))
+    );
     app.stop().await;
 }
 
