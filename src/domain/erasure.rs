@@ -62,6 +62,9 @@ pub fn erase(event: &Event, all_text: bool, is_member: &impl Fn(&Actor) -> bool)
             x.actor = name(&x.actor, is_member);
         }
         Event::HintRequested(x) => x.actor = name(&x.actor, is_member),
+        // issue 16: daily. An organiser's name is all these hold about a member.
+        Event::DailyScheduled(x) => x.by = name(&x.by, is_member),
+        Event::DailyTurnedOff(x) => x.by = name(&x.by, is_member),
         Event::RetryRequested(x) => x.actor = name(&x.actor, is_member),
         Event::InterviewEnded(x) => {
             if let EndedBy::Member { actor } = &mut x.by {

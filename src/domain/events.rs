@@ -4,6 +4,7 @@
 //! Never edit a published variant in place: add a field with a default, or add a new
 //! schema version and an upcaster in the store's codec.
 
+pub use super::events_daily::{DailyPosted, DailyScheduled, DailyTurnedOff};
 use super::ids::{Actor, Place};
 use super::problem::{CoachConfig, Difficulty, Mode, Problem};
 pub use super::regrade::Regraded;
@@ -40,6 +41,10 @@ pub enum Event {
     Unknown(UnknownEvent),
     TestsRun(TestsRun),
     Regraded(Regraded),
+    // issue 16: daily
+    DailyScheduled(DailyScheduled),
+    DailyTurnedOff(DailyTurnedOff),
+    DailyPosted(DailyPosted),
 }
 
 impl Event {
@@ -62,6 +67,10 @@ impl Event {
             Event::Unknown(_) => "unknown",
             Event::TestsRun(_) => "tests_run",
             Event::Regraded(_) => "regraded",
+            // issue 16: daily
+            Event::DailyScheduled(_) => "daily_scheduled",
+            Event::DailyTurnedOff(_) => "daily_turned_off",
+            Event::DailyPosted(_) => "daily_posted",
         }
     }
 
@@ -77,7 +86,7 @@ impl Event {
     }
 
     /// Every type tag, for fixtures and documentation.
-    pub const TYPE_NAMES: [&'static str; 15] = [
+    pub const TYPE_NAMES: [&'static str; 18] = [
         "interview_started",
         "approach_explained",
         "code_submitted",
@@ -93,6 +102,10 @@ impl Event {
         "share_revoked",
         "tests_run",
         "regraded",
+        // issue 16: daily
+        "daily_scheduled",
+        "daily_turned_off",
+        "daily_posted",
     ];
 
     pub fn at(&self) -> DateTime<Utc> {
@@ -113,6 +126,10 @@ impl Event {
             Event::Unknown(e) => e.at,
             Event::TestsRun(e) => e.at,
             Event::Regraded(e) => e.at,
+            // issue 16: daily
+            Event::DailyScheduled(e) => e.at,
+            Event::DailyTurnedOff(e) => e.at,
+            Event::DailyPosted(e) => e.at,
         }
     }
 
@@ -126,6 +143,9 @@ impl Event {
             Event::HintRequested(e) => Some(&e.actor),
             Event::RetryRequested(e) => Some(&e.actor),
             Event::TestsRun(e) => Some(&e.actor),
+            // issue 16: daily
+            Event::DailyScheduled(e) => Some(&e.by),
+            Event::DailyTurnedOff(e) => Some(&e.by),
             Event::InterviewEnded(e) => match &e.by {
                 EndedBy::Member { actor } => Some(actor),
                 EndedBy::Timer => None,

@@ -248,6 +248,8 @@ impl Interview {
             // it) and changes nothing else.
             Event::Unknown(_) => {}
             Event::Regraded(e) => self.regrades.push(e.stamp.clone()),
+            // issue 16: daily. A community's daily stream, never an interview's.
+            Event::DailyScheduled(_) | Event::DailyTurnedOff(_) | Event::DailyPosted(_) => {}
             Event::TestsRun(e) => {
                 self.runs += 1;
                 if let Some(n) = e.submission() {

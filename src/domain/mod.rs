@@ -9,6 +9,7 @@ pub mod decide;
 pub mod erasure;
 pub mod error;
 pub mod events;
+pub mod events_daily;
 pub mod ids;
 pub mod interview;
 pub mod opt_in;
@@ -18,9 +19,13 @@ pub mod runs;
 pub mod scores;
 
 pub use commands::{Command, EndBy, RecordSummary, RunTests, StartInterview, SubmitCode};
+pub use decide::daily::{
+    Candidate, Daily, DailyCommand, DailyRefused, decide_daily, next_post as next_daily_post,
+};
 pub use decide::{MAX_CODE_BYTES, decide};
 pub use error::DomainError;
 pub use events::*;
+pub use events_daily::{daily_community, daily_stream};
 pub use ids::{Actor, Place, Platform, StreamId};
 pub use interview::{Interview, Phase, Turn, TurnKind, TurnState};
 pub use opt_in::{OptIn, OptInOutcome, decide_opt_in};

@@ -6,6 +6,7 @@
 
 pub mod claim;
 pub mod clock;
+pub mod daily;
 pub mod feed;
 mod forget;
 mod leaderboard;

@@ -127,6 +127,12 @@ fn check_parsed(parsed: &Inbound) {
             assert!(!m.view_id.is_empty() && !m.team.is_empty() && !m.user.id.is_empty());
             assert!(m.language.as_ref().is_none_or(|l| !l.trim().is_empty()));
         }
+        // issue 16: daily
+        Inbound::DailySolve(p) => {
+            for id in [&p.team, &p.channel, &p.user_id, &p.day, &p.action_ts] {
+                assert!(!id.is_empty(), "{p:?}");
+            }
+        }
         Inbound::Command(_) | Inbound::Ignored => {}
     }
 }

@@ -4,6 +4,7 @@
 //! decide function (they ask `Engine::check`): `tests/it/layers.rs` fails the build when
 //! a file here names one of them.
 
+pub mod daily_text;
 pub mod discord;
 pub mod run_lines;
 pub mod slack;

@@ -209,6 +209,13 @@ impl What {
             },
             Event::TestsRun(e) => What::TestsRun(Box::new(e.clone())),
             Event::Regraded(e) => What::Regraded(Box::new(e.clone())),
+            // issue 16: daily. These live in a community's daily stream, never in an
+            // interview's, so no transcript shows them; read like an unknown event.
+            Event::DailyScheduled(_) | Event::DailyTurnedOff(_) | Event::DailyPosted(_) => {
+                What::Unknown {
+                    event_type: event.type_name().to_string(),
+                }
+            }
         }
     }
 }

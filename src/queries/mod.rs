@@ -11,10 +11,13 @@
 //! fold), and only the projector task and the CLI call it; a `Queries::new` (CLI,
 //! tests) catches up itself before such a question. It never knows a platform.
 
+mod daily;
 mod lookup;
 
 pub use crate::ports::StoreError as QueryError;
 pub use crate::ports::{DeliveryRecord, InterviewFilter, InterviewRow, Position, RecordedEvent};
+pub use crate::projections::daily::Streak;
+pub use daily::DailyStatus;
 pub use lookup::Loaded;
 
 use crate::domain::{Interview, StreamId, Version};
@@ -45,6 +48,8 @@ pub struct Queries {
     /// A projector task keeps the read models caught up: questions wait for it
     /// instead of folding (writing) themselves.
     follows_projector: bool,
+    /// The daily problem's read model, in memory (issue 16).
+    daily: Arc<crate::projections::daily::DailyView>,
 }
 
 impl Queries {
@@ -55,6 +60,7 @@ impl Queries {
             store,
             folded: Arc::new(watch::channel(0).0),
             follows_projector: false,
+            daily: Arc::default(),
         }
     }
 

@@ -106,6 +106,7 @@ fn the_manifest_has_interview_start_and_the_thread_commands() {
         names,
         [
             "approach",
+            "daily",
             "end",
             "export",
             "hint",
@@ -115,6 +116,7 @@ fn the_manifest_has_interview_start_and_the_thread_commands() {
             "retry",
             "run",
             "stats",
+            "streak",
             "submit"
         ]
     );

@@ -44,6 +44,8 @@ mod discord_outlet;
 mod discord_practice;
 mod discord_run;
 mod discord_shards;
+// issue 16: daily
+mod daily_discord;
 
 // Several instances of the binary on one Postgres database (issue 18 item 10).
 mod instances;
@@ -54,6 +56,8 @@ mod slack_outlet;
 mod slack_practice;
 mod slack_run;
 mod slack_socket;
+// issue 16: daily
+mod daily_slack;
 
 // The judge: the bank's solutions in every language, verdicts, the CLI, the C++ header.
 mod judge_bank;

@@ -186,6 +186,12 @@ export default function InterviewList({ query, navigate }) {
                       <a href={'#/transcript/' + encodeURIComponent(r.interview_id)} data-testid="interview-link">
                         {String(r.problem_title || 'Untitled problem')}
                       </a>
+                      {r.daily ? (
+                        <span className="badge daily" data-testid="daily-badge" title={'Daily problem of ' + String(r.daily)}>
+                          {' '}
+                          daily {String(r.daily)}
+                        </span>
+                      ) : null}
                     </td>
                     <td className="nowrap">
                       <PhaseBadge phase={r.phase} />

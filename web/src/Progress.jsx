@@ -170,6 +170,7 @@ export default function Progress({ memberId }) {
         </a>
       </div>
       <StatsPanel stats={data.stats} next={data.next} />
+      <DailyStreaks daily={data.daily} />
       {points.length === 0 ? (
         <div className="card center-note muted">No scored interviews yet.</div>
       ) : (
@@ -239,6 +240,24 @@ export default function Progress({ memberId }) {
           </div>
         </>
       )}
+    </div>
+  );
+}
+
+/** Issue 16: the member's daily-problem streaks, one card per community. */
+function DailyStreaks({ daily }) {
+  if (!Array.isArray(daily) || daily.length === 0) return null;
+  return (
+    <div className="stats-row" data-testid="daily-streaks">
+      {daily.map((d) => (
+        <div key={String(d.community)} className="card stat-card">
+          <span className="stat-label">Daily streak · {String(d.community)}</span>
+          <span className="stat-value big">{String(d.current)}</span>
+          <span className="muted">
+            longest {String(d.longest)} · {String(d.solved)} solved{d.solved_today ? ' · today solved' : ''}
+          </span>
+        </div>
+      ))}
     </div>
   );
 }

@@ -8,6 +8,7 @@
 
 mod candidate;
 mod coach;
+pub mod daily;
 mod ending;
 mod guards;
 mod regrade;

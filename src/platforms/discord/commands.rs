@@ -27,6 +27,9 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         super::practice::leaderboard(),
         super::practice::export(),
         super::practice::privacy(),
+        // issue 16: daily
+        super::daily::daily(),
+        super::daily::streak(),
     ]
 }
 

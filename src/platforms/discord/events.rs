@@ -27,6 +27,13 @@ pub async fn handle(
 ) -> Result<(), Error> {
     match event {
         serenity::FullEvent::Message { new_message } => on_message(ctx, data, new_message).await,
+        // issue 16: daily
+        serenity::FullEvent::InteractionCreate {
+            interaction: serenity::Interaction::Component(press),
+        } if press.data.custom_id.starts_with(super::daily_post::SOLVE) => {
+            let day = &press.data.custom_id[super::daily_post::SOLVE.len()..];
+            super::daily_post::on_solve(ctx, data, press, day).await
+        }
         serenity::FullEvent::InteractionCreate {
             interaction: serenity::Interaction::Component(press),
         } => on_button(ctx, data, press).await,

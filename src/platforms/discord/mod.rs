@@ -12,6 +12,9 @@
 
 pub mod auth;
 mod commands;
+// issue 16: daily
+mod daily;
+mod daily_post;
 mod events;
 pub mod flow;
 mod health;
@@ -64,6 +67,8 @@ pub struct Data {
     pub downloads: flow::Downloads,
     /// `DISCORD_HTTP_TIMEOUT_SECONDS`, named when a call ran past it.
     pub http_timeout: std::time::Duration,
+    /// How often the daily problem's scheduler looks for a due day (`TIMER_TICK_SECONDS`).
+    pub daily_tick: std::time::Duration,
 }
 
 /// The gateway intents the bot needs: servers and threads, their messages, and the
@@ -127,6 +132,7 @@ pub fn start(services: Services, args: &ServeArgs, shutdown: Shutdown) -> Option
         seen: Seen::new(4096),
         downloads: flow::Downloads::new(args.discord.download_timeout()),
         http_timeout: args.discord.http_timeout(),
+        daily_tick: std::time::Duration::from_secs(args.timer_tick_seconds),
     };
     Some(tokio::spawn(async move {
         if let Err(e) = run(token, settings, data, readiness, shutdown).await {
@@ -143,6 +149,10 @@ async fn run(
     shutdown: Shutdown,
 ) -> Result<(), Error> {
     let engine = data.engine.clone();
+    // issue 16: daily
+    let daily_view = data.queries.daily_view();
+    let daily_candidates = crate::practice::daily::candidates(&data.problems);
+    let daily_tick = data.daily_tick;
     let guild = settings.discord_guild_id.map(serenity::GuildId::new);
     let framework = framework(data, guild);
     let builder =
@@ -162,6 +172,18 @@ async fn run(
         engine.clone(),
         Arc::new(send::DiscordOutlet { http: http.clone() }),
     ));
+    // issue 16: daily. Posts each due day through this outbox; stops with the intake.
+    let daily = tokio::spawn(
+        crate::engine::daily::DailyScheduler::new(
+            engine.clone(),
+            daily_view,
+            daily_candidates,
+            crate::domain::Platform::Discord,
+            outbox.clone(),
+        )
+        .every(daily_tick)
+        .run(shutdown.intake.clone()),
+    );
     let outbox = tokio::spawn(outbox.run(shutdown.clone()));
     // Typing shows a turn at work: pointless once the coach has drained.
     let lines = tokio::spawn(submission_runs::run(
@@ -191,6 +213,7 @@ async fn run(
     // The gateway ended: at shutdown, or on its own, which stops the service's intake.
     shutdown.intake.cancel();
     let result = result?;
+    let _ = daily.await;
     let _ = outbox.await;
     let _ = typing.await;
     let _ = lines.await;

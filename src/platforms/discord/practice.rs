@@ -89,6 +89,15 @@ pub async fn stats(
     for (name, value) in stats::report_lines(&stats, next.as_ref()) {
         embed = embed.field(name, value, false);
     }
+    // issue 16: daily
+    let streak = data
+        .queries
+        .streak(&server_of(guild), &who.member_id(), data.engine.now())
+        .await?;
+    if streak.solved > 0 {
+        let line = crate::platforms::daily_text::streak_line("Current", &streak);
+        embed = embed.field("Daily problem", line, false);
+    }
     private(ctx, poise::CreateReply::default().embed(embed)).await
 }
 
@@ -96,7 +105,7 @@ pub async fn stats(
 #[poise::command(
     slash_command,
     guild_only,
-    subcommands("show", "join", "leave"),
+    subcommands("show", "join", "leave", "super::daily::streaks"),
     subcommand_required
 )]
 pub async fn leaderboard(_ctx: Context<'_>) -> Result<(), Error> {

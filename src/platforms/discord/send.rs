@@ -171,10 +171,16 @@ impl Outlet for DiscordOutlet {
                 | Event::CoachFailed(_)
                 | Event::SummaryWritten(_)
                 | Event::TestsRun(_)
+                // issue 16: daily
+                | Event::DailyPosted(_)
         )
     }
 
     fn parts(&self, event: &RecordedEvent, interview: &Interview) -> usize {
+        // issue 16: daily. A day's post is one message in the schedule's channel.
+        if let Event::DailyPosted(_) = &event.event {
+            return 1;
+        }
         render::render_event(&Entry::of(event), interview)
             .map_or(0, |post| messages(&post, None).len())
     }
@@ -185,6 +191,17 @@ impl Outlet for DiscordOutlet {
         interview: &Interview,
         part: usize,
     ) -> Result<String, OutletError> {
+        // issue 16: daily
+        if let Event::DailyPosted(post) = &event.event {
+            let channel = super::daily_post::channel_of(post)
+                .ok_or_else(|| OutletError::Permanent("not a Discord channel".into()))?;
+            let message = super::daily_post::post_message(post, &Self::key(event));
+            return channel
+                .send_message(&self.http, message)
+                .await
+                .map(|m| m.id.to_string())
+                .map_err(classify);
+        }
         let thread = thread_of(interview)
             .ok_or_else(|| OutletError::Permanent("not a Discord interview".into()))?;
         let post = render::render_event(&Entry::of(event), interview)

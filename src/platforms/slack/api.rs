@@ -3,6 +3,8 @@
 //! modal, and find a message of ours in a thread by its metadata. The base URL is
 //! configurable so tests point it at a loopback fake.
 
+// issue 16: daily
+mod daily;
 mod upload;
 
 use super::blocks::Rendered;

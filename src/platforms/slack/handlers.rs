@@ -20,6 +20,8 @@ use std::sync::{Arc, Mutex};
 
 mod buttons;
 mod command;
+// issue 16: daily
+mod daily;
 mod practice;
 mod run;
 
@@ -87,6 +89,8 @@ impl Handler {
             Inbound::Message(m) => self.message(m).await,
             Inbound::Button(b) => self.button(b).await,
             Inbound::Modal(m) => self.modal(m).await,
+            // issue 16: daily
+            Inbound::DailySolve(p) => self.daily_solve(p).await,
             Inbound::Ignored => {}
         }
     }

@@ -33,6 +33,8 @@ pub enum Inbound {
     Message(ThreadMessage),
     Button(ButtonPress),
     Modal(ModalSubmission),
+    /// issue 16: daily. A press on a day's Solve button.
+    DailySolve(super::daily::SolvePress),
     /// Something the adapter does not act on (bot messages, edits, other events).
     Ignored,
 }
@@ -233,7 +235,10 @@ fn shared_files(event: &Value) -> Vec<SharedFile> {
 /// An interaction payload: a button press or a modal submission.
 pub fn parse_interaction(payload: &Value) -> Inbound {
     let parsed = match str_at(payload, &["type"]) {
-        Some("block_actions") => button_press(payload).map(Inbound::Button),
+        // issue 16: daily
+        Some("block_actions") => super::daily::solve_press(payload)
+            .map(Inbound::DailySolve)
+            .or_else(|| button_press(payload).map(Inbound::Button)),
         Some("view_submission") => modal_submission(payload).map(Inbound::Modal),
         _ => None,
     };

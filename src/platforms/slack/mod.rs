@@ -10,6 +10,8 @@
 
 pub mod api;
 pub mod blocks;
+// issue 16: daily
+pub mod daily;
 mod handlers;
 mod http;
 pub mod inbound;
@@ -72,7 +74,19 @@ pub fn start(services: &Services, args: &ServeArgs, shutdown: Shutdown) -> Optio
         engine.clone(),
         Arc::new(outlet::SlackOutlet::new(api.clone())),
     ));
-    let mut tasks = vec![tokio::spawn(outbox.run(shutdown.clone()))];
+    // issue 16: daily. Posts each due day through this outbox; stops with the intake.
+    let daily = crate::engine::daily::DailyScheduler::new(
+        engine.clone(),
+        services.queries.daily_view(),
+        crate::practice::daily::candidates(&services.problems),
+        crate::domain::Platform::Slack,
+        outbox.clone(),
+    )
+    .every(std::time::Duration::from_secs(args.timer_tick_seconds));
+    let mut tasks = vec![
+        tokio::spawn(daily.run(shutdown.intake.clone())),
+        tokio::spawn(outbox.run(shutdown.clone())),
+    ];
     // Waits are told while turns can still wait: pointless once the coach has drained.
     tasks.push(tokio::spawn(waits::run(
         engine.clone(),

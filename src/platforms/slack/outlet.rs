@@ -81,10 +81,16 @@ impl Outlet for SlackOutlet {
                 | Event::CoachFailed(_)
                 | Event::SummaryWritten(_)
                 | Event::TestsRun(_)
+                // issue 16: daily
+                | Event::DailyPosted(_)
         )
     }
 
     fn parts(&self, event: &RecordedEvent, _interview: &Interview) -> usize {
+        // issue 16: daily. A day's post is one top-level message in its channel.
+        if let Event::DailyPosted(_) = &event.event {
+            return 1;
+        }
         render(&Entry::of(event)).len()
     }
 
@@ -94,6 +100,15 @@ impl Outlet for SlackOutlet {
         interview: &Interview,
         part: usize,
     ) -> Result<String, OutletError> {
+        // issue 16: daily
+        if let Event::DailyPosted(post) = &event.event {
+            let message = super::daily::post(post);
+            return self
+                .api
+                .post(&post.channel, None, &message, Some(&part_key(event, 0)))
+                .await
+                .map_err(outlet_error);
+        }
         let (channel, thread_ts) = thread(interview)?;
         let message = render(&Entry::of(event))
             .into_iter()
@@ -116,6 +131,14 @@ impl Outlet for SlackOutlet {
         interview: &Interview,
         part: usize,
     ) -> Result<Option<String>, OutletError> {
+        // issue 16: daily
+        if let Event::DailyPosted(post) = &event.event {
+            return self
+                .api
+                .find_in_channel(&post.channel, &part_key(event, 0))
+                .await
+                .map_err(outlet_error);
+        }
         let (channel, thread_ts) = thread(interview)?;
         self.api
             .find_by_key(channel, thread_ts, &part_key(event, part))

@@ -5,7 +5,7 @@
 //! up to date first), render JSON. They never write events.
 
 use super::transcript::{self, Transcript};
-use super::views::{Person, RowView};
+use super::views::Person;
 use super::{ApiError, Web};
 use crate::domain::{Event, Rubric};
 use crate::queries::InterviewFilter;
@@ -48,7 +48,8 @@ pub async fn list(
         limit: Some(q.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT)),
     };
     let rows = web.queries().interviews(&filter).await?;
-    let rows: Vec<RowView> = rows.iter().map(RowView::from).collect();
+    // issue 16: daily. Each row, marked with its day when it is a daily problem.
+    let rows = super::daily::rows_with_days(&web, &rows).await?;
     Ok(Json(json!({ "interviews": rows })))
 }
 
@@ -118,7 +119,9 @@ pub async fn progress(
         .await?;
     let next =
         crate::practice::stats::suggest(&stats, web.problems(), |n| rand::random_range(0..n));
+    // issue 16: daily
+    let daily = super::daily::streaks(&web, &member.id).await?;
     Ok(Json(
-        json!({ "member": member, "points": points, "stats": stats, "next": next }),
+        json!({ "member": member, "points": points, "stats": stats, "next": next, "daily": daily }),
     ))
 }

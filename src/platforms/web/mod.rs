@@ -10,7 +10,9 @@
 
 mod api;
 mod auth;
+// issue 16: daily
 pub mod client;
+mod daily;
 mod error;
 mod hub;
 mod identity;

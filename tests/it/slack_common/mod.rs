@@ -89,6 +89,33 @@ impl Recorder {
     }
 }
 
+impl Recorder {
+    /// The channel's top-level messages, newest first, with their metadata when asked
+    /// (issue 16: a day's post is found by its key).
+    fn history(&self, query: &Value) -> Value {
+        let with_metadata = query["include_all_metadata"] == "true";
+        let calls = self.calls.lock().unwrap();
+        let messages: Vec<Value> = calls
+            .iter()
+            .rev()
+            .filter(|c| {
+                c.method == "chat.postMessage"
+                    && c.ts.is_some()
+                    && c.body["channel"] == query["channel"]
+                    && c.body["thread_ts"].is_null()
+            })
+            .map(|c| {
+                let mut m = json!({"type": "message", "ts": c.ts, "text": c.body["text"]});
+                if with_metadata && !c.body["metadata"].is_null() {
+                    m["metadata"] = c.body["metadata"].clone();
+                }
+                m
+            })
+            .collect();
+        json!({"ok": true, "messages": messages, "has_more": false})
+    }
+}
+
 impl Respond for Recorder {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let method = request.url.path().trim_start_matches("/api/").to_string();
@@ -186,6 +213,12 @@ impl Respond for Recorder {
                 (json!({"ok": true, "user": user}), None)
             }
             "conversations.replies" => (self.replies(&body), None),
+            // issue 16: daily. Omar created the channel; no one is a workspace admin.
+            "conversations.info" => (
+                json!({"ok": true, "channel": {"id": body["channel"], "created": 1700000000, "creator": OMAR.0}}),
+                None,
+            ),
+            "conversations.history" => (self.history(&body), None),
             "files.getUploadURLExternal" => {
                 let origin = self.base_url.lock().unwrap().clone();
                 let answer = json!({"ok": true, "file_id": "F1",
@@ -349,6 +382,17 @@ impl SlackApp {
         llm_url: &str,
         transport: &[&str],
     ) -> SlackApp {
+        Self::start_with_clock(store, slack, llm_url, transport, Arc::new(SystemClock)).await
+    }
+
+    /// As `start_with`, on a clock the test moves.
+    pub async fn start_with_clock(
+        store: Arc<dyn Storage>,
+        slack: &FakeSlack,
+        llm_url: &str,
+        transport: &[&str],
+        clock: Arc<dyn interview_coach::engine::Clock>,
+    ) -> SlackApp {
         // `transport` may also override a default below (the cooldown, say).
         let mut flags: Vec<String> = Vec::new();
         let defaults: Vec<String> = [
@@ -376,7 +420,7 @@ impl SlackApp {
             }
         }
         flags.extend(transport.iter().map(|s| s.to_string()));
-        let app = App::with_store(store.clone(), serve_args(&flags), Arc::new(SystemClock))
+        let app = App::with_store(store.clone(), serve_args(&flags), clock)
             .await
             .expect("app starts");
         let addr = SocketAddr::from(([127, 0, 0, 1], app.port()));

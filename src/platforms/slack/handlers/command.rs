@@ -31,7 +31,8 @@ impl Handler {
     }
 
     pub(super) async fn command(&self, c: SlashCommand) {
-        if !self.first_delivery(&c.trigger_id) || self.practice(&c).await {
+        // issue 16: daily (before practice: `/leaderboard streaks` is the daily's)
+        if !self.first_delivery(&c.trigger_id) || self.daily(&c).await || self.practice(&c).await {
             return;
         }
         let to = ReplyTo {

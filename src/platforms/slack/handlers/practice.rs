@@ -81,11 +81,18 @@ impl Handler {
             return Ok(());
         }
         let next = stats::suggest(&stats, &self.problems, |n| rand::random_range(0..n));
+        let mut lines = stats::report_lines(&stats, next.as_ref());
+        // issue 16: daily
+        let streak = self
+            .queries
+            .streak(server, &member(&user_id), self.engine.now())
+            .await?;
+        if streak.solved > 0 {
+            let line = crate::platforms::daily_text::streak_line("Current", &streak);
+            lines.push(("Daily problem".to_string(), line));
+        }
         let name = self.api.user_name(&user_id).await.unwrap_or(user_id);
-        let rendered = practice::report(
-            &format!("Practice stats · {name}"),
-            &stats::report_lines(&stats, next.as_ref()),
-        );
+        let rendered = practice::report(&format!("Practice stats · {name}"), &lines);
         if let Err(e) = self
             .api
             .post_ephemeral_rendered(to.channel, to.user, &rendered)
