@@ -89,6 +89,17 @@ pub fn erase(event: &Event, all_text: bool, is_member: &impl Fn(&Actor) -> bool)
             erase_rubric(&mut x.rubric);
         }
         Event::ContextCompacted(x) if all_text => x.digest = ERASED.to_string(),
+        // issue 16: duel events hold no words or code, only the duelists' names.
+        Event::DuelOffered(x) => {
+            x.challenger = name(&x.challenger, is_member);
+            x.opponent = name(&x.opponent, is_member);
+        }
+        Event::DuelDeclined(x) => x.by = name(&x.by, is_member),
+        Event::DuelStarted(x) => x.by = name(&x.by, is_member),
+        Event::DuelWon(x) => {
+            x.winner = name(&x.winner, is_member);
+            x.loser = name(&x.loser, is_member);
+        }
         _ => {}
     }
     e

@@ -4,6 +4,9 @@
 //! Never edit a published variant in place: add a field with a default, or add a new
 //! schema version and an upcaster in the store's codec.
 
+pub use super::events_duel::{
+    DuelDeclined, DuelOfferExpired, DuelOffered, DuelStarted, DuelTimedOut, DuelWon,
+};
 use super::ids::{Actor, Place};
 use super::problem::{CoachConfig, Difficulty, Mode, Problem};
 pub use super::runs::{CaseBrief, CaseRun, CaseVerdict, HiddenTests, RunOf, TestsRun};
@@ -38,6 +41,13 @@ pub enum Event {
     #[serde(skip)]
     Unknown(UnknownEvent),
     TestsRun(TestsRun),
+    // issue 16: duel (in a duel stream `duel:<platform>:<id>`, never an interview's)
+    DuelOffered(DuelOffered),
+    DuelDeclined(DuelDeclined),
+    DuelOfferExpired(DuelOfferExpired),
+    DuelStarted(DuelStarted),
+    DuelWon(DuelWon),
+    DuelTimedOut(DuelTimedOut),
 }
 
 impl Event {
@@ -59,6 +69,13 @@ impl Event {
             Event::ShareRevoked(_) => "share_revoked",
             Event::Unknown(_) => "unknown",
             Event::TestsRun(_) => "tests_run",
+            // issue 16: duel
+            Event::DuelOffered(_) => "duel_offered",
+            Event::DuelDeclined(_) => "duel_declined",
+            Event::DuelOfferExpired(_) => "duel_offer_expired",
+            Event::DuelStarted(_) => "duel_started",
+            Event::DuelWon(_) => "duel_won",
+            Event::DuelTimedOut(_) => "duel_timed_out",
         }
     }
 
@@ -74,7 +91,7 @@ impl Event {
     }
 
     /// Every type tag, for fixtures and documentation.
-    pub const TYPE_NAMES: [&'static str; 14] = [
+    pub const TYPE_NAMES: [&'static str; 20] = [
         "interview_started",
         "approach_explained",
         "code_submitted",
@@ -89,6 +106,13 @@ impl Event {
         "context_compacted",
         "share_revoked",
         "tests_run",
+        // issue 16: duel
+        "duel_offered",
+        "duel_declined",
+        "duel_offer_expired",
+        "duel_started",
+        "duel_won",
+        "duel_timed_out",
     ];
 
     pub fn at(&self) -> DateTime<Utc> {
@@ -108,6 +132,13 @@ impl Event {
             Event::ShareRevoked(e) => e.at,
             Event::Unknown(e) => e.at,
             Event::TestsRun(e) => e.at,
+            // issue 16: duel
+            Event::DuelOffered(e) => e.at,
+            Event::DuelDeclined(e) => e.at,
+            Event::DuelOfferExpired(e) => e.at,
+            Event::DuelStarted(e) => e.at,
+            Event::DuelWon(e) => e.at,
+            Event::DuelTimedOut(e) => e.at,
         }
     }
 

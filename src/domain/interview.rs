@@ -245,6 +245,13 @@ impl Interview {
             // Written by a newer release: it counts in the version (the stream holds
             // it) and changes nothing else.
             Event::Unknown(_) => {}
+            // issue 16: duel events live in duel streams, never in an interview's.
+            Event::DuelOffered(_)
+            | Event::DuelDeclined(_)
+            | Event::DuelOfferExpired(_)
+            | Event::DuelStarted(_)
+            | Event::DuelWon(_)
+            | Event::DuelTimedOut(_) => {}
             Event::TestsRun(e) => {
                 self.runs += 1;
                 if let Some(n) = e.submission() {

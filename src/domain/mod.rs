@@ -9,15 +9,21 @@ pub mod decide;
 pub mod erasure;
 pub mod error;
 pub mod events;
+pub mod events_duel;
 pub mod ids;
 pub mod interview;
 pub mod opt_in;
 pub mod problem;
+pub mod rating;
 pub mod runs;
 pub mod scores;
 
 pub use commands::{Command, EndBy, RecordSummary, RunTests, StartInterview, SubmitCode};
 pub use decide::{MAX_CODE_BYTES, decide};
+// issue 16: duel
+pub use decide::duel::{
+    DEFAULT_DUEL_MINUTES, Duel, DuelCommand, DuelPhase, DuelRefusal, OfferDuel, decide_duel,
+};
 pub use error::DomainError;
 pub use events::*;
 pub use ids::{Actor, Place, Platform, StreamId};

@@ -127,6 +127,12 @@ fn check_parsed(parsed: &Inbound) {
             assert!(!m.view_id.is_empty() && !m.team.is_empty() && !m.user.id.is_empty());
             assert!(m.language.as_ref().is_none_or(|l| !l.trim().is_empty()));
         }
+        // issue 16: duel
+        Inbound::Duel(d) => {
+            for id in [&d.stream, &d.team, &d.channel, &d.action_ts, &d.user.id] {
+                assert!(!id.is_empty(), "{d:?}");
+            }
+        }
         Inbound::Command(_) | Inbound::Ignored => {}
     }
 }

@@ -67,6 +67,7 @@ fn section(out: &mut String, entry: &Entry, bank: Option<&ProblemBank>) {
         What::Retry { .. }
         | What::Compacted { .. }
         | What::ShareRevoked { .. }
+        | What::Duel { .. }
         | What::Unknown { .. } => {}
     }
 }

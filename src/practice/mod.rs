@@ -5,6 +5,7 @@
 //! renderers format. Each reads through the ports and formats data; none appends events
 //! (writes go through the engine), and none knows a platform.
 
+pub mod duel; // issue 16: duel
 pub mod export;
 #[cfg(test)]
 pub(crate) mod golden;

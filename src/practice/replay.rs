@@ -67,6 +67,7 @@ fn headline(who: &Who, what: &What) -> String {
         What::Ended { reason } => format!("{name} ended the interview ({})", reason.as_str()),
         What::Compacted { up_to } => format!("Coach context compacted up to #{up_to}"),
         What::ShareRevoked { share_id } => format!("Share link {share_id} revoked"),
+        What::Duel { event_type } => format!("Duel: {event_type}"),
         What::Unknown { event_type } => {
             format!("(an event this release cannot read: {event_type})")
         }

@@ -93,6 +93,11 @@ pub enum What {
     ShareRevoked {
         share_id: uuid::Uuid,
     },
+    /// A fact of a duel (issue 16), found only in a duel stream; interview renderers
+    /// skip it.
+    Duel {
+        event_type: &'static str,
+    },
     /// An event this release cannot read (`Event::Unknown`); never in a transcript.
     Unknown {
         event_type: String,
@@ -205,6 +210,15 @@ impl What {
                 event_type: e.event_type.clone(),
             },
             Event::TestsRun(e) => What::TestsRun(Box::new(e.clone())),
+            // issue 16: duel
+            Event::DuelOffered(_)
+            | Event::DuelDeclined(_)
+            | Event::DuelOfferExpired(_)
+            | Event::DuelStarted(_)
+            | Event::DuelWon(_)
+            | Event::DuelTimedOut(_) => What::Duel {
+                event_type: event.type_name(),
+            },
         }
     }
 }

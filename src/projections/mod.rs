@@ -1,6 +1,7 @@
 //! Read models built from the log: each has a checkpoint (the last position folded) and
 //! can be dropped and rebuilt from the log at any time. A projection never writes events.
 
+pub mod duels; // issue 16: duel
 pub mod interview_list;
 pub mod member_stats;
 

@@ -11,6 +11,7 @@
 //! fold), and only the projector task and the CLI call it; a `Queries::new` (CLI,
 //! tests) catches up itself before such a question. It never knows a platform.
 
+mod duels; // issue 16: duel
 mod lookup;
 
 pub use crate::ports::StoreError as QueryError;
@@ -45,6 +46,8 @@ pub struct Queries {
     /// A projector task keeps the read models caught up: questions wait for it
     /// instead of folding (writing) themselves.
     follows_projector: bool,
+    /// The duels read model (issue 16), folded in memory from the log.
+    duels: Arc<projections::duels::DuelBoardCache>,
 }
 
 impl Queries {
@@ -55,6 +58,7 @@ impl Queries {
             store,
             folded: Arc::new(watch::channel(0).0),
             follows_projector: false,
+            duels: Arc::default(),
         }
     }
 

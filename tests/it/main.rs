@@ -20,6 +20,7 @@ mod store_contract;
 
 // Engine, read models and practice features.
 mod delivery;
+mod duel_engine; // issue 16: duel
 mod engine;
 mod open_work;
 mod outbox;
@@ -37,6 +38,7 @@ mod llm_openai;
 mod problem_bank;
 
 // Discord.
+mod discord_duel; // issue 16: duel
 mod discord_e2e;
 mod discord_manifest;
 mod discord_outlet;
@@ -48,6 +50,7 @@ mod discord_shards;
 mod instances;
 
 // Slack.
+mod slack_duel; // issue 16: duel
 mod slack_http;
 mod slack_outlet;
 mod slack_practice;

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { listInterviews, subscribeLive } from './api.js';
 import { ErrorBox, PhaseBadge, PlatformBadge, ScorePill, Spinner } from './components.jsx';
 import { fmtDateTime } from './format.jsx';
+import { DuelBadge } from './Duels.jsx';
 
 const PHASES = ['problem', 'approach', 'coding', 'feedback', 'ended', 'summarised'];
 const LIVE_PHASES = new Set(['problem', 'approach', 'coding', 'feedback']);
@@ -186,6 +187,7 @@ export default function InterviewList({ query, navigate }) {
                       <a href={'#/transcript/' + encodeURIComponent(r.interview_id)} data-testid="interview-link">
                         {String(r.problem_title || 'Untitled problem')}
                       </a>
+                      {r.duel ? <DuelBadge duel={r.duel} /> : null}
                     </td>
                     <td className="nowrap">
                       <PhaseBadge phase={r.phase} />

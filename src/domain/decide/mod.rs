@@ -7,6 +7,7 @@
 
 mod candidate;
 mod coach;
+pub mod duel;
 mod ending;
 mod guards;
 mod run;

@@ -27,6 +27,8 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         super::practice::leaderboard(),
         super::practice::export(),
         super::practice::privacy(),
+        // issue 16: duel
+        super::duel::duel(),
     ]
 }
 

@@ -11,6 +11,8 @@
 
 pub mod auth;
 mod commands;
+mod duel; // issue 16: duel
+mod duel_press;
 mod events;
 pub mod flow;
 mod health;
@@ -141,6 +143,8 @@ async fn run(
     shutdown: Shutdown,
 ) -> Result<(), Error> {
     let engine = data.engine.clone();
+    // issue 16: duel
+    let (duel_bank, duel_board) = (data.problems.clone(), data.queries.duel_board());
     let guild = settings.discord_guild_id.map(serenity::GuildId::new);
     let framework = framework(data, guild);
     let builder =
@@ -161,6 +165,13 @@ async fn run(
         Arc::new(send::DiscordOutlet { http: http.clone() }),
     ));
     let outbox = tokio::spawn(outbox.run(shutdown.clone()));
+    // issue 16: duel news (start, result) through the duel outbox.
+    let herald = Arc::new(duel::DiscordHerald {
+        http: http.clone(),
+        problems: duel_bank,
+    });
+    let news = crate::engine::duel_news::DuelNews::new(engine.clone(), herald, duel_board);
+    tokio::spawn(Arc::new(news).run(shutdown.stop.clone()));
     // Typing shows a turn at work: pointless once the coach has drained.
     let typing = tokio::spawn(typing::run(engine.clone(), http, shutdown.drained.clone()));
     let result = match (framework, leased) {

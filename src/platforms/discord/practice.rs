@@ -89,6 +89,13 @@ pub async fn stats(
     for (name, value) in stats::report_lines(&stats, next.as_ref()) {
         embed = embed.field(name, value, false);
     }
+    // issue 16: duel
+    let rating = data
+        .queries
+        .duel_rating(&server_of(guild), &who.member_id())
+        .await?;
+    let rating = crate::practice::duel::stats_line(rating.as_ref());
+    embed = embed.field("Duel rating", rating, false);
     private(ctx, poise::CreateReply::default().embed(embed)).await
 }
 

@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex};
 
 mod buttons;
 mod command;
+mod duel; // issue 16: duel
 mod practice;
 mod run;
 
@@ -87,6 +88,7 @@ impl Handler {
             Inbound::Message(m) => self.message(m).await,
             Inbound::Button(b) => self.button(b).await,
             Inbound::Modal(m) => self.modal(m).await,
+            Inbound::Duel(d) => self.duel_press(d).await, // issue 16: duel
             Inbound::Ignored => {}
         }
     }

@@ -33,6 +33,8 @@ pub enum Inbound {
     Message(ThreadMessage),
     Button(ButtonPress),
     Modal(ModalSubmission),
+    /// issue 16: a press on a duel offer's Accept or Decline.
+    Duel(DuelPress),
     /// Something the adapter does not act on (bot messages, edits, other events).
     Ignored,
 }
@@ -99,6 +101,19 @@ pub struct ButtonPress {
     pub thread_ts: String,
     pub user: SlackUser,
     pub trigger_id: String,
+    /// Unique per press; the idempotency key.
+    pub action_ts: String,
+}
+
+/// A press on a duel offer's Accept or Decline button (issue 16).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuelPress {
+    pub accept: bool,
+    /// The duel's stream id (the button's value).
+    pub stream: String,
+    pub team: String,
+    pub channel: String,
+    pub user: SlackUser,
     /// Unique per press; the idempotency key.
     pub action_ts: String,
 }
@@ -233,7 +248,9 @@ fn shared_files(event: &Value) -> Vec<SharedFile> {
 /// An interaction payload: a button press or a modal submission.
 pub fn parse_interaction(payload: &Value) -> Inbound {
     let parsed = match str_at(payload, &["type"]) {
-        Some("block_actions") => button_press(payload).map(Inbound::Button),
+        Some("block_actions") => duel_press(payload)
+            .map(Inbound::Duel)
+            .or_else(|| button_press(payload).map(Inbound::Button)),
         Some("view_submission") => modal_submission(payload).map(Inbound::Modal),
         _ => None,
     };
@@ -265,6 +282,26 @@ fn button_press(p: &Value) -> Option<ButtonPress> {
         thread_ts: thread_ts.to_string(),
         user: user_of(p.get("user")?)?,
         trigger_id: str_at(p, &["trigger_id"])?.to_string(),
+        action_ts: str_at(action, &["action_ts"])?.to_string(),
+    })
+}
+
+/// issue 16: a duel offer's button, carrying the duel's stream as its value.
+fn duel_press(p: &Value) -> Option<DuelPress> {
+    let action = p.get("actions")?.as_array()?.first()?;
+    let accept = match str_at(action, &["action_id"])? {
+        super::duel::ACTION_ACCEPT => true,
+        super::duel::ACTION_DECLINE => false,
+        _ => return None,
+    };
+    Some(DuelPress {
+        accept,
+        stream: str_at(action, &["value"])?.to_string(),
+        team: str_at(p, &["team", "id"])?.to_string(),
+        channel: str_at(p, &["channel", "id"])
+            .or_else(|| str_at(p, &["container", "channel_id"]))?
+            .to_string(),
+        user: user_of(p.get("user")?)?,
         action_ts: str_at(action, &["action_ts"])?.to_string(),
     })
 }

@@ -49,6 +49,9 @@ pub async fn list(
     };
     let rows = web.queries().interviews(&filter).await?;
     let rows: Vec<RowView> = rows.iter().map(RowView::from).collect();
+    // issue 16: duel: a duelist's interview says so.
+    let mut rows: Vec<Value> = rows.iter().map(|r| json!(r)).collect();
+    super::duels::mark_rows(&web, &mut rows).await?;
     Ok(Json(json!({ "interviews": rows })))
 }
 
@@ -118,7 +121,10 @@ pub async fn progress(
         .await?;
     let next =
         crate::practice::stats::suggest(&stats, web.problems(), |n| rand::random_range(0..n));
-    Ok(Json(
-        json!({ "member": member, "points": points, "stats": stats, "next": next }),
-    ))
+    // issue 16: duel
+    let (duels, ratings) = super::duels::progress(&web, &member.id).await?;
+    Ok(Json(json!({
+        "member": member, "points": points, "stats": stats, "next": next,
+        "duels": duels, "duel_ratings": ratings,
+    })))
 }

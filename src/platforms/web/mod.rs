@@ -11,6 +11,7 @@
 mod api;
 mod auth;
 pub mod client;
+mod duels; // issue 16: duel
 mod error;
 mod hub;
 mod identity;
