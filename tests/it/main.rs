@@ -90,6 +90,7 @@ mod shutdown;
 mod web_api;
 mod web_bind;
 mod web_browser;
+mod web_duels; // issue 16: duel
 mod web_limits;
 mod web_origin;
 mod web_restart;
