@@ -296,6 +296,15 @@ impl App {
                 .every(std::time::Duration::from_secs(self.args.timer_tick_seconds))
                 .run(phases.intake.clone()),
         );
+        // issue 16: duel: the referee (expiry, win, time limit) stops with the intake.
+        tokio::spawn(
+            crate::engine::duel_referee::DuelReferee::new(
+                engine.clone(),
+                self.services.queries.duel_board(),
+                std::time::Duration::from_secs(self.args.timer_tick_seconds),
+            )
+            .run(phases.intake.clone()),
+        );
         let discord =
             crate::platforms::discord::start(self.services.clone(), &self.args, phases.clone());
         Ok(Background {

@@ -94,6 +94,17 @@ pub fn erase(event: &Event, all_text: bool, is_member: &impl Fn(&Actor) -> bool)
         Event::ContextCompacted(x) if all_text => x.digest = ERASED.to_string(),
         // Figures and stamps only: nothing a member or the model wrote.
         Event::Regraded(_) => {}
+        // issue 16: duel events hold no words or code, only the duelists' names.
+        Event::DuelOffered(x) => {
+            x.challenger = name(&x.challenger, is_member);
+            x.opponent = name(&x.opponent, is_member);
+        }
+        Event::DuelDeclined(x) => x.by = name(&x.by, is_member),
+        Event::DuelStarted(x) => x.by = name(&x.by, is_member),
+        Event::DuelWon(x) => {
+            x.winner = name(&x.winner, is_member);
+            x.loser = name(&x.loser, is_member);
+        }
         _ => {}
     }
     e

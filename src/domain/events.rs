@@ -5,6 +5,9 @@
 //! schema version and an upcaster in the store's codec.
 
 pub use super::events_daily::{DailyPosted, DailyScheduled, DailyTurnedOff};
+pub use super::events_duel::{
+    DuelDeclined, DuelOfferExpired, DuelOffered, DuelStarted, DuelTimedOut, DuelWon,
+};
 use super::ids::{Actor, Place};
 use super::problem::{CoachConfig, Difficulty, Mode, Problem};
 pub use super::regrade::Regraded;
@@ -45,6 +48,13 @@ pub enum Event {
     DailyScheduled(DailyScheduled),
     DailyTurnedOff(DailyTurnedOff),
     DailyPosted(DailyPosted),
+    // issue 16: duel (in a duel stream `duel:<platform>:<id>`, never an interview's)
+    DuelOffered(DuelOffered),
+    DuelDeclined(DuelDeclined),
+    DuelOfferExpired(DuelOfferExpired),
+    DuelStarted(DuelStarted),
+    DuelWon(DuelWon),
+    DuelTimedOut(DuelTimedOut),
 }
 
 impl Event {
@@ -71,6 +81,13 @@ impl Event {
             Event::DailyScheduled(_) => "daily_scheduled",
             Event::DailyTurnedOff(_) => "daily_turned_off",
             Event::DailyPosted(_) => "daily_posted",
+            // issue 16: duel
+            Event::DuelOffered(_) => "duel_offered",
+            Event::DuelDeclined(_) => "duel_declined",
+            Event::DuelOfferExpired(_) => "duel_offer_expired",
+            Event::DuelStarted(_) => "duel_started",
+            Event::DuelWon(_) => "duel_won",
+            Event::DuelTimedOut(_) => "duel_timed_out",
         }
     }
 
@@ -86,7 +103,7 @@ impl Event {
     }
 
     /// Every type tag, for fixtures and documentation.
-    pub const TYPE_NAMES: [&'static str; 18] = [
+    pub const TYPE_NAMES: [&'static str; 24] = [
         "interview_started",
         "approach_explained",
         "code_submitted",
@@ -106,6 +123,13 @@ impl Event {
         "daily_scheduled",
         "daily_turned_off",
         "daily_posted",
+        // issue 16: duel
+        "duel_offered",
+        "duel_declined",
+        "duel_offer_expired",
+        "duel_started",
+        "duel_won",
+        "duel_timed_out",
     ];
 
     pub fn at(&self) -> DateTime<Utc> {
@@ -130,6 +154,13 @@ impl Event {
             Event::DailyScheduled(e) => e.at,
             Event::DailyTurnedOff(e) => e.at,
             Event::DailyPosted(e) => e.at,
+            // issue 16: duel
+            Event::DuelOffered(e) => e.at,
+            Event::DuelDeclined(e) => e.at,
+            Event::DuelOfferExpired(e) => e.at,
+            Event::DuelStarted(e) => e.at,
+            Event::DuelWon(e) => e.at,
+            Event::DuelTimedOut(e) => e.at,
         }
     }
 

@@ -250,6 +250,13 @@ impl Interview {
             Event::Regraded(e) => self.regrades.push(e.stamp.clone()),
             // issue 16: daily. A community's daily stream, never an interview's.
             Event::DailyScheduled(_) | Event::DailyTurnedOff(_) | Event::DailyPosted(_) => {}
+            // issue 16: duel events live in duel streams, never in an interview's.
+            Event::DuelOffered(_)
+            | Event::DuelDeclined(_)
+            | Event::DuelOfferExpired(_)
+            | Event::DuelStarted(_)
+            | Event::DuelWon(_)
+            | Event::DuelTimedOut(_) => {}
             Event::TestsRun(e) => {
                 self.runs += 1;
                 if let Some(n) = e.submission() {

@@ -10,11 +10,13 @@ pub mod erasure;
 pub mod error;
 pub mod events;
 pub mod events_daily;
+pub mod events_duel;
 pub mod ids;
 pub mod interview;
 pub mod opt_in;
 pub mod problem;
 pub mod regrade;
+pub mod rating;
 pub mod runs;
 pub mod scores;
 
@@ -23,6 +25,10 @@ pub use decide::daily::{
     Candidate, Daily, DailyCommand, DailyRefused, decide_daily, next_post as next_daily_post,
 };
 pub use decide::{MAX_CODE_BYTES, decide};
+// issue 16: duel
+pub use decide::duel::{
+    DEFAULT_DUEL_MINUTES, Duel, DuelCommand, DuelPhase, DuelRefusal, OfferDuel, decide_duel,
+};
 pub use error::DomainError;
 pub use events::*;
 pub use events_daily::{daily_community, daily_stream};

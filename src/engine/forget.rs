@@ -83,7 +83,11 @@ impl Engine {
             after = last.position;
             streams.extend(
                 page.into_iter()
-                    .filter(|r| r.event.actor().is_some_and(|a| a.member_id() == member_id))
+                    .filter(|r| {
+                        r.event.actor().is_some_and(|a| a.member_id() == member_id)
+                            // issue 16: the duel streams that name them
+                            || r.event.duelists().iter().any(|a| a.member_id() == member_id)
+                    })
                     .map(|r| r.stream_id),
             );
         }

@@ -7,6 +7,10 @@
 pub mod claim;
 pub mod clock;
 pub mod daily;
+// issue 16: duel
+pub mod duel;
+pub mod duel_news;
+pub mod duel_referee;
 pub mod feed;
 mod forget;
 mod leaderboard;
@@ -19,6 +23,7 @@ pub mod timer;
 
 pub use claim::Claim;
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use duel::{DuelError, DuelExecuted, duel_stream};
 pub use feed::FeedReceiver;
 pub use forget::ForgetReport;
 pub use lease::LeaseHolder;

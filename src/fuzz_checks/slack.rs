@@ -133,6 +133,12 @@ fn check_parsed(parsed: &Inbound) {
                 assert!(!id.is_empty(), "{p:?}");
             }
         }
+        // issue 16: duel
+        Inbound::Duel(d) => {
+            for id in [&d.stream, &d.team, &d.channel, &d.action_ts, &d.user.id] {
+                assert!(!id.is_empty(), "{d:?}");
+            }
+        }
         Inbound::Command(_) | Inbound::Ignored => {}
     }
 }

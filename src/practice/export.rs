@@ -68,6 +68,7 @@ fn section(out: &mut String, entry: &Entry, bank: Option<&ProblemBank>) {
         | What::Compacted { .. }
         | What::ShareRevoked { .. }
         | What::Regraded(_)
+        | What::Duel { .. }
         | What::Unknown { .. } => {}
     }
 }

@@ -6,6 +6,7 @@
 //! (writes go through the engine), and none knows a platform.
 
 pub mod daily;
+pub mod duel; // issue 16: duel
 pub mod export;
 #[cfg(test)]
 pub(crate) mod golden;

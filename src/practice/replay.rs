@@ -74,6 +74,7 @@ fn headline(who: &Who, what: &What) -> String {
             r.repeat,
             super::regrades::figures(r)
         ),
+        What::Duel { event_type } => format!("Duel: {event_type}"),
         What::Unknown { event_type } => {
             format!("(an event this release cannot read: {event_type})")
         }

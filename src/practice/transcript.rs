@@ -96,6 +96,11 @@ pub enum What {
     /// The analyses and summary graded again by the operator (`regrade --record`):
     /// figures beside the originals, which stay the interview's scores.
     Regraded(Box<Regraded>),
+    /// A fact of a duel (issue 16), found only in a duel stream; interview renderers
+    /// skip it.
+    Duel {
+        event_type: &'static str,
+    },
     /// An event this release cannot read (`Event::Unknown`); never in a transcript.
     Unknown {
         event_type: String,
@@ -216,6 +221,15 @@ impl What {
                     event_type: event.type_name().to_string(),
                 }
             }
+            // issue 16: duel
+            Event::DuelOffered(_)
+            | Event::DuelDeclined(_)
+            | Event::DuelOfferExpired(_)
+            | Event::DuelStarted(_)
+            | Event::DuelWon(_)
+            | Event::DuelTimedOut(_) => What::Duel {
+                event_type: event.type_name(),
+            },
         }
     }
 }

@@ -2,6 +2,7 @@
 //! can be dropped and rebuilt from the log at any time. A projection never writes events.
 
 pub mod daily;
+pub mod duels; // issue 16: duel
 pub mod interview_list;
 pub mod member_stats;
 

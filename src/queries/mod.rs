@@ -12,6 +12,7 @@
 //! tests) catches up itself before such a question. It never knows a platform.
 
 mod daily;
+mod duels; // issue 16: duel
 mod lookup;
 
 pub use crate::ports::StoreError as QueryError;
@@ -50,6 +51,8 @@ pub struct Queries {
     follows_projector: bool,
     /// The daily problem's read model, in memory (issue 16).
     daily: Arc<crate::projections::daily::DailyView>,
+    /// The duels read model (issue 16), folded in memory from the log.
+    duels: Arc<projections::duels::DuelBoardCache>,
 }
 
 impl Queries {
@@ -61,6 +64,7 @@ impl Queries {
             folded: Arc::new(watch::channel(0).0),
             follows_projector: false,
             daily: Arc::default(),
+            duels: Arc::default(),
         }
     }
 

@@ -107,6 +107,7 @@ fn the_manifest_has_interview_start_and_the_thread_commands() {
         [
             "approach",
             "daily",
+            "duel", // issue 16: duel
             "end",
             "export",
             "hint",
@@ -185,6 +186,23 @@ fn the_manifest_has_the_practice_commands() {
         (confirm["type"].as_u64(), confirm["required"].as_bool()),
         (Some(BOOLEAN), Some(true))
     );
+}
+
+/// issue 16: duel
+#[test]
+fn the_manifest_has_the_duel_commands() {
+    let all = manifest();
+    let all = all.as_array().unwrap();
+    let duel = command(all, "duel");
+    let challenge = option(duel, "challenge");
+    assert_eq!(challenge["type"], SUB_COMMAND);
+    let member = option(challenge, "member");
+    assert_eq!(
+        (member["type"].as_u64(), member["required"].as_bool()),
+        (Some(USER), Some(true))
+    );
+    assert_eq!(option(challenge, "topic")["autocomplete"], true);
+    assert_eq!(option(duel, "ratings")["type"], SUB_COMMAND);
 }
 
 #[test]

@@ -20,6 +20,7 @@ mod store_contract;
 
 // Engine, read models and practice features.
 mod delivery;
+mod duel_engine; // issue 16: duel
 mod engine;
 mod open_work;
 mod outbox;
@@ -38,6 +39,7 @@ mod llm_openai;
 mod problem_bank;
 
 // Discord.
+mod discord_duel; // issue 16: duel
 mod discord_e2e;
 mod discord_manifest;
 mod discord_outlet;
@@ -51,6 +53,7 @@ mod daily_discord;
 mod instances;
 
 // Slack.
+mod slack_duel; // issue 16: duel
 mod slack_http;
 mod slack_outlet;
 mod slack_practice;
@@ -97,6 +100,7 @@ mod shutdown;
 mod web_api;
 mod web_bind;
 mod web_browser;
+mod web_duels; // issue 16: duel
 mod web_limits;
 mod web_origin;
 mod web_restart;

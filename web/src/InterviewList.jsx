@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { listInterviews, subscribeLive } from './api.js';
 import { ErrorBox, PhaseBadge, PlatformBadge, ScorePill, Spinner } from './components.jsx';
 import { fmtDateTime } from './format.jsx';
+import { DuelBadge } from './Duels.jsx';
 
 const PHASES = ['problem', 'approach', 'coding', 'feedback', 'ended', 'summarised'];
 const LIVE_PHASES = new Set(['problem', 'approach', 'coding', 'feedback']);
@@ -192,6 +193,7 @@ export default function InterviewList({ query, navigate }) {
                           daily {String(r.daily)}
                         </span>
                       ) : null}
+                      {r.duel ? <DuelBadge duel={r.duel} /> : null}
                     </td>
                     <td className="nowrap">
                       <PhaseBadge phase={r.phase} />

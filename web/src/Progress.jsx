@@ -3,6 +3,7 @@ import { getProgress, subscribeLive } from './api.js';
 import { ErrorBox, RUBRIC_DIMENSIONS, ScorePill, Spinner } from './components.jsx';
 import { fmtDateTime } from './format.jsx';
 import StatsPanel from './Stats.jsx';
+import DuelsPanel from './Duels.jsx';
 
 const COLORS = {
   score: '#8b7cff',
@@ -171,6 +172,7 @@ export default function Progress({ memberId }) {
       </div>
       <StatsPanel stats={data.stats} next={data.next} />
       <DailyStreaks daily={data.daily} />
+      <DuelsPanel duels={data.duels} ratings={data.duel_ratings} />
       {points.length === 0 ? (
         <div className="card center-note muted">No scored interviews yet.</div>
       ) : (

@@ -9,6 +9,7 @@
 mod candidate;
 mod coach;
 pub mod daily;
+pub mod duel;
 mod ending;
 mod guards;
 mod regrade;

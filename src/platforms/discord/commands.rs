@@ -30,6 +30,8 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         // issue 16: daily
         super::daily::daily(),
         super::daily::streak(),
+        // issue 16: duel
+        super::duel::duel(),
     ]
 }
 

@@ -182,6 +182,10 @@ async fn on_button(
     data: &Data,
     press: &serenity::ComponentInteraction,
 ) -> Result<(), Error> {
+    // issue 16: duel
+    if press.data.custom_id.starts_with("duel:") {
+        return super::duel_press::press(ctx, data, press).await;
+    }
     let Some((button, guild)) = admit_press(data, press) else {
         return Ok(());
     };

@@ -15,6 +15,8 @@ mod commands;
 // issue 16: daily
 mod daily;
 mod daily_post;
+mod duel; // issue 16: duel
+mod duel_press;
 mod events;
 pub mod flow;
 mod health;
@@ -153,6 +155,8 @@ async fn run(
     let daily_view = data.queries.daily_view();
     let daily_candidates = crate::practice::daily::candidates(&data.problems);
     let daily_tick = data.daily_tick;
+    // issue 16: duel
+    let (duel_bank, duel_board) = (data.problems.clone(), data.queries.duel_board());
     let guild = settings.discord_guild_id.map(serenity::GuildId::new);
     let framework = framework(data, guild);
     let builder =
@@ -185,6 +189,13 @@ async fn run(
         .run(shutdown.intake.clone()),
     );
     let outbox = tokio::spawn(outbox.run(shutdown.clone()));
+    // issue 16: duel news (start, result) through the duel outbox.
+    let herald = Arc::new(duel::DiscordHerald {
+        http: http.clone(),
+        problems: duel_bank,
+    });
+    let news = crate::engine::duel_news::DuelNews::new(engine.clone(), herald, duel_board);
+    tokio::spawn(Arc::new(news).run(shutdown.stop.clone()));
     // Typing shows a turn at work: pointless once the coach has drained.
     let lines = tokio::spawn(submission_runs::run(
         engine.clone(),

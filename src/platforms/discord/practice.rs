@@ -98,6 +98,13 @@ pub async fn stats(
         let line = crate::platforms::daily_text::streak_line("Current", &streak);
         embed = embed.field("Daily problem", line, false);
     }
+    // issue 16: duel
+    let rating = data
+        .queries
+        .duel_rating(&server_of(guild), &who.member_id())
+        .await?;
+    let rating = crate::practice::duel::stats_line(rating.as_ref());
+    embed = embed.field("Duel rating", rating, false);
     private(ctx, poise::CreateReply::default().embed(embed)).await
 }
 

@@ -127,7 +127,7 @@ pub fn thread_of(interview: &Interview) -> Option<ChannelId> {
 /// network are not.
 /// (With serenity's rate limiter on, as in production, a 429 is waited out inside
 /// serenity and never reaches here.)
-fn classify(e: serenity::Error) -> OutletError {
+pub(super) fn classify(e: serenity::Error) -> OutletError {
     if let serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(r)) = &e {
         let status = r.status_code.as_u16();
         if matches!(status, 400 | 403 | 404) {

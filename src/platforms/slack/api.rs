@@ -262,6 +262,20 @@ impl SlackApi {
         display.filter(|n| !n.is_empty()).or(res.user.name)
     }
 
+    /// A member's handle and whether they are a bot or an app (`users.info`), when
+    /// Slack tells (issue 16: nobody duels a bot).
+    pub async fn user_info(&self, user: &str) -> Option<(String, bool)> {
+        let session = self.client.open_session(&self.token);
+        let req = SlackApiUsersInfoRequest::new(user.into());
+        let res = self.bounded(session.users_info(&req)).await.ok()?;
+        let flags = &res.user.flags;
+        let bot = flags.is_bot.unwrap_or(false) || flags.is_app_user.unwrap_or(false);
+        let profile = res.user.profile.as_ref();
+        let display = profile.and_then(|p| p.display_name.clone());
+        let name = display.filter(|n| !n.is_empty()).or(res.user.name);
+        Some((name.unwrap_or_else(|| user.to_string()), bot))
+    }
+
     /// The text of a file shared in Slack. The bot token is only ever sent to Slack's
     /// file host (or the configured API's origin, for tests).
     pub async fn download(&self, file_url: &str) -> Result<String, ApiFailure> {

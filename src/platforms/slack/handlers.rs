@@ -22,6 +22,7 @@ mod buttons;
 mod command;
 // issue 16: daily
 mod daily;
+mod duel; // issue 16: duel
 mod practice;
 mod run;
 
@@ -91,6 +92,7 @@ impl Handler {
             Inbound::Modal(m) => self.modal(m).await,
             // issue 16: daily
             Inbound::DailySolve(p) => self.daily_solve(p).await,
+            Inbound::Duel(d) => self.duel_press(d).await, // issue 16: duel
             Inbound::Ignored => {}
         }
     }

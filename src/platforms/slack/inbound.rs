@@ -35,6 +35,8 @@ pub enum Inbound {
     Modal(ModalSubmission),
     /// issue 16: daily. A press on a day's Solve button.
     DailySolve(super::daily::SolvePress),
+    /// issue 16: a press on a duel offer's Accept or Decline.
+    Duel(DuelPress),
     /// Something the adapter does not act on (bot messages, edits, other events).
     Ignored,
 }
@@ -101,6 +103,19 @@ pub struct ButtonPress {
     pub thread_ts: String,
     pub user: SlackUser,
     pub trigger_id: String,
+    /// Unique per press; the idempotency key.
+    pub action_ts: String,
+}
+
+/// A press on a duel offer's Accept or Decline button (issue 16).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuelPress {
+    pub accept: bool,
+    /// The duel's stream id (the button's value).
+    pub stream: String,
+    pub team: String,
+    pub channel: String,
+    pub user: SlackUser,
     /// Unique per press; the idempotency key.
     pub action_ts: String,
 }
@@ -238,6 +253,7 @@ pub fn parse_interaction(payload: &Value) -> Inbound {
         // issue 16: daily
         Some("block_actions") => super::daily::solve_press(payload)
             .map(Inbound::DailySolve)
+            .or_else(|| duel_press(payload).map(Inbound::Duel))
             .or_else(|| button_press(payload).map(Inbound::Button)),
         Some("view_submission") => modal_submission(payload).map(Inbound::Modal),
         _ => None,
@@ -270,6 +286,26 @@ fn button_press(p: &Value) -> Option<ButtonPress> {
         thread_ts: thread_ts.to_string(),
         user: user_of(p.get("user")?)?,
         trigger_id: str_at(p, &["trigger_id"])?.to_string(),
+        action_ts: str_at(action, &["action_ts"])?.to_string(),
+    })
+}
+
+/// issue 16: a duel offer's button, carrying the duel's stream as its value.
+fn duel_press(p: &Value) -> Option<DuelPress> {
+    let action = p.get("actions")?.as_array()?.first()?;
+    let accept = match str_at(action, &["action_id"])? {
+        super::duel::ACTION_ACCEPT => true,
+        super::duel::ACTION_DECLINE => false,
+        _ => return None,
+    };
+    Some(DuelPress {
+        accept,
+        stream: str_at(action, &["value"])?.to_string(),
+        team: str_at(p, &["team", "id"])?.to_string(),
+        channel: str_at(p, &["channel", "id"])
+            .or_else(|| str_at(p, &["container", "channel_id"]))?
+            .to_string(),
+        user: user_of(p.get("user")?)?,
         action_ts: str_at(action, &["action_ts"])?.to_string(),
     })
 }

@@ -12,6 +12,7 @@ pub mod api;
 pub mod blocks;
 // issue 16: daily
 pub mod daily;
+pub mod duel; // issue 16: duel
 mod handlers;
 mod http;
 pub mod inbound;
@@ -87,6 +88,17 @@ pub fn start(services: &Services, args: &ServeArgs, shutdown: Shutdown) -> Optio
         tokio::spawn(daily.run(shutdown.intake.clone())),
         tokio::spawn(outbox.run(shutdown.clone())),
     ];
+    // issue 16: duel news (start, result) through the duel outbox.
+    let herald = Arc::new(duel::SlackHerald {
+        api: api.clone(),
+        problems: services.problems.clone(),
+    });
+    let news = crate::engine::duel_news::DuelNews::new(
+        engine.clone(),
+        herald,
+        services.queries.duel_board(),
+    );
+    tokio::spawn(Arc::new(news).run(shutdown.stop.clone()));
     // Waits are told while turns can still wait: pointless once the coach has drained.
     tasks.push(tokio::spawn(waits::run(
         engine.clone(),

@@ -49,7 +49,9 @@ pub async fn list(
     };
     let rows = web.queries().interviews(&filter).await?;
     // issue 16: daily. Each row, marked with its day when it is a daily problem.
-    let rows = super::daily::rows_with_days(&web, &rows).await?;
+    let mut rows = super::daily::rows_with_days(&web, &rows).await?;
+    // issue 16: duel: a duelist's interview says so.
+    super::duels::mark_rows(&web, &mut rows).await?;
     Ok(Json(json!({ "interviews": rows })))
 }
 
@@ -121,7 +123,10 @@ pub async fn progress(
         crate::practice::stats::suggest(&stats, web.problems(), |n| rand::random_range(0..n));
     // issue 16: daily
     let daily = super::daily::streaks(&web, &member.id).await?;
-    Ok(Json(
-        json!({ "member": member, "points": points, "stats": stats, "next": next, "daily": daily }),
-    ))
+    // issue 16: duel
+    let (duels, ratings) = super::duels::progress(&web, &member.id).await?;
+    Ok(Json(json!({
+        "member": member, "points": points, "stats": stats, "next": next,
+        "daily": daily, "duels": duels, "duel_ratings": ratings,
+    })))
 }

@@ -13,6 +13,7 @@ mod auth;
 // issue 16: daily
 pub mod client;
 mod daily;
+mod duels; // issue 16: duel
 mod error;
 mod hub;
 mod identity;

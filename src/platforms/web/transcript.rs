@@ -177,6 +177,7 @@ pub fn entry(e: &view::Entry) -> Option<Entry> {
         What::Retry { .. }
             | What::Compacted { .. }
             | What::ShareRevoked { .. }
+            | What::Duel { .. }
             | What::Unknown { .. }
     ) {
         return None;

@@ -209,7 +209,9 @@ impl Respond for Recorder {
             "users.info" => {
                 let id = body["user"].as_str().unwrap_or("U0").to_string();
                 let handle = id.trim_start_matches("U_").to_lowercase();
-                let user = json!({"id": id, "name": handle, "profile": {"display_name": ""}});
+                let mut user = json!({"id": id, "name": handle, "profile": {"display_name": ""}});
+                // issue 16: ids starting `B_` are bots (a duel with one is refused).
+                user["is_bot"] = json!(id.starts_with("B_"));
                 (json!({"ok": true, "user": user}), None)
             }
             "conversations.replies" => (self.replies(&body), None),

@@ -39,6 +39,7 @@ impl Handler {
             "leaderboard" => self.leaderboard(c, &server, &to).await,
             "export" => self.export(c, &server, &to).await,
             "privacy" => self.privacy(c, &to).await,
+            "duel" => self.duel(c, &server, &to).await, // issue 16: duel
             _ => return false,
         };
         if let Err(e) = done {
@@ -91,6 +92,12 @@ impl Handler {
             let line = crate::platforms::daily_text::streak_line("Current", &streak);
             lines.push(("Daily problem".to_string(), line));
         }
+        // issue 16: duel
+        let rating = self.queries.duel_rating(server, &member(&user_id)).await?;
+        lines.push((
+            "Duel rating".to_string(),
+            crate::practice::duel::stats_line(rating.as_ref()),
+        ));
         let name = self.api.user_name(&user_id).await.unwrap_or(user_id);
         let rendered = practice::report(&format!("Practice stats · {name}"), &lines);
         if let Err(e) = self
