@@ -95,6 +95,9 @@ pub enum Command {
         digest: String,
         at: DateTime<Utc>,
     },
+    // issue 16: peer
+    /// A move of a peer interview (`domain::peer`).
+    Peer(super::peer::PeerCommand),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -184,6 +187,8 @@ impl Command {
             Command::RevokeShare { .. } => "share revocation",
             Command::RunTests(_) => "run",
             Command::RecordTestsRun(_) => "test results",
+            // issue 16: peer
+            Command::Peer(c) => c.name(),
         }
     }
 

@@ -4,6 +4,7 @@
 //! Never edit a published variant in place: add a field with a default, or add a new
 //! schema version and an upcaster in the store's codec.
 
+pub use super::events_peer::*;
 use super::ids::{Actor, Place};
 use super::problem::{CoachConfig, Difficulty, Mode, Problem};
 pub use super::runs::{CaseBrief, CaseRun, CaseVerdict, HiddenTests, RunOf, TestsRun};
@@ -38,6 +39,15 @@ pub enum Event {
     #[serde(skip)]
     Unknown(UnknownEvent),
     TestsRun(TestsRun),
+    // issue 16: peer
+    PeerPaired(PeerPaired),
+    PeerHintRevealed(PeerHintRevealed),
+    PeerQuestionAsked(PeerQuestionAsked),
+    PeerCoachAsked(PeerCoachAsked),
+    PeerRubricFilled(PeerRubricFilled),
+    PeerInterviewerRated(PeerInterviewerRated),
+    PeerInterviewerLeft(PeerInterviewerLeft),
+    PeerRolesSwapped(PeerRolesSwapped),
 }
 
 impl Event {
@@ -59,6 +69,15 @@ impl Event {
             Event::ShareRevoked(_) => "share_revoked",
             Event::Unknown(_) => "unknown",
             Event::TestsRun(_) => "tests_run",
+            // issue 16: peer
+            Event::PeerPaired(_) => "peer_paired",
+            Event::PeerHintRevealed(_) => "peer_hint_revealed",
+            Event::PeerQuestionAsked(_) => "peer_question_asked",
+            Event::PeerCoachAsked(_) => "peer_coach_asked",
+            Event::PeerRubricFilled(_) => "peer_rubric_filled",
+            Event::PeerInterviewerRated(_) => "peer_interviewer_rated",
+            Event::PeerInterviewerLeft(_) => "peer_interviewer_left",
+            Event::PeerRolesSwapped(_) => "peer_roles_swapped",
         }
     }
 
@@ -74,7 +93,7 @@ impl Event {
     }
 
     /// Every type tag, for fixtures and documentation.
-    pub const TYPE_NAMES: [&'static str; 14] = [
+    pub const TYPE_NAMES: [&'static str; 22] = [
         "interview_started",
         "approach_explained",
         "code_submitted",
@@ -89,6 +108,15 @@ impl Event {
         "context_compacted",
         "share_revoked",
         "tests_run",
+        // issue 16: peer
+        "peer_paired",
+        "peer_hint_revealed",
+        "peer_question_asked",
+        "peer_coach_asked",
+        "peer_rubric_filled",
+        "peer_interviewer_rated",
+        "peer_interviewer_left",
+        "peer_roles_swapped",
     ];
 
     pub fn at(&self) -> DateTime<Utc> {
@@ -108,6 +136,15 @@ impl Event {
             Event::ShareRevoked(e) => e.at,
             Event::Unknown(e) => e.at,
             Event::TestsRun(e) => e.at,
+            // issue 16: peer
+            Event::PeerPaired(e) => e.at,
+            Event::PeerHintRevealed(e) => e.at,
+            Event::PeerQuestionAsked(e) => e.at,
+            Event::PeerCoachAsked(e) => e.at,
+            Event::PeerRubricFilled(e) => e.at,
+            Event::PeerInterviewerRated(e) => e.at,
+            Event::PeerInterviewerLeft(e) => e.at,
+            Event::PeerRolesSwapped(e) => e.at,
         }
     }
 
@@ -121,6 +158,15 @@ impl Event {
             Event::HintRequested(e) => Some(&e.actor),
             Event::RetryRequested(e) => Some(&e.actor),
             Event::TestsRun(e) => Some(&e.actor),
+            // issue 16: peer (the pairing is the interviewer's: they were named)
+            Event::PeerPaired(e) => Some(&e.interviewer),
+            Event::PeerHintRevealed(e) => Some(&e.by),
+            Event::PeerQuestionAsked(e) => Some(&e.by),
+            Event::PeerCoachAsked(e) => Some(&e.by),
+            Event::PeerRubricFilled(e) => Some(&e.by),
+            Event::PeerInterviewerRated(e) => Some(&e.by),
+            Event::PeerInterviewerLeft(e) => Some(&e.by),
+            Event::PeerRolesSwapped(e) => Some(&e.by),
             Event::InterviewEnded(e) => match &e.by {
                 EndedBy::Member { actor } => Some(actor),
                 EndedBy::Timer => None,

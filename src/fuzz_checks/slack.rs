@@ -127,6 +127,23 @@ fn check_parsed(parsed: &Inbound) {
             assert!(!m.view_id.is_empty() && !m.team.is_empty() && !m.user.id.is_empty());
             assert!(m.language.as_ref().is_none_or(|l| !l.trim().is_empty()));
         }
+        // issue 16: peer
+        Inbound::PeerPress(p) => {
+            for id in [
+                &p.team,
+                &p.channel,
+                &p.thread_ts,
+                &p.trigger_id,
+                &p.action_ts,
+            ] {
+                assert!(!id.is_empty(), "{p:?}");
+            }
+        }
+        Inbound::PeerForm(f) => {
+            for id in [&f.view_id, &f.team, &f.channel, &f.thread_ts, &f.user.id] {
+                assert!(!id.is_empty(), "{f:?}");
+            }
+        }
         Inbound::Command(_) | Inbound::Ignored => {}
     }
 }

@@ -93,6 +93,8 @@ pub enum What {
     ShareRevoked {
         share_id: uuid::Uuid,
     },
+    /// A peer interview's event (issue 16).
+    Peer(super::transcript_peer::PeerWhat),
     /// An event this release cannot read (`Event::Unknown`); never in a transcript.
     Unknown {
         event_type: String,
@@ -205,6 +207,13 @@ impl What {
                 event_type: e.event_type.clone(),
             },
             Event::TestsRun(e) => What::TestsRun(Box::new(e.clone())),
+            // issue 16: peer
+            other => match super::transcript_peer::PeerWhat::of(other) {
+                Some(peer) => What::Peer(peer),
+                None => What::Unknown {
+                    event_type: other.type_name().to_string(),
+                },
+            },
         }
     }
 }

@@ -13,6 +13,7 @@ mod web_common;
 
 // Domain and store.
 mod domain_decide;
+mod domain_peer;
 mod domain_runs;
 mod event_fixtures;
 mod sqlite_durability;
@@ -24,6 +25,7 @@ mod engine;
 mod open_work;
 mod outbox;
 mod privacy;
+mod privacy_peer;
 mod stats_projection;
 mod timers;
 mod unreadable_events;
@@ -40,6 +42,7 @@ mod problem_bank;
 mod discord_e2e;
 mod discord_manifest;
 mod discord_outlet;
+mod discord_peer;
 mod discord_practice;
 mod discord_run;
 mod discord_shards;
@@ -50,6 +53,7 @@ mod instances;
 // Slack.
 mod slack_http;
 mod slack_outlet;
+mod slack_peer;
 mod slack_practice;
 mod slack_run;
 mod slack_socket;

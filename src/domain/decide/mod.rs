@@ -9,6 +9,7 @@ mod candidate;
 mod coach;
 mod ending;
 mod guards;
+mod peer;
 mod run;
 mod share;
 mod start;
@@ -82,5 +83,7 @@ pub fn decide(state: &Interview, command: Command) -> Result<Vec<Event>, DomainE
         C::RevokeShare { share_id, at } => share::revoke(state, share_id, at),
         C::RunTests(c) => run::run(state, c),
         C::RecordTestsRun(run) => run::record(state, run),
+        // issue 16: peer
+        C::Peer(c) => peer::decide(state, c),
     }
 }

@@ -260,6 +260,17 @@ impl SlackApi {
         display.filter(|n| !n.is_empty()).or(res.user.name)
     }
 
+    /// Whether `user` is a bot (`users.info`); false when Slack does not say (issue 16:
+    /// a bot cannot be a peer interviewer).
+    pub async fn user_is_bot(&self, user: &str) -> bool {
+        let session = self.client.open_session(&self.token);
+        let req = SlackApiUsersInfoRequest::new(user.into());
+        match self.bounded(session.users_info(&req)).await {
+            Ok(res) => res.user.flags.is_bot.unwrap_or(false),
+            Err(_) => false,
+        }
+    }
+
     /// The text of a file shared in Slack. The bot token is only ever sent to Slack's
     /// file host (or the configured API's origin, for tests).
     pub async fn download(&self, file_url: &str) -> Result<String, ApiFailure> {

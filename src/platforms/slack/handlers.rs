@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex};
 
 mod buttons;
 mod command;
+mod peer;
 mod practice;
 mod run;
 
@@ -87,6 +88,9 @@ impl Handler {
             Inbound::Message(m) => self.message(m).await,
             Inbound::Button(b) => self.button(b).await,
             Inbound::Modal(m) => self.modal(m).await,
+            // issue 16: peer
+            Inbound::PeerPress(p) => self.peer_press(p).await,
+            Inbound::PeerForm(f) => self.peer_form(f).await,
             Inbound::Ignored => {}
         }
     }

@@ -46,6 +46,17 @@ pub fn render(entry: &Entry) -> Vec<Rendered> {
     }
 }
 
+/// [`render`] in `interview`: a peer interview's summary carries the interviewer's
+/// rubric beside the coach's and the buttons of the end (issue 16).
+fn render_in(entry: &Entry, interview: &Interview) -> Vec<Rendered> {
+    match (&entry.what, &interview.peer, thread(interview)) {
+        (What::Summary(s), Some(peer), Ok((channel, thread_ts))) => {
+            vec![super::peer::summary(s, peer, channel, thread_ts)]
+        }
+        _ => render(entry),
+    }
+}
+
 fn thread(interview: &Interview) -> Result<(&str, &str), OutletError> {
     match interview.started.as_ref().map(|s| &s.place) {
         Some(Place::Slack {
@@ -84,8 +95,12 @@ impl Outlet for SlackOutlet {
         )
     }
 
-    fn parts(&self, event: &RecordedEvent, _interview: &Interview) -> usize {
-        render(&Entry::of(event)).len()
+    fn parts(&self, event: &RecordedEvent, interview: &Interview) -> usize {
+        // issue 16: a peer interview's private answers and silent reviews.
+        if interview.keeps_private(&event.event) {
+            return 0;
+        }
+        render_in(&Entry::of(event), interview).len()
     }
 
     async fn post_part(
@@ -95,7 +110,7 @@ impl Outlet for SlackOutlet {
         part: usize,
     ) -> Result<String, OutletError> {
         let (channel, thread_ts) = thread(interview)?;
-        let message = render(&Entry::of(event))
+        let message = render_in(&Entry::of(event), interview)
             .into_iter()
             .nth(part)
             .ok_or_else(|| OutletError::Permanent(format!("the post has no part {part}")))?;

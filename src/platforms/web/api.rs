@@ -98,8 +98,19 @@ pub async fn progress(
         name: latest.candidate_name.clone(),
     };
     let mut points = Vec::new();
+    // issue 16: peer interviews, with both rubrics side by side.
+    let mut peer_interviews = Vec::new();
     for row in rows.iter().rev() {
         let events = web.queries().events(&row.stream()).await?;
+        let state = crate::domain::Interview::from_events(events.iter().map(|r| &r.event));
+        if let Some(summary) = crate::practice::peer::summary_of(&state) {
+            peer_interviews.push(json!({
+                "interview_id": row.interview_id,
+                "at": row.started_at,
+                "problem_title": row.problem_title,
+                "summary": summary,
+            }));
+        }
         points.extend(events.iter().filter_map(|r| match &r.event {
             Event::CodeAnalyzed(a) => Some(Point {
                 interview_id: row.interview_id.clone(),
@@ -119,6 +130,7 @@ pub async fn progress(
     let next =
         crate::practice::stats::suggest(&stats, web.problems(), |n| rand::random_range(0..n));
     Ok(Json(
-        json!({ "member": member, "points": points, "stats": stats, "next": next }),
+        json!({ "member": member, "points": points, "stats": stats, "next": next,
+                "peer_interviews": peer_interviews }),
     ))
 }

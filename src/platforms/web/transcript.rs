@@ -69,9 +69,12 @@ pub fn build(loaded: &Loaded, bank: &ProblemBank) -> Option<Transcript> {
             .map(|p| p.full_statement())
             .unwrap_or_else(|| title.clone()),
     };
+    // issue 16: what a peer interview keeps from its candidate is not shown.
+    let private = crate::practice::transcript_peer::private_versions(&loaded.events);
     let entries = view::Transcript::of(&loaded.events)
         .entries
         .iter()
+        .filter(|e| !private.contains(&e.version))
         .filter_map(entry)
         .collect();
     Some(Transcript {
@@ -152,6 +155,7 @@ fn text(e: &view::Entry) -> Option<String> {
         }
         What::Ended { .. } if e.who == Who::Timer => Some("The time limit was reached.".into()),
         What::TestsRun(run) => Some(crate::practice::runs::render(run, usize::MAX)),
+        What::Peer(peer) => Some(peer.line(e.who.name())),
         _ => None,
     }
 }
