@@ -93,6 +93,7 @@ mod web_bind;
 mod web_browser;
 mod web_limits;
 mod web_origin;
+mod web_peer;
 mod web_restart;
 mod web_run;
 mod web_seed;
