@@ -1,5 +1,5 @@
 //! The web page's read API on a peer interview (issue 16), against the real app: the
-//! member's progress lists the peer interview with the interviewer's bands beside the
+//! interview list and the member's progress list the peer interview with the interviewer's bands beside the
 //! coach's, where they differ, and the rating; the transcript (which the candidate
 //! reads) leaves out the interviewer's private question to the coach and its answer.
 
@@ -106,6 +106,13 @@ async fn the_progress_page_shows_both_rubrics_and_the_transcript_hides_private_a
         json!({"dimension": "problem_solving", "interviewer": 1, "coach": 3})
     );
     assert_eq!(summary["notes"], "Say your tests out loud.");
+
+    let (status, list) = get_json(&app.url("/api/interviews")).await;
+    assert_eq!(status, StatusCode::OK);
+    let row = &list["interviews"][0];
+    assert_eq!(row["peer"]["interviewer"], "Leo");
+    assert_eq!(row["peer"]["rows"][1]["interviewer"], 1);
+    assert_eq!(row["peer"]["rows"][1]["coach"], 3);
 
     let (status, t) = get_json(&app.url(&format!("/api/interviews/{s}"))).await;
     assert_eq!(status, StatusCode::OK);

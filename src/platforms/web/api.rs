@@ -12,6 +12,7 @@ use crate::queries::InterviewFilter;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use chrono::{DateTime, Utc};
+use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -48,8 +49,36 @@ pub async fn list(
         limit: Some(q.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT)),
     };
     let rows = web.queries().interviews(&filter).await?;
-    let rows: Vec<RowView> = rows.iter().map(RowView::from).collect();
+    // issue 16: each listed interview is read (a few at a time) for its peer summary.
+    let streams: Vec<crate::domain::StreamId> = rows.iter().map(|r| r.stream()).collect();
+    let peers: Vec<Option<crate::practice::peer::PeerSummary>> = futures::stream::iter(streams)
+        .map(|stream| peer_summary(web.clone(), stream))
+        .buffered(PEER_READS)
+        .collect()
+        .await;
+    let rows: Vec<RowView> = rows
+        .iter()
+        .zip(peers)
+        .map(|(row, peer)| RowView {
+            peer,
+            ..RowView::from(row)
+        })
+        .collect();
     Ok(Json(json!({ "interviews": rows })))
+}
+
+/// Streams read at once for the list's peer summaries.
+const PEER_READS: usize = 8;
+
+/// The peer summary of a listed interview; `None` for other interviews (or when its
+/// stream cannot be read, which the list survives).
+async fn peer_summary(
+    web: Web,
+    stream: crate::domain::StreamId,
+) -> Option<crate::practice::peer::PeerSummary> {
+    let events = web.queries().events(&stream).await.ok()?;
+    let state = crate::domain::Interview::from_events(events.iter().map(|r| &r.event));
+    crate::practice::peer::summary_of(&state)
 }
 
 /// `GET /api/interviews/{id}`: by interview id or stream id.
