@@ -261,6 +261,36 @@ pub fn candidate_text(event: &Event) -> Option<String> {
             e.reason.as_str(),
             schema::SUMMARY_TOOL
         ),
+        // issue 16: peer
+        Event::PeerPaired(e) => format!(
+            "(This is a peer interview: {} is the human interviewer and you are their assistant. Stay silent unless asked; when asked, answer the interviewer briefly.)",
+            candidate_inline("name", &e.interviewer.name)
+        ),
+        Event::PeerHintRevealed(e) => format!(
+            "(The interviewer showed the candidate rung {} of the hint ladder.)",
+            e.hint
+        ),
+        Event::PeerQuestionAsked(e) => format!(
+            "The interviewer asks the candidate:\n{}",
+            candidate_block("question", &e.question)
+        ),
+        Event::PeerCoachAsked(e) => format!(
+            "The interviewer asks you{}:\n{}\n(Answer the interviewer in a few sentences{}.)",
+            if e.aloud {
+                " to speak in the thread"
+            } else {
+                " privately"
+            },
+            candidate_block("question", &e.question),
+            if e.aloud {
+                ", addressing the candidate"
+            } else {
+                "; the candidate will not see it"
+            }
+        ),
+        Event::PeerInterviewerLeft(_) => {
+            "(The interviewer has left; you are the interviewer from now on.)".to_string()
+        }
         _ => return None,
     })
 }

@@ -97,6 +97,9 @@ pub enum Command {
         digest: String,
         at: DateTime<Utc>,
     },
+    // issue 16: peer
+    /// A move of a peer interview (`domain::peer`).
+    Peer(super::peer::PeerCommand),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -187,6 +190,8 @@ impl Command {
             Command::RunTests(_) => "run",
             Command::RecordTestsRun(_) => "test results",
             Command::RecordRegrade(_) => "regrade",
+            // issue 16: peer
+            Command::Peer(c) => c.name(),
         }
     }
 

@@ -104,6 +104,32 @@ pub fn erase(event: &Event, all_text: bool, is_member: &impl Fn(&Actor) -> bool)
         Event::DuelWon(x) => {
             x.winner = name(&x.winner, is_member);
             x.loser = name(&x.loser, is_member);
+        // issue 16: peer
+        Event::PeerPaired(x) => x.interviewer = name(&x.interviewer, is_member),
+        Event::PeerHintRevealed(x) => x.by = name(&x.by, is_member),
+        Event::PeerInterviewerLeft(x) => x.by = name(&x.by, is_member),
+        Event::PeerRolesSwapped(x) => x.by = name(&x.by, is_member),
+        Event::PeerQuestionAsked(x) => {
+            x.question = text(!mine(&x.by), &x.question);
+            x.by = name(&x.by, is_member);
+        }
+        Event::PeerCoachAsked(x) => {
+            x.question = text(!mine(&x.by), &x.question);
+            x.by = name(&x.by, is_member);
+        }
+        Event::PeerRubricFilled(x) => {
+            if mine(&x.by) && !x.notes.is_empty() {
+                x.notes = ERASED.to_string();
+            }
+            x.by = name(&x.by, is_member);
+        }
+        Event::PeerInterviewerRated(x) => {
+            // The note is about the interviewer: it goes when either is forgotten.
+            if (mine(&x.by) || is_member(&x.interviewer)) && !x.note.is_empty() {
+                x.note = ERASED.to_string();
+            }
+            x.by = name(&x.by, is_member);
+            x.interviewer = name(&x.interviewer, is_member);
         }
         _ => {}
     }

@@ -85,4 +85,25 @@ pub enum DomainError {
     InvalidRegrade { reason: String },
     #[error("submission {submission} has no code to test here, or its tests already ran")]
     NotTestable { submission: u32 },
+    // issue 16: peer
+    #[error("this is not a peer interview")]
+    NotPeer,
+    #[error("only {interviewer}, the interviewer, can do that in this interview")]
+    OnlyInterviewer { interviewer: String },
+    #[error("you cannot interview yourself: name another member as the interviewer")]
+    PeerWithSelf,
+    #[error("a bot cannot be the interviewer: name a member of this server")]
+    PeerWithBot,
+    #[error("the interviewer has left this interview; the coach has taken over")]
+    InterviewerLeft,
+    #[error("in a peer interview, {interviewer} gives the hints: ask them in the thread")]
+    HintsFromInterviewer { interviewer: String },
+    #[error("the rubric has already been filled for this interview")]
+    RubricAlreadyFilled,
+    #[error("you have already rated the interviewer of this interview")]
+    AlreadyRated,
+    #[error("roles have already been swapped for this interview")]
+    AlreadySwapped,
+    #[error("a rating is 1 to 5 stars, got {got}")]
+    InvalidStars { got: u8 },
 }

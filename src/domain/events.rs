@@ -8,6 +8,7 @@ pub use super::events_daily::{DailyPosted, DailyScheduled, DailyTurnedOff};
 pub use super::events_duel::{
     DuelDeclined, DuelOfferExpired, DuelOffered, DuelStarted, DuelTimedOut, DuelWon,
 };
+pub use super::events_peer::*;
 use super::ids::{Actor, Place};
 use super::problem::{CoachConfig, Difficulty, Mode, Problem};
 pub use super::regrade::Regraded;
@@ -55,6 +56,15 @@ pub enum Event {
     DuelStarted(DuelStarted),
     DuelWon(DuelWon),
     DuelTimedOut(DuelTimedOut),
+    // issue 16: peer
+    PeerPaired(PeerPaired),
+    PeerHintRevealed(PeerHintRevealed),
+    PeerQuestionAsked(PeerQuestionAsked),
+    PeerCoachAsked(PeerCoachAsked),
+    PeerRubricFilled(PeerRubricFilled),
+    PeerInterviewerRated(PeerInterviewerRated),
+    PeerInterviewerLeft(PeerInterviewerLeft),
+    PeerRolesSwapped(PeerRolesSwapped),
 }
 
 impl Event {
@@ -88,6 +98,15 @@ impl Event {
             Event::DuelStarted(_) => "duel_started",
             Event::DuelWon(_) => "duel_won",
             Event::DuelTimedOut(_) => "duel_timed_out",
+            // issue 16: peer
+            Event::PeerPaired(_) => "peer_paired",
+            Event::PeerHintRevealed(_) => "peer_hint_revealed",
+            Event::PeerQuestionAsked(_) => "peer_question_asked",
+            Event::PeerCoachAsked(_) => "peer_coach_asked",
+            Event::PeerRubricFilled(_) => "peer_rubric_filled",
+            Event::PeerInterviewerRated(_) => "peer_interviewer_rated",
+            Event::PeerInterviewerLeft(_) => "peer_interviewer_left",
+            Event::PeerRolesSwapped(_) => "peer_roles_swapped",
         }
     }
 
@@ -103,7 +122,7 @@ impl Event {
     }
 
     /// Every type tag, for fixtures and documentation.
-    pub const TYPE_NAMES: [&'static str; 24] = [
+    pub const TYPE_NAMES: [&'static str; 32] = [
         "interview_started",
         "approach_explained",
         "code_submitted",
@@ -130,6 +149,15 @@ impl Event {
         "duel_started",
         "duel_won",
         "duel_timed_out",
+        // issue 16: peer
+        "peer_paired",
+        "peer_hint_revealed",
+        "peer_question_asked",
+        "peer_coach_asked",
+        "peer_rubric_filled",
+        "peer_interviewer_rated",
+        "peer_interviewer_left",
+        "peer_roles_swapped",
     ];
 
     pub fn at(&self) -> DateTime<Utc> {
@@ -161,6 +189,15 @@ impl Event {
             Event::DuelStarted(e) => e.at,
             Event::DuelWon(e) => e.at,
             Event::DuelTimedOut(e) => e.at,
+            // issue 16: peer
+            Event::PeerPaired(e) => e.at,
+            Event::PeerHintRevealed(e) => e.at,
+            Event::PeerQuestionAsked(e) => e.at,
+            Event::PeerCoachAsked(e) => e.at,
+            Event::PeerRubricFilled(e) => e.at,
+            Event::PeerInterviewerRated(e) => e.at,
+            Event::PeerInterviewerLeft(e) => e.at,
+            Event::PeerRolesSwapped(e) => e.at,
         }
     }
 
@@ -177,6 +214,15 @@ impl Event {
             // issue 16: daily
             Event::DailyScheduled(e) => Some(&e.by),
             Event::DailyTurnedOff(e) => Some(&e.by),
+            // issue 16: peer (the pairing is the interviewer's: they were named)
+            Event::PeerPaired(e) => Some(&e.interviewer),
+            Event::PeerHintRevealed(e) => Some(&e.by),
+            Event::PeerQuestionAsked(e) => Some(&e.by),
+            Event::PeerCoachAsked(e) => Some(&e.by),
+            Event::PeerRubricFilled(e) => Some(&e.by),
+            Event::PeerInterviewerRated(e) => Some(&e.by),
+            Event::PeerInterviewerLeft(e) => Some(&e.by),
+            Event::PeerRolesSwapped(e) => Some(&e.by),
             Event::InterviewEnded(e) => match &e.by {
                 EndedBy::Member { actor } => Some(actor),
                 EndedBy::Timer => None,

@@ -115,6 +115,8 @@ pub struct Interview {
     pub last_candidate_at: Option<DateTime<Utc>>,
     /// The prompt version and model of each recorded regrade (one per pair).
     pub regrades: Vec<super::events::CoachStamp>,
+    /// Set when this is a peer interview (issue 16): who interviews, and how it went.
+    pub peer: Option<super::peer::PeerState>,
 }
 
 impl Interview {
@@ -182,7 +184,7 @@ impl Interview {
     /// Fold one event into the state.
     pub fn apply(&mut self, event: &Event) {
         self.version += 1;
-        if event.actor().is_some() {
+        if event.actor().is_some() && !super::peer::is_peer_event(event) {
             self.last_candidate_at = Some(event.at());
         }
         match event {
@@ -197,14 +199,20 @@ impl Interview {
             Event::ApproachExplained(_) => {
                 self.approach_explained = true;
                 self.phase = Some(Phase::Coding);
-                self.open_turn(TurnKind::ApproachFeedback);
+                if !self.coach_silent() {
+                    self.open_turn(TurnKind::ApproachFeedback);
+                }
             }
             Event::CodeSubmitted(e) => {
                 self.submissions = e.submission;
                 self.phase = Some(Phase::Feedback);
                 self.open_turn(TurnKind::Analysis);
             }
-            Event::CandidateMessage(_) => self.open_turn(TurnKind::Chat),
+            Event::CandidateMessage(_) => {
+                if !self.coach_silent() {
+                    self.open_turn(TurnKind::Chat);
+                }
+            }
             Event::HintRequested(e) => {
                 self.hints_used = e.hint;
                 self.open_turn(TurnKind::Hint);
@@ -236,6 +244,9 @@ impl Interview {
                 self.open_turn(TurnKind::Summary);
             }
             Event::SummaryWritten(e) => {
+                if let Some(p) = &mut self.peer {
+                    p.apply(event);
+                }
                 self.summarised = true;
                 self.phase = Some(Phase::Summarised);
                 self.close_turn(e.reply_to, TurnState::Done);
@@ -264,6 +275,39 @@ impl Interview {
                     self.last_tests = Some((e.passed(), e.total()));
                 }
             }
+            // issue 16: peer
+            Event::PeerPaired(e) => {
+                self.peer = Some(super::peer::PeerState::new(e.interviewer.clone()));
+            }
+            Event::PeerHintRevealed(e) => self.hints_used = e.hint,
+            Event::PeerCoachAsked(e) => {
+                self.open_turn(TurnKind::Chat);
+                if !e.aloud
+                    && let Some(p) = &mut self.peer
+                {
+                    p.private_turns.insert(self.version);
+                }
+            }
+            Event::PeerQuestionAsked(_)
+            | Event::PeerRubricFilled(_)
+            | Event::PeerInterviewerRated(_)
+            | Event::PeerInterviewerLeft(_)
+            | Event::PeerRolesSwapped(_) => {
+                if let Some(p) = &mut self.peer {
+                    p.apply(event);
+                }
+            }
         }
+    }
+
+    /// A peer interview whose interviewer is there: the coach speaks only when asked.
+    pub fn coach_silent(&self) -> bool {
+        self.peer.as_ref().is_some_and(|p| p.coach_silent())
+    }
+
+    /// Whether the chat outlets keep this coach event out of the thread (a peer
+    /// interview's private answers and silent reviews).
+    pub fn keeps_private(&self, event: &Event) -> bool {
+        self.peer.as_ref().is_some_and(|p| p.keeps_private(event))
     }
 }

@@ -130,3 +130,33 @@ pub struct Analysis {
     pub correctness: String,
     pub rubric: Rubric,
 }
+
+/// The rubric's anchors, as the coach is prompted with them and a peer interviewer
+/// reads them (issue 16). Changing it changes the coach's prompt version.
+pub const RUBRIC_TEXT: &str = "\
+Rubric. Score each dimension 1-4 using these anchors, citing evidence from the interview.
+
+communication:
+  1 not yet: silent or unclear; the interviewer cannot follow the reasoning.
+  2 developing: explains some steps, but jumps or leaves gaps the interviewer must fill.
+  3 solid: explains the plan before coding and narrates the key decisions.
+  4 strong: clear, structured, checks understanding, and adapts to questions.
+problem_solving:
+  1 not yet: no workable approach, even with hints.
+  2 developing: reaches a workable approach with substantial hints.
+  3 solid: finds a correct, reasonably efficient approach with little help.
+  4 strong: finds an optimal approach, compares alternatives and their trade-offs.
+technical_competency:
+  1 not yet: code does not run or is far from the approach.
+  2 developing: mostly right with significant bugs or awkward constructs.
+  3 solid: correct, idiomatic code with minor issues.
+  4 strong: clean, correct, idiomatic code, with sound complexity.
+testing:
+  1 not yet: no testing or edge-case thinking.
+  2 developing: mentions tests or edge cases only when prompted.
+  3 solid: walks through examples and the main edge cases unprompted.
+  4 strong: systematic: edge cases, a dry run, and the failure modes of the code.
+
+Overall score 1-10 for a submission: 1-3 not working or far from a solution, 4-5 partly
+working, 6-7 correct with notable issues, 8-9 correct and clean, 10 optimal and exemplary.
+Hints used lower problem_solving unless the candidate took them further on their own.";

@@ -139,6 +139,23 @@ fn check_parsed(parsed: &Inbound) {
                 assert!(!id.is_empty(), "{d:?}");
             }
         }
+        // issue 16: peer
+        Inbound::PeerPress(p) => {
+            for id in [
+                &p.team,
+                &p.channel,
+                &p.thread_ts,
+                &p.trigger_id,
+                &p.action_ts,
+            ] {
+                assert!(!id.is_empty(), "{p:?}");
+            }
+        }
+        Inbound::PeerForm(f) => {
+            for id in [&f.view_id, &f.team, &f.channel, &f.thread_ts, &f.user.id] {
+                assert!(!id.is_empty(), "{f:?}");
+            }
+        }
         Inbound::Command(_) | Inbound::Ignored => {}
     }
 }

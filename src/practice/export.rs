@@ -13,7 +13,10 @@ use std::fmt::Write;
 /// Render one interview's events (in order) as Markdown.
 pub fn markdown(events: &[RecordedEvent], bank: Option<&ProblemBank>) -> String {
     let mut out = String::new();
-    for entry in &Transcript::of(events).entries {
+    // issue 16: what a peer interview keeps from its candidate is not exported.
+    let private = super::transcript_peer::private_versions(events);
+    let entries = Transcript::of(events).entries;
+    for entry in entries.iter().filter(|e| !private.contains(&e.version)) {
         section(&mut out, entry, bank);
     }
     out
@@ -63,6 +66,9 @@ fn section(out: &mut String, entry: &Entry, bank: Option<&ProblemBank>) {
                 fence(out, &run.language, code);
             }
             let _ = writeln!(out, "{}", super::runs::render(run, usize::MAX));
+        }
+        What::Peer(peer) => {
+            let _ = writeln!(out, "*{} ({at}).*\n", peer.line(who));
         }
         What::Retry { .. }
         | What::Compacted { .. }

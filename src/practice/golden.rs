@@ -33,6 +33,7 @@ pub fn logs() -> Vec<(&'static str, Vec<RecordedEvent>)> {
         ("bank", recorded("discord:77:900", bank_log())),
         ("custom", recorded("slack:T1:C1:1700.1", custom_log())),
         ("missing", recorded("web:s1", missing_log())),
+        ("peer", recorded("discord:77:901", peer_log())),
     ]
 }
 
@@ -375,6 +376,106 @@ fn missing_log() -> Vec<Event> {
             },
             reason: EndReason::Abandoned,
             at: at(1),
+        }),
+    ]
+}
+
+/// A peer interview (issue 16): Leo interviews Maya; every peer event but the
+/// interviewer leaving (which would forbid the rubric), with a private and an aloud
+/// question to the coach.
+fn peer_log() -> Vec<Event> {
+    let leo = Actor::new(Platform::Discord, "1002", "Leo");
+    let started = InterviewStarted {
+        interview_id: Uuid::from_u128(0x5678),
+        place: Place::Discord {
+            guild: "77".into(),
+            channel: "500".into(),
+            thread: "901".into(),
+        },
+        candidate: maya(),
+        problem: Problem::Bank {
+            id: "two-sum".into(),
+            version: 1,
+            title: "Two Sum".into(),
+        },
+        language: Some("python".into()),
+        difficulty: Some(Difficulty::Easy),
+        time_limit_minutes: Some(30),
+        mode: Mode::Solo,
+        coach: coach(),
+        at: at(0),
+    };
+    let b = |n| Band::new(n).unwrap();
+    vec![
+        Event::InterviewStarted(started),
+        Event::PeerPaired(PeerPaired {
+            interviewer: leo.clone(),
+            at: at(0),
+        }),
+        Event::PeerHintRevealed(PeerHintRevealed {
+            by: leo.clone(),
+            hint: 1,
+            at: at(3),
+        }),
+        Event::PeerQuestionAsked(PeerQuestionAsked {
+            by: leo.clone(),
+            question: "What if a value repeats?".into(),
+            at: at(4),
+        }),
+        code(1, SubmissionSource::Message, "def two_sum(nums, t): ...", 6),
+        Event::CodeAnalyzed(CodeAnalyzed {
+            stamp: None,
+            reply_to: 5,
+            analysis: analysis(),
+            usage: None,
+            at: at(7),
+        }),
+        Event::PeerCoachAsked(PeerCoachAsked {
+            by: leo.clone(),
+            question: "Is this O(n)?".into(),
+            aloud: false,
+            at: at(8),
+        }),
+        reply(7, ReplyKind::Chat, "Yes: one pass with a map.", 9),
+        Event::PeerCoachAsked(PeerCoachAsked {
+            by: leo.clone(),
+            question: "Tell her what to test".into(),
+            aloud: true,
+            at: at(10),
+        }),
+        reply(
+            9,
+            ReplyKind::Chat,
+            "Try an empty list and a repeated value.",
+            11,
+        ),
+        Event::InterviewEnded(InterviewEnded {
+            by: EndedBy::Member { actor: leo.clone() },
+            reason: EndReason::Finished,
+            at: at(20),
+        }),
+        summary(11, vec!["a clear plan".into()], HireSignal::LeanYes, 21),
+        Event::PeerRubricFilled(PeerRubricFilled {
+            by: leo.clone(),
+            rubric: PeerRubric {
+                communication: b(3),
+                problem_solving: b(2),
+                technical_competency: b(2),
+                testing: b(3),
+            },
+            notes: "Test the edge cases out loud.".into(),
+            at: at(22),
+        }),
+        Event::PeerInterviewerRated(PeerInterviewerRated {
+            by: maya(),
+            interviewer: leo.clone(),
+            stars: 4,
+            note: "Good questions".into(),
+            at: at(23),
+        }),
+        Event::PeerRolesSwapped(PeerRolesSwapped {
+            by: leo,
+            at: at(24),
         }),
     ]
 }

@@ -78,6 +78,7 @@ fn headline(who: &Who, what: &What) -> String {
         What::Unknown { event_type } => {
             format!("(an event this release cannot read: {event_type})")
         }
+        What::Peer(peer) => peer.line(name),
         What::Started(_) | What::Analysis { .. } | What::Summary(_) | What::TestsRun(_) => {
             String::new()
         }

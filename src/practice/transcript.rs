@@ -101,6 +101,8 @@ pub enum What {
     Duel {
         event_type: &'static str,
     },
+    /// A peer interview's event (issue 16).
+    Peer(super::transcript_peer::PeerWhat),
     /// An event this release cannot read (`Event::Unknown`); never in a transcript.
     Unknown {
         event_type: String,
@@ -229,6 +231,13 @@ impl What {
             | Event::DuelWon(_)
             | Event::DuelTimedOut(_) => What::Duel {
                 event_type: event.type_name(),
+            },
+            // issue 16: peer
+            other => match super::transcript_peer::PeerWhat::of(other) {
+                Some(peer) => What::Peer(peer),
+                None => What::Unknown {
+                    event_type: other.type_name().to_string(),
+                },
             },
         }
     }

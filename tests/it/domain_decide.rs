@@ -1473,6 +1473,27 @@ fn test_producing(error: &DomainError) -> &'static str {
             "a_second_regrade_with_the_same_prompt_and_model_is_refused_but_another_model_is_not"
         }
         DomainError::InvalidRegrade { .. } => "a_regrade_has_one_grade_or_failure_per_repeat",
+        // issue 16: peer interviews; their tests are in domain_peer.rs.
+        DomainError::NotPeer => "peer_moves_in_a_solo_interview_are_refused_as_not_peer",
+        DomainError::OnlyInterviewer { .. } => {
+            "a_stranger_and_the_candidate_are_refused_the_interviewers_moves"
+        }
+        DomainError::PeerWithSelf | DomainError::PeerWithBot => {
+            "nobody_interviews_themselves_or_is_interviewed_by_a_bot"
+        }
+        DomainError::InterviewerLeft => {
+            "when_the_interviewer_leaves_the_coach_takes_over_and_the_candidate_can_end"
+        }
+        DomainError::HintsFromInterviewer { .. } => {
+            "the_candidate_cannot_ask_the_coach_for_hints_while_the_interviewer_is_there"
+        }
+        DomainError::RubricAlreadyFilled => {
+            "the_rubric_is_filled_once_by_the_interviewer_after_the_end"
+        }
+        DomainError::AlreadyRated | DomainError::InvalidStars { .. } => {
+            "the_candidate_rates_the_interviewer_once_with_one_to_five_stars"
+        }
+        DomainError::AlreadySwapped => "roles_are_swapped_once_by_either_member_after_the_end",
     }
 }
 
@@ -1530,10 +1551,25 @@ fn every_domain_error_variant_has_a_test_that_produces_it() {
             model: "m".into(),
         },
         DomainError::InvalidRegrade { reason: "r".into() },
+        DomainError::NotPeer,
+        DomainError::OnlyInterviewer {
+            interviewer: "ivy".into(),
+        },
+        DomainError::PeerWithSelf,
+        DomainError::PeerWithBot,
+        DomainError::InterviewerLeft,
+        DomainError::HintsFromInterviewer {
+            interviewer: "ivy".into(),
+        },
+        DomainError::RubricAlreadyFilled,
+        DomainError::AlreadyRated,
+        DomainError::InvalidStars { got: 6 },
+        DomainError::AlreadySwapped,
     ];
     let source = [
         include_str!("domain_decide.rs"),
         include_str!("domain_runs.rs"),
+        include_str!("domain_peer.rs"),
     ]
     .concat();
     for error in &every_variant {

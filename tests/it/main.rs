@@ -13,6 +13,7 @@ mod web_common;
 
 // Domain and store.
 mod domain_decide;
+mod domain_peer;
 mod domain_runs;
 mod event_fixtures;
 mod sqlite_durability;
@@ -25,6 +26,7 @@ mod engine;
 mod open_work;
 mod outbox;
 mod privacy;
+mod privacy_peer;
 mod stats_projection;
 mod timers;
 mod unreadable_events;
@@ -43,6 +45,7 @@ mod discord_duel; // issue 16: duel
 mod discord_e2e;
 mod discord_manifest;
 mod discord_outlet;
+mod discord_peer;
 mod discord_practice;
 mod discord_run;
 mod discord_shards;
@@ -56,6 +59,7 @@ mod instances;
 mod slack_duel; // issue 16: duel
 mod slack_http;
 mod slack_outlet;
+mod slack_peer;
 mod slack_practice;
 mod slack_run;
 mod slack_socket;
@@ -103,6 +107,7 @@ mod web_browser;
 mod web_duels; // issue 16: duel
 mod web_limits;
 mod web_origin;
+mod web_peer;
 mod web_restart;
 mod web_run;
 mod web_seed;

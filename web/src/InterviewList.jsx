@@ -194,6 +194,7 @@ export default function InterviewList({ query, navigate }) {
                         </span>
                       ) : null}
                       {r.duel ? <DuelBadge duel={r.duel} /> : null}
+                      {r.peer ? <PeerLine peer={r.peer} /> : null}
                     </td>
                     <td className="nowrap">
                       <PhaseBadge phase={r.phase} />
@@ -211,6 +212,21 @@ export default function InterviewList({ query, navigate }) {
           </table>
         </div>
       ) : null}
+    </div>
+  );
+}
+
+// A peer interview's result in the list (issue 16): interviewer · coach band per dimension.
+function PeerLine({ peer }) {
+  const rows = Array.isArray(peer.rows) ? peer.rows : [];
+  const band = (v) => (v === null || v === undefined ? '—' : String(v));
+  const bands = rows.map((r) => `${band(r.interviewer)}·${band(r.coach)}`).join('  ');
+  return (
+    <div className="muted small" data-testid="peer-line" title="interviewer · coach, per rubric dimension">
+      {'peer: ' + String(peer.interviewer || '')}
+      {peer.interviewer_left ? ' (left)' : ''}
+      {' — ' + bands}
+      {peer.stars ? ' — ' + String(peer.stars) + '/5' : ''}
     </div>
   );
 }

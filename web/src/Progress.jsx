@@ -101,6 +101,60 @@ function LineChart({ points, series, min, max, ticks, testid, title }) {
   );
 }
 
+// Peer interviews (issue 16): the interviewer's bands beside the coach's, per dimension.
+function PeerInterviews({ list }) {
+  if (!Array.isArray(list) || list.length === 0) return null;
+  const band = (v) => (v === null || v === undefined ? '—' : String(v));
+  return (
+    <div className="card table-card" data-testid="peer-interviews">
+      <h3>Peer interviews (interviewer · coach)</h3>
+      <table className="table">
+        <thead>
+          <tr>
+            <th>When</th>
+            <th>Problem</th>
+            <th>Interviewer</th>
+            {RUBRIC_DIMENSIONS.map(([k, l]) => (
+              <th key={k} className="num">
+                {l}
+              </th>
+            ))}
+            <th className="num">Rating</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list
+            .slice()
+            .reverse()
+            .map((p) => {
+              const s = p.summary || {};
+              const rows = Array.isArray(s.rows) ? s.rows : [];
+              const differ = Array.isArray(s.differ) ? s.differ : [];
+              return (
+                <tr key={String(p.interview_id)} data-testid="peer-row">
+                  <td className="nowrap">{fmtDateTime(p.at)}</td>
+                  <td>
+                    <a href={'#/transcript/' + encodeURIComponent(p.interview_id)}>{String(p.problem_title || 'Untitled')}</a>
+                  </td>
+                  <td>{String(s.interviewer || '')}{s.interviewer_left ? ' (left)' : ''}</td>
+                  {RUBRIC_DIMENSIONS.map(([k]) => {
+                    const r = rows.find((x) => x.dimension === k) || {};
+                    return (
+                      <td key={k} className={'num' + (differ.includes(k) ? ' differ' : '')} title={differ.includes(k) ? 'interviewer and coach differ' : ''}>
+                        {band(r.interviewer)} · {band(r.coach)}
+                      </td>
+                    );
+                  })}
+                  <td className="num">{s.stars ? String(s.stars) + '/5' : '—'}</td>
+                </tr>
+              );
+            })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 const num = (v) => (v === null || v === undefined || v === '' || Number.isNaN(Number(v)) ? null : Number(v));
 
 export default function Progress({ memberId }) {
@@ -173,6 +227,7 @@ export default function Progress({ memberId }) {
       <StatsPanel stats={data.stats} next={data.next} />
       <DailyStreaks daily={data.daily} />
       <DuelsPanel duels={data.duels} ratings={data.duel_ratings} />
+      <PeerInterviews list={data.peer_interviews} />
       {points.length === 0 ? (
         <div className="card center-note muted">No scored interviews yet.</div>
       ) : (

@@ -84,6 +84,7 @@ pub(super) fn hint(
     open(state)?;
     in_time(state, at)?;
     candidate_only(state, &actor)?;
+    super::peer::hints_from_interviewer(state)?;
     if let Some(max) = max_hints
         && state.hints_used >= max
     {

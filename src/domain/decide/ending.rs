@@ -48,7 +48,9 @@ pub(super) fn end(
     let reason = Command::end_reason(&by);
     let by = match by {
         EndBy::Member(actor) => {
-            candidate_only(state, &actor)?;
+            if !super::peer::may_end(state, &actor) {
+                candidate_only(state, &actor)?;
+            }
             EndedBy::Member { actor }
         }
         EndBy::Timer => {

@@ -13,6 +13,7 @@ pub mod duel;
 mod ending;
 mod guards;
 mod regrade;
+mod peer;
 mod run;
 mod share;
 mod start;
@@ -87,5 +88,7 @@ pub fn decide(state: &Interview, command: Command) -> Result<Vec<Event>, DomainE
         C::RunTests(c) => run::run(state, c),
         C::RecordTestsRun(run) => run::record(state, run),
         C::RecordRegrade(r) => regrade::record(state, *r),
+        // issue 16: peer
+        C::Peer(c) => peer::decide(state, c),
     }
 }

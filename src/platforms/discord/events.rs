@@ -192,6 +192,10 @@ async fn on_button(
     if button == Button::Run {
         return super::run::press(ctx, data, press, guild).await;
     }
+    // issue 16: peer
+    if let Button::Peer(peer) = button {
+        return super::peer::press(ctx, data, press, guild, peer).await;
+    }
     let turn = Turn::at(
         &data.queries,
         guild,
@@ -242,6 +246,8 @@ fn button_action(button: Button) -> Action {
         Button::End => Action::End,
         Button::Retry => Action::Retry,
         Button::Run => Action::Run,
+        // Routed to `peer::press` before any action is asked for.
+        Button::Peer(_) => Action::End,
     }
 }
 

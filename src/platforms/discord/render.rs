@@ -40,6 +40,9 @@ pub enum Button {
     Retry,
     /// Runs the last code on the problem's tests (bank problems only).
     Run,
+    // issue 16: peer
+    /// A peer interview's buttons (`discord/peer.rs`).
+    Peer(super::peer::PeerButton),
 }
 
 impl Button {
@@ -53,6 +56,7 @@ impl Button {
 
     pub fn custom_id(self) -> &'static str {
         match self {
+            Button::Peer(p) => p.custom_id(),
             Button::Hint => "interview:hint",
             Button::Submit => "interview:submit",
             Button::End => "interview:end",
@@ -63,6 +67,7 @@ impl Button {
 
     pub fn label(self) -> &'static str {
         match self {
+            Button::Peer(p) => p.label(),
             Button::Hint => "Hint",
             Button::Submit => "Submit code",
             Button::End => "End",
@@ -72,7 +77,10 @@ impl Button {
     }
 
     pub fn from_custom_id(id: &str) -> Option<Button> {
-        Button::ALL.into_iter().find(|b| b.custom_id() == id)
+        Button::ALL
+            .into_iter()
+            .find(|b| b.custom_id() == id)
+            .or_else(|| super::peer::PeerButton::from_custom_id(id).map(Button::Peer))
     }
 }
 
@@ -221,9 +229,13 @@ pub fn render_event(entry: &Entry, interview: &Interview) -> Option<Post> {
             body: Body::Embed(super::run_render::run_embed(run)),
             buttons,
         }),
-        What::Summary(s) => Some(Post {
-            body: Body::Embed(summary_embed(s)),
-            buttons: Vec::new(),
+        What::Summary(s) => Some(match &interview.peer {
+            // issue 16: peer
+            Some(peer) => super::peer::summary_post(s, peer),
+            None => Post {
+                body: Body::Embed(summary_embed(s)),
+                buttons: Vec::new(),
+            },
         }),
         _ => None,
     }

@@ -43,21 +43,27 @@ pub fn components(buttons: &[render::Button]) -> Vec<CreateActionRow> {
     if buttons.is_empty() {
         return Vec::new();
     }
-    let row = buttons
-        .iter()
-        .map(|b| {
-            let style = match b {
-                render::Button::End => ButtonStyle::Danger,
-                render::Button::Submit => ButtonStyle::Primary,
-                render::Button::Run => ButtonStyle::Success,
-                _ => ButtonStyle::Secondary,
-            };
-            CreateButton::new(b.custom_id())
-                .label(b.label())
-                .style(style)
+    // Discord takes at most five buttons a row.
+    buttons
+        .chunks(5)
+        .map(|row| {
+            let row = row
+                .iter()
+                .map(|b| {
+                    let style = match b {
+                        render::Button::End => ButtonStyle::Danger,
+                        render::Button::Submit => ButtonStyle::Primary,
+                        render::Button::Run => ButtonStyle::Success,
+                        _ => ButtonStyle::Secondary,
+                    };
+                    CreateButton::new(b.custom_id())
+                        .label(b.label())
+                        .style(style)
+                })
+                .collect();
+            CreateActionRow::Buttons(row)
         })
-        .collect();
-    vec![CreateActionRow::Buttons(row)]
+        .collect()
 }
 
 /// A Discord nonce (at most 25 characters) for message `part` of the post for `key`.
@@ -180,6 +186,10 @@ impl Outlet for DiscordOutlet {
         // issue 16: daily. A day's post is one message in the schedule's channel.
         if let Event::DailyPosted(_) = &event.event {
             return 1;
+        }
+        // issue 16: a peer interview's private answers and silent reviews.
+        if interview.keeps_private(&event.event) {
+            return 0;
         }
         render::render_event(&Entry::of(event), interview)
             .map_or(0, |post| messages(&post, None).len())

@@ -9,7 +9,7 @@ use super::parse::ChosenProblem;
 use super::render;
 use super::send;
 use super::{Context, Error};
-use crate::domain::{Command, Difficulty, Mode, Place, Problem, StartInterview};
+use crate::domain::{Command, Difficulty, Mode, PeerCommand, Place, Problem, StartInterview};
 use crate::engine::{EngineError, Executed};
 use poise::serenity_prelude as serenity;
 use serenity::{AutoArchiveDuration, ChannelType, CreateThread};
@@ -73,18 +73,33 @@ pub async fn start(
     #[description = "Open a private thread only you and invited members see"] private: Option<bool>,
     #[description = "Let others in the thread chat with the coach too (group practice)"]
     group: Option<bool>,
+    #[description = "A member who interviews you: a peer interview, the coach assists them"]
+    interviewer: Option<serenity::User>,
 ) -> Result<(), Error> {
     let request = StartRequest::parse(problem, difficulty, language, minutes, private, group);
     let Some(guild) = admit(ctx) else {
         return Ok(());
     };
     ctx.defer_ephemeral().await?;
+    // issue 16: peer. Refused before a thread is opened; the domain refuses it too.
+    if let Some(user) = &interviewer
+        && let Some(why) = super::peer_swap::refuse_pair(ctx.author(), user)
+    {
+        ctx.say(why).await?;
+        return Ok(());
+    }
     let Some(chosen) = choose(ctx, &request).await? else {
         return Ok(());
     };
     let Some(thread) = open_thread(ctx, chosen.problem.title(), request.thread).await? else {
         return Ok(());
     };
+    if let Some(user) = interviewer
+        .as_ref()
+        .filter(|_| request.thread == ChannelType::PrivateThread)
+    {
+        let _ = thread.add_thread_member(ctx.http(), user.id).await;
+    }
     let ChosenProblem {
         problem, statement, ..
     } = chosen;
@@ -93,9 +108,20 @@ pub async fn start(
         channel: ctx.channel_id().to_string(),
         thread: thread.to_string(),
     };
-    let Some(executed) = execute(ctx, thread, place, problem, request).await? else {
+    let Some(executed) =
+        execute(ctx, thread, place, problem, request, interviewer.as_ref()).await?
+    else {
         return Ok(());
     };
+    if executed.state.peer.is_some() {
+        let key = invocation_id(ctx).to_string();
+        super::peer::announce(ctx.http(), thread, &statement, &executed, &key).await?;
+        ctx.say(format!(
+            "Your peer interview is ready in <#{thread}>. Good luck!"
+        ))
+        .await?;
+        return Ok(());
+    }
     reply(ctx, thread, &statement, &executed).await
 }
 
@@ -285,9 +311,10 @@ async fn execute(
     place: Place,
     problem: Problem,
     request: StartRequest,
+    interviewer: Option<&serenity::User>,
 ) -> Result<Option<Executed>, Error> {
     let data = ctx.data();
-    let command = Command::StartInterview(StartInterview {
+    let start = StartInterview {
         interview_id: uuid::Uuid::new_v4(),
         place: place.clone(),
         candidate: actor_of(ctx.author()),
@@ -298,7 +325,16 @@ async fn execute(
         mode: request.mode,
         coach: data.coach.clone(),
         at: data.engine.now(),
-    });
+    };
+    let command = match interviewer {
+        // issue 16: peer
+        Some(user) => Command::Peer(PeerCommand::Start {
+            start: Box::new(start),
+            interviewer: actor_of(user),
+            interviewer_is_bot: user.bot,
+        }),
+        None => Command::StartInterview(start),
+    };
     let key = invocation_id(ctx).to_string();
     match data
         .engine

@@ -276,6 +276,12 @@ impl SlackApi {
         Some((name.unwrap_or_else(|| user.to_string()), bot))
     }
 
+    /// Whether `user` is a bot (`users.info`); false when Slack does not say (issue 16:
+    /// a bot cannot be a peer interviewer).
+    pub async fn user_is_bot(&self, user: &str) -> bool {
+        self.user_info(user).await.is_some_and(|(_, bot)| bot)
+    }
+
     /// The text of a file shared in Slack. The bot token is only ever sent to Slack's
     /// file host (or the configured API's origin, for tests).
     pub async fn download(&self, file_url: &str) -> Result<String, ApiFailure> {

@@ -64,7 +64,7 @@ pub fn mrkdwn(markdown: &str) -> String {
     out.join("\n")
 }
 
-fn clip(text: &str, max: usize) -> String {
+pub(super) fn clip(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }
@@ -73,15 +73,15 @@ fn clip(text: &str, max: usize) -> String {
     t
 }
 
-fn section(text: &str) -> Value {
+pub(super) fn section(text: &str) -> Value {
     json!({"type": "section", "text": {"type": "mrkdwn", "text": clip(text, SECTION_CHARS)}})
 }
 
-fn header(text: &str) -> Value {
+pub(super) fn header(text: &str) -> Value {
     json!({"type": "header", "text": {"type": "plain_text", "text": clip(text, 150)}})
 }
 
-fn context(text: &str) -> Value {
+pub(super) fn context(text: &str) -> Value {
     json!({"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text, SECTION_CHARS)}]})
 }
 

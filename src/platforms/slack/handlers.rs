@@ -23,6 +23,7 @@ mod command;
 // issue 16: daily
 mod daily;
 mod duel; // issue 16: duel
+mod peer;
 mod practice;
 mod run;
 
@@ -93,6 +94,9 @@ impl Handler {
             // issue 16: daily
             Inbound::DailySolve(p) => self.daily_solve(p).await,
             Inbound::Duel(d) => self.duel_press(d).await, // issue 16: duel
+            // issue 16: peer
+            Inbound::PeerPress(p) => self.peer_press(p).await,
+            Inbound::PeerForm(f) => self.peer_form(f).await,
             Inbound::Ignored => {}
         }
     }

@@ -32,6 +32,9 @@ pub enum Inbound {
     Command(SlashCommand),
     Message(ThreadMessage),
     Button(ButtonPress),
+    // issue 16: peer
+    PeerPress(super::peer::PeerPress),
+    PeerForm(super::peer::PeerForm),
     Modal(ModalSubmission),
     /// issue 16: daily. A press on a day's Solve button.
     DailySolve(super::daily::SolvePress),
@@ -180,14 +183,14 @@ pub fn interaction_json(body: &[u8]) -> Option<Value> {
     serde_json::from_str(&payload).ok()
 }
 
-fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
+pub(super) fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
     path.iter()
         .try_fold(v, |v, k| v.get(*k))
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
 }
 
-fn user_of(v: &Value) -> Option<SlackUser> {
+pub(super) fn user_of(v: &Value) -> Option<SlackUser> {
     let id = str_at(v, &["id"])?.to_string();
     let name = str_at(v, &["username"])
         .or_else(|| str_at(v, &["name"]))
@@ -254,8 +257,11 @@ pub fn parse_interaction(payload: &Value) -> Inbound {
         Some("block_actions") => super::daily::solve_press(payload)
             .map(Inbound::DailySolve)
             .or_else(|| duel_press(payload).map(Inbound::Duel))
-            .or_else(|| button_press(payload).map(Inbound::Button)),
-        Some("view_submission") => modal_submission(payload).map(Inbound::Modal),
+            .or_else(|| button_press(payload).map(Inbound::Button))
+            .or_else(|| super::peer::press(payload).map(Inbound::PeerPress)),
+        Some("view_submission") => modal_submission(payload)
+            .map(Inbound::Modal)
+            .or_else(|| super::peer::form(payload).map(Inbound::PeerForm)),
         _ => None,
     };
     parsed.unwrap_or(Inbound::Ignored)

@@ -17,6 +17,7 @@ mod handlers;
 mod http;
 pub mod inbound;
 pub mod outlet;
+pub mod peer;
 pub mod practice;
 pub mod run_reply;
 pub mod signature;

@@ -46,6 +46,17 @@ pub fn render(entry: &Entry) -> Vec<Rendered> {
     }
 }
 
+/// [`render`] in `interview`: a peer interview's summary carries the interviewer's
+/// rubric beside the coach's and the buttons of the end (issue 16).
+fn render_in(entry: &Entry, interview: &Interview) -> Vec<Rendered> {
+    match (&entry.what, &interview.peer, thread(interview)) {
+        (What::Summary(s), Some(peer), Ok((channel, thread_ts))) => {
+            vec![super::peer::summary(s, peer, channel, thread_ts)]
+        }
+        _ => render(entry),
+    }
+}
+
 fn thread(interview: &Interview) -> Result<(&str, &str), OutletError> {
     match interview.started.as_ref().map(|s| &s.place) {
         Some(Place::Slack {
@@ -86,12 +97,16 @@ impl Outlet for SlackOutlet {
         )
     }
 
-    fn parts(&self, event: &RecordedEvent, _interview: &Interview) -> usize {
+    fn parts(&self, event: &RecordedEvent, interview: &Interview) -> usize {
         // issue 16: daily. A day's post is one top-level message in its channel.
         if let Event::DailyPosted(_) = &event.event {
             return 1;
         }
-        render(&Entry::of(event)).len()
+        // issue 16: a peer interview's private answers and silent reviews.
+        if interview.keeps_private(&event.event) {
+            return 0;
+        }
+        render_in(&Entry::of(event), interview).len()
     }
 
     async fn post_part(
@@ -110,7 +125,7 @@ impl Outlet for SlackOutlet {
                 .map_err(outlet_error);
         }
         let (channel, thread_ts) = thread(interview)?;
-        let message = render(&Entry::of(event))
+        let message = render_in(&Entry::of(event), interview)
             .into_iter()
             .nth(part)
             .ok_or_else(|| OutletError::Permanent(format!("the post has no part {part}")))?;

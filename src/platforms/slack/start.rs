@@ -8,7 +8,7 @@ use std::collections::HashSet;
 /// The time limit when none is given.
 pub const DEFAULT_MINUTES: u32 = 45;
 
-pub const USAGE: &str = "Usage: `/interview start [problem] [easy|medium|hard] [language] [minutes] [topic] [group]`, e.g. `/interview start two-sum python 30`. Without a problem you get a random one; `group` lets others in the thread chat with the coach too.";
+pub const USAGE: &str = "Usage: `/interview start [@interviewer] [problem] [easy|medium|hard] [language] [minutes] [topic] [group]`, e.g. `/interview start two-sum python 30`. Without a problem you get a random one; `group` lets others in the thread chat with the coach too; `@member` makes it a peer interview where that member interviews you.";
 
 const LANGUAGES: [(&str, &str); 22] = [
     ("python", "python"),
@@ -47,6 +47,8 @@ pub struct StartArgs {
     pub minutes: Option<u32>,
     /// Others in the thread may chat with the coach (only the candidate acts).
     pub group: bool,
+    /// A peer interview (issue 16): the Slack user id of the member who interviews.
+    pub interviewer: Option<String>,
 }
 
 /// Read `/interview ...` text; `Err` holds the message to show (usage or a mistake).
@@ -66,6 +68,8 @@ pub fn parse(text: &str) -> Result<StartArgs, String> {
             .parse::<u32>()
         {
             args.minutes = Some(m);
+        } else if let Some(user) = mention(word) {
+            args.interviewer = Some(user);
         } else if lower == "group" {
             args.group = true;
         } else if let Some(d) = Difficulty::parse(&lower) {
@@ -85,6 +89,13 @@ pub fn parse(text: &str) -> Result<StartArgs, String> {
     }
     args.problem = (!problem.is_empty()).then(|| problem.join(" "));
     Ok(args)
+}
+
+/// The user id of a Slack mention, `<@U123>` or `<@U123|name>`.
+fn mention(word: &str) -> Option<String> {
+    let inner = word.strip_prefix("<@")?.strip_suffix('>')?;
+    let id = inner.split('|').next()?;
+    (!id.is_empty()).then(|| id.to_string())
 }
 
 /// The bank problem `args` ask for: by id, then by search, else a random one of the
@@ -114,6 +125,18 @@ pub fn choose<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mention_names_the_interviewer_of_a_peer_interview() {
+        let a = parse("start <@U42|ivy> two-sum 30").unwrap();
+        assert_eq!(a.interviewer.as_deref(), Some("U42"));
+        assert_eq!(a.problem.as_deref(), Some("two-sum"));
+        assert_eq!(
+            parse("start <@U7>").unwrap().interviewer.as_deref(),
+            Some("U7")
+        );
+        assert_eq!(parse("start two-sum").unwrap().interviewer, None);
+    }
 
     #[test]
     fn arguments_are_read_in_any_order() {

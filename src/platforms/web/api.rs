@@ -12,6 +12,7 @@ use crate::queries::InterviewFilter;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use chrono::{DateTime, Utc};
+use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -48,11 +49,37 @@ pub async fn list(
         limit: Some(q.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT)),
     };
     let rows = web.queries().interviews(&filter).await?;
+    // issue 16: each listed interview is read (a few at a time) for its peer summary.
+    let streams: Vec<crate::domain::StreamId> = rows.iter().map(|r| r.stream()).collect();
+    let peers: Vec<Option<crate::practice::peer::PeerSummary>> = futures::stream::iter(streams)
+        .map(|stream| peer_summary(web.clone(), stream))
+        .buffered(PEER_READS)
+        .collect()
+        .await;
     // issue 16: daily. Each row, marked with its day when it is a daily problem.
     let mut rows = super::daily::rows_with_days(&web, &rows).await?;
+    for (row, peer) in rows.iter_mut().zip(peers) {
+        if let (Some(object), Some(peer)) = (row.as_object_mut(), peer) {
+            object.insert("peer".to_string(), json!(peer));
+        }
+    }
     // issue 16: duel: a duelist's interview says so.
     super::duels::mark_rows(&web, &mut rows).await?;
     Ok(Json(json!({ "interviews": rows })))
+}
+
+/// Streams read at once for the list's peer summaries.
+const PEER_READS: usize = 8;
+
+/// The peer summary of a listed interview; `None` for other interviews (or when its
+/// stream cannot be read, which the list survives).
+async fn peer_summary(
+    web: Web,
+    stream: crate::domain::StreamId,
+) -> Option<crate::practice::peer::PeerSummary> {
+    let events = web.queries().events(&stream).await.ok()?;
+    let state = crate::domain::Interview::from_events(events.iter().map(|r| &r.event));
+    crate::practice::peer::summary_of(&state)
 }
 
 /// `GET /api/interviews/{id}`: by interview id or stream id.
@@ -101,8 +128,19 @@ pub async fn progress(
         name: latest.candidate_name.clone(),
     };
     let mut points = Vec::new();
+    // issue 16: peer interviews, with both rubrics side by side.
+    let mut peer_interviews = Vec::new();
     for row in rows.iter().rev() {
         let events = web.queries().events(&row.stream()).await?;
+        let state = crate::domain::Interview::from_events(events.iter().map(|r| &r.event));
+        if let Some(summary) = crate::practice::peer::summary_of(&state) {
+            peer_interviews.push(json!({
+                "interview_id": row.interview_id,
+                "at": row.started_at,
+                "problem_title": row.problem_title,
+                "summary": summary,
+            }));
+        }
         points.extend(events.iter().filter_map(|r| match &r.event {
             Event::CodeAnalyzed(a) => Some(Point {
                 interview_id: row.interview_id.clone(),
@@ -128,5 +166,6 @@ pub async fn progress(
     Ok(Json(json!({
         "member": member, "points": points, "stats": stats, "next": next,
         "daily": daily, "duels": duels, "duel_ratings": ratings,
+        "peer_interviews": peer_interviews,
     })))
 }

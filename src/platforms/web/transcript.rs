@@ -156,7 +156,14 @@ pub fn build(loaded: &Loaded, bank: &ProblemBank) -> Option<Transcript> {
             .unwrap_or_else(|| title.clone()),
     };
     let view = view::Transcript::of(&loaded.events);
-    let mut entries: Vec<Entry> = view.entries.iter().filter_map(entry).collect();
+    // issue 16: what a peer interview keeps from its candidate is not shown.
+    let private = crate::practice::transcript_peer::private_versions(&loaded.events);
+    let mut entries: Vec<Entry> = view
+        .entries
+        .iter()
+        .filter(|e| !private.contains(&e.version))
+        .filter_map(entry)
+        .collect();
     attach_regrades(&view, &mut entries);
     Some(Transcript {
         interview: RowView::from(&row),
@@ -249,6 +256,7 @@ fn text(e: &view::Entry) -> Option<String> {
             r.repeat,
             crate::practice::regrades::figures(r)
         )),
+        What::Peer(peer) => Some(peer.line(e.who.name())),
         _ => None,
     }
 }

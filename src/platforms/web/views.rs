@@ -40,6 +40,10 @@ pub struct RowView {
     pub last_score: Option<i64>,
     pub submissions: i64,
     pub hints_used: i64,
+    /// A peer interview's result (issue 16): both rubrics and the rating; only in the
+    /// list, which reads each listed interview for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peer: Option<crate::practice::peer::PeerSummary>,
 }
 
 impl From<&InterviewRow> for RowView {
@@ -60,6 +64,7 @@ impl From<&InterviewRow> for RowView {
             last_score: r.last_score,
             submissions: r.submissions,
             hints_used: r.hints_used,
+            peer: None,
         }
     }
 }

@@ -2,9 +2,7 @@
 //! anything, post the root message, then record the interview under the thread it made.
 
 use super::{Handler, ReplyTo, capitalise};
-use crate::domain::{
-    self, Actor, Command, Interview, Mode, Place, Platform, Problem, StartInterview,
-};
+use crate::domain::{self, Actor, Interview, Mode, Place, Platform, Problem, StartInterview};
 use crate::platforms::slack::api::ApiFailure;
 use crate::platforms::slack::blocks::{self, RootInfo};
 use crate::platforms::slack::inbound::SlashCommand;
@@ -46,15 +44,23 @@ impl Handler {
         };
         let name = self.user_name(&c).await;
         let command = self.start_command(&c, name, &args, &problem);
+        // issue 16: peer. The interviewer named by a mention, looked up before posting.
+        let interviewer = match &args.interviewer {
+            Some(id) => Some(self.peer_interviewer(id).await),
+            None => None,
+        };
         // Refuse before posting anything (e.g. a time limit out of range).
-        let probe = Command::StartInterview(command.clone());
+        let probe = super::peer::start(command.clone(), interviewer.clone());
         if let Err(e) = self.engine.check(&Interview::default(), probe) {
             return self.tell(&to, &capitalise(&e.to_string())).await;
         }
-        let Some(thread_ts) = self.post_root(&c, &problem, &command, &to).await else {
+        let Some(thread_ts) = self
+            .post_root(&c.channel, &c.user.id, &problem, &command, &to)
+            .await
+        else {
             return;
         };
-        self.record(&c, command, thread_ts, &to).await;
+        self.record(&c, command, thread_ts, &to, interviewer).await;
     }
 
     /// The arguments of the command and the bank problem they choose, preferring one
@@ -114,9 +120,10 @@ impl Handler {
 
     /// Posts the problem as the root message of the interview's thread; its ts, or
     /// `None` when Slack refused (the member has been told).
-    async fn post_root(
+    pub(super) async fn post_root(
         &self,
-        c: &SlashCommand,
+        channel: &str,
+        candidate_id: &str,
         problem: &BankProblem,
         command: &StartInterview,
         to: &ReplyTo<'_>,
@@ -126,14 +133,14 @@ impl Handler {
         let root = blocks::root_message(&RootInfo {
             title: &problem.title,
             statement: &statement,
-            candidate_id: &c.user.id,
+            candidate_id,
             difficulty: command.difficulty.map(|d| d.as_str()),
             language: command.language.as_deref(),
             deadline: Some(command.at + chrono::Duration::minutes(i64::from(minutes))),
         });
         let mut told_busy = false;
         for attempt in 1..=ROOT_TRIES {
-            let e = match self.api.post(&c.channel, None, &root, None).await {
+            let e = match self.api.post(channel, None, &root, None).await {
                 Ok(ts) => return Some(ts),
                 Err(e) => e,
             };
@@ -167,14 +174,24 @@ impl Handler {
         mut command: StartInterview,
         thread_ts: String,
         to: &ReplyTo<'_>,
+        interviewer: Option<(Actor, bool)>,
     ) {
         command.place = place(c, thread_ts);
         let place = command.place.clone();
         let key = format!("slack:command:{}", c.trigger_id);
-        self.run(&place, Command::StartInterview(command), &key, to, |_| {
-            false
-        })
-        .await;
+        let peer = interviewer.is_some();
+        let started = self
+            .run(
+                &place,
+                super::peer::start(command, interviewer),
+                &key,
+                to,
+                |_| false,
+            )
+            .await;
+        if started && peer {
+            self.peer_announce(&place).await;
+        }
     }
 }
 
