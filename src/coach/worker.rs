@@ -129,8 +129,9 @@ impl Coach {
                 _ = ticker.tick() => self.tick(&mut tasks).await,
                 Some(stream) = next_due(&mut due) => self.wake(stream, &mut tasks),
                 event = feed.recv() => match event {
-                    // An event this release cannot read opens no turn.
-                    Ok(e) if e.event.reply_to().is_none() && !e.event.is_unknown() => self.wake(e.stream_id.clone(), &mut tasks),
+                    // An event this release cannot read opens no turn, nor does one in a
+                    // stream that is not an interview's (a community's daily, a duel).
+                    Ok(e) if e.event.reply_to().is_none() && !e.event.is_unknown() && e.stream_id.platform().is_some() => self.wake(e.stream_id.clone(), &mut tasks),
                     Ok(_) => {}
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => self.scan(&mut tasks).await,
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => break,

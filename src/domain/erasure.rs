@@ -104,6 +104,7 @@ pub fn erase(event: &Event, all_text: bool, is_member: &impl Fn(&Actor) -> bool)
         Event::DuelWon(x) => {
             x.winner = name(&x.winner, is_member);
             x.loser = name(&x.loser, is_member);
+        }
         // issue 16: peer
         Event::PeerPaired(x) => x.interviewer = name(&x.interviewer, is_member),
         Event::PeerHintRevealed(x) => x.by = name(&x.by, is_member),

@@ -17,8 +17,8 @@ pub mod interview;
 pub mod opt_in;
 pub mod peer;
 pub mod problem;
-pub mod regrade;
 pub mod rating;
+pub mod regrade;
 pub mod runs;
 pub mod scores;
 
