@@ -8,6 +8,7 @@ pub mod daily_text;
 pub mod discord;
 pub mod run_lines;
 pub mod slack;
+pub mod submission_lines;
 pub mod text;
 pub mod web;
 

@@ -1,7 +1,8 @@
 //! What duels say (issue 16), the same on Discord and Slack (both write a mention as
 //! `<@id>`): the offer, the start, a decline or an expiry, the result with both times
 //! and attempts and the rating change, and a community's ratings. Pure formatting of
-//! what the log and the duel read model hold; it must never decide or read anything.
+//! what the log and the duel read model hold, and the command that starts a duelist's
+//! interview; it must never decide or read anything.
 
 use crate::domain::events::Event;
 use crate::domain::rating::{K_FACTOR, START_RATING};
@@ -182,4 +183,33 @@ mod tests {
         assert_eq!(duration(754), "12m 34s");
         assert_eq!(duration(3720), "1h 02m");
     }
+}
+
+/// The command that starts a duelist's interview: the duel's bank problem and time
+/// limit, from the same moment `at` for both duelists.
+pub fn duelist_start(
+    place: crate::domain::Place,
+    member: &Actor,
+    problem: &crate::problems::BankProblem,
+    minutes: u32,
+    coach: crate::domain::CoachConfig,
+    at: chrono::DateTime<chrono::Utc>,
+) -> crate::domain::Command {
+    use crate::domain::{Command, Difficulty, Mode, Problem, StartInterview};
+    Command::StartInterview(StartInterview {
+        interview_id: uuid::Uuid::new_v4(),
+        place,
+        candidate: member.clone(),
+        problem: Problem::Bank {
+            id: problem.id.clone(),
+            version: problem.version,
+            title: problem.title.clone(),
+        },
+        language: None,
+        difficulty: Difficulty::parse(&problem.difficulty),
+        time_limit_minutes: Some(minutes),
+        mode: Mode::Solo,
+        coach,
+        at,
+    })
 }

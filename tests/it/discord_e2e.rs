@@ -49,33 +49,6 @@ fn callback_of(id: u64) -> impl Fn(&Call) -> bool {
     }
 }
 
-async fn events(engine: &interview_coach::engine::Engine, stream: &StreamId) -> Vec<Event> {
-    let (_, events) = engine.load(stream).await.expect("load");
-    events.into_iter().map(|r| r.event).collect()
-}
-
-/// Waits (up to `WAIT`) until the stream's events satisfy `pred`, and returns them.
-async fn wait_events(
-    engine: &interview_coach::engine::Engine,
-    stream: &StreamId,
-    what: &str,
-    pred: impl Fn(&[Event]) -> bool,
-) -> Vec<Event> {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        let all = events(engine, stream).await;
-        if pred(&all) {
-            return all;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "{what}: {all:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-fn count(events: &[Event], pred: impl Fn(&Event) -> bool) -> usize {
-    events.iter().filter(|e| pred(e)).count()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_interview_runs_in_a_thread_against_a_fake_discord() {
     let discord = FakeDiscord::start().await;

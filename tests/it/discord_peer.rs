@@ -13,7 +13,6 @@ use common::fake_anthropic::FakeAnthropic;
 use discord_fake::*;
 use interview_coach::domain::{Event, StreamId};
 use serde_json::{Value, json};
-use std::time::Duration;
 
 const ZED: u64 = 600_000_000_000_000_003;
 
@@ -40,32 +39,6 @@ fn follow_up_of(id: u64) -> impl Fn(&Call) -> bool {
             && c.path.starts_with("/api/v10/webhooks/")
             && c.path.contains(&format!("/token{id}"))
     }
-}
-
-async fn events(engine: &interview_coach::engine::Engine, stream: &StreamId) -> Vec<Event> {
-    let (_, events) = engine.load(stream).await.expect("load");
-    events.into_iter().map(|r| r.event).collect()
-}
-
-async fn wait_events(
-    engine: &interview_coach::engine::Engine,
-    stream: &StreamId,
-    what: &str,
-    pred: impl Fn(&[Event]) -> bool,
-) -> Vec<Event> {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        let all = events(engine, stream).await;
-        if pred(&all) {
-            return all;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "{what}: {all:#?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-fn count(events: &[Event], pred: impl Fn(&Event) -> bool) -> usize {
-    events.iter().filter(|e| pred(e)).count()
 }
 
 /// Presses `custom_id` as `who` and returns the interaction's callback.

@@ -11,12 +11,9 @@ use super::parse::thread_name;
 use super::render;
 use super::send;
 use super::{Data, Error};
-use crate::domain::{
-    Actor, Command, Duel, DuelCommand, Mode, Place, Problem, StartInterview, StreamId,
-};
+use crate::domain::{Actor, Duel, DuelCommand, Place, StreamId};
 use crate::engine::DuelError;
 use crate::problems::{BankProblem, Selection};
-use chrono::{DateTime, Utc};
 use poise::serenity_prelude as serenity;
 use serenity::{
     AutoArchiveDuration, ChannelType, CreateInteractionResponse, CreateInteractionResponseMessage,
@@ -133,7 +130,14 @@ async fn start(
             channel: press.channel_id.to_string(),
             thread: thread.to_string(),
         };
-        let command = interview(data, place.clone(), member, problem, offer.minutes, at);
+        let command = crate::practice::duel::duelist_start(
+            place.clone(),
+            member,
+            problem,
+            offer.minutes,
+            data.coach.clone(),
+            at,
+        );
         let key = format!("duel:interview:{stream}:{}", member.member_id());
         let executed = data
             .engine
@@ -193,31 +197,4 @@ async fn choose<'a>(data: &'a Data, duel: &Duel) -> Result<Option<&'a BankProble
     };
     let roll = rand::random_range(0..10_000usize);
     Ok(data.problems.select(&selection, &done, |n| roll % n))
-}
-
-/// A duelist's interview: the duel's problem and time limit, from the same moment.
-fn interview(
-    data: &Data,
-    place: Place,
-    member: &Actor,
-    problem: &BankProblem,
-    minutes: u32,
-    at: DateTime<Utc>,
-) -> Command {
-    Command::StartInterview(StartInterview {
-        interview_id: uuid::Uuid::new_v4(),
-        place,
-        candidate: member.clone(),
-        problem: Problem::Bank {
-            id: problem.id.clone(),
-            version: problem.version,
-            title: problem.title.clone(),
-        },
-        language: None,
-        difficulty: crate::domain::Difficulty::parse(&problem.difficulty),
-        time_limit_minutes: Some(minutes),
-        mode: Mode::Solo,
-        coach: data.coach.clone(),
-        at,
-    })
 }

@@ -5,60 +5,40 @@
 //! no private reply to edit (it may be a plain message), so the thread is where its
 //! progress fits; an ad-hoc `/run` keeps its private reply (`run.rs`).
 //!
-//! It reads the engine's progress bus (the instance whose coach runs the tests) and
-//! feed; what to post or edit is `platforms::run_lines`. It never appends, never posts
+//! The following is `platforms::submission_lines` (the progress bus of the instance
+//! whose coach runs the tests, and the feed); what to post or edit is
+//! `platforms::run_lines`. It never appends, never posts
 //! the verdicts' embed (the outbox does, once) and never runs code.
 
 use super::ids::thread_of_stream;
-use crate::domain::{Event, Platform, StreamId};
-use crate::engine::{Engine, Progress, ProgressKind};
-use crate::platforms::run_lines::{LineAction, Lines, step_text};
+use crate::domain::{Platform, StreamId};
+use crate::engine::Engine;
+use crate::platforms::run_lines::LineAction;
+use crate::platforms::submission_lines::{ShowLine, follow};
 use poise::serenity_prelude as serenity;
 use serenity::{CreateAllowedMentions, CreateMessage, EditMessage};
 use std::sync::Arc;
-use tokio::sync::broadcast::error::RecvError;
 use tokio_util::sync::CancellationToken;
 
 /// Runs until `cancel` fires.
 pub async fn run(engine: Engine, http: Arc<serenity::Http>, cancel: CancellationToken) {
-    let mut progress = engine.progress().subscribe();
-    let mut feed = engine.listen();
-    let mut lines: Lines<serenity::MessageId> = Lines::default();
-    loop {
-        tokio::select! {
-            // Steps before the verdict: a run's progress is published before its
-            // `TestsRun` is appended.
-            biased;
-            _ = cancel.cancelled() => return,
-            p = progress.recv() => match p {
-                Ok(Progress {
-                    stream,
-                    kind: ProgressKind::SubmissionRun { submission, step },
-                    ..
-                }) if stream.platform() == Some(Platform::Discord) => {
-                    let text = step_text(&step);
-                    if let Some(action) = lines.step(&stream, submission, &step, text) {
-                        let posted = show(&http, &stream, action).await;
-                        if let Some(posted) = posted {
-                            lines.posted(&stream, submission, posted);
-                        }
-                    }
-                }
-                Ok(_) | Err(RecvError::Lagged(_)) => {}
-                Err(RecvError::Closed) => return,
-            },
-            e = feed.recv() => match e {
-                Ok(e) if e.stream_id.platform() == Some(Platform::Discord) => {
-                    if let Event::TestsRun(run) = &e.event
-                        && let Some(action) = lines.recorded(&e.stream_id, run)
-                    {
-                        show(&http, &e.stream_id, action).await;
-                    }
-                }
-                Ok(_) | Err(RecvError::Lagged(_)) => {}
-                Err(RecvError::Closed) => return,
-            },
-        }
+    follow(engine, Platform::Discord, Thread { http }, cancel).await
+}
+
+/// Discord's way of showing the line: a message in the interview's thread.
+struct Thread {
+    http: Arc<serenity::Http>,
+}
+
+impl ShowLine for Thread {
+    type Message = serenity::MessageId;
+
+    async fn show(
+        &self,
+        stream: &StreamId,
+        action: LineAction<serenity::MessageId>,
+    ) -> Option<Option<serenity::MessageId>> {
+        show(&self.http, stream, action).await
     }
 }
 

@@ -6,57 +6,34 @@
 //! business (the verdicts are posted there), so the thread is where it fits; an ad-hoc
 //! `run` keeps its ephemeral lines (`handlers/run.rs`).
 //!
-//! It reads the engine's progress bus (the instance whose coach runs the tests) and
-//! feed; what to post or edit is `platforms::run_lines`. It never appends, never posts
+//! The following is `platforms::submission_lines` (the progress bus of the instance
+//! whose coach runs the tests, and the feed); what to post or edit is
+//! `platforms::run_lines`. It never appends, never posts
 //! the verdicts' blocks (the outbox does, once) and never runs code.
 
 use super::api::SlackApi;
 use super::blocks::Rendered;
-use crate::domain::{Event, Platform, StreamId};
-use crate::engine::{Engine, Progress, ProgressKind};
-use crate::platforms::run_lines::{LineAction, Lines, step_text};
-use tokio::sync::broadcast::error::RecvError;
+use crate::domain::{Platform, StreamId};
+use crate::engine::Engine;
+use crate::platforms::run_lines::LineAction;
+use crate::platforms::submission_lines::{ShowLine, follow};
 use tokio_util::sync::CancellationToken;
 
 /// Runs until `cancel` fires.
 pub async fn run(engine: Engine, api: SlackApi, cancel: CancellationToken) {
-    let mut progress = engine.progress().subscribe();
-    let mut feed = engine.listen();
-    let mut lines: Lines<String> = Lines::default();
-    loop {
-        tokio::select! {
-            // Steps before the verdict: a run's progress is published before its
-            // `TestsRun` is appended.
-            biased;
-            _ = cancel.cancelled() => return,
-            p = progress.recv() => match p {
-                Ok(Progress {
-                    stream,
-                    kind: ProgressKind::SubmissionRun { submission, step },
-                    ..
-                }) if stream.platform() == Some(Platform::Slack) => {
-                    let text = step_text(&step);
-                    if let Some(action) = lines.step(&stream, submission, &step, text)
-                        && let Some(posted) = show(&api, &stream, action).await
-                    {
-                        lines.posted(&stream, submission, posted);
-                    }
-                }
-                Ok(_) | Err(RecvError::Lagged(_)) => {}
-                Err(RecvError::Closed) => return,
-            },
-            e = feed.recv() => match e {
-                Ok(e) if e.stream_id.platform() == Some(Platform::Slack) => {
-                    if let Event::TestsRun(run) = &e.event
-                        && let Some(action) = lines.recorded(&e.stream_id, run)
-                    {
-                        show(&api, &e.stream_id, action).await;
-                    }
-                }
-                Ok(_) | Err(RecvError::Lagged(_)) => {}
-                Err(RecvError::Closed) => return,
-            },
-        }
+    follow(engine, Platform::Slack, Thread { api }, cancel).await
+}
+
+/// Slack's way of showing the line: a bot message in the interview's thread.
+struct Thread {
+    api: SlackApi,
+}
+
+impl ShowLine for Thread {
+    type Message = String;
+
+    async fn show(&self, stream: &StreamId, action: LineAction<String>) -> Option<Option<String>> {
+        show(&self.api, stream, action).await
     }
 }
 

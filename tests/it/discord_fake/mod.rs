@@ -709,3 +709,38 @@ pub async fn start_app(
         .await;
     (engine, stop)
 }
+
+/// The events of `stream`, as the log holds them now.
+pub async fn events(
+    engine: &interview_coach::engine::Engine,
+    stream: &interview_coach::domain::StreamId,
+) -> Vec<interview_coach::domain::Event> {
+    let (_, events) = engine.load(stream).await.expect("load");
+    events.into_iter().map(|r| r.event).collect()
+}
+
+/// Waits (up to `WAIT`) until the stream's events satisfy `pred`, and returns them.
+pub async fn wait_events(
+    engine: &interview_coach::engine::Engine,
+    stream: &interview_coach::domain::StreamId,
+    what: &str,
+    pred: impl Fn(&[interview_coach::domain::Event]) -> bool,
+) -> Vec<interview_coach::domain::Event> {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let all = events(engine, stream).await;
+        if pred(&all) {
+            return all;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{what}: {all:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// How many of `events` satisfy `pred`.
+pub fn count(
+    events: &[interview_coach::domain::Event],
+    pred: impl Fn(&interview_coach::domain::Event) -> bool,
+) -> usize {
+    events.iter().filter(|e| pred(e)).count()
+}

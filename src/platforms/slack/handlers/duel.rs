@@ -7,8 +7,7 @@
 
 use super::{Handler, ReplyTo, capitalise};
 use crate::domain::{
-    Actor, Command, DEFAULT_DUEL_MINUTES, Duel, DuelCommand, Mode, OfferDuel, Place, Platform,
-    Problem, StartInterview, StreamId,
+    Actor, DEFAULT_DUEL_MINUTES, Duel, DuelCommand, OfferDuel, Place, Platform, StreamId,
 };
 use crate::engine::{DuelError, duel_stream};
 use crate::platforms::slack::blocks::{self, RootInfo};
@@ -181,7 +180,14 @@ impl Handler {
                 thread_ts,
             };
             let key = format!("slack:duel:interview:{stream}:{}", member.member_id());
-            let start = start_command(self, place.clone(), member, problem, offer.minutes, at);
+            let start = say::duelist_start(
+                place.clone(),
+                member,
+                problem,
+                offer.minutes,
+                self.coach.clone(),
+                at,
+            );
             if let Err(e) = self
                 .engine
                 .execute(&place.stream_id(), start, Some(&key))
@@ -225,31 +231,4 @@ impl Handler {
         let roll = rand::random_range(0..10_000usize);
         self.problems.select(&selection, &done, |n| roll % n)
     }
-}
-
-/// A duelist's interview: the duel's problem and time limit, from the same moment.
-fn start_command(
-    h: &Handler,
-    place: Place,
-    member: &Actor,
-    problem: &BankProblem,
-    minutes: u32,
-    at: chrono::DateTime<chrono::Utc>,
-) -> Command {
-    Command::StartInterview(StartInterview {
-        interview_id: uuid::Uuid::new_v4(),
-        place,
-        candidate: member.clone(),
-        problem: Problem::Bank {
-            id: problem.id.clone(),
-            version: problem.version,
-            title: problem.title.clone(),
-        },
-        language: None,
-        difficulty: crate::domain::Difficulty::parse(&problem.difficulty),
-        time_limit_minutes: Some(minutes),
-        mode: Mode::Solo,
-        coach: h.coach.clone(),
-        at,
-    })
 }
