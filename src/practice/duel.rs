@@ -173,18 +173,6 @@ pub fn stats_line(rating: Option<&Rating>) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_read_like_a_clock() {
-        assert_eq!(duration(45), "45s");
-        assert_eq!(duration(754), "12m 34s");
-        assert_eq!(duration(3720), "1h 02m");
-    }
-}
-
 /// The command that starts a duelist's interview: the duel's bank problem and time
 /// limit, from the same moment `at` for both duelists.
 pub fn duelist_start(
@@ -212,4 +200,16 @@ pub fn duelist_start(
         coach,
         at,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_like_a_clock() {
+        assert_eq!(duration(45), "45s");
+        assert_eq!(duration(754), "12m 34s");
+        assert_eq!(duration(3720), "1h 02m");
+    }
 }
