@@ -106,4 +106,11 @@ pub enum DomainError {
     AlreadySwapped,
     #[error("a rating is 1 to 5 stars, got {got}")]
     InvalidStars { got: u8 },
+    #[error(
+        "only {candidate} and {interviewer}, the two members of this peer interview, can do that"
+    )]
+    OnlyPeerMembers {
+        candidate: String,
+        interviewer: String,
+    },
 }

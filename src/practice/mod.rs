@@ -10,6 +10,7 @@ pub mod duel; // issue 16: duel
 pub mod export;
 #[cfg(test)]
 pub(crate) mod golden;
+pub mod interviewer_stats; // issue 16: peer
 pub mod leaderboard;
 pub mod member_export;
 pub mod peer;

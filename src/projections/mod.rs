@@ -4,6 +4,7 @@
 pub mod daily;
 pub mod duels; // issue 16: duel
 pub mod interview_list;
+pub mod interviewers; // issue 16: peer
 pub mod member_stats;
 
 pub use member_stats::catch_up_stats;

@@ -13,6 +13,7 @@
 
 mod daily;
 mod duels; // issue 16: duel
+mod interviewers; // issue 16: peer
 mod lookup;
 
 pub use crate::ports::StoreError as QueryError;
@@ -53,6 +54,8 @@ pub struct Queries {
     daily: Arc<crate::projections::daily::DailyView>,
     /// The duels read model (issue 16), folded in memory from the log.
     duels: Arc<projections::duels::DuelBoardCache>,
+    /// The peer interviewers read model (issue 16), folded in memory from the log.
+    interviewers: Arc<projections::interviewers::InterviewerBoardCache>,
 }
 
 impl Queries {
@@ -65,6 +68,7 @@ impl Queries {
             follows_projector: false,
             daily: Arc::default(),
             duels: Arc::default(),
+            interviewers: Arc::default(),
         }
     }
 

@@ -4,7 +4,10 @@
 //! privately and appends nothing; the coach stays out of the thread (its review and the
 //! private answer are never posted) until the summary, which carries the interviewer's
 //! rubric beside the coach's; the candidate rates the interviewer; Swap roles starts
-//! the mirror on another problem once. An interviewer who leaves hands over to the coach.
+//! the mirror on another problem once; `/stats` shows the interviewer their rating and
+//! the candidate's note (the note to them alone). A third member is refused privately
+//! on every interviewer button, `/submit` and Swap roles, and appends nothing. An
+//! interviewer who leaves hands over to the coach.
 
 use crate::common;
 use crate::discord_fake;
@@ -317,6 +320,20 @@ async fn a_peer_interview_runs_from_pairing_to_rubric_rating_and_swap_on_discord
             .any(|e| matches!(e, Event::PeerInterviewerRated(r) if r.stars == 4))
     );
 
+    // Leo's /stats: his part as an interviewer, with Maya's note for his eyes only.
+    let leos = stats_field(&discord, 2101, (LEO, "Leo"), None).await;
+    assert!(
+        leos.contains("1 peer interview(s) given · rated 4.0/5 by 1 candidate(s)"),
+        "{leos}"
+    );
+    assert!(leos.contains("4★ Maya: Good questions"), "{leos}");
+    let seen_by_maya = stats_field(&discord, 2102, (MAYA, "Maya"), Some((LEO, "Leo"))).await;
+    assert!(seen_by_maya.contains("rated 4.0/5"), "{seen_by_maya}");
+    assert!(
+        !seen_by_maya.contains("Good questions"),
+        "the note is Leo's alone: {seen_by_maya}"
+    );
+
     // Swap roles: a new thread where Leo is the candidate, on another problem; once.
     press(&discord, 2016, thread, (LEO, "Leo"), "peer:swap").await;
     let note = discord
@@ -364,6 +381,122 @@ async fn a_peer_interview_runs_from_pairing_to_rubric_rating_and_swap_on_discord
         })
         .collect();
     assert!(leaked.is_empty(), "{leaked:#?}");
+    let _ = stop.send(());
+}
+
+/// `who`'s `/stats` (about `about` when given): the "As interviewer" field's value.
+async fn stats_field(
+    discord: &FakeDiscord,
+    id: u64,
+    who: (u64, &str),
+    about: Option<(u64, &str)>,
+) -> String {
+    let mut data = json!({"id": "9", "name": "stats", "type": 1, "options": []});
+    if let Some((member, name)) = about {
+        data["options"] = json!([{"name": "member", "type": 6, "value": member.to_string()}]);
+        data["resolved"] = json!({"users": {member.to_string(): user(member, name, false)}});
+    }
+    discord.dispatch(
+        "INTERACTION_CREATE",
+        interaction(id, CHANNEL, who.0, who.1, data),
+    );
+    let answer = discord
+        .wait_for("the stats", |c| {
+            c.path.starts_with("/api/v10/webhooks/") && c.path.contains(&format!("/token{id}"))
+        })
+        .await;
+    let fields = answer.body["embeds"][0]["fields"]
+        .as_array()
+        .unwrap_or_else(|| panic!("an embed: {}", answer.body));
+    fields
+        .iter()
+        .find(|f| f["name"] == "As interviewer")
+        .and_then(|f| f["value"].as_str())
+        .unwrap_or_else(|| panic!("an As interviewer field: {}", answer.body))
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_third_member_is_refused_privately_and_appends_nothing_on_discord() {
+    let discord = FakeDiscord::start().await;
+    let claude = FakeAnthropic::start().await;
+    let db = common::sqlite_db();
+    let (engine, stop) = start_app(&discord, &claude, &db, &[]).await;
+    let (thread, stream) = paired(&discord, &engine).await;
+
+    // Every button of the interviewer's panel, pressed by Zed.
+    let buttons = [
+        ("peer:panel", "Only Leo, the interviewer"),
+        ("peer:hint", "Only Leo, the interviewer"),
+        ("peer:question", "Only Leo, the interviewer"),
+        ("peer:ask-coach", "Only Leo, the interviewer"),
+        ("peer:ask-aloud", "Only Leo, the interviewer"),
+        ("peer:leave", "Only Leo, the interviewer"),
+        ("peer:end", "Only Maya and Leo"),
+    ];
+    for (i, (custom_id, expected)) in buttons.into_iter().enumerate() {
+        let refused = press(&discord, 2001 + i as u64, thread, (ZED, "Zed"), custom_id).await;
+        assert!(is_private(&refused), "{custom_id}: {}", refused.body);
+        let why = refused.body["data"]["content"].as_str().unwrap_or_default();
+        assert!(why.contains(expected), "{custom_id}: {why}");
+    }
+    // Zed's /submit: a private refusal.
+    let submit = json!({"id": "2", "name": "submit", "type": 1, "options": []});
+    discord.dispatch(
+        "INTERACTION_CREATE",
+        interaction(2101, thread, ZED, "Zed", submit),
+    );
+    let refused = discord
+        .wait_for("the /submit refusal", callback_of(2101))
+        .await;
+    assert!(is_private(&refused), "{}", refused.body);
+    assert!(
+        refused.body["data"]["content"]
+            .as_str()
+            .is_some_and(|t| t.contains("Only Maya")),
+        "{}",
+        refused.body
+    );
+    // Zed's code block in the thread is not taken (the thread is for watching): once
+    // Maya's later message is in the log, Zed's is not.
+    let code = "```python\ndef two_sum(nums, target):\n    return [0, 1]\n```";
+    discord.dispatch(
+        "MESSAGE_CREATE",
+        message_create(3001, thread, ZED, "Zed", code),
+    );
+    discord.dispatch(
+        "MESSAGE_CREATE",
+        message_create(3002, thread, MAYA, "Maya", "A hash map, one pass."),
+    );
+    let all = wait_events(&engine, &stream, "Maya's approach", |e| {
+        count(e, |e| matches!(e, Event::ApproachExplained(_))) == 1
+    })
+    .await;
+    assert_eq!(all.len(), 3, "only Maya's approach was appended: {all:?}");
+    assert!(
+        !all.iter()
+            .any(|e| e.actor().is_some_and(|a| a.user_id == ZED.to_string())),
+        "{all:?}"
+    );
+
+    // After the end, Zed's Swap roles is refused privately, naming the two members.
+    press(&discord, 2201, thread, (LEO, "Leo"), "peer:end").await;
+    wait_events(&engine, &stream, "the end", |e| {
+        e.iter().any(|e| matches!(e, Event::InterviewEnded(_)))
+    })
+    .await;
+    let refused = press(&discord, 2202, thread, (ZED, "Zed"), "peer:swap").await;
+    assert!(is_private(&refused), "{}", refused.body);
+    let why = refused.body["data"]["content"].as_str().unwrap_or_default();
+    assert!(why.contains("Only Maya and Leo"), "{why}");
+    let after = events(&engine, &stream).await;
+    assert!(
+        !after.iter().any(|e| matches!(e, Event::PeerRolesSwapped(_))
+            || e.actor().is_some_and(|a| a.user_id == ZED.to_string())),
+        "{after:?}"
+    );
+    let threads = discord.count(|c| c.path == format!("/api/v10/channels/{CHANNEL}/threads"));
+    assert_eq!(threads, 1, "no mirror was opened");
     let _ = stop.send(());
 }
 

@@ -1493,7 +1493,9 @@ fn test_producing(error: &DomainError) -> &'static str {
         DomainError::AlreadyRated | DomainError::InvalidStars { .. } => {
             "the_candidate_rates_the_interviewer_once_with_one_to_five_stars"
         }
-        DomainError::AlreadySwapped => "roles_are_swapped_once_by_either_member_after_the_end",
+        DomainError::AlreadySwapped | DomainError::OnlyPeerMembers { .. } => {
+            "roles_are_swapped_once_by_either_member_after_the_end"
+        }
     }
 }
 
@@ -1565,6 +1567,10 @@ fn every_domain_error_variant_has_a_test_that_produces_it() {
         DomainError::AlreadyRated,
         DomainError::InvalidStars { got: 6 },
         DomainError::AlreadySwapped,
+        DomainError::OnlyPeerMembers {
+            candidate: "ada".into(),
+            interviewer: "ivy".into(),
+        },
     ];
     let source = [
         include_str!("domain_decide.rs"),

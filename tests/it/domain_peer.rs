@@ -432,7 +432,7 @@ fn roles_are_swapped_once_by_either_member_after_the_end() {
     let ended = with(paired(), [ended_by(ada(), 10)]);
     assert!(matches!(
         when(&ended, swap(bob())),
-        Err(DomainError::OnlyCandidate { .. })
+        Err(DomainError::OnlyPeerMembers { .. })
     ));
     let swapped = when(&ended, swap(ivy())).unwrap();
     assert!(matches!(&swapped[0], Event::PeerRolesSwapped(s) if s.by == ivy()));

@@ -2,7 +2,8 @@
 //! the interviewer erases their name, their questions (to the candidate and to the
 //! coach), the coach's private answer to them and their rubric notes, and the
 //! candidate's note about them; the candidate's own words stay. Forgetting the
-//! candidate erases their rating note and their interview's text.
+//! candidate erases their rating note and their interview's text. Either way the
+//! interviewer's own stats keep the rating's stars and stop showing the note.
 
 use crate::common;
 
@@ -10,10 +11,12 @@ use common::TestDb;
 use common::fixtures::*;
 use interview_coach::domain::*;
 use interview_coach::engine::{Engine, ManualClock};
+use interview_coach::queries::Queries;
 use std::sync::Arc;
 use uuid::Uuid;
 
 per_backend!(forgetting_either_member_of_a_peer_interview_erases_what_they_wrote);
+per_backend!(forgetting_either_member_takes_the_note_off_the_interviewers_stats);
 
 async fn ex(e: &Engine, s: &StreamId, cmd: Command) -> Version {
     e.execute(s, cmd, None)
@@ -146,4 +149,85 @@ async fn forgetting_either_member_of_a_peer_interview_erases_what_they_wrote(db:
         !after.contains("MAYA-WORDS") && !after.contains("\"Maya\""),
         "{after}"
     );
+}
+
+/// A peer interview of Maya by Leo in `thread`, ended and rated `stars` with `note`.
+async fn rated_peer_interview(e: &Engine, thread: &str, stars: u8, note: &str) {
+    let place = discord_place(thread);
+    let s = place.stream_id();
+    let Command::StartInterview(mut start) = start(Uuid::new_v4(), place, maya()) else {
+        unreachable!()
+    };
+    start.time_limit_minutes = None;
+    let paired = peer(PeerCommand::Start {
+        start: Box::new(start),
+        interviewer: leo(),
+        interviewer_is_bot: false,
+    });
+    ex(e, &s, paired).await;
+    let end = Command::EndInterview {
+        by: EndBy::Member(leo()),
+        at: t0(),
+    };
+    ex(e, &s, end).await;
+    let rated = PeerCommand::RateInterviewer {
+        by: maya(),
+        stars,
+        note: note.into(),
+        at: t0(),
+    };
+    ex(e, &s, peer(rated)).await;
+}
+
+async fn forgetting_either_member_takes_the_note_off_the_interviewers_stats(db: &TestDb) {
+    let store = db.open().await;
+    let e = Engine::new(store.clone(), Arc::new(ManualClock::new(t0())));
+    let queries = Queries::new(store);
+    let leo_id = leo().member_id();
+    rated_peer_interview(&e, "peer-a", 4, "FIRST-NOTE clear hints").await;
+    let stats = queries
+        .interviewer_stats(&leo_id, None, true)
+        .await
+        .unwrap();
+    assert_eq!(
+        (stats.given, stats.ratings, stats.average),
+        (1, 1, Some(4.0))
+    );
+    assert_eq!(stats.notes.len(), 1);
+    assert_eq!(stats.notes[0].note, "FIRST-NOTE clear hints");
+    assert_eq!(stats.notes[0].by, "Maya");
+    let others_view = queries
+        .interviewer_stats(&leo_id, None, false)
+        .await
+        .unwrap();
+    assert!(others_view.notes.is_empty(), "notes only when asked for");
+
+    // Forgetting the candidate: the stars stay, the note goes.
+    e.forget_member(&maya().member_id()).await.unwrap();
+    let stats = queries
+        .interviewer_stats(&leo_id, None, true)
+        .await
+        .unwrap();
+    assert_eq!((stats.ratings, stats.average), (1, Some(4.0)));
+    assert!(stats.notes.is_empty(), "{stats:?}");
+
+    // A second rated interview; forgetting the interviewer takes its note off too.
+    rated_peer_interview(&e, "peer-b", 2, "SECOND-NOTE rushed").await;
+    let stats = queries
+        .interviewer_stats(&leo_id, None, true)
+        .await
+        .unwrap();
+    assert_eq!(
+        (stats.given, stats.ratings, stats.average),
+        (2, 2, Some(3.0))
+    );
+    assert_eq!(stats.notes.len(), 1, "{stats:?}");
+    assert_eq!(stats.notes[0].note, "SECOND-NOTE rushed");
+    e.forget_member(&leo_id).await.unwrap();
+    let stats = queries
+        .interviewer_stats(&leo_id, None, true)
+        .await
+        .unwrap();
+    assert_eq!((stats.given, stats.ratings), (2, 2));
+    assert!(stats.notes.is_empty(), "{stats:?}");
 }

@@ -228,6 +228,7 @@ export default function Progress({ memberId }) {
       <DailyStreaks daily={data.daily} />
       <DuelsPanel duels={data.duels} ratings={data.duel_ratings} />
       <PeerInterviews list={data.peer_interviews} />
+      <AsInterviewer stats={data.as_interviewer} />
       {points.length === 0 ? (
         <div className="card center-note muted">No scored interviews yet.</div>
       ) : (
@@ -315,6 +316,30 @@ function DailyStreaks({ daily }) {
           </span>
         </div>
       ))}
+    </div>
+  );
+}
+
+/** Issue 16: the member's own figures as a peer interviewer (numbers only, no notes). */
+function AsInterviewer({ stats }) {
+  if (!stats || !stats.given) return null;
+  const avg = typeof stats.average === 'number' ? stats.average.toFixed(1) + '/5' : '—';
+  return (
+    <div className="stats-row" data-testid="as-interviewer">
+      <div className="card stat-card">
+        <span className="stat-label">As interviewer</span>
+        <span className="stat-value big">{String(stats.given)}</span>
+        <span className="muted">
+          peer interview{stats.given === 1 ? '' : 's'} given{stats.left_early ? ' · ' + String(stats.left_early) + ' left early' : ''}
+        </span>
+      </div>
+      <div className="card stat-card">
+        <span className="stat-label">Rating from candidates</span>
+        <span className="stat-value big">{avg}</span>
+        <span className="muted">
+          {String(stats.ratings)} rating{stats.ratings === 1 ? '' : 's'}
+        </span>
+      </div>
     </div>
   );
 }

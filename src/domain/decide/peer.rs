@@ -168,8 +168,14 @@ fn rate(
 fn swap(state: &Interview, by: Actor, at: DateTime<Utc>) -> Result<Vec<Event>, DomainError> {
     started(state)?;
     let peer = state.peer.as_ref().ok_or(DomainError::NotPeer)?;
-    if !peer.interviewer.same_person(&by) {
-        candidate_only(state, &by)?;
+    if !peer.interviewer.same_person(&by) && candidate_only(state, &by).is_err() {
+        return Err(DomainError::OnlyPeerMembers {
+            candidate: state
+                .started
+                .as_ref()
+                .map_or_else(String::new, |s| s.candidate.name.clone()),
+            interviewer: peer.interviewer.name.clone(),
+        });
     }
     if state.ended.is_none() {
         return Err(DomainError::NotEnded);

@@ -73,7 +73,13 @@ pub async fn stats(
         .queries
         .member_stats(&who.member_id(), Some(&server_of(guild)), &data.problems)
         .await?;
-    if stats.is_empty() {
+    // issue 16: peer (a member's notes about the interviewer are for the interviewer alone)
+    let own = user.id == ctx.author().id;
+    let as_interviewer = data
+        .queries
+        .interviewer_stats(&who.member_id(), Some(&server_of(guild)), own)
+        .await?;
+    if stats.is_empty() && as_interviewer.is_empty() {
         let text = if user.id == ctx.author().id {
             "You have no interviews on this server yet. Start one with `/interview start`."
                 .to_string()
@@ -86,7 +92,12 @@ pub async fn stats(
     let mut embed = serenity::CreateEmbed::new()
         .title(format!("Practice stats · {}", who.name))
         .colour(COLOUR);
-    for (name, value) in stats::report_lines(&stats, next.as_ref()) {
+    if !stats.is_empty() {
+        for (name, value) in stats::report_lines(&stats, next.as_ref()) {
+            embed = embed.field(name, value, false);
+        }
+    }
+    if let Some((name, value)) = crate::practice::interviewer_stats::report_line(&as_interviewer) {
         embed = embed.field(name, value, false);
     }
     // issue 16: daily

@@ -163,9 +163,15 @@ pub async fn progress(
     let daily = super::daily::streaks(&web, &member.id).await?;
     // issue 16: duel
     let (duels, ratings) = super::duels::progress(&web, &member.id).await?;
+    // issue 16: peer; the notes about an interviewer are for them alone, never the page's.
+    let as_interviewer = web
+        .queries()
+        .interviewer_stats(&member.id, None, false)
+        .await?;
     Ok(Json(json!({
         "member": member, "points": points, "stats": stats, "next": next,
         "daily": daily, "duels": duels, "duel_ratings": ratings,
         "peer_interviews": peer_interviews,
+        "as_interviewer": (!as_interviewer.is_empty()).then_some(as_interviewer),
     })))
 }

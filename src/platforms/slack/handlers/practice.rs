@@ -71,7 +71,13 @@ impl Handler {
             .queries
             .member_stats(&member(&user_id), Some(server), &self.problems)
             .await?;
-        if stats.is_empty() {
+        // issue 16: peer (a member's notes about the interviewer are for the interviewer alone)
+        let own = user_id == c.user.id;
+        let as_interviewer = self
+            .queries
+            .interviewer_stats(&member(&user_id), Some(server), own)
+            .await?;
+        if stats.is_empty() && as_interviewer.is_empty() {
             let text = match whom {
                 Some(id) if id != c.user.id => {
                     format!("<@{id}> has no interviews in this workspace yet.")
@@ -82,7 +88,14 @@ impl Handler {
             return Ok(());
         }
         let next = stats::suggest(&stats, &self.problems, |n| rand::random_range(0..n));
-        let mut lines = stats::report_lines(&stats, next.as_ref());
+        let mut lines = if stats.is_empty() {
+            Vec::new()
+        } else {
+            stats::report_lines(&stats, next.as_ref())
+        };
+        lines.extend(crate::practice::interviewer_stats::report_line(
+            &as_interviewer,
+        ));
         // issue 16: daily
         let streak = self
             .queries
