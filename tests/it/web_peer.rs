@@ -1,6 +1,7 @@
 //! The web page's read API on a peer interview (issue 16), against the real app: the
 //! interview list and the member's progress list the peer interview with the interviewer's bands beside the
-//! coach's, where they differ, and the rating; the transcript (which the candidate
+//! coach's, where they differ, and the rating (and the interviewer's page their figures
+//! as an interviewer, without notes); the transcript (which the candidate
 //! reads) leaves out the interviewer's private question to the coach and its answer.
 
 use crate::common;
@@ -106,6 +107,23 @@ async fn the_progress_page_shows_both_rubrics_and_the_transcript_hides_private_a
         json!({"dimension": "problem_solving", "interviewer": 1, "coach": 3})
     );
     assert_eq!(summary["notes"], "Say your tests out loud.");
+    assert_eq!(p["as_interviewer"], Value::Null, "Maya interviewed nobody");
+
+    // Leo, once he has an interview of his own, has his figures as an interviewer on
+    // his page, never the candidates' notes.
+    let own = discord_place("peer-web-leo");
+    let Command::StartInterview(mine) = common::fixtures::start(Uuid::new_v4(), own.clone(), leo())
+    else {
+        unreachable!()
+    };
+    ex(&app, &own.stream_id(), Command::StartInterview(mine)).await;
+    let (status, p) = get_json(&app.url("/api/members/discord:1002/progress")).await;
+    assert_eq!(status, StatusCode::OK, "{p:#}");
+    assert_eq!(
+        p["as_interviewer"],
+        json!({"given": 1, "left_early": 0, "ratings": 1, "average": 5.0}),
+        "{p:#}"
+    );
 
     let (status, list) = get_json(&app.url("/api/interviews")).await;
     assert_eq!(status, StatusCode::OK);
