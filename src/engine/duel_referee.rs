@@ -32,6 +32,10 @@ pub struct Refereed {
     pub runners_up: usize,
 }
 
+/// How long after a won duel's time limit the runner-up's finish is still recorded
+/// (a service down at the limit catches up; older duels are left alone).
+const RUNNER_UP_WINDOW: chrono::Duration = chrono::Duration::days(1);
+
 pub struct DuelReferee {
     engine: Engine,
     board: Arc<DuelBoardCache>,
@@ -68,9 +72,17 @@ impl DuelReferee {
                 .into_iter()
                 .map(|(s, d)| (s.clone(), d.clone()))
                 .collect();
+            // Duels won before the runner-up was recorded at all (older logs) are
+            // left as they were: only those whose limit is recent are watched.
+            let recent = |d: &Duel| {
+                d.started
+                    .as_ref()
+                    .is_some_and(|s| now <= s.ends_at + RUNNER_UP_WINDOW)
+            };
             live.extend(
                 board
                     .awaiting_runner_up()
+                    .filter(|(_, d)| recent(d))
                     .map(|(s, d)| (s.clone(), d.clone())),
             );
             live
