@@ -105,6 +105,7 @@ pub fn erase(event: &Event, all_text: bool, is_member: &impl Fn(&Actor) -> bool)
             x.winner = name(&x.winner, is_member);
             x.loser = name(&x.loser, is_member);
         }
+        Event::DuelRunnerUpFinished(x) => x.member = name(&x.member, is_member),
         // issue 16: peer
         Event::PeerPaired(x) => x.interviewer = name(&x.interviewer, is_member),
         Event::PeerHintRevealed(x) => x.by = name(&x.by, is_member),

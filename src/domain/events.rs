@@ -6,7 +6,8 @@
 
 pub use super::events_daily::{DailyPosted, DailyScheduled, DailyTurnedOff};
 pub use super::events_duel::{
-    DuelDeclined, DuelOfferExpired, DuelOffered, DuelStarted, DuelTimedOut, DuelWon,
+    DuelDeclined, DuelOfferExpired, DuelOffered, DuelRunnerUpFinished, DuelStarted, DuelTimedOut,
+    DuelWon,
 };
 pub use super::events_peer::*;
 use super::ids::{Actor, Place};
@@ -65,6 +66,8 @@ pub enum Event {
     PeerInterviewerRated(PeerInterviewerRated),
     PeerInterviewerLeft(PeerInterviewerLeft),
     PeerRolesSwapped(PeerRolesSwapped),
+    // issue 16: duel, after a win (in the duel's stream)
+    DuelRunnerUpFinished(DuelRunnerUpFinished),
 }
 
 impl Event {
@@ -107,6 +110,7 @@ impl Event {
             Event::PeerInterviewerRated(_) => "peer_interviewer_rated",
             Event::PeerInterviewerLeft(_) => "peer_interviewer_left",
             Event::PeerRolesSwapped(_) => "peer_roles_swapped",
+            Event::DuelRunnerUpFinished(_) => "duel_runner_up_finished",
         }
     }
 
@@ -122,7 +126,7 @@ impl Event {
     }
 
     /// Every type tag, for fixtures and documentation.
-    pub const TYPE_NAMES: [&'static str; 32] = [
+    pub const TYPE_NAMES: [&'static str; 33] = [
         "interview_started",
         "approach_explained",
         "code_submitted",
@@ -158,6 +162,7 @@ impl Event {
         "peer_interviewer_rated",
         "peer_interviewer_left",
         "peer_roles_swapped",
+        "duel_runner_up_finished",
     ];
 
     pub fn at(&self) -> DateTime<Utc> {
@@ -198,6 +203,7 @@ impl Event {
             Event::PeerInterviewerRated(e) => e.at,
             Event::PeerInterviewerLeft(e) => e.at,
             Event::PeerRolesSwapped(e) => e.at,
+            Event::DuelRunnerUpFinished(e) => e.at,
         }
     }
 

@@ -1,6 +1,6 @@
 //! The facts of a duel (issue 16, point 3), in the past tense: an offer, its answer or
 //! expiry, the start (which links the two duelists' interview streams to the duel), and
-//! the end, with a winner or at the time limit. They live in a duel stream
+//! the end, with a winner or at the time limit, and after a win how the runner-up finished. They live in a duel stream
 //! `duel:<platform>:<id>`, never in an interview stream.
 //!
 //! Values only. They must never hold code or free text a member wrote: names (in
@@ -82,6 +82,19 @@ pub struct DuelTimedOut {
     pub at: DateTime<Utc>,
 }
 
+/// After a win, the loser's part of the duel ended: their submission passed every
+/// hidden test too, `seconds` after the start, or the time limit came first (`seconds`
+/// is `None`: did not finish). Shown with the winner's time and attempts; the ratings
+/// were decided by the win and do not move.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DuelRunnerUpFinished {
+    pub member: Actor,
+    pub seconds: Option<u64>,
+    /// Submissions the runner-up made, the passing one included.
+    pub attempts: u32,
+    pub at: DateTime<Utc>,
+}
+
 impl Event {
     /// The members a duel event names (none for any other event): how `privacy forget`
     /// finds the duel streams a member is in.
@@ -91,6 +104,7 @@ impl Event {
             Event::DuelDeclined(e) => vec![&e.by],
             Event::DuelStarted(e) => vec![&e.by],
             Event::DuelWon(e) => vec![&e.winner, &e.loser],
+            Event::DuelRunnerUpFinished(e) => vec![&e.member],
             _ => vec![],
         }
     }

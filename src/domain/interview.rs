@@ -267,7 +267,8 @@ impl Interview {
             | Event::DuelOfferExpired(_)
             | Event::DuelStarted(_)
             | Event::DuelWon(_)
-            | Event::DuelTimedOut(_) => {}
+            | Event::DuelTimedOut(_)
+            | Event::DuelRunnerUpFinished(_) => {}
             Event::TestsRun(e) => {
                 self.runs += 1;
                 if let Some(n) = e.submission() {

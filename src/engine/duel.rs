@@ -2,11 +2,16 @@
 //! the stream's expected version, retry on a conflict by deciding again on the log.
 //! That expected version is what makes one `DuelWon` possible however many instances
 //! see both passes at once: the second append conflicts, and deciding again refuses.
+//! An offer and a start also hold both members in the database (`duelists.rs`) before
+//! they are appended, so a member is in one duel at a time across instances; the end
+//! of a duel frees them.
 //!
 //! It never touches an interview stream, never posts to a platform, and never reads a
 //! clock of its own (commands carry the engine's clock reading).
 
 use super::Engine;
+use super::duelists::frees_duelists;
+use crate::domain::events::Event;
 use crate::domain::{Duel, DuelCommand, DuelRefusal, Platform, StreamId, decide_duel};
 use crate::ports::{ExpectedVersion, RecordedEvent, StoreError};
 use thiserror::Error;
@@ -70,7 +75,11 @@ impl Engine {
     ) -> Result<DuelExecuted, DuelError> {
         for _ in 0..MAX_CONFLICTS {
             let (mut state, _) = self.load_duel(stream).await?;
-            let events = match decide_duel(&state, command.clone()) {
+            let decided = match decide_duel(&state, command.clone()) {
+                Ok(events) => self.hold_duelists(stream, &state, events).await?,
+                Err(refused) => Err(refused),
+            };
+            let events = match decided {
                 Ok(events) => events,
                 Err(refused) => {
                     if let Some(key) = key
@@ -93,7 +102,17 @@ impl Engine {
                 });
             }
             let expected = ExpectedVersion::Exact(state.version);
-            match self.store.append(stream, expected, &events, key).await {
+            let appended = self.store.append(stream, expected, &events, key).await;
+            let unwritten = match &appended {
+                Ok(outcome) => outcome.duplicate,
+                Err(e) => !e.is_conflict(),
+            };
+            if unwritten && let Some(Event::DuelOffered(_)) = events.first() {
+                // This offer is not in the log: free its members at once.
+                self.free_duelists(stream, &Duel::from_events(&events))
+                    .await;
+            }
+            match appended {
                 Ok(outcome) if outcome.duplicate => {
                     return Ok(DuelExecuted {
                         events: vec![],
@@ -106,6 +125,9 @@ impl Engine {
                     for e in &events {
                         state.apply(e);
                     }
+                    if events.iter().any(frees_duelists) {
+                        self.free_duelists(stream, &state).await;
+                    }
                     return Ok(DuelExecuted {
                         events: recorded,
                         state,
@@ -117,5 +139,33 @@ impl Engine {
             }
         }
         Err(DuelError::Contention)
+    }
+
+    /// Hold both members before an offer (until it expires) or a start (until the
+    /// duel's end) is appended; a member held by another duel is the domain's refusal.
+    async fn hold_duelists(
+        &self,
+        stream: &StreamId,
+        state: &Duel,
+        events: Vec<Event>,
+    ) -> Result<Result<Vec<Event>, DuelRefusal>, StoreError> {
+        let (members, until) = match (events.first(), state.duelists()) {
+            (Some(Event::DuelOffered(o)), _) => ([&o.challenger, &o.opponent], o.expires_at),
+            (Some(Event::DuelStarted(s)), Some((a, b))) => ([a, b], s.ends_at),
+            _ => return Ok(Ok(events)),
+        };
+        let refusal = match self.take_duelists(stream, members, until).await? {
+            None => return Ok(Ok(events)),
+            Some(i) => match (&events[0], i) {
+                (Event::DuelOffered(_), 0) => DuelRefusal::YouAreBusy,
+                (Event::DuelStarted(s), _) if members[i].same_person(&s.by) => {
+                    DuelRefusal::YouAreBusy
+                }
+                _ => DuelRefusal::OpponentBusy {
+                    name: members[i].name.clone(),
+                },
+            },
+        };
+        Ok(Err(refusal))
     }
 }

@@ -3,7 +3,8 @@
 //! due: an offer's expiry after its ten minutes, the win of the first duelist whose
 //! submission passed every hidden test (the earliest such `TestsRun` in the log's
 //! order, so two passes in the same second still have one first), or the end with no
-//! winner at the time limit.
+//! winner at the time limit. After a win it keeps watching the loser until the time
+//! limit: their later passing run, or none by the limit, is the runner-up's finish.
 //!
 //! Everything is read from the log and written through `Engine::execute_duel` under a
 //! key per duel and outcome, so several instances ticking at once append each fact
@@ -28,7 +29,12 @@ pub struct Refereed {
     pub expired: usize,
     pub won: usize,
     pub timed_out: usize,
+    pub runners_up: usize,
 }
+
+/// How long after a won duel's time limit the runner-up's finish is still recorded
+/// (a service down at the limit catches up; older duels are left alone).
+const RUNNER_UP_WINDOW: chrono::Duration = chrono::Duration::days(1);
 
 pub struct DuelReferee {
     engine: Engine,
@@ -60,12 +66,26 @@ impl DuelReferee {
         let now = self.engine.now();
         let live: Vec<(StreamId, Duel)> = {
             let guard = self.board.caught_up(self.engine.store.as_ref()).await?;
-            guard
-                .1
+            let board = &guard.1;
+            let mut live: Vec<(StreamId, Duel)> = board
                 .live()
                 .into_iter()
                 .map(|(s, d)| (s.clone(), d.clone()))
-                .collect()
+                .collect();
+            // Duels won before the runner-up was recorded at all (older logs) are
+            // left as they were: only those whose limit is recent are watched.
+            let recent = |d: &Duel| {
+                d.started
+                    .as_ref()
+                    .is_some_and(|s| now <= s.ends_at + RUNNER_UP_WINDOW)
+            };
+            live.extend(
+                board
+                    .awaiting_runner_up()
+                    .filter(|(_, d)| recent(d))
+                    .map(|(s, d)| (s.clone(), d.clone())),
+            );
+            live
         };
         let mut done = Refereed::default();
         for (stream, duel) in live {
@@ -114,6 +134,12 @@ impl DuelReferee {
                     None => return Ok(()),
                 }
             }
+            (DuelPhase::Won, Some(_), Some(started)) if duel.awaiting_runner_up() => {
+                match self.runner_up(duel, started, now).await? {
+                    Some(command) => (command, format!("duel:runner_up:{stream}")),
+                    None => return Ok(()),
+                }
+            }
             _ => return Ok(()),
         };
         let executed = match self.engine.execute_duel(stream, command, Some(&key)).await {
@@ -127,10 +153,45 @@ impl DuelReferee {
                 Event::DuelOfferExpired(_) => done.expired += 1,
                 Event::DuelWon(_) => done.won += 1,
                 Event::DuelTimedOut(_) => done.timed_out += 1,
+                Event::DuelRunnerUpFinished(_) => done.runners_up += 1,
                 _ => {}
             }
         }
         Ok(())
+    }
+
+    /// The loser's finish after a win, when due: their first passing run within the
+    /// limit, or none once the limit is up.
+    async fn runner_up(
+        &self,
+        duel: &Duel,
+        started: &crate::domain::events::DuelStarted,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DuelCommand>, DuelError> {
+        let Some(loser) = duel.won.as_ref().map(|w| &w.loser) else {
+            return Ok(None);
+        };
+        let Some(interview) = duel.interview_of(loser) else {
+            return Ok(None);
+        };
+        let events = self.engine.store.read_stream(interview, 1).await?;
+        let passed = events.iter().find_map(|r| {
+            let attempts = passes(&r.event)?;
+            (r.event.at() <= started.ends_at).then_some((attempts, r.event.at()))
+        });
+        Ok(match passed {
+            Some((attempts, at)) => Some(DuelCommand::FinishRunnerUp {
+                passed: true,
+                attempts,
+                at,
+            }),
+            None if now >= started.ends_at => Some(DuelCommand::FinishRunnerUp {
+                passed: false,
+                attempts: submissions(&events, i64::MAX),
+                at: now,
+            }),
+            None => None,
+        })
     }
 
     /// Tick every `every`, and at once when a run or a duel event is committed, until

@@ -11,6 +11,7 @@ pub mod daily;
 pub mod duel;
 pub mod duel_news;
 pub mod duel_referee;
+mod duelists;
 pub mod feed;
 mod forget;
 mod leaderboard;

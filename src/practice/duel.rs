@@ -1,6 +1,7 @@
 //! What duels say (issue 16), the same on Discord and Slack (both write a mention as
-//! `<@id>`): the offer, the start, a decline or an expiry, the result with both times
-//! and attempts and the rating change, and a community's ratings. Pure formatting of
+//! `<@id>`): the offer, the start, a decline or an expiry, the result with the
+//! winner's time and attempts and the rating change, then the runner-up's (their time
+//! and attempts, or "did not finish" at the limit) as a follow-up line, and a community's ratings. Pure formatting of
 //! what the log and the duel read model hold, and the command that starts a duelist's
 //! interview; it must never decide or read anything.
 
@@ -124,6 +125,31 @@ pub fn news(
             }
             everywhere(text)
         }
+        Event::DuelRunnerUpFinished(r) => {
+            let Some(w) = &duel.won else {
+                return vec![];
+            };
+            let winner = format!(
+                "{} {} ({})",
+                mention(&w.winner),
+                duration(w.winner_seconds),
+                attempts(w.winner_attempts)
+            );
+            everywhere(match r.seconds {
+                Some(s) => format!(
+                    "🥈 {} also passed every hidden test on **{title}**. Final: {winner}, {} {} ({}).",
+                    mention(&r.member),
+                    mention(&r.member),
+                    duration(s),
+                    attempts(r.attempts),
+                ),
+                None => format!(
+                    "⏱️ Time is up on **{title}**. Final: {winner}, {} did not finish, {}.",
+                    mention(&r.member),
+                    attempts(r.attempts),
+                ),
+            })
+        }
         Event::DuelTimedOut(t) => everywhere(format!(
             "⏱️ Time is up on **{title}**: neither {a} ({}) nor {b} ({}) passed every hidden test in {} minutes. No winner; ratings stay as they were.",
             attempts(t.challenger_attempts),
@@ -205,6 +231,68 @@ pub fn duelist_start(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_runner_ups_line_shows_both_times_and_attempts_or_did_not_finish() {
+        use crate::domain::events::{DuelOffered, DuelRunnerUpFinished, DuelStarted, DuelWon};
+        use crate::domain::{Platform, StreamId};
+        let at = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let (ada, leo) = (
+            Actor::new(Platform::Discord, "1", "ada"),
+            Actor::new(Platform::Discord, "2", "leo"),
+        );
+        let duel = Duel::from_events(&[
+            Event::DuelOffered(DuelOffered {
+                duel_id: uuid::Uuid::nil(),
+                community: "discord:9".into(),
+                channel: "10".into(),
+                challenger: ada.clone(),
+                opponent: leo.clone(),
+                difficulty: None,
+                topic: None,
+                minutes: 30,
+                expires_at: at,
+                at,
+            }),
+            Event::DuelStarted(DuelStarted {
+                by: leo.clone(),
+                problem_id: "two-sum".into(),
+                challenger_interview: StreamId::new("a"),
+                opponent_interview: StreamId::new("b"),
+                ends_at: at,
+                at,
+            }),
+            Event::DuelWon(DuelWon {
+                winner: ada,
+                loser: leo.clone(),
+                winner_seconds: 75,
+                winner_attempts: 1,
+                loser_attempts: 1,
+                at,
+            }),
+        ]);
+        let line = |seconds| {
+            let event = Event::DuelRunnerUpFinished(DuelRunnerUpFinished {
+                member: leo.clone(),
+                seconds,
+                attempts: 2,
+                at,
+            });
+            let all = news(&duel, &event, None, "Two Sum");
+            assert_eq!(all[0].to, DuelTarget::Channel);
+            all[0].text.clone()
+        };
+        let passed = line(Some(130));
+        assert!(
+            passed.contains("<@1> 1m 15s (1 attempt), <@2> 2m 10s (2 attempts)"),
+            "{passed}"
+        );
+        let not = line(None);
+        assert!(
+            not.contains("<@1> 1m 15s (1 attempt), <@2> did not finish, 2 attempts"),
+            "{not}"
+        );
+    }
 
     #[test]
     fn durations_read_like_a_clock() {

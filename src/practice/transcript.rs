@@ -229,7 +229,8 @@ impl What {
             | Event::DuelOfferExpired(_)
             | Event::DuelStarted(_)
             | Event::DuelWon(_)
-            | Event::DuelTimedOut(_) => What::Duel {
+            | Event::DuelTimedOut(_)
+            | Event::DuelRunnerUpFinished(_) => What::Duel {
                 event_type: event.type_name(),
             },
             // issue 16: peer

@@ -150,6 +150,11 @@ impl DuelBoard {
         live
     }
 
+    /// Won duels whose loser may still pass before the time limit.
+    pub fn awaiting_runner_up(&self) -> impl Iterator<Item = (&StreamId, &Duel)> {
+        self.duels.iter().filter(|(_, d)| d.awaiting_runner_up())
+    }
+
     /// Whether `member` has an offer waiting (either side) or a duel running, other
     /// than the duel `except`.
     pub fn busy(&self, member: &Actor, except: Option<&StreamId>) -> bool {

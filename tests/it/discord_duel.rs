@@ -2,7 +2,8 @@
 //! on a fake Anthropic, the real sandbox judging) against the loopback fake of Discord,
 //! with the engine's clock injected. A duel offered, accepted, both threads opened on
 //! the same problem at the same moment, the first passing submission wins and the
-//! result (times, attempts, ratings) is posted in the channel and both threads; two
+//! result (times, attempts, ratings) is posted in the channel and both threads, and the
+//! loser who never passes is shown "did not finish" at the time limit; two
 //! passes in the same second give one winner; an offer expires; the time limit ends a
 //! duel with no winner; refusals are private and append nothing.
 
@@ -233,6 +234,26 @@ async fn a_duel_is_won_by_the_first_submission_to_pass_every_hidden_test() {
     let r = rig(&db).await;
     let (maya, leo) = accepted(&r, None).await;
     assert_ne!(maya, leo, "each has a thread of their own");
+    // Private threads (type 12), each with only its duelist added.
+    let made: Vec<_> = r
+        .discord
+        .calls()
+        .into_iter()
+        .filter(|c| c.method == "POST" && c.path == format!("/api/v10/channels/{CHANNEL}/threads"))
+        .collect();
+    assert_eq!(made.len(), 2);
+    assert!(made.iter().all(|c| c.body["type"] == 12), "private threads");
+    for (thread, member) in [(maya, MAYA), (leo, LEO)] {
+        let prefix = format!("/api/v10/channels/{thread}/thread-members/");
+        let added: Vec<String> = r
+            .discord
+            .calls()
+            .into_iter()
+            .filter(|c| c.method == "PUT" && c.path.starts_with(&prefix))
+            .map(|c| c.path[prefix.len()..].to_string())
+            .collect();
+        assert_eq!(added, vec![member.to_string()], "only the duelist is added");
+    }
     let duel = wait_for_phase(&r.store, DuelPhase::Running).await;
     let started = duel.started.clone().expect("started");
     let mut problems = vec![];
@@ -336,6 +357,57 @@ async fn two_passes_in_the_same_second_give_one_winner_and_both_are_told() {
     for thread in [maya, leo] {
         wait_for_post(&r.discord, thread, "won the duel").await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_win_a_loser_who_never_passes_is_shown_as_not_finished_at_the_limit() {
+    let db = common::sqlite_db();
+    let r = rig(&db).await;
+    let (maya, leo) = accepted(&r, Some(5)).await;
+    let duel = wait_for_phase(&r.store, DuelPhase::Running).await;
+    let leos = duel.started.clone().expect("started").opponent_interview;
+    r.discord.dispatch(
+        "MESSAGE_CREATE",
+        message_create(6401, leo, LEO, "Leo", &fenced(WRONG)),
+    );
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !r
+        .engine
+        .load(&leos)
+        .await
+        .expect("Leo's interview")
+        .1
+        .iter()
+        .any(|e| matches!(e.event, Event::CodeSubmitted(_)))
+    {
+        assert!(tokio::time::Instant::now() < deadline, "Leo's submission");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    r.clock.advance(chrono::Duration::seconds(60));
+    r.discord.dispatch(
+        "MESSAGE_CREATE",
+        message_create(6402, maya, MAYA, "Maya", &fenced(&correct(&duel))),
+    );
+    wait_for_phase(&r.store, DuelPhase::Won).await;
+    wait_for_post(&r.discord, CHANNEL, "won the duel").await;
+
+    // The limit: Leo never passed.
+    r.clock.advance(chrono::Duration::minutes(5));
+    let text = wait_for_post(&r.discord, CHANNEL, "did not finish").await;
+    assert!(
+        text.contains(&format!(
+            "Final: <@{MAYA}> 1m 00s (1 attempt), <@{LEO}> did not finish, 1 attempt."
+        )),
+        "{text}"
+    );
+    for thread in [maya, leo] {
+        wait_for_post(&r.discord, thread, "did not finish").await;
+    }
+    let (_, done) = duel_streams(&r.store).await.remove(0);
+    let finish = done.runner_up.expect("the runner-up's finish");
+    assert_eq!((finish.seconds, finish.attempts), (None, 1));
+    assert_eq!(done.won.expect("won").winner.user_id, MAYA.to_string());
+    assert_eq!(posts_in(&r.discord, CHANNEL, "did not finish"), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -443,4 +515,60 @@ async fn refused_duels_are_told_privately_and_append_nothing() {
             .starts_with("You are already in a duel")
     );
     assert_eq!(head().await, before, "no refusal appended anything");
+}
+
+/// The answer to interaction `id`: (its text, whether it is private, whether it carries
+/// the offer's buttons).
+async fn answer(discord: &FakeDiscord, id: u64) -> (String, bool, bool) {
+    let call = discord
+        .wait_for("an answer", |c| {
+            c.path == format!("/api/v10/interactions/{id}/token{id}/callback")
+        })
+        .await;
+    let data = &call.body["data"];
+    (
+        data["content"].as_str().unwrap_or_default().to_string(),
+        data["flags"].as_u64() == Some(64),
+        data["components"][0]["components"].is_array(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_on_one_postgres_database_offer_one_duel_to_a_member_challenged_on_both() {
+    let Some(db) = common::postgres_db().await else {
+        return;
+    };
+    let one = rig(&db).await;
+    let two = rig(&db).await;
+    let before = one.store.head().await.expect("head");
+    // At once: Maya challenges Leo through one instance, Zed challenges Maya through
+    // the other.
+    one.discord.dispatch(
+        "INTERACTION_CREATE",
+        challenge(5501, (MAYA, "Maya"), (LEO, "Leo", false), None),
+    );
+    two.discord.dispatch(
+        "INTERACTION_CREATE",
+        challenge(5502, (ZED, "Zed"), (MAYA, "Maya", false), None),
+    );
+    let (a, b) = tokio::join!(answer(&one.discord, 5501), answer(&two.discord, 5502));
+    let offers = [&a, &b].iter().filter(|x| x.2).count();
+    assert_eq!(offers, 1, "exactly one offer is posted: {a:?} {b:?}");
+    let refused = if a.2 { &b } else { &a };
+    assert!(refused.1, "the refusal is private: {refused:?}");
+    assert!(
+        refused.0.starts_with("You are already in a duel")
+            || refused.0 == "Maya is already in a duel; try again when it is over",
+        "{refused:?}"
+    );
+    let duels = duel_streams(&one.store).await;
+    assert_eq!(duels.len(), 1, "one duel recorded");
+    assert_eq!(duels[0].1.phase, DuelPhase::Offered);
+    assert_eq!(
+        one.store.head().await.expect("head"),
+        before + 1,
+        "the offer and nothing else is appended"
+    );
+    drop((one, two));
+    db.cleanup().await;
 }

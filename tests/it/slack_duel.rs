@@ -1,8 +1,9 @@
 //! Duels on Slack (issue 16, point 3), end to end: the real app (SQLite, HTTP Events
 //! API, the real sandbox judging) against the loopback fake of Slack. `/duel @ana` posts
 //! an offer with buttons; Ana's Accept opens a root message (thread) for each duelist on
-//! the same problem; the first passing submission wins and the result, with times and
-//! attempts, is posted in the channel and both threads; `/duel ratings` shows the
+//! the same problem, in their own direct messages with the bot; the first passing
+//! submission wins and the result is posted in the channel and both threads, then the
+//! runner-up's later pass (both times and attempts); `/duel ratings` shows the
 //! ratings. Refusals (oneself, a bot, a stranger's Accept, someone already in a duel)
 //! are ephemeral and append nothing.
 
@@ -138,6 +139,30 @@ async fn a_duel_on_slack_is_offered_accepted_and_won_by_the_first_pass() {
         .unwrap()
         .to_string();
     assert_ne!(omar_root, ana_root, "a thread each");
+    // Each thread is in the duelist's direct messages with the bot, not in the channel.
+    for (stream, user) in [
+        (&started.challenger_interview, OMAR.0),
+        (&started.opponent_interview, ANA.0),
+    ] {
+        assert!(
+            stream.as_str().contains(&format!(":{}:", dm_of(user))),
+            "{stream}"
+        );
+    }
+    for root in [&omar_root, &ana_root] {
+        let post = slack
+            .calls("chat.postMessage")
+            .into_iter()
+            .find(|c| c.ts.as_deref() == Some(root.as_str()))
+            .expect("the root was posted");
+        assert!(
+            post.body["channel"]
+                .as_str()
+                .is_some_and(|c| c.starts_with('D')),
+            "a duelist's problem is never posted in the channel: {}",
+            post.body
+        );
+    }
     for s in [&started.challenger_interview, &started.opponent_interview] {
         let (state, _) = app.engine.load(s).await.expect("interview");
         assert_eq!(state.started.expect("started").at, started.at, "same start");
@@ -146,7 +171,7 @@ async fn a_duel_on_slack_is_offered_accepted_and_won_by_the_first_pass() {
     // Ana passes first.
     let code = format!("```python\n{}```", correct(&duel));
     app.event(
-        &thread_message("Ev1", ANA.0, &ana_root, "1700000100.000001", &code),
+        &dm_thread_message("Ev1", ANA.0, &ana_root, "1700000100.000001", &code),
         None,
     )
     .await;
@@ -182,6 +207,36 @@ async fn a_duel_on_slack_is_offered_accepted_and_won_by_the_first_pass() {
             .filter(|e| matches!(e.event, Event::DuelWon(_)))
             .count(),
         1
+    );
+
+    // Omar passes too, before the limit: the channel shows both times and attempts.
+    app.event(
+        &dm_thread_message("Ev2", OMAR.0, &omar_root, "1700000200.000001", &code),
+        None,
+    )
+    .await;
+    wait_for("the runner-up's line in the channel", || {
+        !channel_posts(&slack, "also passed").is_empty()
+    })
+    .await;
+    let line = channel_posts(&slack, "also passed")[0].body["text"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        line.contains("Final: <@U_ANA>")
+            && line.contains("(1 attempt), <@U_OMAR>")
+            && line.ends_with("(1 attempt)."),
+        "{line}"
+    );
+    let (_, finished) = duel_in(&app.store, DuelPhase::Won).await;
+    let r = finished.runner_up.expect("the runner-up's finish");
+    assert_eq!((r.member.user_id.as_str(), r.attempts), (OMAR.0, 1));
+    assert!(r.seconds.is_some());
+    assert_eq!(
+        finished.won.expect("won").winner.user_id,
+        ANA.0,
+        "the win stands"
     );
 
     let n = told(&slack, OMAR.0).len() + 1;

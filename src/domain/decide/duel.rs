@@ -7,7 +7,8 @@
 //! nothing is written.
 
 use crate::domain::events::{
-    DuelDeclined, DuelOfferExpired, DuelOffered, DuelStarted, DuelTimedOut, DuelWon, Event, Version,
+    DuelDeclined, DuelOfferExpired, DuelOffered, DuelRunnerUpFinished, DuelStarted, DuelTimedOut,
+    DuelWon, Event, Version,
 };
 use crate::domain::ids::{Actor, StreamId};
 use crate::domain::problem::Difficulty;
@@ -53,6 +54,8 @@ pub struct Duel {
     pub offer: Option<DuelOffered>,
     pub started: Option<DuelStarted>,
     pub won: Option<DuelWon>,
+    /// After a win: how the loser finished (passed later, or not by the limit).
+    pub runner_up: Option<DuelRunnerUpFinished>,
     pub ended_at: Option<DateTime<Utc>>,
 }
 
@@ -84,6 +87,7 @@ impl Duel {
                 self.close(DuelPhase::Won, e.at);
             }
             Event::DuelTimedOut(e) => self.close(DuelPhase::TimedOut, e.at),
+            Event::DuelRunnerUpFinished(e) => self.runner_up = Some(e.clone()),
             _ => {}
         }
     }
@@ -91,6 +95,12 @@ impl Duel {
     fn close(&mut self, phase: DuelPhase, at: DateTime<Utc>) {
         self.phase = phase;
         self.ended_at = Some(at);
+    }
+
+    /// Won, and the loser may still pass before the time limit: the runner-up's
+    /// finish is not recorded yet.
+    pub fn awaiting_runner_up(&self) -> bool {
+        self.phase == DuelPhase::Won && self.runner_up.is_none()
     }
 
     /// The duelists, challenger first.
@@ -167,6 +177,14 @@ pub enum DuelCommand {
         rival_attempts: u32,
         at: DateTime<Utc>,
     },
+    /// After a win, the loser's part ended: `passed` (their submission passed every
+    /// hidden test at `at`, its run's time, within the limit) or not (the time limit is
+    /// up at `at`; refused before it). `attempts`: the loser's submissions by then.
+    FinishRunnerUp {
+        passed: bool,
+        attempts: u32,
+        at: DateTime<Utc>,
+    },
     /// The time limit is up with no winner (refused before it).
     EndAtLimit {
         challenger_attempts: u32,
@@ -208,6 +226,8 @@ pub enum DuelRefusal {
     TimeUp,
     #[error("not due yet")]
     NotDue,
+    #[error("the runner-up's finish is already recorded")]
+    RunnerUpRecorded,
 }
 
 /// The events `command` appends to the duel `state`, or why not.
@@ -251,6 +271,11 @@ pub fn decide_duel(state: &Duel, command: DuelCommand) -> Result<Vec<Event>, Due
             rival_attempts,
             at,
         } => pass(state, actor, attempts, rival_attempts, at),
+        C::FinishRunnerUp {
+            passed,
+            attempts,
+            at,
+        } => runner_up(state, passed, attempts, at),
         C::EndAtLimit {
             challenger_attempts,
             opponent_attempts,
@@ -375,6 +400,38 @@ fn pass(
         winner_seconds: (at - started.at).num_seconds().max(0) as u64,
         winner_attempts: attempts,
         loser_attempts: rival_attempts,
+        at,
+    })])
+}
+
+/// The loser's finish after a win: a later pass within the limit, or none at the limit.
+fn runner_up(
+    state: &Duel,
+    passed: bool,
+    attempts: u32,
+    at: DateTime<Utc>,
+) -> Result<Vec<Event>, DuelRefusal> {
+    let (Some(won), Some(started)) = (&state.won, &state.started) else {
+        return Err(DuelRefusal::NotRunning);
+    };
+    if state.runner_up.is_some() {
+        return Err(DuelRefusal::RunnerUpRecorded);
+    }
+    let seconds = if passed {
+        if at > started.ends_at {
+            return Err(DuelRefusal::TimeUp);
+        }
+        Some((at - started.at).num_seconds().max(0) as u64)
+    } else {
+        if at < started.ends_at {
+            return Err(DuelRefusal::NotDue);
+        }
+        None
+    };
+    Ok(vec![Event::DuelRunnerUpFinished(DuelRunnerUpFinished {
+        member: won.loser.clone(),
+        seconds,
+        attempts,
         at,
     })])
 }

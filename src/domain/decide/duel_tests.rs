@@ -310,3 +310,69 @@ fn the_duel_ends_with_no_winner_at_its_time_limit_and_not_before() {
         Err(DuelRefusal::NotRunning)
     );
 }
+
+fn won_by_ada() -> Vec<Event> {
+    let mut events = started();
+    events.extend(given(&events).when(pass(ada(), t(12))).unwrap());
+    events
+}
+
+fn runner_up(passed: bool, attempts: u32, at: DateTime<Utc>) -> DuelCommand {
+    DuelCommand::FinishRunnerUp {
+        passed,
+        attempts,
+        at,
+    }
+}
+
+#[test]
+fn after_a_win_the_losers_later_pass_is_recorded_with_its_time_and_attempts() {
+    let got = given(&won_by_ada())
+        .when(runner_up(true, 3, t(20) + Duration::seconds(5)))
+        .unwrap();
+    let [Event::DuelRunnerUpFinished(r)] = got.as_slice() else {
+        panic!("{got:?}");
+    };
+    assert_eq!(r.member, linus());
+    assert_eq!((r.seconds, r.attempts), (Some(18 * 60 + 5), 3));
+}
+
+#[test]
+fn a_loser_who_never_passed_is_recorded_as_not_finished_at_the_limit_and_not_before() {
+    assert_eq!(
+        given(&won_by_ada()).when(runner_up(false, 2, t(31))),
+        Err(DuelRefusal::NotDue)
+    );
+    let got = given(&won_by_ada())
+        .when(runner_up(false, 2, t(32)))
+        .unwrap();
+    let [Event::DuelRunnerUpFinished(r)] = got.as_slice() else {
+        panic!("{got:?}");
+    };
+    assert_eq!((r.seconds, r.attempts), (None, 2));
+}
+
+#[test]
+fn the_runner_ups_finish_is_recorded_once_and_leaves_the_win_as_it_was() {
+    let mut events = won_by_ada();
+    events.extend(given(&events).when(runner_up(true, 1, t(20))).unwrap());
+    let duel = Duel::from_events(&events);
+    assert_eq!(duel.phase, DuelPhase::Won);
+    assert!(!duel.awaiting_runner_up());
+    assert_eq!(
+        given(&events).when(runner_up(false, 1, t(40))),
+        Err(DuelRefusal::RunnerUpRecorded)
+    );
+}
+
+#[test]
+fn a_runner_up_pass_after_the_limit_or_before_any_win_is_refused() {
+    assert_eq!(
+        given(&won_by_ada()).when(runner_up(true, 1, t(33))),
+        Err(DuelRefusal::TimeUp)
+    );
+    assert_eq!(
+        given(&started()).when(runner_up(true, 1, t(20))),
+        Err(DuelRefusal::NotRunning)
+    );
+}

@@ -252,6 +252,15 @@ impl SlackApi {
         Ok(())
     }
 
+    /// The direct-message channel between the bot and `user` (`conversations.open`,
+    /// opened if it was not): issue 16, where a duelist's interview thread lives.
+    pub async fn open_dm(&self, user: &str) -> Result<String, ApiFailure> {
+        let session = self.client.open_session(&self.token);
+        let req = SlackApiConversationsOpenRequest::new().with_users(vec![user.into()]);
+        let res = self.bounded(session.conversations_open(&req)).await?;
+        Ok(res.channel.id.0)
+    }
+
     /// A member's handle (`users.info`), when Slack tells.
     pub async fn user_name(&self, user: &str) -> Option<String> {
         let session = self.client.open_session(&self.token);

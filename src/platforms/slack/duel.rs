@@ -2,8 +2,8 @@
 //! [easy|medium|hard] [topic] [minutes]`), the offer message with Accept and Decline
 //! buttons, and the duel outlet (`SlackHerald`) that posts the start and the result in
 //! the channel and in both duelists' threads. Slack threads cannot be private, so
-//! each duelist's interview is a thread of its own root message in the offer's channel
-//! (their own thread, as `/interview start` makes).
+//! each duelist's interview is a thread in their direct messages with the bot
+//! (`conversations.open`); the offer and the result stay in the offer's channel.
 //!
 //! Parsing and rendering only; it must never decide a duel's rules.
 

@@ -221,6 +221,20 @@ impl Respond for Recorder {
                 None,
             ),
             "conversations.history" => (self.history(&body), None),
+            // issue 16: duel. The bot's direct-message channel with a member: `D` + id.
+            "conversations.open" => {
+                let user = body["users"]
+                    .as_array()
+                    .and_then(|u| u.first())
+                    .and_then(Value::as_str)
+                    .or_else(|| body["users"].as_str())
+                    .unwrap_or("U0")
+                    .split(',')
+                    .next()
+                    .unwrap_or("U0")
+                    .to_string();
+                (json!({"ok": true, "channel": {"id": dm_of(&user)}}), None)
+            }
             "files.getUploadURLExternal" => {
                 let origin = self.base_url.lock().unwrap().clone();
                 let answer = json!({"ok": true, "file_id": "F1",
@@ -596,6 +610,20 @@ pub fn thread_message(event_id: &str, user: &str, root_ts: &str, ts: &str, text:
         "event": {"type": "message", "channel": CHANNEL, "channel_type": "channel", "user": user,
                   "ts": ts, "thread_ts": root_ts, "text": text, "team": TEAM}
     })
+}
+
+/// The fake's direct-message channel between the bot and `user` (issue 16: duels).
+pub fn dm_of(user: &str) -> String {
+    format!("D{user}")
+}
+
+/// A reply in a thread of the bot's direct messages with `user`, as the Events API
+/// delivers it (`message.im`).
+pub fn dm_thread_message(event_id: &str, user: &str, root_ts: &str, ts: &str, text: &str) -> Value {
+    let mut event = thread_message(event_id, user, root_ts, ts, text);
+    event["event"]["channel"] = json!(dm_of(user));
+    event["event"]["channel_type"] = json!("im");
+    event
 }
 
 /// A button press on the interview's root message.

@@ -1,7 +1,8 @@
 //! `/duel` and the duel offer's buttons on Slack (issue 16). The offer is checked by the
 //! engine before it is posted; Accept is checked (a dry run) before anything is
-//! posted, then each duelist gets a root message of their own in the channel (their
-//! interview's thread) on the same bank problem, both interviews start at the same
+//! posted, then each duelist gets a root message of their own in their direct messages
+//! with the bot (their interview's thread, which the rival cannot see) on the same bank
+//! problem, both interviews start at the same
 //! clock reading, and `DuelStarted` links them to the duel. Refusals are ephemeral and
 //! append nothing. It must never decide a duel's rules itself.
 
@@ -167,16 +168,26 @@ impl Handler {
                 language: None,
                 deadline: Some(at + chrono::Duration::minutes(i64::from(offer.minutes))),
             });
-            let thread_ts = match self.api.post(&d.channel, None, &root, None).await {
-                Ok(ts) => ts,
+            // Slack has no private threads: each duelist's interview is a thread in
+            // their direct messages with the bot, where the rival cannot read it.
+            let posted = match self.api.open_dm(&member.user_id).await {
+                Ok(dm) => self
+                    .api
+                    .post(&dm, None, &root, None)
+                    .await
+                    .map(|ts| (dm, ts)),
+                Err(e) => Err(e),
+            };
+            let (channel, thread_ts) = match posted {
+                Ok(posted) => posted,
                 Err(e) => {
                     tracing::warn!(error = %e, "could not post a duelist's root message");
-                    return "I could not post in this channel, so the duel did not start.".into();
+                    return "I could not write to a duelist in direct messages, so the duel did not start.".into();
                 }
             };
             let place = Place::Slack {
                 team: d.team.clone(),
-                channel: d.channel.clone(),
+                channel,
                 thread_ts,
             };
             let key = format!("slack:duel:interview:{stream}:{}", member.member_id());
@@ -208,7 +219,7 @@ impl Handler {
         };
         let key = format!("slack:duel:start:{stream}");
         match self.engine.execute_duel(stream, command, Some(&key)).await {
-            Ok(_) => "The duel is on! Your thread is under the root message that names you; the first to pass every hidden test wins.".into(),
+            Ok(_) => "The duel is on! Your problem is in your direct messages with me; reply in its thread. The first to pass every hidden test wins.".into(),
             Err(DuelError::Refused(why)) => capitalise(&why.to_string()),
             Err(e) => {
                 tracing::error!(error = %e, "could not start a duel");
