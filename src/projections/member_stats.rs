@@ -121,35 +121,7 @@ pub async fn catch_up_stats_in<S: EventStore + ReadModelStore + ?Sized>(
         let last_position = last.position;
         // A short batch reached the head as it was when read: no need to ask again.
         let at_head = batch.len() < batch_size.max(1) as usize;
-        let streams: Vec<String> = batch.iter().map(|e| e.stream_id.to_string()).collect();
-        let mut rows: HashMap<String, StatsInterview> = store
-            .load_stats_interviews(&streams)
-            .await?
-            .into_iter()
-            .map(|r| (r.stream_id.clone(), r))
-            .collect();
-        let mut analyses = Vec::new();
-        let mut regrades = Vec::new();
-        for recorded in &batch {
-            let key = recorded.stream_id.to_string();
-            match rows.get_mut(&key) {
-                Some(row) if row.last_position < recorded.position => {
-                    regrades.extend(row.regrades(recorded));
-                    analyses.extend(row.apply(recorded));
-                }
-                Some(_) => {}
-                None => {
-                    if let Some(row) = StatsInterview::start(recorded) {
-                        rows.insert(key, row);
-                    }
-                }
-            }
-        }
-        let rows: Vec<StatsInterview> = rows.into_values().collect();
-        if store
-            .save_stats(&rows, &analyses, &regrades, checkpoint, last_position)
-            .await?
-        {
+        if save_stats_batch(store, &batch, checkpoint).await? {
             checkpoint = last_position;
             if at_head {
                 return Ok(checkpoint);
@@ -158,6 +130,46 @@ pub async fn catch_up_stats_in<S: EventStore + ReadModelStore + ?Sized>(
             checkpoint = store.checkpoint(MEMBER_STATS).await?;
         }
     }
+}
+
+/// Fold `batch` (the log right after `from`) into the stats rows and move the stats
+/// checkpoint from `from` to the batch's end: false when another folder moved it first.
+pub(crate) async fn save_stats_batch<S: EventStore + ReadModelStore + ?Sized>(
+    store: &S,
+    batch: &[RecordedEvent],
+    from: Position,
+) -> Result<bool, StoreError> {
+    let Some(last) = batch.last() else {
+        return Ok(true);
+    };
+    let streams: Vec<String> = batch.iter().map(|e| e.stream_id.to_string()).collect();
+    let mut rows: HashMap<String, StatsInterview> = store
+        .load_stats_interviews(&streams)
+        .await?
+        .into_iter()
+        .map(|r| (r.stream_id.clone(), r))
+        .collect();
+    let mut analyses = Vec::new();
+    let mut regrades = Vec::new();
+    for recorded in batch {
+        let key = recorded.stream_id.to_string();
+        match rows.get_mut(&key) {
+            Some(row) if row.last_position < recorded.position => {
+                regrades.extend(row.regrades(recorded));
+                analyses.extend(row.apply(recorded));
+            }
+            Some(_) => {}
+            None => {
+                if let Some(row) = StatsInterview::start(recorded) {
+                    rows.insert(key, row);
+                }
+            }
+        }
+    }
+    let rows: Vec<StatsInterview> = rows.into_values().collect();
+    store
+        .save_stats(&rows, &analyses, &regrades, from, last.position)
+        .await
 }
 
 /// Drop the stats rows and fold the whole log again.

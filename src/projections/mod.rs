@@ -10,8 +10,8 @@ pub mod member_stats;
 pub use member_stats::catch_up_stats;
 
 use crate::ports::{
-    DailyUsage, EventStore, INTERVIEW_LIST, InterviewRow, Position, ReadModelStore, RecordedEvent,
-    StoreError,
+    DailyUsage, EventStore, INTERVIEW_LIST, InterviewRow, MEMBER_STATS, Position, ReadModelStore,
+    RecordedEvent, StoreError,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -32,19 +32,7 @@ pub async fn catch_up<S: EventStore + ReadModelStore + ?Sized>(
         let last_position = last.position;
         // A short batch reached the head as it was when read: no need to ask again.
         let at_head = batch.len() < CATCH_UP_BATCH as usize;
-        let streams: Vec<String> = batch.iter().map(|e| e.stream_id.to_string()).collect();
-        let mut rows: HashMap<String, InterviewRow> = store
-            .load_interviews(&streams)
-            .await?
-            .into_iter()
-            .map(|r| (r.stream_id.clone(), r))
-            .collect();
-        let usage = fold(&mut rows, &batch);
-        let rows: Vec<InterviewRow> = rows.into_values().collect();
-        if store
-            .save_interviews(&rows, &usage, checkpoint, last_position)
-            .await?
-        {
+        if save_list(store, &batch, checkpoint).await? {
             checkpoint = last_position;
             if at_head {
                 return Ok(checkpoint);
@@ -53,6 +41,30 @@ pub async fn catch_up<S: EventStore + ReadModelStore + ?Sized>(
             checkpoint = store.checkpoint(INTERVIEW_LIST).await?;
         }
     }
+}
+
+/// Fold `batch` (the log right after `from`) into the interview list and move its
+/// checkpoint from `from` to the batch's end: false when another folder moved it first.
+async fn save_list<S: EventStore + ReadModelStore + ?Sized>(
+    store: &S,
+    batch: &[RecordedEvent],
+    from: Position,
+) -> Result<bool, StoreError> {
+    let Some(last) = batch.last() else {
+        return Ok(true);
+    };
+    let streams: Vec<String> = batch.iter().map(|e| e.stream_id.to_string()).collect();
+    let mut rows: HashMap<String, InterviewRow> = store
+        .load_interviews(&streams)
+        .await?
+        .into_iter()
+        .map(|r| (r.stream_id.clone(), r))
+        .collect();
+    let usage = fold(&mut rows, batch);
+    let rows: Vec<InterviewRow> = rows.into_values().collect();
+    store
+        .save_interviews(&rows, &usage, from, last.position)
+        .await
 }
 
 /// Folds `batch` into `rows` (by stream; a stream's first event starts its row) and
@@ -89,10 +101,33 @@ fn fold(rows: &mut HashMap<String, InterviewRow>, batch: &[RecordedEvent]) -> Ve
 }
 
 /// Bring both read models (interview list, member stats) up to the log's head; returns
-/// the interview list's checkpoint.
+/// the interview list's checkpoint. When both stand at the same position (the usual
+/// case: the projector task folds them together) each batch of the log is read once for
+/// both; otherwise, or when another folder moved a checkpoint meanwhile, each catches
+/// up on its own.
 pub async fn catch_up_all<S: EventStore + ReadModelStore + ?Sized>(
     store: &S,
 ) -> Result<Position, StoreError> {
+    let mut checkpoint = store.checkpoint(INTERVIEW_LIST).await?;
+    if checkpoint == store.checkpoint(MEMBER_STATS).await? {
+        loop {
+            let batch = store.read_all(checkpoint, CATCH_UP_BATCH).await?;
+            let Some(last) = batch.last() else {
+                return Ok(checkpoint);
+            };
+            let last_position = last.position;
+            let at_head = batch.len() < CATCH_UP_BATCH as usize;
+            let list = save_list(store, &batch, checkpoint).await?;
+            let stats = member_stats::save_stats_batch(store, &batch, checkpoint).await?;
+            if !(list && stats) {
+                break;
+            }
+            checkpoint = last_position;
+            if at_head {
+                return Ok(checkpoint);
+            }
+        }
+    }
     let position = catch_up(store).await?;
     catch_up_stats(store).await?;
     Ok(position)

@@ -21,7 +21,12 @@ const TAKE_REPORTING: &str = "WITH before AS (SELECT 1 FROM leases WHERE key = $
     ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, expires_at_ms = excluded.expires_at_ms \
     WHERE leases.expires_at_ms < $4 OR leases.owner = excluded.owner \
     RETURNING EXISTS (SELECT 1 FROM before)";
-const EXISTS: &str = "SELECT EXISTS (SELECT 1 FROM leases WHERE key = $1)";
+/// SQLite's take in two steps, each one statement: a free key is inserted (the usual
+/// case: a claim is given up when its work is done), else an expired or own lease is
+/// taken over in place.
+const INSERT_FREE: &str = "INSERT INTO leases (key, owner, expires_at_ms) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING";
+const TAKE_OVER: &str = "UPDATE leases SET owner = $2, expires_at_ms = $3 \
+    WHERE key = $1 AND (expires_at_ms < $4 OR owner = $2)";
 const RELEASE: &str = "DELETE FROM leases WHERE key = $1 AND owner = $2";
 const HOLDERS: &str = "SELECT key, owner FROM leases \
     WHERE key LIKE $1 ESCAPE '\\' AND expires_at_ms >= $2 ORDER BY key";
@@ -92,8 +97,11 @@ macro_rules! leases {
 
 impl SqliteStore {
     /// Leases have their own file and connection: they never wait for the log's writer.
-    async fn lease_writer(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, StoreError> {
-        Ok(self.leases.acquire().await?)
+    async fn lease_writer(
+        &self,
+    ) -> Result<tokio::sync::MappedMutexGuard<'_, sqlx::SqliteConnection>, StoreError> {
+        tokio::sync::MutexGuard::try_map(self.leases.lock().await, Option::as_mut)
+            .map_err(|_| StoreError::Open("the store is closed".to_string()))
     }
 }
 
@@ -111,8 +119,10 @@ fn taken(taken: bool, was_there: bool) -> LeaseTaken {
     }
 }
 
-// SQLite evaluates a CTE lazily (it could see its own insert), so it asks first, on the
-// same connection: the leases file has one writer, and a race only blurs a metric.
+// SQLite evaluates a CTE lazily (it could see its own insert), so it takes a free key
+// and an existing lease in separate statements on its one lease connection: one
+// statement when the key is free. Another process on the same file may give the lease
+// up between the two; the insert is then tried once more.
 leases!(
     SqliteStore,
     lease_writer,
@@ -124,18 +134,29 @@ leases!(
         until: DateTime<Utc>,
     ) -> Result<LeaseTaken, StoreError> {
         let mut conn = self.lease_writer().await?;
-        let was_there: bool = sqlx::query_scalar(EXISTS)
-            .bind(key)
-            .fetch_one(&mut *conn)
-            .await?;
-        let done = sqlx::query(TAKE)
+        let insert = || {
+            sqlx::query(INSERT_FREE)
+                .bind(key)
+                .bind(owner)
+                .bind(until.timestamp_millis())
+        };
+        if insert().execute(&mut *conn).await?.rows_affected() == 1 {
+            return Ok(LeaseTaken::Free);
+        }
+        let over = sqlx::query(TAKE_OVER)
             .bind(key)
             .bind(owner)
             .bind(until.timestamp_millis())
             .bind(now.timestamp_millis())
             .execute(&mut *conn)
             .await?;
-        Ok(taken(done.rows_affected() == 1, was_there))
+        if over.rows_affected() == 1 {
+            return Ok(LeaseTaken::TakenOver);
+        }
+        Ok(taken(
+            insert().execute(&mut *conn).await?.rows_affected() == 1,
+            false,
+        ))
     }
 );
 leases!(

@@ -16,10 +16,12 @@ pub(crate) use super::sqlite_write::WriteSync;
 use super::sqlite_write::{WriterPool, append_one};
 use super::watcher::{Watcher, bump};
 use super::*;
+use sqlx::Connection;
 use sqlx::Sqlite;
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteSynchronous,
 };
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -55,8 +57,10 @@ pub struct SqliteStore {
     /// What the group-commit task committed, for the event feed.
     committed: broadcast::Sender<Committed>,
     /// Leases, in a file of their own beside the log (`<log>-leases`): taking and
-    /// giving up a lease never waits for the log's writer or its fsyncs.
-    pub(crate) leases: SqlitePool,
+    /// giving up a lease never waits for the log's writer or its fsyncs. One connection
+    /// held by the store, not a pool: sqlx pings a pooled connection every time it goes
+    /// back (a second round trip to its worker thread per lease statement).
+    pub(crate) leases: tokio::sync::Mutex<Option<SqliteConnection>>,
 }
 
 /// Stores opened on the same file in one process share one wake-up channel.
@@ -154,7 +158,7 @@ impl SqliteStore {
             .connect_with(connect.read_only(true))
             .await
             .map_err(open_err)?;
-        let leases = open_leases(&path).await.map_err(open_err)?;
+        let leases = tokio::sync::Mutex::new(Some(open_leases(&path).await.map_err(open_err)?));
         let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
         let sender = shared_sender(&canonical);
         let watcher = Watcher::new(sender);
@@ -192,7 +196,9 @@ impl SqliteStore {
         self.watcher.stop();
         self.write.pool().close().await;
         self.read.close().await;
-        self.leases.close().await;
+        if let Some(leases) = self.leases.lock().await.take() {
+            let _ = leases.close().await;
+        }
     }
 
     /// The writer connection for a write of the given kind.
@@ -212,7 +218,7 @@ impl Drop for SqliteStore {
 
 /// The lease file beside the log at `log`. Leases are coordination, not truth (see
 /// `lease.rs`): it is written at `synchronous=NORMAL` and a lost one is retaken.
-async fn open_leases(log: &Path) -> Result<SqlitePool, sqlx::Error> {
+async fn open_leases(log: &Path) -> Result<SqliteConnection, sqlx::Error> {
     let mut name = log.as_os_str().to_owned();
     name.push("-leases");
     let connect = SqliteConnectOptions::new()
@@ -221,17 +227,13 @@ async fn open_leases(log: &Path) -> Result<SqlitePool, sqlx::Error> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(Duration::from_secs(10));
-    let pool = pool_options()
-        .max_connections(1)
-        .acquire_timeout(Duration::from_secs(60))
-        .connect_with(connect)
-        .await?;
+    let mut conn = SqliteConnection::connect_with(&connect).await?;
     sqlx::query(
         "CREATE TABLE IF NOT EXISTS leases (key TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at_ms INTEGER NOT NULL)",
     )
-    .execute(&pool)
+    .execute(&mut conn)
     .await?;
-    Ok(pool)
+    Ok(conn)
 }
 
 fn shared_sender(path: &Path) -> Arc<watch::Sender<Position>> {

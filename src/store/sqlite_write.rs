@@ -127,9 +127,11 @@ pub(crate) async fn append_one(
 }
 
 /// `INSERT` of `n` events after the stream's current version, only if it is the
-/// expected one (`$N`, negative for any): parameters are the stream, the time, then
-/// type, schema and payload per event, then the expected version. Rows come back as
-/// (position, version).
+/// expected one (`$N`, negative for any) and the idempotency key (`$N+1`, NULL for
+/// none) was never used: parameters are the stream, the time, then type, schema and
+/// payload per event, then the expected version and the key. Rows come back as
+/// (position, version). The key's check is part of the insert so that the usual
+/// append costs no statement of its own for it.
 fn insert_sql(n: usize) -> String {
     let values: Vec<String> = (0..n)
         .map(|i| {
@@ -143,11 +145,13 @@ fn insert_sql(n: usize) -> String {
         })
         .collect();
     let expected = 3 + 3 * n;
+    let key = expected + 1;
     format!(
         "WITH cur(v) AS (SELECT COALESCE(MAX(version), 0) FROM events WHERE stream_id = $1) \
          INSERT INTO events (stream_id, version, event_type, schema_version, payload, recorded_at) \
          SELECT $1, cur.v + n.column1, n.column2, n.column3, n.column4, $2 \
-         FROM cur, (VALUES {}) AS n WHERE ${expected} < 0 OR cur.v = ${expected} \
+         FROM cur, (VALUES {}) AS n WHERE (${expected} < 0 OR cur.v = ${expected}) \
+         AND NOT EXISTS (SELECT 1 FROM idempotency_keys WHERE key = ${key}) \
          RETURNING position, version",
         values.join(", ")
     )
@@ -165,19 +169,17 @@ pub(crate) async fn append_in(
     key: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Result<AppendOutcome, StoreError>, StoreError> {
-    if let Some(key) = key {
-        let row = sqlx::query("SELECT * FROM idempotency_keys WHERE key = $1")
-            .bind(key)
-            .fetch_optional(&mut *conn)
-            .await?;
-        if let Some(row) = row {
-            return Ok(duplicate(stream, key_row(&row)?));
-        }
-    }
     if events.is_empty() {
+        if let Some(first) = used_key(conn, key).await? {
+            return Ok(duplicate(stream, first));
+        }
         return check_only(conn, stream, expected).await;
     }
-    let Some(appended) = insert_events(conn, stream, expected, events, now).await? else {
+    let Some(appended) = insert_events(conn, stream, expected, events, key, now).await? else {
+        // Nothing inserted: a used key (the first result is the answer) or a conflict.
+        if let Some(first) = used_key(conn, key).await? {
+            return Ok(duplicate(stream, first));
+        }
         let actual = version_now(conn, stream).await?;
         return Ok(Err(conflict(stream, expected, actual)));
     };
@@ -189,6 +191,21 @@ pub(crate) async fn append_in(
         duplicate: false,
         recorded_at: Some(now),
     }))
+}
+
+/// The first result appended under `key`, if the key was used.
+async fn used_key(
+    conn: &mut SqliteConnection,
+    key: Option<&str>,
+) -> Result<Option<Appended>, StoreError> {
+    let Some(key) = key else {
+        return Ok(None);
+    };
+    let row = sqlx::query("SELECT * FROM idempotency_keys WHERE key = $1")
+        .bind(key)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(key_row).transpose()
 }
 
 async fn version_now(conn: &mut SqliteConnection, stream: &StreamId) -> Result<u64, StoreError> {
@@ -238,6 +255,7 @@ async fn insert_events(
     stream: &StreamId,
     expected: ExpectedVersion,
     events: &[Encoded],
+    key: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Option<Appended>, StoreError> {
     let mut insert = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(insert_sql(events.len())))
@@ -249,7 +267,11 @@ async fn insert_events(
             .bind(*schema as i64)
             .bind(payload);
     }
-    let mut rows = insert.bind(expected.as_i64()).fetch_all(&mut *conn).await?;
+    let mut rows = insert
+        .bind(expected.as_i64())
+        .bind(key)
+        .fetch_all(&mut *conn)
+        .await?;
     rows.sort_unstable_by_key(|(_, version)| *version);
     let (Some(&(first_position, first)), Some(&(last_position, _))) = (rows.first(), rows.last())
     else {

@@ -63,6 +63,7 @@ per_backend!(
     expected_version_zero_means_the_stream_is_new,
     leases_are_exclusive_and_never_wait_for_an_open_append,
     lease_holders_are_the_unexpired_leases_under_a_prefix,
+    taking_a_lease_tells_a_free_key_from_one_taken_over,
 );
 
 async fn concurrent_appenders_get_one_winner_per_version(db: &TestDb) {
@@ -404,6 +405,48 @@ async fn leases_are_exclusive_and_never_wait_for_an_open_append(db: &TestDb) {
     );
     release_tx.send(()).unwrap();
     held.await.unwrap().unwrap();
+}
+
+/// `take_lease` says whether the key was free (never taken, or given up) or still held
+/// (by a crashed owner whose lease expired, or by the taker itself), and refuses a live
+/// lease of another owner, whichever connection asks.
+async fn taking_a_lease_tells_a_free_key_from_one_taken_over(db: &TestDb) {
+    use interview_coach::ports::LeaseTaken;
+    let (a, b) = (db.open().await, db.open().await);
+    let now = Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap();
+    let minute = chrono::Duration::seconds(60);
+    let key = format!("coach:web:take-{}", uuid::Uuid::new_v4());
+    let take = |store: &Arc<dyn Storage>, owner: &'static str, at: chrono::DateTime<Utc>| {
+        let (store, key) = (store.clone(), key.clone());
+        async move {
+            store
+                .take_lease(&key, owner, at, at + minute)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(take(&a, "one", now).await, LeaseTaken::Free);
+    assert_eq!(
+        take(&b, "two", now).await,
+        LeaseTaken::Refused,
+        "held by one"
+    );
+    assert_eq!(
+        take(&a, "one", now).await,
+        LeaseTaken::TakenOver,
+        "one's own, renewed"
+    );
+    assert_eq!(
+        take(&b, "two", now + minute * 2).await,
+        LeaseTaken::TakenOver,
+        "expired, never given up: taken over"
+    );
+    b.release(&key, "two").await.unwrap();
+    assert_eq!(
+        take(&a, "one", now + minute * 2).await,
+        LeaseTaken::Free,
+        "given up: free"
+    );
 }
 
 /// `holders` lists the leases in force under a prefix, with their owners: expired and
