@@ -579,6 +579,6 @@ fn an_extra_body_naming_a_field_of_the_client_is_refused_at_start() {
         "--openai-extra-body",
         r#"{"model": "other"}"#,
     ]);
-    let error = parsed.err().expect("refused").to_string();
+    let error = parsed.expect_err("refused").to_string();
     assert!(error.contains("may not set `model`"), "{error}");
 }
