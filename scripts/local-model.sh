@@ -14,7 +14,8 @@
 # EVAL_TRANSCRIPTS (space-separated ids), EVAL_REPEAT (2), LOCAL_MODEL_OUT (where the
 # reports go; default a temporary folder), INTERVIEW_COACH_BIN and LOCAL_MODEL_TEST_BIN
 # (prebuilt binaries; default: cargo builds them), LLAMA_THREADS (1: on a shared,
-# oversubscribed machine more threads spin on each other and a turn took minutes).
+# oversubscribed machine more threads spin on each other and a turn took minutes),
+# OPENAI_FREQUENCY_PENALTY and OPENAI_EXTRA_BODY (the text turns' sampling, below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -60,6 +61,12 @@ export LOCAL_MODEL_NAME="$MODEL_NAME"
 # A small model on a loaded CPU reads a 1,300-token prompt in up to a minute before its
 # first byte: give each turn room (the service's defaults suit hosted models).
 export COACH_TURN_DEADLINE_SECONDS=600 COACH_REQUEST_TIMEOUT_SECONDS=300 COACH_IDLE_TIMEOUT_SECONDS=300
+# A 135M model repeats a line until the token limit unless its sampler penalises
+# repetition: OpenAI's frequency_penalty and llama.cpp's own repeat and DRY penalties, on
+# text turns only (eval/RESULTS.md has the figures with and without).
+export OPENAI_FREQUENCY_PENALTY="${OPENAI_FREQUENCY_PENALTY:-0.5}"
+llama_penalties='{"repeat_penalty": 1.2, "dry_multiplier": 0.8}'
+export OPENAI_EXTRA_BODY="${OPENAI_EXTRA_BODY:-$llama_penalties}"
 
 # 3. Two whole interviews, one at a time (one model, two cores).
 interview() { # test name, label

@@ -507,6 +507,15 @@ pub struct CoachArgs {
     /// How structured turns (analysis, summary) ask an OpenAI-compatible server for JSON: `json-schema` (response_format), `tools` (a forced function call), or `auto` (the schema, then function calls once the server refuses it).
     #[arg(long, env = "OPENAI_STRUCTURED_OUTPUT", value_enum, default_value_t = StructuredOutput::Auto)]
     pub openai_structured_output: StructuredOutput,
+    /// OpenAI's `frequency_penalty` (-2.0 to 2.0) on text turns (hints, feedback, chat), so a small local model stops repeating itself; unset: not sent (some hosted models refuse it).
+    #[arg(long, env = "OPENAI_FREQUENCY_PENALTY", value_parser = crate::coach::llm::sampling::parse_penalty)]
+    pub openai_frequency_penalty: Option<f32>,
+    /// OpenAI's `presence_penalty` (-2.0 to 2.0) on text turns; unset: not sent.
+    #[arg(long, env = "OPENAI_PRESENCE_PENALTY", value_parser = crate::coach::llm::sampling::parse_penalty)]
+    pub openai_presence_penalty: Option<f32>,
+    /// A JSON object of further fields for text turns, in the server's own dialect, e.g. llama.cpp's `{"repeat_penalty": 1.3}`; unset: none. It may not set a field the client writes (model, messages, max_tokens...).
+    #[arg(long, env = "OPENAI_EXTRA_BODY", value_parser = crate::coach::llm::sampling::parse_extra_body)]
+    pub openai_extra_body: Option<serde_json::Map<String, serde_json::Value>>,
     /// Minimum seconds between two coach answers to the same member (0 disables).
     #[arg(long, env = "COACH_COOLDOWN_SECONDS", default_value_t = 5)]
     pub coach_cooldown_seconds: u32,

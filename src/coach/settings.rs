@@ -8,7 +8,11 @@ use chrono::Duration;
 #[derive(Debug, Clone)]
 pub struct CoachSettings {
     pub model: String,
+    /// Chat answers (which may quote a snippet).
     pub max_tokens_text: u32,
+    /// The short text turns: a hint, approach feedback, a nudge. The persona asks for a
+    /// few sentences; a tighter limit also ends a small model's loop sooner.
+    pub max_tokens_short: u32,
     pub max_tokens_structured: u32,
     /// Above this estimated size, older turns are compacted into a digest event.
     pub context_budget_tokens: usize,
@@ -36,6 +40,7 @@ impl Default for CoachSettings {
         CoachSettings {
             model: "claude-sonnet-4-5".to_string(),
             max_tokens_text: 1024,
+            max_tokens_short: 400,
             max_tokens_structured: 2048,
             context_budget_tokens: 60_000,
             keep_recent_turns: 6,

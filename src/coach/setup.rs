@@ -2,7 +2,9 @@
 //! server, or none, measured by `Metered`) and which limits. Logs which provider is in
 //! use, never a key.
 
-use super::llm::{AnthropicClient, HttpTimeouts, LlmClient, Metered, OpenAiClient, RetryPolicy};
+use super::llm::{
+    AnthropicClient, HttpTimeouts, LlmClient, Metered, OpenAiClient, RetryPolicy, Sampling,
+};
 use super::settings::CoachSettings;
 use crate::config::CoachArgs;
 use std::sync::Arc;
@@ -49,7 +51,12 @@ pub fn from_args(args: &CoachArgs) -> (Option<Arc<dyn LlmClient>>, CoachSettings
                 settings.model.clone(),
                 timeout,
             )
-            .with_structured(args.openai_structured_output),
+            .with_structured(args.openai_structured_output)
+            .with_sampling(Sampling {
+                frequency_penalty: args.openai_frequency_penalty,
+                presence_penalty: args.openai_presence_penalty,
+                extra: args.openai_extra_body.clone().unwrap_or_default(),
+            }),
         ))
     } else {
         settings.model = args.anthropic_model.clone();

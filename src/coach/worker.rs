@@ -474,7 +474,10 @@ impl Coach {
         let statement = bank.map(|p| p.full_statement());
         let max_tokens = match turn.kind {
             TurnKind::Analysis | TurnKind::Summary => self.settings.max_tokens_structured,
-            _ => self.settings.max_tokens_text,
+            TurnKind::Hint | TurnKind::ApproachFeedback | TurnKind::Intro => {
+                self.settings.max_tokens_short
+            }
+            TurnKind::Chat => self.settings.max_tokens_text,
         };
         let inputs = ContextInputs {
             model: &self.settings.model,
@@ -861,9 +864,12 @@ fn answer_command(
 
 /// `req` with the firmer instruction after the member's last message (the cached
 /// prefix before it is unchanged): the cause, and a word limit of half the token limit.
+/// The limit itself is halved too (at least [`FIRMER_MIN_TOKENS`]), so a model caught in
+/// a loop again is stopped sooner and the turn's time stays bounded.
 fn firmer_request(req: &LlmRequest, why: &unfinished::Unfinished) -> LlmRequest {
     let mut firmer = req.clone();
-    let text = super::prompts::firmer(&why.describe(), (req.max_tokens / 2).max(40));
+    firmer.max_tokens = (req.max_tokens / 2).max(FIRMER_MIN_TOKENS);
+    let text = super::prompts::firmer(&why.describe(), (firmer.max_tokens / 2).max(40));
     match firmer.messages.last_mut() {
         Some(last) if last.role == super::llm::Role::User => {
             last.content.push(super::llm::TextBlock::new(text))
@@ -872,6 +878,9 @@ fn firmer_request(req: &LlmRequest, why: &unfinished::Unfinished) -> LlmRequest 
     }
     firmer
 }
+
+/// The retry's token limit never goes below this (about 60 words).
+const FIRMER_MIN_TOKENS: u32 = 80;
 
 /// kind, message for the candidate, attempts, retryable.
 type Failure = (FailureKind, String, u32, bool);

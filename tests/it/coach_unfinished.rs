@@ -9,7 +9,7 @@ use crate::common::fixtures::*;
 use crate::common::sleeper::RecordingSleeper;
 use crate::common::{self, TestDb};
 use chrono::Duration as ChronoDuration;
-use interview_coach::coach::llm::{AnthropicClient, LlmClient, OpenAiClient};
+use interview_coach::coach::llm::{AnthropicClient, LlmClient, OpenAiClient, Sampling};
 use interview_coach::coach::{Coach, CoachSettings, TurnOutcome};
 use interview_coach::config::{Secret, StructuredOutput};
 use interview_coach::domain::*;
@@ -113,10 +113,17 @@ async fn anthropic_a_reply_cut_by_max_tokens_is_asked_again_and_only_the_good_on
     assert_eq!(fake.requests(), 2, "one retry");
     let second = last_user_text(&fake.bodies()[1]);
     assert!(
-        second.contains("could not be shown: the reply was cut at the 1024-token limit")
-            && second.contains("at most 512 words"),
+        second.contains("could not be shown: the reply was cut at the 400-token limit")
+            && second.contains("at most 100 words"),
         "{second}"
     );
+    // Approach feedback is a short turn (400 tokens); the retry gets half of that.
+    let limits: Vec<u64> = fake
+        .bodies()
+        .iter()
+        .map(|b| b["max_tokens"].as_u64().unwrap())
+        .collect();
+    assert_eq!(limits, vec![400, 200]);
     let all = events(&engine, &stream).await;
     match coach_events(&all).as_slice() {
         [Event::CoachReplied(r)] => {
@@ -150,7 +157,7 @@ async fn anthropic_two_cut_replies_end_in_a_failure_that_says_why_and_log_no_cut
             assert!(
                 f.message
                     .starts_with("The coach could not finish its reply; press retry.")
-                    && f.message.contains("cut at the 1024-token limit"),
+                    && f.message.contains("cut at the 400-token limit"),
                 "{}",
                 f.message
             );
@@ -206,6 +213,14 @@ fn openai_stream(text: &str, finish: &str) -> ResponseTemplate {
 
 /// A fake OpenAI-compatible server answering `answers` in order, and its client.
 async fn openai(answers: Vec<ResponseTemplate>) -> (MockServer, Arc<dyn LlmClient>) {
+    openai_with(answers, Sampling::default()).await
+}
+
+/// The same, with `sampling` set on the client.
+async fn openai_with(
+    answers: Vec<ResponseTemplate>,
+    sampling: Sampling,
+) -> (MockServer, Arc<dyn LlmClient>) {
     let server = MockServer::start().await;
     for answer in answers {
         Mock::given(method("POST"))
@@ -221,7 +236,8 @@ async fn openai(answers: Vec<ResponseTemplate>) -> (MockServer, Arc<dyn LlmClien
         "smollm2".into(),
         Duration::from_secs(10),
     )
-    .with_structured(StructuredOutput::JsonSchema);
+    .with_structured(StructuredOutput::JsonSchema)
+    .with_sampling(sampling);
     (server, Arc::new(client))
 }
 
@@ -251,7 +267,7 @@ async fn openai_a_reply_cut_by_length_is_asked_again_and_only_the_good_one_is_sh
     );
     let sent = bodies(&server).await;
     assert_eq!(sent.len(), 2, "one retry");
-    assert!(last_user_text(&sent[1]).contains("cut at the 1024-token limit"));
+    assert!(last_user_text(&sent[1]).contains("cut at the 400-token limit"));
     let all = events(&engine, &stream).await;
     match coach_events(&all).as_slice() {
         [Event::CoachReplied(r)] => {
@@ -287,7 +303,7 @@ async fn openai_two_unfit_replies_end_in_a_failure_and_log_no_cut_text() {
             f.message
                 .starts_with("The coach could not finish its reply; press retry.")
                 && f.message
-                    .contains("First try: the reply was cut at the 1024-token limit")
+                    .contains("First try: the reply was cut at the 400-token limit")
                 && f.message
                     .contains("second try: the reply was caught in a loop"),
             "{}",
@@ -297,5 +313,41 @@ async fn openai_two_unfit_replies_end_in_a_failure_and_log_no_cut_text() {
     }
     assert_never_logged(&all, CUT);
     assert_never_logged(&all, "you should check the bounds");
+    db.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openai_text_turns_carry_the_configured_penalties_and_the_retry_a_tighter_limit() {
+    let db = common::sqlite_db();
+    let sampling = Sampling {
+        frequency_penalty: Some(0.5),
+        presence_penalty: None,
+        extra: serde_json::from_value(json!({"repeat_penalty": 1.3, "dry_multiplier": 0.8}))
+            .unwrap(),
+    };
+    let (server, llm) = openai_with(
+        vec![openai_stream(CUT, "length"), openai_stream(GOOD, "stop")],
+        sampling,
+    )
+    .await;
+    let (_engine, coach, stream) = approach_pending(&db, llm).await;
+
+    assert_eq!(
+        coach.process_stream(&stream).await.unwrap(),
+        vec![TurnOutcome::Answered]
+    );
+    let sent = bodies(&server).await;
+    assert_eq!(sent.len(), 2, "one retry");
+    for body in &sent {
+        assert_eq!(body["frequency_penalty"], json!(0.5));
+        assert_eq!(body["repeat_penalty"], json!(1.3));
+        assert_eq!(body["dry_multiplier"], json!(0.8));
+        assert!(body.get("presence_penalty").is_none(), "unset, not sent");
+    }
+    assert_eq!(
+        (sent[0]["max_tokens"].clone(), sent[1]["max_tokens"].clone()),
+        (json!(400), json!(200))
+    );
+    assert!(last_user_text(&sent[1]).contains("at most 100 words"));
     db.cleanup().await;
 }

@@ -7,7 +7,7 @@ use crate::common::sleeper;
 
 use interview_coach::coach::llm::{
     LlmClient, LlmError, LlmRequest, LlmResponse, Message, OpenAiClient, RetryPolicy, Role,
-    TextBlock, ToolSpec, with_retries,
+    Sampling, TextBlock, ToolSpec, with_retries,
 };
 use interview_coach::config::Secret;
 use interview_coach::config::StructuredOutput;
@@ -522,4 +522,63 @@ async fn another_bad_request_is_not_taken_for_a_refused_schema() {
         "{err:?}"
     );
     assert_eq!(requests(&server).await, 1, "no second request");
+}
+
+#[tokio::test]
+async fn configured_sampling_goes_on_text_turns_only_and_never_replaces_the_clients_fields() {
+    let server = MockServer::start().await;
+    let extra = json!({"repeat_penalty": 1.3, "dry_multiplier": 0.8});
+    let client = in_dialect(&server, StructuredOutput::JsonSchema).with_sampling(Sampling {
+        frequency_penalty: Some(0.5),
+        presence_penalty: Some(0.25),
+        extra: serde_json::from_value(extra).unwrap(),
+    });
+    let mut chat = request();
+    chat.tool_choice = None;
+    let text: Value = serde_json::from_slice(&client.request_body(&chat, true)).unwrap();
+    assert_eq!(
+        (
+            &text["frequency_penalty"],
+            &text["presence_penalty"],
+            &text["repeat_penalty"],
+            &text["dry_multiplier"],
+        ),
+        (&json!(0.5), &json!(0.25), &json!(1.3), &json!(0.8))
+    );
+    assert_eq!(
+        (&text["max_tokens"], &text["stream"]),
+        (&json!(512), &json!(true))
+    );
+    assert_eq!(
+        client.request_body(&chat, true),
+        client.request_body(&chat, true),
+        "still byte-identical"
+    );
+    // The grammar bounds a structured answer; a penalty there would fight JSON's quotes.
+    let structured: Value =
+        serde_json::from_slice(&client.request_body(&request(), false)).unwrap();
+    for field in [
+        "frequency_penalty",
+        "presence_penalty",
+        "repeat_penalty",
+        "dry_multiplier",
+    ] {
+        assert!(
+            structured.get(field).is_none(),
+            "{field} on a structured turn"
+        );
+    }
+}
+
+#[test]
+fn an_extra_body_naming_a_field_of_the_client_is_refused_at_start() {
+    use clap::Parser;
+    let parsed = interview_coach::config::Cli::try_parse_from([
+        "interview-coach",
+        "serve",
+        "--openai-extra-body",
+        r#"{"model": "other"}"#,
+    ]);
+    let error = parsed.expect_err("refused").to_string();
+    assert!(error.contains("may not set `model`"), "{error}");
 }

@@ -9,6 +9,7 @@ pub mod anthropic;
 pub mod metered;
 pub mod openai;
 pub mod retry;
+pub mod sampling;
 pub mod sse;
 
 pub use crate::domain::LlmUsage;
@@ -18,6 +19,7 @@ pub use openai::OpenAiClient;
 pub use retry::{
     Attempted, Budget, RetryPolicy, Sleeper, TokioSleeper, with_retries, with_retries_within,
 };
+pub use sampling::Sampling;
 
 use crate::config::Secret;
 use crate::domain::FailureKind;

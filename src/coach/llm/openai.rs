@@ -14,10 +14,14 @@
 //! `response_format` or the schema) switches this client to function calls for good,
 //! with the same request sent again at once. Either way the answer comes back as
 //! `tool_input`, validated by the coach exactly as Claude's.
+//!
+//! Text turns (no forced tool) also carry the [`Sampling`] controls the operator set
+//! (repetition penalties, server-specific fields), and only those: none by default.
 
 use super::{
     ErrorBody, LlmClient, LlmError, LlmRequest, LlmResponse, LlmUsage, Role, TextBlock, elapsed_ms,
-    header_text, http_client, pick_call, sse::SseEvent, sse::read_events, transport_error,
+    header_text, http_client, pick_call, sampling::Penalties, sampling::Sampling, sse::SseEvent,
+    sse::read_events, transport_error,
 };
 use crate::config::Secret;
 pub use crate::config::StructuredOutput as Structured;
@@ -38,6 +42,8 @@ pub struct OpenAiClient {
     structured: Structured,
     /// In `auto`: the server refused `response_format`, so function calls from now on.
     schema_refused: AtomicBool,
+    /// Added to text turns only; empty unless configured.
+    sampling: Sampling,
 }
 
 impl OpenAiClient {
@@ -56,7 +62,14 @@ impl OpenAiClient {
             model,
             structured: Structured::default(),
             schema_refused: AtomicBool::new(false),
+            sampling: Sampling::default(),
         }
+    }
+
+    /// The sampling controls text turns carry (default: none).
+    pub fn with_sampling(mut self, sampling: Sampling) -> Self {
+        self.sampling = sampling;
+        self
     }
 
     /// The dialect of structured turns (default [`Structured::Auto`]).
@@ -183,6 +196,7 @@ impl OpenAiClient {
             (None, false) => Some(WireChoice::Mode("none")),
             (None, true) => None,
         };
+        let text_turn = req.tool_choice.is_none();
         let body = Body {
             model: req.model_or(&self.model),
             messages: system.into_iter().chain(turns).collect(),
@@ -195,8 +209,24 @@ impl OpenAiClient {
             stream_options: stream.then_some(StreamOptions {
                 include_usage: true,
             }),
+            penalties: if text_turn {
+                self.sampling.penalties()
+            } else {
+                Penalties::default()
+            },
         };
-        serde_json::to_vec(&body).unwrap_or_default()
+        if !text_turn || self.sampling.extra.is_empty() {
+            return serde_json::to_vec(&body).unwrap_or_default();
+        }
+        // The server's own fields, after ours (a reserved key was refused at start, and
+        // one of ours is never replaced).
+        let mut value = serde_json::to_value(&body).unwrap_or_default();
+        if let Some(fields) = value.as_object_mut() {
+            for (key, extra) in &self.sampling.extra {
+                fields.entry(key.clone()).or_insert_with(|| extra.clone());
+            }
+        }
+        serde_json::to_vec(&value).unwrap_or_default()
     }
 }
 
@@ -371,6 +401,8 @@ struct Body<'a> {
     stream: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     stream_options: Option<StreamOptions>,
+    #[serde(flatten)]
+    penalties: Penalties,
 }
 
 /// `{"type": "json_schema", "json_schema": {"name": .., "schema": ..}}`.
