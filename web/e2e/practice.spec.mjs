@@ -7,7 +7,8 @@
 //   BASE_URL=http://127.0.0.1:8000 E2E_MEMBER=discord:1001 E2E_DAILY_DAY=2026-11-20 \
 //     node --test e2e/practice.spec.mjs
 //
-// It uses only the data-testids of web/TESTING.md and the text a member reads, and checks
+// It uses only the data-testids of web/TESTING.md and the text a member reads (innerText,
+// so case-insensitively where CSS upper-cases a label), and checks
 // that no page loads anything from another host (the page works offline).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -59,7 +60,7 @@ test('the interview list shows the daily day, the duel marks and the peer summar
 
   const daily = page.locator(tid('interview-row')).filter({ has: page.locator(tid('daily-badge')) });
   assert.equal(await daily.count(), 1, 'one daily interview');
-  assert.match(await daily.innerText(), new RegExp(`daily ${DAY}`), 'the daily badge names the day');
+  assert.match(await daily.innerText(), new RegExp(`daily ${DAY}`, 'i'), 'the daily badge names the day');
   assert.equal((await daily.locator(tid('member-link')).innerText()).trim(), 'Maya');
 
   const duels = await texts(page, tid('duel-badge'));
@@ -84,8 +85,8 @@ test("the member's progress page shows the streak, the duel and rating, and the 
   await page.locator(tid('progress')).waitFor();
 
   const [streak] = await texts(page, tid('daily-streaks'));
-  assert.match(streak, /Daily streak/, streak);
-  assert.match(streak, /\b1\b[\s\S]*longest 1 · 1 solved · today solved/, `a streak of 1, today solved: ${streak}`);
+  assert.match(streak, /Daily streak/i, streak);
+  assert.match(streak, /\b1\b[\s\S]*longest 1 · 1 solved · today solved/i, `a streak of 1, today solved: ${streak}`);
 
   const [ratings] = await texts(page, tid('duel-ratings'));
   assert.match(ratings, /Rating 1216 \(1W 0L\)/, ratings);
