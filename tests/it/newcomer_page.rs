@@ -51,7 +51,11 @@ fn missing() -> Option<String> {
 }
 
 async fn run(app: &TestApp, s: &StreamId, command: Command) -> Version {
-    let done = app.engine.execute(s, command, None).await.expect("accepted");
+    let done = app
+        .engine
+        .execute(s, command, None)
+        .await
+        .expect("accepted");
     done.events.last().expect("an event").version
 }
 

@@ -85,8 +85,12 @@ fn assert_logged(runs: &[TestsRun]) {
         assert_eq!(run.verdict, CaseVerdict::Passed, "{run:?}");
         assert_eq!((run.tests.passed(), run.tests.total()), (6, 6), "{run:?}");
         assert!(run.examples.iter().all(|c| c.verdict.ok()), "{run:?}");
-        assert_eq!(run.isolation, "bubblewrap", "the real sandbox: {run:?}");
-        assert!(matches!(run.of, RunOf::Adhoc { .. }), "a run, not a submission");
+        // `namespaces` is the bubblewrap backend's name (`sandbox::Isolation`).
+        assert_eq!(run.isolation, "namespaces", "bubblewrap: {run:?}");
+        assert!(
+            matches!(run.of, RunOf::Adhoc { .. }),
+            "a run, not a submission"
+        );
     }
     assert_eq!(runs[4].verdict, CaseVerdict::WrongAnswer);
 }
@@ -101,7 +105,9 @@ mod discord {
             let posted =
                 c.method == "POST" && c.path == format!("/api/v10/channels/{thread}/messages");
             let embed = &c.body["embeds"][0];
-            let titled = embed["title"].as_str().is_some_and(|t| t.starts_with(title));
+            let titled = embed["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with(title));
             (posted && titled).then(|| embed.clone())
         })
     }
@@ -174,7 +180,10 @@ mod discord {
         })
         .await;
         let title = wrong["title"].as_str().unwrap_or_default();
-        assert_eq!(title, "❌ Test run: 2 of 8 passed, wrong answer (javascript)");
+        assert_eq!(
+            title,
+            "❌ Test run: 2 of 8 passed, wrong answer (javascript)"
+        );
         let example = field(&wrong, "Example 2 · ❌ wrong answer").replace(' ', "");
         assert!(
             example.contains("input`{\"nums\":[3,2,4],\"target\":6}`")
