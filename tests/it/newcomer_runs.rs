@@ -112,6 +112,23 @@ mod discord {
         })
     }
 
+    /// The embeds of the test runs posted in `thread`, oldest first.
+    fn run_embeds(discord: &FakeDiscord, thread: u64) -> Vec<Value> {
+        discord
+            .calls()
+            .into_iter()
+            .filter(|c| {
+                c.method == "POST" && c.path == format!("/api/v10/channels/{thread}/messages")
+            })
+            .map(|c| c.body["embeds"][0].clone())
+            .filter(|e| {
+                e["title"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("Test run: "))
+            })
+            .collect()
+    }
+
     fn field(embed: &Value, prefix: &str) -> String {
         embed["fields"]
             .as_array()
@@ -164,8 +181,13 @@ mod discord {
                 &format!("solution.{extension}"),
                 &solution(extension),
             );
+            // The run's embed, whatever its verdict, so a failure shows what was posted.
+            let embed = poll(&format!("the {language} run"), || {
+                run_embeds(&discord, thread).get(i).cloned()
+            })
+            .await;
             let title = format!("✅ Test run: {CASES} ({language})");
-            let embed = poll(&title, || embed_titled(&discord, thread, &title)).await;
+            assert_eq!(embed["title"], title.as_str(), "{embed}");
             let hidden = field(&embed, "Hidden tests · ");
             assert!(hidden.contains("6 of 6 passed"), "{language}: {hidden}");
             for example in ["Example 1 · ✅ passed", "Example 2 · ✅ passed"] {
@@ -243,10 +265,19 @@ mod slack {
             let ts = format!("1700000100.{:06}", i + 1);
             let reply = thread_message(&format!("Ev_nc_{i}"), OMAR.0, &root, &ts, &text);
             assert_eq!(app.event(&reply, None).await.status(), 200);
-            poll("the run's post", || {
-                (run_posts(&slack, &root).len() > i).then_some(())
-            })
-            .await;
+            let deadline = tokio::time::Instant::now() + RUN_WAIT;
+            while run_posts(&slack, &root).len() <= i {
+                let told: Vec<Value> = slack
+                    .calls("chat.postEphemeral")
+                    .into_iter()
+                    .map(|c| c.body["text"].clone())
+                    .collect();
+                assert!(
+                    tokio::time::Instant::now() < deadline,
+                    "no post of the {language} run; told privately: {told:?}"
+                );
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
         }
         let posts = run_posts(&slack, &root);
         for (post, (language, _)) in posts.iter().zip(LANGUAGES) {
