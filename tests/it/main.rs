@@ -113,3 +113,7 @@ mod web_run;
 mod web_seed;
 mod web_share;
 mod web_ws;
+
+// Issue 14's newcomer path (four languages, each platform) and issue 16's page.
+mod newcomer_page;
+mod newcomer_runs;
