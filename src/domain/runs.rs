@@ -119,7 +119,8 @@ pub struct TestsRun {
     pub of: RunOf,
     /// The judge's name of the language (`python`, `javascript`, `java`, `cpp`).
     pub language: String,
-    /// The sandbox's isolation (`bubblewrap`, `landlock`, `piston`, `none`).
+    /// The sandbox's isolation as `sandbox::Isolation::as_str` names it (`namespaces`: bubblewrap;
+    /// `landlock+seccomp`; `piston`; `none`).
     pub isolation: String,
     /// The first case that did not pass, else passed (completed for a custom input).
     pub verdict: CaseVerdict,

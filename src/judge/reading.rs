@@ -152,11 +152,21 @@ pub(super) fn compile_message(
         String::from_utf8_lossy(&outcome.stderr)
     );
     if !matches!(outcome.status, Status::Exited(_)) {
-        return format!(
-            "the compiler did not finish ({:?}): {}",
-            outcome.status,
-            verdict::tail(&text, 2048)
-        );
+        let why = match outcome.status {
+            Status::WallLimit => {
+                "it ran past its wall-clock limit (the server may be busy with other runs: try again in a moment)"
+            }
+            Status::CpuLimit => "it used up its CPU time (a template or constant-expression bomb?)",
+            Status::MemoryLimit => "it ran out of memory",
+            Status::OutputLimit => "it wrote more output than allowed",
+            Status::Signalled(_) | Status::Exited(_) => "it was killed",
+        };
+        let tail = verdict::tail(&text, 2048);
+        return if tail.trim().is_empty() {
+            format!("the compiler did not finish: {why}")
+        } else {
+            format!("the compiler did not finish: {why}\n{tail}")
+        };
     }
     let own: Vec<&str> = text
         .lines()
