@@ -92,6 +92,10 @@ pub struct Rules {
     pub min_seconds: f64,
     /// The runner-up must fit this many times worse than the best.
     pub margin: f64,
+    /// Between n and n log n, the other must fit this many times worse than the best:
+    /// their growths differ by a factor of log n only (about 2x over the sizes measured),
+    /// which the CPU caches alone can produce.
+    pub pair_margin: f64,
     /// Above this mean squared relative error, even the best fit is too poor.
     pub max_error: f64,
     /// Fewer sizes than this: unclear.
@@ -103,6 +107,7 @@ impl Default for Rules {
         Rules {
             min_seconds: 50e-6,
             margin: 2.0,
+            pair_margin: 2.0,
             max_error: 0.04,
             min_sizes: 5,
         }
@@ -173,6 +178,20 @@ pub fn classify(samples: &[Sample], rules: &Rules) -> Fit {
             best.label(),
             ranked[1].0.label()
         ));
+    }
+    let pair = match best {
+        Class::Linear => Some(Class::Linearithmic),
+        Class::Linearithmic => Some(Class::Linear),
+        _ => None,
+    };
+    if let Some((other, other_error)) = pair.and_then(|p| ranked.iter().find(|(c, _)| *c == p)) {
+        if *other_error < best_error * rules.pair_margin {
+            return Fit::Unclear(format!(
+                "{} and {} fit about equally well",
+                best.label(),
+                other.label()
+            ));
+        }
     }
     Fit::Class(best)
 }
