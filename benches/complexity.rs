@@ -1,8 +1,9 @@
 //! The accuracy of measured complexity (issue 14, item 9): every bank reference solution
 //! (`problems/solutions/{id}/solution.{ext}`, labelled with its generator's class) and
 //! every deliberately slower variant in that language (`problems/slow/{id}--{what}.{ext}`,
-//! labelled by its first line `# expected: n^2`, or `// expected: n^2` in Java and C++) measured through the judge in the bubblewrap sandbox
-//! with the default budget (3 s per submission). Prints one line per solution, then the
+//! labelled by its first line `# expected: n^2`, or `// expected: n^2` in Java and C++)
+//! measured through the judge in the bubblewrap sandbox with the default budget (3 s per
+//! submission). Prints one line per solution, then the
 //! share classified correctly, the share "unclear", the share wrong, and how many were
 //! more than one class off.
 //!
@@ -96,7 +97,11 @@ struct Measured {
 /// The replay file's line for `m` (JSON: name, expected, samples as [n, seconds] or error).
 fn saved(m: &Measured) -> String {
     let samples = match &m.samples {
-        Ok(s) => json!(s.iter().map(|p| json!([p.n, p.seconds])).collect::<Vec<_>>()),
+        Ok(s) => json!(
+            s.iter()
+                .map(|p| json!([p.n, p.seconds]))
+                .collect::<Vec<_>>()
+        ),
         Err(e) => json!(e),
     };
     json!({"name": m.name, "expected": m.expected.label(), "samples": samples, "seconds": m.seconds})
@@ -212,6 +217,7 @@ fn rules() -> Rules {
             "margin" => rules.margin = value,
             "pair_margin" => rules.pair_margin = value,
             "max_error" => rules.max_error = value,
+            "min_drift" => rules.min_drift = value,
             "min_sizes" => rules.min_sizes = value as usize,
             other => panic!("no rule {other}"),
         }
