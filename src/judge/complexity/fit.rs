@@ -196,14 +196,14 @@ pub fn classify(samples: &[Sample], rules: &Rules) -> Fit {
         Class::Linearithmic => Some(Class::Linear),
         _ => None,
     };
-    if let Some((other, other_error)) = pair.and_then(|p| ranked.iter().find(|(c, _)| *c == p)) {
-        if *other_error < best_error * rules.pair_margin {
-            return Fit::Unclear(format!(
-                "{} and {} fit about equally well",
-                best.label(),
-                other.label()
-            ));
-        }
+    if let Some((other, other_error)) = pair.and_then(|p| ranked.iter().find(|(c, _)| *c == p))
+        && *other_error < best_error * rules.pair_margin
+    {
+        return Fit::Unclear(format!(
+            "{} and {} fit about equally well",
+            best.label(),
+            other.label()
+        ));
     }
     if best == Class::Linearithmic && !steady(samples, rules.min_drift) {
         return Fit::Unclear(
