@@ -151,11 +151,12 @@ public final class IcMain {
 
     /**
      * Bench mode (the header has "bench": {"budget_ms", "repeats"}): after an unmeasured
-     * warm-up on the first (smallest) line, each line is called `repeats` times (more while
-     * quick) on freshly converted arguments, after a collection, and answered {"ms": best}
-     * (the calls alone, in the thread's CPU time: IcGlue times them); the calls of all
-     * lines share the budget (the watchdog ends the process when it is spent), and the
-     * first error ends it.
+     * warm-up on the first (smallest) line, each line is timed in `repeats` batches or more
+     * (while quick: up to 10, within a fiftieth of the budget), a batch being as many calls as
+     * spend a millisecond (each on freshly converted arguments), after a collection, and
+     * answered {"ms": the best batch's mean per call} (the calls alone, in the thread's CPU
+     * time: IcGlue times them); the calls of all lines share the budget (the watchdog ends the
+     * process when it is spent), and the first error ends it.
      */
     static void bench(BufferedReader in, long budgetMs, int repeats) throws IOException {
         System.setOut(new PrintStream(new Capture(0, Long.MAX_VALUE), true, StandardCharsets.UTF_8));
@@ -164,9 +165,12 @@ public final class IcMain {
         long end = System.nanoTime() + budgetMs * 1_000_000L;
         deadline = end;
         boolean first = true;
+        final long batchNs = 1_000_000L, mostCalls = 100_000L;
         for (String line; (line = in.readLine()) != null; ) {
             if (line.isBlank()) continue;
             if (System.nanoTime() > end) return;
+            @SuppressWarnings("unchecked")
+            Map<String, Object> c = (Map<String, Object>) IcJson.parse(line);
             if (first) {
                 first = false;
                 // Warm-up on the smallest input, unmeasured: up to 500 calls or a tenth of
@@ -174,8 +178,6 @@ public final class IcMain {
                 // timed (else the small sizes run interpreted and the large ones compiled).
                 long stop = System.nanoTime() + budgetMs * 100_000L;
                 for (int k = 0; k < 500 && System.nanoTime() < stop; k++) {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> c = (Map<String, Object>) IcJson.parse(line);
                     try {
                         call(c);
                     } catch (Throwable e) {
@@ -183,24 +185,25 @@ public final class IcMain {
                     }
                 }
             }
-            long best = Long.MAX_VALUE, total = 0;
-            // At least `repeats` calls, and more while they are quick (up to 20, within a
-            // fiftieth of the budget): the JIT compiles the code of the first ones.
-            for (int k = 0; k < Math.max(1, repeats) || (k < 20 && total / 1e6 * 50 < budgetMs); k++) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> c = (Map<String, Object>) IcJson.parse(line);
+            long started = System.nanoTime();
+            double best = Double.MAX_VALUE;
+            for (int b = 0; b < Math.max(1, repeats) || (b < 10 && (System.nanoTime() - started) / 1e6 * 50 < budgetMs); b++) {
                 System.gc();
-                spent = 0;
-                try {
-                    call(c);
-                } catch (Throwable e) {
-                    send(reply("error", "runtime", "message", trace(e)));
-                    return;
+                long sum = 0, k = 0;
+                while (sum < batchNs && k < mostCalls) {
+                    spent = 0;
+                    try {
+                        call(c);
+                    } catch (Throwable e) {
+                        send(reply("error", "runtime", "message", trace(e)));
+                        return;
+                    }
+                    sum += spent;
+                    k++;
                 }
-                best = Math.min(best, spent);
-                total += spent;
+                best = Math.min(best, (double) sum / k);
                 // A long call is its own repeat: the budget goes to more sizes.
-                if (spent / 1e6 * 20 > budgetMs) break;
+                if (sum / 1e6 * 20 > budgetMs) break;
             }
             send(reply("ms", best / 1e6));
         }

@@ -7,10 +7,11 @@
 // line is one case's input object; for each case one line "<nonce> <json>" goes to the
 // original stdout (a dup of fd 1; fd 1 itself then points at stderr, so the candidate's
 // printf cannot corrupt it, and std::cout is captured per case).
-// Bench mode (the header has "bench": {"budget_ms", "repeats"}): each line is called `repeats`
-// times on freshly converted arguments and answered {"ms": best} (the calls alone: the glue
-// times them); the calls of all lines share the budget (the watchdog ends the process when it
-// is spent), and the first error ends it.
+// Bench mode (the header has "bench": {"budget_ms", "repeats"}): each line is timed in
+// `repeats` batches or more, a batch being as many calls as spend a millisecond (each call on
+// freshly converted arguments), and answered {"ms": the best batch's mean per call} (the calls
+// alone: the glue times them); the calls of all lines share the budget (the watchdog ends the
+// process when it is spent), and the first error ends it.
 #include <bits/stdc++.h>
 #include <pthread.h>
 #include <sys/resource.h>
