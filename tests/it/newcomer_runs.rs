@@ -139,7 +139,13 @@ mod discord {
                         .is_some_and(|name| name.starts_with(prefix))
                 })
             })
-            .map(|f| format!("{} | {}", f["name"], f["value"]))
+            .map(|f| {
+                format!(
+                    "{} | {}",
+                    f["name"].as_str().unwrap_or_default(),
+                    f["value"].as_str().unwrap_or_default()
+                )
+            })
             .unwrap_or_else(|| panic!("no field {prefix:?} in {embed}"))
     }
 
