@@ -11,12 +11,8 @@
 use crate::domain::events::{DuelWon, Event};
 use crate::domain::rating::{self, START_RATING};
 use crate::domain::{Actor, Duel, DuelPhase, StreamId};
-use crate::ports::{EventStore, Position, RecordedEvent, StoreError};
+use crate::ports::RecordedEvent;
 use std::collections::HashMap;
-use tokio::sync::{Mutex, MutexGuard};
-
-/// Events read from the log per page while catching up.
-const PAGE: u32 = 1000;
 
 /// The prefix of every duel stream id.
 pub const DUEL_STREAM_PREFIX: &str = "duel:";
@@ -208,31 +204,11 @@ impl DuelBoard {
 }
 
 /// The board and the position it is folded to, shared by the questions of one process.
-#[derive(Default)]
-pub struct DuelBoardCache {
-    inner: Mutex<(Position, DuelBoard)>,
-}
+pub type DuelBoardCache = super::BoardCache<DuelBoard>;
 
-impl DuelBoardCache {
-    /// The board folded up to the log's head as it is now.
-    pub async fn caught_up(
-        &self,
-        store: &(impl EventStore + ?Sized),
-    ) -> Result<MutexGuard<'_, (Position, DuelBoard)>, StoreError> {
-        let mut guard = self.inner.lock().await;
-        loop {
-            let page = store.read_all(guard.0, PAGE).await?;
-            let Some(last) = page.last() else {
-                return Ok(guard);
-            };
-            guard.0 = last.position;
-            for recorded in &page {
-                guard.1.apply(recorded);
-            }
-            if page.len() < PAGE as usize {
-                return Ok(guard);
-            }
-        }
+impl super::Board for DuelBoard {
+    fn apply(&mut self, recorded: &RecordedEvent) {
+        DuelBoard::apply(self, recorded)
     }
 }
 

@@ -10,12 +10,8 @@
 //! 0. It never writes anything and skips every stream that is not a peer interview.
 
 use crate::domain::{Event, StreamId, Version};
-use crate::ports::{EventStore, Position, RecordedEvent, StoreError};
+use crate::ports::{Position, RecordedEvent};
 use std::collections::HashMap;
-use tokio::sync::{Mutex, MutexGuard};
-
-/// Events read from the log per page while catching up.
-const PAGE: u32 = 1000;
 
 /// One peer interview, as the interviewer's stats see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,31 +123,11 @@ impl InterviewerBoard {
 }
 
 /// The board and the position it is folded to, shared by the questions of one process.
-#[derive(Default)]
-pub struct InterviewerBoardCache {
-    inner: Mutex<(Position, InterviewerBoard)>,
-}
+pub type InterviewerBoardCache = super::BoardCache<InterviewerBoard>;
 
-impl InterviewerBoardCache {
-    /// The board folded up to the log's head as it is now.
-    pub async fn caught_up(
-        &self,
-        store: &(impl EventStore + ?Sized),
-    ) -> Result<MutexGuard<'_, (Position, InterviewerBoard)>, StoreError> {
-        let mut guard = self.inner.lock().await;
-        loop {
-            let page = store.read_all(guard.0, PAGE).await?;
-            let Some(last) = page.last() else {
-                return Ok(guard);
-            };
-            guard.0 = last.position;
-            for recorded in &page {
-                guard.1.apply(recorded);
-            }
-            if page.len() < PAGE as usize {
-                return Ok(guard);
-            }
-        }
+impl super::Board for InterviewerBoard {
+    fn apply(&mut self, recorded: &RecordedEvent) {
+        InterviewerBoard::apply(self, recorded)
     }
 }
 

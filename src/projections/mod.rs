@@ -6,6 +6,9 @@ pub mod duels; // issue 16: duel
 pub mod interview_list;
 pub mod interviewers; // issue 16: peer
 pub mod member_stats;
+mod memory;
+
+pub use memory::{Board, BoardCache};
 
 pub use member_stats::catch_up_stats;
 
