@@ -130,13 +130,22 @@ async fn judge(args: JudgeArgs) -> anyhow::Result<()> {
     let what = args.input.clone().map_or(What::All, What::Custom);
     let judge = Judge::new(sandbox, Settings::default());
     let report = judge.run(problem, language, &code, what).await?;
-    println!("{}", serde_json::to_string_pretty(&report)?);
+    // One JSON document on stdout, so a script can parse it whole: the measurement,
+    // when asked for and the code passed, is the report's `complexity` field.
+    let mut printed = serde_json::to_value(&report)?;
     if args.complexity && report.verdict == interview_coach::judge::Verdict::Passed {
         let settings = args.sandbox.complexity().unwrap_or_default();
         let measured = judge.measure(problem, language, &code, &settings).await?;
-        println!("{}", serde_json::to_string_pretty(&measured)?);
         eprintln!("measured: {}", measured.summary());
+        let mut complexity = serde_json::to_value(&measured)?;
+        if let Some(fields) = complexity.as_object_mut() {
+            fields.insert("summary".into(), measured.summary().into());
+        }
+        if let Some(fields) = printed.as_object_mut() {
+            fields.insert("complexity".into(), complexity);
+        }
     }
+    println!("{}", serde_json::to_string_pretty(&printed)?);
     if !report.verdict.ok() {
         anyhow::bail!(
             "{} of {} case(s) passed; the first failure: {:?}",

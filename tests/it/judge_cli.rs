@@ -69,6 +69,45 @@ fn a_passing_solution_prints_every_verdict_and_exits_zero() {
 }
 
 #[test]
+fn with_complexity_stdout_is_one_json_document_with_the_measurement() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = judge(
+        dir.path(),
+        &[
+            "--problem",
+            "two-sum",
+            "--language",
+            "python",
+            "--complexity",
+            "problems/solutions/two-sum/solution.py",
+        ],
+        Some("bwrap"),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // `report` parses the whole of stdout: one document, not the verdicts and then
+    // a second one.
+    let r = report(&o);
+    assert_eq!(r["verdict"], "passed");
+    let complexity = &r["complexity"];
+    assert_eq!(complexity["problem"], "two-sum");
+    assert!(
+        complexity["samples"]
+            .as_array()
+            .is_some_and(|s| !s.is_empty()),
+        "{complexity}"
+    );
+    let summary = complexity["summary"].as_str().unwrap_or_default();
+    assert!(
+        summary.starts_with("about O(") || summary.starts_with("unclear ("),
+        "{summary}"
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains(&format!("measured: {summary}")),
+        "the summary is also said on stderr"
+    );
+}
+
+#[test]
 fn a_failing_case_exits_non_zero_with_the_verdicts_on_stdout() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("wrong.js");
