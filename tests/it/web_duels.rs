@@ -68,6 +68,11 @@ async fn the_list_and_the_progress_page_show_duel_results_and_ratings(db: &TestD
             rival_attempts: 1,
             at: t0() + chrono::Duration::seconds(90),
         },
+        DuelCommand::FinishRunnerUp {
+            passed: true,
+            attempts: 3,
+            at: t0() + chrono::Duration::seconds(130),
+        },
     ];
     for command in commands {
         engine
@@ -93,6 +98,8 @@ async fn the_list_and_the_progress_page_show_duel_results_and_ratings(db: &TestD
     assert_eq!(duels.len(), 1, "{progress}");
     assert_eq!(duels[0]["outcome"], "won");
     assert_eq!(duels[0]["winner_seconds"], 90);
+    assert_eq!(duels[0]["runner_up"], "passed");
+    assert_eq!(duels[0]["runner_up_seconds"], 130);
     assert_eq!(
         (
             duels[0]["attempts"].as_u64(),

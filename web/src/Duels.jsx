@@ -11,6 +11,14 @@ function fmtSeconds(s) {
   return m ? `${m}m ${String(r).padStart(2, '0')}s` : `${r}s`;
 }
 
+// After a win, the runner-up's time, or why there is none.
+function runnerUp(d) {
+  if (d.runner_up === 'passed') return fmtSeconds(d.runner_up_seconds);
+  if (d.runner_up === 'did_not_finish') return 'did not finish';
+  if (d.runner_up === 'pending') return 'still solving';
+  return '—';
+}
+
 export function DuelBadge({ duel }) {
   return (
     <span className={'duel-badge ' + String(duel.outcome)} data-testid="duel-badge" title="A duel">
@@ -41,6 +49,7 @@ export default function DuelsPanel({ duels, ratings }) {
             <th>Opponent</th>
             <th>Outcome</th>
             <th className="num">Winner&apos;s time</th>
+            <th className="num">Runner-up</th>
             <th className="num">Attempts</th>
             <th className="num">Rating</th>
           </tr>
@@ -53,6 +62,7 @@ export default function DuelsPanel({ duels, ratings }) {
               <td>{String(d.opponent)}</td>
               <td>{OUTCOME[d.outcome] || String(d.outcome)}</td>
               <td className="num">{fmtSeconds(d.winner_seconds)}</td>
+              <td className="num">{runnerUp(d)}</td>
               <td className="num">
                 {d.attempts} / {d.opponent_attempts}
               </td>

@@ -1,6 +1,6 @@
 //! Duels in the read API (issue 16, point 4): the duel an interview of the list belongs
-//! to (opponent, outcome) and, on a member's progress, their finished duels with times,
-//! attempts and rating changes, and their rating per community. Read through the
+//! to (opponent, outcome) and, on a member's progress, their finished duels with both
+//! times (the winner's and the runner-up's), attempts and rating changes, and their rating per community. Read through the
 //! query door's duel read model; never writes.
 
 use super::Web;
@@ -20,6 +20,12 @@ pub struct DuelView {
     pub outcome: &'static str,
     /// The winner's time from the start, when there was a winner.
     pub winner_seconds: Option<u64>,
+    /// After a win, how the runner-up finished: `passed` (with `runner_up_seconds`),
+    /// `did_not_finish` (the time limit came first) or `pending` (still solving);
+    /// `None` without a winner.
+    pub runner_up: Option<&'static str>,
+    /// The runner-up's time from the start, when they passed too.
+    pub runner_up_seconds: Option<u64>,
     pub attempts: u32,
     pub opponent_attempts: u32,
     pub rating_before: Option<i32>,
@@ -102,6 +108,12 @@ pub async fn progress(
             opponent,
             outcome,
             winner_seconds: r.duel.won.as_ref().map(|w| w.winner_seconds),
+            runner_up: r.duel.won.as_ref().map(|_| match &r.duel.runner_up {
+                Some(f) if f.seconds.is_some() => "passed",
+                Some(_) => "did_not_finish",
+                None => "pending",
+            }),
+            runner_up_seconds: r.duel.runner_up.as_ref().and_then(|f| f.seconds),
             attempts,
             opponent_attempts,
             rating_before: before,
