@@ -3,12 +3,14 @@
 //! reference at five to seven growing sizes inside one process and the fit reads it as
 //! linear-ish (never quadratic), while a version that tries every pair is read as slower
 //! than linear; a solution that throws on a large input ends the measurement with the
-//! sizes measured before it.
+//! sizes measured before it; and in every language a bench line's several inputs of one
+//! size are all called (the calls rotate among them).
 
 use interview_coach::judge::complexity::{Class, Settings};
 use interview_coach::judge::{Judge, Language, Settings as JudgeSettings};
 use interview_coach::problems::ProblemBank;
 use interview_coach::sandbox::Sandbox;
+use serde_json::{Value, json};
 use std::path::Path;
 
 const JAVA_PAIRS: &str = "class Solution {\n    public int[] twoSum(int[] nums, int target) {\n        for (int i = 0; i < nums.length; i++)\n            for (int j = i + 1; j < nums.length; j++)\n                if (nums[i] + nums[j] == target) return new int[] {i, j};\n        return new int[0];\n    }\n}\n";
@@ -116,4 +118,63 @@ async fn an_error_on_a_large_input_keeps_the_sizes_measured_before_it() {
         "too few sizes to tell: {}",
         m.summary()
     );
+}
+
+/// Candidates that fail on one input only: two-sum with target 99.
+const FAILS_ON_99: [(Language, &str); 4] = [
+    (
+        Language::Python,
+        "def two_sum(nums, target):\n    if target == 99:\n        raise ValueError('the fourth input')\n    return [0, 1]\n",
+    ),
+    (
+        Language::JavaScript,
+        "function twoSum(nums, target) {\n  if (target === 99) throw new Error('the fourth input');\n  return [0, 1];\n}\n",
+    ),
+    (
+        Language::Java,
+        "class Solution {\n    public int[] twoSum(int[] nums, int target) {\n        if (target == 99) throw new IllegalStateException(\"the fourth input\");\n        return new int[] {0, 1};\n    }\n}\n",
+    ),
+    (
+        Language::Cpp,
+        "class Solution {\npublic:\n    vector<int> twoSum(vector<int>& nums, int target) {\n        if (target == 99) throw std::runtime_error(\"the fourth input\");\n        return {0, 1};\n    }\n};\n",
+    ),
+];
+
+#[tokio::test]
+async fn a_bench_line_s_inputs_are_each_called_in_every_language() {
+    let (judge, bank, _scratch) = judge();
+    let problem = bank.get("two-sum").expect("two-sum");
+    let good = |nums: &[i64]| json!({"nums": nums, "target": 3});
+    // Given two sizes of four inputs each, the second size's last input the one the
+    // candidate fails on
+    let inputs: Vec<Vec<Value>> = vec![
+        vec![good(&[1, 2]); 4],
+        vec![
+            good(&[1, 2, 5]),
+            good(&[1, 2, 6]),
+            good(&[1, 2, 7]),
+            json!({"nums": [1, 2, 8], "target": 99}),
+        ],
+    ];
+    for (language, code) in FAILS_ON_99 {
+        // When each language's harness times them in bench mode
+        let samples = judge
+            .time_inputs(
+                problem,
+                language,
+                code,
+                &[2, 3],
+                &inputs,
+                &Settings::default(),
+            )
+            .await
+            .expect("timed");
+        // Then the first size is measured and the second fails: its fourth input was called
+        assert_eq!(
+            samples.iter().map(|s| s.n).collect::<Vec<_>>(),
+            vec![2],
+            "{}: {samples:?}",
+            language.name()
+        );
+    }
 }

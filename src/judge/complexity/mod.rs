@@ -1,8 +1,10 @@
 //! Measured complexity (issue 14, items 8-9): how the candidate's function's time grows
 //! with the input. The problem's generator ([`generate`]) makes inputs at up to 13
-//! growing sizes; one harness process in the sandbox, in its bench mode, calls the
-//! function on each a few times and reports the best time of the calls only (argument
-//! building and process start are outside the clock), stopping at the total budget;
+//! growing sizes, several of each (different seeds: a batch of calls rotates among them,
+//! so the branch predictor and the caches cannot learn one small input); one harness
+//! process in the sandbox, in its bench mode, calls the function on each a few times and
+//! reports the best time of the calls only (argument building and process start are
+//! outside the clock), stopping at the total budget;
 //! [`fit`] picks the class the times fit best, or says "unclear". Java and C++ are
 //! compiled again for it (with the judge's prebuilt harness parts, well under a second),
 //! outside the budget like every process start: the budget is the calls' alone, in
@@ -31,6 +33,13 @@ pub struct Settings {
     pub sizes: usize,
     /// Calls per size (the best is kept).
     pub repeats: usize,
+    /// The fewest inputs per size (seeds `seed`, `seed + 1`, ...), among which the calls of
+    /// a batch rotate; memory grows with it (the largest inputs are the problem's largest).
+    pub inputs_per_size: usize,
+    /// Small sizes get more inputs, up to 64, so that a size's inputs together hold at
+    /// least this many elements (of n): a few small inputs are still few enough for the
+    /// branch predictor to learn (BENCHMARKS.md).
+    pub rotation_elements: usize,
     /// The generators' seed.
     pub seed: u64,
     pub rules: Rules,
@@ -44,6 +53,11 @@ impl Default for Settings {
             // within the budget, and the fit has more points (BENCHMARKS.md).
             sizes: 13,
             repeats: 3,
+            // Enough that a batch of thousands of calls on a small input does not repeat one
+            // input the branch predictor learns (BENCHMARKS.md), few enough to keep memory
+            // bounded.
+            inputs_per_size: 4,
+            rotation_elements: 16_384,
             seed: 14,
             rules: Rules::default(),
         }
@@ -94,6 +108,20 @@ pub fn sizes(min: usize, max: usize, count: usize) -> Vec<usize> {
     out
 }
 
+/// The most inputs of one size: the smallest sizes' inputs are small, so memory stays
+/// bounded by the largest sizes' `inputs_per_size`.
+const MOST_INPUTS: usize = 64;
+
+/// How many inputs (different seeds) size `n` gets: enough to hold
+/// `rotation_elements`, at least `inputs_per_size`, at most [`MOST_INPUTS`].
+pub fn inputs_at(n: usize, settings: &Settings) -> usize {
+    let least = settings.inputs_per_size.clamp(1, MOST_INPUTS);
+    settings
+        .rotation_elements
+        .div_ceil(n.max(1))
+        .clamp(least, MOST_INPUTS)
+}
+
 impl Judge {
     /// Measures how `code`'s time grows on `problem` (code that passed its tests).
     pub async fn measure(
@@ -106,23 +134,17 @@ impl Judge {
         let generator = generate::generator(&problem.id).ok_or_else(|| {
             JudgeError::NotMeasured(format!("{} has no input generator", problem.id))
         })?;
-        if !supported(language) {
-            return Err(JudgeError::NotMeasured(format!(
-                "timing is not available in {} yet",
-                language.name()
-            )));
-        }
-        let (workspace, plan) = self
-            .prepare(problem, language, code)
-            .await?
-            .map_err(|m| JudgeError::NotMeasured(format!("the code does not compile: {m}")))?;
         let sizes = sizes(generator.min_n, generator.max_n, settings.sizes);
-        let inputs: Vec<Value> = sizes
+        let inputs: Vec<Vec<Value>> = sizes
             .iter()
-            .map(|&n| generator.input(n, settings.seed))
+            .map(|&n| {
+                (0..inputs_at(n, settings) as u64)
+                    .map(|k| generator.input(n, settings.seed.wrapping_add(k)))
+                    .collect()
+            })
             .collect();
         let samples = self
-            .bench(&workspace, &plan, &sizes, &inputs, settings)
+            .time_inputs(problem, language, code, &sizes, &inputs, settings)
             .await?;
         Ok(Measurement {
             problem: problem.id.clone(),
@@ -133,14 +155,39 @@ impl Judge {
         })
     }
 
-    /// One harness process in bench mode over `inputs`: the best time per size, for the
-    /// sizes finished within the budget.
+    /// The best time per call of `code` at each of `sizes`, whose inputs are `inputs`
+    /// (per size, the inputs its calls rotate among), for the sizes finished within the
+    /// budget: what [`Judge::measure`] fits, on inputs of the caller's choosing.
+    pub async fn time_inputs(
+        &self,
+        problem: &BankProblem,
+        language: Language,
+        code: &str,
+        sizes: &[usize],
+        inputs: &[Vec<Value>],
+        settings: &Settings,
+    ) -> Result<Vec<Sample>, JudgeError> {
+        if !supported(language) {
+            return Err(JudgeError::NotMeasured(format!(
+                "timing is not available in {} yet",
+                language.name()
+            )));
+        }
+        let (workspace, plan) = self
+            .prepare(problem, language, code)
+            .await?
+            .map_err(|m| JudgeError::NotMeasured(format!("the code does not compile: {m}")))?;
+        self.bench(&workspace, &plan, sizes, inputs, settings).await
+    }
+
+    /// One harness process in bench mode over `inputs` (per size, the inputs its calls
+    /// rotate among): the best time per size, for the sizes finished within the budget.
     async fn bench(
         &self,
         workspace: &super::whole::Prepared,
         plan: &harness::Plan,
         sizes: &[usize],
-        inputs: &[Value],
+        inputs: &[Vec<Value>],
         settings: &Settings,
     ) -> Result<Vec<Sample>, JudgeError> {
         let nonce = format!("{:016x}", rand::random::<u64>());
@@ -153,12 +200,7 @@ impl Judge {
             "spec": plan.spec,
             "bench": {"budget_ms": budget_ms, "repeats": settings.repeats},
         });
-        let mut stdin = header.to_string();
-        stdin.push('\n');
-        for input in inputs {
-            stdin.push_str(&input.to_string());
-            stdin.push('\n');
-        }
+        let stdin = bench_stdin(&header, inputs);
         let mut limits = plan.limits.clone();
         // The budget is the calls'; building the arguments of each repeat comes on top.
         limits.cpu += settings.budget * 3;
@@ -166,7 +208,7 @@ impl Judge {
         let outcome = workspace
             .run(Step {
                 argv: plan.run.clone(),
-                stdin: stdin.into_bytes(),
+                stdin,
                 limits,
             })
             .await?;
@@ -194,9 +236,51 @@ impl Judge {
     }
 }
 
+/// The bench mode's stdin: the header line, then one line per size, a JSON array of that
+/// size's inputs (the harness rotates its calls among them).
+fn bench_stdin(header: &Value, inputs: &[Vec<Value>]) -> Vec<u8> {
+    let mut stdin = header.to_string();
+    stdin.push('\n');
+    for same_size in inputs {
+        stdin.push_str(&Value::Array(same_size.clone()).to_string());
+        stdin.push('\n');
+    }
+    stdin.into_bytes()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_sizes_get_more_inputs_than_large_ones_within_bounds() {
+        let settings = Settings::default();
+        assert_eq!(inputs_at(100_000, &settings), 4);
+        assert_eq!(inputs_at(391, &settings), 42);
+        assert_eq!(inputs_at(2, &settings), 64);
+        assert_eq!(inputs_at(0, &settings), 64);
+        let mut one = Settings::default();
+        (one.inputs_per_size, one.rotation_elements) = (1, 0);
+        assert_eq!(inputs_at(50, &one), 1);
+    }
+
+    #[test]
+    fn each_bench_line_holds_every_input_of_one_size() {
+        let inputs = vec![
+            vec![json!({"n": 1}), json!({"n": 2})],
+            vec![json!({"n": 3}), json!({"n": 4})],
+        ];
+        let text = String::from_utf8(bench_stdin(&json!({"bench": {}}), &inputs)).expect("utf-8");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                r#"{"bench":{}}"#,
+                r#"[{"n":1},{"n":2}]"#,
+                r#"[{"n":3},{"n":4}]"#
+            ]
+        );
+    }
 
     #[test]
     fn sizes_grow_geometrically_up_to_the_largest_and_never_repeat() {

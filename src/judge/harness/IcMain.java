@@ -150,10 +150,12 @@ public final class IcMain {
     }
 
     /**
-     * Bench mode (the header has "bench": {"budget_ms", "repeats"}): after an unmeasured
-     * warm-up on the first (smallest) line, each line is timed in `repeats` batches or more
-     * (while quick: up to 10, within a fiftieth of the budget), a batch being as many calls as
-     * spend a millisecond (each on freshly converted arguments), after a collection, and
+     * Bench mode (the header has "bench": {"budget_ms", "repeats"}): each line is one size, a
+     * JSON array of inputs of that size (or one input object). After an unmeasured warm-up on
+     * the first (smallest) line, each line is timed in `repeats` batches or more (while quick:
+     * up to 10, within a fiftieth of the budget), a batch being as many calls as spend a
+     * millisecond (each on freshly converted arguments, rotating among the line's inputs so
+     * that the branch predictor and the caches cannot learn one), after a collection, and
      * answered {"ms": the best batch's mean per call} (the calls alone, in the thread's CPU
      * time: IcGlue times them); the calls of all lines share the budget (the watchdog ends the
      * process when it is spent), and the first error ends it.
@@ -169,8 +171,8 @@ public final class IcMain {
         for (String line; (line = in.readLine()) != null; ) {
             if (line.isBlank()) continue;
             if (System.nanoTime() > end) return;
-            @SuppressWarnings("unchecked")
-            Map<String, Object> c = (Map<String, Object>) IcJson.parse(line);
+            List<Map<String, Object>> cs = inputs(IcJson.parse(line));
+            int turn = 0;
             if (first) {
                 first = false;
                 // Warm-up on the smallest input, unmeasured: up to 500 calls or a tenth of
@@ -179,7 +181,7 @@ public final class IcMain {
                 long stop = System.nanoTime() + budgetMs * 100_000L;
                 for (int k = 0; k < 500 && System.nanoTime() < stop; k++) {
                     try {
-                        call(c);
+                        call(cs.get(k % cs.size()));
                     } catch (Throwable e) {
                         break;
                     }
@@ -193,7 +195,7 @@ public final class IcMain {
                 while (sum < batchNs && k < mostCalls) {
                     spent = 0;
                     try {
-                        call(c);
+                        call(cs.get(turn++ % cs.size()));
                     } catch (Throwable e) {
                         send(reply("error", "runtime", "message", trace(e)));
                         return;
@@ -207,6 +209,18 @@ public final class IcMain {
             }
             send(reply("ms", best / 1e6));
         }
+    }
+
+    /** A bench line's inputs: its array's objects, or the one object it is. */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> inputs(Object line) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (line instanceof List) {
+            for (Object c : (List<?>) line) out.add((Map<String, Object>) c);
+        } else {
+            out.add((Map<String, Object>) line);
+        }
+        return out;
     }
 
     public static void main(String[] args) throws Exception {

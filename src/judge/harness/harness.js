@@ -3,19 +3,26 @@
 // each further line is one case's input object. For each case one line "<nonce> <json>"
 // goes to fd 1. The candidate's code runs in its own vm context whose console is captured
 // per case, and every call into it carries the time limit (vm's timeout interrupts loops).
-// Bench mode (the header has "bench": {"budget_ms", "repeats"}): each line is timed in
-// `repeats` batches or more, a batch being as many calls as spend a millisecond (each on
-// fresh arguments), and answered {"ms": the best batch's mean per call}, timed in the
-// process's CPU time, after an unmeasured warm-up on the first line; all calls share the
-// budget, and the process ends when it is spent.
+// Bench mode (the header has "bench": {"budget_ms", "repeats"}): each line is one size, a
+// JSON array of inputs of that size (or one input object), timed in `repeats` batches or
+// more, a batch being as many calls as spend a millisecond (each on fresh arguments, the
+// calls rotating among the line's inputs so that the branch predictor and the caches cannot
+// learn one; a batch runs inside the context, so one vm timeout covers it), and answered
+// {"ms": the best batch's mean per call}, timed with `benchClock`, after an unmeasured
+// warm-up on the first line; all calls share the budget, and the process ends when it is
+// spent.
 'use strict';
 const fs = require('fs');
 const vm = require('vm');
 
-// What the candidate's calls are timed with (ms): the wall clock, or in bench mode the
-// process's CPU time (a busy machine's other processes do not count).
+// What the candidate's calls are timed with (ms): the wall clock, or in bench mode
+// `benchClock`.
 let clock = () => performance.now();
 const cpuClock = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+// The process's CPU time (a busy machine's other processes do not count, but V8's compiler
+// and collector threads do). Node 20 has no precise per-thread CPU clock: the thread's
+// /proc figures move in steps of a scheduler tick.
+const benchClock = cpuClock;
 
 const send = (nonce, obj) => fs.writeSync(1, nonce + ' ' + JSON.stringify(obj) + '\n');
 
@@ -145,14 +152,14 @@ function main() {
 // Runs inside the context: one case in, a JSON string out (so nothing of the candidate's
 // realm leaks into ours).
 const RUNNER = `
-globalThis.__icRun = (line) => {
-  const spec = __icSpec, ic = __ic, c = JSON.parse(line);
+const __icOne = (c) => {
+  const spec = __icSpec, ic = __ic;
   let ms = 0, t;
   if (spec.kind === 'function') {
     const pos = spec.cycle_pos ? c[spec.cycle_pos] : undefined;
     const args = spec.params.map(([n, ty]) => (pos !== undefined && ty === 'ListNode') ? ic.list(c[n], pos) : ic.arg(ty, c[n]));
     t = __icNow(); const v = __icTarget(...args); ms = __icNow() - t;
-    return JSON.stringify({ ok: ic.result(spec.returns, v), ms });
+    return { ok: ic.result(spec.returns, v), ms };
   }
   const args0 = spec.constructor.map(([, ty], i) => ic.arg(ty, c.args[0][i]));
   t = __icNow(); const obj = new __icTarget(...args0); ms += __icNow() - t;
@@ -164,46 +171,65 @@ globalThis.__icRun = (line) => {
     t = __icNow(); const v = obj[m.name](...a); ms += __icNow() - t;
     out.push(m.returns === 'void' ? null : ic.result(m.returns, v));
   }
-  return JSON.stringify({ ok: out, ms });
+  return { ok: out, ms };
+};
+globalThis.__icRun = (line) => JSON.stringify(__icOne(JSON.parse(line)));
+// Bench: calls rotating among __icTexts from __icTurn until __icBatchMs are spent (or
+// 100000 calls), each on freshly parsed arguments; "total calls turn" back.
+globalThis.__icBatch = () => {
+  const texts = __icTexts;
+  let total = 0, calls = 0, turn = __icTurn;
+  while (total < __icBatchMs && calls < 100000) {
+    total += __icOne(JSON.parse(texts[turn % texts.length])).ms;
+    turn++;
+    calls++;
+  }
+  return total + ' ' + calls + ' ' + turn;
 };
 `;
 
 // Per line, the best mean time per call of `repeats` batches or more (while quick: up to
-// 10, within a fiftieth of the budget), a batch being as many calls as spend a millisecond.
+// 10, within a fiftieth of the budget), a batch being as many calls as spend a millisecond,
+// rotating among the line's inputs.
 function bench(nonce, settings, lines, context) {
-  clock = cpuClock;
+  clock = benchClock;
   const deadline = performance.now() + settings.budget_ms;
   let first = true;
   for (const line of lines) {
     if (!line.trim()) continue;
     if (deadline <= performance.now()) return;
-    context.__icCase = line;
+    const parsed = JSON.parse(line);
+    // Each input kept as text and parsed again per call: fresh arguments every time.
+    context.__icTexts = Array.isArray(parsed) ? parsed.map((c) => JSON.stringify(c)) : [line];
     if (first) {
-      // Warm-up on the smallest input, unmeasured (up to 500 calls or a tenth of the
+      // Warm-up on the smallest inputs, unmeasured (up to 500 calls or a tenth of the
       // budget), so that V8 has compiled the code before the first size is timed.
       first = false;
+      context.__icTurn = 0;
+      context.__icBatchMs = Infinity;
       const stop = performance.now() + settings.budget_ms / 10;
       try {
         for (let k = 0; k < 500 && performance.now() < stop; k++) {
+          context.__icCase = context.__icTexts[k % context.__icTexts.length];
           vm.runInContext('__icRun(__icCase)', context, { timeout: Math.ceil(settings.budget_ms / 10) });
         }
       } catch (e) { /* the timed calls below report it */ }
     }
     let best = null;
     const started = performance.now();
+    context.__icTurn = 0;
+    context.__icBatchMs = 1;
     for (let b = 0; b < Math.max(1, settings.repeats) || (b < 10 && (performance.now() - started) * 50 < settings.budget_ms); b++) {
-      let total = 0, calls = 0;
-      while (total < 1 && calls < 100000) {
-        const left = deadline - performance.now();
-        if (left <= 0) return;
-        try {
-          total += JSON.parse(vm.runInContext('__icRun(__icCase)', context, { timeout: Math.ceil(left) })).ms;
-          calls++;
-        } catch (e) {
-          if (e && e.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') send(nonce, { error: 'time_limit' });
-          else send(nonce, { error: 'runtime', message: trace(e) });
-          return;
-        }
+      const left = deadline - performance.now();
+      if (left <= 0) return;
+      let total, calls;
+      try {
+        const [t, c, turn] = vm.runInContext('__icBatch()', context, { timeout: Math.ceil(left) }).split(' ').map(Number);
+        [total, calls, context.__icTurn] = [t, c, turn];
+      } catch (e) {
+        if (e && e.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') send(nonce, { error: 'time_limit' });
+        else send(nonce, { error: 'runtime', message: trace(e) });
+        return;
       }
       const mean = total / calls;
       best = best === null ? mean : Math.min(best, mean);

@@ -3,9 +3,11 @@
 # each further line is one case's input object. For each case one line
 # "<nonce> <json>" goes to the original stdout; the candidate's own prints are captured per
 # case (and anything else written to fd 1 goes to stderr).
-# Bench mode (the header has "bench": {"budget_ms", "repeats"}): each line is timed in
-# `repeats` batches or more, a batch being as many calls as spend a millisecond (each on
-# fresh arguments), and answered {"ms": the best batch's mean per call}, with the garbage
+# Bench mode (the header has "bench": {"budget_ms", "repeats"}): each line is one size, a
+# JSON array of inputs of that size (or one input object), timed in `repeats` batches or
+# more, a batch being as many calls as spend a millisecond (each on fresh arguments, the
+# calls rotating among the line's inputs so that the branch predictor and the caches cannot
+# learn one), and answered {"ms": the best batch's mean per call}, with the garbage
 # collector off during the calls, timed in the thread's CPU time (a busy machine's other
 # processes do not count); the calls of all lines share the budget, and the process ends
 # when it is spent.
@@ -301,7 +303,8 @@ def main():
 def _bench(nonce, spec, ns, bench, arm):
     """Bench mode: per line, the best mean time per call of `repeats` batches or more (while
     quick: up to 10, within a fiftieth of the budget), a batch being as many calls as spend a
-    millisecond, each on fresh arguments, until the budget is spent."""
+    millisecond, each on fresh arguments, rotating among the line's inputs, until the budget
+    is spent."""
     global _clock
     _clock = time.thread_time
     sys.stdout = _Capture(0, 1 << 62)
@@ -312,9 +315,13 @@ def _bench(nonce, spec, ns, bench, arm):
             continue
         if time.monotonic() > deadline:
             return
+        parsed = json.loads(line)
+        # Each input kept as text and parsed again per call: fresh arguments every time.
+        texts = [json.dumps(c) for c in parsed] if isinstance(parsed, list) else [line]
+        del parsed
         best = None
         started = time.monotonic()
-        batch = 0
+        batch = turn = 0
         while batch < max(1, bench["repeats"]) or (batch < 10 and (time.monotonic() - started) * 50 < budget):
             batch += 1
             total, calls = 0.0, 0
@@ -322,7 +329,8 @@ def _bench(nonce, spec, ns, bench, arm):
             gc.disable()
             try:
                 while total < 0.001 and calls < 100000:
-                    case = json.loads(line)
+                    case = json.loads(texts[turn % len(texts)])
+                    turn += 1
                     arm(True, deadline)
                     _, spent = _call(spec, ns, case)
                     arm(False)

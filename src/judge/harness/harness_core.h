@@ -7,9 +7,10 @@
 // line is one case's input object; for each case one line "<nonce> <json>" goes to the
 // original stdout (a dup of fd 1; fd 1 itself then points at stderr, so the candidate's
 // printf cannot corrupt it, and std::cout is captured per case).
-// Bench mode (the header has "bench": {"budget_ms", "repeats"}): each line is timed in
-// `repeats` batches or more, a batch being as many calls as spend a millisecond (each call on
-// freshly converted arguments), and answered {"ms": the best batch's mean per call} (the calls
+// Bench mode (the header has "bench": {"budget_ms", "repeats"}): each line is one size (a JSON
+// array of inputs of that size, or one input object), timed in `repeats` batches or more, a
+// batch being as many calls as spend a millisecond (each call on freshly converted arguments,
+// rotating among the line's inputs), and answered {"ms": the best batch's mean per call} (the calls
 // alone: the glue times them); the calls of all lines share the budget (the watchdog ends the
 // process when it is spent), and the first error ends it.
 #include <bits/stdc++.h>
