@@ -433,10 +433,17 @@ async fn run_projector(
     cancel: CancellationToken,
 ) {
     let mut wake = store.subscribe();
+    // Where this task left both checkpoints (it is their usual writer): read from the
+    // database only at start, after a failed round, or when another folder moved one.
+    let mut known = None;
     loop {
-        if let Err(e) = queries.catch_up().await {
-            tracing::warn!(error = %e, "projection catch-up failed; will retry");
-        }
+        known = match queries.catch_up_from(known).await {
+            Ok((_, known)) => known,
+            Err(e) => {
+                tracing::warn!(error = %e, "projection catch-up failed; will retry");
+                None
+            }
+        };
         tokio::select! {
             _ = cancel.cancelled() => return,
             changed = wake.changed() => if changed.is_err() { return },

@@ -111,12 +111,31 @@ fn fold(rows: &mut HashMap<String, InterviewRow>, batch: &[RecordedEvent]) -> Ve
 pub async fn catch_up_all<S: EventStore + ReadModelStore + ?Sized>(
     store: &S,
 ) -> Result<Position, StoreError> {
-    let mut checkpoint = store.checkpoint(INTERVIEW_LIST).await?;
-    if checkpoint == store.checkpoint(MEMBER_STATS).await? {
+    Ok(catch_up_all_from(store, None).await?.0)
+}
+
+/// [`catch_up_all`] for a folder that remembers where it left the checkpoints (the
+/// projector task): `known` is the position both stood at after its last round, so it
+/// need not read them again. Its saves are compare-and-set, so a checkpoint another
+/// folder moved meanwhile shows as a failed save and is read then. Returns the
+/// interview list's checkpoint and, when both stand together, the position to pass
+/// as `known` next time.
+pub async fn catch_up_all_from<S: EventStore + ReadModelStore + ?Sized>(
+    store: &S,
+    known: Option<Position>,
+) -> Result<(Position, Option<Position>), StoreError> {
+    let together = match known {
+        Some(position) => Some(position),
+        None => {
+            let list = store.checkpoint(INTERVIEW_LIST).await?;
+            (list == store.checkpoint(MEMBER_STATS).await?).then_some(list)
+        }
+    };
+    if let Some(mut checkpoint) = together {
         loop {
             let batch = store.read_all(checkpoint, CATCH_UP_BATCH).await?;
             let Some(last) = batch.last() else {
-                return Ok(checkpoint);
+                return Ok((checkpoint, Some(checkpoint)));
             };
             let last_position = last.position;
             let at_head = batch.len() < CATCH_UP_BATCH as usize;
@@ -127,13 +146,13 @@ pub async fn catch_up_all<S: EventStore + ReadModelStore + ?Sized>(
             }
             checkpoint = last_position;
             if at_head {
-                return Ok(checkpoint);
+                return Ok((checkpoint, Some(checkpoint)));
             }
         }
     }
-    let position = catch_up(store).await?;
-    catch_up_stats(store).await?;
-    Ok(position)
+    let list = catch_up(store).await?;
+    let stats = catch_up_stats(store).await?;
+    Ok((list, (list == stats).then_some(list)))
 }
 
 /// Drop the read models (interview list and member stats) and fold the whole log again.

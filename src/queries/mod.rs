@@ -160,13 +160,24 @@ impl Queries {
     /// Bring the read models (interview list, member stats) up to the log's head:
     /// writes read-model rows. The projector task and the CLI call it.
     pub async fn catch_up(&self) -> Result<Position, QueryError> {
-        let position = projections::catch_up_all(self.store.as_ref()).await?;
+        Ok(self.catch_up_from(None).await?.0)
+    }
+
+    /// [`Queries::catch_up`] for the projector task, which remembers where its last
+    /// round left both checkpoints (`known`) instead of reading them every round (see
+    /// `projections::catch_up_all_from`); returns the list's position and what to pass
+    /// as `known` next time.
+    pub async fn catch_up_from(
+        &self,
+        known: Option<Position>,
+    ) -> Result<(Position, Option<Position>), QueryError> {
+        let (position, known) = projections::catch_up_all_from(self.store.as_ref(), known).await?;
         self.folded.send_if_modified(|folded| {
             let moved = position > *folded;
             *folded = (*folded).max(position);
             moved
         });
-        Ok(position)
+        Ok((position, known))
     }
 
     /// The interview list, newest first, up to date with the log (see `settle`).

@@ -135,7 +135,7 @@ macro_rules! read_models {
                 to: Position,
             ) -> Result<bool, StoreError> {
                 let mut conn = self.derived_writer().await?;
-                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                let mut tx = self.derived_begin(&mut conn).await?;
                 take_checkpoint!(tx, INTERVIEW_LIST, from, to);
                 for u in usage {
                     sqlx::query(ADD_USAGE).bind(&u.server).bind(&u.day).bind(u.tokens).execute(&mut *tx).await?;
@@ -177,12 +177,14 @@ macro_rules! read_models {
                 problem_title: &str,
             ) -> Result<(), StoreError> {
                 let mut conn = self.derived_writer().await?;
+                let mut tx = self.derived_begin(&mut conn).await?;
                 sqlx::query(RELABEL)
                     .bind(stream_id)
                     .bind(candidate_name)
                     .bind(problem_title)
-                    .execute(&mut *conn)
+                    .execute(&mut *tx)
                     .await?;
+                tx.commit().await?;
                 Ok(())
             }
 
@@ -197,7 +199,7 @@ macro_rules! read_models {
 
             async fn reset_interviews(&self) -> Result<(), StoreError> {
                 let mut conn = self.derived_writer().await?;
-                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                let mut tx = self.derived_begin(&mut conn).await?;
                 sqlx::query("DELETE FROM interview_list").execute(&mut *tx).await?;
                 sqlx::query("DELETE FROM usage_daily").execute(&mut *tx).await?;
                 sqlx::query("DELETE FROM projection_checkpoints WHERE name = $1")
@@ -298,11 +300,21 @@ mod sqlite_impl {
     use super::*;
     impl SqliteStore {
         /// Read models are rebuilt from the log (their checkpoint moves in the same
-        /// transaction), so their writes skip the fsync.
+        /// transaction), so their writes skip the fsync: every one is a transaction
+        /// begun by `derived_begin`, which sets the level.
         async fn derived_writer(
             &self,
         ) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, StoreError> {
-            self.writer(crate::store::sqlite::WriteSync::Relaxed).await
+            self.write.acquire_bare().await
+        }
+
+        /// A read-model transaction at `synchronous=NORMAL`, set with its `BEGIN`.
+        async fn derived_begin<'c>(
+            &self,
+            conn: &'c mut sqlx::pool::PoolConnection<sqlx::Sqlite>,
+        ) -> Result<sqlx::Transaction<'c, sqlx::Sqlite>, StoreError> {
+            let relaxed = crate::store::sqlite::WriteSync::Relaxed;
+            self.write.begin(conn, relaxed, false).await
         }
     }
     read_models!(SqliteStore, sqlx::sqlite::SqliteRow, read);
@@ -315,6 +327,13 @@ mod postgres_impl {
             &self,
         ) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, StoreError> {
             Ok(self.pool.acquire().await?)
+        }
+
+        async fn derived_begin<'c>(
+            &self,
+            conn: &'c mut sqlx::pool::PoolConnection<sqlx::Postgres>,
+        ) -> Result<sqlx::Transaction<'c, sqlx::Postgres>, StoreError> {
+            Ok(sqlx::Connection::begin(&mut **conn).await?)
         }
     }
     read_models!(PostgresStore, sqlx::postgres::PgRow, pool);

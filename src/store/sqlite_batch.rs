@@ -112,8 +112,8 @@ impl Writer {
         &self,
         batch: &[Job],
     ) -> Result<Vec<Result<AppendOutcome, StoreError>>, StoreError> {
-        let mut conn = self.pool.acquire(WriteSync::Durable).await?;
-        let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+        let mut conn = self.pool.acquire_bare().await?;
+        let mut tx = self.pool.begin(&mut conn, WriteSync::Durable, true).await?;
         let now = Utc::now();
         let mut results = Vec::with_capacity(batch.len());
         for job in batch {

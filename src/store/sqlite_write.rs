@@ -11,6 +11,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnection, SqlitePool};
 use sqlx::{Executor, Sqlite};
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 /// How a write on the writer connection waits for the disk.
@@ -25,23 +26,29 @@ pub(crate) enum WriteSync {
 }
 
 /// The single writer connection. Every write sets the connection's `synchronous` level
-/// first, so a relaxed write never leaves a later durable one unsynced.
+/// first (a transaction in its `BEGIN`), so a relaxed write never leaves a later
+/// durable one unsynced.
 #[derive(Clone)]
 pub(crate) struct WriterPool {
     pool: SqlitePool,
     durable: &'static str,
+    /// Whether the durable level is FULL (else NORMAL, as configured).
+    durable_full: bool,
     /// The level the writer connection was last set to (`UNKNOWN` while a change is
     /// in flight), so consecutive writes of one kind skip the statement.
     level: Arc<std::sync::atomic::AtomicU8>,
 }
 
 const UNKNOWN: u8 = 0;
+const DURABLE: u8 = 1;
+const RELAXED: u8 = 2;
 
 impl WriterPool {
     pub(crate) fn new(pool: SqlitePool, durable: &'static str) -> WriterPool {
         WriterPool {
             pool,
             durable,
+            durable_full: durable.ends_with("FULL"),
             level: Arc::new(std::sync::atomic::AtomicU8::new(UNKNOWN)),
         }
     }
@@ -51,34 +58,76 @@ impl WriterPool {
         &self.pool
     }
 
+    /// The writer connection for a single statement, its level set first (a statement
+    /// of its own when the level changes).
     pub(crate) async fn acquire(
         &self,
         sync: WriteSync,
     ) -> Result<PoolConnection<Sqlite>, StoreError> {
-        let waited = std::time::Instant::now();
-        let mut conn = self.pool.acquire().await?;
-        let waited = waited.elapsed();
-        if waited > Duration::from_millis(20) {
-            tracing::debug!(
-                ?sync,
-                waited_ms = waited.as_millis() as u64,
-                "slow wait for the SQLite writer"
-            );
-        }
+        let mut conn = self.acquire_bare().await?;
         let (pragma, level) = match sync {
-            WriteSync::Durable => (self.durable, 1),
-            WriteSync::Relaxed => ("PRAGMA synchronous = NORMAL", 2),
+            WriteSync::Durable => (self.durable, DURABLE),
+            WriteSync::Relaxed => ("PRAGMA synchronous = NORMAL", RELAXED),
         };
         // Only the holder of the single connection reads or changes `level`. It is
         // UNKNOWN while the statement runs, so a write cancelled half-way makes the
         // next one set the level again.
-        use std::sync::atomic::Ordering;
         if self.level.load(Ordering::Acquire) != level {
             self.level.store(UNKNOWN, Ordering::Release);
             conn.execute(pragma).await?;
             self.level.store(level, Ordering::Release);
         }
         Ok(conn)
+    }
+
+    /// Begin a transaction on the writer connection (from [`WriterPool::acquire_bare`])
+    /// at the level `sync` asks for. A change of level travels in the same statement
+    /// string as the `BEGIN` (SQLite runs both in one call on the connection's thread),
+    /// so switching between durable appends and relaxed read-model writes costs no
+    /// round trip of its own; the level is still set before anything is written.
+    pub(crate) async fn begin<'c>(
+        &self,
+        conn: &'c mut SqliteConnection,
+        sync: WriteSync,
+        immediate: bool,
+    ) -> Result<sqlx::Transaction<'c, Sqlite>, StoreError> {
+        let level = match sync {
+            WriteSync::Durable => DURABLE,
+            WriteSync::Relaxed => RELAXED,
+        };
+        let set = (self.level.load(Ordering::Acquire) != level)
+            .then_some(sync == WriteSync::Durable && self.durable_full);
+        self.level.store(UNKNOWN, Ordering::Release);
+        let tx = sqlx::Connection::begin_with(conn, begin_sql(set, immediate)).await?;
+        self.level.store(level, Ordering::Release);
+        Ok(tx)
+    }
+
+    /// The writer connection as it is: the caller sets the level ([`WriterPool::begin`]).
+    pub(crate) async fn acquire_bare(&self) -> Result<PoolConnection<Sqlite>, StoreError> {
+        let waited = std::time::Instant::now();
+        let conn = self.pool.acquire().await?;
+        let waited = waited.elapsed();
+        if waited > Duration::from_millis(20) {
+            tracing::debug!(
+                waited_ms = waited.as_millis() as u64,
+                "slow wait for the SQLite writer"
+            );
+        }
+        Ok(conn)
+    }
+}
+
+/// The `BEGIN` of a writer transaction, preceded by the `synchronous` level to set
+/// (`Some(true)`: FULL, `Some(false)`: NORMAL) when the connection is not at it.
+fn begin_sql(set: Option<bool>, immediate: bool) -> &'static str {
+    match (set, immediate) {
+        (None, false) => "BEGIN",
+        (None, true) => "BEGIN IMMEDIATE",
+        (Some(true), false) => "PRAGMA synchronous = FULL; BEGIN",
+        (Some(true), true) => "PRAGMA synchronous = FULL; BEGIN IMMEDIATE",
+        (Some(false), false) => "PRAGMA synchronous = NORMAL; BEGIN",
+        (Some(false), true) => "PRAGMA synchronous = NORMAL; BEGIN IMMEDIATE",
     }
 }
 
@@ -111,8 +160,8 @@ pub(crate) async fn append_one(
     key: Option<&str>,
     hold: Option<Hold>,
 ) -> Result<AppendOutcome, StoreError> {
-    let mut conn = pool.acquire(WriteSync::Durable).await?;
-    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+    let mut conn = pool.acquire_bare().await?;
+    let mut tx = pool.begin(&mut conn, WriteSync::Durable, true).await?;
     let outcome = append_in(&mut tx, stream, expected, events, key, Utc::now()).await?;
     if outcome.is_err() {
         tx.rollback().await?;

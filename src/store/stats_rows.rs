@@ -101,7 +101,7 @@ macro_rules! stats_models {
                 to: Position,
             ) -> Result<bool, StoreError> {
                 let mut conn = self.stats_writer().await?;
-                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                let mut tx = self.stats_begin(&mut conn).await?;
                 take_checkpoint!(tx, MEMBER_STATS, from, to);
                 for r in interviews {
                     sqlx::query(UPSERT_INTERVIEW)
@@ -150,7 +150,7 @@ macro_rules! stats_models {
 
             async fn reset_stats(&self) -> Result<(), StoreError> {
                 let mut conn = self.stats_writer().await?;
-                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                let mut tx = self.stats_begin(&mut conn).await?;
                 sqlx::query("DELETE FROM stats_interviews").execute(&mut *tx).await?;
                 sqlx::query("DELETE FROM stats_analyses").execute(&mut *tx).await?;
                 sqlx::query("DELETE FROM stats_regrades").execute(&mut *tx).await?;
@@ -276,11 +276,20 @@ mod sqlite_impl {
     use super::*;
     use crate::store::sqlite::WriteSync;
     impl SqliteStore {
-        /// The stats are rebuilt from the log: their writes skip the fsync.
+        /// The stats are rebuilt from the log: their writes skip the fsync (every one
+        /// is a transaction begun by `stats_begin`, which sets the level).
         async fn stats_writer(
             &self,
         ) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, StoreError> {
-            self.writer(WriteSync::Relaxed).await
+            self.write.acquire_bare().await
+        }
+
+        /// A stats transaction at `synchronous=NORMAL`, set with its `BEGIN`.
+        async fn stats_begin<'c>(
+            &self,
+            conn: &'c mut sqlx::pool::PoolConnection<sqlx::Sqlite>,
+        ) -> Result<sqlx::Transaction<'c, sqlx::Sqlite>, StoreError> {
+            self.write.begin(conn, WriteSync::Relaxed, false).await
         }
 
         /// A member's leaderboard choice is not in the log: written durably.
@@ -306,6 +315,13 @@ mod postgres_impl {
             &self,
         ) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, StoreError> {
             Ok(self.pool.acquire().await?)
+        }
+
+        async fn stats_begin<'c>(
+            &self,
+            conn: &'c mut sqlx::pool::PoolConnection<sqlx::Postgres>,
+        ) -> Result<sqlx::Transaction<'c, sqlx::Postgres>, StoreError> {
+            Ok(sqlx::Connection::begin(&mut **conn).await?)
         }
     }
     stats_models!(PostgresStore, sqlx::postgres::PgRow, pool);

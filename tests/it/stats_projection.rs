@@ -457,7 +457,91 @@ async fn a_member_without_interviews_has_empty_stats(db: &common::TestDb) {
     );
 }
 
+/// A code analysis that spent 100 tokens, at `at`.
+fn billed_analysis(at: chrono::DateTime<Utc>) -> Event {
+    let mut event = event_of(
+        &Step::Analysis {
+            score: 7,
+            bands: [3, 3, 3, 3],
+        },
+        &actor(0, 0),
+        &mut 0,
+        at,
+    );
+    if let Event::CodeAnalyzed(a) = &mut event {
+        a.usage = Some(LlmUsage {
+            model: "m".into(),
+            input_tokens: 60,
+            output_tokens: 40,
+            cache_read_tokens: 0,
+            cache_write_tokens: 0,
+            latency_ms: 1,
+            request_id: None,
+        });
+    }
+    event
+}
+
+/// The projector remembers where it left both checkpoints; told a stale position (another
+/// folder moved them since), its compare-and-set fails and it reads them again, so no
+/// batch is folded twice (the token count, which adds up, shows it).
+async fn a_folder_with_a_stale_checkpoint_folds_nothing_twice(db: &common::TestDb) {
+    let store = db.open().await;
+    let bank = ProblemBank::load_default().expect("bank");
+    let at = Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap();
+    let spec = Spec {
+        member: 0,
+        server: 0,
+        problem: 0,
+        steps: Vec::new(),
+    };
+    let (stream, start) = started(0, &spec, at);
+    let append = |event: Event| {
+        let (store, stream) = (store.clone(), stream.clone());
+        async move {
+            store
+                .append(&stream, ExpectedVersion::Any, &[event], None)
+                .await
+                .expect("append")
+        }
+    };
+    append(start).await;
+    append(billed_analysis(at)).await;
+    let (first, known) = projections::catch_up_all_from(store.as_ref(), None)
+        .await
+        .expect("first round");
+    assert_eq!(known, Some(first), "both stand together");
+
+    // Given a stale position: nothing is folded again.
+    let (again, known) = projections::catch_up_all_from(store.as_ref(), Some(0))
+        .await
+        .expect("a stale round");
+    assert_eq!((again, known), (first, Some(first)));
+    let server = format!("discord:{}", SERVERS[0]);
+    let day = at.format("%Y-%m-%d").to_string();
+    assert_eq!(store.tokens_used_on(&server, &day).await.unwrap(), 100);
+
+    // Another folder moves both on; the projector still remembers `first`.
+    append(billed_analysis(at)).await;
+    projections::catch_up_all(store.as_ref()).await.unwrap();
+    append(billed_analysis(at)).await;
+    let (last, known) = projections::catch_up_all_from(store.as_ref(), Some(first))
+        .await
+        .expect("a round after another folder");
+    assert_eq!(known, Some(last));
+    assert_eq!(last, store.head().await.unwrap());
+    assert_eq!(store.tokens_used_on(&server, &day).await.unwrap(), 300);
+    let all = read_everything(store.as_ref()).await;
+    let member = actor(0, 0).member_id();
+    let projected = stats::load(store.as_ref(), &member, None, &bank)
+        .await
+        .unwrap();
+    assert_eq!(projected, fold_log(&all, &member, None, &bank));
+    open_work_matches_the_domain(store.as_ref(), &all).await;
+}
+
 per_backend!(
+    a_folder_with_a_stale_checkpoint_folds_nothing_twice,
     stats_on_sqlite_and_postgres,
     forgetting_a_member_removes_their_leaderboard_opt_in,
     a_member_without_interviews_has_empty_stats,
