@@ -15,6 +15,7 @@
 # reports go; default a temporary folder), INTERVIEW_COACH_BIN and LOCAL_MODEL_TEST_BIN
 # (prebuilt binaries; default: cargo builds them), LLAMA_THREADS (1: on a shared,
 # oversubscribed machine more threads spin on each other and a turn took minutes),
+# LLAMA_EXTRA_ARGS (more llama-server flags; default --no-repack, see below),
 # OPENAI_FREQUENCY_PENALTY and OPENAI_EXTRA_BODY (the text turns' sampling, below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,8 +46,13 @@ fi
 # 2. llama-server on a free loopback port.
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 log "starting llama-server with $MODEL_NAME on 127.0.0.1:$PORT"
+# --no-repack: on a CPU with AMX (Sapphire Rapids and later) the native build repacks the
+# weights for AMX, and where the kernel or VM does not grant AMX tiles the server dies
+# with SIGSEGV in ggml_backend_amx_mul_mat while warming up; this model is as fast
+# without (LLAMA_EXTRA_ARGS overrides).
+# shellcheck disable=SC2086
 "$LLAMA_SERVER" -m "$MODEL_GGUF" --host 127.0.0.1 --port "$PORT" -c 8192 -t "${LLAMA_THREADS:-1}" \
-  --parallel 1 --alias "$MODEL_NAME" >"$OUT/llama-server.log" 2>&1 &
+  --parallel 1 --alias "$MODEL_NAME" ${LLAMA_EXTRA_ARGS---no-repack} >"$OUT/llama-server.log" 2>&1 &
 SERVER_PID=$!
 stop_server() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
 trap stop_server EXIT

@@ -516,6 +516,9 @@ pub struct CoachArgs {
     /// A JSON object of further fields for text turns, in the server's own dialect, e.g. llama.cpp's `{"repeat_penalty": 1.3}`; unset: none. It may not set a field the client writes (model, messages, max_tokens...).
     #[arg(long, env = "OPENAI_EXTRA_BODY", value_parser = crate::coach::llm::sampling::parse_extra_body)]
     pub openai_extra_body: Option<serde_json::Map<String, serde_json::Value>>,
+    /// How many more times a text turn (hint, feedback, chat) is asked when the OpenAI-compatible server's reply is cut by the token limit or caught in a loop, each try within the turn's deadline (a small local model ends a reply by chance); Claude gets one.
+    #[arg(long, env = "OPENAI_UNFIT_RETRIES", default_value_t = 2, value_parser = clap::value_parser!(u32).range(0..=5))]
+    pub openai_unfit_retries: u32,
     /// Minimum seconds between two coach answers to the same member (0 disables).
     #[arg(long, env = "COACH_COOLDOWN_SECONDS", default_value_t = 5)]
     pub coach_cooldown_seconds: u32,

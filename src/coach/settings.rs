@@ -14,6 +14,12 @@ pub struct CoachSettings {
     /// few sentences; a tighter limit also ends a small model's loop sooner.
     pub max_tokens_short: u32,
     pub max_tokens_structured: u32,
+    /// How many more times a text turn is asked when its reply is unfit to show (cut by
+    /// the token limit or looping, `coach::unfinished`): each retry keeps the token
+    /// limit and tightens the word limit of its instruction. One for Claude; the
+    /// OpenAI-compatible client's default is two (`OPENAI_UNFIT_RETRIES`), since a small
+    /// local model ends a reply by chance. Every try counts in the turn's deadline.
+    pub unfit_retries: u32,
     /// Above this estimated size, older turns are compacted into a digest event.
     pub context_budget_tokens: usize,
     /// Completed turns kept verbatim when compacting.
@@ -42,6 +48,7 @@ impl Default for CoachSettings {
             max_tokens_text: 1024,
             max_tokens_short: 400,
             max_tokens_structured: 2048,
+            unfit_retries: 1,
             context_budget_tokens: 60_000,
             keep_recent_turns: 6,
             cooldown: Duration::seconds(5),

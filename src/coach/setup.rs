@@ -42,6 +42,7 @@ pub fn from_args(args: &CoachArgs) -> (Option<Arc<dyn LlmClient>>, CoachSettings
         )))
     } else if let Some(base) = &args.openai_base_url {
         settings.model = args.openai_model.clone();
+        settings.unfit_retries = args.openai_unfit_retries;
         let base = base.trim_end_matches('/').to_string();
         tracing::info!(provider = "openai-compatible", model = %settings.model, "coach enabled");
         Some(Arc::new(

@@ -1,9 +1,9 @@
 //! Whether a text reply of the coach (a chat answer, a hint, approach feedback) is fit to
 //! show: not cut by the provider's token limit (Anthropic's `stop_reason: "max_tokens"`,
 //! OpenAI's `finish_reason: "length"`) and not caught in a repetition loop, which small
-//! and local models fall into. The worker retries an unfit reply once with a firmer
-//! instruction and then records a failure, so a member never reads half a sentence or
-//! the same line forty times.
+//! and local models fall into. The worker asks again with a firmer instruction (once for
+//! Claude, `unfit_retries` times for an OpenAI-compatible server) and then records a
+//! failure, so a member never reads half a sentence or the same line forty times.
 //!
 //! Pure: it judges text and the provider's stop reason, and must never change the text
 //! or do I/O. The repetition rule is deliberately narrow (long exact runs only), so a

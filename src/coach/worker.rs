@@ -587,8 +587,10 @@ impl Coach {
     }
 
     /// A streamed text answer. A reply cut by the token limit or caught in a loop
-    /// (`unfinished`) is never recorded: it is asked once more with a firmer
-    /// instruction, and a second unfit reply is a failure naming both causes.
+    /// (`unfinished`) is never recorded: it is asked again with a firmer instruction
+    /// (the same token limit, a tighter word limit), up to `settings.unfit_retries`
+    /// times, every try within the turn's one deadline (`budget`); a last unfit reply
+    /// is a failure naming the first and the last cause.
     async fn text(
         &self,
         llm: &dyn LlmClient,
@@ -597,54 +599,57 @@ impl Coach {
         req: &LlmRequest,
         budget: &mut Budget,
     ) -> Result<(LlmResponse, u32), Failure> {
-        let (first, attempts) = self.text_once(llm, stream, turn, req, budget).await?;
-        let Some(why) =
+        let (first, mut attempts) = self.text_once(llm, stream, turn, req, budget).await?;
+        let Some(first_why) =
             unfinished::judge(&first.text, first.stop_reason.as_deref(), req.max_tokens)
         else {
             return Ok((first, attempts));
         };
-        tracing::warn!(%stream, reply_to = turn.reply_to, cause = %why.describe(), "the coach's reply is unfit to show; asking once more");
-        // The page drops the text streamed so far when it hears of a retry.
-        self.engine.progress().publish(
-            stream,
-            turn.reply_to,
-            ProgressKind::Retrying {
-                attempt: attempts,
-                wait_ms: 0,
-            },
-        );
-        let firmer = firmer_request(req, &why);
-        let (second, more) = self
-            .text_once(llm, stream, turn, &firmer, budget)
-            .await
-            .map_err(|(kind, message, n, retryable)| (kind, message, attempts + n, retryable))?;
-        let attempts = attempts + more;
-        match unfinished::judge(
-            &second.text,
-            second.stop_reason.as_deref(),
-            firmer.max_tokens,
-        ) {
-            None => Ok((
-                LlmResponse {
-                    usage: add_usage(Some(first.usage), second.usage.clone()),
-                    ..second
+        let mut usage = first.usage;
+        let mut why = first_why.clone();
+        for retry in 1..=self.settings.unfit_retries {
+            tracing::warn!(%stream, reply_to = turn.reply_to, retry, cause = %why.describe(), "the coach's reply is unfit to show; asking again");
+            // The page drops the text streamed so far when it hears of a retry.
+            self.engine.progress().publish(
+                stream,
+                turn.reply_to,
+                ProgressKind::Retrying {
+                    attempt: attempts,
+                    wait_ms: 0,
                 },
-                attempts,
-            )),
-            Some(again) => {
-                tracing::warn!(%stream, reply_to = turn.reply_to, cause = %again.describe(), "the coach's second reply is unfit too");
-                Err((
-                    FailureKind::InvalidResponse,
-                    format!(
-                        "The coach could not finish its reply; press retry. (First try: {}; second try: {}.)",
-                        why.describe(),
-                        again.describe()
-                    ),
-                    attempts,
-                    true,
-                ))
+            );
+            let firmer = firmer_request(req, &why, retry);
+            let (reply, more) = self
+                .text_once(llm, stream, turn, &firmer, budget)
+                .await
+                .map_err(|(kind, message, n, retryable)| {
+                    (kind, message, attempts + n, retryable)
+                })?;
+            attempts += more;
+            usage = add_usage(Some(usage), reply.usage.clone());
+            match unfinished::judge(&reply.text, reply.stop_reason.as_deref(), firmer.max_tokens) {
+                None => return Ok((LlmResponse { usage, ..reply }, attempts)),
+                Some(again) => why = again,
             }
         }
+        tracing::warn!(%stream, reply_to = turn.reply_to, cause = %why.describe(), "the coach's last reply is unfit too");
+        let tries = self.settings.unfit_retries + 1;
+        let causes = if tries == 1 {
+            format!("{}.", first_why.describe())
+        } else {
+            format!(
+                "First try: {}; {} try: {}.",
+                first_why.describe(),
+                ordinal(tries),
+                why.describe()
+            )
+        };
+        Err((
+            FailureKind::InvalidResponse,
+            format!("The coach could not finish its reply; press retry. ({causes})"),
+            attempts,
+            true,
+        ))
     }
 
     /// One text answer, with the retries of passing faults.
@@ -866,10 +871,9 @@ fn answer_command(
 /// prefix before it is unchanged): the cause, and a word limit of half the token limit.
 /// The limit itself is halved too (at least [`FIRMER_MIN_TOKENS`]), so a model caught in
 /// a loop again is stopped sooner and the turn's time stays bounded.
-fn firmer_request(req: &LlmRequest, why: &unfinished::Unfinished) -> LlmRequest {
+fn firmer_request(req: &LlmRequest, why: &unfinished::Unfinished, retry: u32) -> LlmRequest {
     let mut firmer = req.clone();
-    firmer.max_tokens = (req.max_tokens / 2).max(FIRMER_MIN_TOKENS);
-    let text = super::prompts::firmer(&why.describe(), (firmer.max_tokens / 2).max(40));
+    let text = super::prompts::firmer(&why.describe(), firmer_words(req.max_tokens, retry));
     match firmer.messages.last_mut() {
         Some(last) if last.role == super::llm::Role::User => {
             last.content.push(super::llm::TextBlock::new(text))
@@ -879,8 +883,29 @@ fn firmer_request(req: &LlmRequest, why: &unfinished::Unfinished) -> LlmRequest 
     firmer
 }
 
-/// The retry's token limit never goes below this (about 60 words).
-const FIRMER_MIN_TOKENS: u32 = 80;
+/// The word limit of retry number `retry` (1-based) of a text turn whose token limit is
+/// `max_tokens`: a quarter of the tokens on the first retry (a word is about 1.3 tokens,
+/// so the reply has room to end well inside the limit), a sixth on the second, and so
+/// on, never below [`FIRMER_MIN_WORDS`]. The token limit itself is kept: halving it made
+/// a cut retry more likely, not less.
+fn firmer_words(max_tokens: u32, retry: u32) -> u32 {
+    (max_tokens / (2 * (retry + 1))).max(FIRMER_MIN_WORDS)
+}
+
+/// The retries' word limit never goes below this.
+const FIRMER_MIN_WORDS: u32 = 40;
+
+/// "second", "third"... for the failure's message.
+fn ordinal(n: u32) -> String {
+    match n {
+        2 => "second".into(),
+        3 => "third".into(),
+        4 => "fourth".into(),
+        5 => "fifth".into(),
+        6 => "sixth".into(),
+        n => format!("{n}th"),
+    }
+}
 
 /// kind, message for the candidate, attempts, retryable.
 type Failure = (FailureKind, String, u32, bool);

@@ -1,8 +1,10 @@
 //! Text turns that come back unfit to show, against loopback fakes of both providers on
 //! a real database: a reply stopped by the token limit (Anthropic's `max_tokens`,
-//! OpenAI's `length`) or caught in a repetition loop is asked once more with a firmer
-//! instruction; a good second reply is recorded with both calls billed, and a second
-//! unfit one is a `CoachFailed` naming the cause. The cut text never reaches the log.
+//! OpenAI's `length`) or caught in a repetition loop is asked again with a firmer
+//! instruction and the same token limit (once for Claude, `unfit_retries` times for an
+//! OpenAI-compatible server); a good reply is recorded with every call billed, and a
+//! last unfit one is a `CoachFailed` naming the causes. Every try counts in the turn's
+//! deadline. The cut text never reaches the log.
 
 use crate::common::fake_anthropic::{FakeAnthropic, Scripted};
 use crate::common::fixtures::*;
@@ -28,11 +30,20 @@ const GOOD: &str = "Good plan. What happens when the same value appears twice?";
 
 /// An interview whose approach awaits the coach's feedback (a text turn), and the coach.
 async fn approach_pending(db: &TestDb, llm: Arc<dyn LlmClient>) -> (Engine, Coach, StreamId) {
+    approach_pending_with(db, llm, CoachSettings::default()).await
+}
+
+/// The same, with `settings` (the cooldown is always off).
+async fn approach_pending_with(
+    db: &TestDb,
+    llm: Arc<dyn LlmClient>,
+    settings: CoachSettings,
+) -> (Engine, Coach, StreamId) {
     let store = db.open().await;
     let engine = Engine::new(store.clone(), Arc::new(ManualClock::new(t0())));
     let settings = CoachSettings {
         cooldown: ChronoDuration::zero(),
-        ..CoachSettings::default()
+        ..settings
     };
     let coach = Coach::new(
         engine.clone(),
@@ -117,13 +128,13 @@ async fn anthropic_a_reply_cut_by_max_tokens_is_asked_again_and_only_the_good_on
             && second.contains("at most 100 words"),
         "{second}"
     );
-    // Approach feedback is a short turn (400 tokens); the retry gets half of that.
+    // Approach feedback is a short turn (400 tokens); the retry keeps the limit.
     let limits: Vec<u64> = fake
         .bodies()
         .iter()
         .map(|b| b["max_tokens"].as_u64().unwrap())
         .collect();
-    assert_eq!(limits, vec![400, 200]);
+    assert_eq!(limits, vec![400, 400]);
     let all = events(&engine, &stream).await;
     match coach_events(&all).as_slice() {
         [Event::CoachReplied(r)] => {
@@ -150,7 +161,11 @@ async fn anthropic_two_cut_replies_end_in_a_failure_that_says_why_and_log_no_cut
         outcomes,
         vec![TurnOutcome::Failed(FailureKind::InvalidResponse)]
     );
-    assert_eq!(fake.requests(), 2, "one retry, then the failure");
+    assert_eq!(
+        fake.requests(),
+        2,
+        "Claude gets one retry, then the failure"
+    );
     let all = events(&engine, &stream).await;
     match coach_events(&all).as_slice() {
         [Event::CoachFailed(f)] => {
@@ -281,34 +296,52 @@ async fn openai_a_reply_cut_by_length_is_asked_again_and_only_the_good_one_is_sh
     db.cleanup().await;
 }
 
+/// The settings `coach::setup` gives an OpenAI-compatible server by default.
+fn openai_settings() -> CoachSettings {
+    CoachSettings {
+        unfit_retries: 2,
+        ..CoachSettings::default()
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn openai_two_unfit_replies_end_in_a_failure_and_log_no_cut_text() {
+async fn openai_a_reply_unfit_every_time_ends_in_a_failure_after_the_configured_tries() {
     let db = common::sqlite_db();
     let looping = "you should check the bounds ".repeat(8);
     let (server, llm) = openai(vec![
         openai_stream(CUT, "length"),
+        openai_stream(CUT, "length"),
         openai_stream(&looping, "stop"),
+        openai_stream(GOOD, "stop"),
     ])
     .await;
-    let (engine, coach, stream) = approach_pending(&db, llm).await;
+    let (engine, coach, stream) = approach_pending_with(&db, llm, openai_settings()).await;
 
     assert_eq!(
         coach.process_stream(&stream).await.unwrap(),
         vec![TurnOutcome::Failed(FailureKind::InvalidResponse)]
     );
-    assert_eq!(bodies(&server).await.len(), 2);
+    assert_eq!(
+        bodies(&server).await.len(),
+        3,
+        "two retries, then the failure; never a fourth try"
+    );
     let all = events(&engine, &stream).await;
     match coach_events(&all).as_slice() {
-        [Event::CoachFailed(f)] => assert!(
-            f.message
-                .starts_with("The coach could not finish its reply; press retry.")
-                && f.message
-                    .contains("First try: the reply was cut at the 400-token limit")
-                && f.message
-                    .contains("second try: the reply was caught in a loop"),
-            "{}",
-            f.message
-        ),
+        [Event::CoachFailed(f)] => {
+            assert!(
+                f.message
+                    .starts_with("The coach could not finish its reply; press retry.")
+                    && f.message
+                        .contains("First try: the reply was cut at the 400-token limit")
+                    && f.message
+                        .contains("third try: the reply was caught in a loop"),
+                "{}",
+                f.message
+            );
+            assert_eq!(f.attempts, 3);
+            assert!(f.retryable);
+        }
         other => panic!("expected one failure, got {other:?}"),
     }
     assert_never_logged(&all, CUT);
@@ -317,7 +350,64 @@ async fn openai_two_unfit_replies_end_in_a_failure_and_log_no_cut_text() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn openai_text_turns_carry_the_configured_penalties_and_the_retry_a_tighter_limit() {
+async fn openai_with_one_retry_configured_a_second_unfit_reply_is_the_failure() {
+    let db = common::sqlite_db();
+    let (server, llm) = openai(vec![
+        openai_stream(CUT, "length"),
+        openai_stream(CUT, "length"),
+        openai_stream(GOOD, "stop"),
+    ])
+    .await;
+    let settings = CoachSettings {
+        unfit_retries: 1,
+        ..CoachSettings::default()
+    };
+    let (engine, coach, stream) = approach_pending_with(&db, llm, settings).await;
+
+    assert_eq!(
+        coach.process_stream(&stream).await.unwrap(),
+        vec![TurnOutcome::Failed(FailureKind::InvalidResponse)]
+    );
+    assert_eq!(bodies(&server).await.len(), 2);
+    let all = events(&engine, &stream).await;
+    assert!(
+        matches!(coach_events(&all).as_slice(), [Event::CoachFailed(f)]
+            if f.message.contains("second try: the reply was cut at the 400-token limit")),
+        "{all:?}"
+    );
+    db.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openai_a_third_try_that_ends_is_shown_with_all_three_calls_billed() {
+    let db = common::sqlite_db();
+    let (_server, llm) = openai(vec![
+        openai_stream(CUT, "length"),
+        openai_stream(CUT, "length"),
+        openai_stream(GOOD, "stop"),
+    ])
+    .await;
+    let (engine, coach, stream) = approach_pending_with(&db, llm, openai_settings()).await;
+
+    assert_eq!(
+        coach.process_stream(&stream).await.unwrap(),
+        vec![TurnOutcome::Answered]
+    );
+    let all = events(&engine, &stream).await;
+    match coach_events(&all).as_slice() {
+        [Event::CoachReplied(r)] => {
+            assert_eq!(r.text, GOOD);
+            let usage = r.usage.as_ref().unwrap();
+            assert_eq!((usage.input_tokens, usage.output_tokens), (1200, 150));
+        }
+        other => panic!("expected one reply, got {other:?}"),
+    }
+    assert_never_logged(&all, CUT);
+    db.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openai_every_retry_keeps_the_token_limit_and_the_penalties_and_tightens_the_words() {
     let db = common::sqlite_db();
     let sampling = Sampling {
         frequency_penalty: Some(0.5),
@@ -326,28 +416,72 @@ async fn openai_text_turns_carry_the_configured_penalties_and_the_retry_a_tighte
             .unwrap(),
     };
     let (server, llm) = openai_with(
-        vec![openai_stream(CUT, "length"), openai_stream(GOOD, "stop")],
+        vec![
+            openai_stream(CUT, "length"),
+            openai_stream(CUT, "length"),
+            openai_stream(GOOD, "stop"),
+        ],
         sampling,
     )
     .await;
-    let (_engine, coach, stream) = approach_pending(&db, llm).await;
+    let (_engine, coach, stream) = approach_pending_with(&db, llm, openai_settings()).await;
 
     assert_eq!(
         coach.process_stream(&stream).await.unwrap(),
         vec![TurnOutcome::Answered]
     );
     let sent = bodies(&server).await;
-    assert_eq!(sent.len(), 2, "one retry");
+    assert_eq!(sent.len(), 3, "two retries");
     for body in &sent {
         assert_eq!(body["frequency_penalty"], json!(0.5));
         assert_eq!(body["repeat_penalty"], json!(1.3));
         assert_eq!(body["dry_multiplier"], json!(0.8));
         assert!(body.get("presence_penalty").is_none(), "unset, not sent");
+        assert_eq!(body["max_tokens"], json!(400), "the limit is never halved");
+        assert!(body.get("stop").is_none(), "no stop sequence cuts a reply");
     }
-    assert_eq!(
-        (sent[0]["max_tokens"].clone(), sent[1]["max_tokens"].clone()),
-        (json!(400), json!(200))
+    // The first try is the turn as built; each retry adds one firmer instruction.
+    assert!(!last_user_text(&sent[0]).contains("could not be shown"));
+    let second = last_user_text(&sent[1]);
+    assert!(
+        second.contains("cut at the 400-token limit") && second.contains("at most 100 words"),
+        "{second}"
     );
-    assert!(last_user_text(&sent[1]).contains("at most 100 words"));
+    let third = last_user_text(&sent[2]);
+    assert!(
+        third.contains("at most 66 words") && third.matches("could not be shown").count() == 1,
+        "{third}"
+    );
+    db.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openai_the_retries_of_an_unfit_reply_stay_within_the_turns_deadline() {
+    let db = common::sqlite_db();
+    // Each cut reply takes 700 ms; the turn may spend 1 s: the second try is cut short.
+    let slow_cut = || openai_stream(CUT, "length").set_delay(Duration::from_millis(700));
+    let (server, llm) = openai(vec![slow_cut(), slow_cut(), slow_cut()]).await;
+    let mut settings = openai_settings();
+    settings.retry.max_total = Duration::from_secs(1);
+    let (engine, coach, stream) = approach_pending_with(&db, llm, settings).await;
+
+    let outcomes = coach.process_stream(&stream).await.unwrap();
+
+    assert!(
+        matches!(outcomes.as_slice(), [TurnOutcome::Failed(_)]),
+        "{outcomes:?}"
+    );
+    let tries = bodies(&server).await.len();
+    assert!((1..=2).contains(&tries), "{tries} tries within 1 s");
+    let all = events(&engine, &stream).await;
+    match coach_events(&all).as_slice() {
+        [Event::CoachFailed(f)] => assert!(
+            f.message.starts_with("The coach gave up after 1 s"),
+            "{}",
+            f.message
+        ),
+        other => panic!("expected one failure, got {other:?}"),
+    }
+    assert_never_logged(&all, CUT);
     db.cleanup().await;
 }

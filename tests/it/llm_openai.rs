@@ -582,3 +582,33 @@ fn an_extra_body_naming_a_field_of_the_client_is_refused_at_start() {
     let error = parsed.expect_err("refused").to_string();
     assert!(error.contains("may not set `model`"), "{error}");
 }
+
+#[test]
+fn an_openai_compatible_server_gets_two_retries_of_an_unfit_reply_unless_configured() {
+    use clap::Parser;
+    use interview_coach::config::{Cli, Cmd};
+    let unfit_retries = |extra: &[&str]| {
+        let mut argv = vec![
+            "interview-coach",
+            "serve",
+            "--openai-base-url",
+            "http://127.0.0.1:9/v1",
+        ];
+        argv.extend_from_slice(extra);
+        match Cli::try_parse_from(argv).expect("parsed").command {
+            Some(Cmd::Serve(args)) => {
+                interview_coach::coach::setup::from_args(&args.coach)
+                    .1
+                    .unfit_retries
+            }
+            other => panic!("not serve: {other:?}"),
+        }
+    };
+    assert_eq!(unfit_retries(&[]), 2);
+    assert_eq!(unfit_retries(&["--openai-unfit-retries", "1"]), 1);
+    assert_eq!(
+        interview_coach::coach::CoachSettings::default().unfit_retries,
+        1,
+        "Claude keeps one"
+    );
+}
