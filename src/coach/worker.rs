@@ -366,7 +366,7 @@ impl Coach {
             .ask(llm.as_ref(), stream, turn, &request, &mut budget)
             .await;
         let answer = match asked {
-            Ok((answer, _)) => answer,
+            Ok((answer, attempts)) => answer.retried(attempts.saturating_sub(1)),
             Err(failure) => return self.record_failure(stream, turn, key, failure).await,
         };
         let command = answer_command(turn, answer, self.settings.stamp(), self.engine.now());
@@ -829,6 +829,18 @@ enum Answer {
     Summary(super::schema::SummaryInput, LlmUsage),
 }
 
+impl Answer {
+    /// The answer with the requests beyond the first it took noted in its usage.
+    fn retried(mut self, retries: u32) -> Answer {
+        let usage = match &mut self {
+            Answer::Text(r) => &mut r.usage,
+            Answer::Analysis(_, u) | Answer::Summary(_, u) => u,
+        };
+        usage.retries = retries;
+        self
+    }
+}
+
 /// The command recording the coach's `answer` to `turn`.
 fn answer_command(
     turn: Turn,
@@ -939,6 +951,7 @@ fn add_usage(before: Option<LlmUsage>, now: LlmUsage) -> LlmUsage {
             cache_write_tokens: b.cache_write_tokens + now.cache_write_tokens,
             latency_ms: b.latency_ms + now.latency_ms,
             request_id: now.request_id,
+            retries: b.retries + now.retries,
         },
     }
 }

@@ -401,6 +401,15 @@ pub struct LlmUsage {
     pub latency_ms: u64,
     #[serde(default)]
     pub request_id: Option<String>,
+    /// Requests beyond the first that this answer took: a passing fault retried, a reply
+    /// cut short or looping asked again, a structured answer that did not validate asked
+    /// again (their tokens and time are in the figures above). Absent when none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub retries: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl LlmUsage {

@@ -30,8 +30,9 @@ pub struct Replay {
     pub coach_text: Vec<String>,
     /// `CoachFailed` events, with their attempts.
     pub failures: Vec<String>,
-    /// Tries beyond the first over every turn that failed (retries are otherwise not
-    /// visible in the log).
+    /// Requests beyond the first over every turn: answered ones (their usage's
+    /// `retries`: passing faults, replies cut or looping, structured answers that did
+    /// not validate, each asked again) and failed ones (their attempts).
     pub retries: u32,
     pub tokens: u64,
     /// Latency of each answered turn, in milliseconds.
@@ -148,6 +149,7 @@ pub fn measure<'a>(events: impl Iterator<Item = &'a Event>) -> Replay {
                 }
                 r.coach_text.push(e.text.clone());
                 r.latency_ms.extend(e.usage.as_ref().map(|u| u.latency_ms));
+                r.retries += e.usage.as_ref().map_or(0, |u| u.retries);
             }
             Event::CodeAnalyzed(e) => {
                 let a = &e.analysis;
@@ -161,11 +163,13 @@ pub fn measure<'a>(events: impl Iterator<Item = &'a Event>) -> Replay {
                     a.follow_up_question.clone(),
                 ]);
                 r.latency_ms.extend(e.usage.as_ref().map(|u| u.latency_ms));
+                r.retries += e.usage.as_ref().map_or(0, |u| u.retries);
             }
             Event::SummaryWritten(e) => {
                 r.summary_bands = Some(bands(&e.rubric));
                 r.coach_text.push(e.overall.clone());
                 r.latency_ms.extend(e.usage.as_ref().map(|u| u.latency_ms));
+                r.retries += e.usage.as_ref().map_or(0, |u| u.retries);
             }
             Event::CoachFailed(e) => {
                 r.failures.push(format!(

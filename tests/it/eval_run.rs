@@ -4,7 +4,7 @@
 //! fake did: a clean coach passes, one that recites the reference solution and obeys an
 //! injected instruction is flagged and fails the run.
 
-use crate::common::fake_anthropic::FakeAnthropic;
+use crate::common::fake_anthropic::{FakeAnthropic, Scripted};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -66,6 +66,8 @@ fn listed(report: &Value, key: &str) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_clean_coach_meets_the_thresholds_and_the_run_exits_zero() {
     let fake = FakeAnthropic::start().await;
+    // The first answer is cut by its token limit: asked again, answered, and counted.
+    fake.script([Scripted::Cut("The first half of a reply".into())]);
     let set = small_set(&[
         "two-sum-strong",
         "two-sum-adequate",
@@ -83,6 +85,11 @@ async fn a_clean_coach_meets_the_thresholds_and_the_run_exits_zero() {
     assert_eq!(report["prompt_versions"], serde_json::json!([version]));
     assert!(report["tokens"].as_u64().unwrap() > 0);
     assert!(listed(&report, "leaks").is_empty() && listed(&report, "injections").is_empty());
+    assert_eq!(report["coach_failures"], 0);
+    assert_eq!(
+        report["retries"], 1,
+        "the cut answer asked again is a retry"
+    );
     let markdown = std::fs::read_to_string(md).unwrap();
     assert!(markdown.contains("every threshold met"), "{markdown}");
 }

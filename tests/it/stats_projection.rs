@@ -477,6 +477,7 @@ fn billed_analysis(at: chrono::DateTime<Utc>) -> Event {
             cache_write_tokens: 0,
             latency_ms: 1,
             request_id: None,
+            retries: 0,
         });
     }
     event

@@ -381,6 +381,7 @@ fn usage(
         cache_write_tokens: 0,
         latency_ms: elapsed_ms(started),
         request_id,
+        retries: 0,
     }
 }
 

@@ -119,6 +119,7 @@ pub fn usage() -> LlmUsage {
         cache_write_tokens: 1000,
         latency_ms: 2100,
         request_id: Some("req_fixture".into()),
+        retries: 0,
     }
 }
 
