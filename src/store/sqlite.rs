@@ -128,13 +128,7 @@ async fn open_writer(
         .connect_with(connect)
         .await
         .map_err(&open_err)?;
-    let write = WriterPool::new(
-        write,
-        match options.synchronous {
-            Synchronous::Full => "PRAGMA synchronous = FULL",
-            Synchronous::Normal => "PRAGMA synchronous = NORMAL",
-        },
-    );
+    let write = WriterPool::new(write, options.synchronous == Synchronous::Full);
     sqlx::migrate!("./migrations/sqlite")
         .run(write.pool())
         .await?;

@@ -31,7 +31,6 @@ pub(crate) enum WriteSync {
 #[derive(Clone)]
 pub(crate) struct WriterPool {
     pool: SqlitePool,
-    durable: &'static str,
     /// Whether the durable level is FULL (else NORMAL, as configured).
     durable_full: bool,
     /// The level the writer connection was last set to (`UNKNOWN` while a change is
@@ -44,11 +43,11 @@ const DURABLE: u8 = 1;
 const RELAXED: u8 = 2;
 
 impl WriterPool {
-    pub(crate) fn new(pool: SqlitePool, durable: &'static str) -> WriterPool {
+    /// `durable_full`: events commit at `synchronous=FULL` (else NORMAL).
+    pub(crate) fn new(pool: SqlitePool, durable_full: bool) -> WriterPool {
         WriterPool {
             pool,
-            durable,
-            durable_full: durable.ends_with("FULL"),
+            durable_full,
             level: Arc::new(std::sync::atomic::AtomicU8::new(UNKNOWN)),
         }
     }
@@ -65,16 +64,13 @@ impl WriterPool {
         sync: WriteSync,
     ) -> Result<PoolConnection<Sqlite>, StoreError> {
         let mut conn = self.acquire_bare().await?;
-        let (pragma, level) = match sync {
-            WriteSync::Durable => (self.durable, DURABLE),
-            WriteSync::Relaxed => ("PRAGMA synchronous = NORMAL", RELAXED),
-        };
+        let (full, level) = self.target(sync);
         // Only the holder of the single connection reads or changes `level`. It is
         // UNKNOWN while the statement runs, so a write cancelled half-way makes the
         // next one set the level again.
         if self.level.load(Ordering::Acquire) != level {
             self.level.store(UNKNOWN, Ordering::Release);
-            conn.execute(pragma).await?;
+            conn.execute(pragma_sql(full)).await?;
             self.level.store(level, Ordering::Release);
         }
         Ok(conn)
@@ -91,16 +87,20 @@ impl WriterPool {
         sync: WriteSync,
         immediate: bool,
     ) -> Result<sqlx::Transaction<'c, Sqlite>, StoreError> {
-        let level = match sync {
-            WriteSync::Durable => DURABLE,
-            WriteSync::Relaxed => RELAXED,
-        };
-        let set = (self.level.load(Ordering::Acquire) != level)
-            .then_some(sync == WriteSync::Durable && self.durable_full);
+        let (full, level) = self.target(sync);
+        let set = (self.level.load(Ordering::Acquire) != level).then_some(full);
         self.level.store(UNKNOWN, Ordering::Release);
         let tx = sqlx::Connection::begin_with(conn, begin_sql(set, immediate)).await?;
         self.level.store(level, Ordering::Release);
         Ok(tx)
+    }
+
+    /// Whether `sync` means `synchronous=FULL` (else NORMAL), and its mark in `level`.
+    fn target(&self, sync: WriteSync) -> (bool, u8) {
+        match sync {
+            WriteSync::Durable => (self.durable_full, DURABLE),
+            WriteSync::Relaxed => (false, RELAXED),
+        }
     }
 
     /// The writer connection as it is: the caller sets the level ([`WriterPool::begin`]).
@@ -115,6 +115,15 @@ impl WriterPool {
             );
         }
         Ok(conn)
+    }
+}
+
+/// The statement setting `synchronous` to FULL (`full`) or NORMAL.
+fn pragma_sql(full: bool) -> &'static str {
+    if full {
+        "PRAGMA synchronous = FULL"
+    } else {
+        "PRAGMA synchronous = NORMAL"
     }
 }
 
