@@ -880,9 +880,8 @@ fn answer_command(
 }
 
 /// `req` with the firmer instruction after the member's last message (the cached
-/// prefix before it is unchanged): the cause, and a word limit of half the token limit.
-/// The limit itself is halved too (at least [`FIRMER_MIN_TOKENS`]), so a model caught in
-/// a loop again is stopped sooner and the turn's time stays bounded.
+/// prefix before it is unchanged): the cause, and the word limit of retry number
+/// `retry` ([`firmer_words`]); the token limit stays the turn's own.
 fn firmer_request(req: &LlmRequest, why: &unfinished::Unfinished, retry: u32) -> LlmRequest {
     let mut firmer = req.clone();
     let text = super::prompts::firmer(&why.describe(), firmer_words(req.max_tokens, retry));

@@ -242,8 +242,15 @@ fn bench_stdin(header: &Value, inputs: &[Vec<Value>]) -> Vec<u8> {
     let mut stdin = header.to_string();
     stdin.push('\n');
     for same_size in inputs {
-        stdin.push_str(&Value::Array(same_size.clone()).to_string());
-        stdin.push('\n');
+        // Written in place: the largest inputs are not copied into an array first.
+        stdin.push('[');
+        for (i, input) in same_size.iter().enumerate() {
+            if i > 0 {
+                stdin.push(',');
+            }
+            stdin.push_str(&input.to_string());
+        }
+        stdin.push_str("]\n");
     }
     stdin.into_bytes()
 }
