@@ -1,5 +1,6 @@
-//! The checkpoint compare-and-swap shared by the read models' SQL, and the `IN (...)`
-//! list a batch's rows are loaded with.
+//! The checkpoint compare-and-swap shared by the read models' SQL, the multi-row
+//! inserts their rows are saved with, and the `IN (...)` list a batch's rows are loaded
+//! with.
 
 /// Inside a read model's write transaction `$tx`: move checkpoint `$name` from
 /// `$from` to `$to` by compare-and-swap (a first checkpoint is inserted), so two
@@ -31,6 +32,33 @@ macro_rules! take_checkpoint {
         if moved != 1 {
             $tx.rollback().await?;
             return Ok(false);
+        }
+    };
+}
+
+/// Most rows one multi-row insert carries: 21 columns each keeps it far under both
+/// databases' limits on parameters (SQLite 32,766, Postgres 65,535).
+pub(super) const ROWS_PER_STATEMENT: usize = 400;
+
+/// Inside a write transaction `$tx` over database `$db`: insert `$rows` with one
+/// statement per [`ROWS_PER_STATEMENT`] rows instead of one per row (each statement
+/// is a round trip, on SQLite a hop to the connection's thread and back). `$into` is
+/// the `INSERT INTO table (columns) ` part, `$push` binds one row's values in column
+/// order to `$b`, and `$tail` is the conflict clause. A statement's rows must not
+/// repeat a conflict key (Postgres refuses to update one row twice in a statement): the
+/// read models save one row per stream, day or position.
+macro_rules! insert_rows {
+    ($tx:ident, $db:ty, $into:expr, $tail:expr, $rows:expr, |$b:ident, $r:ident| $push:block) => {
+        for chunk in $rows.chunks($crate::store::checkpoint::ROWS_PER_STATEMENT) {
+            let mut insert = sqlx::QueryBuilder::<$db>::new($into);
+            insert.push_values(chunk, |mut $b, $r| $push);
+            insert.push($tail);
+            // Statements of a few rows recur and stay prepared; longer ones are rare.
+            insert
+                .build()
+                .persistent(chunk.len() <= 8)
+                .execute(&mut *$tx)
+                .await?;
         }
     };
 }

@@ -18,11 +18,10 @@ const COLUMNS: &str = "stream_id, interview_id, platform, server, place, candida
     problem_title, phase, started_at, ended_at, last_score, submissions, hints_used, tokens_used, last_position, \
     deadline_ms, time_warned, last_candidate_ms, pending_turns, coach_messages";
 
-const UPSERT: &str = "INSERT INTO interview_list (stream_id, interview_id, platform, server, place, candidate_id, \
+const UPSERT_INTO: &str = "INSERT INTO interview_list (stream_id, interview_id, platform, server, place, candidate_id, \
     candidate_name, problem_title, phase, started_at, ended_at, last_score, submissions, hints_used, tokens_used, last_position, \
-    deadline_ms, time_warned, last_candidate_ms, pending_turns, coach_messages) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
-    ON CONFLICT (stream_id) DO UPDATE SET phase = excluded.phase, ended_at = excluded.ended_at, last_score = excluded.last_score, \
+    deadline_ms, time_warned, last_candidate_ms, pending_turns, coach_messages) ";
+const UPSERT_ON_CONFLICT: &str = " ON CONFLICT (stream_id) DO UPDATE SET phase = excluded.phase, ended_at = excluded.ended_at, last_score = excluded.last_score, \
     submissions = excluded.submissions, hints_used = excluded.hints_used, tokens_used = excluded.tokens_used, \
     last_position = excluded.last_position, deadline_ms = excluded.deadline_ms, time_warned = excluded.time_warned, \
     last_candidate_ms = excluded.last_candidate_ms, pending_turns = excluded.pending_turns, \
@@ -35,8 +34,9 @@ const UPSERT: &str = "INSERT INTO interview_list (stream_id, interview_id, platf
 const RELABEL: &str =
     "UPDATE interview_list SET candidate_name = $2, problem_title = $3 WHERE stream_id = $1";
 
-const ADD_USAGE: &str = "INSERT INTO usage_daily (server, day, tokens) VALUES ($1, $2, $3) \
-    ON CONFLICT (server, day) DO UPDATE SET tokens = usage_daily.tokens + excluded.tokens";
+const ADD_USAGE_INTO: &str = "INSERT INTO usage_daily (server, day, tokens) ";
+const ADD_USAGE_ON_CONFLICT: &str =
+    " ON CONFLICT (server, day) DO UPDATE SET tokens = usage_daily.tokens + excluded.tokens";
 
 fn list_sql(filter: &InterviewFilter) -> (String, Vec<String>) {
     let mut clauses = Vec::new();
@@ -137,35 +137,32 @@ macro_rules! read_models {
                 let mut conn = self.derived_writer().await?;
                 let mut tx = self.derived_begin(&mut conn).await?;
                 take_checkpoint!(tx, INTERVIEW_LIST, from, to);
-                for u in usage {
-                    sqlx::query(ADD_USAGE).bind(&u.server).bind(&u.day).bind(u.tokens).execute(&mut *tx).await?;
-                }
-                for r in rows {
-                    sqlx::query(UPSERT)
-                        .bind(&r.stream_id)
-                        .bind(&r.interview_id)
-                        .bind(&r.platform)
-                        .bind(&r.server)
-                        .bind(&r.place)
-                        .bind(&r.candidate_id)
-                        .bind(&r.candidate_name)
-                        .bind(&r.problem_title)
-                        .bind(&r.phase)
-                        .bind(r.started_at)
-                        .bind(r.ended_at)
-                        .bind(r.last_score)
-                        .bind(r.submissions)
-                        .bind(r.hints_used)
-                        .bind(r.tokens_used)
-                        .bind(r.last_position)
-                        .bind(millis(r.deadline))
-                        .bind(i64::from(r.time_warned))
-                        .bind(r.last_candidate_at.timestamp_millis())
-                        .bind(turns_text(&r.pending_turns))
-                        .bind(r.coach_messages)
-                        .execute(&mut *tx)
-                        .await?;
-                }
+                insert_rows!(tx, <$row as Row>::Database, ADD_USAGE_INTO, ADD_USAGE_ON_CONFLICT, usage, |b, u| {
+                    b.push_bind(&u.server).push_bind(&u.day).push_bind(u.tokens);
+                });
+                insert_rows!(tx, <$row as Row>::Database, UPSERT_INTO, UPSERT_ON_CONFLICT, rows, |b, r| {
+                    b.push_bind(&r.stream_id)
+                        .push_bind(&r.interview_id)
+                        .push_bind(&r.platform)
+                        .push_bind(&r.server)
+                        .push_bind(&r.place)
+                        .push_bind(&r.candidate_id)
+                        .push_bind(&r.candidate_name)
+                        .push_bind(&r.problem_title)
+                        .push_bind(&r.phase)
+                        .push_bind(r.started_at)
+                        .push_bind(r.ended_at)
+                        .push_bind(r.last_score)
+                        .push_bind(r.submissions)
+                        .push_bind(r.hints_used)
+                        .push_bind(r.tokens_used)
+                        .push_bind(r.last_position)
+                        .push_bind(millis(r.deadline))
+                        .push_bind(i64::from(r.time_warned))
+                        .push_bind(r.last_candidate_at.timestamp_millis())
+                        .push_bind(turns_text(&r.pending_turns))
+                        .push_bind(r.coach_messages);
+                });
                 tx.commit().await?;
                 Ok(true)
             }

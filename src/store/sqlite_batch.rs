@@ -2,15 +2,16 @@
 //! `synchronous=FULL`, every commit waits for an fsync of the WAL; committing appends one
 //! by one caps the log at one fsync each and queues every other writer behind them.
 //! This task gathers the appends waiting in this process and writes them in one
-//! `BEGIN IMMEDIATE` transaction: each keeps its own idempotency-key and version check
-//! (evaluated in order inside the transaction, so a later append sees an earlier one's
-//! events and key), and the whole batch pays for one fsync. No caller hears "appended"
+//! `BEGIN IMMEDIATE` transaction, sent to the writer connection as one script (one hop
+//! to its thread per batch, not one per statement): each keeps its own idempotency-key
+//! and version check (evaluated in order inside the transaction, so a later append sees
+//! an earlier one's events and key), and the whole batch pays for one fsync. No caller hears "appended"
 //! before the commit returned. A batch whose transaction fails is retried one append
 //! at a time, so one bad append never fails another. After each commit the task hands
 //! the events it wrote, in commit order, to this store's `committed` channel (the
 //! event feed's fast path) before it raises the store's head.
 
-use super::sqlite_write::{Encoded, WriteSync, WriterPool, append_in, append_one};
+use super::sqlite_write::{Append, Encoded, WriterPool, append_one, append_script};
 use super::watcher::bump;
 use crate::domain::Event;
 use crate::domain::StreamId;
@@ -61,18 +62,16 @@ impl Writer {
         if batch.is_empty() {
             return;
         }
-        if batch.len() > 1 {
-            match self.together(&batch).await {
-                Ok(results) => {
-                    self.publish(&batch, &results);
-                    for (job, result) in batch.into_iter().zip(results) {
-                        let _ = job.reply.send(result);
-                    }
-                    return;
+        match self.together(&batch).await {
+            Ok(results) => {
+                self.publish(&batch, &results);
+                for (job, result) in batch.into_iter().zip(results) {
+                    let _ = job.reply.send(result);
                 }
-                Err(e) => {
-                    tracing::debug!(error = %e, size = batch.len(), "batched append failed; retrying one by one")
-                }
+                return;
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, size = batch.len(), "batched append failed; retrying one by one")
             }
         }
         for job in batch {
@@ -112,25 +111,17 @@ impl Writer {
         &self,
         batch: &[Job],
     ) -> Result<Vec<Result<AppendOutcome, StoreError>>, StoreError> {
-        let mut conn = self.pool.acquire_bare().await?;
-        let mut tx = self.pool.begin(&mut conn, WriteSync::Durable, true).await?;
-        let now = Utc::now();
-        let mut results = Vec::with_capacity(batch.len());
-        for job in batch {
-            results.push(
-                append_in(
-                    &mut tx,
-                    &job.stream,
-                    job.expected,
-                    &job.events,
-                    job.key.as_deref(),
-                    now,
-                )
-                .await?,
-            );
-        }
+        let appends: Vec<Append<'_>> = batch
+            .iter()
+            .map(|job| Append {
+                stream: &job.stream,
+                expected: job.expected,
+                events: &job.events,
+                key: job.key.as_deref(),
+            })
+            .collect();
         let committing = std::time::Instant::now();
-        tx.commit().await?;
+        let results = append_script(&self.pool, &appends, Utc::now()).await?;
         let took = committing.elapsed();
         if took > std::time::Duration::from_millis(20) {
             tracing::debug!(

@@ -15,19 +15,19 @@ const INTERVIEW_COLUMNS: &str = "stream_id, member_id, server, problem_id, done,
 const ANALYSIS_COLUMNS: &str = "position, stream_id, member_id, server, problem_id, score, \
     communication, problem_solving, technical_competency, testing";
 
-const UPSERT_INTERVIEW: &str = "INSERT INTO stats_interviews (stream_id, member_id, server, problem_id, done, \
-    hints_used, last_position, tests_passed, tests_total) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-    ON CONFLICT (stream_id) DO UPDATE SET done = excluded.done, hints_used = excluded.hints_used, \
+const UPSERT_INTERVIEW_INTO: &str = "INSERT INTO stats_interviews (stream_id, member_id, server, problem_id, done, \
+    hints_used, last_position, tests_passed, tests_total) ";
+const UPSERT_INTERVIEW_ON_CONFLICT: &str = " ON CONFLICT (stream_id) DO UPDATE SET done = excluded.done, hints_used = excluded.hints_used, \
     tests_passed = excluded.tests_passed, tests_total = excluded.tests_total, last_position = excluded.last_position WHERE stats_interviews.last_position < excluded.last_position";
-const INSERT_ANALYSIS: &str = "INSERT INTO stats_analyses (position, stream_id, member_id, server, problem_id, \
-    score, communication, problem_solving, technical_competency, testing) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (position) DO NOTHING";
+const INSERT_ANALYSIS_INTO: &str = "INSERT INTO stats_analyses (position, stream_id, member_id, server, problem_id, \
+    score, communication, problem_solving, technical_competency, testing) ";
+const INSERT_ANALYSIS_ON_CONFLICT: &str = " ON CONFLICT (position) DO NOTHING";
 
 const REGRADE_COLUMNS: &str =
     "position, reply_to, stream_id, member_id, server, original_score, score";
-const INSERT_REGRADE: &str = "INSERT INTO stats_regrades (position, reply_to, stream_id, \
-    member_id, server, original_score, score) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-    ON CONFLICT (position, reply_to) DO NOTHING";
+const INSERT_REGRADE_INTO: &str = "INSERT INTO stats_regrades (position, reply_to, stream_id, \
+    member_id, server, original_score, score) ";
+const INSERT_REGRADE_ON_CONFLICT: &str = " ON CONFLICT (position, reply_to) DO NOTHING";
 
 macro_rules! stats_models {
     ($store:ty, $row:ty, $read:ident) => {
@@ -103,47 +103,39 @@ macro_rules! stats_models {
                 let mut conn = self.stats_writer().await?;
                 let mut tx = self.stats_begin(&mut conn).await?;
                 take_checkpoint!(tx, MEMBER_STATS, from, to);
-                for r in interviews {
-                    sqlx::query(UPSERT_INTERVIEW)
-                        .bind(&r.stream_id)
-                        .bind(&r.member_id)
-                        .bind(&r.server)
-                        .bind(&r.problem_id)
-                        .bind(i64::from(r.done))
-                        .bind(r.hints_used)
-                        .bind(r.last_position)
-                        .bind(r.tests_passed)
-                        .bind(r.tests_total)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                for a in analyses {
-                    sqlx::query(INSERT_ANALYSIS)
-                        .bind(a.position)
-                        .bind(&a.stream_id)
-                        .bind(&a.member_id)
-                        .bind(&a.server)
-                        .bind(&a.problem_id)
-                        .bind(a.score)
-                        .bind(a.communication)
-                        .bind(a.problem_solving)
-                        .bind(a.technical_competency)
-                        .bind(a.testing)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                for r in regrades {
-                    sqlx::query(INSERT_REGRADE)
-                        .bind(r.position)
-                        .bind(r.reply_to)
-                        .bind(&r.stream_id)
-                        .bind(&r.member_id)
-                        .bind(&r.server)
-                        .bind(r.original_score)
-                        .bind(r.score)
-                        .execute(&mut *tx)
-                        .await?;
-                }
+                type Db = <$row as Row>::Database;
+                insert_rows!(tx, Db, UPSERT_INTERVIEW_INTO, UPSERT_INTERVIEW_ON_CONFLICT, interviews, |b, r| {
+                    b.push_bind(&r.stream_id)
+                        .push_bind(&r.member_id)
+                        .push_bind(&r.server)
+                        .push_bind(&r.problem_id)
+                        .push_bind(i64::from(r.done))
+                        .push_bind(r.hints_used)
+                        .push_bind(r.last_position)
+                        .push_bind(r.tests_passed)
+                        .push_bind(r.tests_total);
+                });
+                insert_rows!(tx, Db, INSERT_ANALYSIS_INTO, INSERT_ANALYSIS_ON_CONFLICT, analyses, |b, a| {
+                    b.push_bind(a.position)
+                        .push_bind(&a.stream_id)
+                        .push_bind(&a.member_id)
+                        .push_bind(&a.server)
+                        .push_bind(&a.problem_id)
+                        .push_bind(a.score)
+                        .push_bind(a.communication)
+                        .push_bind(a.problem_solving)
+                        .push_bind(a.technical_competency)
+                        .push_bind(a.testing);
+                });
+                insert_rows!(tx, Db, INSERT_REGRADE_INTO, INSERT_REGRADE_ON_CONFLICT, regrades, |b, r| {
+                    b.push_bind(r.position)
+                        .push_bind(r.reply_to)
+                        .push_bind(&r.stream_id)
+                        .push_bind(&r.member_id)
+                        .push_bind(&r.server)
+                        .push_bind(r.original_score)
+                        .push_bind(r.score);
+                });
                 tx.commit().await?;
                 Ok(true)
             }
