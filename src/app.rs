@@ -419,17 +419,20 @@ impl Background {
     }
 }
 
-/// How long the projector lets appends gather after a wake-up before folding them
-/// (`PROJECTOR_GATHER_MS`, 50 ms by default). The background tasks that need the latest rows (timers, coach scan, outboxes) catch
-/// up themselves; readers (the API, the platforms' questions) wait for the projector,
-/// so this is short: it only keeps the projector's writes from competing with every
-/// single append.
 /// Keep the read models caught up with the log: the one task of the service that
 /// writes them (besides the timers', the coach's and the outboxes' own catch-up).
+///
+/// Its rounds are throttled, not delayed: an append after a quiet spell is folded at
+/// once, and while appends keep coming a round starts no sooner than `spacing`
+/// (`PROJECTOR_GATHER_MS`, 200 ms by default) after the previous one began, so one
+/// round folds everything appended meanwhile. Readers (the API, the platforms'
+/// questions) wait for the projector, so a question waits at most about `spacing`, and
+/// only under a steady stream of appends. The background tasks that need the latest
+/// rows (timers, coach scan, outboxes) catch up themselves.
 async fn run_projector(
     store: Arc<dyn Storage>,
     queries: Queries,
-    gather: std::time::Duration,
+    spacing: std::time::Duration,
     cancel: CancellationToken,
 ) {
     let mut wake = store.subscribe();
@@ -437,6 +440,7 @@ async fn run_projector(
     // database only at start, after a failed round, or when another folder moved one.
     let mut known = None;
     loop {
+        let began = tokio::time::Instant::now();
         known = match queries.catch_up_from(known).await {
             Ok((_, known)) => known,
             Err(e) => {
@@ -450,7 +454,7 @@ async fn run_projector(
         }
         tokio::select! {
             _ = cancel.cancelled() => return,
-            _ = tokio::time::sleep(gather) => {}
+            _ = tokio::time::sleep_until(began + spacing) => {}
         }
     }
 }

@@ -328,9 +328,9 @@ pub struct ServeArgs {
     /// How often the timers look for due deadlines and abandoned web interviews.
     #[arg(long, env = "TIMER_TICK_SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
     pub timer_tick_seconds: u64,
-    /// How long the projector lets appends gather after a wake-up before folding them
-    /// into the read models (milliseconds; tuning and tests).
-    #[arg(long, env = "PROJECTOR_GATHER_MS", default_value_t = 50, hide = true)]
+    /// The least time between the starts of two projector rounds while appends keep
+    /// coming (milliseconds; an append after a quiet spell is folded at once).
+    #[arg(long, env = "PROJECTOR_GATHER_MS", default_value_t = 200, hide = true)]
     pub projector_gather_ms: u64,
     /// The built web page (index.html + assets/); default `web/dist` of the working directory or the source tree.
     #[arg(long, env = "WEB_DIST_DIR")]
@@ -443,6 +443,20 @@ impl DiscordArgs {
     pub fn download_timeout(&self) -> std::time::Duration {
         std::time::Duration::from_secs(self.discord_download_timeout_seconds)
     }
+}
+
+/// The async runtime's worker threads when `TOKIO_WORKER_THREADS` is not set (tokio
+/// reads that variable itself): half the cores, at least one. The rest is left to the
+/// threads the service blocks on beside its async work: one per SQLite connection (its
+/// statements and the writer's fsyncs) and the blocking pool. On the 2-core VM one
+/// worker spent about a tenth less CPU per coach turn than two, the same work without
+/// the wake-ups between two parked workers (web load bench, `BENCHMARKS.md`).
+pub fn async_workers() -> Option<usize> {
+    if std::env::var_os("TOKIO_WORKER_THREADS").is_some() {
+        return None;
+    }
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    Some(cores.div_ceil(2))
 }
 
 /// The connect timeout of an outside HTTP client whose whole request may take `total`:

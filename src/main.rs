@@ -38,7 +38,11 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     interview_coach::telemetry::logs::init(cli.log_format);
-    let runtime = match tokio::runtime::Runtime::new() {
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    if let Some(workers) = interview_coach::config::async_workers() {
+        runtime.worker_threads(workers);
+    }
+    let runtime = match runtime.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
