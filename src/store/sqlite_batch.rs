@@ -5,9 +5,11 @@
 //! `BEGIN IMMEDIATE` transaction, sent to the writer connection as one script (one hop
 //! to its thread per batch, not one per statement): each keeps its own idempotency-key
 //! and version check (evaluated in order inside the transaction, so a later append sees
-//! an earlier one's events and key), and the whole batch pays for one fsync. No caller hears "appended"
-//! before the commit returned. A batch whose transaction fails is retried one append
-//! at a time, so one bad append never fails another. After each commit the task hands
+//! an earlier one's events and key), and the whole batch pays for one fsync. No caller
+//! hears "appended" before the commit returned. A batch whose transaction fails is
+//! retried one append at a time, so one bad append never fails another. The task runs
+//! each batch to its end (it is never cancelled part-way), so a script is never cut
+//! off with its transaction open. After each commit the task hands
 //! the events it wrote, in commit order, to this store's `committed` channel (the
 //! event feed's fast path) before it raises the store's head.
 
