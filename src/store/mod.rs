@@ -22,6 +22,7 @@ mod read_models;
 mod reads;
 mod secrets;
 pub mod sqlite;
+mod sqlite_append;
 mod sqlite_batch;
 mod sqlite_write;
 mod stats_rows;

@@ -257,7 +257,7 @@ impl EventStore for PostgresStore {
                     recorded_at: None,
                 })
             }
-            "duplicate" => super::sqlite_write::duplicate(stream, appended),
+            "duplicate" => super::sqlite_append::duplicate(stream, appended),
             _ => Err(StoreError::Conflict {
                 stream: stream.to_string(),
                 expected: expected.as_i64(),

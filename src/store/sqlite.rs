@@ -11,9 +11,10 @@
 
 use super::codec;
 use super::reads::sqlite as reads;
+use super::sqlite_append::append_one;
 use super::sqlite_batch;
 pub(crate) use super::sqlite_write::WriteSync;
-use super::sqlite_write::{WriterPool, append_one};
+use super::sqlite_write::WriterPool;
 use super::watcher::{Watcher, bump};
 use super::*;
 use sqlx::Connection;

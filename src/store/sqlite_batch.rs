@@ -13,7 +13,8 @@
 //! the events it wrote, in commit order, to this store's `committed` channel (the
 //! event feed's fast path) before it raises the store's head.
 
-use super::sqlite_write::{Append, Encoded, WriterPool, append_one, append_script};
+use super::sqlite_append::{Append, Encoded, append_one, append_script};
+use super::sqlite_write::WriterPool;
 use super::watcher::bump;
 use crate::domain::Event;
 use crate::domain::StreamId;
