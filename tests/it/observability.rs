@@ -381,15 +381,6 @@ async fn readyz_is_503_when_the_postgres_database_is_dropped() {
     db.cleanup().await;
 }
 
-/// A free port on loopback.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// The real binary with `LOG_FORMAT=json` and `METRICS_ADDR`: its recorder is installed
 /// by the binary's wiring (a coach turn is counted), every log line is one JSON object,
 /// a line logged during a coach turn carries the interview's span (stream, platform,
@@ -401,7 +392,10 @@ async fn the_binary_logs_json_lines_with_the_interview_span_and_serves_metrics()
     fake.arm_fail_switch(1);
     let dir = tempfile::tempdir().unwrap();
     let dist = web_common::fake_dist();
-    let (port, metrics_port) = (free_port(), free_port());
+    let (port, metrics_port) = (
+        crate::web_restart::free_port(),
+        crate::web_restart::free_port(),
+    );
     let key = format!("secret-key-{}", uuid::Uuid::new_v4());
     let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_interview-coach"))
         .arg("serve")

@@ -27,9 +27,22 @@ impl Drop for Server {
     }
 }
 
+/// A loopback port nothing listens on now, for a service started on it next. It is
+/// drawn below the kernel's ephemeral range (32768-60999 on Linux), from which the
+/// parallel tests' outgoing connections take their local ports: a port the kernel
+/// handed out from there could become one of theirs before the service binds it
+/// ("Address already in use"). A port is handed out once per test process, so two
+/// services of one test never get the same one.
 pub(crate) fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
-    listener.local_addr().expect("addr").port()
+    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    let mut given = GIVEN.lock().unwrap_or_else(|p| p.into_inner());
+    loop {
+        let port = rand::random_range(20_000..32_000);
+        if !given.contains(&port) && std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            given.push(port);
+            return port;
+        }
+    }
 }
 
 /// The service binary on `port` with its SQLite log in `dir`, coached by `fake` with no
