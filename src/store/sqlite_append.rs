@@ -43,7 +43,13 @@ pub(crate) async fn append_one(
 ) -> Result<AppendOutcome, StoreError> {
     let mut conn = pool.acquire_bare().await?;
     let mut tx = pool.begin(&mut conn, WriteSync::Durable, true).await?;
-    let outcome = append_in(&mut tx, stream, expected, events, key, Utc::now()).await?;
+    let append = Append {
+        stream,
+        expected,
+        events,
+        key,
+    };
+    let outcome = append_in(&mut tx, &append, Utc::now()).await?;
     if outcome.is_err() {
         tx.rollback().await?;
         return outcome;
@@ -56,9 +62,10 @@ pub(crate) async fn append_one(
     outcome
 }
 
-/// Where an insert's parameters are: the stream (`$stream`), the time (`$now`), then
-/// type, schema and payload per event from `$events`, then the expected version
-/// (negative for any) and the idempotency key (NULL for none).
+/// Where an insert's parameters are: the time (`$now`, always `$1`, shared by every
+/// insert of a script), the stream (`$stream`), then type, schema and payload per event
+/// from `$events`, then the expected version (negative for any) and the idempotency
+/// key (NULL for none).
 #[derive(Clone, Copy)]
 struct Params {
     stream: usize,
@@ -67,12 +74,15 @@ struct Params {
 }
 
 impl Params {
-    /// An append of its own: the stream, the time, the events.
-    const ALONE: Params = Params {
-        stream: 1,
-        now: 2,
-        events: 3,
-    };
+    /// An insert whose parameters follow the first `used` ones (the time, and the
+    /// inserts before it in a script).
+    fn after(used: usize) -> Params {
+        Params {
+            now: 1,
+            stream: used + 1,
+            events: used + 2,
+        }
+    }
 
     fn expected(self, n: usize) -> usize {
         self.events + 3 * n
@@ -126,19 +136,16 @@ fn key_sql(n: usize, p: Params) -> String {
 /// usable for the appends after it.
 pub(crate) async fn append_in(
     conn: &mut SqliteConnection,
-    stream: &StreamId,
-    expected: ExpectedVersion,
-    events: &[Encoded],
-    key: Option<&str>,
+    a: &Append<'_>,
     now: DateTime<Utc>,
 ) -> Result<Result<AppendOutcome, StoreError>, StoreError> {
-    if events.is_empty() {
-        return unwritten(conn, stream, expected, events, key).await;
+    if a.events.is_empty() {
+        return unwritten(conn, a).await;
     }
-    let Some(appended) = insert_events(conn, stream, expected, events, key, now).await? else {
-        return unwritten(conn, stream, expected, events, key).await;
+    let Some(appended) = insert_events(conn, a, now).await? else {
+        return unwritten(conn, a).await;
     };
-    if let Some(key) = key {
+    if let Some(key) = a.key {
         remember_key(conn, key, &appended, now).await?;
     }
     Ok(Ok(AppendOutcome {
@@ -152,22 +159,19 @@ pub(crate) async fn append_in(
 /// answer), else the version check (a conflict, or an append of no events).
 async fn unwritten(
     conn: &mut SqliteConnection,
-    stream: &StreamId,
-    expected: ExpectedVersion,
-    events: &[Encoded],
-    key: Option<&str>,
+    a: &Append<'_>,
 ) -> Result<Result<AppendOutcome, StoreError>, StoreError> {
-    if let Some(first) = used_key(conn, key).await? {
-        return Ok(duplicate(stream, first));
+    if let Some(first) = used_key(conn, a.key).await? {
+        return Ok(duplicate(a.stream, first));
     }
-    if events.is_empty() {
-        return check_only(conn, stream, expected).await;
+    if a.events.is_empty() {
+        return check_only(conn, a.stream, a.expected).await;
     }
-    let actual = version_now(conn, stream).await?;
-    Ok(Err(conflict(stream, expected, actual)))
+    let actual = version_now(conn, a.stream).await?;
+    Ok(Err(conflict(a.stream, a.expected, actual)))
 }
 
-/// One append of a script ([`append_script`]).
+/// One append: its stream, expected version, events and idempotency key.
 pub(crate) struct Append<'a> {
     pub stream: &'a StreamId,
     pub expected: ExpectedVersion,
@@ -205,11 +209,7 @@ pub(crate) async fn append_script(
         .filter(|(_, a)| !a.events.is_empty())
     {
         let n = a.events.len();
-        let p = Params {
-            stream: used + 1,
-            now: 1,
-            events: used + 2,
-        };
+        let p = Params::after(used);
         sql.push_str("; ");
         sql.push_str(&insert_sql(n, p));
         owners.push(Some(i));
@@ -225,14 +225,7 @@ pub(crate) async fn append_script(
         .persistent(appends.len() <= PREPARED_SCRIPT_MAX)
         .bind(now);
     for a in appends.iter().filter(|a| !a.events.is_empty()) {
-        script = script.bind(a.stream.as_str());
-        for (event_type, schema, payload) in a.events {
-            script = script
-                .bind(event_type.as_str())
-                .bind(*schema as i64)
-                .bind(payload);
-        }
-        script = script.bind(a.expected.as_i64()).bind(a.key);
+        script = bind_append(script, a);
     }
     let steps: Vec<_> = match (&mut *conn).fetch_many(script).try_collect().await {
         Ok(steps) => steps,
@@ -263,7 +256,7 @@ pub(crate) async fn append_script(
                 duplicate: false,
                 recorded_at: Some(now),
             }),
-            None => unwritten(&mut conn, a.stream, a.expected, a.events, a.key).await?,
+            None => unwritten(&mut conn, a).await?,
         });
     }
     Ok(results)
@@ -328,31 +321,35 @@ async fn check_only(
 /// inserted and the answer is `None`.
 async fn insert_events(
     conn: &mut SqliteConnection,
-    stream: &StreamId,
-    expected: ExpectedVersion,
-    events: &[Encoded],
-    key: Option<&str>,
+    a: &Append<'_>,
     now: DateTime<Utc>,
 ) -> Result<Option<Appended>, StoreError> {
-    let mut insert = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(insert_sql(
-        events.len(),
-        Params::ALONE,
-    )))
-    .bind(stream.as_str())
-    .bind(now);
-    for (event_type, schema, payload) in events {
-        insert = insert
+    let sql = insert_sql(a.events.len(), Params::after(1));
+    let insert = bind_append(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now), a);
+    let rows = insert
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(appended_from(a.stream, a.events.len(), rows))
+}
+
+/// Bind an insert's parameters after the time (see [`Params`]): the stream, type,
+/// schema and payload per event, the expected version, the key.
+fn bind_append<'q>(mut query: SqliteQuery<'q>, a: &Append<'_>) -> SqliteQuery<'q> {
+    query = query.bind(a.stream.as_str());
+    for (event_type, schema, payload) in a.events {
+        query = query
             .bind(event_type.as_str())
             .bind(*schema as i64)
             .bind(payload);
     }
-    let rows = insert
-        .bind(expected.as_i64())
-        .bind(key)
-        .fetch_all(&mut *conn)
-        .await?;
-    Ok(appended_from(stream, events.len(), rows))
+    query.bind(a.expected.as_i64()).bind(a.key)
 }
+
+/// A query on SQLite with its parameters bound by value.
+type SqliteQuery<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>;
 
 /// What an insert of `n` events wrote, from its returned (position, version) rows;
 /// `None` when it wrote nothing.
