@@ -24,6 +24,7 @@ mod secrets;
 pub mod sqlite;
 mod sqlite_append;
 mod sqlite_batch;
+mod sqlite_leases;
 mod sqlite_write;
 mod stats_rows;
 mod watcher;

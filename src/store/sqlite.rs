@@ -13,16 +13,15 @@ use super::codec;
 use super::reads::sqlite as reads;
 use super::sqlite_append::append_one;
 use super::sqlite_batch;
+use super::sqlite_leases::LocalLeases;
 pub(crate) use super::sqlite_write::WriteSync;
 use super::sqlite_write::WriterPool;
 use super::watcher::{Watcher, bump};
 use super::*;
-use sqlx::Connection;
 use sqlx::Sqlite;
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
-    SqliteSynchronous,
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -57,11 +56,9 @@ pub struct SqliteStore {
     batch: tokio::sync::mpsc::Sender<sqlite_batch::Job>,
     /// What the group-commit task committed, for the event feed.
     committed: broadcast::Sender<Committed>,
-    /// Leases, in a file of their own beside the log (`<log>-leases`): taking and
-    /// giving up a lease never waits for the log's writer or its fsyncs. One connection
-    /// held by the store, not a pool: sqlx pings a pooled connection every time it goes
-    /// back (a second round trip to its worker thread per lease statement).
-    pub(crate) leases: tokio::sync::Mutex<Option<SqliteConnection>>,
+    /// Leases, in this process's memory, shared by its stores on the same file
+    /// (`sqlite_leases`).
+    pub(crate) leases: Arc<LocalLeases>,
 }
 
 /// Stores opened on the same file in one process share one wake-up channel.
@@ -153,8 +150,8 @@ impl SqliteStore {
             .connect_with(connect.read_only(true))
             .await
             .map_err(open_err)?;
-        let leases = tokio::sync::Mutex::new(Some(open_leases(&path).await.map_err(open_err)?));
         let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        let leases = LocalLeases::of(&canonical);
         let sender = shared_sender(&canonical);
         let watcher = Watcher::new(sender);
         let (committed, _) = broadcast::channel(1024);
@@ -191,9 +188,6 @@ impl SqliteStore {
         self.watcher.stop();
         self.write.pool().close().await;
         self.read.close().await;
-        if let Some(leases) = self.leases.lock().await.take() {
-            let _ = leases.close().await;
-        }
     }
 
     /// The writer connection for a write of the given kind.
@@ -209,26 +203,6 @@ impl Drop for SqliteStore {
     fn drop(&mut self) {
         self.watcher.stop();
     }
-}
-
-/// The lease file beside the log at `log`. Leases are coordination, not truth (see
-/// `lease.rs`): it is written at `synchronous=NORMAL` and a lost one is retaken.
-async fn open_leases(log: &Path) -> Result<SqliteConnection, sqlx::Error> {
-    let mut name = log.as_os_str().to_owned();
-    name.push("-leases");
-    let connect = SqliteConnectOptions::new()
-        .filename(PathBuf::from(name))
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .busy_timeout(Duration::from_secs(10));
-    let mut conn = SqliteConnection::connect_with(&connect).await?;
-    sqlx::query(
-        "CREATE TABLE IF NOT EXISTS leases (key TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at_ms INTEGER NOT NULL)",
-    )
-    .execute(&mut conn)
-    .await?;
-    Ok(conn)
 }
 
 fn shared_sender(path: &Path) -> Arc<watch::Sender<Position>> {
