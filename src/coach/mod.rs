@@ -5,6 +5,7 @@
 pub mod budget;
 pub mod context;
 pub mod llm;
+pub mod memory;
 pub mod prompts;
 pub mod schema;
 pub mod settings;

@@ -15,6 +15,7 @@ use super::context::{self, ContextInputs};
 use super::llm::{
     Budget, LlmClient, LlmError, LlmRequest, LlmResponse, Sleeper, with_retries_within,
 };
+use super::memory::TurnMemory;
 use super::schema;
 use super::settings::CoachSettings;
 use super::slots::LlmSlots;
@@ -60,6 +61,11 @@ pub struct Coach {
     runner: Option<Runner>,
     /// The cap on LLM calls in flight here: a turn holds a slot while it asks.
     slots: LlmSlots,
+    /// The events of streams answered here, kept as the feed shows them (used only
+    /// while `run` follows the feed and this process is the log's one server).
+    memory: TurnMemory,
+    /// `run` is following the feed into `memory`.
+    following: AtomicBool,
 }
 
 /// What became of one turn.
@@ -100,6 +106,8 @@ impl Coach {
             due_rx: Mutex::new(Some(due_rx)),
             runner: None,
             slots: LlmSlots::new(settings_slots),
+            memory: TurnMemory::default(),
+            following: AtomicBool::new(false),
         }
     }
 
@@ -116,6 +124,7 @@ impl Coach {
     /// running so that new candidate events wake the worker.
     pub async fn run(self: Arc<Self>, intake: CancellationToken, stop: CancellationToken) {
         let mut feed = self.engine.listen();
+        self.following.store(true, Ordering::SeqCst);
         let mut due = self.due_rx.lock().unwrap_or_else(|p| p.into_inner()).take();
         let mut tasks = JoinSet::new();
         let mut ticker = tokio::time::interval(self.settings.scan_interval);
@@ -129,16 +138,26 @@ impl Coach {
                 _ = ticker.tick() => self.tick(&mut tasks).await,
                 Some(stream) = next_due(&mut due) => self.wake(stream, &mut tasks),
                 event = feed.recv() => match event {
-                    // An event this release cannot read opens no turn, nor does one in a
-                    // stream that is not an interview's (a community's daily, a duel).
-                    Ok(e) if e.event.reply_to().is_none() && !e.event.is_unknown() && e.stream_id.platform().is_some() => self.wake(e.stream_id.clone(), &mut tasks),
-                    Ok(_) => {}
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => self.scan(&mut tasks).await,
+                    Ok(e) => {
+                        self.memory.follow(&e);
+                        // An event this release cannot read opens no turn, nor does one
+                        // in a stream that is not an interview's (a community's daily, a
+                        // duel).
+                        if e.event.reply_to().is_none() && !e.event.is_unknown() && e.stream_id.platform().is_some() {
+                            self.wake(e.stream_id.clone(), &mut tasks);
+                        }
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        self.memory.clear();
+                        self.scan(&mut tasks).await;
+                    }
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
                 },
                 Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
             }
         }
+        self.following.store(false, Ordering::SeqCst);
+        self.memory.clear();
         if !tasks.is_empty() {
             tracing::info!(turns = tasks.len(), "finishing the coach turns in flight");
         }
@@ -273,12 +292,18 @@ impl Coach {
 
     async fn leased_turns(&self, stream: &StreamId) -> Result<Vec<TurnOutcome>, EngineError> {
         let mut outcomes = Vec::new();
+        let mut memory_ok = true;
         loop {
             // Read after the lease is ours: a turn another instance answered (and
             // released) just before is seen as answered, so it never costs a second
             // LLM call.
-            let loaded = self.engine.load(stream).await?;
+            let (loaded, remembered) = self.load(stream, memory_ok).await?;
             let Some(turn) = loaded.0.pending_turns().into_iter().next() else {
+                if remembered {
+                    // "Nothing owed" is only ever concluded on the log.
+                    memory_ok = false;
+                    continue;
+                }
                 return Ok(outcomes);
             };
             if let Some(started) = &loaded.0.started {
@@ -303,6 +328,28 @@ impl Coach {
                 _ => return Ok(outcomes),
             }
         }
+    }
+
+    /// The stream's state and events: from memory when `memory_ok`, `run` follows the
+    /// feed and this process is the log's one server (then every event reaches the
+    /// feed), else from the log (remembered for the next turn). True when from memory.
+    async fn load(
+        &self,
+        stream: &StreamId,
+        memory_ok: bool,
+    ) -> Result<((Interview, Vec<RecordedEvent>), bool), EngineError> {
+        if !(self.following.load(Ordering::SeqCst) && self.engine.log_is_exclusive()) {
+            return Ok((self.engine.load(stream).await?, false));
+        }
+        // Taken before the read: a rewrite during it leaves the read unremembered.
+        let rewrites = self.engine.log_rewrites();
+        if memory_ok && let Some(events) = self.memory.events(stream, rewrites) {
+            let state = Interview::from_events(events.iter().map(|r| &r.event));
+            return Ok(((state, events), true));
+        }
+        let loaded = self.engine.load(stream).await?;
+        self.memory.remember(stream, &loaded.1, rewrites);
+        Ok((loaded, false))
     }
 
     async fn run_turn(
@@ -797,7 +844,14 @@ impl Coach {
             .await
         {
             Ok(executed) if executed.duplicate => Ok(None),
-            Ok(executed) => Ok(Some(executed.state)),
+            Ok(executed) => {
+                // The memory holds this answer before the feed shows it: the next
+                // turn never sees it as still owed.
+                for e in &executed.events {
+                    self.memory.follow(e);
+                }
+                Ok(Some(executed.state))
+            }
             Err(EngineError::Refused(DomainError::NotPending { .. })) => Ok(None),
             Err(e) => Err(e),
         }

@@ -218,6 +218,17 @@ impl Engine {
         Ok((state, events))
     }
 
+    /// Whether this process is the only one serving the log (see
+    /// `EventStore::exclusive`): then the feed shows every event of every stream.
+    pub fn log_is_exclusive(&self) -> bool {
+        self.store.exclusive()
+    }
+
+    /// The store's count of events rewritten in place (see `EventStore::rewrites`).
+    pub fn log_rewrites(&self) -> u64 {
+        self.store.rewrites()
+    }
+
     /// Whether `command` would be accepted on `state`, without writing anything: a
     /// platform asks before it opens a form or posts a root message, so a refusal is
     /// shown before any work. `execute` decides again on the log.

@@ -168,6 +168,20 @@ pub trait EventStore: Send + Sync {
     /// The backend's name, for logs.
     fn backend(&self) -> &'static str;
 
+    /// Whether this process is the only one serving the log (SQLite, once it holds the
+    /// file's lock): every event appended to an interview then comes through this
+    /// process's engine or, rarely, a command-line tool (see [`Self::rewrites`]). False
+    /// on Postgres, where other instances append.
+    fn exclusive(&self) -> bool {
+        false
+    }
+
+    /// A number that changes whenever any process rewrites an event in place
+    /// (`redact`), for memories of events to drop what they hold.
+    fn rewrites(&self) -> u64 {
+        0
+    }
+
     /// Close the connections: the last step of a clean shutdown, by whoever opened
     /// the store. Nothing may use it afterwards.
     async fn close(&self) {}

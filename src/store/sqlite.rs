@@ -286,6 +286,7 @@ impl EventStore for SqliteStore {
 
     async fn redact(&self, position: Position, event: &Event) -> Result<(), StoreError> {
         let (event_type, schema, payload) = codec::encode_at(event, position)?;
+        self.leases.note_rewrite()?;
         sqlx::query(codec::REDACT)
             .bind(payload)
             .bind(schema as i32)
@@ -293,11 +294,19 @@ impl EventStore for SqliteStore {
             .bind(event_type)
             .execute(&mut *self.writer(WriteSync::Durable).await?)
             .await?;
-        Ok(())
+        self.leases.note_rewrite()
     }
 
     fn backend(&self) -> &'static str {
         "sqlite"
+    }
+
+    fn exclusive(&self) -> bool {
+        self.leases.is_held()
+    }
+
+    fn rewrites(&self) -> u64 {
+        self.leases.rewrites()
     }
 
     async fn close(&self) {

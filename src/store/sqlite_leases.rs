@@ -6,6 +6,10 @@
 //! nothing) until the holder exits; the kernel drops the lock with the process, even
 //! after `kill -9`, and the next lease asked for takes it.
 //!
+//! The lock file also counts rewrites: every event rewritten in place (`redact`, by any
+//! process) adds a byte to it, so the serving process learns from its size that a
+//! command-line `privacy forget` changed events it may remember.
+//!
 //! It must never let two processes hold leases on one log at once, and never touch the
 //! log's connections. Leases are coordination, not truth: after a restart the map is
 //! empty and the log refuses any second coach result.
@@ -64,6 +68,28 @@ impl LocalLeases {
         });
         map.insert(log.to_path_buf(), Arc::downgrade(&leases));
         leases
+    }
+
+    /// Whether this process holds the log's lock (it took a lease since it opened).
+    pub(crate) fn is_held(&self) -> bool {
+        self.state.lock().map(|s| s.locked).unwrap_or(false)
+    }
+
+    /// Count an event rewritten in place: before the rewrite (a failure stops it) and
+    /// after it commits, so a reader that looked in between sees a change too.
+    pub(crate) fn note_rewrite(&self) -> Result<(), StoreError> {
+        use std::io::Write;
+        File::options()
+            .create(true)
+            .append(true)
+            .open(&self.lock_path)
+            .and_then(|mut f| f.write_all(b"."))
+            .map_err(|e| StoreError::Open(format!("{}: {e}", self.lock_path.display())))
+    }
+
+    /// Changes whenever any process rewrote an event of this log in place.
+    pub(crate) fn rewrites(&self) -> u64 {
+        std::fs::metadata(&self.lock_path).map_or(0, |m| m.len())
     }
 
     /// The map, if this process holds the log's lock (taking it if it is free now).

@@ -466,3 +466,54 @@ async fn forgetting_a_member_leaves_other_interviews_running_with_their_budget_a
     assert!(said.iter().all(|t| *t == erasure::ERASED), "{said:?}");
     app.stop().await;
 }
+
+per_backend!(a_member_forgotten_from_the_command_line_is_never_sent_to_the_llm_again);
+
+/// Issue 18 item 12: the coach remembers the events of the interviews it answers (on
+/// SQLite, where this process is the log's one server). `interview-coach privacy
+/// forget`, run as its own process while the service answers, rewrites the member's
+/// events; the coach's next request must not carry the erased words from its memory.
+async fn a_member_forgotten_from_the_command_line_is_never_sent_to_the_llm_again(db: &TestDb) {
+    use crate::web_common::TestApp;
+    use crate::web_common::fake_claude::FakeClaude;
+    use serde_json::json;
+
+    let fake = FakeClaude::start().await;
+    let flags = fake.flags();
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let app = TestApp::start(db.open().await, &flags).await;
+    let mut c = app.ws("/ws").await;
+    c.expect("system").await;
+    c.send(json!({"type": "problem_description", "content": "Two sum: return two indices."}))
+        .await;
+    let started = c.expect("interview").await;
+    c.expect("ai_response").await;
+    c.send(json!({"type": "explanation", "content": "PLAN-SECRET-77: one pass with a hash map."}))
+        .await;
+    c.expect("ai_response").await;
+    let stream = StreamId::new(started["stream_id"].as_str().unwrap());
+    let (state, _) = app.engine.load(&stream).await.unwrap();
+    let member = state.started.as_ref().unwrap().candidate.member_id();
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_interview-coach"))
+        .args(["privacy", "forget", &member])
+        .env("DATABASE_URL", &db.url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    c.send(json!({"type": "code_submission", "code": "def two_sum(a, t):\n    return [0, 1]\n", "language": "python"}))
+        .await;
+    c.expect("code_analysis").await;
+    let asked = fake.last_analysis_request();
+    assert!(asked.contains(erasure::ERASED), "{asked}");
+    assert!(
+        !asked.contains("PLAN-SECRET-77"),
+        "the analysis request carried the forgotten words: {asked}"
+    );
+}
