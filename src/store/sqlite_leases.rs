@@ -7,8 +7,9 @@
 //! after `kill -9`, and the next lease asked for takes it.
 //!
 //! The lock file also counts rewrites: every event rewritten in place (`redact`, by any
-//! process) adds a byte to it, so the serving process learns from its size that a
-//! command-line `privacy forget` changed events it may remember.
+//! process) adds a byte to it before the update and one after it commits, so the
+//! serving process learns from its size that a command-line `privacy forget` changed
+//! events it may remember.
 //!
 //! It must never let two processes hold leases on one log at once, and never touch the
 //! log's connections. Leases are coordination, not truth: after a restart the map is
