@@ -102,12 +102,17 @@ impl LocalLeases {
         let lock_err =
             |e: std::io::Error| StoreError::Open(format!("{}: {e}", self.lock_path.display()));
         if state.file.is_none() {
-            let file = File::options()
-                .create(true)
-                .truncate(false)
-                .write(true)
-                .open(&self.lock_path)
-                .map_err(lock_err)?;
+            // Read-only is enough to lock: a lock file made by another user (a
+            // command-line run) does not stop the service.
+            let file = match File::open(&self.lock_path) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => File::options()
+                    .create(true)
+                    .truncate(false)
+                    .write(true)
+                    .open(&self.lock_path),
+                opened => opened,
+            }
+            .map_err(lock_err)?;
             state.file = Some(file);
         }
         let Some(file) = &state.file else {
