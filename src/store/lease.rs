@@ -120,7 +120,7 @@ impl Leases for SqliteStore {
         now: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        self.leases.try_lease(key, owner, now, until).await
+        Ok(self.leases.take(key, owner, now, until)? != LeaseTaken::Refused)
     }
 
     async fn take_lease(
@@ -130,11 +130,11 @@ impl Leases for SqliteStore {
         now: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> Result<LeaseTaken, StoreError> {
-        self.leases.take_lease(key, owner, now, until).await
+        self.leases.take(key, owner, now, until)
     }
 
     async fn release(&self, key: &str, owner: &str) -> Result<(), StoreError> {
-        self.leases.release(key, owner).await
+        self.leases.release(key, owner)
     }
 
     async fn holders(
@@ -142,6 +142,6 @@ impl Leases for SqliteStore {
         prefix: &str,
         now: DateTime<Utc>,
     ) -> Result<Vec<LeaseHolder>, StoreError> {
-        self.leases.holders(prefix, now).await
+        self.leases.holders(prefix, now)
     }
 }

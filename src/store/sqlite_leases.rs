@@ -15,8 +15,7 @@
 //! log's connections. Leases are coordination, not truth: after a restart the map is
 //! empty and the log refuses any second coach result.
 
-use crate::ports::{LeaseHolder, LeaseTaken, Leases, StoreError};
-use async_trait::async_trait;
+use crate::ports::{LeaseHolder, LeaseTaken, StoreError};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::fs::{File, TryLockError};
@@ -137,20 +136,11 @@ impl LocalLeases {
     }
 }
 
-#[async_trait]
-impl Leases for LocalLeases {
-    async fn try_lease(
-        &self,
-        key: &str,
-        owner: &str,
-        now: DateTime<Utc>,
-        until: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        let taken = self.take_lease(key, owner, now, until).await?;
-        Ok(taken != LeaseTaken::Refused)
-    }
-
-    async fn take_lease(
+// Nothing here waits: the map is in memory and the lock is only tried, so these are
+// plain functions, called by `SqliteStore`'s `Leases` (`lease.rs`).
+impl LocalLeases {
+    /// Take `key` for `owner` until `until` if it is free, lapsed or already ours.
+    pub(crate) fn take(
         &self,
         key: &str,
         owner: &str,
@@ -180,7 +170,8 @@ impl Leases for LocalLeases {
         Ok(LeaseTaken::Free)
     }
 
-    async fn release(&self, key: &str, owner: &str) -> Result<(), StoreError> {
+    /// Give `key` up if `owner` holds it.
+    pub(crate) fn release(&self, key: &str, owner: &str) -> Result<(), StoreError> {
         if let Some(mut state) = self.holding()?
             && state.held.get(key).is_some_and(|(o, _)| o == owner)
         {
@@ -189,9 +180,9 @@ impl Leases for LocalLeases {
         Ok(())
     }
 
-    /// The leases in force under `prefix`: none are known to a process that does not
-    /// hold the log's lock (and it can take none).
-    async fn holders(
+    /// The leases in force under `prefix`, by key: none are known to a process that
+    /// does not hold the log's lock (and it can take none).
+    pub(crate) fn holders(
         &self,
         prefix: &str,
         now: DateTime<Utc>,
@@ -225,34 +216,40 @@ mod tests {
             .unwrap_or_default()
     }
 
-    #[tokio::test]
-    async fn one_owner_holds_a_key_until_it_lapses_or_is_given_up() {
+    #[test]
+    fn one_owner_holds_a_key_until_it_lapses_or_is_given_up() {
         let dir = tempfile::tempdir().unwrap();
         let leases = LocalLeases::of(&dir.path().join("log.db"));
-        let take = |owner, now| leases.take_lease("coach:web:a", owner, at(now), at(now + 10));
-        assert_eq!(take("one", 0).await.unwrap(), LeaseTaken::Free);
-        assert_eq!(take("two", 5).await.unwrap(), LeaseTaken::Refused);
-        assert_eq!(take("one", 5).await.unwrap(), LeaseTaken::TakenOver);
-        assert_eq!(take("two", 16).await.unwrap(), LeaseTaken::TakenOver);
-        leases.release("coach:web:a", "one").await.unwrap();
-        assert_eq!(take("one", 17).await.unwrap(), LeaseTaken::Refused);
-        leases.release("coach:web:a", "two").await.unwrap();
-        assert_eq!(take("one", 17).await.unwrap(), LeaseTaken::Free);
+        let take = |owner, now| leases.take("coach:web:a", owner, at(now), at(now + 10));
+        assert_eq!(take("one", 0).unwrap(), LeaseTaken::Free);
+        assert_eq!(take("two", 5).unwrap(), LeaseTaken::Refused);
+        assert_eq!(take("one", 5).unwrap(), LeaseTaken::TakenOver);
+        assert_eq!(take("two", 16).unwrap(), LeaseTaken::TakenOver);
+        leases.release("coach:web:a", "one").unwrap();
+        assert_eq!(take("one", 17).unwrap(), LeaseTaken::Refused);
+        leases.release("coach:web:a", "two").unwrap();
+        assert_eq!(take("one", 17).unwrap(), LeaseTaken::Free);
     }
 
-    #[tokio::test]
-    async fn stores_of_one_process_share_the_leases_of_a_file() {
+    #[test]
+    fn stores_of_one_process_share_the_leases_of_a_file() {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("log.db");
         let (a, b) = (LocalLeases::of(&log), LocalLeases::of(&log));
-        assert!(a.try_lease("k", "one", at(0), at(10)).await.unwrap());
-        assert!(!b.try_lease("k", "two", at(1), at(11)).await.unwrap());
+        assert_eq!(a.take("k", "one", at(0), at(10)).unwrap(), LeaseTaken::Free);
+        assert_eq!(
+            b.take("k", "two", at(1), at(11)).unwrap(),
+            LeaseTaken::Refused
+        );
         let other = LocalLeases::of(&dir.path().join("other.db"));
-        assert!(other.try_lease("k", "two", at(1), at(11)).await.unwrap());
+        assert_eq!(
+            other.take("k", "two", at(1), at(11)).unwrap(),
+            LeaseTaken::Free
+        );
     }
 
-    #[tokio::test]
-    async fn a_file_locked_by_another_holder_refuses_every_lease_until_it_is_let_go() {
+    #[test]
+    fn a_file_locked_by_another_holder_refuses_every_lease_until_it_is_let_go() {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("log.db");
         // Another process: a lock on its own open of the file (flock is per open file).
@@ -260,19 +257,19 @@ mod tests {
         other.lock().unwrap();
         let leases = LocalLeases::of(&log);
         assert_eq!(
-            leases.take_lease("k", "one", at(0), at(10)).await.unwrap(),
+            leases.take("k", "one", at(0), at(10)).unwrap(),
             LeaseTaken::Refused
         );
-        assert!(leases.holders("", at(0)).await.unwrap().is_empty());
+        assert!(leases.holders("", at(0)).unwrap().is_empty());
         drop(other);
         assert_eq!(
-            leases.take_lease("k", "one", at(1), at(11)).await.unwrap(),
+            leases.take("k", "one", at(1), at(11)).unwrap(),
             LeaseTaken::Free
         );
     }
 
-    #[tokio::test]
-    async fn holders_are_the_unlapsed_leases_under_a_prefix_by_key() {
+    #[test]
+    fn holders_are_the_unlapsed_leases_under_a_prefix_by_key() {
         let dir = tempfile::tempdir().unwrap();
         let leases = LocalLeases::of(&dir.path().join("log.db"));
         for (key, until) in [
@@ -281,14 +278,13 @@ mod tests {
             ("shard:3", 1),
             ("other", 10),
         ] {
-            leases
-                .try_lease(key, "one", at(0), at(until))
-                .await
-                .unwrap();
+            assert_eq!(
+                leases.take(key, "one", at(0), at(until)).unwrap(),
+                LeaseTaken::Free
+            );
         }
         let keys: Vec<String> = leases
             .holders("shard:", at(5))
-            .await
             .unwrap()
             .into_iter()
             .map(|h| h.key)
